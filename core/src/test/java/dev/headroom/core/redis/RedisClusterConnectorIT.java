@@ -1,0 +1,90 @@
+package dev.headroom.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.testkit.RedisCluster;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The connector on a real 3-master Redis Cluster from the testkit. */
+class RedisClusterConnectorIT {
+
+  private static RedisCluster cluster;
+  private static RedisConnector connector;
+
+  @BeforeAll
+  static void start() {
+    cluster = RedisCluster.start();
+    connector = RedisConnector.create(cluster.uri());
+  }
+
+  @AfterAll
+  static void stop() {
+    connector.close();
+    cluster.close();
+  }
+
+  @Test
+  void routesKeysAcrossAllMasters() {
+    assertThat(connector.topology()).isEqualTo(RedisTopology.CLUSTER);
+    Set<Integer> slots = new HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      connector.sync().set("key-" + i, "v" + i);
+      slots.add(SlotHash.getSlot("key-" + i) * 3 / 16384);
+    }
+    assertThat(slots).containsExactlyInAnyOrder(0, 1, 2);
+    for (int i = 0; i < 50; i++) {
+      assertThat(connector.sync().get("key-" + i)).isEqualTo("v" + i);
+    }
+  }
+
+  @Test
+  void scriptsOnHashTaggedKeysRunOnTheirSlotsNode() {
+    RedisScript incrBoth = RedisScript.of("incr-both",
+        "return {redis.call('INCR', KEYS[1]), redis.call('INCR', KEYS[2])}");
+    KeySpace space = KeySpace.of("it", "cluster");
+    for (String user : List.of("alice", "bob", "carol", "dave")) {
+      String[] keys = {space.taggedKey(user, ":a"), space.taggedKey(user, ":b")};
+      assertThat(SlotHash.getSlot(keys[0])).isEqualTo(SlotHash.getSlot(keys[1]));
+      List<Object> r = incrBoth.<List<Object>>execute(connector, ScriptOutputType.MULTI, keys).join();
+      assertThat(r).containsExactly(1L, 1L);
+    }
+  }
+
+  @Test
+  void pubSubReachesSubscribersOnAnyNode() {
+    StatefulRedisPubSubConnection<String, String> sub = connector.connectPubSub();
+    List<String> received = new CopyOnWriteArrayList<>();
+    sub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String channel, String message) {
+        received.add(message);
+      }
+    });
+    sub.sync().subscribe("cluster-events");
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      connector.sync().publish("cluster-events", "hi");
+      return received.contains("hi");
+    });
+    sub.close();
+  }
+
+  @Test
+  void healthIsUp() {
+    assertThat(connector.health().status()).isEqualTo(HealthStatus.UP);
+    assertThat(connector.health().details()).containsEntry("topology", "CLUSTER");
+  }
+}

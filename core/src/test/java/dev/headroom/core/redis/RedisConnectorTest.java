@@ -1,0 +1,163 @@
+package dev.headroom.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.headroom.core.config.ConfigException;
+import dev.headroom.core.config.Environment;
+import dev.headroom.core.health.Health;
+import dev.headroom.core.health.HealthStatus;
+import dev.headroom.testkit.RedisExtension;
+import dev.headroom.testkit.RedisServer;
+import dev.headroom.testkit.TestRedis;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RedisExtension.class)
+class RedisConnectorTest {
+
+  private static final RedisScript INCR_BOTH = RedisScript.of("incr-both",
+      "local a = redis.call('INCRBY', KEYS[1], ARGV[1]); local b = redis.call('INCRBY', KEYS[2], ARGV[1]); return {a, b}");
+
+  @Test
+  void stringAndBinaryCommandsShareTheConnector(TestRedis redis) throws Exception {
+    try (RedisConnector c = RedisConnector.create(redis.uri())) {
+      assertThat(c.topology()).isEqualTo(RedisTopology.STANDALONE);
+      String k = redis.keyPrefix() + ":s";
+      c.sync().set(k, "v\u00e9");
+      assertThat(c.async().get(k).get()).isEqualTo("v\u00e9");
+      byte[] raw = {0, (byte) 0xff, 42};
+      c.binarySync().set(redis.keyPrefix() + ":b", raw);
+      assertThat(c.binaryAsync().get(redis.keyPrefix() + ":b").get()).containsExactly(raw);
+      assertThat(c.binarySync().get(k)).isEqualTo("v\u00e9".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void scriptsRunByShaAndReloadAfterNoScript() {
+    try (RedisServer server = RedisServer.start(); RedisConnector c = RedisConnector.create(server.uri())) {
+      String[] keys = {"{t}:a", "{t}:b"};
+      List<Object> first = INCR_BOTH.<List<Object>>execute(c, ScriptOutputType.MULTI, keys, "2").join();
+      assertThat(first).containsExactly(2L, 2L);
+      assertThat(c.sync().scriptExists(INCR_BOTH.sha1())).containsExactly(true);
+      c.sync().scriptFlush();
+      List<Object> second = INCR_BOTH.<List<Object>>execute(c, ScriptOutputType.MULTI, keys, "3").join();
+      assertThat(second).containsExactly(5L, 5L);
+      assertThat(c.sync().scriptExists(INCR_BOTH.sha1())).containsExactly(true);
+    }
+  }
+
+  @Test
+  void aScriptErrorIsReportedNotRetried(TestRedis redis) {
+    RedisScript broken = RedisScript.of("broken", "return redis.call('NOSUCHCOMMAND')");
+    try (RedisConnector c = RedisConnector.create(redis.uri())) {
+      assertThatThrownBy(() -> broken.execute(c, ScriptOutputType.STATUS, new String[0]).join())
+          .hasCauseInstanceOf(RedisCommandExecutionException.class);
+      assertThat(RedisConnector.isUnavailability(new RedisCommandExecutionException("ERR"))).isFalse();
+    }
+  }
+
+  @Test
+  void loadsScriptsFromTheClasspath() {
+    RedisScript s = RedisScript.fromClasspath(RedisConnectorTest.class, "echo.lua");
+    assertThat(s.body()).contains("return ARGV[1]");
+    assertThat(s.sha1()).hasSize(40);
+    assertThatThrownBy(() -> RedisScript.fromClasspath(RedisConnectorTest.class, "missing.lua"))
+        .hasMessageContaining("'missing.lua' not found on the classpath relative to dev.headroom.core.redis");
+  }
+
+  @Test
+  void pubSubDeliversMessages(TestRedis redis) {
+    try (RedisConnector c = RedisConnector.create(redis.uri())) {
+      StatefulRedisPubSubConnection<String, String> sub = c.connectPubSub();
+      List<String> received = new CopyOnWriteArrayList<>();
+      sub.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, String message) {
+          received.add(channel + "=" + message);
+        }
+      });
+      String channel = redis.keyPrefix() + ":events";
+      sub.sync().subscribe(channel);
+      c.sync().publish(channel, "hello");
+      await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(channel + "=hello"));
+    }
+  }
+
+  @Test
+  void healthReportsLatency(TestRedis redis) {
+    try (RedisConnector c = RedisConnector.create(redis.uri())) {
+      Health h = c.health();
+      assertThat(h.status()).isEqualTo(HealthStatus.UP);
+      assertThat(h.details()).containsKeys("latencyMicros", "url").containsEntry("topology", "STANDALONE");
+      assertThat(c.name()).isEqualTo("redis");
+    }
+  }
+
+  @Test
+  void withNobodyListeningItFailsFastAndReportsDown() {
+    int port = freePort();
+    RedisConnectorOptions opts = RedisConnectorOptions.builder().connectTimeout(Duration.ofMillis(500))
+        .commandTimeout(Duration.ofMillis(500)).build();
+    try (RedisConnector c = RedisConnector.create("redis://:pw@127.0.0.1:" + port, opts)) {
+      assertThatThrownBy(c::sync).isInstanceOf(RedisUnavailableException.class)
+          .hasMessageContaining("could not connect to redis://:****@127.0.0.1:" + port);
+      // spaced retries answer at once, without another connect attempt
+      assertThatThrownBy(c::async).isInstanceOf(RedisUnavailableException.class)
+          .satisfies(e -> assertThat(RedisConnector.isUnavailability(e)).isTrue());
+      Health h = c.health();
+      assertThat(h.status()).isEqualTo(HealthStatus.DOWN);
+      assertThat(h.details().get("error").toString()).doesNotContain("pw");
+      assertThat(INCR_BOTH.execute(c, ScriptOutputType.MULTI, new String[] {"{x}a", "{x}b"}, "1"))
+          .failsWithin(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void fromEnvironmentIsAbsentWithoutRedisUrl(TestRedis redis) {
+    assertThat(RedisConnector.fromEnvironment(Environment.of(Map.of()), RedisConnectorOptions.defaults())).isEmpty();
+    assertThatThrownBy(() -> RedisConnector.fromEnvironment(Environment.of(Map.of("REDIS_URL", "htp://x")),
+        RedisConnectorOptions.defaults())).isInstanceOf(ConfigException.class).hasMessageContaining("REDIS_URL='htp://x'");
+    try (RedisConnector c = RedisConnector.fromEnvironment(Environment.of(Map.of("REDIS_URL", redis.uri())),
+        RedisConnectorOptions.defaults()).orElseThrow()) {
+      assertThat(c.sync().ping()).isEqualTo("PONG");
+    }
+  }
+
+  @Test
+  void optionsAreValidated() {
+    assertThatThrownBy(() -> RedisConnectorOptions.builder().commandTimeout(Duration.ZERO))
+        .hasMessageContaining("commandTimeout must be positive, was PT0S");
+    assertThatThrownBy(() -> RedisConnectorOptions.builder().reconnectDelay(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessageContaining("reconnectMaxDelay (PT1S) must not be less than reconnectMinDelay (PT2S)");
+    assertThatThrownBy(() -> RedisConnectorOptions.builder().clientName("a b")).hasMessageContaining("without spaces");
+    assertThat(RedisConnectorOptions.defaults().mutate().commandTimeout(Duration.ofSeconds(9)).build().commandTimeout())
+        .isEqualTo(Duration.ofSeconds(9));
+  }
+
+  @Test
+  void aClosedConnectorRefusesWork(TestRedis redis) {
+    RedisConnector c = RedisConnector.create(redis.uri());
+    c.close();
+    c.close();
+    assertThatThrownBy(c::sync).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

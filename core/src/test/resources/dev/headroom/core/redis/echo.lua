@@ -1,0 +1,2 @@
+-- Echoes its first argument: a fixture for RedisScript.fromClasspath.
+return ARGV[1]

@@ -1,0 +1,9 @@
+/**
+ * A real Redis for tests: {@link dev.headroom.testkit.RedisExtension} gives each test a Redis and
+ * its own key prefix; {@link dev.headroom.testkit.RedisServer} is a dedicated server a test may
+ * stop and restart; {@link dev.headroom.testkit.RedisCluster} is a 3-master cluster.
+ */
+@NullMarked
+package dev.headroom.testkit;
+
+import org.jspecify.annotations.NullMarked;
