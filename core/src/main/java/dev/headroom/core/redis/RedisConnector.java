@@ -292,9 +292,6 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
           || t.getMessage().contains("Connection is closed") || t.getMessage().contains("Request queue size exceeded"))) {
         return true;
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return false;
   }

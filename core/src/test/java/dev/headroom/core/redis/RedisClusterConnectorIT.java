@@ -8,13 +8,11 @@ import dev.headroom.core.key.KeySpace;
 import dev.headroom.testkit.RedisCluster;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,17 +65,10 @@ class RedisClusterConnectorIT {
   @Test
   void pubSubReachesSubscribersOnAnyNode() {
     StatefulRedisPubSubConnection<String, String> sub = connector.connectPubSub();
-    List<String> received = new CopyOnWriteArrayList<>();
-    sub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String channel, String message) {
-        received.add(message);
-      }
-    });
-    sub.sync().subscribe("cluster-events");
+    ReceivedMessages received = ReceivedMessages.subscribe(sub, "cluster-events");
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       connector.sync().publish("cluster-events", "hi");
-      return received.contains("hi");
+      return received.contains("cluster-events", "hi");
     });
     sub.close();
   }

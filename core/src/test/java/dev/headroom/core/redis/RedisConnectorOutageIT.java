@@ -7,11 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.testkit.RedisServer;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The connector across a Redis outage: fail fast while down, recover by itself when back. */
@@ -27,15 +23,7 @@ class RedisConnectorOutageIT {
     try (RedisServer server = RedisServer.start(); RedisConnector c = RedisConnector.create(server.uri(), FAST)) {
       c.sync().set("k", "before");
       assertThat(COUNT.<Long>execute(c, ScriptOutputType.INTEGER, new String[] {"n"}).join()).isEqualTo(1L);
-      StatefulRedisPubSubConnection<String, String> sub = c.connectPubSub();
-      List<String> received = new CopyOnWriteArrayList<>();
-      sub.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(String channel, String message) {
-          received.add(message);
-        }
-      });
-      sub.sync().subscribe("events");
+      ReceivedMessages received = ReceivedMessages.subscribe(c.connectPubSub(), "events");
 
       server.stop();
       assertThatThrownBy(() -> c.async().get("k").get())
@@ -51,7 +39,7 @@ class RedisConnectorOutageIT {
       // subscriptions are restored after the reconnect
       await().atMost(Duration.ofSeconds(15)).until(() -> {
         c.sync().publish("events", "after");
-        return received.contains("after");
+        return received.contains("events", "after");
       });
     }
   }

@@ -13,13 +13,10 @@ import dev.headroom.testkit.RedisServer;
 import dev.headroom.testkit.TestRedis;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -79,18 +76,10 @@ class RedisConnectorTest {
   @Test
   void pubSubDeliversMessages(TestRedis redis) {
     try (RedisConnector c = RedisConnector.create(redis.uri())) {
-      StatefulRedisPubSubConnection<String, String> sub = c.connectPubSub();
-      List<String> received = new CopyOnWriteArrayList<>();
-      sub.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(String channel, String message) {
-          received.add(channel + "=" + message);
-        }
-      });
       String channel = redis.keyPrefix() + ":events";
-      sub.sync().subscribe(channel);
+      ReceivedMessages received = ReceivedMessages.subscribe(c.connectPubSub(), channel);
       c.sync().publish(channel, "hello");
-      await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(channel + "=hello"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(channel, "hello"));
     }
   }
 
