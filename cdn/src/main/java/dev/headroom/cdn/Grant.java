@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Grant {
 
+  /** The latest accepted expiry. */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private final Instant expires;
   private final @Nullable Instant notBefore;
   private final @Nullable IpRange clientIp;
@@ -42,8 +45,9 @@ public final class Grant {
   public static Grant until(Instant expires) {
     Objects.requireNonNull(expires, "expires");
     Instant seconds = Instant.ofEpochSecond(expires.getEpochSecond());
-    if (seconds.getEpochSecond() <= 0) {
-      throw new IllegalArgumentException("expires=" + expires + " is rejected: expected a time after 1970");
+    if (seconds.getEpochSecond() <= 0 || seconds.isAfter(LATEST)) {
+      throw new IllegalArgumentException("expires=" + expires + " is rejected: expected a time after 1970 and"
+          + " before " + LATEST);
     }
     return new Grant(seconds, null, null, null);
   }
