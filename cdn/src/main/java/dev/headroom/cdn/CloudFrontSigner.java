@@ -12,6 +12,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -257,21 +258,18 @@ public final class CloudFrontSigner implements UrlSigner {
   private static String resource(URI url) {
     Objects.requireNonNull(url, "url");
     String scheme = url.getScheme();
-    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-        || url.getRawAuthority() == null || url.getRawPath() == null || url.getRawPath().isEmpty()) {
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
       throw new IllegalArgumentException("url='" + url + "' is rejected: CloudFront signs absolute http:// or"
           + " https:// URLs with a path, such as https://d111111abcdef8.cloudfront.net/a.mp3");
     }
-    if (url.getRawFragment() != null) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: a fragment is never sent to CloudFront");
+    SignableUrl target = SignableUrl.of(url);
+    for (String name : List.of("Expires", "Policy", "Signature", "Key-Pair-Id")) {
+      if (target.hasParameter(name)) {
+        throw new IllegalArgumentException("url='" + url + "' is rejected: it already has a CloudFront signing"
+            + " parameter (Expires, Policy, Signature or Key-Pair-Id)");
+      }
     }
-    String query = url.getRawQuery();
-    if (query != null && query.matches("(?s)(.*&)?(Expires|Policy|Signature|Key-Pair-Id)=.*")) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: it already has a CloudFront signing"
-          + " parameter (Expires, Policy, Signature or Key-Pair-Id)");
-    }
-    String resource = scheme + "://" + url.getRawAuthority() + AssetPath.of(url.getRawPath()).encoded()
-        + (query == null ? "" : "?" + query);
+    String resource = target.origin + target.path.encoded() + (target.query == null ? "" : "?" + target.query);
     if (resource.indexOf('"') >= 0 || resource.indexOf('\\') >= 0) {
       throw new IllegalArgumentException("url='" + url + "' is rejected: it contains a quote or backslash");
     }

@@ -1,11 +1,7 @@
 package dev.headroom.cdn;
 
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A named secret for HMAC-SHA256 URL tokens. The id travels in each token ({@code kid}) so that a
@@ -17,14 +13,12 @@ public final class HmacKey {
   /** The shortest accepted secret, in bytes: the output size of SHA-256. */
   public static final int MIN_SECRET_BYTES = 32;
 
-  private static final String ALGORITHM = "HmacSHA256";
-
   private final String id;
-  private final Mac prototype;
+  private final HmacSha256 hmac;
 
-  private HmacKey(String id, Mac prototype) {
+  private HmacKey(String id, HmacSha256 hmac) {
     this.id = id;
-    this.prototype = prototype;
+    this.hmac = hmac;
   }
 
   /**
@@ -44,13 +38,7 @@ public final class HmacKey {
       throw new IllegalArgumentException("secret of key '" + id + "' is rejected: it has " + secret.length
           + " bytes, expected at least " + MIN_SECRET_BYTES + " random bytes");
     }
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(new SecretKeySpec(secret, ALGORITHM));
-      return new HmacKey(id, mac);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException(ALGORITHM + " is required of every Java platform", e);
-    }
+    return new HmacKey(id, new HmacSha256(secret));
   }
 
   /**
@@ -77,14 +65,7 @@ public final class HmacKey {
 
   /** The HMAC-SHA256 of {@code message}. */
   byte[] mac(byte[] message) {
-    Mac mac;
-    try {
-      mac = (Mac) prototype.clone();
-    } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException(ALGORITHM + " of provider " + prototype.getProvider().getName()
-          + " cannot be cloned", e);
-    }
-    return mac.doFinal(message);
+    return hmac.mac(message);
   }
 
   @Override

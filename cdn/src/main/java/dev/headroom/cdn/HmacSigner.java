@@ -38,14 +38,8 @@ public final class HmacSigner implements UrlSigner {
   public URI sign(URI url, Grant grant) {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(grant, "grant");
-    if (url.isOpaque() || url.getRawPath() == null || url.getRawPath().isEmpty()
-        || (url.getScheme() != null && url.getRawAuthority() == null)) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: expected a URL or path such as /a.mp3");
-    }
-    if (url.getRawFragment() != null) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: a fragment is never sent to the server");
-    }
-    AssetPath path = AssetPath.of(url.getRawPath());
+    SignableUrl target = SignableUrl.of(url);
+    AssetPath path = target.path;
     HmacToken.Query query = new HmacToken.Query(url.getRawQuery());
     if (query.anyToken) {
       throw new IllegalArgumentException("url='" + url + "' is rejected: it already has a token parameter (one of "
@@ -63,15 +57,7 @@ public final class HmacSigner implements UrlSigner {
     boolean tree = !acl.isEmpty();
     String sig = HmacToken.signature(key, exp, st, ip, acl, tree ? "" : path.encoded(), tree ? "" : rest);
 
-    StringBuilder out = new StringBuilder(160);
-    if (url.getScheme() != null) {
-      out.append(url.getScheme()).append("://").append(url.getRawAuthority());
-    }
-    out.append(path.encoded()).append('?');
-    if (url.getRawQuery() != null && !rest.isEmpty()) {
-      out.append(rest).append('&');
-    }
-    out.append(HmacToken.EXPIRES).append('=').append(exp);
+    StringBuilder out = target.withQueryOpen().append(HmacToken.EXPIRES).append('=').append(exp);
     append(out, HmacToken.START, st);
     append(out, HmacToken.IP, ip);
     append(out, HmacToken.ACL, acl);

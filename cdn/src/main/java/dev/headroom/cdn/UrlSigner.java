@@ -4,8 +4,9 @@ import java.net.URI;
 
 /**
  * Signs URLs so that a CDN or origin serves them only within a {@link Grant}. Implementations:
- * {@link HmacSigner} (checked by {@link HmacVerifier} on your origin or edge) and
- * {@link CloudFrontSigner} (checked by Amazon CloudFront). Implementations are thread-safe.
+ * {@link HmacSigner} (checked by {@link HmacVerifier} on your origin or edge),
+ * {@link CloudFrontSigner} (checked by Amazon CloudFront) and {@link AkamaiSigner} (checked by the
+ * Akamai edge). Implementations are thread-safe.
  */
 public interface UrlSigner {
 
