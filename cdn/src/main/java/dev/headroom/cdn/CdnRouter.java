@@ -4,11 +4,16 @@ import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthIndicator;
 import dev.headroom.core.health.HealthStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,17 +48,46 @@ public final class CdnRouter implements HealthIndicator {
   private final CdnConfig config;
   private final Map<AssetType, Host[]> hosts = new EnumMap<>(AssetType.class);
   private final Set<URI> markedDown = ConcurrentHashMap.newKeySet();
+  /** Route counters by type ordinal, CDN then local; null without a meter registry. */
+  private final Counter @Nullable [] routes;
 
-  private CdnRouter(CdnConfig config) {
+  private CdnRouter(CdnConfig config, @Nullable MeterRegistry registry) {
     this.config = config;
     for (AssetType type : AssetType.values()) {
       hosts.put(type, config.hosts(type).stream().map(Host::new).toArray(Host[]::new));
     }
+    if (registry == null) {
+      this.routes = null;
+      return;
+    }
+    AssetType[] types = AssetType.values();
+    this.routes = new Counter[types.length * 2];
+    for (AssetType type : types) {
+      for (int local = 0; local < 2; local++) {
+        routes[type.ordinal() * 2 + local] = Counter.builder("headroom.cdn.routes")
+            .description("Asset URLs built, by asset type and whether a CDN host or the local path serves them")
+            .tag("type", type.name().toLowerCase(Locale.ROOT))
+            .tag("target", local == 0 ? "cdn" : "local")
+            .register(registry);
+      }
+    }
+    Gauge.builder("headroom.cdn.hosts.down", this, CdnRouter::downHostCount)
+        .description("Configured CDN hosts that are marked down or reported down by the host health")
+        .register(registry);
   }
 
   /** A router for {@code config}. */
   public static CdnRouter of(CdnConfig config) {
-    return new CdnRouter(Objects.requireNonNull(config, "config"));
+    return new CdnRouter(Objects.requireNonNull(config, "config"), null);
+  }
+
+  /**
+   * A router for {@code config} that records to {@code registry}: the counter
+   * {@code headroom.cdn.routes} (tags {@code type}, {@code target=cdn|local}) and the gauge
+   * {@code headroom.cdn.hosts.down}.
+   */
+  public static CdnRouter of(CdnConfig config, MeterRegistry registry) {
+    return new CdnRouter(Objects.requireNonNull(config, "config"), Objects.requireNonNull(registry, "registry"));
   }
 
   /** A router with default settings on {@code CDN_BASE_URL} (every asset local if it is not set). */
@@ -147,6 +181,9 @@ public final class CdnRouter implements HealthIndicator {
     if (version.isEmpty() && policy.isImmutable()) {
       policy = config.unversionedPolicy();
     }
+    if (routes != null) {
+      routes[type.ordinal() * 2 + (host == null ? 1 : 0)].increment();
+    }
     return new AssetUrl(url.toString(), type, host == null ? null : host.uri, version.isPresent(), policy);
   }
 
@@ -167,6 +204,16 @@ public final class CdnRouter implements HealthIndicator {
 
   private boolean isUp(URI host) {
     return !markedDown.contains(host) && config.hostHealth().isUp(host);
+  }
+
+  private double downHostCount() {
+    Set<URI> all = new HashSet<>();
+    hosts.values().forEach(typeHosts -> {
+      for (Host host : typeHosts) {
+        all.add(host.uri);
+      }
+    });
+    return all.stream().filter(host -> !isUp(host)).count();
   }
 
   /** {@value #NAME}. */

@@ -1,6 +1,8 @@
 package dev.headroom.cdn;
 
 import dev.headroom.core.time.TimeSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -34,11 +37,26 @@ public final class HmacVerifier {
   private final Map<String, HmacKey> keys;
   private final long skewMillis;
   private final TimeSource time;
+  /** Outcome counters by status ordinal; null without a meter registry. */
+  private final Counter @Nullable [] outcomes;
 
   private HmacVerifier(Builder b) {
     this.keys = Map.copyOf(b.keys);
     this.skewMillis = b.clockSkew.toMillis();
     this.time = b.time;
+    MeterRegistry registry = b.registry;
+    if (registry == null) {
+      this.outcomes = null;
+      return;
+    }
+    Verification.Status[] statuses = Verification.Status.values();
+    this.outcomes = new Counter[statuses.length];
+    for (Verification.Status status : statuses) {
+      outcomes[status.ordinal()] = Counter.builder("headroom.cdn.verifications")
+          .description("Signed URLs checked, by outcome")
+          .tag("status", status.name().toLowerCase(Locale.ROOT))
+          .register(registry);
+    }
   }
 
   /** A builder; at least one key is required. */
@@ -60,7 +78,7 @@ public final class HmacVerifier {
   public Verification verify(URI url, @Nullable String clientIp, Instant now) {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(now, "now");
-    return check(url, clientIp, now);
+    return counted(check(url, clientIp, now));
   }
 
   /**
@@ -70,11 +88,20 @@ public final class HmacVerifier {
   public Verification verify(String url, @Nullable String clientIp, Instant now) {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(now, "now");
+    Verification verification;
     try {
-      return check(new URI(url), clientIp, now);
+      verification = check(new URI(url), clientIp, now);
     } catch (URISyntaxException e) {
-      return Verification.invalid(Verification.Status.MALFORMED, null);
+      verification = Verification.invalid(Verification.Status.MALFORMED, null);
     }
+    return counted(verification);
+  }
+
+  private Verification counted(Verification verification) {
+    if (outcomes != null) {
+      outcomes[verification.status().ordinal()].increment();
+    }
+    return verification;
   }
 
   private Verification check(URI url, @Nullable String clientIp, Instant now) {
@@ -156,8 +183,18 @@ public final class HmacVerifier {
     private final Map<String, HmacKey> keys = new LinkedHashMap<>();
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private TimeSource time = TimeSource.system();
+    private @Nullable MeterRegistry registry;
 
     private Builder() {
+    }
+
+    /**
+     * Records outcomes to {@code registry} as the counter {@code headroom.cdn.verifications} with
+     * a {@code status} tag ({@code valid}, {@code expired}, {@code bad_signature}, ...); default none.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
     }
 
     /**
