@@ -14,7 +14,8 @@ final class IpRange {
 
   private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"
       + "(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+  /** Starts with a hex digit or ':' and holds a ':', so InetAddress parses it as a literal or fails. */
+  private static final Pattern IPV6 = Pattern.compile("(?=[^:]*:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
 
   private final byte[] network;
   private final int prefixLength;
@@ -88,7 +89,8 @@ final class IpRange {
       return null;
     }
     try {
-      // Only digits, hex, ':' and '.' reach here, which InetAddress parses as a literal, never looks up.
+      // A strict dotted quad, or hex/':'/'.' text that starts with a hex digit or ':' and holds a ':':
+      // InetAddress parses both as literals and throws for a bad one; it never looks them up.
       return InetAddress.getByName(address).getAddress();
     } catch (UnknownHostException e) {
       return null;

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -255,6 +256,10 @@ class HmacSigningTest {
     assertThatThrownBy(() -> Grant.until(EXPIRES).clientIp("example.com"))
         .hasMessageStartingWith("clientIp='example.com' is rejected");
     assertThatThrownBy(() -> Grant.until(EXPIRES).clientIp("10.0.0.1/33")).hasMessageContaining("0 to 32");
+    for (String notALiteral : List.of(".:", "010.0.0.1", "1.2.3", "fe80::1%eth0", "::g", "[::1]", "1.2.3.4.5")) {
+      assertThatThrownBy(() -> Grant.until(EXPIRES).clientIp(notALiteral)).hasMessageContaining("is rejected");
+    }
+    assertThat(Grant.until(EXPIRES).clientIp("::ffff:192.0.2.1").clientIp()).contains("192.0.2.1/32");
     assertThatThrownBy(() -> Grant.until(EXPIRES).pathPrefix("/a/../b")).hasMessageStartingWith("pathPrefix=");
     assertThatThrownBy(() -> Grant.until(Instant.EPOCH)).hasMessageStartingWith("expires=");
   }
