@@ -1,0 +1,301 @@
+package dev.headroom.cdn;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * Why paths are parsed rather than concatenated.
+ *
+ * A path that reaches a URL must mean the same thing to us, to the CDN and to the origin. The
+ * attacks on that are all about two readers disagreeing: "%2e%2e" that one layer decodes to ".."
+ * after another has checked it, an encoded "/" or "\" that turns one segment into two, "//host"
+ * or "https://host" that makes a relative path absolute, a "?" that starts a query the signer
+ * never saw. So a path is parsed once, strictly, into decoded segments:
+ *
+ *   1. raw text: no control characters, no "\", no "?" or "#", no scheme ("x:"), no leading "//";
+ *   2. split on "/" (one optional leading "/"); an empty segment ("a//b", "a/") is an error;
+ *   3. each segment is percent-decoded (a "%" must start a valid escape; the bytes must be UTF-8);
+ *   4. decoded segments are checked again: no "." or "..", no "/" or "\", no control characters.
+ *
+ * The canonical encoded form re-encodes every decoded segment per RFC 3986, leaving only
+ * unreserved characters (ALPHA / DIGIT / "-" / "." / "_" / "~") bare. Decoding before encoding is
+ * what prevents double encoding: "a%20b" and "a b" are the same path, "a%20b" is never "a%2520b".
+ * Unicode file names become percent-encoded UTF-8. No Unicode normalization is applied: NFC and
+ * NFD spellings of a name are different paths, as they are on most file systems.
+ */
+
+/**
+ * A validated asset path: a non-empty list of decoded segments, with a canonical encoded form
+ * that is safe to put in any URL. Immutable and thread-safe.
+ *
+ * <p>Parse with {@link #of(String)}. The input may be plain text ({@code "covers/Été 1.jpg"}) or
+ * already percent-encoded ({@code "covers/%C3%89t%C3%A9%201.jpg"}): both give the same path.
+ */
+public final class AssetPath {
+
+  /** The longest accepted input, in characters. */
+  public static final int MAX_LENGTH = 4096;
+
+  private static final String HEX = "0123456789ABCDEF";
+
+  private final List<String> segments;
+  private final String encoded;
+
+  private AssetPath(List<String> segments, String encoded) {
+    this.segments = segments;
+    this.encoded = encoded;
+  }
+
+  /**
+   * Parses and validates a path such as {@code "/img/a.png"} or {@code "img/a.png"} (a leading
+   * slash is optional and ignored).
+   *
+   * @throws InvalidAssetPathException if the path is empty, too long, or unsafe: a {@code .} or
+   *     {@code ..} segment in any encoding, a backslash, a control character, an absolute URL or
+   *     {@code //host}, a query or fragment, an empty segment, an encoded slash, a malformed
+   *     percent-escape, or text that is not valid Unicode
+   * @throws NullPointerException if {@code path} is null
+   */
+  public static AssetPath of(String path) {
+    Objects.requireNonNull(path, "path");
+    if (path.isEmpty() || path.equals("/")) {
+      throw new InvalidAssetPathException(path, "it is empty; expected a path such as img/logo.png");
+    }
+    if (path.length() > MAX_LENGTH) {
+      throw new InvalidAssetPathException(path, "it is longer than " + MAX_LENGTH + " characters");
+    }
+    checkRaw(path);
+    int start = path.charAt(0) == '/' ? 1 : 0;
+    List<String> segments = new ArrayList<>();
+    StringBuilder encoded = new StringBuilder(path.length() + 8);
+    int from = start;
+    while (true) {
+      int slash = path.indexOf('/', from);
+      String raw = slash < 0 ? path.substring(from) : path.substring(from, slash);
+      if (raw.isEmpty()) {
+        throw new InvalidAssetPathException(path, "it has an empty segment ('//' or a trailing '/')");
+      }
+      String segment = decodeSegment(path, raw);
+      checkDecoded(path, segment);
+      segments.add(segment);
+      encoded.append('/');
+      appendEncoded(encoded, path, segment);
+      if (slash < 0) {
+        break;
+      }
+      from = slash + 1;
+    }
+    return new AssetPath(Collections.unmodifiableList(segments), encoded.toString());
+  }
+
+  /** The decoded segments, in order; never empty. */
+  public List<String> segments() {
+    return segments;
+  }
+
+  /**
+   * The canonical encoded form with a leading slash, such as {@code "/covers/%C3%89t%C3%A9.jpg"}:
+   * every segment percent-encoded per RFC 3986, only unreserved characters left bare.
+   */
+  public String encoded() {
+    return encoded;
+  }
+
+  /** The decoded segments joined by {@code "/"}, without a leading slash: the path as a file name. */
+  public String value() {
+    return String.join("/", segments);
+  }
+
+  /** The last decoded segment. */
+  public String fileName() {
+    return segments.get(segments.size() - 1);
+  }
+
+  /** The file name's extension in lower case, without the dot; empty if there is none. */
+  public String extension() {
+    String name = fileName();
+    int dot = name.lastIndexOf('.');
+    return dot <= 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether this path is {@code prefix} or lies below it, segment by segment. */
+  public boolean startsWith(AssetPath prefix) {
+    return segments.size() >= prefix.segments.size()
+        && segments.subList(0, prefix.segments.size()).equals(prefix.segments);
+  }
+
+  /** Percent-encodes one decoded segment per RFC 3986, leaving only unreserved characters bare. */
+  static String encodeSegment(String segment) {
+    StringBuilder out = new StringBuilder(segment.length() + 8);
+    appendEncoded(out, segment, segment);
+    return out.toString();
+  }
+
+  private static void checkRaw(String path) {
+    if (path.startsWith("//")) {
+      throw new InvalidAssetPathException(path, "a scheme-relative '//host' is not a path");
+    }
+    int colon = path.indexOf(':');
+    if (colon > 0 && isScheme(path, colon)) {
+      throw new InvalidAssetPathException(path, "an absolute URL ('" + path.substring(0, colon + 1)
+          + "') is not a path");
+    }
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (isControl(c)) {
+        throw new InvalidAssetPathException(path, "it contains a control character at index " + i);
+      }
+      if (c == '\\') {
+        throw new InvalidAssetPathException(path, "it contains a backslash at index " + i);
+      }
+      if (c == '?' || c == '#') {
+        throw new InvalidAssetPathException(path, "it contains '" + c + "' at index " + i
+            + ": a query or fragment cannot be part of a path");
+      }
+    }
+  }
+
+  private static boolean isScheme(String path, int colon) {
+    if (!isAsciiLetter(path.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < colon; i++) {
+      char c = path.charAt(i);
+      if (!(isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String decodeSegment(String path, String raw) {
+    if (raw.indexOf('%') < 0) {
+      return raw;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 4);
+    CharsetEncoder encoder = strictEncoder();
+    for (int i = 0; i < raw.length(); ) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+        int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+        if (hi < 0 || lo < 0) {
+          throw new InvalidAssetPathException(path, "'%' must start a percent-escape such as %20"
+              + " (write %25 for a literal '%')");
+        }
+        bytes.put((byte) (hi << 4 | lo));
+        i += 3;
+      } else {
+        int end = i;
+        while (end < raw.length() && raw.charAt(end) != '%') {
+          end++;
+        }
+        try {
+          bytes.put(encoder.encode(CharBuffer.wrap(raw, i, end)));
+        } catch (CharacterCodingException e) {
+          throw new InvalidAssetPathException(path, "it is not valid Unicode (an unpaired surrogate)");
+        }
+        i = end;
+      }
+    }
+    bytes.flip();
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    try {
+      return decoder.decode(bytes).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidAssetPathException(path, "its percent-escapes do not decode as UTF-8");
+    }
+  }
+
+  private static void checkDecoded(String path, String segment) {
+    if (segment.equals(".") || segment.equals("..")) {
+      throw new InvalidAssetPathException(path, "a '" + segment + "' segment (in any encoding) is not allowed");
+    }
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c == '/' || c == '\\') {
+        throw new InvalidAssetPathException(path, "an encoded '" + c + "' would split a segment");
+      }
+      if (isControl(c)) {
+        throw new InvalidAssetPathException(path, "it contains an encoded control character");
+      }
+    }
+  }
+
+  private static void appendEncoded(StringBuilder out, String path, String segment) {
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (isUnreserved(c)) {
+        out.append(c);
+      } else if (c < 0x80) {
+        appendByte(out, c);
+      } else {
+        int end = i + 1;
+        while (end < segment.length() && !isUnreserved(segment.charAt(end)) && segment.charAt(end) >= 0x80) {
+          end++;
+        }
+        ByteBuffer utf8;
+        try {
+          utf8 = strictEncoder().encode(CharBuffer.wrap(segment, i, end));
+        } catch (CharacterCodingException e) {
+          throw new InvalidAssetPathException(path, "it is not valid Unicode (an unpaired surrogate)");
+        }
+        while (utf8.hasRemaining()) {
+          appendByte(out, utf8.get() & 0xFF);
+        }
+        i = end - 1;
+      }
+    }
+  }
+
+  private static CharsetEncoder strictEncoder() {
+    return StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
+  private static void appendByte(StringBuilder out, int b) {
+    out.append('%').append(HEX.charAt(b >> 4)).append(HEX.charAt(b & 0xF));
+  }
+
+  static boolean isUnreserved(char c) {
+    return isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isControl(char c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof AssetPath other && encoded.equals(other.encoded);
+  }
+
+  @Override
+  public int hashCode() {
+    return encoded.hashCode();
+  }
+
+  /** The {@linkplain #encoded() encoded} form. */
+  @Override
+  public String toString() {
+    return encoded;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.headroom.cdn;
+
+import java.net.URI;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A routed asset URL and what goes with it: the type it was routed as, the host that serves it
+ * (none for a local path), whether it is versioned and the {@code Cache-Control} policy to send.
+ * Immutable and thread-safe.
+ */
+public final class AssetUrl {
+
+  private final String url;
+  private final AssetType type;
+  private final @Nullable URI host;
+  private final boolean versioned;
+  private final CachePolicy cachePolicy;
+
+  AssetUrl(String url, AssetType type, @Nullable URI host, boolean versioned, CachePolicy cachePolicy) {
+    this.url = url;
+    this.type = type;
+    this.host = host;
+    this.versioned = versioned;
+    this.cachePolicy = cachePolicy;
+  }
+
+  /** The URL: absolute on a CDN host, a root-relative path such as {@code /assets/a.png?v=1} when local. */
+  public String url() {
+    return url;
+  }
+
+  /** The URL as a {@link URI}. */
+  public URI uri() {
+    return URI.create(url);
+  }
+
+  /** The type the asset was routed as. */
+  public AssetType type() {
+    return type;
+  }
+
+  /** The CDN host (base URL) that serves the asset; empty when it is served locally. */
+  public Optional<URI> host() {
+    return Optional.ofNullable(host);
+  }
+
+  /** Whether the asset is served from the local path (no CDN configured or up for its type). */
+  public boolean isLocal() {
+    return host == null;
+  }
+
+  /** Whether the URL carries a version (a token or a hashed file name). */
+  public boolean isVersioned() {
+    return versioned;
+  }
+
+  /** The cache policy for this asset. */
+  public CachePolicy cachePolicy() {
+    return cachePolicy;
+  }
+
+  /** The {@code Cache-Control} header value for this asset. */
+  public String cacheControl() {
+    return cachePolicy.headerValue();
+  }
+
+  /**
+   * This URL signed by {@code signer}.
+   *
+   * @throws IllegalArgumentException if the signer cannot sign it (a CloudFront signer needs an absolute URL)
+   */
+  public URI signed(UrlSigner signer, Grant grant) {
+    return signer.sign(uri(), grant);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof AssetUrl other && url.equals(other.url) && type == other.type
+        && versioned == other.versioned && cachePolicy.equals(other.cachePolicy);
+  }
+
+  @Override
+  public int hashCode() {
+    return url.hashCode();
+  }
+
+  /** The {@linkplain #url() URL}. */
+  @Override
+  public String toString() {
+    return url;
+  }
+}

@@ -1,0 +1,275 @@
+package dev.headroom.cdn;
+
+import dev.headroom.core.config.HeadroomConfig;
+import dev.headroom.core.health.Health;
+import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Routes asset paths to URLs: picks the asset's type, its version, and the host that serves it,
+ * and falls back to the local path when no CDN host is configured or up for that type.
+ *
+ * <pre>{@code
+ * CdnRouter router = CdnRouter.of(CdnConfig.builder(HeadroomConfig.fromEnvironment())
+ *     .versioning(AssetManifest.load(Path.of("dist/.vite/manifest.json")))
+ *     .localPrefix("/assets")
+ *     .build());
+ * router.route("covers/42.jpg").url();   // https://cdn.example.com/covers/42.jpg
+ * }</pre>
+ *
+ * <p>Each type's hosts are chosen by rendezvous hashing of the path, so a path always maps to the
+ * same host, adding a host moves about 1/n of the paths, and a host marked down
+ * ({@link #markDown(URI)} or the configured {@link HostHealth}) loses only its own paths to the
+ * others. Thread-safe; build one per service and share it.
+ */
+public final class CdnRouter implements HealthIndicator {
+
+  /** The health indicator's name. */
+  public static final String NAME = "cdn";
+
+  private static final String IMAGE_PATH_PREFIX = "/cdn-cgi/image/";
+
+  private final CdnConfig config;
+  private final Map<AssetType, Host[]> hosts = new EnumMap<>(AssetType.class);
+  private final Set<URI> markedDown = ConcurrentHashMap.newKeySet();
+  /** Route counters by type ordinal, CDN then local; null without a meter registry. */
+  private final Counter @Nullable [] routes;
+
+  private CdnRouter(CdnConfig config, @Nullable MeterRegistry registry) {
+    this.config = config;
+    for (AssetType type : AssetType.values()) {
+      hosts.put(type, config.hosts(type).stream().map(Host::new).toArray(Host[]::new));
+    }
+    if (registry == null) {
+      this.routes = null;
+      return;
+    }
+    AssetType[] types = AssetType.values();
+    this.routes = new Counter[types.length * 2];
+    for (AssetType type : types) {
+      for (int local = 0; local < 2; local++) {
+        routes[type.ordinal() * 2 + local] = Counter.builder("headroom.cdn.routes")
+            .description("Asset URLs built, by asset type and whether a CDN host or the local path serves them")
+            .tag("type", type.name().toLowerCase(Locale.ROOT))
+            .tag("target", local == 0 ? "cdn" : "local")
+            .register(registry);
+      }
+    }
+    Gauge.builder("headroom.cdn.hosts.down", this, CdnRouter::downHostCount)
+        .description("Configured CDN hosts that are marked down or reported down by the host health")
+        .register(registry);
+  }
+
+  /** A router for {@code config}. */
+  public static CdnRouter of(CdnConfig config) {
+    return new CdnRouter(Objects.requireNonNull(config, "config"), null);
+  }
+
+  /**
+   * A router for {@code config} that records to {@code registry}: the counter
+   * {@code headroom.cdn.routes} (tags {@code type}, {@code target=cdn|local}) and the gauge
+   * {@code headroom.cdn.hosts.down}.
+   */
+  public static CdnRouter of(CdnConfig config, MeterRegistry registry) {
+    return new CdnRouter(Objects.requireNonNull(config, "config"), Objects.requireNonNull(registry, "registry"));
+  }
+
+  /** A router with default settings on {@code CDN_BASE_URL} (every asset local if it is not set). */
+  public static CdnRouter of(HeadroomConfig config) {
+    return of(CdnConfig.builder(config).build());
+  }
+
+  /**
+   * The URL of {@code path}, typed by its extension.
+   *
+   * @throws InvalidAssetPathException if the path is unsafe (see {@link AssetPath#of(String)})
+   * @throws IllegalArgumentException if the configured versioning returns an invalid token
+   */
+  public AssetUrl route(String path) {
+    return route(path, null, ImageTransform.none());
+  }
+
+  /**
+   * The URL of {@code path} routed as {@code type}, whatever its extension.
+   *
+   * @throws InvalidAssetPathException if the path is unsafe
+   */
+  public AssetUrl route(String path, AssetType type) {
+    return route(path, Objects.requireNonNull(type, "type"), ImageTransform.none());
+  }
+
+  /**
+   * The URL of an image with a transform, in the configured {@link ImageDialect}. A local fallback
+   * URL carries no transform (the original image is served).
+   *
+   * @throws InvalidAssetPathException if the path is unsafe
+   */
+  public AssetUrl image(String path, ImageTransform transform) {
+    return route(path, AssetType.IMAGE, Objects.requireNonNull(transform, "transform"));
+  }
+
+  /** Marks a host (a base URL as configured) down: its assets move to the type's other hosts. */
+  public void markDown(URI host) {
+    markedDown.add(Objects.requireNonNull(host, "host"));
+  }
+
+  /** Marks a host up again: the assets it served before return to it. */
+  public void markUp(URI host) {
+    markedDown.remove(Objects.requireNonNull(host, "host"));
+  }
+
+  /** The configuration. */
+  public CdnConfig config() {
+    return config;
+  }
+
+  private AssetUrl route(String path, @Nullable AssetType explicitType, ImageTransform transform) {
+    AssetPath requested = AssetPath.of(path);
+    Optional<AssetVersion> version = config.versioning().versionOf(requested);
+    AssetPath served = requested;
+    String token = null;
+    if (version.isPresent()) {
+      if (version.get() instanceof AssetVersion.HashedPath hashed) {
+        served = hashed.path();
+      } else {
+        token = ((AssetVersion.Token) version.get()).value();
+      }
+    }
+    AssetType type = explicitType != null ? explicitType : config.typeOf(served);
+    Host host = pick(type, RendezvousHash.hash(requested.encoded()));
+
+    StringBuilder url = new StringBuilder(128);
+    boolean transformed = host != null && !transform.isEmpty();
+    if (host == null) {
+      url.append(config.localPrefix());
+    } else {
+      url.append(host.origin);
+      if (transformed && config.imageDialect() == ImageDialect.PATH) {
+        url.append(IMAGE_PATH_PREFIX).append(transform.render(ImageDialect.PATH));
+      }
+      url.append(host.basePath);
+    }
+    if (token != null && config.busting() == Busting.PATH) {
+      url.append('/').append(token);
+    }
+    url.append(served.encoded());
+    char separator = '?';
+    if (transformed && config.imageDialect() == ImageDialect.QUERY) {
+      url.append(separator).append(transform.render(ImageDialect.QUERY));
+      separator = '&';
+    }
+    if (token != null && config.busting() == Busting.QUERY) {
+      url.append(separator).append(config.versionParameter()).append('=').append(token);
+    }
+    CachePolicy policy = config.cachePolicy(type);
+    if (version.isEmpty() && policy.isImmutable()) {
+      policy = config.unversionedPolicy();
+    }
+    if (routes != null) {
+      routes[type.ordinal() * 2 + (host == null ? 1 : 0)].increment();
+    }
+    return new AssetUrl(url.toString(), type, host == null ? null : host.uri, version.isPresent(), policy);
+  }
+
+  private @Nullable Host pick(AssetType type, long pathHash) {
+    Host best = null;
+    long bestScore = 0;
+    for (Host host : hosts.get(type)) {
+      if (isUp(host.uri)) {
+        long score = RendezvousHash.score(pathHash, host.seed);
+        if (best == null || Long.compareUnsigned(score, bestScore) > 0) {
+          best = host;
+          bestScore = score;
+        }
+      }
+    }
+    return best;
+  }
+
+  private boolean isUp(URI host) {
+    return !markedDown.contains(host) && config.hostHealth().isUp(host);
+  }
+
+  private double downHostCount() {
+    Set<URI> all = new HashSet<>();
+    hosts.values().forEach(typeHosts -> {
+      for (Host host : typeHosts) {
+        all.add(host.uri);
+      }
+    });
+    return all.stream().filter(host -> !isUp(host)).count();
+  }
+
+  /** {@value #NAME}. */
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * UP when every configured host is up; DEGRADED when some are down (their assets are served by
+   * other hosts or locally), with the down hosts and the types falling back to local paths as details.
+   */
+  @Override
+  public Health health() {
+    List<String> down = new ArrayList<>();
+    List<String> local = new ArrayList<>();
+    for (AssetType type : AssetType.values()) {
+      Host[] typeHosts = hosts.get(type);
+      boolean anyUp = false;
+      for (Host host : typeHosts) {
+        if (isUp(host.uri)) {
+          anyUp = true;
+        } else if (!down.contains(host.uri.toString())) {
+          down.add(host.uri.toString());
+        }
+      }
+      if (typeHosts.length > 0 && !anyUp) {
+        local.add(type.name());
+      }
+    }
+    if (down.isEmpty()) {
+      return Health.up();
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("downHosts", List.copyOf(down));
+    details.put("localTypes", List.copyOf(local));
+    return Health.of(HealthStatus.DEGRADED, details);
+  }
+
+  @Override
+  public String toString() {
+    return "CdnRouter[" + config + ", markedDown=" + markedDown + "]";
+  }
+
+  /** A configured host, split for fast URL building. */
+  private static final class Host {
+    final URI uri;
+    final String origin;
+    final String basePath;
+    final long seed;
+
+    Host(URI uri) {
+      this.uri = uri;
+      this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
+      this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
+      this.seed = RendezvousHash.hash(uri.toString());
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.headroom.cdn;
+
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HMAC-SHA256 with one secret, safe to share between threads: each call works on a clone of an
+ * initialized prototype, so the key schedule is computed once.
+ */
+final class HmacSha256 {
+
+  private static final String ALGORITHM = "HmacSHA256";
+
+  private final Mac prototype;
+
+  HmacSha256(byte[] secret) {
+    try {
+      prototype = Mac.getInstance(ALGORITHM);
+      prototype.init(new SecretKeySpec(secret, ALGORITHM));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(ALGORITHM + " is required of every Java platform", e);
+    }
+  }
+
+  /** The MAC of {@code message}. */
+  byte[] mac(byte[] message) {
+    try {
+      return ((Mac) prototype.clone()).doFinal(message);
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException(ALGORITHM + " of provider " + prototype.getProvider().getName()
+          + " cannot be cloned", e);
+    }
+  }
+}

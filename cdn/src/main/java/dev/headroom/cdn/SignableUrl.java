@@ -1,0 +1,54 @@
+package dev.headroom.cdn;
+
+import java.net.URI;
+import org.jspecify.annotations.Nullable;
+
+/** The parts of a URL that a signer appends a token to, checked once for every signer. */
+final class SignableUrl {
+
+  /** {@code scheme://authority}, or empty for a local path. */
+  final String origin;
+  /** The canonical path. */
+  final AssetPath path;
+  /** The raw query, or null. */
+  final @Nullable String query;
+
+  private SignableUrl(String origin, AssetPath path, @Nullable String query) {
+    this.origin = origin;
+    this.path = path;
+    this.query = query;
+  }
+
+  /**
+   * Splits {@code url}, which must be an absolute URL with a host or a path, without a fragment.
+   *
+   * @throws IllegalArgumentException if it is neither, or has a fragment
+   * @throws InvalidAssetPathException if its path is unsafe
+   */
+  static SignableUrl of(URI url) {
+    if (url.isOpaque() || url.getRawPath() == null || url.getRawPath().isEmpty()
+        || (url.getScheme() != null && url.getRawAuthority() == null)) {
+      throw new IllegalArgumentException("url='" + url + "' is rejected: expected a URL or path such as /a.mp3");
+    }
+    if (url.getRawFragment() != null) {
+      throw new IllegalArgumentException("url='" + url + "' is rejected: a fragment is never sent to the server");
+    }
+    String origin = url.getScheme() == null ? "" : url.getScheme() + "://" + url.getRawAuthority();
+    return new SignableUrl(origin, AssetPath.of(url.getRawPath()), url.getRawQuery());
+  }
+
+  /** Whether the query has a parameter called {@code name}. */
+  boolean hasParameter(String name) {
+    return query != null && ("&" + query).contains("&" + name + "=");
+  }
+
+  /** {@code origin + path + "?"}, followed by the query and {@code "&"} if there is a non-empty query. */
+  StringBuilder withQueryOpen() {
+    StringBuilder out = new StringBuilder(origin.length() + path.encoded().length() + 160)
+        .append(origin).append(path.encoded()).append('?');
+    if (query != null && !query.isEmpty()) {
+      out.append(query).append('&');
+    }
+    return out;
+  }
+}
