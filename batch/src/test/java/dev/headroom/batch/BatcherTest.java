@@ -1,5 +1,6 @@
 package dev.headroom.batch;
 
+import static dev.headroom.batch.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class BatcherTest {
@@ -28,18 +28,6 @@ class BatcherTest {
 
   private static BatcherConfig sizeAndLinger(int size, long lingerMillis) {
     return BatcherConfig.builder().maxBatchSize(size).maxLinger(Duration.ofMillis(lingerMillis)).build();
-  }
-
-  private static Throwable failure(CompletableFuture<?> f) {
-    assertThat(f).isCompletedExceptionally();
-    try {
-      f.get();
-      throw new AssertionError("not failed");
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
   }
 
   @Test
