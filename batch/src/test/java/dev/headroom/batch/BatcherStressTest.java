@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,13 +26,10 @@ class BatcherStressTest {
   private static final int LOADS_PER_THREAD = 2_000;
 
   private final ExecutorService loaderPool = Executors.newFixedThreadPool(4);
-  private final ExecutorService callers = Executors.newFixedThreadPool(THREADS);
 
   @AfterEach
   void shutDown() throws InterruptedException {
-    callers.shutdownNow();
     loaderPool.shutdownNow();
-    assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     assertThat(loaderPool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 
@@ -61,33 +57,22 @@ class BatcherStressTest {
     }
   }
 
-  private List<CompletableFuture<Integer>> loadFromManyThreads(Batcher<Integer, Integer> batcher) throws InterruptedException {
-    List<CompletableFuture<Integer>> futures = new ArrayList<>();
+  private static List<CompletableFuture<Integer>> loadFromManyThreads(Batcher<Integer, Integer> batcher)
+      throws InterruptedException {
     List<List<CompletableFuture<Integer>>> perThread = new ArrayList<>();
-    CountDownLatch start = new CountDownLatch(1);
-    List<CompletableFuture<?>> done = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      List<CompletableFuture<Integer>> mine = new ArrayList<>();
-      perThread.add(mine);
-      done.add(CompletableFuture.runAsync(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        for (int i = 0; i < LOADS_PER_THREAD; i++) {
-          int key = ThreadLocalRandom.current().nextInt(500);
-          CompletableFuture<Integer> f = batcher.load(key);
-          mine.add(f.thenApply(v -> {
-            assertThat(v).isEqualTo(key * 3);
-            return v;
-          }));
-        }
-      }, callers));
+      perThread.add(new ArrayList<>());
     }
-    start.countDown();
-    CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).join();
+    Concurrently.run(THREADS, t -> {
+      for (int i = 0; i < LOADS_PER_THREAD; i++) {
+        int key = ThreadLocalRandom.current().nextInt(500);
+        perThread.get(t).add(batcher.load(key).thenApply(v -> {
+          assertThat(v).isEqualTo(key * 3);
+          return v;
+        }));
+      }
+    });
+    List<CompletableFuture<Integer>> futures = new ArrayList<>();
     perThread.forEach(futures::addAll);
     return futures;
   }
