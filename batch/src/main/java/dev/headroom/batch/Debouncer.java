@@ -28,10 +28,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #throttle} is leading + trailing with maxWait = wait: at most once per interval.
  * </ul>
  *
- * Keys are independent: one key's calls never delay another's. Runs of one key never overlap;
- * leading runs happen on the calling thread, timed runs on the executor. An action that throws is
- * logged and counted; it does not disturb the debouncer. Thread-safe. A key with nothing pending
- * keeps no state.
+ * Keys are independent: one key's calls never delay another's. Runs of one key never overlap (a
+ * call for a key waits while that key's action runs); leading runs and {@link #flush} happen on the
+ * calling thread, timed runs on the executor. An action may call the debouncer for its own key;
+ * an action that flushes or cancels other keys can deadlock with theirs doing the same. An action
+ * that throws is logged and counted; it does not disturb the debouncer. Thread-safe. A key with
+ * nothing pending keeps no state.
  *
  * @param <K> the key type
  * @param <A> the argument type
