@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. Futures are completed on the loader's completion thread (or the timer's for
  * timeouts): keep callbacks short or move them with {@code thenApplyAsync}. Each caller gets its
- * own future, so cancelling one does not affect other callers of the same key (and does not stop
- * the load).
+ * own future, failed with the exception itself (not wrapped in a {@code CompletionException}), so
+ * cancelling one does not affect other callers of the same key (and does not stop the load).
  *
  * @param <K> the key type; keys are compared with {@code equals}
  * @param <R> the result type of one key
@@ -62,7 +62,8 @@ public interface Batcher<K, R> extends AutoCloseable {
 
   /**
    * The results of {@code keys}, in their order (duplicates allowed; each distinct key is loaded
-   * once). Fails with the first failure among them, once every key is answered.
+   * once). Once every key is answered, fails with the error of the first key (in the given
+   * order) that failed, if any.
    *
    * @throws NullPointerException if {@code keys} or one of them is null (no key is loaded then)
    * @throws BatcherFullException under {@link Overflow#failFast()}; the keys accepted before

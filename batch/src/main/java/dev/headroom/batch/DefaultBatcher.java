@@ -102,7 +102,23 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     if (key == null) {
       throw new NullPointerException("batcher '" + name + "': key must not be null");
     }
-    return loadShared(key).copy();
+    return own(loadShared(key));
+  }
+
+  /**
+   * A future of the caller's own that follows {@code shared}, failing with the same exception
+   * (not wrapped, unlike {@link CompletableFuture#copy()}).
+   */
+  private static <T> CompletableFuture<T> own(CompletableFuture<T> shared) {
+    CompletableFuture<T> mine = new CompletableFuture<>();
+    shared.whenComplete((value, error) -> {
+      if (error == null) {
+        mine.complete(value);
+      } else {
+        mine.completeExceptionally(unwrap(error));
+      }
+    });
+    return mine;
   }
 
   @Override
@@ -123,13 +139,20 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       }
       futures.add(f);
     }
-    return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+    CompletableFuture<List<R>> all = new CompletableFuture<>();
+    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).whenComplete((done, anyError) -> {
       List<R> results = new ArrayList<>(futures.size());
       for (CompletableFuture<R> f : futures) {
+        Throwable error = f.handle((value, e) -> e).join();
+        if (error != null) {
+          all.completeExceptionally(unwrap(error));
+          return;
+        }
         results.add(f.join());
       }
-      return results;
+      all.complete(results);
     });
+    return all;
   }
 
   /** The future shared by every caller of {@code key} in its window. */

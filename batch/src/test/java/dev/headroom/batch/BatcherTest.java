@@ -258,6 +258,17 @@ class BatcherTest {
   }
 
   @Test
+  void callbacksSeeTheBatchExceptionItselfNotAWrapper() {
+    BatchLoader<Integer, String> loader = keys -> CompletableFuture.failedFuture(new IllegalStateException("down"));
+    Batcher<Integer, String> b = builder(loader, sizeAndLinger(2, 5)).buildRequired();
+    CompletableFuture<Throwable> single = b.load(1).handle((v, e) -> e);
+    CompletableFuture<Throwable> many = b.loadMany(List.of(1, 2)).handle((v, e) -> e);
+    scheduler.advance(Duration.ofMillis(5));
+    assertThat(single.join()).isInstanceOf(BatchLoadException.class);
+    assertThat(many.join()).isInstanceOf(BatchLoadException.class);
+  }
+
+  @Test
   void loadManyFailsWhenOneKeyFails() {
     BatchLoader<Integer, String> loader = keys -> CompletableFuture.completedFuture(
         BatchResult.<Integer, String>builder().value(1, "one").failure(2, new IllegalStateException("bad")).build());
