@@ -2,6 +2,8 @@ package dev.headroom.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.backoff.Jitter;
 import dev.headroom.core.time.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -19,9 +22,10 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Invariants over random keys, batch sizes, in-flight limits, dispatch timing and answer orders:
- * every load completes exactly once, with its own key's answer; no loader call exceeds the maximum
- * size or repeats a key; duplicates share one answer; no room is leaked.
+ * Invariants over random keys, batch sizes, in-flight limits, dispatch timing, answer orders,
+ * failures, timeouts and retries: every load completes exactly once, with its own key's answer; no
+ * loader call exceeds the maximum size or repeats a key; duplicates share one answer; no room is
+ * leaked.
  */
 class BatcherPropertiesTest {
 
@@ -116,6 +120,62 @@ class BatcherPropertiesTest {
       assertThat(first).startsWith(key + "@");
       assertThat(fs).allSatisfy(f -> assertThat(f).isCompletedWithValue(first));
     });
+  }
+
+  @Property(tries = 200)
+  void withRetriesEveryKeyFailingOnceStillGetsItsAnswerExactlyOnce(
+      @ForAll @Size(max = 80) List<@IntRange(min = 0, max = 30) Integer> keys,
+      @ForAll @IntRange(min = 1, max = 8) int maxBatchSize,
+      @ForAll Random random) {
+    ManualTimeSource time = ManualTimeSource.create();
+    ManualScheduler scheduler = new ManualScheduler(time);
+    Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    List<List<Integer>> calls = new ArrayList<>();
+    BatchLoader<Integer, String> loader = batch -> {
+      calls.add(List.copyOf(batch));
+      boolean anyFirst = false;
+      BatchResult.Builder<Integer, String> b = BatchResult.builder();
+      for (int k : batch) {
+        boolean first = attempts.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet() == 1;
+        anyFirst |= first;
+        if (first) {
+          b.failure(k, new IllegalStateException("transient " + k));
+        } else {
+          b.value(k, "v" + k);
+        }
+      }
+      return switch (random.nextInt(3)) {
+        case 0 -> anyFirst ? CompletableFuture.failedFuture(new IllegalStateException("whole call")) : CompletableFuture.completedFuture(b.build());
+        case 1 -> new CompletableFuture<>();
+        default -> CompletableFuture.completedFuture(b.build());
+      };
+    };
+    Batcher<Integer, String> batcher = Batcher.builder("retry", loader)
+        .config(BatcherConfig.builder().maxBatchSize(maxBatchSize).maxLinger(Duration.ofMillis(5))
+            .loaderTimeout(Duration.ofMillis(50))
+            .retry(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))
+                .jitter(Jitter.NONE).unlimitedAttempts().build())
+            .build())
+        .timeSource(time).scheduler(scheduler).executor(Runnable::run).buildRequired();
+
+    List<CompletableFuture<String>> futures = new ArrayList<>();
+    for (int key : keys) {
+      futures.add(batcher.load(key));
+      if (random.nextInt(4) == 0) {
+        scheduler.advance(Duration.ofMillis(random.nextInt(20)));
+      }
+    }
+    for (int i = 0; i < 10_000 && batcher.pendingKeys() > 0; i++) {
+      scheduler.advance(Duration.ofMillis(10));
+    }
+
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(futures.get(i)).isCompletedWithValue("v" + keys.get(i));
+    }
+    for (List<Integer> call : calls) {
+      assertThat(call).hasSizeBetween(1, maxBatchSize);
+    }
+    assertThat(batcher.pendingKeys()).isZero();
   }
 
   private static void answerOne(List<Runnable> unanswered, Random random) {
