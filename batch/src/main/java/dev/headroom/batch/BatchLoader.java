@@ -32,7 +32,7 @@ public interface BatchLoader<K, V> {
   static <K, V> BatchLoader<K, V> mapped(
       Function<? super List<K>, ? extends CompletionStage<? extends Map<K, ? extends @Nullable V>>> loader) {
     Objects.requireNonNull(loader, "loader");
-    return keys -> required(loader.apply(keys), "the loader returned null instead of a CompletionStage").thenApply(map -> BatchResult.<K, V>of(answer(map)));
+    return keys -> stage(loader.apply(keys)).thenApply(map -> BatchResult.<K, V>of(answer(map)));
   }
 
   /**
@@ -42,7 +42,7 @@ public interface BatchLoader<K, V> {
   static <K, V> BatchLoader<K, V> aligned(
       Function<? super List<K>, ? extends CompletionStage<? extends List<? extends @Nullable V>>> loader) {
     Objects.requireNonNull(loader, "loader");
-    return keys -> required(loader.apply(keys), "the loader returned null instead of a CompletionStage").thenApply(list -> BatchResult.<K, V>aligned(keys, answer(list)));
+    return keys -> stage(loader.apply(keys)).thenApply(list -> BatchResult.<K, V>aligned(keys, answer(list)));
   }
 
   /** Like {@link #mapped} for a loader that answers at once (it runs on the batcher's executor). */
@@ -55,6 +55,10 @@ public interface BatchLoader<K, V> {
   static <K, V> BatchLoader<K, V> alignedSync(Function<? super List<K>, ? extends List<? extends @Nullable V>> loader) {
     Objects.requireNonNull(loader, "loader");
     return keys -> CompletableFuture.completedFuture(BatchResult.aligned(keys, answer(loader.apply(keys))));
+  }
+
+  private static <S> S stage(@Nullable S stage) {
+    return required(stage, "the loader returned null instead of a CompletionStage");
   }
 
   private static <T> T answer(@Nullable T answer) {

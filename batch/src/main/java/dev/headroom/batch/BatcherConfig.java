@@ -52,7 +52,10 @@ public final class BatcherConfig {
     this.cacheResults = b.cacheResults;
   }
 
-  /** The defaults: batches of up to 100 keys, 5 ms linger, 10 000 pending keys, reject when full, 30 s loader timeout, no retry, no cache. */
+  /**
+   * The defaults: batches of up to 100 keys, 5 ms linger, no in-flight limit, 10 000 pending keys,
+   * reject when full, 30 s loader timeout, no retry, no cache.
+   */
   public static BatcherConfig ofDefaults() {
     return DEFAULTS;
   }

@@ -145,7 +145,9 @@ class BatcherPropertiesTest {
         }
       }
       return switch (random.nextInt(3)) {
-        case 0 -> anyFirst ? CompletableFuture.failedFuture(new IllegalStateException("whole call")) : CompletableFuture.completedFuture(b.build());
+        case 0 -> anyFirst
+            ? CompletableFuture.failedFuture(new IllegalStateException("whole call"))
+            : CompletableFuture.completedFuture(b.build());
         case 1 -> new CompletableFuture<>();
         default -> CompletableFuture.completedFuture(b.build());
       };
