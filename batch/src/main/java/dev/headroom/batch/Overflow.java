@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #block(Duration)}: the caller waits up to the timeout for room; if none comes, the
- *       returned future fails with {@link BatcherFullException}.
+ *       returned future fails with {@link BatcherFullException}. The calling thread blocks: not a
+ *       policy for loads issued from callbacks that run on an I/O thread (Lettuce's event loop
+ *       completes the futures of a Redis loader) or on the timer thread.
  *   <li>{@link #failFast()}: {@code load} throws {@link BatcherFullException} at once.
  *   <li>{@link #reject()}: {@code load} returns at once a future already failed with {@link
  *       BatcherFullException}; nothing is thrown, which suits asynchronous callers.
