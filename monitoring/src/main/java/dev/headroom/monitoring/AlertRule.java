@@ -126,12 +126,7 @@ public final class AlertRule {
      * @throws IllegalArgumentException naming this rule if the name is unknown
      */
     public Builder metric(String name) {
-      Objects.requireNonNull(name, "name");
-      try {
-        this.metric = Metric.of(name);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("alert rule '" + this.name + "': " + e.getMessage(), e);
-      }
+      this.metric = Condition.metricNamed("alert rule", this.name, name);
       return this;
     }
 

@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A set of alert rules with distinct names, in order. Immutable.
@@ -70,14 +68,9 @@ public final class AlertRules {
    */
   public static AlertRules of(Collection<AlertRule> rules) {
     Objects.requireNonNull(rules, "rules");
-    Set<String> names = new HashSet<>();
-    for (AlertRule r : rules) {
-      Objects.requireNonNull(r, "rules must not contain null");
-      if (!names.add(r.name())) {
-        throw new IllegalArgumentException("alert rule names must be unique, '" + r.name() + "' appears twice");
-      }
-    }
-    return new AlertRules(List.copyOf(rules));
+    List<AlertRule> copy = List.copyOf(rules);
+    Condition.requireUniqueNames("alert rule", copy.stream().map(AlertRule::name).toList());
+    return new AlertRules(copy);
   }
 
   /** These rules with {@code rule} added, or replacing the rule of the same name in place. */

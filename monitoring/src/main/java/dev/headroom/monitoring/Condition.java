@@ -1,7 +1,10 @@
 package dev.headroom.monitoring;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +51,26 @@ record Condition(Metric metric, Comparison comparison, double threshold, double 
       throw new IllegalArgumentException(who + "cooldown must not be negative, was " + cooldown);
     }
     return new Condition(metric, comparison, threshold, resolve, forDuration, cooldown);
+  }
+
+  /** {@link Metric#of(String)}, with the rule named in the error. */
+  static Metric metricNamed(String kind, String ruleName, String metricName) {
+    Objects.requireNonNull(metricName, "metricName");
+    try {
+      return Metric.of(metricName);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(kind + " '" + ruleName + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Checks that no two rules share a name. */
+  static void requireUniqueNames(String kind, Collection<String> names) {
+    Set<String> seen = new HashSet<>();
+    for (String name : names) {
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException(kind + " names must be unique, '" + name + "' appears twice");
+      }
+    }
   }
 
   /** For messages and logs: {@code p95 > 500.0 for PT1M}. */

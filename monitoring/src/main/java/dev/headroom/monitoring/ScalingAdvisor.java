@@ -5,13 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -61,14 +59,9 @@ public final class ScalingAdvisor {
    */
   public static ScalingAdvisor of(Collection<ScalingRule> rules) {
     Objects.requireNonNull(rules, "rules");
-    Set<String> names = new HashSet<>();
-    for (ScalingRule r : rules) {
-      Objects.requireNonNull(r, "rules must not contain null");
-      if (!names.add(r.name())) {
-        throw new IllegalArgumentException("scaling rule names must be unique, '" + r.name() + "' appears twice");
-      }
-    }
-    return new ScalingAdvisor(List.copyOf(rules));
+    List<ScalingRule> copy = List.copyOf(rules);
+    Condition.requireUniqueNames("scaling rule", copy.stream().map(ScalingRule::name).toList());
+    return new ScalingAdvisor(copy);
   }
 
   /** An advisor with the default rules (see the class comment). */

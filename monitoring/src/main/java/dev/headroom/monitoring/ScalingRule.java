@@ -103,12 +103,7 @@ public final class ScalingRule {
      * @throws IllegalArgumentException naming this rule if the name is unknown
      */
     public Builder metric(String name) {
-      Objects.requireNonNull(name, "name");
-      try {
-        this.metric = Metric.of(name);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("scaling rule '" + this.name + "': " + e.getMessage(), e);
-      }
+      this.metric = Condition.metricNamed("scaling rule", this.name, name);
       return this;
     }
 
