@@ -64,10 +64,11 @@ final class DefaultRequestMetrics implements RequestMetrics {
     } catch (ArithmeticException tooLong) {
       nanos = Long.MAX_VALUE;
     }
-    recordNanos(endpoint, method, status, nanos);
+    recordNanos(endpoint, method, status, nanos, time.nanoTime());
   }
 
-  void recordNanos(String endpoint, String method, int status, long nanos) {
+  /** Records a request of {@code nanos} that ended at {@code endNanos}, a reading of the time source. */
+  void recordNanos(String endpoint, String method, int status, long nanos, long endNanos) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(method, "method");
     if (status < 100 || status > 599) {
@@ -80,7 +81,7 @@ final class DefaultRequestMetrics implements RequestMetrics {
       throw new IllegalArgumentException("method must not be blank");
     }
     long capped = Math.min(nanos, EndpointSeries.HIGHEST_MICROS * 1_000L);
-    series(endpoint, method).record((capped + 500L) / 1_000L, status);
+    series(endpoint, method).record((capped + 500L) / 1_000L, status, endNanos);
   }
 
   @Override
@@ -93,7 +94,8 @@ final class DefaultRequestMetrics implements RequestMetrics {
       status = 200;
       return result;
     } finally {
-      recordNanos(endpoint, method, status, Math.max(0L, time.nanoTime() - start));
+      long end = time.nanoTime();
+      recordNanos(endpoint, method, status, Math.max(0L, end - start), end);
     }
   }
 

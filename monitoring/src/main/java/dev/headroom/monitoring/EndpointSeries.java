@@ -73,9 +73,9 @@ final class EndpointSeries {
     return new Histogram(DIGITS);
   }
 
-  /** Records one request; {@code micros} must not be negative. */
-  void record(long micros, int status) {
-    if (time.nanoTime() - sliceEndNanos >= 0) {
+  /** Records one request ending at {@code nowNanos} (a reading of the time source); {@code micros} >= 0. */
+  void record(long micros, int status, long nowNanos) {
+    if (nowNanos - sliceEndNanos >= 0) {
       roll();
     }
     recorder.recordValue(Math.min(micros, HIGHEST_MICROS));

@@ -135,8 +135,9 @@ public interface RequestMetrics extends AutoCloseable {
         throw new IllegalStateException("sample already stopped");
       }
       stopped = true;
-      long nanos = Math.max(0L, metrics.timeSource().nanoTime() - startNanos);
-      metrics.recordNanos(endpoint, method, status, nanos);
+      long end = metrics.timeSource().nanoTime();
+      long nanos = Math.max(0L, end - startNanos);
+      metrics.recordNanos(endpoint, method, status, nanos, end);
       return Duration.ofNanos(nanos);
     }
   }
