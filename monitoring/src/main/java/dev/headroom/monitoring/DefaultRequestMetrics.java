@@ -40,6 +40,7 @@ final class DefaultRequestMetrics implements RequestMetrics {
   private volatile @Nullable EndpointSeries other;
   // Guarded by this.
   private int tracked;
+  private boolean closed;
 
   DefaultRequestMetrics(RequestMetricsConfig config, TimeSource time, @Nullable MeterRegistry registry) {
     this.config = Objects.requireNonNull(config, "config");
@@ -148,7 +149,7 @@ final class DefaultRequestMetrics implements RequestMetrics {
 
   private EndpointSeries newSeries(String endpoint, String method) {
     EndpointSeries s = new EndpointSeries(endpoint, method, time, sliceNanos, ringSize);
-    if (registry != null) {
+    if (registry != null && !closed) {
       registerMeters(endpoint, method, s);
     }
     return s;
@@ -185,8 +186,9 @@ final class DefaultRequestMetrics implements RequestMetrics {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(method, "method");
     List<EndpointSeries> one = new ArrayList<>(1);
-    if (endpoint.equals(OTHER) && method.equals(OTHER) && other != null) {
-      one.add(Objects.requireNonNull(other));
+    EndpointSeries overflow = other;
+    if (endpoint.equals(OTHER) && method.equals(OTHER) && overflow != null) {
+      one.add(overflow);
     } else {
       EndpointSeries[] methods = byEndpoint.get(endpoint);
       if (methods != null) {
@@ -232,6 +234,7 @@ final class DefaultRequestMetrics implements RequestMetrics {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (registry != null) {
       for (Meter m : meters) {
         registry.remove(m);

@@ -230,6 +230,20 @@ class AlertRulesTest {
   }
 
   @Test
+  void everyKnownMetricHasAReader() {
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
+    Monitor m = Monitor.builder(registry).requests(requests).build();
+    requests.recordRequest("/a", "GET", 200, Duration.ofMillis(5));
+    for (String name : Metric.knownNames()) {
+      m.read(Metric.of(name));
+    }
+    assertThat(m.read(Metric.REQUESTS)).hasValue(1.0);
+    assertThat(m.read(Metric.QUEUE_PENDING)).as("no queue meters").isEmpty();
+    assertThat(m.read(Metric.meter("test.value"))).hasValue(0.0);
+    assertThat(m.read(Metric.meter("absent.meter"))).isEmpty();
+  }
+
+  @Test
   void rejectsBadRulesWhenTheyAreBuilt() {
     assertThatThrownBy(() -> rule("r").above(Double.NaN).build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -260,6 +260,9 @@ class RequestMetricsTest {
     published.close();
     assertThat(registry.find(HeadroomMeters.HTTP_REQUESTS).meters()).isEmpty();
     assertThat(registry.getMeters()).isEmpty();
+    published.recordRequest("/new", "GET", 200, Duration.ofMillis(1));
+    assertThat(registry.getMeters()).as("no meters after close").isEmpty();
+    assertThat(published.endpoint("/new", "GET", MINUTE).count()).isEqualTo(1);
   }
 
   @Test
