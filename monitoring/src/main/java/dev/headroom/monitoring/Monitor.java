@@ -283,7 +283,11 @@ public final class Monitor implements AutoCloseable {
       case "queuePending" -> s.queue == null ? OptionalDouble.empty() : OptionalDouble.of(s.queue.pending());
       case "queueWorkers" -> s.queue == null ? OptionalDouble.empty() : OptionalDouble.of(s.queue.workers());
       case "rateLimitDenied" -> s.rateLimit == null ? OptionalDouble.empty() : OptionalDouble.of(s.rateLimit.denied());
-      case "cpu" -> MeterReader.meter(registry, HeadroomMeters.PROCESS_CPU_USAGE, List.of());
+      case "cpu" -> {
+        // The JVM reports a negative load while it cannot tell yet: that is no data, not idle.
+        OptionalDouble cpu = MeterReader.meter(registry, HeadroomMeters.PROCESS_CPU_USAGE, List.of());
+        yield cpu.isPresent() && cpu.getAsDouble() < 0 ? OptionalDouble.empty() : cpu;
+      }
       default -> throw new IllegalStateException("metric " + metric + " has no reader");
     };
   }

@@ -73,6 +73,15 @@ class ScalingAdvisorTest {
   }
 
   @Test
+  void anUnknownCpuLoadIsNoDataNotIdle() {
+    ScalingAdvisor advisor = ScalingAdvisor.defaults();
+    Monitor m = monitor(advisor);
+    run(m, -1.0, Duration.ofMinutes(20));
+    assertThat(m.read(Metric.CPU)).isEmpty();
+    assertThat(advice).isEmpty();
+  }
+
+  @Test
   void recommendsScalingUpOnSlowRequests() {
     RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
     ScalingAdvisor advisor = ScalingAdvisor.defaults();
