@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
@@ -279,7 +280,7 @@ final class DefaultRequestMetrics implements RequestMetrics {
   }
 
   private void latency(MeterRegistry r, Tags tags, String statistic, Reading reading,
-      java.util.function.Function<WindowStats, Optional<Duration>> pick) {
+      Function<WindowStats, Optional<Duration>> pick) {
     ToDoubleFunction<Reading> seconds = rd -> pick.apply(rd.get()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     meters.add(Gauge.builder(HeadroomMeters.HTTP_LATENCY, reading, seconds)
         .tags(tags).tag(HeadroomMeters.TAG_STATISTIC, statistic).baseUnit("seconds")

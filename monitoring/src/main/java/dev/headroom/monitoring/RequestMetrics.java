@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>When built with a {@link MeterRegistry}, everything is also published as meters
  * {@code headroom.http.*} (see {@link HeadroomMeters}); the meters read the windows lazily, so
- * recording costs the same with or without a registry.
+ * recording costs the same with or without a registry. Give a registry to one instance only: the
+ * meter names carry no instance tag, so a second instance would find them taken.
  *
  * <p>Thread-safe; recording is lock-free except once per slice (10 s) per endpoint.
  */
