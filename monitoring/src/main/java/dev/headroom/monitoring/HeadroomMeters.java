@@ -71,7 +71,7 @@ public final class HeadroomMeters {
   /**
    * Counter of rate limiter decisions published by headroom-ratelimit. Tags {@link #TAG_OUTCOME}
    * ({@link #OUTCOME_ALLOWED}, {@link #OUTCOME_DENIED} or {@link #OUTCOME_SHADOW_DENIED}) and
-   * {@link #TAG_LIMITER}.
+   * {@link #TAG_POLICY}.
    */
   public static final String RATELIMIT_DECISIONS = "headroom.ratelimit.decisions";
   /** Decision outcome tag. */
@@ -82,8 +82,8 @@ public final class HeadroomMeters {
   public static final String OUTCOME_DENIED = "denied";
   /** A limiter in shadow mode would have refused the request but let it through. */
   public static final String OUTCOME_SHADOW_DENIED = "shadow_denied";
-  /** Limiter (policy) instance tag. */
-  public static final String TAG_LIMITER = "limiter";
+  /** Rate-limit policy tag (one limiter per policy). */
+  public static final String TAG_POLICY = "policy";
 
   // ---- Read for the "queue" section ----
 
