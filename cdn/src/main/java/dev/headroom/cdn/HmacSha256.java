@@ -25,8 +25,15 @@ final class HmacSha256 {
 
   /** The MAC of {@code message}. */
   byte[] mac(byte[] message) {
+    return mac(message, message.length);
+  }
+
+  /** The MAC of the first {@code length} bytes of {@code message}. */
+  byte[] mac(byte[] message, int length) {
     try {
-      return ((Mac) prototype.clone()).doFinal(message);
+      Mac mac = (Mac) prototype.clone();
+      mac.update(message, 0, length);
+      return mac.doFinal();
     } catch (CloneNotSupportedException e) {
       throw new IllegalStateException(ALGORITHM + " of provider " + prototype.getProvider().getName()
           + " cannot be cloned", e);
