@@ -62,7 +62,7 @@ final class HmacToken {
     String[] fields = {VERSION, key.id(), exp, st, ip, acl, path, query};
     int capacity = fields.length - 1;
     for (String field : fields) {
-      capacity += field.length() * 3;
+      capacity += isAscii(field) ? field.length() : field.length() * 3;
     }
     byte[] message = new byte[capacity];
     int length = 0;
@@ -73,6 +73,15 @@ final class HmacToken {
       length = putUtf8(message, length, fields[f]);
     }
     return BASE64URL.encodeToString(key.mac(message, length));
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -100,7 +109,10 @@ final class HmacToken {
     @Nullable String duplicate;
     boolean anyToken;
 
+    private final @Nullable String raw;
+
     Query(@Nullable String rawQuery) {
+      this.raw = rawQuery;
       if (rawQuery == null) {
         return;
       }
@@ -127,7 +139,7 @@ final class HmacToken {
 
     /** The other parameters, raw, in their order. */
     String rest() {
-      return String.join("&", rest);
+      return anyToken || raw == null ? String.join("&", rest) : raw;
     }
 
     private static int index(String name) {
