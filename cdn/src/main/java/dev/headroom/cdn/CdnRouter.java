@@ -44,6 +44,8 @@ public final class CdnRouter implements HealthIndicator {
   public static final String NAME = "cdn";
 
   private static final String IMAGE_PATH_PREFIX = "/cdn-cgi/image/";
+  private static final int PARSED_SLOTS = 1024;
+  private static final int MAX_PARSED_LENGTH = 512;
 
   private final CdnConfig config;
   private final Map<AssetType, Host[]> hosts = new EnumMap<>(AssetType.class);
@@ -53,6 +55,12 @@ public final class CdnRouter implements HealthIndicator {
   /** The local prefix parsed (null when empty), and whether it reads back as itself. */
   private final @Nullable AssetPath localPrefix;
   private final boolean localPrefixKnown;
+  /**
+   * Paths parsed lately, by hash slot: a bounded memo of AssetPath.of, a pure function of the
+   * text. A slot is read and written without locks; an entry is immutable, so a reader sees
+   * either a complete entry or another one, and uses it only if its text is the text asked for.
+   */
+  private final ParsedPath[] parsed = new ParsedPath[PARSED_SLOTS];
 
   private CdnRouter(CdnConfig config, @Nullable MeterRegistry registry) {
     this.config = config;
@@ -145,7 +153,7 @@ public final class CdnRouter implements HealthIndicator {
   }
 
   private AssetUrl route(String path, @Nullable AssetType explicitType, ImageTransform transform) {
-    AssetPath requested = AssetPath.of(path);
+    AssetPath requested = parse(path);
     Optional<AssetVersion> version = config.versioning().versionOf(requested);
     AssetPath served = requested;
     String token = null;
@@ -205,6 +213,26 @@ public final class CdnRouter implements HealthIndicator {
     }
     return new AssetUrl(url.toString(), type, host == null ? null : host.uri, version.isPresent(), policy,
         host == null ? "" : host.origin, prefix, versionSegment, knownParts ? served : null, queryStart);
+  }
+
+  /** {@link AssetPath#of(String)}, remembered for short paths that parse. */
+  private AssetPath parse(String path) {
+    Objects.requireNonNull(path, "path");
+    if (path.length() > MAX_PARSED_LENGTH) {
+      return AssetPath.of(path);
+    }
+    int hash = path.hashCode();
+    int slot = (hash ^ (hash >>> 16)) & (PARSED_SLOTS - 1);
+    ParsedPath hit = parsed[slot];
+    if (hit != null && hit.text.equals(path)) {
+      return hit.path;
+    }
+    AssetPath fresh = AssetPath.of(path);
+    parsed[slot] = new ParsedPath(path, fresh);
+    return fresh;
+  }
+
+  private record ParsedPath(String text, AssetPath path) {
   }
 
   private @Nullable Host pick(AssetType type, long pathHash) {

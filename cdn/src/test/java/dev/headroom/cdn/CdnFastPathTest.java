@@ -157,6 +157,24 @@ class CdnFastPathTest {
         Grant.until(EXPIRES).pathPrefix("/a"));
   }
 
+  @Property(tries = 200)
+  void aRouterThatRemembersPathsRoutesAsAFreshOne(@ForAll("colliding") List<String> paths) {
+    CdnConfig config = CdnConfig.builder().baseUrl(URI.create("https://cdn.example.com/assets")).build();
+    CdnRouter shared = CdnRouter.of(config);
+    for (String path : paths) {
+      assertThat(outcome(() -> shared.route(path).url())).isEqualTo(outcome(() -> CdnRouter.of(config).route(path).url()));
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> colliding() {
+    // "Aa" and "BB" have the same String.hashCode, so these paths share cache slots.
+    Arbitrary<String> path = Arbitraries.oneOf(
+        Arbitraries.of("Aa", "BB").list().ofMinSize(1).ofMaxSize(4).map(parts -> "img/" + String.join("", parts)),
+        Arbitraries.of("../x", "img/%2e%2e/x", "img//x", "/img/a%20b.png", "img/a b.png", "x".repeat(600)));
+    return path.list().ofMinSize(1).ofMaxSize(30);
+  }
+
   @Property(tries = 1000)
   void tokenSignatureIsTheMacOfTheJoinedFields(@ForAll("fields") List<String> fields) {
     HmacKey key = HmacKey.of("k1", secret());
