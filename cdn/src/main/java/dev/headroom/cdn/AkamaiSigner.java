@@ -77,7 +77,13 @@ public final class AkamaiSigner implements UrlSigner {
   public URI sign(URI url, Grant grant) {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(grant, "grant");
-    SignableUrl target = SignableUrl.of(url);
+    return sign(SignableUrl.of(url), grant);
+  }
+
+  /** {@link #sign(URI, Grant)} of a URL already split and checked. */
+  URI sign(SignableUrl target, Grant grant) {
+    Objects.requireNonNull(grant, "grant");
+    String url = target.text;
     if (target.hasParameter(tokenName)) {
       throw new IllegalArgumentException("url='" + url + "' is rejected: it already has a " + tokenName
           + " parameter");

@@ -135,6 +135,48 @@ public final class AssetPath {
         && segments.subList(0, prefix.segments.size()).equals(prefix.segments);
   }
 
+  /**
+   * The path {@code prefix/segment/rest} (prefix and segment optional), equal to what {@link #of}
+   * gives for that text, built from parts that were parsed already. Null when {@code segment} is
+   * not a plain segment of unreserved characters, or the text would be longer than
+   * {@link #MAX_LENGTH}: {@link #of} decides those.
+   */
+  static @Nullable AssetPath join(@Nullable AssetPath prefix, @Nullable String segment, AssetPath rest) {
+    int length = rest.encoded.length() + (prefix == null ? 0 : prefix.encoded.length())
+        + (segment == null ? 0 : segment.length() + 1);
+    if (length > MAX_LENGTH || (segment != null && !isPlainSegment(segment))) {
+      return null;
+    }
+    if (prefix == null && segment == null) {
+      return rest;
+    }
+    List<String> segments = new ArrayList<>(rest.segments.size() + 1 + (prefix == null ? 0 : prefix.segments.size()));
+    StringBuilder encoded = new StringBuilder(length);
+    if (prefix != null) {
+      segments.addAll(prefix.segments);
+      encoded.append(prefix.encoded);
+    }
+    if (segment != null) {
+      segments.add(segment);
+      encoded.append('/').append(segment);
+    }
+    segments.addAll(rest.segments);
+    encoded.append(rest.encoded);
+    return new AssetPath(Collections.unmodifiableList(segments), encoded.toString());
+  }
+
+  private static boolean isPlainSegment(String segment) {
+    if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+      return false;
+    }
+    for (int i = 0; i < segment.length(); i++) {
+      if (!isUnreserved(segment.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Percent-encodes one decoded segment per RFC 3986, leaving only unreserved characters bare. */
   static String encodeSegment(String segment) {
     StringBuilder out = new StringBuilder(segment.length() + 8);
@@ -183,18 +225,56 @@ public final class AssetPath {
     if (raw.indexOf('%') < 0) {
       return raw;
     }
+    String ascii = decodeAscii(path, raw);
+    return ascii != null ? ascii : decodeUtf8(path, raw);
+  }
+
+  /**
+   * {@code raw} decoded when it is ASCII text whose escapes all stand for ASCII bytes (as
+   * {@code "a%20b"}): then every byte is one character and no charset is involved. Null as soon as
+   * a character or an escaped byte is not ASCII; {@link #decodeUtf8} decides those.
+   */
+  static @Nullable String decodeAscii(String path, String raw) {
+    StringBuilder out = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); ) {
+      char c = raw.charAt(i);
+      if (c >= 0x80) {
+        return null;
+      }
+      if (c == '%') {
+        int b = escapedByte(path, raw, i);
+        if (b >= 0x80) {
+          return null;
+        }
+        out.append((char) b);
+        i += 3;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  /** The byte of the escape at {@code raw[i]}, which is a '%'. */
+  private static int escapedByte(String path, String raw, int i) {
+    int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+    int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+    if (hi < 0 || lo < 0) {
+      throw new InvalidAssetPathException(path, "'%' must start a percent-escape such as %20"
+          + " (write %25 for a literal '%')");
+    }
+    return hi << 4 | lo;
+  }
+
+  /** {@code raw} decoded in general: text to UTF-8, escapes to bytes, then strict UTF-8 decoding. */
+  static String decodeUtf8(String path, String raw) {
     ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 4);
     CharsetEncoder encoder = strictEncoder();
     for (int i = 0; i < raw.length(); ) {
       char c = raw.charAt(i);
       if (c == '%') {
-        int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-        int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
-        if (hi < 0 || lo < 0) {
-          throw new InvalidAssetPathException(path, "'%' must start a percent-escape such as %20"
-              + " (write %25 for a literal '%')");
-        }
-        bytes.put((byte) (hi << 4 | lo));
+        bytes.put((byte) escapedByte(path, raw, i));
         i += 3;
       } else {
         int end = i;

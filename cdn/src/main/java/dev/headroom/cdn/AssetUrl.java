@@ -1,6 +1,7 @@
 package dev.headroom.cdn;
 
 import java.net.URI;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -16,13 +17,30 @@ public final class AssetUrl {
   private final @Nullable URI host;
   private final boolean versioned;
   private final CachePolicy cachePolicy;
+  /*
+   * How the router built the URL, so that signing need not parse it back: origin + the path
+   * prefix/versionSegment/servedPath (each optional but the last) + "?" + the query from
+   * queryStart. Null servedPath when the URL has other parts (an image transform in the path).
+   */
+  private final String origin;
+  private final @Nullable AssetPath prefix;
+  private final @Nullable String versionSegment;
+  private final @Nullable AssetPath servedPath;
+  private final int queryStart;
 
-  AssetUrl(String url, AssetType type, @Nullable URI host, boolean versioned, CachePolicy cachePolicy) {
+  AssetUrl(String url, AssetType type, @Nullable URI host, boolean versioned, CachePolicy cachePolicy,
+      String origin, @Nullable AssetPath prefix, @Nullable String versionSegment, @Nullable AssetPath servedPath,
+      int queryStart) {
     this.url = url;
     this.type = type;
     this.host = host;
     this.versioned = versioned;
     this.cachePolicy = cachePolicy;
+    this.origin = origin;
+    this.prefix = prefix;
+    this.versionSegment = versionSegment;
+    this.servedPath = servedPath;
+    this.queryStart = queryStart;
   }
 
   /** The URL: absolute on a CDN host, a root-relative path such as {@code /assets/a.png?v=1} when local. */
@@ -71,7 +89,23 @@ public final class AssetUrl {
    * @throws IllegalArgumentException if the signer cannot sign it (a CloudFront signer needs an absolute URL)
    */
   public URI signed(UrlSigner signer, Grant grant) {
+    Objects.requireNonNull(signer, "signer");
+    // Our own signers take the parts the router already checked instead of parsing the URL again.
+    SignableUrl target = signer instanceof HmacSigner || signer instanceof AkamaiSigner ? signable() : null;
+    if (target != null) {
+      return signer instanceof HmacSigner hmac ? hmac.sign(target, grant) : ((AkamaiSigner) signer).sign(target, grant);
+    }
     return signer.sign(uri(), grant);
+  }
+
+  /** The URL split as {@link SignableUrl#of} would split {@link #uri()}, or null if unknown. */
+  private @Nullable SignableUrl signable() {
+    if (servedPath == null) {
+      return null;
+    }
+    AssetPath path = AssetPath.join(prefix, versionSegment, servedPath);
+    return path == null ? null
+        : SignableUrl.ofParts(origin, path, queryStart < 0 ? null : url.substring(queryStart), url);
   }
 
   @Override

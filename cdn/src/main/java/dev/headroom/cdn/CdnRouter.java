@@ -44,15 +44,28 @@ public final class CdnRouter implements HealthIndicator {
   public static final String NAME = "cdn";
 
   private static final String IMAGE_PATH_PREFIX = "/cdn-cgi/image/";
+  private static final int PARSED_SLOTS = 1024;
+  private static final int MAX_PARSED_LENGTH = 512;
 
   private final CdnConfig config;
   private final Map<AssetType, Host[]> hosts = new EnumMap<>(AssetType.class);
   private final Set<URI> markedDown = ConcurrentHashMap.newKeySet();
   /** Route counters by type ordinal, CDN then local; null without a meter registry. */
   private final Counter @Nullable [] routes;
+  /** The local prefix parsed (null when empty), and whether it reads back as itself. */
+  private final @Nullable AssetPath localPrefix;
+  private final boolean localPrefixKnown;
+  /**
+   * Paths parsed lately, by hash slot: a bounded memo of AssetPath.of, a pure function of the
+   * text. A slot is read and written without locks; an entry is immutable, so a reader sees
+   * either a complete entry or another one, and uses it only if its text is the text asked for.
+   */
+  private final ParsedPath[] parsed = new ParsedPath[PARSED_SLOTS];
 
   private CdnRouter(CdnConfig config, @Nullable MeterRegistry registry) {
     this.config = config;
+    this.localPrefix = parsedPrefix(config.localPrefix());
+    this.localPrefixKnown = config.localPrefix().isEmpty() || localPrefix != null;
     for (AssetType type : AssetType.values()) {
       hosts.put(type, config.hosts(type).stream().map(Host::new).toArray(Host[]::new));
     }
@@ -140,7 +153,7 @@ public final class CdnRouter implements HealthIndicator {
   }
 
   private AssetUrl route(String path, @Nullable AssetType explicitType, ImageTransform transform) {
-    AssetPath requested = AssetPath.of(path);
+    AssetPath requested = parse(path);
     Optional<AssetVersion> version = config.versioning().versionOf(requested);
     AssetPath served = requested;
     String token = null;
@@ -156,26 +169,40 @@ public final class CdnRouter implements HealthIndicator {
 
     StringBuilder url = new StringBuilder(128);
     boolean transformed = host != null && !transform.isEmpty();
+    // The path is prefix/versionSegment/served unless a transform goes in it (see AssetUrl).
+    boolean knownParts = true;
     if (host == null) {
       url.append(config.localPrefix());
     } else {
       url.append(host.origin);
       if (transformed && config.imageDialect() == ImageDialect.PATH) {
         url.append(IMAGE_PATH_PREFIX).append(transform.render(ImageDialect.PATH));
+        knownParts = false;
       }
       url.append(host.basePath);
     }
+    AssetPath prefix = host == null ? localPrefix : host.basePathParsed;
+    knownParts &= host == null ? localPrefixKnown : host.basePathKnown;
+    String versionSegment = null;
     if (token != null && config.busting() == Busting.PATH) {
       url.append('/').append(token);
+      versionSegment = token;
     }
     url.append(served.encoded());
     char separator = '?';
+    int queryStart = -1;
     if (transformed && config.imageDialect() == ImageDialect.QUERY) {
-      url.append(separator).append(transform.render(ImageDialect.QUERY));
+      url.append(separator);
+      queryStart = url.length();
+      url.append(transform.render(ImageDialect.QUERY));
       separator = '&';
     }
     if (token != null && config.busting() == Busting.QUERY) {
-      url.append(separator).append(config.versionParameter()).append('=').append(token);
+      url.append(separator);
+      if (queryStart < 0) {
+        queryStart = url.length();
+      }
+      url.append(config.versionParameter()).append('=').append(token);
     }
     CachePolicy policy = config.cachePolicy(type);
     if (version.isEmpty() && policy.isImmutable()) {
@@ -184,7 +211,28 @@ public final class CdnRouter implements HealthIndicator {
     if (routes != null) {
       routes[type.ordinal() * 2 + (host == null ? 1 : 0)].increment();
     }
-    return new AssetUrl(url.toString(), type, host == null ? null : host.uri, version.isPresent(), policy);
+    return new AssetUrl(url.toString(), type, host == null ? null : host.uri, version.isPresent(), policy,
+        host == null ? "" : host.origin, prefix, versionSegment, knownParts ? served : null, queryStart);
+  }
+
+  /** {@link AssetPath#of(String)}, remembered for short paths that parse. */
+  private AssetPath parse(String path) {
+    Objects.requireNonNull(path, "path");
+    if (path.length() > MAX_PARSED_LENGTH) {
+      return AssetPath.of(path);
+    }
+    int hash = path.hashCode();
+    int slot = (hash ^ (hash >>> 16)) & (PARSED_SLOTS - 1);
+    ParsedPath hit = parsed[slot];
+    if (hit != null && hit.text.equals(path)) {
+      return hit.path;
+    }
+    AssetPath fresh = AssetPath.of(path);
+    parsed[slot] = new ParsedPath(path, fresh);
+    return fresh;
+  }
+
+  private record ParsedPath(String text, AssetPath path) {
   }
 
   private @Nullable Host pick(AssetType type, long pathHash) {
@@ -258,17 +306,37 @@ public final class CdnRouter implements HealthIndicator {
     return "CdnRouter[" + config + ", markedDown=" + markedDown + "]";
   }
 
+  /**
+   * {@code prefix} as a path if it is one in canonical form, so that a URL path starting with it
+   * can be put together from parsed parts; null if it is empty or not canonical.
+   */
+  private static @Nullable AssetPath parsedPrefix(String prefix) {
+    if (prefix.isEmpty()) {
+      return null;
+    }
+    try {
+      AssetPath path = AssetPath.of(prefix);
+      return path.encoded().equals(prefix) ? path : null;
+    } catch (InvalidAssetPathException e) {
+      return null;
+    }
+  }
+
   /** A configured host, split for fast URL building. */
   private static final class Host {
     final URI uri;
     final String origin;
     final String basePath;
+    final @Nullable AssetPath basePathParsed;
+    final boolean basePathKnown;
     final long seed;
 
     Host(URI uri) {
       this.uri = uri;
       this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
       this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
+      this.basePathParsed = parsedPrefix(basePath);
+      this.basePathKnown = basePath.isEmpty() || basePathParsed != null;
       this.seed = RendezvousHash.hash(uri.toString());
     }
   }

@@ -68,6 +68,11 @@ public final class HmacKey {
     return hmac.mac(message);
   }
 
+  /** The HMAC-SHA256 of the first {@code length} bytes of {@code message}. */
+  byte[] mac(byte[] message, int length) {
+    return hmac.mac(message, length);
+  }
+
   @Override
   public String toString() {
     return "HmacKey[" + id + ", secret=****]";

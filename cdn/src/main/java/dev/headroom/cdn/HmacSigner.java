@@ -38,9 +38,15 @@ public final class HmacSigner implements UrlSigner {
   public URI sign(URI url, Grant grant) {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(grant, "grant");
-    SignableUrl target = SignableUrl.of(url);
+    return sign(SignableUrl.of(url), grant);
+  }
+
+  /** {@link #sign(URI, Grant)} of a URL already split and checked. */
+  URI sign(SignableUrl target, Grant grant) {
+    Objects.requireNonNull(grant, "grant");
+    String url = target.text;
     AssetPath path = target.path;
-    HmacToken.Query query = new HmacToken.Query(url.getRawQuery());
+    HmacToken.Query query = new HmacToken.Query(target.query);
     if (query.anyToken) {
       throw new IllegalArgumentException("url='" + url + "' is rejected: it already has a token parameter (one of "
           + HmacToken.NAMES + ")");

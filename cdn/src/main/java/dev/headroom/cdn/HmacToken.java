@@ -55,10 +55,51 @@ final class HmacToken {
   private HmacToken() {
   }
 
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
   /** The signature of the token fields over a path and query (both empty with an acl). */
   static String signature(HmacKey key, String exp, String st, String ip, String acl, String path, String query) {
-    String message = String.join("\n", VERSION, key.id(), exp, st, ip, acl, path, query);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(key.mac(message.getBytes(StandardCharsets.UTF_8)));
+    String[] fields = {VERSION, key.id(), exp, st, ip, acl, path, query};
+    int capacity = fields.length - 1;
+    for (String field : fields) {
+      capacity += isAscii(field) ? field.length() : field.length() * 3;
+    }
+    byte[] message = new byte[capacity];
+    int length = 0;
+    for (int f = 0; f < fields.length; f++) {
+      if (f > 0) {
+        message[length++] = '\n';
+      }
+      length = putUtf8(message, length, fields[f]);
+    }
+    return BASE64URL.encodeToString(key.mac(message, length));
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes {@code text} as UTF-8 at {@code at}, which has room for three bytes per character;
+   * returns the end. ASCII is copied as is; other text is encoded as {@link String#getBytes} does.
+   */
+  private static int putUtf8(byte[] out, int at, String text) {
+    int n = at;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(utf8, 0, out, at, utf8.length);
+        return at + utf8.length;
+      }
+      out[n++] = (byte) c;
+    }
+    return n;
   }
 
   /** A raw query split into the token parameters and the rest. */
@@ -68,7 +109,10 @@ final class HmacToken {
     @Nullable String duplicate;
     boolean anyToken;
 
+    private final @Nullable String raw;
+
     Query(@Nullable String rawQuery) {
+      this.raw = rawQuery;
       if (rawQuery == null) {
         return;
       }
@@ -95,7 +139,7 @@ final class HmacToken {
 
     /** The other parameters, raw, in their order. */
     String rest() {
-      return String.join("&", rest);
+      return anyToken || raw == null ? String.join("&", rest) : raw;
     }
 
     private static int index(String name) {

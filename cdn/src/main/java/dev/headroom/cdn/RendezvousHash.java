@@ -30,6 +30,20 @@ final class RendezvousHash {
   /** A stable 64-bit hash of text (FNV-1a over its UTF-8 bytes, then mixed). */
   static long hash(String text) {
     long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        return hashUtf8(text);
+      }
+      h ^= c;
+      h *= 0x100000001b3L;
+    }
+    return mix(h);
+  }
+
+  /** {@link #hash} of text that is not all ASCII (an ASCII character is its own UTF-8 byte). */
+  private static long hashUtf8(String text) {
+    long h = 0xcbf29ce484222325L;
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       h ^= b & 0xFF;
       h *= 0x100000001b3L;

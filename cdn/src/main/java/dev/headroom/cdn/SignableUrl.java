@@ -12,11 +12,22 @@ final class SignableUrl {
   final AssetPath path;
   /** The raw query, or null. */
   final @Nullable String query;
+  /** The URL as given, for messages. */
+  final String text;
 
-  private SignableUrl(String origin, AssetPath path, @Nullable String query) {
+  private SignableUrl(String origin, AssetPath path, @Nullable String query, String text) {
     this.origin = origin;
     this.path = path;
     this.query = query;
+    this.text = text;
+  }
+
+  /**
+   * The parts of {@code text}, a URL the router built: the caller vouches that {@link #of} would
+   * find exactly these parts in it and accept them.
+   */
+  static SignableUrl ofParts(String origin, AssetPath path, @Nullable String query, String text) {
+    return new SignableUrl(origin, path, query, text);
   }
 
   /**
@@ -34,7 +45,7 @@ final class SignableUrl {
       throw new IllegalArgumentException("url='" + url + "' is rejected: a fragment is never sent to the server");
     }
     String origin = url.getScheme() == null ? "" : url.getScheme() + "://" + url.getRawAuthority();
-    return new SignableUrl(origin, AssetPath.of(url.getRawPath()), url.getRawQuery());
+    return new SignableUrl(origin, AssetPath.of(url.getRawPath()), url.getRawQuery(), url.toString());
   }
 
   /** Whether the query has a parameter called {@code name}. */
