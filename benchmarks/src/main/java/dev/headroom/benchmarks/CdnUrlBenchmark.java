@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Route + version one asset path, and route + sign one path (HMAC-SHA256 with expiry).
+ * Route + version one asset path, route + sign one path (HMAC-SHA256 with expiry), and route +
+ * version over 8 192 distinct paths in turn ({@code routeVersionedManyPaths}: more paths than the
+ * router's 1 024-entry parse cache holds, so it shows the cost of parsing, not of a cache hit).
  *
  * <p>Peers: imgix-java, the library the issue names, cannot be had from this build's registry, so
  * the peer is {@code jdk}: the hand-written helper a service would otherwise carry (URLEncoder per
@@ -50,7 +52,11 @@ public class CdnUrlBenchmark {
   private static final String BASE = "https://cdn.example.com/assets";
   private static final Instant EXPIRES = Instant.parse("2030-01-01T00:00:00Z");
 
+  private static final int MANY = 8192;
+
   private CdnRouter router;
+  private String[] manyPaths;
+  private int next;
   private HmacSigner signer;
   private Grant grant;
   private Map<String, String> manifest;
@@ -67,6 +73,10 @@ public class CdnUrlBenchmark {
     for (int i = 0; i < secret.length; i++) {
       secret[i] = (byte) (i * 31 + 7);
     }
+    manyPaths = new String[MANY];
+    for (int i = 0; i < MANY; i++) {
+      manyPaths[i] = "covers/album " + (i % 1000) + "/track-" + i + "-Été.jpg";
+    }
     router = CdnRouter.of(CdnConfig.builder().baseUrl(URI.create(BASE))
         .versioning(AssetManifest.of(manifest)).build());
     signer = HmacSigner.of(HmacKey.of("k1", secret));
@@ -81,7 +91,18 @@ public class CdnUrlBenchmark {
     if (impl.equals("headroom")) {
       return router.route(PATH).url();
     }
-    return handWrittenUrl();
+    return handWrittenUrl(PATH);
+  }
+
+  /** A versioned URL for each of 8 192 paths in turn. */
+  @Benchmark
+  public String routeVersionedManyPaths() {
+    String path = manyPaths[next];
+    next = (next + 1) & (MANY - 1);
+    if (impl.equals("headroom")) {
+      return router.route(path).url();
+    }
+    return handWrittenUrl(path);
   }
 
   /** A versioned URL for one path, signed with an expiry. */
@@ -90,18 +111,18 @@ public class CdnUrlBenchmark {
     if (impl.equals("headroom")) {
       return router.route(PATH).signed(signer, grant).toString();
     }
-    String url = handWrittenUrl();
+    String url = handWrittenUrl(PATH);
     long exp = EXPIRES.getEpochSecond();
     byte[] sig = mac.doFinal((url + "\n" + exp).getBytes(StandardCharsets.UTF_8));
     return url + "&exp=" + exp + "&sig=" + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
   }
 
-  private String handWrittenUrl() {
+  private String handWrittenUrl(String path) {
     StringBuilder sb = new StringBuilder(BASE);
-    for (String segment : PATH.split("/")) {
+    for (String segment : path.split("/")) {
       sb.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
     }
-    String version = manifest.get(PATH);
+    String version = manifest.get(path);
     if (version != null) {
       sb.append("?v=").append(version);
     }
