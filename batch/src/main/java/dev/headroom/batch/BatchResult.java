@@ -84,6 +84,11 @@ public final class BatchResult<K, V> {
     return values.get(key);
   }
 
+  /** The value of {@code key}, the {@code i}-th of {@code requested} (the keys the loader was given). */
+  @Nullable V valueAt(List<K> requested, int i, K key) {
+    return values.get(key);
+  }
+
   @Nullable Throwable failure(K key) {
     return failures.isEmpty() ? null : failures.get(key);
   }
