@@ -18,12 +18,28 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BatchResult<K, V> {
 
-  private final Map<K, V> values;
+  // Built from the aligned arrays on first use when the result was made by aligned(...).
+  private volatile @Nullable Map<K, V> values;
   private final Map<K, Throwable> failures;
+  // For aligned(...): the caller's key list (compared by identity only), its keys and the values.
+  private final @Nullable List<K> alignedTo;
+  private final Object @Nullable [] alignedKeys;
+  private final Object @Nullable [] alignedValues;
 
   private BatchResult(Map<K, V> values, Map<K, Throwable> failures) {
     this.values = values;
     this.failures = failures;
+    this.alignedTo = null;
+    this.alignedKeys = null;
+    this.alignedValues = null;
+  }
+
+  private BatchResult(List<K> alignedTo, Object[] alignedKeys, Object[] alignedValues) {
+    this.values = null;
+    this.failures = Map.of();
+    this.alignedTo = alignedTo;
+    this.alignedKeys = alignedKeys;
+    this.alignedValues = alignedValues;
   }
 
   /**
@@ -55,14 +71,8 @@ public final class BatchResult<K, V> {
       throw new IllegalArgumentException("the loader returned " + values.size() + " values for " + keys.size()
           + " keys; a list result must have exactly one element per key, in the keys' order");
     }
-    Map<K, V> map = new HashMap<>(Math.max(4, keys.size() * 4 / 3 + 1));
-    for (int i = 0; i < keys.size(); i++) {
-      V v = values.get(i);
-      if (v != null) {
-        map.put(keys.get(i), v);
-      }
-    }
-    return new BatchResult<>(map, Map.of());
+    // Kept as arrays: the batcher reads them by position; the map is built only if asked for.
+    return new BatchResult<>(keys, keys.toArray(), values.toArray());
   }
 
   /** A builder for a result with values and per-key errors. */
@@ -72,7 +82,30 @@ public final class BatchResult<K, V> {
 
   /** The values by key (unmodifiable). */
   public Map<K, V> values() {
-    return Collections.unmodifiableMap(values);
+    return Collections.unmodifiableMap(map());
+  }
+
+  private Map<K, V> map() {
+    Map<K, V> map = values;
+    if (map == null) {
+      map = alignedMap();
+      values = map;
+    }
+    return map;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<K, V> alignedMap() {
+    Object[] keys = Objects.requireNonNull(alignedKeys);
+    Object[] vals = Objects.requireNonNull(alignedValues);
+    Map<K, V> map = new HashMap<>(Math.max(4, keys.length * 4 / 3 + 1));
+    for (int i = 0; i < keys.length; i++) {
+      Object v = vals[i];
+      if (v != null) {
+        map.put((K) keys[i], (V) v);
+      }
+    }
+    return map;
   }
 
   /** The per-key errors by key (unmodifiable). */
@@ -81,7 +114,17 @@ public final class BatchResult<K, V> {
   }
 
   @Nullable V value(K key) {
-    return values.get(key);
+    return map().get(key);
+  }
+
+  /** The value of {@code key}, the {@code i}-th of {@code requested} (the keys the loader was given). */
+  @SuppressWarnings("unchecked")
+  @Nullable V valueAt(List<K> requested, int i, K key) {
+    Object[] vals = alignedValues;
+    if (vals != null && requested == alignedTo && i < vals.length) {
+      return (V) vals[i];
+    }
+    return map().get(key);
   }
 
   @Nullable Throwable failure(K key) {
@@ -90,7 +133,7 @@ public final class BatchResult<K, V> {
 
   @Override
   public String toString() {
-    return "BatchResult[" + values.size() + " values, " + failures.size() + " failures]";
+    return "BatchResult[" + map().size() + " values, " + failures.size() + " failures]";
   }
 
   /**

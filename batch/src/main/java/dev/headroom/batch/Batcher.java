@@ -131,13 +131,19 @@ public interface Batcher<K, R> extends AutoCloseable {
       return this;
     }
 
-    /** Where linger and loader times are read (default {@link TimeSource#system()}). */
+    /**
+     * Where the meters read linger and loader times (default {@link TimeSource#system()}). Timer
+     * deadlines are read on the scheduler's clock ({@link Scheduler#nanoTime()}).
+     */
     public Builder<K, V> timeSource(TimeSource timeSource) {
       this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
       return this;
     }
 
-    /** Where the linger, timeout and retry timers run (default {@link Scheduler#system()}). */
+    /**
+     * Where the linger, timeout and retry timers run, on its own clock (default {@link
+     * Scheduler#system()}). A batcher arms at most one linger and one loader-timeout timer at a time.
+     */
     public Builder<K, V> scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;

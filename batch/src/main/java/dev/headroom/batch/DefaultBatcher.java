@@ -2,14 +2,17 @@ package dev.headroom.batch;
 
 import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.time.TimeSource;
+import java.lang.ref.WeakReference;
+import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -30,21 +33,49 @@ import org.slf4j.LoggerFactory;
  * Design.
  *
  * One lock guards the little state that changes per key: the open window (keys in first-request
- * order, each with the one future its callers share), the queue of sealed batches waiting for an
- * in-flight slot, the number of loader calls in flight, and the closed flag. The lock is held only
- * to add a key, seal a window or move batches between the queue and "in flight"; it is never held
- * while calling the loader, a scheduler or executor task, or completing a future, because
+ * order, each with the futures of its callers), the queue of sealed batches waiting for an
+ * in-flight slot, the number of loader calls in flight, the list of calls in flight (for their
+ * timeouts), the two timers and the closed flag. The lock is held only to add a key, seal a window,
+ * move batches between the queue and "in flight" or arm and cancel a timer; it is never held while
+ * calling the loader or an executor, running a timer's work, or completing a future, because
  * completing a future runs the callers' callbacks, and those may load again (chained loads).
  *
- * A window is sealed when it reaches maxBatchSize (by the thread that added the last key), when its
- * linger timer fires (the timer task checks that the window is still the open one: a window sealed
- * by size just lets its stale timer do nothing), on dispatch() and on close(). Sealed batches run in
- * order as in-flight slots free up; the loader is always called on the executor.
+ * A window keeps its keys, their hash codes and their futures in arrays, with a small open-addressing
+ * index for dedupe, sized from the previous window. Sealing hands those arrays to the batch as they
+ * are (the loader sees an unmodifiable view), so nothing is copied per key. Each key's slot is the
+ * future of its one caller, or a Callers list when several callers share the key: every caller has
+ * a future of its own, completed directly, so cancelling one leaves the others and no extra stage
+ * is chained per key. With the result cache on, the slot is the shared future the cache holds and
+ * callers get their own copy of it.
+ *
+ * Timers are coalesced: a batcher arms at most one linger timer and one loader-timeout timer, not
+ * one per window and one per loader call. Scheduling a timer is the expensive part of a small
+ * window (it wakes the scheduler thread, which then competes for the CPU), and every window and
+ * every call has the same duration, so deadlines come in order and one timer can serve them all.
+ * Deadlines are read on the scheduler's own clock (Scheduler.nanoTime), the one its delays run on.
+ *  - Linger: a window that opens while the timer is armed for a deadline not later than its own
+ *    schedules nothing. When the timer fires it seals the open window if that window's linger has
+ *    passed, else re-arms for that window's deadline. A window sealed by size, dispatch() or close()
+ *    needs no cancel: a timer that finds no open window does nothing. Only a window that opened
+ *    alone (no other window opened within one linger before it) cancels the timer when sealed, so a
+ *    batcher that is not busy holds no timer.
+ *  - Loader timeout: calls in flight form a list in start order, hence in deadline order; the timer
+ *    is armed for the oldest call's deadline. When it fires it takes every expired call off the list,
+ *    fails (or retries) each one that has not answered, and re-arms for the new oldest. A call that
+ *    answers unlinks itself; when the list empties, the timer is cancelled if that call started
+ *    alone (no other call within one timeout before it), else left armed for the calls to come.
+ * A timer left armed while nothing waits on it holds the batcher only weakly, so a batcher dropped
+ * by its user can be collected before that timer fires; while a window is open or a call is in
+ * flight it holds the batcher strongly, so keys are never stranded.
+ *
+ * A window is sealed when it reaches maxBatchSize (by the thread that added the last key), when
+ * its linger has passed, on dispatch() and on close(). Sealed batches run in order as in-flight
+ * slots free up; the loader is always called on the executor.
  *
  * Room for pending keys is a semaphore of maxPendingKeys permits: one per distinct key, taken when
- * the key enters a window, given back just before the key's future is completed (so a callback that
- * loads again finds the room it just freed). Joining a key already in the window or in the cache
- * takes none. Waiting for room (Overflow.BLOCK) happens outside the lock.
+ * the key enters a window, given back just before the key's futures are completed (so a callback
+ * that loads again finds the room it just freed). Joining a key already in the window or in the
+ * cache takes none. Waiting for room (Overflow.BLOCK) happens outside the lock.
  *
  * Every loader call (first try or retry) is a Call whose answer is taken exactly once: the loader's
  * completion and the timeout timer race for `finished`, and the loser does nothing. The winner
@@ -57,6 +88,9 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultBatcher.class);
 
+  /** The smallest window capacity; a window grows when it fills before maxBatchSize. */
+  private static final int MIN_CAPACITY = 8;
+
   private final String name;
   private final BatcherConfig config;
   private final BatchLoader<K, V> loader;
@@ -67,6 +101,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
   private final Executor executor;
   private final BatchMetrics metrics;
   private final int maxBatchSize;
+  private final int maxInFlight;
   private final long lingerNanos;
   private final long timeoutNanos;
   private final @Nullable Backoff retry;
@@ -74,10 +109,21 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
   private final @Nullable ConcurrentHashMap<K, CompletableFuture<R>> cache;
 
   private final Object lock = new Object();
-  private @Nullable Window<K, R> window;
-  private final ArrayDeque<Batch<K, R>> queued = new ArrayDeque<>();
+  private @Nullable Window window;
+  private final ArrayDeque<Batch> queued = new ArrayDeque<>();
   private int inFlight;
   private boolean closed;
+  /** The size of the last sealed window: the next window starts with room for as many keys. */
+  private int lastWindowSize = MIN_CAPACITY;
+  private boolean anyWindow;
+  private long lastWindowOpened;
+  private final Alarm lingerAlarm = new LingerAlarm();
+  /** Calls in flight with a timeout, oldest first (so earliest deadline first). */
+  private @Nullable Call oldest;
+  private @Nullable Call newest;
+  private boolean anyCall;
+  private long lastCallStarted;
+  private final Alarm timeoutAlarm = new TimeoutAlarm();
 
   DefaultBatcher(Batcher.Builder<K, V> b, Function<? super V, ? extends R> present, @Nullable R absent) {
     this.name = b.name;
@@ -89,6 +135,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     this.scheduler = b.scheduler;
     this.executor = b.executor;
     this.maxBatchSize = config.maxBatchSize();
+    this.maxInFlight = config.maxInFlight();
     this.lingerNanos = config.maxLinger().map(d -> d.toNanos()).orElse(-1L);
     this.timeoutNanos = config.loaderTimeout().map(d -> d.toNanos()).orElse(-1L);
     this.retry = config.retry().orElse(null);
@@ -102,7 +149,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     if (key == null) {
       throw new NullPointerException("batcher '" + name + "': key must not be null");
     }
-    return own(loadShared(key));
+    return loadOwned(key);
   }
 
   /**
@@ -134,7 +181,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     for (K key : keys) {
       CompletableFuture<R> f = distinct.get(key);
       if (f == null) {
-        f = loadShared(key);
+        f = loadOwned(key);
         distinct.put(key, f);
       }
       futures.add(f);
@@ -143,9 +190,8 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).whenComplete((done, anyError) -> {
       List<R> results = new ArrayList<>(futures.size());
       for (CompletableFuture<R> f : futures) {
-        Throwable error = f.handle((value, e) -> e).join();
-        if (error != null) {
-          all.completeExceptionally(unwrap(error));
+        if (f.isCompletedExceptionally()) {
+          all.completeExceptionally(unwrap(f.handle((value, e) -> e).join()));
           return;
         }
         results.add(f.join());
@@ -155,43 +201,44 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     return all;
   }
 
-  /** The future shared by every caller of {@code key} in its window. */
-  private CompletableFuture<R> loadShared(K key) {
+  /** A future of the caller's own for {@code key}: joined to the window or cache, or a new key. */
+  private CompletableFuture<R> loadOwned(K key) {
     if (cache != null) {
       CompletableFuture<R> hit = cache.get(key);
       if (hit != null) {
-        return hit;
+        return own(hit);
       }
     }
-    List<Batch<K, R>> launch;
+    int hash = key.hashCode();
+    List<Batch> launch;
     CompletableFuture<R> future;
     synchronized (lock) {
-      CompletableFuture<R> existing = findLocked(key);
-      if (existing != null) {
-        return existing;
+      CompletableFuture<R> joined = joinLocked(key, hash);
+      if (joined != null) {
+        return joined;
       }
       if (!room.tryAcquire()) {
         future = null;
-        launch = List.of();
+        launch = null;
       } else {
-        future = addLocked(key);
+        future = addLocked(key, hash);
         launch = takeLaunchableLocked();
       }
     }
     if (future == null) {
-      return overflow(key);
+      return overflow(key, hash);
     }
     launch(launch);
     return future;
   }
 
   /** The batcher is full: apply the overflow policy. */
-  private CompletableFuture<R> overflow(K key) {
+  private CompletableFuture<R> overflow(K key, int hash) {
     Overflow policy = config.overflow();
     if (policy.kind() == Overflow.Kind.BLOCK) {
       try {
         if (room.tryAcquire(policy.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-          return addAfterWait(key);
+          return addAfterWait(key, hash);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -212,77 +259,103 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     return new BatcherFullException(name, config.maxPendingKeys() + " keys are pending, the maximum; " + what);
   }
 
-  private CompletableFuture<R> addAfterWait(K key) {
-    List<Batch<K, R>> launch;
+  private CompletableFuture<R> addAfterWait(K key, int hash) {
+    List<Batch> launch;
     CompletableFuture<R> future;
     synchronized (lock) {
       if (closed) {
         room.release();
       }
-      CompletableFuture<R> existing = findLocked(key);
-      if (existing != null) {
+      CompletableFuture<R> joined = joinLocked(key, hash);
+      if (joined != null) {
         room.release();
-        return existing;
+        return joined;
       }
-      future = addLocked(key);
+      future = addLocked(key, hash);
       launch = takeLaunchableLocked();
     }
     launch(launch);
     return future;
   }
 
-  /** The future of {@code key} if it is cached or in the open window. */
-  private @Nullable CompletableFuture<R> findLocked(K key) {
+  /** A future for a caller of {@code key} if the key is cached or in the open window, else null. */
+  private @Nullable CompletableFuture<R> joinLocked(K key, int hash) {
     if (closed) {
       throw new IllegalStateException("batcher '" + name + "' is closed");
     }
     if (cache != null) {
       CompletableFuture<R> hit = cache.get(key);
       if (hit != null) {
-        return hit;
+        return own(hit);
       }
     }
-    Window<K, R> w = window;
-    return w == null ? null : w.futures.get(key);
+    Window w = window;
+    if (w == null) {
+      return null;
+    }
+    int i = w.indexOf(key, hash);
+    if (i < 0) {
+      return null;
+    }
+    Object slot = w.slots[i];
+    if (cache != null) {
+      // The slot is the shared future (a clear(key) took it out of the cache meanwhile).
+      return own(shared(slot));
+    }
+    CompletableFuture<R> mine = new CompletableFuture<>();
+    if (slot instanceof Callers callers) {
+      callers.futures.add(mine);
+    } else {
+      Callers callers = new Callers();
+      callers.futures.add((CompletableFuture<?>) slot);
+      callers.futures.add(mine);
+      w.slots[i] = callers;
+    }
+    return mine;
+  }
+
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<R> shared(Object slot) {
+    return (CompletableFuture<R>) slot;
   }
 
   /** Adds a new key (room already taken) to the open window, opening or sealing it as needed. */
-  private CompletableFuture<R> addLocked(K key) {
-    Window<K, R> w = window;
-    boolean opened = w == null;
+  private CompletableFuture<R> addLocked(K key, int hash) {
+    Window w = window;
     if (w == null) {
-      w = new Window<>(metrics.enabled() ? time.nanoTime() : 0L);
-      window = w;
+      w = openLocked();
     }
     CompletableFuture<R> future = new CompletableFuture<>();
-    w.futures.put(key, future);
     if (cache != null) {
       cache.put(key, future);
     }
-    if (w.futures.size() >= maxBatchSize) {
+    w.add(key, hash, future, maxBatchSize);
+    if (w.size >= maxBatchSize) {
       sealLocked();
-    } else if (opened && lingerNanos >= 0) {
-      Window<K, R> timed = w;
-      w.timer = scheduler.schedule(() -> lingerExpired(timed), lingerNanos);
     }
-    return future;
+    return cache != null ? own(future) : future;
   }
 
-  private void lingerExpired(Window<K, R> w) {
-    List<Batch<K, R>> launch;
-    synchronized (lock) {
-      if (window != w) {
-        return;
-      }
-      sealLocked();
-      launch = takeLaunchableLocked();
+  private Window openLocked() {
+    Window w = new Window(Math.min(maxBatchSize, Math.max(MIN_CAPACITY, lastWindowSize)));
+    window = w;
+    if (lingerNanos >= 0) {
+      long now = scheduler.nanoTime();
+      w.deadline = now + lingerNanos;
+      w.alone = !anyWindow || now - lastWindowOpened > lingerNanos;
+      anyWindow = true;
+      lastWindowOpened = now;
+      lingerAlarm.armLocked(w.deadline, now);
     }
-    launch(launch);
+    if (metrics.enabled()) {
+      w.openedNanos = time.nanoTime();
+    }
+    return w;
   }
 
   @Override
   public int dispatch() {
-    List<Batch<K, R>> launch;
+    List<Batch> launch;
     int keys;
     synchronized (lock) {
       keys = sealLocked();
@@ -294,56 +367,72 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
 
   /** Moves the open window, if any, to the queue; answers its size. */
   private int sealLocked() {
-    Window<K, R> w = window;
+    Window w = window;
     if (w == null) {
       return 0;
     }
     window = null;
-    Scheduler.Cancellable timer = w.timer;
-    if (timer != null) {
-      timer.cancel();
+    if (w.alone) {
+      lingerAlarm.cancelLocked();
+    } else {
+      lingerAlarm.idleLocked();
     }
-    int size = w.futures.size();
+    int size = w.size;
+    lastWindowSize = size;
     metrics.dispatched(size, metrics.enabled() ? time.nanoTime() - w.openedNanos : 0L);
-    queued.add(new Batch<>(new ArrayList<>(w.futures.keySet()), new ArrayList<>(w.futures.values()), 1, 0L));
+    queued.add(new Batch(w.keys, w.slots, size, 1, 0L));
     return size;
   }
 
-  /** Takes the queued batches that may start now, counting them in flight. */
-  private List<Batch<K, R>> takeLaunchableLocked() {
-    if (queued.isEmpty() || inFlight >= config.maxInFlight()) {
-      return List.of();
+  /** Takes the queued batches that may start now, counting them in flight; null if none. */
+  private @Nullable List<Batch> takeLaunchableLocked() {
+    if (queued.isEmpty() || inFlight >= maxInFlight) {
+      return null;
     }
-    List<Batch<K, R>> launch = new ArrayList<>(Math.min(queued.size(), 4));
-    while (inFlight < config.maxInFlight() && !queued.isEmpty()) {
+    List<Batch> launch = new ArrayList<>(Math.min(queued.size(), 4));
+    while (inFlight < maxInFlight && !queued.isEmpty()) {
       inFlight++;
       launch.add(queued.poll());
     }
     return launch;
   }
 
-  private void launch(List<Batch<K, R>> batches) {
-    for (Batch<K, R> batch : batches) {
+  private void launch(@Nullable List<Batch> batches) {
+    if (batches == null) {
+      return;
+    }
+    for (Batch batch : batches) {
       Call call = new Call(batch);
       try {
-        executor.execute(call::start);
+        executor.execute(call);
       } catch (RejectedExecutionException e) {
         call.answer(null, e);
       }
     }
   }
 
-  private void releaseSlot() {
-    List<Batch<K, R>> launch;
+  /** A call has its answer (or timed out): free its slot and take it off the timeout list. */
+  private void finished(Call call) {
+    List<Batch> launch;
     synchronized (lock) {
       inFlight--;
+      if (call.linked) {
+        unlinkLocked(call);
+        if (oldest == null) {
+          if (call.alone) {
+            timeoutAlarm.cancelLocked();
+          } else {
+            timeoutAlarm.idleLocked();
+          }
+        }
+      }
       launch = takeLaunchableLocked();
     }
     launch(launch);
   }
 
-  private void requeue(Batch<K, R> batch) {
-    List<Batch<K, R>> launch;
+  private void requeue(Batch batch) {
+    List<Batch> launch;
     synchronized (lock) {
       queued.add(batch);
       launch = takeLaunchableLocked();
@@ -351,26 +440,133 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     launch(launch);
   }
 
-  /** One loader call for one batch; its answer is taken once, from the loader or the timeout. */
-  private final class Call {
-    private final Batch<K, R> batch;
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile Scheduler.@Nullable Cancellable timer;
-    private long startNanos;
+  private void appendLocked(Call call) {
+    call.linked = true;
+    call.prev = newest;
+    if (newest == null) {
+      oldest = call;
+    } else {
+      newest.next = call;
+    }
+    newest = call;
+  }
 
-    Call(Batch<K, R> batch) {
+  private void unlinkLocked(Call call) {
+    Call prev = call.prev;
+    Call next = call.next;
+    if (prev == null) {
+      oldest = next;
+    } else {
+      prev.next = next;
+    }
+    if (next == null) {
+      newest = prev;
+    } else {
+      next.prev = prev;
+    }
+    call.prev = null;
+    call.next = null;
+    call.linked = false;
+  }
+
+  /** Seals the open window once its linger has passed; else waits for its deadline. */
+  private final class LingerAlarm extends Alarm {
+    @Override
+    public void fire(AlarmTask task) {
+      List<Batch> launch;
+      synchronized (lock) {
+        if (!claimLocked(task)) {
+          return;
+        }
+        Window w = window;
+        if (w == null) {
+          return;
+        }
+        long now = nowAtLeast(task.deadline);
+        if (w.deadline - now > 0) {
+          armLocked(w.deadline, now);
+          return;
+        }
+        sealLocked();
+        launch = takeLaunchableLocked();
+      }
+      launch(launch);
+    }
+  }
+
+  /** Times out every call in flight whose deadline has passed; then waits for the oldest left. */
+  private final class TimeoutAlarm extends Alarm {
+    @Override
+    public void fire(AlarmTask task) {
+      List<Call> expired = null;
+      synchronized (lock) {
+        if (!claimLocked(task)) {
+          return;
+        }
+        long now = nowAtLeast(task.deadline);
+        for (Call c = oldest; c != null && c.deadline - now <= 0; c = oldest) {
+          unlinkLocked(c);
+          if (expired == null) {
+            expired = new ArrayList<>(2);
+          }
+          expired.add(c);
+        }
+        Call next = oldest;
+        if (next != null) {
+          armLocked(next.deadline, now);
+        }
+      }
+      if (expired != null) {
+        for (Call c : expired) {
+          c.timedOut();
+        }
+      }
+    }
+  }
+
+  /**
+   * The scheduler's time, but not before {@code deadline}: a timer runs no earlier than its delay,
+   * so its own deadline has passed when it runs, whatever the clock says.
+   */
+  private long nowAtLeast(long deadline) {
+    long now = scheduler.nanoTime();
+    return now - deadline < 0 ? deadline : now;
+  }
+
+  /** One loader call for one batch; its answer is taken once, from the loader or the timeout. */
+  private final class Call implements Runnable {
+    private final Batch batch;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private long startNanos;
+    // Guarded by lock: the call's place in the list of calls in flight, for its timeout.
+    long deadline;
+    boolean alone;
+    boolean linked;
+    @Nullable Call prev;
+    @Nullable Call next;
+
+    Call(Batch batch) {
       this.batch = batch;
       this.startNanos = metrics.enabled() ? time.nanoTime() : 0L;
     }
 
-    void start() {
+    @Override
+    public void run() {
       startNanos = metrics.enabled() ? time.nanoTime() : 0L;
       if (timeoutNanos >= 0) {
-        timer = scheduler.schedule(this::timedOut, timeoutNanos);
+        synchronized (lock) {
+          long now = scheduler.nanoTime();
+          deadline = now + timeoutNanos;
+          alone = !anyCall || now - lastCallStarted > timeoutNanos;
+          anyCall = true;
+          lastCallStarted = now;
+          appendLocked(this);
+          timeoutAlarm.armLocked(deadline, now);
+        }
       }
       CompletionStage<BatchResult<K, V>> stage;
       try {
-        stage = loader.load(Collections.unmodifiableList(batch.keys));
+        stage = loader.load(batch.keyList);
       } catch (RuntimeException | Error e) {
         answer(null, e);
         return;
@@ -379,19 +575,23 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
         answer(null, new NullPointerException("the loader returned null instead of a CompletionStage"));
         return;
       }
+      if (stage instanceof CompletableFuture<BatchResult<K, V>> done && done.isDone() && !done.isCompletedExceptionally()) {
+        answer(done.join(), null);
+        return;
+      }
       stage.whenComplete(this::answer);
     }
 
-    private void timedOut() {
+    void timedOut() {
       if (!finished.compareAndSet(false, true)) {
         return;
       }
       metrics.loaderTime(metrics.enabled() ? time.nanoTime() - startNanos : 0L);
-      releaseSlot();
+      finished(this);
       BatchTimeoutException e = new BatchTimeoutException(name, "the loader did not answer a batch of "
-          + batch.keys.size() + " keys within " + config.loaderTimeout().orElseThrow()
+          + batch.size + " keys within " + config.loaderTimeout().orElseThrow()
           + " (attempt " + batch.attempt + ")", batch.attempt);
-      failOrRetry(batch.keys, batch.futures, e, e, "timeout");
+      failOrRetry(batch.keys, batch.slots, batch.size, e, e, "timeout");
     }
 
     void answer(@Nullable BatchResult<K, V> result, @Nullable Throwable error) {
@@ -399,81 +599,82 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
         log.debug("batcher '{}': a loader answer came after the batch timed out; ignored", name);
         return;
       }
-      Scheduler.Cancellable t = timer;
-      if (t != null) {
-        t.cancel();
-      }
       metrics.loaderTime(metrics.enabled() ? time.nanoTime() - startNanos : 0L);
-      releaseSlot();
+      finished(this);
       if (error != null || result == null) {
         Throwable cause = error == null
             ? new NullPointerException("the loader's stage completed with null instead of a BatchResult") : unwrap(error);
-        BatchLoadException e = new BatchLoadException(name, "the loader failed a batch of " + batch.keys.size()
+        BatchLoadException e = new BatchLoadException(name, "the loader failed a batch of " + batch.size
             + " keys (attempt " + batch.attempt + "): " + cause, batch.attempt, cause);
-        failOrRetry(batch.keys, batch.futures, cause, e, "loader");
+        failOrRetry(batch.keys, batch.slots, batch.size, cause, e, "loader");
         return;
       }
-      List<K> failedKeys = null;
-      List<CompletableFuture<R>> failedFutures = null;
-      List<Throwable> errors = null;
-      for (int i = 0; i < batch.keys.size(); i++) {
-        K key = batch.keys.get(i);
-        CompletableFuture<R> future = batch.futures.get(i);
+      Object[] keys = batch.keys;
+      Object[] slots = batch.slots;
+      int[] failed = null;
+      Throwable[] errors = null;
+      int failedCount = 0;
+      for (int i = 0; i < batch.size; i++) {
+        K key = batch.keyList.get(i);
         Throwable failure = result.failure(key);
         if (failure != null) {
-          if (failedKeys == null) {
-            failedKeys = new ArrayList<>();
-            failedFutures = new ArrayList<>();
-            errors = new ArrayList<>();
+          if (failed == null) {
+            failed = new int[batch.size - i];
+            errors = new Throwable[batch.size - i];
           }
-          failedKeys.add(key);
-          failedFutures.add(future);
-          errors.add(failure);
+          failed[failedCount] = i;
+          errors[failedCount++] = failure;
           continue;
         }
-        V value = result.value(key);
+        V value = result.valueAt(batch.keyList, i, key);
         if (value != null) {
-          succeed(future, present.apply(value));
+          succeed(slots[i], present.apply(value));
         } else if (absent != null) {
-          succeed(future, absent);
+          succeed(slots[i], absent);
         } else {
-          fail(key, future, new MissingValueException(name, "the loader returned no value for a key (attempt "
+          fail(keys[i], slots[i], new MissingValueException(name, "the loader returned no value for a key (attempt "
               + batch.attempt + ") and this batcher requires one"), "missing");
         }
       }
-      if (failedKeys != null) {
-        keyFailures(failedKeys, failedFutures, errors);
+      if (failed != null) {
+        keyFailures(failed, errors, failedCount);
       }
     }
 
     /** Per-key errors: retry those the policy accepts as one batch, fail the others. */
-    private void keyFailures(List<K> keys, List<CompletableFuture<R>> futures, List<Throwable> errors) {
-      List<K> retryKeys = new ArrayList<>();
-      List<CompletableFuture<R>> retryFutures = new ArrayList<>();
-      for (int i = 0; i < keys.size(); i++) {
-        Throwable cause = errors.get(i);
+    private void keyFailures(int[] failed, Throwable[] errors, int count) {
+      Object[] retryKeys = null;
+      Object[] retrySlots = null;
+      int retryCount = 0;
+      for (int j = 0; j < count; j++) {
+        int i = failed[j];
+        Throwable cause = errors[j];
         if (mayRetry(cause)) {
-          retryKeys.add(keys.get(i));
-          retryFutures.add(futures.get(i));
+          if (retryKeys == null) {
+            retryKeys = new Object[count - j];
+            retrySlots = new Object[count - j];
+          }
+          retryKeys[retryCount] = batch.keys[i];
+          retrySlots[retryCount++] = batch.slots[i];
         } else {
-          fail(keys.get(i), futures.get(i), new BatchLoadException(name, "the loader failed this key (attempt "
+          fail(batch.keys[i], batch.slots[i], new BatchLoadException(name, "the loader failed this key (attempt "
               + batch.attempt + "): " + cause, batch.attempt, cause), "key");
         }
       }
-      if (!retryKeys.isEmpty()) {
-        scheduleRetry(retryKeys, retryFutures);
+      if (retryKeys != null) {
+        scheduleRetry(retryKeys, retrySlots, retryCount);
       }
     }
 
     /** A failure of the whole call: retry every key, or fail them all with {@code failure}. */
-    private void failOrRetry(List<K> keys, List<CompletableFuture<R>> futures, Throwable cause,
-        BatchLoadException failure, String kind) {
+    private void failOrRetry(Object[] keys, Object[] slots, int size, Throwable cause, BatchLoadException failure,
+        String kind) {
       if (mayRetry(cause)) {
-        scheduleRetry(keys, futures);
+        scheduleRetry(keys, slots, size);
         return;
       }
-      for (int i = 0; i < keys.size(); i++) {
-        fail(keys.get(i), futures.get(i), failure, kind);
+      for (int i = 0; i < size; i++) {
+        fail(keys[i], slots[i], failure, kind);
       }
     }
 
@@ -481,31 +682,46 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       return retry != null && retry.canRetry(batch.attempt) && config.retryOn().test(cause);
     }
 
-    private void scheduleRetry(List<K> keys, List<CompletableFuture<R>> futures) {
+    private void scheduleRetry(Object[] keys, Object[] slots, int size) {
       Backoff backoff = retry;
       if (backoff == null) {
         throw new AssertionError("retry without a policy");
       }
       long delayMillis = backoff.delayMillis(batch.attempt, batch.previousDelayMillis, ThreadLocalRandom.current());
-      Batch<K, R> next = new Batch<>(keys, futures, batch.attempt + 1, delayMillis);
-      metrics.retried(keys.size());
-      log.debug("batcher '{}': retrying {} keys in {} ms (attempt {})", name, keys.size(), delayMillis, next.attempt);
+      Batch next = new Batch(keys, slots, size, batch.attempt + 1, delayMillis);
+      metrics.retried(size);
+      log.debug("batcher '{}': retrying {} keys in {} ms (attempt {})", name, size, delayMillis, next.attempt);
       scheduler.schedule(() -> requeue(next), TimeUnit.MILLISECONDS.toNanos(delayMillis));
     }
   }
 
-  private void succeed(CompletableFuture<R> future, R value) {
+  /** Completes every caller of a key with {@code value}. */
+  @SuppressWarnings("unchecked")
+  private void succeed(Object slot, R value) {
     room.release();
-    future.complete(value);
+    if (slot instanceof Callers callers) {
+      for (CompletableFuture<?> f : callers.futures) {
+        ((CompletableFuture<R>) f).complete(value);
+      }
+    } else {
+      ((CompletableFuture<R>) slot).complete(value);
+    }
   }
 
-  private void fail(K key, CompletableFuture<R> future, BatchException e, String kind) {
+  /** Fails every caller of a key with {@code e}. */
+  private void fail(Object key, Object slot, BatchException e, String kind) {
     if (cache != null) {
-      cache.remove(key, future);
+      cache.remove(key, slot);
     }
     metrics.failed(1, kind);
     room.release();
-    future.completeExceptionally(e);
+    if (slot instanceof Callers callers) {
+      for (CompletableFuture<?> f : callers.futures) {
+        f.completeExceptionally(e);
+      }
+    } else {
+      ((CompletableFuture<?>) slot).completeExceptionally(e);
+    }
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -547,13 +763,17 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
 
   @Override
   public void close() {
-    List<Batch<K, R>> launch;
+    List<Batch> launch;
     synchronized (lock) {
       if (closed) {
         return;
       }
       sealLocked();
       closed = true;
+      lingerAlarm.cancelLocked();
+      if (oldest == null) {
+        timeoutAlarm.cancelLocked();
+      }
       launch = takeLaunchableLocked();
     }
     launch(launch);
@@ -564,29 +784,214 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     return "Batcher[" + name + ", pending=" + pendingKeys() + ", " + config + "]";
   }
 
-  /** The open window: keys in first-request order, each with the future its callers share. */
-  private static final class Window<K, R> {
-    final LinkedHashMap<K, CompletableFuture<R>> futures = new LinkedHashMap<>();
-    final long openedNanos;
-    Scheduler.@Nullable Cancellable timer;
+  /**
+   * One timer serving many deadlines, armed for the earliest one that matters. Its state is guarded
+   * by the batcher's lock; {@link #fire} takes the lock and claims the task before acting.
+   */
+  private abstract class Alarm implements Fireable {
+    private @Nullable AlarmTask task;
+    private Scheduler.@Nullable Cancellable handle;
 
-    Window(long openedNanos) {
-      this.openedNanos = openedNanos;
+    /** Makes sure the timer fires by {@code deadline}: schedules it unless armed for no later. */
+    final void armLocked(long deadline, long now) {
+      AlarmTask armed = task;
+      if (armed != null) {
+        if (armed.deadline - deadline <= 0) {
+          if (armed.strong == null) {
+            armed.strong = this;
+          }
+          return;
+        }
+        cancelLocked();
+      }
+      AlarmTask t = new AlarmTask(this, deadline);
+      handle = scheduler.schedule(t, deadline - now);
+      task = t;
+    }
+
+    /** Cancels the armed timer, if any. */
+    final void cancelLocked() {
+      Scheduler.Cancellable h = handle;
+      task = null;
+      handle = null;
+      if (h != null) {
+        h.cancel();
+      }
+    }
+
+    /** Nothing waits on the timer now: it stays armed, holding the batcher weakly. */
+    final void idleLocked() {
+      AlarmTask armed = task;
+      if (armed != null) {
+        armed.strong = null;
+      }
+    }
+
+    /** Whether {@code t} is the armed task (not a cancelled or replaced one); disarms. */
+    final boolean claimLocked(AlarmTask t) {
+      if (task != t) {
+        return false;
+      }
+      task = null;
+      handle = null;
+      return true;
     }
   }
 
-  /** Keys handed to one loader call, with their futures at the same indices. */
-  private static final class Batch<K, R> {
-    final List<K> keys;
-    final List<CompletableFuture<R>> futures;
+  /** What an {@link AlarmTask} calls when it runs. */
+  private interface Fireable {
+    void fire(AlarmTask task);
+  }
+
+  /**
+   * The scheduled task of an {@link Alarm}. It holds the alarm (hence the batcher) strongly while
+   * a window is open or a call is in flight, weakly otherwise.
+   */
+  private static final class AlarmTask implements Runnable {
+    final long deadline;
+    private final WeakReference<Fireable> weak;
+    volatile @Nullable Fireable strong;
+
+    AlarmTask(Fireable alarm, long deadline) {
+      this.deadline = deadline;
+      this.weak = new WeakReference<>(alarm);
+      this.strong = alarm;
+    }
+
+    @Override
+    public void run() {
+      Fireable alarm = strong;
+      if (alarm == null) {
+        alarm = weak.get();
+      }
+      if (alarm != null) {
+        alarm.fire(this);
+      }
+    }
+  }
+
+  /** The callers of one key when there are several, each with a future of its own. */
+  private static final class Callers {
+    final ArrayList<CompletableFuture<?>> futures = new ArrayList<>(4);
+  }
+
+  /**
+   * The open window: distinct keys in first-request order with their hash codes and slots, and an
+   * open-addressing index (linear probing, at most half full) from key to position.
+   */
+  private static final class Window {
+    Object[] keys;
+    Object[] slots;
+    int[] hashes;
+    int[] index;
+    int shift;
+    int size;
+    long deadline;
+    long openedNanos;
+    boolean alone;
+
+    Window(int capacity) {
+      keys = new Object[capacity];
+      slots = new Object[capacity];
+      hashes = new int[capacity];
+      sizeIndex(capacity);
+    }
+
+    private void sizeIndex(int capacity) {
+      int length = Integer.highestOneBit(Math.max(MIN_CAPACITY, capacity) * 2 - 1) << 1;
+      index = new int[length];
+      shift = Integer.numberOfLeadingZeros(length) + 1;
+    }
+
+    private int home(int hash) {
+      return (hash * 0x9E3779B9) >>> shift;
+    }
+
+    /** The position of {@code key}, or -1. */
+    int indexOf(Object key, int hash) {
+      int mask = index.length - 1;
+      for (int i = home(hash);; i = (i + 1) & mask) {
+        int p = index[i] - 1;
+        if (p < 0) {
+          return -1;
+        }
+        if (hashes[p] == hash && key.equals(keys[p])) {
+          return p;
+        }
+      }
+    }
+
+    /** Adds a key known to be absent. */
+    void add(Object key, int hash, Object slot, int maxCapacity) {
+      if (size == keys.length) {
+        grow((int) Math.min(2L * keys.length, maxCapacity));
+      }
+      int p = size++;
+      keys[p] = key;
+      hashes[p] = hash;
+      slots[p] = slot;
+      place(p);
+    }
+
+    private void place(int p) {
+      int mask = index.length - 1;
+      int i = home(hashes[p]);
+      while (index[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      index[i] = p + 1;
+    }
+
+    private void grow(int capacity) {
+      keys = Arrays.copyOf(keys, capacity);
+      slots = Arrays.copyOf(slots, capacity);
+      hashes = Arrays.copyOf(hashes, capacity);
+      sizeIndex(capacity);
+      for (int p = 0; p < size; p++) {
+        place(p);
+      }
+    }
+  }
+
+  /** Keys handed to one loader call, with their slots at the same indices. */
+  private final class Batch {
+    final Object[] keys;
+    final Object[] slots;
+    final int size;
+    final List<K> keyList;
     final int attempt;
     final long previousDelayMillis;
 
-    Batch(List<K> keys, List<CompletableFuture<R>> futures, int attempt, long previousDelayMillis) {
+    Batch(Object[] keys, Object[] slots, int size, int attempt, long previousDelayMillis) {
       this.keys = keys;
-      this.futures = futures;
+      this.slots = slots;
+      this.size = size;
+      this.keyList = new KeyList<>(keys, size);
       this.attempt = attempt;
       this.previousDelayMillis = previousDelayMillis;
+    }
+  }
+
+  /** An unmodifiable list over the first {@code size} elements of an array nobody changes again. */
+  private static final class KeyList<E> extends AbstractList<E> implements RandomAccess {
+    private final Object[] elements;
+    private final int size;
+
+    KeyList(Object[] elements, int size) {
+      this.elements = elements;
+      this.size = size;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E get(int i) {
+      Objects.checkIndex(i, size);
+      return (E) elements[i];
+    }
+
+    @Override
+    public int size() {
+      return size;
     }
   }
 }

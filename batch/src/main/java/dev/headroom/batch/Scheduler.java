@@ -24,6 +24,15 @@ public interface Scheduler {
    */
   Cancellable schedule(Runnable task, long delayNanos);
 
+  /**
+   * The time on the clock this scheduler measures its delays on, in nanoseconds from an arbitrary
+   * origin: {@link System#nanoTime()} unless overridden. A scheduler driven by a manual time source
+   * answers that source's time. Batchers read it to share one timer among many deadlines.
+   */
+  default long nanoTime() {
+    return System.nanoTime();
+  }
+
   /** Like {@link #schedule(Runnable, long)} with a {@link Duration}. */
   default Cancellable schedule(Runnable task, Duration delay) {
     return schedule(task, delay.toNanos());

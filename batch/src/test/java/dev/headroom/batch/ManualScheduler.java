@@ -23,6 +23,11 @@ final class ManualScheduler implements Scheduler {
   }
 
   @Override
+  public long nanoTime() {
+    return time.nanoTime();
+  }
+
+  @Override
   public synchronized Cancellable schedule(Runnable runnable, long delayNanos) {
     Task task = new Task(time.nanoTime() + Math.max(0, delayNanos), sequence++, runnable);
     tasks.add(task);
