@@ -3,6 +3,7 @@ package dev.headroom.ratelimit;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthIndicator;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.redis.RedisConnector;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,6 +40,12 @@ public final class RateLimiterRegistry implements HealthIndicator {
   /** The default policies, in memory. */
   public static RateLimiterRegistry inMemory() {
     return builder(RateLimiters::inMemory).build();
+  }
+
+  /** The default policies on Redis, with default options. */
+  public static RateLimiterRegistry redis(RedisConnector connector) {
+    Objects.requireNonNull(connector, "connector");
+    return builder(policy -> RateLimiters.redis(connector, policy)).build();
   }
 
   /** The default policies, each limiter made by {@code factory} (such as {@code p -> RateLimiters.inMemory(p, options)}). */

@@ -1,6 +1,8 @@
 package dev.headroom.ratelimit;
 
+import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.ratelimit.memory.InMemoryRateLimiter;
+import dev.headroom.ratelimit.redis.RedisRateLimiter;
 import java.util.Objects;
 
 /**
@@ -26,5 +28,22 @@ public final class RateLimiters {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(options, "options");
     return Governed.wrap(InMemoryRateLimiter.create(policy, options), options);
+  }
+
+  /** A Redis-backed limiter with default options. */
+  public static RateLimiter redis(RedisConnector connector, RateLimitPolicy policy) {
+    return redis(connector, policy, RateLimiterOptions.defaults());
+  }
+
+  /**
+   * A Redis-backed limiter: one Lua script round trip per decision (composite limits included),
+   * with time read from the Redis server. When Redis fails or is slower than the policy's timeout,
+   * the policy's {@link FailureMode} decides. The connector is shared, not owned.
+   */
+  public static RateLimiter redis(RedisConnector connector, RateLimitPolicy policy, RateLimiterOptions options) {
+    Objects.requireNonNull(connector, "connector");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(options, "options");
+    return Governed.wrap(RedisRateLimiter.create(connector, policy, options), options);
   }
 }

@@ -10,8 +10,8 @@ import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterOptions;
 import dev.headroom.ratelimit.RateLimiters;
+import dev.headroom.ratelimit.Reference;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -30,9 +30,6 @@ class RateLimiterPropertiesTest {
 
   /** One arrival: the gap since the previous one and the permits asked for. */
   record Arrival(long gapMillis, int permits) {}
-
-  /** What was admitted, when. */
-  record Admitted(long nanos, int permits) {}
 
   @Provide
   Arbitrary<List<Arrival>> traces() {
@@ -67,20 +64,17 @@ class RateLimiterPropertiesTest {
       @ForAll("limits") List<Limit> limits) {
     ManualTimeSource time = ManualTimeSource.create();
     RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, limits, time);
-    List<Admitted> admitted = new ArrayList<>();
+    long[] permits = limits.stream().mapToLong(Limit::permits).toArray();
+    long[] windows = limits.stream().mapToLong(Limit::windowNanos).toArray();
+    Reference model = new Reference();
     for (Arrival a : trace) {
       time.advance(Duration.ofMillis(a.gapMillis()));
       long now = time.nanoTime();
       int p = cap(a, limits);
-      boolean expected = true;
-      for (Limit l : limits) {
-        long inWindow = admitted.stream().filter(x -> now - x.nanos() < l.windowNanos()).mapToLong(Admitted::permits).sum();
-        expected &= inWindow + p <= l.permits();
-      }
-      Decision d = limiter.tryAcquire("k", p);
-      assertThat(d.allowed()).as("at %d ns asking %d with %s", now, p, admitted).isEqualTo(expected);
+      boolean expected = model.logAdmits(now, p, permits, windows);
+      assertThat(limiter.tryAcquire("k", p).allowed()).as("at %d ns asking %d", now, p).isEqualTo(expected);
       if (expected) {
-        admitted.add(new Admitted(now, p));
+        model.admit(now, p);
       }
     }
   }
@@ -93,26 +87,23 @@ class RateLimiterPropertiesTest {
     RateLimiter limiter = limiter(Algorithm.SLIDING_COUNTER, List.of(limit), time);
     long w = limit.windowNanos();
     long l = limit.permits();
-    List<Admitted> admitted = new ArrayList<>();
+    Reference model = new Reference();
     for (Arrival a : trace) {
       time.advance(Duration.ofMillis(a.gapMillis()));
       long now = time.nanoTime();
-      long idx = Math.floorDiv(now, w);
-      long d = now - idx * w;
       int p = cap(a, List.of(limit));
-      long curr = admitted.stream().filter(x -> Math.floorDiv(x.nanos(), w) == idx).mapToLong(Admitted::permits).sum();
-      long prev = admitted.stream().filter(x -> Math.floorDiv(x.nanos(), w) == idx - 1).mapToLong(Admitted::permits).sum();
-      boolean expected = (double) (curr + p) + (double) prev * (double) (w - d) / (double) w <= (double) l;
-      Decision decision = limiter.tryAcquire("k", p);
-      assertThat(decision.allowed()).isEqualTo(expected);
-      if (decision.allowed()) {
-        admitted.add(new Admitted(now, p));
-        long sliding = admitted.stream().filter(x -> now - x.nanos() < w).mapToLong(Admitted::permits).sum();
+      boolean expected = model.counterAdmits(now, p, l, w);
+      assertThat(limiter.tryAcquire("k", p).allowed()).isEqualTo(expected);
+      if (expected) {
+        model.admit(now, p);
+        long idx = Math.floorDiv(now, w);
+        long prev = model.alignedCount(idx - 1, w);
+        long d = now - idx * w;
         // the documented bound: an aligned window never exceeds the limit; a sliding one exceeds it
         // by at most the previous window's count times the elapsed fraction of the current one
-        assertThat(curr + p).isLessThanOrEqualTo(l);
-        assertThat((double) sliding).isLessThanOrEqualTo(l + (double) prev * d / w + 1e-9);
-        assertThat(sliding).isLessThan(2 * l);
+        assertThat(model.alignedCount(idx, w)).isLessThanOrEqualTo(l);
+        assertThat((double) model.slidingCount(now, w)).isLessThanOrEqualTo(l + (double) prev * d / w + 1e-9);
+        assertThat(model.slidingCount(now, w)).isLessThan(2 * l);
       }
     }
   }
