@@ -20,25 +20,39 @@ public final class Decision {
   private final boolean shadowDenied;
   private final Limit limit;
   private final long remaining;
-  private final Duration resetAfter;
-  private final Duration retryAfter;
-  private final Instant decidedAt;
+  // primitives rather than Duration/Instant: a decision is made millions of times a second and its
+  // times are rarely read, so the objects are made on demand
+  private final long resetAfterNanos;
+  private final long retryAfterNanos;
+  private final long decidedAtSeconds;
+  private final int decidedAtNanos;
   private final DecisionSource source;
 
   private Decision(String policy, boolean allowed, boolean shadowDenied, Limit limit, long remaining,
-      Duration resetAfter, Duration retryAfter, Instant decidedAt, DecisionSource source) {
-    this.policy = Objects.requireNonNull(policy, "policy");
+      long resetAfterNanos, long retryAfterNanos, long decidedAtSeconds, int decidedAtNanos, DecisionSource source) {
+    this.policy = policy;
     this.allowed = allowed;
     this.shadowDenied = shadowDenied;
-    this.limit = Objects.requireNonNull(limit, "limit");
+    this.limit = limit;
+    this.remaining = remaining;
+    this.resetAfterNanos = resetAfterNanos;
+    this.retryAfterNanos = retryAfterNanos;
+    this.decidedAtSeconds = decidedAtSeconds;
+    this.decidedAtNanos = decidedAtNanos;
+    this.source = source;
+  }
+
+  private static Decision of(String policy, boolean allowed, Limit limit, long remaining, Duration resetAfter,
+      Duration retryAfter, Instant decidedAt, DecisionSource source) {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(limit, "limit");
+    Objects.requireNonNull(decidedAt, "decidedAt");
+    Objects.requireNonNull(source, "source");
     if (remaining < 0) {
       throw new IllegalArgumentException("remaining must not be negative, was " + remaining);
     }
-    this.remaining = remaining;
-    this.resetAfter = nonNegative("resetAfter", resetAfter);
-    this.retryAfter = nonNegative("retryAfter", retryAfter);
-    this.decidedAt = Objects.requireNonNull(decidedAt, "decidedAt");
-    this.source = Objects.requireNonNull(source, "source");
+    return new Decision(policy, allowed, false, limit, remaining, nonNegative("resetAfter", resetAfter),
+        nonNegative("retryAfter", retryAfter), decidedAt.getEpochSecond(), decidedAt.getNano(), source);
   }
 
   /**
@@ -49,7 +63,7 @@ public final class Decision {
    */
   public static Decision allowed(String policy, Limit limit, long remaining, Duration resetAfter, Instant decidedAt,
       DecisionSource source) {
-    return new Decision(policy, true, false, limit, remaining, resetAfter, Duration.ZERO, decidedAt, source);
+    return of(policy, true, limit, remaining, resetAfter, Duration.ZERO, decidedAt, source);
   }
 
   /**
@@ -59,7 +73,24 @@ public final class Decision {
    */
   public static Decision denied(String policy, Limit limit, long remaining, Duration resetAfter, Duration retryAfter,
       Instant decidedAt, DecisionSource source) {
-    return new Decision(policy, false, false, limit, remaining, resetAfter, retryAfter, decidedAt, source);
+    return of(policy, false, limit, remaining, resetAfter, retryAfter, decidedAt, source);
+  }
+
+  /**
+   * A decision from plain numbers, for backends on hot paths: {@code retryAfterNanos} must be 0 when
+   * allowed; all values must be non-negative.
+   */
+  public static Decision of(boolean allowed, String policy, Limit limit, long remaining, long resetAfterNanos,
+      long retryAfterNanos, long decidedAtEpochMillis, DecisionSource source) {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(limit, "limit");
+    Objects.requireNonNull(source, "source");
+    if (remaining < 0 || resetAfterNanos < 0 || retryAfterNanos < 0 || (allowed && retryAfterNanos != 0)) {
+      throw new IllegalArgumentException("remaining, resetAfterNanos and retryAfterNanos must not be negative, and"
+          + " retryAfterNanos must be 0 when allowed; were " + remaining + ", " + resetAfterNanos + ", " + retryAfterNanos);
+    }
+    return new Decision(policy, allowed, false, limit, remaining, resetAfterNanos, retryAfterNanos,
+        Math.floorDiv(decidedAtEpochMillis, 1000), Math.floorMod(decidedAtEpochMillis, 1000) * 1_000_000, source);
   }
 
   /**
@@ -70,12 +101,14 @@ public final class Decision {
     if (allowed) {
       return this;
     }
-    return new Decision(policy, true, true, limit, remaining, resetAfter, Duration.ZERO, decidedAt, source);
+    return new Decision(policy, true, true, limit, remaining, resetAfterNanos, 0, decidedAtSeconds, decidedAtNanos,
+        source);
   }
 
   /** The same decision attributed to another source. */
   public Decision withSource(DecisionSource newSource) {
-    return new Decision(policy, allowed, shadowDenied, limit, remaining, resetAfter, retryAfter, decidedAt, newSource);
+    return new Decision(policy, allowed, shadowDenied, limit, remaining, resetAfterNanos, retryAfterNanos,
+        decidedAtSeconds, decidedAtNanos, Objects.requireNonNull(newSource, "source"));
   }
 
   /** The policy's name. */
@@ -105,22 +138,22 @@ public final class Decision {
 
   /** How long until {@link #limit()} is fully available again if nothing else arrives. */
   public Duration resetAfter() {
-    return resetAfter;
+    return Duration.ofNanos(resetAfterNanos);
   }
 
   /** When {@link #limit()} is fully available again: {@link #decidedAt()} plus {@link #resetAfter()}. */
   public Instant resetAt() {
-    return decidedAt.plus(resetAfter);
+    return decidedAt().plusNanos(resetAfterNanos);
   }
 
   /** Zero when allowed; otherwise how long until the same request would be allowed if nothing else arrives. */
   public Duration retryAfter() {
-    return retryAfter;
+    return Duration.ofNanos(retryAfterNanos);
   }
 
   /** When the decision was made, by the limiter's time source. */
   public Instant decidedAt() {
-    return decidedAt;
+    return Instant.ofEpochSecond(decidedAtSeconds, decidedAtNanos);
   }
 
   /** Who decided: the limiter, the local deny cache, or a failure mode. */
@@ -146,10 +179,10 @@ public final class Decision {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("RateLimit-Limit", Long.toString(limit.permits()));
     h.put("RateLimit-Remaining", Long.toString(remaining));
-    h.put("RateLimit-Reset", Long.toString(ceilSeconds(resetAfter)));
-    h.put("RateLimit-Policy", limit.permits() + ";w=" + Math.max(1, ceilSeconds(limit.window())));
+    h.put("RateLimit-Reset", Long.toString(ceilSeconds(resetAfterNanos)));
+    h.put("RateLimit-Policy", limit.permits() + ";w=" + Math.max(1, ceilSeconds(limit.windowNanos())));
     if (!allowed) {
-      h.put("Retry-After", Long.toString(Math.max(1, ceilSeconds(retryAfter))));
+      h.put("Retry-After", Long.toString(Math.max(1, ceilSeconds(retryAfterNanos))));
     }
     if (legacy) {
       h.put("X-RateLimit-Limit", Long.toString(limit.permits()));
@@ -159,35 +192,36 @@ public final class Decision {
     return Collections.unmodifiableMap(h);
   }
 
-  private static long ceilSeconds(Duration d) {
-    long s = d.getSeconds();
-    return d.getNano() > 0 ? s + 1 : s;
+  private static long ceilSeconds(long nanos) {
+    return (nanos + 999_999_999L) / 1_000_000_000L;
   }
 
-  private static Duration nonNegative(String field, Duration d) {
+  private static long nonNegative(String field, Duration d) {
     Objects.requireNonNull(d, field);
     if (d.isNegative()) {
       throw new IllegalArgumentException(field + " must not be negative, was " + d);
     }
-    return d;
+    return d.toNanos();
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof Decision d && policy.equals(d.policy) && allowed == d.allowed && shadowDenied == d.shadowDenied
-        && limit.equals(d.limit) && remaining == d.remaining && resetAfter.equals(d.resetAfter)
-        && retryAfter.equals(d.retryAfter) && decidedAt.equals(d.decidedAt) && source == d.source;
+        && limit.equals(d.limit) && remaining == d.remaining && resetAfterNanos == d.resetAfterNanos
+        && retryAfterNanos == d.retryAfterNanos && decidedAtSeconds == d.decidedAtSeconds
+        && decidedAtNanos == d.decidedAtNanos && source == d.source;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(policy, allowed, shadowDenied, limit, remaining, resetAfter, retryAfter, decidedAt, source);
+    return Objects.hash(policy, allowed, shadowDenied, limit, remaining, resetAfterNanos, retryAfterNanos,
+        decidedAtSeconds, decidedAtNanos, source);
   }
 
   @Override
   public String toString() {
     return "Decision[" + policy + " " + (allowed ? (shadowDenied ? "shadow-denied" : "allowed") : "denied")
-        + ", limit=" + limit + ", remaining=" + remaining + ", resetAfter=" + resetAfter
-        + (allowed ? "" : ", retryAfter=" + retryAfter) + (source == DecisionSource.LIMITER ? "" : ", " + source) + "]";
+        + ", limit=" + limit + ", remaining=" + remaining + ", resetAfter=" + resetAfter()
+        + (allowed ? "" : ", retryAfter=" + retryAfter()) + (source == DecisionSource.LIMITER ? "" : ", " + source) + "]";
   }
 }

@@ -304,11 +304,19 @@ public final class RateLimitPolicy {
     /**
      * The policy.
      *
-     * @throws IllegalArgumentException if no limit was added
+     * @throws IllegalArgumentException if no limit was added, or a token bucket would refill faster
+     *     than one permit per nanosecond (its resolution)
      */
     public RateLimitPolicy build() {
       if (limits.isEmpty()) {
         throw new IllegalArgumentException("policy '" + name + "': limits must not be empty; add at least one limit");
+      }
+      for (int i = 0; i < limits.size(); i++) {
+        Limit l = limits.get(i);
+        if (algorithm == Algorithm.TOKEN_BUCKET && l.permits() > l.windowNanos()) {
+          throw new IllegalArgumentException("policy '" + name + "': limits[" + i + "] " + l + " refills faster than one"
+              + " permit per nanosecond, the token bucket's resolution; use a longer window");
+        }
       }
       return new RateLimitPolicy(this);
     }

@@ -27,6 +27,10 @@ class RateLimitPolicyTest {
         "policy 'api': fallbackShare must be in (0, 1], was 0.0");
     assertThatThrownBy(() -> RateLimitPolicy.builder("api").redisTimeout(Duration.ZERO))
         .hasMessageContaining("redisTimeout must be positive");
+    assertThatThrownBy(() -> RateLimitPolicy.builder("fast").algorithm(Algorithm.TOKEN_BUCKET)
+        .limit(2_000_000, Duration.ofMillis(1)).build())
+        .hasMessage("policy 'fast': limits[0] 2000000/PT0.001S refills faster than one permit per nanosecond,"
+            + " the token bucket's resolution; use a longer window");
     assertThatThrownBy(() -> RateLimitPolicy.builder("has space")).hasMessageContaining("'has space'");
     assertThatThrownBy(() -> RateLimitPolicy.builder("{tag}")).hasMessageContaining("policy name");
     assertThatThrownBy(() -> RateLimitPolicy.builder(null)).isInstanceOf(NullPointerException.class);

@@ -3,7 +3,8 @@ package dev.headroom.ratelimit.memory;
 /**
  * Picks the limit a decision reports on, the same way as the Redis scripts: when denied, the
  * violated limit with the longest retry-after; when allowed, the limit with the fewest permits
- * left; the first in policy order on ties. Mutable, one per decision, confined to a thread.
+ * left; the first in policy order on ties. Mutable, one per decision, confined to a thread;
+ * {@link #clear()} starts over for a retried attempt.
  */
 final class Binding {
   boolean denied;
@@ -11,6 +12,11 @@ final class Binding {
   long remaining;
   long resetAfter;
   long retryAfter;
+
+  void clear() {
+    denied = false;
+    index = -1;
+  }
 
   void allowedCandidate(int i, long remaining, long resetAfter) {
     if (denied) {

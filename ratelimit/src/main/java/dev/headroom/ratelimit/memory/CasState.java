@@ -6,9 +6,11 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Base of the lock-free states: an immutable {@code long[]} snapshot replaced by compare-and-set.
- * A decision reads the snapshot, then the clock (so the clock is never older than the snapshot),
- * computes the next snapshot and publishes it with one CAS, retrying from a fresh read if another
- * thread won. A denial publishes nothing. The array is never written after publication.
+ * A decision reads the snapshot, computes the next one and publishes it with one CAS, retrying
+ * from a fresh read if another thread won. A denial publishes nothing. The array is never written
+ * after publication. The decision's time was read before the snapshot, so a snapshot may come from
+ * a slightly later instant (another thread's); the steps then treat "now" as no earlier than the
+ * snapshot's window.
  */
 abstract class CasState extends KeyState {
 
@@ -32,18 +34,18 @@ abstract class CasState extends KeyState {
   }
 
   @Override
-  final Decision decide(long permits, InMemoryRateLimiter ctx) {
+  final Decision decide(long permits, long now, InMemoryRateLimiter ctx) {
     int n = ctx.permits.length;
+    Binding b = new Binding();
     while (true) {
       long[] cur = read();
-      long now = ctx.nanoTime();
-      Binding b = new Binding();
+      b.clear();
       long[] next = new long[stride * n];
       for (int i = 0; i < n; i++) {
         step(cur, next, stride * i, now, permits, ctx.permits[i], ctx.windowNanos[i], i, b);
       }
       if (b.denied || publish(cur, next)) {
-        return ctx.decision(b);
+        return ctx.decision(b, now);
       }
     }
   }

@@ -15,8 +15,8 @@ import dev.headroom.ratelimit.Decision;
  * script's ZCOUNT over (now - window, +inf)).
  *
  * The log is a growable ring buffer mutated in place, so decisions on one key take its monitor;
- * keys never contend with each other. The clock is read inside the monitor so entries are
- * appended in time order.
+ * keys never contend with each other. A time read before the monitor that is older than the newest
+ * entry is moved up to it, so entries stay in time order.
  */
 final class SlidingLogState extends KeyState {
 
@@ -28,11 +28,12 @@ final class SlidingLogState extends KeyState {
   private long base;
 
   @Override
-  synchronized Decision decide(long permits, InMemoryRateLimiter ctx) {
-    long now = ctx.nanoTime();
+  synchronized Decision decide(long permits, long time, InMemoryRateLimiter ctx) {
     long[] limits = ctx.permits;
     long[] windows = ctx.windowNanos;
     int mask = times.length - 1;
+    // the time was read before the monitor: never append before the newest entry
+    long now = size > 0 ? Math.max(time, times[(head + size - 1) & mask]) : time;
     while (size > 0 && times[head] <= now - ctx.longestWindowNanos) {
       base = cumulative[head];
       head = (head + 1) & mask;
@@ -57,7 +58,7 @@ final class SlidingLogState extends KeyState {
     if (!b.denied) {
       append(now, total + permits);
     }
-    return ctx.decision(b);
+    return ctx.decision(b, now);
   }
 
   /** Logical index of the first entry with time > {@code threshold} ({@code size} if none). */

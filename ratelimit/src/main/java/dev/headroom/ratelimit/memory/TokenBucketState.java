@@ -28,7 +28,7 @@ final class TokenBucketState extends KeyState {
 
   /** Bucket4j rounds its wait down by up to a nanosecond; one more makes the retry-after sufficient. */
   @Override
-  Decision decide(long permits, InMemoryRateLimiter ctx) {
+  Decision decide(long permits, long now, InMemoryRateLimiter ctx) {
     Binding b = new Binding();
     if (ctx.permits.length == 1) {
       ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(permits);
@@ -37,7 +37,7 @@ final class TokenBucketState extends KeyState {
       } else {
         b.deniedCandidate(0, p.getRemainingTokens(), p.getNanosToWaitForReset(), p.getNanosToWaitForRefill() + 1);
       }
-      return ctx.decision(b);
+      return ctx.decision(b, now);
     }
     VerboseResult<ConsumptionProbe> r = bucket.asVerbose().tryConsumeAndReturnRemaining(permits);
     ConsumptionProbe p = r.getValue();
@@ -55,7 +55,7 @@ final class TokenBucketState extends KeyState {
     if (b.denied) {
       b.retryAfter = Math.max(b.retryAfter, p.getNanosToWaitForRefill() + 1);
     }
-    return ctx.decision(b);
+    return ctx.decision(b, now);
   }
 
   private static long ceilDiv(double a, long b) {

@@ -10,7 +10,7 @@ ARGV[3…] pairs of (limit, window in microseconds)
 Admits iff count + permits <= limit for every limit (all or nothing; a denial writes nothing).
 Cheap and predictable, but a burst at the end of one window and another at the start of the next
 can admit up to twice the limit within one window's length. Time comes from the server; the hash
-expires at the end of the current window.
+expires at the end of the current window, set when a window index moves (and on a new key).
 
 Returns {allowed 0|1, index of the limit reported on (1-based), remaining, resetAfter µs, retryAfter µs}.
 ]]
@@ -25,11 +25,15 @@ else
   now = tonumber(ARGV[2])
 end
 local n = (#ARGV - 2) / 2
-local function fmt(x) return string.format('%.0f', x) end
+local function fmt(x)
+  if x < 1e14 and x > -1e14 then return tostring(x) end
+  return string.format('%.0f', x)
+end
 
 local denied, index, remaining, reset, retry = false, 0, 0, 0, 0
 local writes = {}
 local ttl = 0
+local moved = false
 for i = 1, n do
   local limit = tonumber(ARGV[1 + 2 * i])
   local ws = ARGV[2 + 2 * i]
@@ -50,6 +54,7 @@ for i = 1, n do
   elseif not denied and (index == 0 or limit - count - permits < remaining) then
     index, remaining, reset = i, limit - count - permits, untilEnd
   end
+  if stored ~= idx then moved = true end
   writes[#writes + 1] = 'i:' .. ws
   writes[#writes + 1] = fmt(idx)
   writes[#writes + 1] = 'c:' .. ws
@@ -61,5 +66,7 @@ if denied then
   return {0, index, remaining, reset, retry}
 end
 redis.call('HSET', key, unpack(writes))
-redis.call('PEXPIRE', key, math.ceil(ttl / 1000) + 1)
+if moved then
+  redis.call('PEXPIRE', key, math.ceil(ttl / 1000) + 1)
+end
 return {1, index, remaining, reset, 0}

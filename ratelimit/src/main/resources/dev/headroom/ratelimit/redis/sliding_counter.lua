@@ -23,7 +23,8 @@ later in this window once the previous window's weight has fallen enough, or in 
 where the current count becomes the previous one (plus one microsecond against rounding).
 
 Time comes from the server (TIME), never from callers. The hash expires when the current window's
-count stops mattering, at the end of the next window.
+count stops mattering, at the end of the next window. That instant only moves when a window index
+does, so the expiry is set then (and on a new key) rather than on every call.
 
 Returns {allowed 0|1, index of the limit reported on (1-based), remaining, resetAfter µs, retryAfter µs}.
 ]]
@@ -38,11 +39,15 @@ else
   now = tonumber(ARGV[2])
 end
 local n = (#ARGV - 2) / 2
-local function fmt(x) return string.format('%.0f', x) end
+local function fmt(x)
+  if x < 1e14 and x > -1e14 then return tostring(x) end
+  return string.format('%.0f', x)
+end
 
 local denied, index, remaining, reset, retry = false, 0, 0, 0, 0
 local writes = {}
 local ttl = 0
+local moved = false
 for i = 1, n do
   local limit = tonumber(ARGV[1 + 2 * i])
   local ws = ARGV[2 + 2 * i]
@@ -78,6 +83,7 @@ for i = 1, n do
       denied, index, remaining, reset, retry = true, i, math.max(0, math.floor(limit - curr - weighted)), r, wait
     end
   end
+  if stored ~= idx then moved = true end
   writes[#writes + 1] = 'i:' .. ws
   writes[#writes + 1] = fmt(idx)
   writes[#writes + 1] = 'p:' .. ws
@@ -91,5 +97,7 @@ if denied then
   return {0, index, remaining, reset, retry}
 end
 redis.call('HSET', key, unpack(writes))
-redis.call('PEXPIRE', key, math.ceil(ttl / 1000) + 1)
+if moved then
+  redis.call('PEXPIRE', key, math.ceil(ttl / 1000) + 1)
+end
 return {1, index, remaining, reset, 0}

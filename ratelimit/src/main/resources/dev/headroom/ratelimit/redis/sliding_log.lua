@@ -15,8 +15,8 @@ the set's size: the size only grows within one microsecond, so members never col
 
 Time comes from the server, never from callers, so nodes with skewed clocks agree. The set
 expires just past the longest window after its newest admission: an idle key costs nothing.
-Every number passed to redis.call is formatted with %.0f: Lua would print large numbers with
-14 significant digits and lose the microseconds.
+Numbers passed to redis.call go through fmt: Lua prints numbers with 14 significant digits, which
+would lose the microseconds of a timestamp, so those are formatted with %.0f.
 
 Returns {allowed 0|1, index of the limit reported on (1-based), remaining, resetAfter µs, retryAfter µs};
 the reported limit is the denying one with the longest wait, or the one with the fewest permits left.
@@ -37,7 +37,10 @@ for i = 1, n do
   local w = tonumber(ARGV[2 + 2 * i])
   if w > longest then longest = w end
 end
-local function fmt(x) return string.format('%.0f', x) end
+local function fmt(x)
+  if x < 1e14 and x > -1e14 then return tostring(x) end
+  return string.format('%.0f', x)
+end
 
 redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt(now - longest))
 

@@ -10,6 +10,13 @@ import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterOptions;
 import dev.headroom.ratelimit.RateLimiters;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Memory stays bounded however many keys arrive; waiting for permits parks instead of spinning. */
@@ -25,9 +32,62 @@ class InMemoryBoundsTest {
       limiter.tryAcquire("ip-" + i);
     }
     assertThat(limiter.trackedKeys()).isEqualTo(1000);
-    time.advance(Duration.ofSeconds(11));
+    time.advance(Duration.ofSeconds(10));
+    limiter.tryAcquire("ip-7");
     limiter.cleanUp();
-    assertThat(limiter.trackedKeys()).isZero();
+    assertThat(limiter.trackedKeys()).as("within the window plus its touch interval").isEqualTo(1000);
+    time.advance(Duration.ofMillis(1300));
+    limiter.cleanUp();
+    assertThat(limiter.trackedKeys()).as("only the key used since").isEqualTo(1);
+    assertThat(limiter.tryAcquire("ip-7").remaining()).isEqualTo(3);
+  }
+
+  @Test
+  void decisionsRacingTheIdleSweepAreNeverLost() throws Exception {
+    ManualTimeSource time = ManualTimeSource.create();
+    RateLimitPolicy policy = RateLimitPolicy.builder("race").algorithm(Algorithm.SLIDING_LOG)
+        .limit(5, Duration.ofSeconds(1)).build();
+    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(policy, RateLimiterOptions.builder().timeSource(time).build());
+    int keys = 256;
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 40; round++) {
+        for (int k = 0; k < keys; k++) {
+          limiter.tryAcquire("k" + k);
+        }
+        time.advance(Duration.ofSeconds(2));
+        // every key is idle now: sweeps race with 4 threads deciding on all of them
+        AtomicBoolean done = new AtomicBoolean();
+        Future<?> sweeper = pool.submit(() -> {
+          while (!done.get()) {
+            limiter.cleanUp();
+          }
+        });
+        List<Future<Integer>> deciders = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+          int offset = t * keys / 3;
+          deciders.add(pool.submit(() -> {
+            int admitted = 0;
+            for (int i = 0; i < 3 * keys; i++) {
+              if (limiter.tryAcquire("k" + (offset + i) % keys).allowed()) {
+                admitted++;
+              }
+            }
+            return admitted;
+          }));
+        }
+        int admitted = 0;
+        for (Future<Integer> f : deciders) {
+          admitted += f.get(60, TimeUnit.SECONDS);
+        }
+        done.set(true);
+        sweeper.get(60, TimeUnit.SECONDS);
+        assertThat(admitted).as("round %d: 5 per key", round).isEqualTo(5 * keys);
+        time.advance(Duration.ofSeconds(2));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
