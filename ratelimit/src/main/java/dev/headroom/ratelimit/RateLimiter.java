@@ -3,6 +3,7 @@ package dev.headroom.ratelimit;
 import dev.headroom.core.health.HealthIndicator;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A rate limiter for one {@link RateLimitPolicy}, keyed: each key (an IP, a user id, an endpoint…)
@@ -59,7 +60,7 @@ public interface RateLimiter extends HealthIndicator {
       f.cancel(false);
       Thread.currentThread().interrupt();
       return tryAcquire(key, permits);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw Acquirer.rethrow(e.getCause());
     }
   }

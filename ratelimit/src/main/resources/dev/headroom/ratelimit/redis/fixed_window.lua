@@ -8,6 +8,7 @@ ARGV[2]  "" to read the time from the server (TIME), or a time in microseconds (
 ARGV[3…] pairs of (limit, window in microseconds)
 
 Admits iff count + permits <= limit for every limit (all or nothing; a denial writes nothing).
+Within a window an admission is one HINCRBY per limit; a new window rewrites the limit's fields.
 Cheap and predictable, but a burst at the end of one window and another at the start of the next
 can admit up to twice the limit within one window's length. Time comes from the server; the hash
 expires at the end of the current window, set when a window index moves (and on a new key).
@@ -38,7 +39,8 @@ for i = 1, n do
   local limit = tonumber(ARGV[1 + 2 * i])
   local ws = ARGV[2 + 2 * i]
   local w = tonumber(ws)
-  local state = redis.call('HMGET', key, 'i:' .. ws, 'c:' .. ws)
+  local fi, fc = 'i:' .. ws, 'c:' .. ws
+  local state = redis.call('HMGET', key, fi, fc)
   local stored = tonumber(state[1])
   local idx = math.floor(now / w)
   if stored and stored > idx then idx = stored end
@@ -54,18 +56,26 @@ for i = 1, n do
   elseif not denied and (index == 0 or limit - count - permits < remaining) then
     index, remaining, reset = i, limit - count - permits, untilEnd
   end
-  if stored ~= idx then moved = true end
-  writes[#writes + 1] = 'i:' .. ws
-  writes[#writes + 1] = fmt(idx)
-  writes[#writes + 1] = 'c:' .. ws
-  writes[#writes + 1] = fmt(count + permits)
+  if stored == idx then
+    writes[i] = fc
+  else
+    moved = true
+    writes[i] = {fi, fmt(idx), fc, fmt(count + permits)}
+  end
   if untilEnd > ttl then ttl = untilEnd end
 end
 
 if denied then
   return {0, index, remaining, reset, retry}
 end
-redis.call('HSET', key, unpack(writes))
+for i = 1, n do
+  local w = writes[i]
+  if type(w) == 'string' then
+    redis.call('HINCRBY', key, w, ARGV[1])
+  else
+    redis.call('HSET', key, unpack(w))
+  end
+end
 if moved then
   redis.call('PEXPIRE', key, math.ceil(ttl / 1000) + 1)
 end

@@ -16,7 +16,8 @@ A request of p permits is admitted iff current + p + previous * (w - d) / w <= l
 limit (all or nothing; a denial writes nothing). The expression is evaluated in the same order as
 the in-memory backend (SlidingCounterState) so both decide alike. The error is bounded by the
 previous window's count: an aligned window never exceeds the limit, and a sliding window of length
-w admits at most limit + previous * d / w, always less than twice the limit.
+w admits at most limit + previous * d / w, always less than twice the limit. Within a window an
+admission is one HINCRBY of the current count per limit; a new window rewrites the three fields.
 
 When denied, the wait is when the estimate first admits the request if nothing else arrives:
 later in this window once the previous window's weight has fallen enough, or in the next window,
@@ -52,7 +53,8 @@ for i = 1, n do
   local limit = tonumber(ARGV[1 + 2 * i])
   local ws = ARGV[2 + 2 * i]
   local w = tonumber(ws)
-  local state = redis.call('HMGET', key, 'i:' .. ws, 'p:' .. ws, 'c:' .. ws)
+  local fi, fp, fc = 'i:' .. ws, 'p:' .. ws, 'c:' .. ws
+  local state = redis.call('HMGET', key, fi, fp, fc)
   local stored = tonumber(state[1])
   local idx = math.floor(now / w)
   if stored and stored > idx then idx = stored end
@@ -83,20 +85,26 @@ for i = 1, n do
       denied, index, remaining, reset, retry = true, i, math.max(0, math.floor(limit - curr - weighted)), r, wait
     end
   end
-  if stored ~= idx then moved = true end
-  writes[#writes + 1] = 'i:' .. ws
-  writes[#writes + 1] = fmt(idx)
-  writes[#writes + 1] = 'p:' .. ws
-  writes[#writes + 1] = fmt(prev)
-  writes[#writes + 1] = 'c:' .. ws
-  writes[#writes + 1] = fmt(curr + permits)
+  if stored == idx then
+    writes[i] = fc
+  else
+    moved = true
+    writes[i] = {fi, fmt(idx), fp, fmt(prev), fc, fmt(curr + permits)}
+  end
   if 2 * w - d > ttl then ttl = 2 * w - d end
 end
 
 if denied then
   return {0, index, remaining, reset, retry}
 end
-redis.call('HSET', key, unpack(writes))
+for i = 1, n do
+  local w = writes[i]
+  if type(w) == 'string' then
+    redis.call('HINCRBY', key, w, ARGV[1])
+  else
+    redis.call('HSET', key, unpack(w))
+  end
+end
 if moved then
   redis.call('PEXPIRE', key, math.ceil(ttl / 1000) + 1)
 end

@@ -13,6 +13,7 @@ import dev.headroom.ratelimit.FailureMode;
 import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterRegistry;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -73,6 +74,8 @@ class RedisOutageIT {
   @Test
   void failOpenAdmitsWhileRedisIsDownAndRecovers() {
     RateLimiter limiter = limiter(FailureMode.FAIL_OPEN);
+    RateLimiterRegistry registry = RateLimiterRegistry.builder(p -> limiter).withoutDefaults().policy(limiter.policy())
+        .build();
     assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
     server.stop();
     for (int i = 0; i < 10; i++) {
@@ -82,8 +85,11 @@ class RedisOutageIT {
     }
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(limiter.health().details()).containsEntry("failureMode", "FAIL_OPEN").containsKey("lastError");
+    assertThat(registry.health().status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(registry.health().details()).containsKey("outage-fail_open");
     assertThat(fallbacks(limiter, "unavailable") + fallbacks(limiter, "timeout")).isEqualTo(10);
     awaitRecovery(limiter);
+    assertThat(registry.health().status()).isEqualTo(HealthStatus.UP);
   }
 
   @Test
@@ -113,6 +119,7 @@ class RedisOutageIT {
     assertThat(third.source()).isEqualTo(DecisionSource.LOCAL_FALLBACK);
     assertThat(limiter.tryAcquire("other").allowed()).isTrue();
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(limiter.health().details()).containsEntry("fallbackDecisions", 4L);
     assertThat(fallbacks(limiter, "unavailable") + fallbacks(limiter, "timeout")).isEqualTo(4);
     awaitRecovery(limiter);
   }

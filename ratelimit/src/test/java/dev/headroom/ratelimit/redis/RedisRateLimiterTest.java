@@ -2,6 +2,7 @@ package dev.headroom.ratelimit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.ManualTimeSource;
@@ -13,9 +14,11 @@ import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterContractTest;
 import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterRegistry;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisExtension;
 import dev.headroom.testkit.TestRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -127,6 +130,25 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
     List<RateLimiter> nodes = List.of(onServerTime(connector, policy, ManualTimeSource.create()),
         onServerTime(otherNode, policy, ManualTimeSource.create()));
     assertThat(admittedConcurrently(nodes, 8, 40, "hot")).isEqualTo(limit);
+  }
+
+  @Test
+  void redisDecisionsAreMeteredAndTheRegistryWorksOnRedis() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    RateLimiterOptions options = RateLimiterOptions.builder().keySpace(keySpace).meterRegistry(meters).build();
+    RateLimiterRegistry registry = RateLimiterRegistry.of(p -> RateLimiters.redis(connector, p, options));
+    RateLimiter login = registry.get("login");
+    for (int i = 0; i < 5; i++) {
+      assertThat(login.tryAcquire("ip:203.0.113.7").allowed()).isTrue();
+    }
+    assertThat(login.tryAcquire("ip:203.0.113.7").source()).isEqualTo(DecisionSource.LIMITER);
+    assertThat(login.tryAcquire("ip:203.0.113.7").source()).isEqualTo(DecisionSource.DENY_CACHE);
+    assertThat(meters.get("headroom.ratelimit.redis.latency").tag("policy", "login").timer().count()).isEqualTo(6);
+    assertThat(meters.get("headroom.ratelimit.deny.cache.hits").tag("policy", "login").counter().count()).isEqualTo(1);
+    assertThat(meters.get("headroom.ratelimit.decisions").tag("policy", "login").tag("outcome", "denied").counter()
+        .count()).isEqualTo(2);
+    assertThat(registry.health().status()).isEqualTo(HealthStatus.UP);
+    assertThat(redis.keys()).containsExactly(keySpace.prefix() + "{login:ip:203.0.113.7}:log");
   }
 
   @Test
