@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -135,35 +136,68 @@ public final class RedisRateLimiter implements RateLimiter {
     return keySpace.taggedKey(policy.name() + ":" + key, keySuffix);
   }
 
+  /**
+   * Decides on the calling thread: it waits for the reply at most the policy's Redis timeout (no
+   * timer involved) and builds the decision itself, so Lettuce's I/O thread only hands the reply over.
+   */
   @Override
   public Decision tryAcquire(String key, long permits) {
-    return tryAcquireAsync(key, permits).join();
+    policy.checkRequest(key, permits);
+    Decision cached = cachedDenial(key, permits);
+    if (cached != null) {
+      return cached;
+    }
+    long start = System.nanoTime();
+    CompletableFuture<List<Object>> reply = send(key, permits);
+    try {
+      return onReply(key, permits, reply.get(timeoutNanos, TimeUnit.NANOSECONDS), start);
+    } catch (ExecutionException e) {
+      return onFailure(key, permits, e.getCause() == null ? e : e.getCause());
+    } catch (TimeoutException e) {
+      return onFailure(key, permits, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return onFailure(key, permits, e);
+    }
   }
 
   @Override
   public CompletableFuture<Decision> tryAcquireAsync(String key, long permits) {
     policy.checkRequest(key, permits);
-    if (denials != null) {
-      Denial denial = denials.getIfPresent(key);
-      if (denial != null && permits == denial.permits) {
-        long now = time.nanoTime();
-        if (now - denial.untilNanos < 0) {
-          if (denyCacheHits != null) {
-            denyCacheHits.increment();
-          }
-          return CompletableFuture.completedFuture(denial.at(now, time.now()));
-        }
-      }
+    Decision cached = cachedDenial(key, permits);
+    if (cached != null) {
+      return CompletableFuture.completedFuture(cached);
     }
+    long start = System.nanoTime();
+    return send(key, permits).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((r, failure) -> failure == null
+        ? onReply(key, permits, r, start) : onFailure(key, permits, failure));
+  }
+
+  private @Nullable Decision cachedDenial(String key, long permits) {
+    if (denials == null) {
+      return null;
+    }
+    Denial denial = denials.getIfPresent(key);
+    if (denial == null || permits != denial.permits) {
+      return null;
+    }
+    long now = time.nanoTime();
+    if (now - denial.untilNanos >= 0) {
+      return null;
+    }
+    if (denyCacheHits != null) {
+      denyCacheHits.increment();
+    }
+    return denial.at(now, time.now());
+  }
+
+  private CompletableFuture<List<Object>> send(String key, long permits) {
     String[] keys = {redisKey(key)};
     String[] args = new String[2 + limitArgs.length];
     args[0] = Long.toString(permits);
     args[1] = serverTime ? "" : Long.toString(time.nanoTime() / 1000);
     System.arraycopy(limitArgs, 0, args, 2, limitArgs.length);
-    long start = System.nanoTime();
-    CompletableFuture<List<Object>> reply = script.execute(connector, ScriptOutputType.MULTI, keys, args);
-    return reply.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((r, failure) -> failure == null
-        ? onReply(key, permits, r, start) : onFailure(key, permits, failure));
+    return script.execute(connector, ScriptOutputType.MULTI, keys, args);
   }
 
   private Decision onReply(String key, long permits, List<Object> reply, long start) {
@@ -192,11 +226,14 @@ public final class RedisRateLimiter implements RateLimiter {
   private Decision onFailure(String key, long permits, Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     String reason = cause instanceof TimeoutException ? "timeout"
+        : cause instanceof InterruptedException ? "interrupted"
         : RedisConnector.isUnavailability(cause) ? "unavailable" : "error";
     if (reason.equals("error")) {
       log.warn("rate limiter '{}': Redis failed with an error, applying {}", policy.name(), policy.failureMode(), cause);
     }
-    degrade(reason + ": " + cause);
+    if (!reason.equals("interrupted")) {
+      degrade(reason + ": " + cause);
+    }
     if (meters != null) {
       Counter.builder("headroom.ratelimit.fallbacks").description("Decisions made by a failure mode because Redis failed")
           .tag("policy", policy.name()).tag("mode", policy.failureMode().name().toLowerCase(java.util.Locale.ROOT))
