@@ -1,0 +1,165 @@
+package dev.headroom.benchmarks;
+
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.ratelimit.RateLimitPolicy;
+import dev.headroom.ratelimit.RateLimiter;
+import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiters;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.redisson.Redisson;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * Rate-limit decisions against a real Redis ({@code REDIS_URL}, else {@code redis://127.0.0.1:6379}),
+ * 8 threads each waiting for its answer, keys drawn uniformly from 1000, and a limit so large
+ * nothing is denied. Every decision is a network round trip, so this measures round trips per
+ * decision and the client-side cost around them.
+ *
+ * <ul>
+ *   <li>{@code headroom}: {@link RateLimiters#redis} with the sliding counter (one {@code EVALSHA});
+ *   <li>{@code raw}: {@code EVALSHA} of {@code return redis.call('INCR', KEYS[1])} through Lettuce,
+ *       on the same connection: the floor for one script round trip;
+ *   <li>{@code bucket4j}: Bucket4j's Lettuce compare-and-swap proxy manager ({@code tryConsume(1)});
+ *   <li>{@code redisson}: Redisson's {@code RRateLimiter.tryAcquire()}.
+ * </ul>
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar quick RateLimitRedisBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(8)
+public class RateLimitRedisBenchmark {
+
+  private static final int KEYS = 1000;
+  /** 10^9 per second: one per nanosecond, Bucket4j's highest refill rate. */
+  private static final long HUGE = 1_000_000_000L;
+
+  /** Which implementation runs. */
+  @Param({"headroom", "raw", "bucket4j", "redisson"})
+  public String impl;
+
+  private RedisConnector connector;
+  private RateLimiter headroom;
+  private String rawSha;
+  private String[][] rawKeys;
+  private RedisClient bucket4jClient;
+  private StatefulRedisConnection<byte[], byte[]> bucket4jConnection;
+  private BucketProxy[] bucket4j;
+  private RedissonClient redissonClient;
+  private RRateLimiter[] redisson;
+  private String[] keys;
+
+  /** Connects the implementation under test. */
+  @Setup
+  public void setUp() {
+    String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    keys = new String[KEYS];
+    for (int i = 0; i < KEYS; i++) {
+      keys[i] = "user-" + i;
+    }
+    connector = RedisConnector.create(url);
+    switch (impl) {
+      case "headroom" -> headroom = RateLimiters.redis(connector, RateLimitPolicy.of("bench", HUGE,
+          Duration.ofSeconds(1)), RateLimiterOptions.builder().keySpace(KeySpace.of("headroom-bench")).build());
+      case "raw" -> {
+        rawSha = connector.sync().scriptLoad("return redis.call('INCR', KEYS[1])");
+        rawKeys = new String[KEYS][];
+        for (int i = 0; i < KEYS; i++) {
+          rawKeys[i] = new String[] {"headroom-bench-raw:" + i};
+        }
+      }
+      case "bucket4j" -> {
+        bucket4jClient = RedisClient.create(url);
+        bucket4jConnection = bucket4jClient.connect(ByteArrayCodec.INSTANCE);
+        LettuceBasedProxyManager<byte[]> manager = Bucket4jLettuce.casBasedBuilder(bucket4jConnection)
+            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+            .build();
+        BucketConfiguration config = BucketConfiguration.builder()
+            .addLimit(l -> l.capacity(HUGE).refillGreedy(HUGE, Duration.ofSeconds(1))).build();
+        bucket4j = new BucketProxy[KEYS];
+        for (int i = 0; i < KEYS; i++) {
+          bucket4j[i] = manager.builder().build(("headroom-bench-bucket4j:" + i).getBytes(StandardCharsets.UTF_8), () -> config);
+        }
+      }
+      case "redisson" -> {
+        Config config = new Config();
+        config.useSingleServer().setAddress(url);
+        redissonClient = Redisson.create(config);
+        redisson = new RRateLimiter[KEYS];
+        for (int i = 0; i < KEYS; i++) {
+          redisson[i] = redissonClient.getRateLimiter("headroom-bench-redisson:" + i);
+          redisson[i].trySetRate(RateType.OVERALL, HUGE, Duration.ofSeconds(1));
+        }
+      }
+      default -> throw new IllegalStateException(impl);
+    }
+  }
+
+  /** Removes the keys that do not expire by themselves and closes the clients. */
+  @TearDown
+  public void tearDown() {
+    if (rawKeys != null) {
+      for (String[] k : rawKeys) {
+        connector.sync().del(k);
+      }
+    }
+    if (redisson != null) {
+      for (RRateLimiter r : redisson) {
+        r.delete();
+      }
+      redissonClient.shutdown();
+    }
+    if (bucket4jClient != null) {
+      bucket4jConnection.close();
+      bucket4jClient.shutdown();
+    }
+    connector.close();
+  }
+
+  /** Each thread draws its own keys. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    final Random random = new Random();
+  }
+
+  /** One decision for a random key. */
+  @Benchmark
+  public Object decide(Cursor cursor) throws InterruptedException, ExecutionException {
+    int k = cursor.random.nextInt(KEYS);
+    return switch (impl) {
+      case "headroom" -> headroom.tryAcquire(keys[k]).allowed();
+      case "raw" -> connector.async().<Long>evalsha(rawSha, ScriptOutputType.INTEGER, rawKeys[k]).get();
+      case "bucket4j" -> bucket4j[k].tryConsume(1);
+      case "redisson" -> redisson[k].tryAcquire();
+      default -> throw new IllegalStateException(impl);
+    };
+  }
+}

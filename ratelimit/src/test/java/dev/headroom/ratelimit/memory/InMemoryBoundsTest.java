@@ -1,0 +1,115 @@
+package dev.headroom.ratelimit.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.core.time.ManualTimeSource;
+import dev.headroom.ratelimit.Algorithm;
+import dev.headroom.ratelimit.Decision;
+import dev.headroom.ratelimit.RateLimitPolicy;
+import dev.headroom.ratelimit.RateLimiter;
+import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Memory stays bounded however many keys arrive; waiting for permits parks instead of spinning. */
+class InMemoryBoundsTest {
+
+  @Test
+  void idleKeysAreForgottenAfterTheirWindow() {
+    ManualTimeSource time = ManualTimeSource.create();
+    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(
+        RateLimitPolicy.builder("idle").algorithm(Algorithm.SLIDING_LOG).limit(5, Duration.ofSeconds(10)).build(),
+        RateLimiterOptions.builder().timeSource(time).build());
+    for (int i = 0; i < 1000; i++) {
+      limiter.tryAcquire("ip-" + i);
+    }
+    assertThat(limiter.trackedKeys()).isEqualTo(1000);
+    time.advance(Duration.ofSeconds(10));
+    limiter.tryAcquire("ip-7");
+    limiter.cleanUp();
+    assertThat(limiter.trackedKeys()).as("within the window plus its touch interval").isEqualTo(1000);
+    time.advance(Duration.ofMillis(1300));
+    limiter.cleanUp();
+    assertThat(limiter.trackedKeys()).as("only the key used since").isEqualTo(1);
+    assertThat(limiter.tryAcquire("ip-7").remaining()).isEqualTo(3);
+  }
+
+  @Test
+  void decisionsRacingTheIdleSweepAreNeverLost() throws Exception {
+    ManualTimeSource time = ManualTimeSource.create();
+    RateLimitPolicy policy = RateLimitPolicy.builder("race").algorithm(Algorithm.SLIDING_LOG)
+        .limit(5, Duration.ofSeconds(1)).build();
+    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(policy, RateLimiterOptions.builder().timeSource(time).build());
+    int keys = 256;
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 40; round++) {
+        for (int k = 0; k < keys; k++) {
+          limiter.tryAcquire("k" + k);
+        }
+        time.advance(Duration.ofSeconds(2));
+        // every key is idle now: sweeps race with 4 threads deciding on all of them
+        AtomicBoolean done = new AtomicBoolean();
+        Future<?> sweeper = pool.submit(() -> {
+          while (!done.get()) {
+            limiter.cleanUp();
+          }
+        });
+        List<Future<Integer>> deciders = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+          int offset = t * keys / 3;
+          deciders.add(pool.submit(() -> {
+            int admitted = 0;
+            for (int i = 0; i < 3 * keys; i++) {
+              if (limiter.tryAcquire("k" + (offset + i) % keys).allowed()) {
+                admitted++;
+              }
+            }
+            return admitted;
+          }));
+        }
+        int admitted = 0;
+        for (Future<Integer> f : deciders) {
+          admitted += f.get(60, TimeUnit.SECONDS);
+        }
+        done.set(true);
+        sweeper.get(60, TimeUnit.SECONDS);
+        assertThat(admitted).as("round %d: 5 per key", round).isEqualTo(5 * keys);
+        time.advance(Duration.ofSeconds(2));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theNumberOfKeysIsBounded() {
+    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(RateLimitPolicy.of("bounded", 5, Duration.ofMinutes(1)),
+        RateLimiterOptions.builder().maxKeys(100).build());
+    for (int i = 0; i < 10_000; i++) {
+      limiter.tryAcquire("ip-" + i);
+    }
+    limiter.cleanUp();
+    assertThat(limiter.trackedKeys()).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void acquireWaitsForTheRetryAfter() {
+    RateLimiter limiter = RateLimiters.inMemory(
+        RateLimitPolicy.builder("wait").algorithm(Algorithm.SLIDING_LOG).limit(2, Duration.ofMillis(200)).build());
+    assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
+    long start = System.nanoTime();
+    Decision d = limiter.acquire("k", Duration.ofSeconds(5));
+    assertThat(d.allowed()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    assertThat(limiter.acquireAsync("k", 2, Duration.ofSeconds(5)).join().allowed()).isTrue();
+  }
+}

@@ -1,0 +1,162 @@
+package dev.headroom.ratelimit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.time.ManualTimeSource;
+import dev.headroom.core.time.TimeSource;
+import dev.headroom.ratelimit.Algorithm;
+import dev.headroom.ratelimit.Decision;
+import dev.headroom.ratelimit.DecisionSource;
+import dev.headroom.ratelimit.RateLimitPolicy;
+import dev.headroom.ratelimit.RateLimiter;
+import dev.headroom.ratelimit.RateLimiterContractTest;
+import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterRegistry;
+import dev.headroom.ratelimit.RateLimiters;
+import dev.headroom.testkit.RedisExtension;
+import dev.headroom.testkit.TestRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The contract on the Redis backend (caller-time hook driven by the suite's manual clock), plus
+ * what only Redis has: server time, key layout and expiry, the local deny cache, and two nodes
+ * sharing one limit.
+ */
+@ExtendWith(RedisExtension.class)
+class RedisRateLimiterTest extends RateLimiterContractTest {
+
+  private static RedisConnector connector;
+  private static RedisConnector otherNode;
+  private TestRedis redis;
+  private KeySpace keySpace;
+
+  @BeforeAll
+  static void connect(TestRedis shared) {
+    connector = RedisConnector.create(shared.uri());
+    otherNode = RedisConnector.create(shared.uri());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    connector.close();
+    otherNode.close();
+  }
+
+  @BeforeEach
+  void keySpace(TestRedis perTest) {
+    this.redis = perTest;
+    this.keySpace = KeySpace.of(perTest.keyPrefix(), "rl");
+  }
+
+  @Override
+  protected RateLimiter create(RateLimitPolicy policy) {
+    return RateLimiters.redis(connector, policy,
+        RateLimiterOptions.builder().keySpace(keySpace).timeSource(time).serverTime(false).build());
+  }
+
+  private RateLimiter onServerTime(RedisConnector node, RateLimitPolicy policy, TimeSource clock) {
+    return RateLimiters.redis(node, policy, RateLimiterOptions.builder().keySpace(keySpace).timeSource(clock).build());
+  }
+
+  @Test
+  void nodesWithSkewedClocksStillAgreeBecauseTimeComesFromRedis() {
+    RateLimitPolicy policy = RateLimitPolicy.builder("skew").algorithm(Algorithm.SLIDING_LOG)
+        .limit(3, Duration.ofMinutes(1)).build();
+    ManualTimeSource early = ManualTimeSource.create();
+    ManualTimeSource late = ManualTimeSource.create().advance(Duration.ofHours(5));
+    RateLimiter a = onServerTime(connector, policy, early);
+    RateLimiter b = onServerTime(otherNode, policy, late);
+    assertThat(a.tryAcquire("k").allowed()).isTrue();
+    assertThat(b.tryAcquire("k").allowed()).isTrue();
+    assertThat(a.tryAcquire("k").allowed()).isTrue();
+    Decision denied = b.tryAcquire("k");
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.retryAfter()).isBetween(Duration.ofSeconds(50), Duration.ofMinutes(1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void eachDecisionTouchesOneTaggedKeyThatExpiresJustPastItsWindow(Algorithm algorithm) {
+    RateLimiter limiter = onServerTime(connector, RateLimitPolicy.builder("ttl").algorithm(algorithm)
+        .limit(5, Duration.ofSeconds(10)).limit(50, Duration.ofSeconds(30)).build(), ManualTimeSource.create());
+    limiter.tryAcquire("user{42}*", 2);
+    List<String> keys = redis.keys();
+    assertThat(keys).containsExactly(keySpace.prefix() + "{ttl:user%7B42%7D*}:" + algorithm.code());
+    long ttl = connector.sync().pttl(keys.get(0));
+    long max = algorithm == Algorithm.SLIDING_COUNTER ? 60_000 : 30_000;
+    assertThat(ttl).isPositive().isLessThanOrEqualTo(max + 2);
+  }
+
+  @Test
+  void theLocalDenyCacheAnswersWithoutARoundTripUntilTheDenialExpires() {
+    RateLimitPolicy policy = RateLimitPolicy.builder("deny").algorithm(Algorithm.FIXED_WINDOW)
+        .limit(1, Duration.ofMinutes(1)).build();
+    RateLimiter limiter = create(policy);
+    limiter.tryAcquire("k");
+    Decision first = limiter.tryAcquire("k");
+    assertThat(first.source()).isEqualTo(DecisionSource.LIMITER);
+    connector.sync().del(redis.keys().toArray(String[]::new));
+    // Redis forgot the key, yet this node keeps denying until the retry-after: no round trip was made
+    Decision cached = limiter.tryAcquire("k");
+    assertThat(cached.allowed()).isFalse();
+    assertThat(cached.source()).isEqualTo(DecisionSource.DENY_CACHE);
+    time.advance(first.retryAfter());
+    assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
+
+    RateLimiter noCache = create(policy.toBuilder().localDenyCache(false).build());
+    noCache.tryAcquire("j");
+    assertThat(noCache.tryAcquire("j").source()).isEqualTo(DecisionSource.LIMITER);
+    assertThat(noCache.tryAcquire("j").source()).isEqualTo(DecisionSource.LIMITER);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void twoNodesSharingALimitAdmitAtMostTheLimitTogether(Algorithm algorithm) throws Exception {
+    int limit = 100;
+    RateLimitPolicy policy = RateLimitPolicy.builder("shared").algorithm(algorithm)
+        .limit(limit, Duration.ofHours(1)).localDenyCache(false).build();
+    List<RateLimiter> nodes = List.of(onServerTime(connector, policy, ManualTimeSource.create()),
+        onServerTime(otherNode, policy, ManualTimeSource.create()));
+    assertThat(admittedConcurrently(nodes, 8, 40, "hot")).isEqualTo(limit);
+  }
+
+  @Test
+  void redisDecisionsAreMeteredAndTheRegistryWorksOnRedis() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    RateLimiterOptions options = RateLimiterOptions.builder().keySpace(keySpace).meterRegistry(meters).build();
+    RateLimiterRegistry registry = RateLimiterRegistry.of(p -> RateLimiters.redis(connector, p, options));
+    RateLimiter login = registry.get("login");
+    for (int i = 0; i < 5; i++) {
+      assertThat(login.tryAcquire("ip:203.0.113.7").allowed()).isTrue();
+    }
+    assertThat(login.tryAcquire("ip:203.0.113.7").source()).isEqualTo(DecisionSource.LIMITER);
+    assertThat(login.tryAcquire("ip:203.0.113.7").source()).isEqualTo(DecisionSource.DENY_CACHE);
+    assertThat(meters.get("headroom.ratelimit.redis.latency").tag("policy", "login").timer().count()).isEqualTo(6);
+    assertThat(meters.get("headroom.ratelimit.deny.cache.hits").tag("policy", "login").counter().count()).isEqualTo(1);
+    assertThat(meters.get("headroom.ratelimit.decisions").tag("policy", "login").tag("outcome", "denied").counter()
+        .count()).isEqualTo(2);
+    assertThat(registry.health().status()).isEqualTo(HealthStatus.UP);
+    assertThat(redis.keys()).containsExactly(keySpace.prefix() + "{login:ip:203.0.113.7}:log");
+  }
+
+  @Test
+  void acquireWaitsOnRealServerTime() {
+    RateLimiter limiter = onServerTime(connector, RateLimitPolicy.builder("wait").algorithm(Algorithm.SLIDING_LOG)
+        .limit(2, Duration.ofMillis(300)).build(), TimeSource.system());
+    assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
+    assertThat(limiter.tryAcquire("k").allowed()).isFalse();
+    assertThat(limiter.acquire("k", Duration.ofSeconds(5)).allowed()).isTrue();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.headroom.ratelimit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.time.ManualTimeSource;
+import dev.headroom.ratelimit.Algorithm;
+import dev.headroom.ratelimit.RateLimitPolicy;
+import dev.headroom.ratelimit.RateLimiter;
+import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiters;
+import dev.headroom.ratelimit.Reference;
+import dev.headroom.testkit.RedisExtension;
+import dev.headroom.testkit.TestRedis;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Lua scripts against the same reference models the in-memory properties use, over seeded
+ * random traces (jqwik cannot take the testkit's Redis, so each seed is one JUnit case).
+ */
+@ExtendWith(RedisExtension.class)
+class RedisTracesTest {
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+  void scriptsAdmitWhatTheReferenceModelsAdmit(long seed, TestRedis redis) {
+    Random random = new Random(seed);
+    long l1 = 3 + random.nextInt(8);
+    long w1 = 1 + random.nextInt(10);
+    long l2 = l1 + 1 + random.nextInt(10);
+    long w2 = w1 + 1 + random.nextInt(20);
+    ManualTimeSource time = ManualTimeSource.create();
+    RateLimiterOptions options = RateLimiterOptions.builder().keySpace(KeySpace.of(redis.keyPrefix()))
+        .timeSource(time).serverTime(false).build();
+    try (RedisConnector connector = RedisConnector.create(redis.uri())) {
+      RateLimiter log = RateLimiters.redis(connector, RateLimitPolicy.builder("log").algorithm(Algorithm.SLIDING_LOG)
+          .limit(l1, Duration.ofSeconds(w1)).limit(l2, Duration.ofSeconds(w2)).localDenyCache(false).build(), options);
+      RateLimiter counter = RateLimiters.redis(connector, RateLimitPolicy.builder("counter")
+          .limit(l1, Duration.ofSeconds(w1)).localDenyCache(false).build(), options);
+      long[] limits = {l1, l2};
+      long[] windows = {w1 * 1_000_000, w2 * 1_000_000};
+      Reference logModel = new Reference();
+      Reference counterModel = new Reference();
+      for (int i = 0; i < 150; i++) {
+        time.advance(Duration.ofMillis(random.nextInt(4) == 0 ? 0 : random.nextInt(3000)));
+        long now = time.nanoTime() / 1000;
+        int p = 1 + random.nextInt(3);
+        boolean logExpected = logModel.logAdmits(now, p, limits, windows);
+        assertThat(log.tryAcquire("k", p).allowed()).as("log, seed %d, step %d", seed, i).isEqualTo(logExpected);
+        if (logExpected) {
+          logModel.admit(now, p);
+        }
+        boolean counterExpected = counterModel.counterAdmits(now, p, l1, windows[0]);
+        assertThat(counter.tryAcquire("k", p).allowed()).as("counter, seed %d, step %d", seed, i)
+            .isEqualTo(counterExpected);
+        if (counterExpected) {
+          counterModel.admit(now, p);
+        }
+      }
+    }
+  }
+}
