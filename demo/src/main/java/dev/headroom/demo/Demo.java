@@ -1,5 +1,13 @@
 package dev.headroom.demo;
 
+import dev.headroom.batch.BatchLoader;
+import dev.headroom.batch.Batcher;
+import dev.headroom.batch.BatcherConfig;
+import dev.headroom.cdn.CdnConfig;
+import dev.headroom.cdn.CdnRouter;
+import dev.headroom.cdn.Grant;
+import dev.headroom.cdn.HmacKey;
+import dev.headroom.cdn.HmacSigner;
 import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.backoff.Jitter;
 import dev.headroom.core.codec.JsonCodec;
@@ -8,6 +16,17 @@ import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.time.TimeSource;
+import dev.headroom.monitoring.Monitor;
+import dev.headroom.monitoring.RequestMetrics;
+import dev.headroom.ratelimit.Decision;
+import dev.headroom.ratelimit.RateLimitPolicy;
+import dev.headroom.ratelimit.RateLimiter;
+import dev.headroom.ratelimit.RateLimiters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +88,50 @@ public final class Demo {
       }
       out(String.format("  %-12s %s", jitter, delays.toString().strip()));
     }
+
+    out("");
+    out("rate limiting (policy login: 5 per 15 min, in memory)");
+    RateLimiter login = RateLimiters.inMemory(RateLimitPolicy.of("login", 5, Duration.ofMinutes(15)));
+    for (int attempt = 1; attempt <= 7; attempt++) {
+      Decision d = login.tryAcquire("ip:203.0.113.7");
+      out(String.format("  attempt %d: %s, remaining %d%s", attempt, d.allowed() ? "allowed" : "denied ",
+          d.remaining(), d.allowed() ? "" : ", retry after " + d.retryAfter().toSeconds() + " s"));
+    }
+
+    out("");
+    out("request batching (50 single loads, one bulk call)");
+    AtomicInteger bulkCalls = new AtomicInteger();
+    try (Batcher<Integer, Optional<String>> names = Batcher.<Integer, String>builder("users",
+        BatchLoader.alignedSync(keys -> {
+          bulkCalls.incrementAndGet();
+          return keys.stream().map(k -> "user-" + k).toList();
+        }))
+        .config(BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(5)).build())
+        .build()) {
+      List<CompletableFuture<Optional<String>>> loads = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        loads.add(names.load(i % 25));
+      }
+      out("  loaded " + loads.stream().map(CompletableFuture::join).filter(Optional::isPresent).count()
+          + " values with " + bulkCalls.get() + " bulk call(s); duplicate keys shared one answer");
+    }
+
+    out("");
+    out("CDN URLs (" + config.cdnBaseUrl().map(u -> "CDN_BASE_URL=" + u).orElse("no CDN_BASE_URL: local paths") + ")");
+    CdnRouter router = CdnRouter.of(CdnConfig.builder(config).build());
+    out("  cover art: " + router.route("covers/Été 42.jpg").url());
+    HmacKey key = HmacKey.of("demo", "a demo secret of at least 32 bytes!".getBytes(StandardCharsets.UTF_8));
+    out("  signed:    " + router.route("tracks/1.mp3").signed(HmacSigner.of(key),
+        Grant.validFor(Duration.ofMinutes(10), TimeSource.system())));
+
+    out("");
+    out("monitoring (health snapshot JSON)");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    RequestMetrics requests = RequestMetrics.create(registry);
+    for (int i = 0; i < 100; i++) {
+      requests.recordRequest("/api/tracks/{id}", "GET", i % 50 == 0 ? 500 : 200, Duration.ofMillis(20 + i));
+    }
+    out("  " + Monitor.builder(registry).requests(requests).build().snapshot().toJson());
 
     Optional<String> redisUrl = config.redisUrl();
     if (redisUrl.isPresent()) {
