@@ -23,10 +23,9 @@ final class SlidingCounterState extends CasState {
   }
 
   @Override
-  void step(long[] cur, long[] next, int at, long now, long permits, long limit, long w, int i, Binding b) {
+  boolean advance(long[] cur, long[] next, int at, long now, long permits, long limit, long w) {
     long stored = cur[at];
-    long idx = Math.max(Math.floorDiv(now, w), stored);
-    long d = Math.max(0, now - idx * w);
+    long idx = windowIndex(stored, now, w);
     long prev;
     long curr;
     if (stored == idx) {
@@ -39,6 +38,18 @@ final class SlidingCounterState extends CasState {
       prev = 0;
       curr = 0;
     }
+    next[at] = idx;
+    next[at + 1] = prev;
+    next[at + 2] = curr + permits;
+    long d = Math.max(0, now - idx * w);
+    return (double) (curr + permits) + (double) prev * (double) (w - d) / (double) w <= (double) limit;
+  }
+
+  @Override
+  void report(boolean admitted, long[] next, int at, long now, long permits, long limit, long w, int i, Binding b) {
+    long d = Math.max(0, now - next[at] * w);
+    long prev = next[at + 1];
+    long curr = next[at + 2] - permits;
     double weighted = (double) prev * (double) (w - d) / (double) w;
     if ((double) (curr + permits) + weighted <= (double) limit) {
       b.allowedCandidate(i, (long) Math.floor((double) (limit - curr - permits) - weighted), 2 * w - d);
@@ -46,9 +57,6 @@ final class SlidingCounterState extends CasState {
       b.deniedCandidate(i, (long) Math.floor((double) (limit - curr) - weighted),
           curr > 0 ? 2 * w - d : prev > 0 ? w - d : 0, retryAfter(limit, w, d, prev, curr, permits));
     }
-    next[at] = idx;
-    next[at + 1] = prev;
-    next[at + 2] = curr + permits;
   }
 
   /** The wait until the estimate admits {@code permits}, if nothing else arrives; one unit of margin for rounding. */

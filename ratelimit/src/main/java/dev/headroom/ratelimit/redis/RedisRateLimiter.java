@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisScript;
@@ -131,9 +132,17 @@ public final class RedisRateLimiter implements RateLimiter {
     return policy;
   }
 
-  /** The Redis key holding {@code key}'s state under this policy. */
+  /**
+   * The Redis key holding {@code key}'s state under this policy.
+   *
+   * @throws IllegalArgumentException naming the policy if the full key exceeds the key space's limit
+   */
   public String redisKey(String key) {
-    return keySpace.taggedKey(policy.name() + ":" + key, keySuffix);
+    try {
+      return keySpace.taggedKey(policy.name() + ":" + key, keySuffix);
+    } catch (InvalidKeyException e) {
+      throw new IllegalArgumentException("policy '" + policy.name() + "': " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.headroom.ratelimit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
@@ -10,6 +11,7 @@ import dev.headroom.core.time.TimeSource;
 import dev.headroom.ratelimit.Algorithm;
 import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.DecisionSource;
+import dev.headroom.ratelimit.FailureMode;
 import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterContractTest;
@@ -149,6 +151,30 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
         .count()).isEqualTo(2);
     assertThat(registry.health().status()).isEqualTo(HealthStatus.UP);
     assertThat(redis.keys()).containsExactly(keySpace.prefix() + "{login:ip:203.0.113.7}:log");
+  }
+
+  @Test
+  void anErrorAnsweredByRedisIsDecidedByTheFailureModeAndDegradesHealth() {
+    RateLimiter limiter = create(RateLimitPolicy.builder("wrongtype").limit(5, Duration.ofMinutes(1))
+        .failureMode(FailureMode.FAIL_CLOSED).build());
+    assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+    String key = redis.keys().get(0);
+    connector.sync().del(key);
+    connector.sync().set(key, "not a hash");
+    Decision d = limiter.tryAcquire("k");
+    assertThat(d.source()).isEqualTo(DecisionSource.FAIL_CLOSED);
+    assertThat(limiter.health().status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(String.valueOf(limiter.health().details().get("lastError"))).startsWith("error: ").contains("WRONGTYPE");
+    connector.sync().del(key);
+    assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
+    assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
+  }
+
+  @Test
+  void aKeyTooLongForTheKeySpaceFailsNamingThePolicy() {
+    RateLimiter limiter = create(RateLimitPolicy.of("long-keys", 5, Duration.ofMinutes(1)));
+    assertThatThrownBy(() -> limiter.tryAcquire("x".repeat(2000))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policy 'long-keys'").hasMessageContaining("over the limit of 1024 bytes");
   }
 
   @Test
