@@ -74,6 +74,19 @@ class RedisConnectorTest {
   }
 
   @Test
+  void joinsScriptPartsIntoOneScript(TestRedis redis) {
+    RedisScript joined = RedisScript.fromClasspath(RedisConnectorTest.class, "prelude-part.lua", "echo.lua");
+    assertThat(joined.name()).isEqualTo("prelude-part.lua+echo.lua");
+    assertThat(joined.body()).startsWith("local greeting").contains("return ARGV[1]");
+    try (RedisConnector c = RedisConnector.create(redis.uri())) {
+      String out = joined.<String>execute(c, ScriptOutputType.VALUE, new String[0], "hi").join();
+      assertThat(out).isEqualTo("hi");
+    }
+    assertThatThrownBy(() -> RedisScript.fromClasspath(RedisConnectorTest.class, "echo.lua", "missing.lua"))
+        .hasMessageContaining("'missing.lua' not found");
+  }
+
+  @Test
   void pubSubDeliversMessages(TestRedis redis) {
     try (RedisConnector c = RedisConnector.create(redis.uri())) {
       String channel = redis.keyPrefix() + ":events";

@@ -54,10 +54,10 @@ public final class RedisRateLimiter implements RateLimiter {
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
 
   static {
-    SCRIPTS.put(Algorithm.SLIDING_LOG, RedisScript.fromClasspath(RedisRateLimiter.class, "sliding_log.lua"));
-    SCRIPTS.put(Algorithm.SLIDING_COUNTER, RedisScript.fromClasspath(RedisRateLimiter.class, "sliding_counter.lua"));
-    SCRIPTS.put(Algorithm.FIXED_WINDOW, RedisScript.fromClasspath(RedisRateLimiter.class, "fixed_window.lua"));
-    SCRIPTS.put(Algorithm.TOKEN_BUCKET, RedisScript.fromClasspath(RedisRateLimiter.class, "token_bucket.lua"));
+    SCRIPTS.put(Algorithm.SLIDING_LOG, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "sliding_log.lua"));
+    SCRIPTS.put(Algorithm.SLIDING_COUNTER, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "sliding_counter.lua"));
+    SCRIPTS.put(Algorithm.FIXED_WINDOW, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "fixed_window.lua"));
+    SCRIPTS.put(Algorithm.TOKEN_BUCKET, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "token_bucket.lua"));
   }
 
   private final RedisConnector connector;

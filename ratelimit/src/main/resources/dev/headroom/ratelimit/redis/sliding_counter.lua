@@ -28,22 +28,9 @@ count stops mattering, at the end of the next window. That instant only moves wh
 does, so the expiry is set then (and on a new key) rather than on every call.
 
 Returns {allowed 0|1, index of the limit reported on (1-based), remaining, resetAfter µs, retryAfter µs}.
+
+Runs after prelude.lua, which defines key, permits, now (µs), n (number of limits) and fmt.
 ]]
-local key = KEYS[1]
-local permits = tonumber(ARGV[1])
-local now
-if ARGV[2] == '' then
-  if redis.replicate_commands then redis.replicate_commands() end
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-else
-  now = tonumber(ARGV[2])
-end
-local n = (#ARGV - 2) / 2
-local function fmt(x)
-  if x < 1e14 and x > -1e14 then return tostring(x) end
-  return string.format('%.0f', x)
-end
 
 local denied, index, remaining, reset, retry = false, 0, 0, 0, 0
 local writes = {}

@@ -20,26 +20,13 @@ would lose the microseconds of a timestamp, so those are formatted with %.0f.
 
 Returns {allowed 0|1, index of the limit reported on (1-based), remaining, resetAfter µs, retryAfter µs};
 the reported limit is the denying one with the longest wait, or the one with the fewest permits left.
+
+Runs after prelude.lua, which defines key, permits, now (µs), n (number of limits) and fmt.
 ]]
-local key = KEYS[1]
-local permits = tonumber(ARGV[1])
-local now
-if ARGV[2] == '' then
-  if redis.replicate_commands then redis.replicate_commands() end
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-else
-  now = tonumber(ARGV[2])
-end
-local n = (#ARGV - 2) / 2
 local longest = 0
 for i = 1, n do
   local w = tonumber(ARGV[2 + 2 * i])
   if w > longest then longest = w end
-end
-local function fmt(x)
-  if x < 1e14 and x > -1e14 then return tostring(x) end
-  return string.format('%.0f', x)
 end
 
 redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt(now - longest))

@@ -20,18 +20,9 @@ Time comes from the server. The hash expires when the fullest-to-be bucket is fu
 since a full bucket needs no state. TATs are stored with 17 significant digits so they round-trip.
 
 Returns {allowed 0|1, index of the limit reported on (1-based), remaining, resetAfter µs, retryAfter µs}.
+
+Runs after prelude.lua, which defines key, permits, now (µs), n (number of limits) and fmt.
 ]]
-local key = KEYS[1]
-local permits = tonumber(ARGV[1])
-local now
-if ARGV[2] == '' then
-  if redis.replicate_commands then redis.replicate_commands() end
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-else
-  now = tonumber(ARGV[2])
-end
-local n = (#ARGV - 2) / 2
 local EPS = 0.001
 
 local denied, index, remaining, reset, retry = false, 0, 0, 0, 0

@@ -1,0 +1,1 @@
+local greeting = 'unused by echo.lua: proves the parts run as one script'
