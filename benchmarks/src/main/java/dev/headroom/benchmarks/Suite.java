@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -38,6 +40,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Suite {
 
+  private static final int QUEUE_PEER_JOBS = 20_000;
+  private static final int QUEUE_PEER_CONCURRENCY = 50;
+  private static final int QUEUE_PEER_ROUNDS = 3;
+
   private Suite() {}
 
   /** Entry point; see the class comment for arguments. */
@@ -63,8 +69,33 @@ public final class Suite {
     System.out.println();
     System.out.println(table);
     Path md = json.resolveSibling("jmh-table.md");
+    if (Boolean.parseBoolean(System.getProperty("headroom.peers", "true"))
+        && Pattern.compile(include).matcher("dev.headroom.benchmarks.QueueRedisBenchmark").find()) {
+      table += System.lineSeparator() + queuePeers();
+    }
     Files.writeString(md, table);
     System.out.println("JMH JSON: " + json + "   table: " + md);
+  }
+
+  /**
+   * The queue on Redis against BullMQ, which runs outside the JVM: both add 20 000 jobs in bulk
+   * and process them at concurrency 50, median of three rounds.
+   */
+  static String queuePeers() throws IOException {
+    try {
+      Optional<BullMqPeer.Rates> bullmq = BullMqPeer.run(QUEUE_PEER_JOBS, QUEUE_PEER_CONCURRENCY, QUEUE_PEER_ROUNDS);
+      if (bullmq.isEmpty()) {
+        return "";
+      }
+      String rows = "| queue on Redis, " + QUEUE_PEER_JOBS + " jobs, concurrency " + QUEUE_PEER_CONCURRENCY
+          + " | add jobs/s | process jobs/s |\n|---|---:|---:|\n"
+          + String.format(Locale.ROOT, "| bullmq | %.0f | %.0f |%n", bullmq.get().add(), bullmq.get().process());
+      System.out.println(rows);
+      return rows;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /** Renders results as a Markdown table with each impl's ratio to headroom in its scenario. */
