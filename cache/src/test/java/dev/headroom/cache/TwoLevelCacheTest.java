@@ -19,11 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -261,33 +256,10 @@ class TwoLevelCacheTest extends CacheContractTest {
     UnaryOperator<CacheBuilder<String>> leased = b -> b.timeSource(TimeSource.system())
         .stampedeLease(Duration.ofSeconds(10), Duration.ofSeconds(10));
     List<Cache<String>> nodes = List.of(node(connector, leased), node(otherNode, leased));
-    int threads = 64;
-    AtomicInteger calls = new AtomicInteger();
-    CountDownLatch entered = new CountDownLatch(threads);
-    CountDownLatch release = new CountDownLatch(1);
-    CacheLoader<String> slow = key -> {
-      calls.incrementAndGet();
-      release.await(10, TimeUnit.SECONDS);
-      return "v";
-    };
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    AtomicInteger calls;
     try {
-      List<Future<String>> results = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        Cache<String> node = nodes.get(i % 2);
-        results.add(pool.submit(() -> {
-          entered.countDown();
-          return node.get("hot", slow);
-        }));
-      }
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-      await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
-      release.countDown();
-      for (Future<String> f : results) {
-        assertThat(f.get(15, TimeUnit.SECONDS)).isEqualTo("v");
-      }
+      calls = stampede(64, nodes);
     } finally {
-      pool.shutdownNow();
       nodes.forEach(Cache::close);
     }
     assertThat(calls).as("one load across both nodes").hasValue(1);
