@@ -300,17 +300,13 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     try {
       value = loader.load(key);
     } catch (Exception ex) {
-      loadFailures.increment();
-      recordLoad(start);
-      if (ex instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
+      CacheLoadException failure = loadFailed("key '" + key + "'", ex, start);
       if (stale != null && stale.isAliveAt(time.nanoTime())) {
         staleServed.increment();
         log.debug("cache '{}': loading '{}' failed; serving the stale value", name, key, ex);
         return stale;
       }
-      throw new CacheLoadException(name, "key '" + key + "'", ex);
+      throw failure;
     }
     loads.increment();
     recordLoad(start);
@@ -320,6 +316,16 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       l2.write(toL2, false);
     }
     return e;
+  }
+
+  /** Counts a failed load and answers the exception that reports it. */
+  private CacheLoadException loadFailed(String what, Exception ex, long startNanos) {
+    loadFailures.increment();
+    recordLoad(startNanos);
+    if (ex instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return new CacheLoadException(name, what, ex);
   }
 
   private void recordLoad(long startNanos) {
@@ -402,12 +408,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       try {
         loaded = loader.loadAll(Collections.unmodifiableSet(new LinkedHashSet<>(missing)));
       } catch (Exception ex) {
-        loadFailures.increment();
-        recordLoad(start);
-        if (ex instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        throw new CacheLoadException(name, missing.size() + " keys", ex);
+        throw loadFailed(missing.size() + " keys", ex, start);
       }
       loads.increment();
       recordLoad(start);
@@ -555,12 +556,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       try {
         loaded = loader.loadAll(Collections.unmodifiableSet(new LinkedHashSet<>(batch)));
       } catch (Exception ex) {
-        loadFailures.increment();
-        recordLoad(start);
-        if (ex instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        throw new CacheLoadException(name, "a warm-up batch of " + batch.size() + " keys", ex);
+        throw loadFailed("a warm-up batch of " + batch.size() + " keys", ex, start);
       }
       loads.increment();
       recordLoad(start);
