@@ -3,6 +3,9 @@ package dev.headroom.demo;
 import dev.headroom.batch.BatchLoader;
 import dev.headroom.batch.Batcher;
 import dev.headroom.batch.BatcherConfig;
+import dev.headroom.cache.Cache;
+import dev.headroom.cache.CacheLoader;
+import dev.headroom.cache.TtlTier;
 import dev.headroom.cdn.CdnConfig;
 import dev.headroom.cdn.CdnRouter;
 import dev.headroom.cdn.Grant;
@@ -99,6 +102,24 @@ public final class Demo {
     }
 
     out("");
+    out("cache (L1 only on the embedded default; add .redis(connector) for the shared L2)");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicInteger trackLoads = new AtomicInteger();
+    Cache<Track> tracks = Cache.builder("tracks", codec).ttl(TtlTier.LONG).meterRegistry(registry).build();
+    CacheLoader<Track> fromDatabase = id -> {
+      trackLoads.incrementAndGet();
+      return id.equals("track:t-404") ? null : track;
+    };
+    for (int i = 0; i < 10; i++) {
+      tracks.get("track:t-1", fromDatabase);
+      tracks.get("track:t-404", fromDatabase);
+    }
+    out("  20 reads of 2 keys ran the loader " + trackLoads.get() + " times (the missing track is cached as absent)");
+    tracks.invalidatePattern("track:*");
+    out(String.format(java.util.Locale.ROOT, "  after invalidatePattern(\"track:*\"): %s; hit rate %.2f over %d reads"
+        + " (monitoring reads it below)", tracks.get("track:t-1"), tracks.stats().hitRate(), tracks.stats().gets()));
+
+    out("");
     out("request batching (50 single loads, one bulk call)");
     AtomicInteger bulkCalls = new AtomicInteger();
     try (Batcher<Integer, Optional<String>> names = Batcher.<Integer, String>builder("users",
@@ -126,12 +147,12 @@ public final class Demo {
 
     out("");
     out("monitoring (health snapshot JSON)");
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     RequestMetrics requests = RequestMetrics.create(registry);
     for (int i = 0; i < 100; i++) {
       requests.recordRequest("/api/tracks/{id}", "GET", i % 50 == 0 ? 500 : 200, Duration.ofMillis(20 + i));
     }
     out("  " + Monitor.builder(registry).requests(requests).build().snapshot().toJson());
+    tracks.close();
 
     Optional<String> redisUrl = config.redisUrl();
     if (redisUrl.isPresent()) {

@@ -1,0 +1,99 @@
+package dev.headroom.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.headroom.core.codec.Codec;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The contract on the L1-only cache (the embedded default), plus L1 bounds, builder checks and meters. */
+class LocalCacheTest extends CacheContractTest {
+
+  @Override
+  protected <V> CacheBuilder<V> backend(CacheBuilder<V> builder) {
+    return builder;
+  }
+
+  @Test
+  void isL1Only() {
+    assertThat(cache().isTwoLevel()).isFalse();
+    assertThat(cache().health().details()).containsEntry("levels", "l1");
+  }
+
+  @Test
+  void l1IsBoundedBySize() {
+    Cache<String> cache = cache(b -> b.maximumSize(10));
+    for (int i = 0; i < 200; i++) {
+      cache.put("k" + i, "v");
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      cache.get("k0");
+      return cache.l1Size() <= 10;
+    });
+    assertThat(cache.stats().evictions()).isGreaterThanOrEqualTo(190);
+  }
+
+  @Test
+  void l1IsBoundedByWeight() {
+    Cache<String> cache = cache(b -> b.maximumWeight(100, (k, v) -> v.length()));
+    for (int i = 0; i < 50; i++) {
+      cache.put("k" + i, "0123456789");
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      cache.get("k0");
+      return cache.l1Size() <= 10;
+    });
+  }
+
+  @Test
+  void builderRejectsBadValuesNamingThem() {
+    CacheBuilder<String> b = Cache.builder("x", Codec.utf8());
+    assertThatThrownBy(() -> Cache.builder("a:b", Codec.utf8())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cache name 'a:b'");
+    assertThatThrownBy(() -> Cache.builder(null, Codec.utf8())).isInstanceOf(NullPointerException.class).hasMessage("name");
+    assertThatThrownBy(() -> Cache.builder("x", (Codec<String>) null)).isInstanceOf(NullPointerException.class).hasMessage("codec");
+    assertThatThrownBy(() -> b.maximumSize(-1)).hasMessage("maximumSize must be >= 0, was -1");
+    assertThatThrownBy(() -> b.jitter(0.7)).hasMessage("jitter must be between 0 and 0.5, was 0.7");
+    assertThatThrownBy(() -> b.ttl(Duration.ZERO)).hasMessage("ttl must be positive, was PT0S");
+    assertThatThrownBy(() -> b.negativeTtl(Duration.ofSeconds(-1))).hasMessage("negativeTtl must not be negative, was PT-1S");
+    assertThatThrownBy(() -> b.l2Timeout(null)).isInstanceOf(NullPointerException.class).hasMessage("l2Timeout");
+    assertThatThrownBy(() -> b.patternDepth(5)).hasMessage("patternDepth must be between 1 and 4, was 5");
+    assertThatThrownBy(() -> b.circuitBreaker(0, Duration.ofSeconds(1))).hasMessageContaining("circuitBreaker failures");
+    assertThatThrownBy(() -> Cache.builder("x", Codec.utf8()).ttl(Duration.ofDays(8)).build())
+        .hasMessageContaining("ttl (PT192H) exceeds maxTtl (PT168H)");
+    assertThatThrownBy(() -> Cache.builder("x", Codec.utf8()).stampedeLease(Duration.ofSeconds(1), Duration.ofSeconds(1)).build())
+        .hasMessageContaining("stampedeLease needs a Redis connector");
+    assertThatThrownBy(() -> Cache.builder("x", Codec.utf8()).maximumSize(0).build())
+        .hasMessageContaining("maximumSize 0 disables L1");
+  }
+
+  @Test
+  void publishesTheMetersMonitoringReads() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Cache<String> cache = cache(b -> b.meterRegistry(registry));
+    cache.put("a", "1");
+    cache.get("a");
+    cache.get("a");
+    cache.get("b");
+    cache.get("c", k -> "C");
+    // What monitoring's MeterReader does: sum headroom.cache.gets by the result tag.
+    double hits = registry.find("headroom.cache.gets").tag("result", "hit").meters().stream()
+        .mapToDouble(m -> ((FunctionCounter) m).count()).sum();
+    double misses = registry.find("headroom.cache.gets").tag("result", "miss").meters().stream()
+        .mapToDouble(m -> ((FunctionCounter) m).count()).sum();
+    assertThat(hits).isEqualTo(2);
+    assertThat(misses).isEqualTo(2);
+    assertThat(registry.find("headroom.cache.gets").tags("cache", "contract", "level", "l1", "result", "hit")
+        .functionCounter()).isNotNull();
+    assertThat(registry.get("headroom.cache.hit.rate").tags("cache", "contract", "level", "all").gauge().value()).isEqualTo(0.5);
+    assertThat(registry.get("headroom.cache.loads").tags("result", "success").functionCounter().count()).isEqualTo(1);
+    assertThat(registry.get("headroom.cache.load.duration").timer().count()).isEqualTo(1);
+    cache.close();
+    assertThat(registry.getMeters()).extracting(Meter::getId).noneMatch(id -> id.getName().startsWith("headroom.cache"));
+  }
+}
