@@ -231,7 +231,7 @@ final class EngineWorkerPool implements WorkerPool {
   }
 
   /** A finished attempt: its settlement and what to tell listeners once it is stored. */
-  private record Done(Settlement settlement, JobEvent event, String type) {}
+  private record Done(Settlement settlement, JobEvent event) {}
 
   private @Nullable Done process(ClaimedJob job) {
     Thread.interrupted();
@@ -270,7 +270,7 @@ final class EngineWorkerPool implements WorkerPool {
     }
     Duration took = Duration.ofNanos(nanos);
     if (failure == null) {
-      return new Done(Settlement.complete(job), event(job, took, null, null, null), "completed");
+      return new Done(Settlement.complete(job), event(job, took, null, null, null));
     }
     JobError error = JobError.of(failure);
     if (deadReason == null && h != null && h.type().isNonRetryable(failure)) {
@@ -280,12 +280,12 @@ final class EngineWorkerPool implements WorkerPool {
     }
     if (deadReason != null) {
       return new Done(new Settlement(job, Settlement.Kind.DEAD, 0, error, deadReason),
-          event(job, took, error, null, deadReason), "dead");
+          event(job, took, error, null, deadReason));
     }
     Backoff backoff = job.retrySpec().isEmpty() ? h.type().backoff() : RetrySpec.parse(job.retrySpec());
     long delay = backoff.delayMillis(job.attempt(), 0, ThreadLocalRandom.current());
     return new Done(new Settlement(job, Settlement.Kind.RETRY, delay, error, null),
-        event(job, took, error, Duration.ofMillis(delay), null), "retrying");
+        event(job, took, error, Duration.ofMillis(delay), null));
   }
 
   private JobEvent event(ClaimedJob job, Duration took, @Nullable JobError error, @Nullable Duration retryIn,
@@ -376,7 +376,7 @@ final class EngineWorkerPool implements WorkerPool {
     }
     JobEvent e = done.event;
     if (meters != null) {
-      QueueMeters.TypeMeters t = meters.type(done.type);
+      QueueMeters.TypeMeters t = meters.type(e.type());
       switch (done.settlement.kind()) {
         case COMPLETE -> t.completed.increment();
         case RETRY -> t.retried.increment();
