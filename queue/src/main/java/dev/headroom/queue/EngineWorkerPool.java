@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker pool: {@code concurrency} slot threads, each looping "answer the last job and claim the
- * next" in one broker exchange (one Redis round trip per job), running the handler on its own
- * thread, and waiting in {@link Broker#awaitWork} when idle. A maintenance task renews the leases
+ * next" in one broker exchange, running the handler on its own thread, and waiting in
+ * {@link Broker#awaitWork} when idle. On a remote store the slots' exchanges are combined
+ * ({@link ExchangeCombiner}): one round trip serves every slot that is between two jobs. A maintenance task renews the leases
  * of running jobs every third of the lease. When the store is unreachable a slot keeps its pending
  * answer and retries with exponential backoff (the job's lease may expire meanwhile: it then runs
  * again elsewhere, and this answer is refused and counted as stale).
@@ -51,6 +52,7 @@ final class EngineWorkerPool implements WorkerPool {
   private final String workerId;
   private final AtomicLong claims = new AtomicLong();
   private final Slot[] slots;
+  private final @Nullable ExchangeCombiner combiner;
   private final CountDownLatch exited;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Backoff outageBackoff = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(5))
@@ -72,6 +74,7 @@ final class EngineWorkerPool implements WorkerPool {
     this.pollMillis = queue.options.pollInterval().toMillis();
     this.workerId = PROCESS + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
     this.slots = new Slot[concurrency];
+    this.combiner = queue.remote ? new ExchangeCombiner(broker, workerId, leaseMillis) : null;
     this.exited = new CountDownLatch(concurrency);
   }
 
@@ -130,6 +133,21 @@ final class EngineWorkerPool implements WorkerPool {
     }
   }
 
+  /** Answers and claims through the combiner (remote stores) or directly (in memory). */
+  private ExchangeCombiner.Request exchange(@Nullable Settlement answer, boolean take) {
+    if (combiner != null) {
+      return combiner.exchange(answer, take);
+    }
+    Exchange ex = broker.exchange(answer == null ? List.of() : List.of(answer), take ? 1 : 0,
+        workerId + ":" + claims.incrementAndGet() + ":", leaseMillis);
+    ExchangeCombiner.Request r = new ExchangeCombiner.Request(answer, take, Thread.currentThread());
+    r.accepted = answer != null && ex.accepted()[0];
+    r.job = ex.claimed().isEmpty() ? null : ex.claimed().get(0);
+    r.nextDueMillis = ex.nextDueMillis();
+    r.epoch = ex.wakeEpoch();
+    return r;
+  }
+
   /** One slot: a thread that answers its last job and claims the next in one exchange. */
   private final class Slot implements Runnable {
     Thread thread;
@@ -137,29 +155,24 @@ final class EngineWorkerPool implements WorkerPool {
 
     @Override
     public void run() {
-      List<Done> pending = new ArrayList<>(1);
-      List<Settlement> settlements = new ArrayList<>(1);
+      Done pending = null;
       Backoff.Schedule outage = null;
       try {
         while (true) {
           boolean take = accepting;
-          if (!take && pending.isEmpty()) {
+          if (!take && pending == null) {
             return;
           }
-          settlements.clear();
-          for (Done d : pending) {
-            settlements.add(d.settlement);
-          }
-          Exchange ex;
+          ExchangeCombiner.Request r;
           try {
-            ex = queue.call(() -> broker.exchange(settlements, take ? 1 : 0, workerId + ":" + claims.incrementAndGet() + ":",
-                leaseMillis));
+            Settlement answer = pending == null ? null : pending.settlement;
+            r = queue.call(() -> exchange(answer, take));
             outage = null;
           } catch (RuntimeException e) {
             if (!(e instanceof QueueUnavailableException)) {
               log.error("queue '{}': the store failed; retrying", queue.name, e);
             }
-            if (!accepting && (pending.isEmpty() || abandon)) {
+            if (!accepting && (pending == null || abandon)) {
               return;
             }
             outage = outage == null ? outageBackoff.schedule() : outage;
@@ -168,20 +181,17 @@ final class EngineWorkerPool implements WorkerPool {
             }
             continue;
           }
-          for (int i = 0; i < pending.size(); i++) {
-            report(pending.get(i), ex.accepted()[i]);
+          if (pending != null) {
+            report(pending, r.accepted);
+            pending = null;
           }
-          pending.clear();
-          if (ex.claimed().isEmpty()) {
+          if (r.job == null) {
             if (take) {
-              idleWait(ex);
+              idleWait(r.asExchange());
             }
             continue;
           }
-          Done done = process(ex.claimed().get(0));
-          if (done != null) {
-            pending.add(done);
-          }
+          pending = process(r.job);
         }
       } finally {
         exited.countDown();

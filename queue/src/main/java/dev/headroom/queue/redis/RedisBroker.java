@@ -306,12 +306,15 @@ public final class RedisBroker implements Broker {
     }
   }
 
-  private synchronized DedicatedConnection<String> blocking() {
+  private synchronized DedicatedConnection<String> blocking() throws InterruptedException {
     DedicatedConnection<String> c = blocking;
     if (c == null) {
       try {
         c = connector.connectDedicated();
       } catch (RuntimeException e) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while connecting for blocking waits");
+        }
         throw failure("connecting for blocking waits", e);
       }
       blocking = c;

@@ -56,10 +56,10 @@ if claimMax > 0 then
     local id = string.sub(popped[j], 17)
     local key = jobPrefix .. id
     local token = ARGV[10] .. ((j - 1) / 2)
-    local att = redis.call('HINCRBY', key, 'at', 1)
-    redis.call('HSET', key, 'st', 'active', 'lt', token)
+    local f = redis.call('HMGET', key, 't', 'p', 'pr', 'ma', 'ts', 'to', 'rs', 'at')
+    local att = tonumber(f[8]) + 1
+    redis.call('HSET', key, 'st', 'active', 'lt', token, 'at', att)
     redis.call('ZADD', KEYS[3], deadline, id)
-    local f = redis.call('HMGET', key, 't', 'p', 'pr', 'ma', 'ts', 'to', 'rs')
     local c = #claimed
     claimed[c + 1] = id
     claimed[c + 2] = f[1]

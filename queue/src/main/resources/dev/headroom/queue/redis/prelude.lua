@@ -82,8 +82,8 @@ local function complete(key, id)
     redis.call('DEL', key)
     return
   end
+  -- the stale lease token may stay: it only counts together with membership in active
   redis.call('HSET', key, 'st', 'completed', 'fa', fmt(now))
-  redis.call('HDEL', key, 'lt')
   redis.call('ZADD', KEYS[4], fmt(now), id)
   trimCount(KEYS[4], completedKeep)
 end
