@@ -22,6 +22,17 @@ import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.TimeSource;
 import dev.headroom.monitoring.Monitor;
 import dev.headroom.monitoring.RequestMetrics;
+import dev.headroom.queue.DeadLetter;
+import dev.headroom.queue.DeadLetterFilter;
+import dev.headroom.queue.JobEvent;
+import dev.headroom.queue.JobListener;
+import dev.headroom.queue.JobOptions;
+import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueues;
+import dev.headroom.queue.JobType;
+import dev.headroom.queue.NonRetryableException;
+import dev.headroom.queue.QueueOptions;
+import dev.headroom.queue.WorkerPool;
 import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
@@ -29,6 +40,9 @@ import dev.headroom.ratelimit.RateLimiters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,6 +60,9 @@ import java.util.SplittableRandom;
 public final class Demo {
 
   private Demo() {}
+
+  /** An email job's payload. */
+  public record Email(String to, String template) {}
 
   /** A track, as the demo encodes it. */
   public record Track(String id, String title, int durationSeconds, Instant addedAt, List<String> tags) {}
@@ -138,6 +155,49 @@ public final class Demo {
     }
 
     out("");
+    out("job queue (in memory: priorities, FIFO within a priority, a dead letter)");
+    JobType<Email> email = JobType.of("email", Email.class);
+    JobType<Email> notify = JobType.builder("notification", JsonCodec.of(Email.class))
+        .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50)).maxAttempts(2).build()).build();
+    SimpleMeterRegistry queueMeters = new SimpleMeterRegistry();
+    try (JobQueue jobs = JobQueues.inMemory("demo", QueueOptions.builder().meterRegistry(queueMeters).build())) {
+      jobs.enqueue(email, new Email("ada@example.com", "digest"), JobOptions.priority(-1));
+      jobs.enqueue(email, new Email("bob@example.com", "welcome"), JobOptions.priority(5));
+      jobs.enqueue(email, new Email("cy@example.com", "welcome"), JobOptions.priority(5));
+      jobs.enqueue(notify, new Email("nobody", "push"));
+      String once = jobs.enqueue(email, new Email("dee@example.com", "receipt"), JobOptions.builder().jobId("receipt-7").build());
+      out("  enqueued 5 jobs; enqueueing id " + once + " again adds nothing: "
+          + jobs.enqueue(email, new Email("dee@example.com", "receipt"), JobOptions.builder().jobId("receipt-7").build())
+          + ", waiting " + jobs.counts().waiting());
+      List<String> ran = new CopyOnWriteArrayList<>();
+      CountDownLatch done = new CountDownLatch(5);
+      jobs.addListener(new JobListener() {
+        @Override
+        public void onCompleted(JobEvent e) {
+          done.countDown();
+        }
+
+        @Override
+        public void onDead(JobEvent e) {
+          done.countDown();
+        }
+      });
+      WorkerPool pool = jobs.workers()
+          .handle(email, job -> ran.add(job.payload().template() + " to " + job.payload().to()))
+          .handle(notify, job -> {
+            throw new NonRetryableException("no device registered for " + job.payload().to());
+          })
+          .concurrency(1).start();
+      awaitQuietly(done);
+      out("  ran in order: " + ran);
+      DeadLetter dead = jobs.deadLetters().list(DeadLetterFilter.all(), 0, 1).items().get(0);
+      out("  dead letter: " + dead.job().type() + " (" + dead.reason() + "): " + dead.error().message());
+      out("  gave back at shutdown: " + pool.shutdown(Duration.ofSeconds(5)) + " job(s); counts " + jobs.counts());
+      out("  health " + jobs.name() + ": " + jobs.health().status() + "; monitoring reads its meters: "
+          + Monitor.builder(queueMeters).build().snapshot().toJson());
+    }
+
+    out("");
     out("CDN URLs (" + config.cdnBaseUrl().map(u -> "CDN_BASE_URL=" + u).orElse("no CDN_BASE_URL: local paths") + ")");
     CdnRouter router = CdnRouter.of(CdnConfig.builder(config).build());
     out("  cover art: " + router.route("covers/Été 42.jpg").url());
@@ -164,6 +224,14 @@ public final class Demo {
     }
     out("");
     out("done");
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void out(String line) {

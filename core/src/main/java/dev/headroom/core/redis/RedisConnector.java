@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *       opened on first use, and reconnected automatically after a disconnect.
  *   <li>{@link #connectPubSub()} opens a dedicated pub/sub connection (subscriptions are restored
  *       after a reconnect); close it when done, or it is closed with the connector.
+ *   <li>{@link #connectDedicated()} opens a dedicated connection for blocking commands, which must
+ *       not hold up the shared one; the same rules apply.
  *   <li>Commands carry the {@linkplain RedisConnectorOptions#commandTimeout() command timeout} and,
  *       by default, fail at once while disconnected, so a caller learns of an outage promptly.
  *       While no connection could ever be opened, {@code async()}, {@code sync()} and friends
@@ -226,6 +228,36 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
       return c;
     } catch (RedisException e) {
       throw new RedisUnavailableException("could not open a pub/sub connection to " + maskedUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A new dedicated connection with String keys and values, for blocking commands; see
+   * {@link DedicatedConnection}.
+   *
+   * @throws RedisUnavailableException if it cannot connect
+   */
+  public DedicatedConnection<String> connectDedicated() {
+    return connectDedicated(StringCodec.UTF8);
+  }
+
+  /** A new dedicated connection with String keys and the given value codec. */
+  public <V> DedicatedConnection<V> connectDedicated(RedisCodec<String, V> codec) {
+    checkOpen();
+    try {
+      DedicatedConnection<V> d;
+      if (clusterClient != null) {
+        StatefulRedisClusterConnection<String, V> c = clusterClient.connect(codec);
+        d = new DedicatedConnection<>(c, c.async(), c.sync(), () -> dedicated.remove(c));
+        dedicated.add(c);
+      } else {
+        StatefulRedisConnection<String, V> c = Objects.requireNonNull(client).connect(codec);
+        d = new DedicatedConnection<>(c, c.async(), c.sync(), () -> dedicated.remove(c));
+        dedicated.add(c);
+      }
+      return d;
+    } catch (RedisException e) {
+      throw new RedisUnavailableException("could not open a dedicated connection to " + maskedUrl + ": " + e.getMessage(), e);
     }
   }
 

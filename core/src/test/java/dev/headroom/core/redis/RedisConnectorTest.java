@@ -97,6 +97,18 @@ class RedisConnectorTest {
   }
 
   @Test
+  void aBlockingCommandOnADedicatedConnectionDoesNotHoldUpTheSharedOne(TestRedis redis) throws Exception {
+    try (RedisConnector c = RedisConnector.create(redis.uri()); DedicatedConnection<String> d = c.connectDedicated()) {
+      String list = redis.keyPrefix() + ":wake";
+      var popped = d.async().blpop(1.5, list);
+      assertThat(c.sync().ping()).isEqualTo("PONG");
+      c.sync().lpush(list, "token");
+      assertThat(popped.get().getValue()).isEqualTo("token");
+      assertThat(d.isOpen()).isTrue();
+    }
+  }
+
+  @Test
   void healthReportsLatency(TestRedis redis) {
     try (RedisConnector c = RedisConnector.create(redis.uri())) {
       Health h = c.health();

@@ -1,0 +1,321 @@
+package dev.headroom.queue;
+
+import dev.headroom.core.health.Health;
+import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.time.TimeSource;
+import dev.headroom.queue.spi.Broker;
+import dev.headroom.queue.spi.NewJob;
+import dev.headroom.queue.spi.RetrySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link JobQueue} over any {@link Broker}: builds jobs from types and options, runs worker
+ * pools, keeps health, meters and the maintenance thread (lease renewal, reaping, handler
+ * timeouts). The same code drives every backend, so they behave alike by construction.
+ */
+final class EngineJobQueue implements JobQueue {
+
+  private static final Logger log = LoggerFactory.getLogger(EngineJobQueue.class);
+  private static final long COUNTS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  final String name;
+  final Broker broker;
+  final QueueOptions options;
+  final TimeSource time;
+  final boolean remote;
+  final @Nullable QueueMeters meters;
+  final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+  private final Set<EngineWorkerPool> pools = ConcurrentHashMap.newKeySet();
+  private final String idNode = Long.toString(ThreadLocalRandom.current().nextLong() >>> 12, 36);
+  private final AtomicLong idSeq = new AtomicLong();
+  private final Object stateLock = new Object();
+  private @Nullable ScheduledExecutorService maintenance;
+  private volatile boolean closed;
+  private volatile @Nullable Instant unavailableSince;
+  private volatile @Nullable String lastError;
+  private volatile @Nullable QueueCounts cachedCounts;
+  private volatile long cachedAtNanos;
+
+  EngineJobQueue(Broker broker, QueueOptions options, boolean remote) {
+    this.name = broker.queueName();
+    this.broker = broker;
+    this.options = options;
+    this.time = options.timeSource();
+    this.remote = remote;
+    this.meters = options.meterRegistry().map(r -> new QueueMeters(r, this)).orElse(null);
+  }
+
+  @Override
+  public String queueName() {
+    return name;
+  }
+
+  @Override
+  public <T> String enqueue(JobType<T> type, T payload, JobOptions jobOptions) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(jobOptions, "options");
+    checkOpen();
+    NewJob job = newJob(type, payload, jobOptions, jobOptions.jobId().orElseGet(this::nextId));
+    boolean[] stored = call(() -> broker.enqueue(List.of(job)));
+    if (meters != null && stored[0]) {
+      meters.type(type.name()).enqueued.increment();
+    }
+    return job.id();
+  }
+
+  @Override
+  public <T> List<String> enqueueAll(JobType<T> type, List<? extends T> payloads, JobOptions jobOptions) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(payloads, "payloads");
+    Objects.requireNonNull(jobOptions, "options");
+    if (jobOptions.jobId().isPresent()) {
+      throw new IllegalArgumentException("enqueueAll gives each job its own id: options must not carry a jobId, had '"
+          + jobOptions.jobId().get() + "'");
+    }
+    checkOpen();
+    List<NewJob> jobs = new ArrayList<>(payloads.size());
+    List<String> ids = new ArrayList<>(payloads.size());
+    for (T payload : payloads) {
+      NewJob job = newJob(type, payload, jobOptions, nextId());
+      jobs.add(job);
+      ids.add(job.id());
+    }
+    if (jobs.isEmpty()) {
+      return ids;
+    }
+    boolean[] stored = call(() -> broker.enqueue(jobs));
+    if (meters != null) {
+      int n = 0;
+      for (boolean s : stored) {
+        n += s ? 1 : 0;
+      }
+      meters.type(type.name()).enqueued.increment(n);
+    }
+    return ids;
+  }
+
+  private <T> NewJob newJob(JobType<T> type, T payload, JobOptions o, String id) {
+    Objects.requireNonNull(payload, "payload");
+    byte[] bytes = type.codec().encode(payload);
+    int maxAttempts = o.maxAttempts().orElse(o.backoff().orElse(type.backoff()).maxAttempts());
+    long timeout = o.timeout().map(Duration::toMillis).orElse(0L);
+    String retry = o.backoff().map(RetrySpec::format).orElse("");
+    long runAt = o.runAt().map(Instant::toEpochMilli).orElse(-1L);
+    return new NewJob(id, type.name(), bytes, o.priority(), o.delay().toMillis(), runAt, maxAttempts, timeout, retry);
+  }
+
+  private String nextId() {
+    return idNode + "-" + Long.toString(idSeq.incrementAndGet(), 36);
+  }
+
+  @Override
+  public WorkerBuilder workers() {
+    return new WorkerBuilder(this::startPool);
+  }
+
+  private WorkerPool startPool(WorkerBuilder b) {
+    synchronized (stateLock) {
+      checkOpen();
+      if (maintenance == null) {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(2, r -> {
+          Thread t = new Thread(r, "headroom-queue-" + name + "-maintenance");
+          t.setDaemon(true);
+          return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        long reap = options.reapInterval().toMillis();
+        s.scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
+        maintenance = s;
+      }
+      EngineWorkerPool pool = new EngineWorkerPool(this, b.handlers(), b.concurrency(), maintenance);
+      pools.add(pool);
+      pool.start();
+      return pool;
+    }
+  }
+
+  void poolStopped(EngineWorkerPool pool) {
+    pools.remove(pool);
+  }
+
+  private void reap() {
+    if (pools.isEmpty()) {
+      return;
+    }
+    try {
+      int expired = call(() -> broker.reap(options.maxStalls()));
+      if (expired > 0) {
+        log.warn("queue '{}': {} job(s) whose lease expired were returned to waiting or dead-lettered", name, expired);
+        if (meters != null) {
+          meters.stalled.increment(expired);
+        }
+      }
+    } catch (QueueUnavailableException e) {
+      log.debug("queue '{}': reaper could not reach the store", name, e);
+    } catch (RuntimeException e) {
+      log.warn("queue '{}': reaper failed", name, e);
+    }
+  }
+
+  int runningWorkers() {
+    int n = 0;
+    for (EngineWorkerPool p : pools) {
+      n += p.isRunning() ? p.concurrency() : 0;
+    }
+    return n;
+  }
+
+  @Override
+  public Optional<JobInfo> job(String jobId) {
+    Objects.requireNonNull(jobId, "jobId");
+    return call(() -> broker.job(jobId));
+  }
+
+  @Override
+  public QueueCounts counts() {
+    QueueCounts c = call(broker::counts);
+    cachedCounts = c;
+    cachedAtNanos = System.nanoTime();
+    return c;
+  }
+
+  /** Counts at most a second old, for meters; the last known (or null) when the store is unreachable. */
+  @Nullable QueueCounts recentCounts() {
+    QueueCounts c = cachedCounts;
+    if (c != null && System.nanoTime() - cachedAtNanos < COUNTS_MAX_AGE_NANOS) {
+      return c;
+    }
+    try {
+      return counts();
+    } catch (RuntimeException e) {
+      return c;
+    }
+  }
+
+  @Override
+  public DeadLetters deadLetters() {
+    return new DeadLettersView(this);
+  }
+
+  @Override
+  public void addListener(JobListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(JobListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Runs a broker call, keeping track of whether the store answers. */
+  <R> R call(Supplier<R> op) {
+    try {
+      R r = op.get();
+      available();
+      return r;
+    } catch (QueueUnavailableException e) {
+      unavailable(e);
+      throw e;
+    }
+  }
+
+  void available() {
+    if (unavailableSince != null) {
+      synchronized (stateLock) {
+        if (unavailableSince != null) {
+          log.info("queue '{}': the store answers again (unreachable since {})", name, unavailableSince);
+          unavailableSince = null;
+          lastError = null;
+        }
+      }
+    }
+  }
+
+  void unavailable(Throwable e) {
+    synchronized (stateLock) {
+      if (unavailableSince == null) {
+        unavailableSince = time.now();
+        log.warn("queue '{}': the store is unreachable ({}); workers pause and resume when it answers", name,
+            e.getMessage());
+      }
+      lastError = String.valueOf(e.getMessage());
+    }
+  }
+
+  /**
+   * DOWN while Redis is unreachable (from the last failed call until one succeeds, or when counting
+   * fails now); DEGRADED while more than {@link QueueOptions#healthThreshold()} jobs are ready and
+   * waiting; else UP. Details: backend, counts, workers. Waits at most the command timeout.
+   */
+  @Override
+  public Health health() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("backend", remote ? "redis" : "memory");
+    details.put("workers", runningWorkers());
+    QueueCounts c = unavailableSince == null ? recentCounts() : null;
+    Instant since = unavailableSince;
+    if (since != null || c == null) {
+      details.put("since", String.valueOf(unavailableSince));
+      details.put("error", String.valueOf(lastError));
+      return Health.of(HealthStatus.DOWN, details);
+    }
+    details.put("waiting", c.waiting());
+    details.put("delayed", c.delayed());
+    details.put("active", c.active());
+    details.put("dead", c.dead());
+    details.put("threshold", options.healthThreshold());
+    return Health.of(c.waiting() > options.healthThreshold() ? HealthStatus.DEGRADED : HealthStatus.UP, details);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("queue '" + name + "' is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    ScheduledExecutorService s;
+    synchronized (stateLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      s = maintenance;
+    }
+    for (EngineWorkerPool p : List.copyOf(pools)) {
+      p.close();
+    }
+    if (s != null) {
+      s.shutdownNow();
+    }
+    if (meters != null) {
+      meters.close();
+    }
+    broker.close();
+  }
+
+  @Override
+  public String toString() {
+    return "JobQueue[" + name + ", " + broker + "]";
+  }
+}

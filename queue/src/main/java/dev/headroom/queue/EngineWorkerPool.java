@@ -1,0 +1,560 @@
+package dev.headroom.queue;
+
+import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.backoff.Jitter;
+import dev.headroom.queue.WorkerBuilder.Handler;
+import dev.headroom.queue.spi.Broker;
+import dev.headroom.queue.spi.ClaimedJob;
+import dev.headroom.queue.spi.Exchange;
+import dev.headroom.queue.spi.RetrySpec;
+import dev.headroom.queue.spi.Settlement;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker pool: {@code concurrency} slot threads, each looping "answer the last job and claim the
+ * next" in one broker exchange, running the handler on its own thread, and waiting in
+ * {@link Broker#awaitWork} when idle. On a remote store the slots' exchanges are combined
+ * ({@link ExchangeCombiner}): one round trip serves every slot that is between two jobs. A maintenance task renews the leases
+ * of running jobs every third of the lease. When the store is unreachable a slot keeps its pending
+ * answer and retries with exponential backoff (the job's lease may expire meanwhile: it then runs
+ * again elsewhere, and this answer is refused and counted as stale).
+ */
+final class EngineWorkerPool implements WorkerPool {
+
+  private static final Logger log = LoggerFactory.getLogger(EngineWorkerPool.class);
+  private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName().replace(':', '.');
+
+  private final EngineJobQueue queue;
+  private final Broker broker;
+  private final Map<String, Handler<?>> handlers;
+  private final int concurrency;
+  private final ScheduledExecutorService maintenance;
+  private final long leaseMillis;
+  private final long pollMillis;
+  private final String workerId;
+  private final AtomicLong claims = new AtomicLong();
+  private final Slot[] slots;
+  private final @Nullable ExchangeCombiner combiner;
+  private final CountDownLatch exited;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Backoff outageBackoff = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(5))
+      .jitter(Jitter.EQUAL).unlimitedAttempts().build();
+  private volatile boolean accepting = true;
+  private volatile boolean abandon;
+  private @Nullable ScheduledFuture<?> renewal;
+  private boolean shutDown;
+  private int givenBack;
+
+  EngineWorkerPool(EngineJobQueue queue, Map<String, Handler<?>> handlers, int concurrency,
+      ScheduledExecutorService maintenance) {
+    this.queue = queue;
+    this.broker = queue.broker;
+    this.handlers = handlers;
+    this.concurrency = concurrency;
+    this.maintenance = maintenance;
+    this.leaseMillis = queue.options.lease().toMillis();
+    this.pollMillis = queue.options.pollInterval().toMillis();
+    this.workerId = PROCESS + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
+    this.slots = new Slot[concurrency];
+    this.combiner = queue.remote ? new ExchangeCombiner(broker, workerId, leaseMillis) : null;
+    this.exited = new CountDownLatch(concurrency);
+  }
+
+  void start() {
+    for (int i = 0; i < concurrency; i++) {
+      slots[i] = new Slot();
+      Thread t = new Thread(slots[i], "headroom-queue-" + queue.name + "-worker-" + i);
+      t.setDaemon(true);
+      slots[i].thread = t;
+    }
+    for (Slot s : slots) {
+      s.thread.start();
+    }
+    long period = Math.max(1, leaseMillis / 3);
+    renewal = maintenance.scheduleWithFixedDelay(this::renewLeases, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public int concurrency() {
+    return concurrency;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return accepting;
+  }
+
+  @Override
+  public int inFlight() {
+    return running.size();
+  }
+
+  private void renewLeases() {
+    List<Running> held = new ArrayList<>(running.values());
+    held.removeIf(r -> r.released);
+    if (held.isEmpty()) {
+      return;
+    }
+    List<ClaimedJob> jobs = new ArrayList<>(held.size());
+    for (Running r : held) {
+      jobs.add(r.job);
+    }
+    try {
+      boolean[] ok = queue.call(() -> broker.renew(jobs, leaseMillis));
+      for (int i = 0; i < ok.length; i++) {
+        if (!ok[i] && !held.get(i).leaseLost) {
+          held.get(i).leaseLost = true;
+          log.warn("queue '{}': lost the lease of job {} while it ran; its answer will be ignored", queue.name,
+              held.get(i).job.id());
+        }
+      }
+    } catch (QueueUnavailableException e) {
+      log.debug("queue '{}': could not renew leases", queue.name, e);
+    } catch (RuntimeException e) {
+      log.warn("queue '{}': renewing leases failed", queue.name, e);
+    }
+  }
+
+  /** Answers and claims through the combiner (remote stores) or directly (in memory). */
+  private ExchangeCombiner.Request exchange(@Nullable Settlement answer, boolean take) {
+    if (combiner != null) {
+      return combiner.exchange(answer, take);
+    }
+    Exchange ex = broker.exchange(answer == null ? List.of() : List.of(answer), take ? 1 : 0,
+        workerId + ":" + claims.incrementAndGet() + ":", leaseMillis);
+    ExchangeCombiner.Request r = new ExchangeCombiner.Request(answer, take, Thread.currentThread());
+    r.accepted = answer != null && ex.accepted()[0];
+    r.job = ex.claimed().isEmpty() ? null : ex.claimed().get(0);
+    r.nextDueMillis = ex.nextDueMillis();
+    r.epoch = ex.wakeEpoch();
+    return r;
+  }
+
+  /** One slot: a thread that answers its last job and claims the next in one exchange. */
+  private final class Slot implements Runnable {
+    Thread thread;
+    volatile boolean idle;
+
+    @Override
+    public void run() {
+      Done pending = null;
+      Backoff.Schedule outage = null;
+      try {
+        while (true) {
+          boolean take = accepting;
+          if (!take && pending == null) {
+            return;
+          }
+          ExchangeCombiner.Request r;
+          try {
+            Settlement answer = pending == null ? null : pending.settlement;
+            r = queue.call(() -> exchange(answer, take));
+            outage = null;
+          } catch (RuntimeException e) {
+            if (!(e instanceof QueueUnavailableException)) {
+              log.error("queue '{}': the store failed; retrying", queue.name, e);
+            }
+            if (!accepting && (pending == null || abandon)) {
+              return;
+            }
+            outage = outage == null ? outageBackoff.schedule() : outage;
+            if (!pause(outage.nextDelayMillis().orElse(5000)) && !accepting) {
+              return;
+            }
+            continue;
+          }
+          if (pending != null) {
+            report(pending, r.accepted);
+            pending = null;
+          }
+          if (r.job == null) {
+            if (take) {
+              idleWait(r.asExchange());
+            }
+            continue;
+          }
+          pending = process(r.job);
+        }
+      } finally {
+        exited.countDown();
+      }
+    }
+
+    private void idleWait(Exchange ex) {
+      idle = true;
+      try {
+        if (accepting) {
+          broker.awaitWork(ex, pollMillis);
+        }
+      } catch (InterruptedException e) {
+        // woken for shutdown: the loop looks at accepting again
+      } catch (QueueUnavailableException e) {
+        queue.unavailable(e);
+        pause(outageBackoff.base().toMillis());
+      } finally {
+        idle = false;
+        Thread.interrupted();
+      }
+    }
+
+    private boolean pause(long millis) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(millis);
+        return true;
+      } catch (InterruptedException e) {
+        return false;
+      }
+    }
+  }
+
+  /** A job a slot runs now. */
+  private static final class Running {
+    final ClaimedJob job;
+    final Thread thread;
+    volatile boolean released;
+    volatile boolean leaseLost;
+    boolean finished;
+    boolean timedOut;
+
+    Running(ClaimedJob job, Thread thread) {
+      this.job = job;
+      this.thread = thread;
+    }
+  }
+
+  /** A finished attempt: its settlement and what to tell listeners once it is stored. */
+  private record Done(Settlement settlement, JobEvent event) {}
+
+  private @Nullable Done process(ClaimedJob job) {
+    Thread.interrupted();
+    Running r = new Running(job, Thread.currentThread());
+    running.put(job.leaseToken(), r);
+    QueueMeters meters = queue.meters;
+    if (meters != null && job.attempt() == 1) {
+      meters.type(job.type()).wait.record(Math.max(0, job.claimedAtMillis() - job.enqueuedAtMillis()), TimeUnit.MILLISECONDS);
+    }
+    long start = System.nanoTime();
+    Handler<?> h = handlers.get(job.type());
+    Throwable failure = null;
+    String deadReason = null;
+    try {
+      if (h == null) {
+        failure = new IllegalStateException("no handler for job type '" + job.type() + "' in this worker pool (it handles "
+            + handlers.keySet() + ")");
+        deadReason = DeadLetter.REASON_UNKNOWN_TYPE;
+      } else {
+        failure = invoke(h, job, r);
+        if (failure instanceof UndecodablePayload u) {
+          failure = u.getCause();
+          deadReason = DeadLetter.REASON_UNDECODABLE;
+        }
+      }
+    } finally {
+      running.remove(job.leaseToken());
+      Thread.interrupted();
+    }
+    long nanos = System.nanoTime() - start;
+    if (meters != null) {
+      meters.type(job.type()).processing.record(nanos, TimeUnit.NANOSECONDS);
+    }
+    if (r.released) {
+      return null;
+    }
+    Duration took = Duration.ofNanos(nanos);
+    if (failure == null) {
+      return new Done(Settlement.complete(job), event(job, took, null, null, null));
+    }
+    JobError error = JobError.of(failure);
+    if (deadReason == null && h != null && h.type().isNonRetryable(failure)) {
+      deadReason = DeadLetter.REASON_NON_RETRYABLE;
+    } else if (deadReason == null && job.attempt() >= job.maxAttempts()) {
+      deadReason = DeadLetter.REASON_RETRIES_EXHAUSTED;
+    }
+    if (deadReason != null) {
+      return new Done(new Settlement(job, Settlement.Kind.DEAD, 0, error, deadReason),
+          event(job, took, error, null, deadReason));
+    }
+    Backoff backoff = job.retrySpec().isEmpty() ? h.type().backoff() : RetrySpec.parse(job.retrySpec());
+    long delay = backoff.delayMillis(job.attempt(), 0, ThreadLocalRandom.current());
+    return new Done(new Settlement(job, Settlement.Kind.RETRY, delay, error, null),
+        event(job, took, error, Duration.ofMillis(delay), null));
+  }
+
+  private JobEvent event(ClaimedJob job, Duration took, @Nullable JobError error, @Nullable Duration retryIn,
+      @Nullable String reason) {
+    return new JobEvent(queue.name, job.id(), job.type(), job.attempt(), job.maxAttempts(), took, error, retryIn, reason);
+  }
+
+  /** Runs the handler; answers null on success, else the failure. */
+  private <T> @Nullable Throwable invoke(Handler<T> h, ClaimedJob claimed, Running r) {
+    T payload;
+    try {
+      payload = h.type().codec().decode(claimed.payload());
+    } catch (RuntimeException e) {
+      return new UndecodablePayload(e);
+    }
+    long timeout = claimed.timeoutMillis() > 0 ? claimed.timeoutMillis()
+        : h.type().timeout().map(Duration::toMillis).orElse(0L);
+    Job<T> job = new ClaimedView<>(claimed, payload, r);
+    try {
+      if (h.sync() != null) {
+        return runSync(h.sync(), job, r, timeout);
+      }
+      CompletableFuture<?> f = java.util.Objects.requireNonNull(h.async()).handle(job).toCompletableFuture();
+      try {
+        if (timeout > 0) {
+          f.get(timeout, TimeUnit.MILLISECONDS);
+        } else {
+          f.get();
+        }
+        return null;
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        return new TimeoutException("job " + claimed.id() + " exceeded its timeout of " + timeout + " ms");
+      } catch (ExecutionException e) {
+        return e.getCause() == null ? e : e.getCause();
+      } catch (InterruptedException e) {
+        f.cancel(true);
+        return e;
+      }
+    } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+      return e;
+    }
+  }
+
+  private <T> @Nullable Throwable runSync(JobHandler<T> handler, Job<T> job, Running r, long timeout) throws Exception {
+    ScheduledFuture<?> timer = null;
+    if (timeout > 0) {
+      timer = maintenance.schedule(() -> {
+        synchronized (r) {
+          if (!r.finished) {
+            r.timedOut = true;
+            r.thread.interrupt();
+          }
+        }
+      }, timeout, TimeUnit.MILLISECONDS);
+    }
+    try {
+      handler.handle(job);
+      return null;
+    } catch (Exception e) {
+      synchronized (r) {
+        if (r.timedOut) {
+          TimeoutException t = new TimeoutException("job " + job.id() + " exceeded its timeout of " + timeout + " ms");
+          t.initCause(e);
+          return t;
+        }
+      }
+      throw e;
+    } finally {
+      synchronized (r) {
+        r.finished = true;
+      }
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    }
+  }
+
+  private void report(Done done, boolean accepted) {
+    QueueMeters meters = queue.meters;
+    if (!accepted) {
+      log.warn("queue '{}': the answer for job {} came after its lease had passed to another worker; ignored", queue.name,
+          done.event.jobId());
+      if (meters != null) {
+        meters.stale.increment();
+      }
+      return;
+    }
+    JobEvent e = done.event;
+    if (meters != null) {
+      QueueMeters.TypeMeters t = meters.type(e.type());
+      switch (done.settlement.kind()) {
+        case COMPLETE -> t.completed.increment();
+        case RETRY -> t.retried.increment();
+        case DEAD -> meters.dead(e.type(), String.valueOf(e.reason())).increment();
+        default -> { }
+      }
+    }
+    for (JobListener l : queue.listeners) {
+      try {
+        switch (done.settlement.kind()) {
+          case COMPLETE -> l.onCompleted(e);
+          case RETRY -> {
+            l.onFailed(e);
+            l.onRetrying(e);
+          }
+          case DEAD -> {
+            l.onFailed(e);
+            l.onDead(e);
+          }
+          default -> { }
+        }
+      } catch (RuntimeException ex) {
+        log.warn("queue '{}': a job listener failed", queue.name, ex);
+      }
+    }
+  }
+
+  @Override
+  public int shutdown(Duration deadline) {
+    java.util.Objects.requireNonNull(deadline, "deadline");
+    synchronized (this) {
+      if (shutDown) {
+        return givenBack;
+      }
+      shutDown = true;
+      accepting = false;
+    }
+    broker.wakeAll();
+    for (Slot s : slots) {
+      if (s.idle) {
+        s.thread.interrupt();
+      }
+    }
+    boolean finished = awaitExit(deadline.toMillis());
+    int back = 0;
+    if (!finished) {
+      abandon = true;
+      List<Running> left = new ArrayList<>(running.values());
+      List<Settlement> release = new ArrayList<>(left.size());
+      for (Running r : left) {
+        r.released = true;
+        release.add(Settlement.release(r.job));
+      }
+      try {
+        boolean[] ok = queue.call(() -> broker.exchange(release, 0, "", 0)).accepted();
+        for (boolean b : ok) {
+          back += b ? 1 : 0;
+        }
+      } catch (RuntimeException e) {
+        log.warn("queue '{}': could not give back {} unfinished job(s) at shutdown; they run again once their lease"
+            + " expires", queue.name, left.size(), e);
+      }
+      for (Running r : left) {
+        r.thread.interrupt();
+      }
+      for (Slot s : slots) {
+        if (s.idle) {
+          s.thread.interrupt();
+        }
+      }
+    }
+    ScheduledFuture<?> f = renewal;
+    if (f != null) {
+      f.cancel(false);
+    }
+    queue.poolStopped(this);
+    if (back > 0) {
+      log.info("queue '{}': gave {} unfinished job(s) back at shutdown", queue.name, back);
+    }
+    synchronized (this) {
+      givenBack = back;
+    }
+    return back;
+  }
+
+  private boolean awaitExit(long millis) {
+    try {
+      return exited.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return exited.getCount() == 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(WorkerBuilder.DEFAULT_SHUTDOWN_DEADLINE);
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerPool[" + queue.name + ", concurrency=" + concurrency + ", " + (accepting ? "running" : "stopped") + "]";
+  }
+
+  /** Marks a payload the codec could not decode. */
+  private static final class UndecodablePayload extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UndecodablePayload(RuntimeException cause) {
+      super(cause);
+    }
+  }
+
+  /** The handler's view of a claimed job. */
+  private static final class ClaimedView<T> implements Job<T> {
+    private final ClaimedJob job;
+    private final T payload;
+    private final Running running;
+
+    ClaimedView(ClaimedJob job, T payload, Running running) {
+      this.job = job;
+      this.payload = payload;
+      this.running = running;
+    }
+
+    @Override
+    public String id() {
+      return job.id();
+    }
+
+    @Override
+    public String type() {
+      return job.type();
+    }
+
+    @Override
+    public T payload() {
+      return payload;
+    }
+
+    @Override
+    public int attempt() {
+      return job.attempt();
+    }
+
+    @Override
+    public int maxAttempts() {
+      return job.maxAttempts();
+    }
+
+    @Override
+    public int priority() {
+      return job.priority();
+    }
+
+    @Override
+    public Instant enqueuedAt() {
+      return Instant.ofEpochMilli(job.enqueuedAtMillis());
+    }
+
+    @Override
+    public boolean leaseLost() {
+      return running.leaseLost || running.released;
+    }
+
+    @Override
+    public String toString() {
+      return "Job[" + job.id() + ", " + job.type() + ", attempt " + job.attempt() + "/" + job.maxAttempts() + "]";
+    }
+  }
+}

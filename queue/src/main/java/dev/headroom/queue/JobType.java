@@ -1,0 +1,183 @@
+package dev.headroom.queue;
+
+import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.backoff.Jitter;
+import dev.headroom.core.codec.Codec;
+import dev.headroom.core.codec.JsonCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A kind of job, such as {@code email} or {@code ai-processing}: its name, the codec of its payload
+ * and its retry policy. Producers and workers use the same type; the name is what travels with a
+ * job, and a worker finds its handler by it.
+ *
+ * <pre>{@code
+ * static final JobType<Email> EMAIL = JobType.of("email", Email.class);
+ * static final JobType<Prompt> AI = JobType.builder("ai-processing", JsonCodec.of(Prompt.class))
+ *     .backoff(Backoff.exponential(Duration.ofSeconds(5), Duration.ofMinutes(10)).maxAttempts(8).build())
+ *     .timeout(Duration.ofMinutes(2))
+ *     .nonRetryable(IllegalArgumentException.class)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param <T> the payload type
+ */
+public final class JobType<T> {
+
+  /**
+   * The retry policy of a type built without one: exponential from 1 s up to 10 min with equal
+   * jitter, 5 attempts in all.
+   */
+  public static final Backoff DEFAULT_BACKOFF = Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(10))
+      .jitter(Jitter.EQUAL).maxAttempts(5).build();
+  /** The longest type name, in characters. */
+  public static final int MAX_NAME_LENGTH = 200;
+
+  private final String name;
+  private final Codec<T> codec;
+  private final Backoff backoff;
+  private final @Nullable Duration timeout;
+  private final List<Class<? extends Throwable>> nonRetryable;
+
+  private JobType(Builder<T> b) {
+    this.name = b.name;
+    this.codec = b.codec;
+    this.backoff = b.backoff;
+    this.timeout = b.timeout;
+    this.nonRetryable = List.copyOf(b.nonRetryable);
+  }
+
+  /** A type whose payload is JSON of {@code payloadClass}, with the default retry policy. */
+  public static <T> JobType<T> of(String name, Class<T> payloadClass) {
+    return builder(name, JsonCodec.of(payloadClass)).build();
+  }
+
+  /** A type with the given payload codec and the default retry policy. */
+  public static <T> JobType<T> of(String name, Codec<T> codec) {
+    return builder(name, codec).build();
+  }
+
+  /**
+   * A builder for a type.
+   *
+   * @throws IllegalArgumentException if the name is empty, longer than {@value #MAX_NAME_LENGTH}
+   *     characters, or contains whitespace or control characters
+   */
+  public static <T> Builder<T> builder(String name, Codec<T> codec) {
+    return new Builder<>(name, codec);
+  }
+
+  /** The name that travels with each job. */
+  public String name() {
+    return name;
+  }
+
+  /** The payload codec. */
+  public Codec<T> codec() {
+    return codec;
+  }
+
+  /** The retry policy: delays between attempts and, unless a job says otherwise, the attempts in all. */
+  public Backoff backoff() {
+    return backoff;
+  }
+
+  /** How long one attempt may run before it fails with a timeout, if limited. */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  /** Exception classes (and their subclasses) that go straight to the dead letters. */
+  public List<Class<? extends Throwable>> nonRetryable() {
+    return nonRetryable;
+  }
+
+  /** Whether {@code failure} must not be retried: a {@link NonRetryableException} or a listed class. */
+  public boolean isNonRetryable(Throwable failure) {
+    if (failure instanceof NonRetryableException) {
+      return true;
+    }
+    for (Class<? extends Throwable> c : nonRetryable) {
+      if (c.isInstance(failure)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "JobType[" + name + ", " + codec + ", " + backoff + (timeout == null ? "" : ", timeout=" + timeout) + "]";
+  }
+
+  static String checkName(String what, String name) {
+    Objects.requireNonNull(name, what);
+    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException(what + " must have 1 to " + MAX_NAME_LENGTH + " characters, was '"
+          + (name.length() > 40 ? name.substring(0, 40) + "...'" : name + "'") + " (" + name.length() + ")");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new IllegalArgumentException(what + " must not contain whitespace or control characters, was '" + name + "'");
+      }
+    }
+    return name;
+  }
+
+  /**
+   * Builds a {@link JobType}; each setter checks its value at once.
+   *
+   * @param <T> the payload type
+   */
+  public static final class Builder<T> {
+    private final String name;
+    private final Codec<T> codec;
+    private Backoff backoff = DEFAULT_BACKOFF;
+    private @Nullable Duration timeout;
+    private final List<Class<? extends Throwable>> nonRetryable = new ArrayList<>();
+
+    private Builder(String name, Codec<T> codec) {
+      this.name = checkName("job type name", name);
+      this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    /** The retry policy (default {@link #DEFAULT_BACKOFF}); its {@code maxAttempts} counts the first try. */
+    public Builder<T> backoff(Backoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /**
+     * Limits how long one attempt may run; past it the attempt fails with a
+     * {@link java.util.concurrent.TimeoutException} (and is retried like any failure).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder<T> timeout(Duration timeout) {
+      this.timeout = JobOptions.checkPositive("timeout", timeout);
+      return this;
+    }
+
+    /** Exception classes that go straight to the dead letters, besides {@link NonRetryableException}. */
+    @SafeVarargs
+    public final Builder<T> nonRetryable(Class<? extends Throwable>... classes) {
+      for (Class<? extends Throwable> c : classes) {
+        nonRetryable.add(Objects.requireNonNull(c, "nonRetryable class"));
+      }
+      return this;
+    }
+
+    /** The type. */
+    public JobType<T> build() {
+      return new JobType<>(this);
+    }
+  }
+}

@@ -1,0 +1,500 @@
+package dev.headroom.queue.redis;
+
+import dev.headroom.core.key.InvalidKeyException;
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.DedicatedConnection;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.redis.RedisScript;
+import dev.headroom.core.time.TimeSource;
+import dev.headroom.queue.DeadLetter;
+import dev.headroom.queue.DeadLetterFilter;
+import dev.headroom.queue.JobError;
+import dev.headroom.queue.JobInfo;
+import dev.headroom.queue.JobState;
+import dev.headroom.queue.Page;
+import dev.headroom.queue.QueueCounts;
+import dev.headroom.queue.QueueException;
+import dev.headroom.queue.QueueOptions;
+import dev.headroom.queue.QueueUnavailableException;
+import dev.headroom.queue.spi.Broker;
+import dev.headroom.queue.spi.ClaimedJob;
+import dev.headroom.queue.spi.Exchange;
+import dev.headroom.queue.spi.NewJob;
+import dev.headroom.queue.spi.Settlement;
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Redis backend.
+ *
+ * <h2>Keys</h2>
+ * Every key of a queue is {@code <key space>{<queue name>}:<part>}: one hash tag, so each script
+ * touches one slot and runs unchanged on Redis Cluster. Parts: {@code waiting} (ZSET, member = a
+ * 16-digit sequence number followed by the job id, score = {@code readyAt - priority * agingStep}:
+ * a static score, so priority aging needs no rescoring and equal scores fall back to the member's
+ * order, which is FIFO), {@code delayed} (ZSET by run-at), {@code active} (ZSET by lease
+ * deadline), {@code completed} and {@code dead} (ZSETs by finish time, trimmed by count at each
+ * insert and by age by the reaper), {@code wake} (a LIST of wake-up tokens), {@code seq} (the
+ * sequence counter) and one hash per job, {@code job:<id>}, whose existence is the idempotency
+ * index: enqueueing an id whose hash exists stores nothing. Payloads are the codec's bytes.
+ *
+ * <h2>Lease protocol</h2>
+ * <ol>
+ *   <li><b>Claim</b> ({@code exchange.lua}, one atomic call): move due delayed jobs to waiting (their
+ *       {@code readyAt} is their run-at, so a job's place does not depend on when it was moved),
+ *       {@code ZPOPMIN} the best waiting job, count the attempt, store a fresh lease token in the job
+ *       and put it in {@code active} with deadline {@code now + lease}; return it.
+ *   <li><b>Renew</b> ({@code renew.lua}): while the handler runs, the pool renews every third of
+ *       the lease, for all its jobs in one call, if the job still carries its token.
+ *   <li><b>Answer</b> (the next {@code exchange.lua} of the same worker, which also claims its next
+ *       job: one round trip per job): complete, retry (to delayed as retrying, or straight to
+ *       waiting), dead-letter, or give back (shutdown: back to its old place, the attempt not
+ *       counted). Applied only if the job still carries the worker's token and is in {@code active};
+ *       otherwise the answer is refused and counted as stale: a job reaped from a worker that seemed
+ *       dead and claimed by another must not be completed by the first worker's late answer.
+ *   <li><b>Reap</b> ({@code reap.lua}, any worker, every reap interval): jobs whose lease deadline
+ *       passed lose their token and go back to their old place in line with a stall counted and the
+ *       attempt not counted; past {@code maxStalls} they are dead-lettered with reason
+ *       {@code stalled}. Age retention runs here too.
+ * </ol>
+ * Delivery is therefore at least once: a job runs twice only if its worker died or lost Redis for
+ * longer than the lease while running it.
+ *
+ * <h2>Time</h2>
+ * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's
+ * ({@code TIME} in the script), so workers with skewed clocks agree; only {@code runAt(Instant)}
+ * is the producer's. {@link QueueOptions#serverTime()} off sends the time source's clock instead,
+ * for tests.
+ *
+ * <h2>Idle workers</h2>
+ * A worker that claims nothing does not poll: in each process one waiting thread blocks in
+ * {@code BLPOP wake} on a dedicated connection (the shared connection is multiplexed and must
+ * never block), for at most the poll interval, the next delayed job's due time, and less than the
+ * command timeout; the other idle threads of the process wait on a local monitor. Every enqueue,
+ * retry-to-waiting and give-back pushes tokens (bounded list), so a worker in some process wakes
+ * at once; a thread that claims a job wakes one more local waiter, so a burst of jobs fans out.
+ *
+ * <h2>Outage</h2>
+ * Every call waits at most the connector's command timeout; an unreachable Redis is reported as
+ * {@link QueueUnavailableException} (enqueue never reports a job Redis did not store), and the
+ * engine's workers back off and resume by themselves.
+ *
+ * <p>Use {@link dev.headroom.queue.JobQueues#redis} rather than this class. Thread-safe.
+ */
+public final class RedisBroker implements Broker {
+
+  private static final RedisScript ENQUEUE = script("enqueue.lua");
+  private static final RedisScript EXCHANGE = script("exchange.lua");
+  private static final RedisScript RENEW = script("renew.lua");
+  private static final RedisScript REAP = script("reap.lua");
+  private static final RedisScript COUNTS = script("counts.lua");
+  private static final RedisScript REPLAY = script("replay.lua");
+  private static final RedisScript PURGE = script("purge.lua");
+  private static final int ENQUEUE_BATCH = 500;
+  private static final int SCAN_BATCH = 200;
+
+  private final RedisConnector connector;
+  private final String name;
+  private final String[] keys;
+  private final String jobPrefix;
+  private final byte[][] header;
+  private final boolean serverTime;
+  private final TimeSource time;
+  private final long callTimeoutMillis;
+  private final long maxBlockMillis;
+  private final WakeGate gate = new WakeGate();
+  private @Nullable DedicatedConnection<String> blocking;
+
+  private RedisBroker(RedisConnector connector, String name, QueueOptions options) {
+    this.connector = connector;
+    this.name = name;
+    KeySpace ks = options.keySpace();
+    try {
+      String[] parts = {"waiting", "delayed", "active", "completed", "dead", "wake", "seq"};
+      this.keys = new String[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        keys[i] = ks.taggedKey(name, ":" + parts[i]);
+      }
+      this.jobPrefix = ks.taggedKey(name, ":job:");
+    } catch (InvalidKeyException e) {
+      throw new IllegalArgumentException("queue '" + name + "': " + e.getMessage(), e);
+    }
+    this.header = new byte[][] {null, bytes(jobPrefix), bytes(options.priorityAging().toMillis()),
+        bytes(options.completedKeep()), bytes(options.completedAge().toMillis()), bytes(options.deadKeep()),
+        bytes(options.deadAge().toMillis())};
+    this.serverTime = options.serverTime();
+    this.time = options.timeSource();
+    long command = connector.options().commandTimeout().toMillis();
+    this.callTimeoutMillis = command + 1000;
+    this.maxBlockMillis = Math.max(10, Math.min(command - 500, command / 2 + 250));
+  }
+
+  /** A broker for queue {@code name}; the connector is shared, not owned. */
+  public static RedisBroker create(RedisConnector connector, String name, QueueOptions options) {
+    return new RedisBroker(connector, name, options);
+  }
+
+  private static RedisScript script(String part) {
+    return RedisScript.fromClasspath(RedisBroker.class, "prelude.lua", part);
+  }
+
+  @Override
+  public String queueName() {
+    return name;
+  }
+
+  /** The Redis key of job {@code id}'s hash. */
+  public String jobKey(String id) {
+    return jobPrefix + id;
+  }
+
+  // ---- calls ----
+
+  private byte[][] args(int extra) {
+    byte[][] a = new byte[header.length + extra][];
+    System.arraycopy(header, 0, a, 0, header.length);
+    a[0] = serverTime ? new byte[0] : bytes(time.currentTimeMillis());
+    return a;
+  }
+
+  private <T> CompletableFuture<T> run(RedisScript script, ScriptOutputType type, byte[][] args) {
+    return script.executeBinary(connector, type, keys, args);
+  }
+
+  /** Waits for a reply (through interrupts, so an answer is never left in doubt) and maps failures. */
+  private <T> T await(CompletableFuture<T> f, String what) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get(callTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      throw failure(what, e.getCause() == null ? e : e.getCause());
+    } catch (TimeoutException e) {
+      throw failure(what, e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private QueueException failure(String what, Throwable cause) {
+    Throwable c = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+    if (RedisConnector.isUnavailability(c)) {
+      return new QueueUnavailableException(name, what + " failed: Redis is unreachable or too slow (" + c.getMessage() + ")", c);
+    }
+    return new QueueException(name, what + " failed: " + c, c);
+  }
+
+  // ---- producer ----
+
+  @Override
+  public boolean[] enqueue(List<NewJob> jobs) {
+    List<CompletableFuture<List<Object>>> replies = new ArrayList<>();
+    for (int from = 0; from < jobs.size(); from += ENQUEUE_BATCH) {
+      List<NewJob> batch = jobs.subList(from, Math.min(jobs.size(), from + ENQUEUE_BATCH));
+      byte[][] a = args(9 * batch.size());
+      int i = header.length;
+      for (NewJob j : batch) {
+        a[i++] = bytes(j.id());
+        a[i++] = bytes(j.type());
+        a[i++] = j.payload();
+        a[i++] = bytes(j.priority());
+        a[i++] = bytes(j.delayMillis());
+        a[i++] = bytes(j.runAtMillis());
+        a[i++] = bytes(j.maxAttempts());
+        a[i++] = bytes(j.timeoutMillis());
+        a[i++] = bytes(j.retrySpec());
+      }
+      replies.add(run(ENQUEUE, ScriptOutputType.MULTI, a));
+    }
+    boolean[] stored = new boolean[jobs.size()];
+    int k = 0;
+    for (CompletableFuture<List<Object>> r : replies) {
+      for (Object flag : await(r, "enqueue")) {
+        stored[k++] = ((Long) flag) == 1L;
+      }
+    }
+    return stored;
+  }
+
+  // ---- workers ----
+
+  @Override
+  public Exchange exchange(List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
+    long epoch = gate.epoch();
+    byte[][] a = args(4 + 8 * settlements.size());
+    int i = header.length;
+    a[i++] = bytes(leaseMillis);
+    a[i++] = bytes(claimMax);
+    a[i++] = bytes(tokenPrefix);
+    a[i++] = bytes(settlements.size());
+    for (Settlement s : settlements) {
+      JobError e = s.error();
+      a[i++] = bytes(s.job().id());
+      a[i++] = bytes(s.job().leaseToken());
+      a[i++] = bytes(switch (s.kind()) {
+        case COMPLETE -> "c";
+        case RETRY -> "r";
+        case DEAD -> "d";
+        case RELEASE -> "g";
+      });
+      a[i++] = bytes(s.retryDelayMillis());
+      a[i++] = bytes(e == null ? "" : e.className());
+      a[i++] = bytes(e == null ? "" : e.message());
+      a[i++] = bytes(e == null ? "" : e.stackTrace());
+      a[i++] = bytes(s.reason() == null ? "" : s.reason());
+    }
+    List<Object> reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
+    List<?> flags = (List<?>) reply.get(0);
+    boolean[] accepted = new boolean[flags.size()];
+    for (int f = 0; f < accepted.length; f++) {
+      accepted[f] = ((Long) flags.get(f)) == 1L;
+    }
+    List<?> flat = (List<?>) reply.get(1);
+    long now = (Long) reply.get(3);
+    List<ClaimedJob> claimed = new ArrayList<>(flat.size() / 10);
+    for (int j = 0; j < flat.size(); j += 10) {
+      claimed.add(new ClaimedJob(text(flat.get(j)), text(flat.get(j + 1)), (byte[]) flat.get(j + 2),
+          num(flat.get(j + 3)), num(flat.get(j + 4)), num(flat.get(j + 5)), (Long) flat.get(j + 6), now,
+          (Long) flat.get(j + 7), text(flat.get(j + 8)), text(flat.get(j + 9))));
+    }
+    if (!claimed.isEmpty()) {
+      gate.passOn();
+    }
+    return new Exchange(accepted, claimed, (Long) reply.get(2), epoch);
+  }
+
+  @Override
+  public void awaitWork(Exchange last, long maxMillis) throws InterruptedException {
+    long wait = Math.min(maxMillis, maxBlockMillis);
+    if (last.nextDueMillis() >= 0) {
+      wait = Math.min(wait, last.nextDueMillis());
+    }
+    if (wait <= 0 || !gate.becomeWatcher(last.wakeEpoch(), wait)) {
+      return;
+    }
+    try {
+      CompletableFuture<?> popped = blocking().async().blpop(wait / 1000.0, keys[5]).toCompletableFuture();
+      try {
+        popped.get(wait + callTimeoutMillis, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw failure("waiting for work", e.getCause() == null ? e : e.getCause());
+      } catch (TimeoutException e) {
+        throw failure("waiting for work", e);
+      }
+    } finally {
+      gate.watcherDone();
+    }
+  }
+
+  private synchronized DedicatedConnection<String> blocking() throws InterruptedException {
+    DedicatedConnection<String> c = blocking;
+    if (c == null) {
+      try {
+        c = connector.connectDedicated();
+      } catch (RuntimeException e) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while connecting for blocking waits");
+        }
+        throw failure("connecting for blocking waits", e);
+      }
+      blocking = c;
+    }
+    return c;
+  }
+
+  @Override
+  public void wakeAll() {
+    gate.wakeAll();
+  }
+
+  @Override
+  public boolean[] renew(List<ClaimedJob> jobs, long leaseMillis) {
+    byte[][] a = args(1 + 2 * jobs.size());
+    int i = header.length;
+    a[i++] = bytes(leaseMillis);
+    for (ClaimedJob j : jobs) {
+      a[i++] = bytes(j.id());
+      a[i++] = bytes(j.leaseToken());
+    }
+    List<Object> reply = await(run(RENEW, ScriptOutputType.MULTI, a), "renewing leases");
+    boolean[] ok = new boolean[reply.size()];
+    for (int f = 0; f < ok.length; f++) {
+      ok[f] = ((Long) reply.get(f)) == 1L;
+    }
+    return ok;
+  }
+
+  @Override
+  public int reap(int maxStalls) {
+    byte[][] a = args(1);
+    a[header.length] = bytes(maxStalls);
+    Long expired = await(run(REAP, ScriptOutputType.INTEGER, a), "reaping expired leases");
+    return expired.intValue();
+  }
+
+  // ---- inspection and dead letters ----
+
+  @Override
+  public QueueCounts counts() {
+    List<Object> r = await(run(COUNTS, ScriptOutputType.MULTI, args(0)), "counting jobs");
+    return new QueueCounts((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Long) r.get(4),
+        Duration.ofMillis((Long) r.get(5)));
+  }
+
+  @Override
+  public Optional<JobInfo> job(String id) {
+    Map<String, byte[]> h = await(hash(id), "reading a job");
+    return h.isEmpty() ? Optional.empty() : Optional.of(info(id, h));
+  }
+
+  private CompletableFuture<Map<String, byte[]>> hash(String id) {
+    try {
+      return connector.binaryAsync().hgetall(jobKey(id)).toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static JobInfo info(String id, Map<String, byte[]> h) {
+    JobState state = JobState.valueOf(text(h.get("st")).toUpperCase(Locale.ROOT));
+    JobError error = h.containsKey("ec") ? new JobError(text(h.get("ec")), text(h.get("em")), text(h.get("es"))) : null;
+    return new JobInfo(id, text(h.get("t")), state, (int) lng(h.get("pr")), (int) lng(h.get("at")), (int) lng(h.get("ma")),
+        (int) lng(h.get("sl")), Instant.ofEpochMilli(lng(h.get("ts"))), instant(h.get("ra")), instant(h.get("fa")), error,
+        h.getOrDefault("p", new byte[0]));
+  }
+
+  private static @Nullable DeadLetter deadLetter(String id, Map<String, byte[]> h) {
+    if (h.isEmpty() || !"dead".equals(text(h.get("st")))) {
+      return null;
+    }
+    JobInfo info = info(id, h);
+    JobError error = info.lastError() == null ? new JobError("unknown", "", "") : info.lastError();
+    return new DeadLetter(info, text(h.get("rn")), error, Instant.ofEpochMilli(lng(h.get("fa"))));
+  }
+
+  @Override
+  public Optional<DeadLetter> deadLetter(String id) {
+    return Optional.ofNullable(deadLetter(id, await(hash(id), "reading a dead letter")));
+  }
+
+  @Override
+  public Page<DeadLetter> deadLetters(DeadLetterFilter filter, int offset, int limit) {
+    boolean all = filter.type() == null && filter.errorClass() == null;
+    List<DeadLetter> page = new ArrayList<>();
+    int matched = 0;
+    long start = all ? offset : 0;
+    while (true) {
+      long batch = all ? limit + 1L : SCAN_BATCH;
+      List<String> ids = await(zrevrange(start, start + batch - 1), "listing dead letters");
+      List<CompletableFuture<Map<String, byte[]>>> hashes = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        hashes.add(hash(id));
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        DeadLetter d = deadLetter(ids.get(i), await(hashes.get(i), "listing dead letters"));
+        if (d == null || !filter.matches(d)) {
+          continue;
+        }
+        if (!all && matched++ < offset) {
+          continue;
+        }
+        if (page.size() == limit) {
+          return new Page<>(page, offset, true);
+        }
+        page.add(d);
+      }
+      if (all || ids.size() < batch) {
+        return new Page<>(page, offset, false);
+      }
+      start += batch;
+    }
+  }
+
+  private CompletableFuture<List<String>> zrevrange(long from, long to) {
+    try {
+      return connector.async().zrevrange(keys[4], from, to).toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public long replay(List<String> ids, double spacingMillis) {
+    byte[][] a = args(1 + ids.size());
+    a[header.length] = bytes(Double.toString(spacingMillis));
+    for (int i = 0; i < ids.size(); i++) {
+      a[header.length + 1 + i] = bytes(ids.get(i));
+    }
+    return await(run(REPLAY, ScriptOutputType.INTEGER, a), "replaying dead letters");
+  }
+
+  @Override
+  public long purge(List<String> ids) {
+    byte[][] a = args(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      a[header.length + i] = bytes(ids.get(i));
+    }
+    return await(run(PURGE, ScriptOutputType.INTEGER, a), "purging dead letters");
+  }
+
+  @Override
+  public synchronized void close() {
+    gate.wakeAll();
+    DedicatedConnection<String> c = blocking;
+    blocking = null;
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisBroker[" + name + ", " + connector + "]";
+  }
+
+  // ---- conversions ----
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(long n) {
+    return bytes(Long.toString(n));
+  }
+
+  private static String text(@Nullable Object o) {
+    return o == null ? "" : new String((byte[]) o, StandardCharsets.UTF_8);
+  }
+
+  private static int num(Object o) {
+    return ((Long) o).intValue();
+  }
+
+  private static long lng(byte @Nullable [] b) {
+    return b == null || b.length == 0 ? 0 : Long.parseLong(text(b));
+  }
+
+  private static @Nullable Instant instant(byte @Nullable [] b) {
+    return b == null || b.length == 0 ? null : Instant.ofEpochMilli(lng(b));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.headroom.queue.spi;
+
+import dev.headroom.queue.DeadLetter;
+import dev.headroom.queue.DeadLetterFilter;
+import dev.headroom.queue.JobInfo;
+import dev.headroom.queue.Page;
+import dev.headroom.queue.QueueCounts;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Storage of one queue: what the engine (workers, retries, meters) asks of a backend. Every
+ * operation is atomic on its own; times are the backend's (the Redis server's clock, or the time
+ * source). Failures to reach the store are thrown as
+ * {@link dev.headroom.queue.QueueUnavailableException}. Implementations are thread-safe.
+ *
+ * <p>Ordering rule shared by all backends: a ready job's place in line is
+ * {@code readyAt - priority * agingStep} in milliseconds, ties broken by a sequence number given at
+ * enqueue (FIFO); {@code readyAt} is when it was enqueued, or when it became due after a delay or
+ * retry backoff.
+ */
+public interface Broker extends AutoCloseable {
+
+  /** The queue's name. */
+  String queueName();
+
+  /**
+   * Stores jobs; a job whose id exists is left alone.
+   *
+   * @return for each job, whether it was stored (false: the id existed)
+   */
+  boolean[] enqueue(List<NewJob> jobs);
+
+  /**
+   * Applies settlements (each only if its lease token still holds), then claims up to
+   * {@code claimMax} ready jobs with leases of {@code leaseMillis}, after moving due delayed jobs to
+   * waiting. Never blocks beyond one round trip.
+   *
+   * @param tokenPrefix unique per call; the claims' tokens start with it
+   */
+  Exchange exchange(List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis);
+
+  /**
+   * Blocks until work may be there: a job was enqueued or given back since {@code last} was taken,
+   * the next delayed job is due, or {@code maxMillis} passed, whichever is first. May return early.
+   *
+   * @throws InterruptedException if interrupted
+   */
+  void awaitWork(Exchange last, long maxMillis) throws InterruptedException;
+
+  /** Wakes every thread in {@link #awaitWork} of this process. */
+  void wakeAll();
+
+  /**
+   * Extends the leases of jobs held by this process.
+   *
+   * @return for each job, whether its lease still held
+   */
+  boolean[] renew(List<ClaimedJob> jobs, long leaseMillis);
+
+  /**
+   * Returns jobs whose lease expired to waiting, counting a stall, or sends those with more than
+   * {@code maxStalls} stalls to the dead letters; then applies age retention.
+   *
+   * @return how many leases had expired
+   */
+  int reap(int maxStalls);
+
+  /** Jobs by state. */
+  QueueCounts counts();
+
+  /** One job. */
+  Optional<JobInfo> job(String id);
+
+  /** Dead letters matching {@code filter}, newest first. */
+  Page<DeadLetter> deadLetters(DeadLetterFilter filter, int offset, int limit);
+
+  /** One dead letter. */
+  Optional<DeadLetter> deadLetter(String id);
+
+  /**
+   * Moves dead letters back in line (attempts, stalls and error cleared), the i-th (0-based) ready
+   * {@code floor(i * spacingMillis)} ms from now.
+   *
+   * @return how many were dead letters
+   */
+  long replay(List<String> ids, double spacingMillis);
+
+  /** Deletes dead letters; answers how many were. */
+  long purge(List<String> ids);
+
+  /** Releases what the broker holds (not a shared connector). */
+  @Override
+  void close();
+}

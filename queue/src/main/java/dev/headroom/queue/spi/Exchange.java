@@ -1,0 +1,22 @@
+package dev.headroom.queue.spi;
+
+import java.util.List;
+
+/**
+ * The answer of {@link Broker#exchange}: which settlements were accepted, the jobs claimed, and
+ * what an idle worker needs to wait well.
+ *
+ * @param accepted for each settlement in order, whether its lease token still held (false: the
+ *     job was reaped or given back meanwhile, and the answer was ignored)
+ * @param claimed the jobs claimed, at most as many as asked
+ * @param nextDueMillis when nothing was claimed: milliseconds until the next delayed job is due
+ *     (0 if one is due now), or -1 if none is delayed
+ * @param wakeEpoch an opaque reading taken before the exchange, for {@link Broker#awaitWork}
+ */
+public record Exchange(boolean[] accepted, List<ClaimedJob> claimed, long nextDueMillis, long wakeEpoch) {
+
+  /** Copies the claimed list. */
+  public Exchange {
+    claimed = List.copyOf(claimed);
+  }
+}

@@ -1,0 +1,23 @@
+package dev.headroom.queue.spi;
+
+/**
+ * A job to store.
+ *
+ * @param id the job id
+ * @param type the type's name
+ * @param payload the encoded payload
+ * @param priority the priority
+ * @param delayMillis the delay from the backend's now, when {@code runAtMillis} is negative
+ * @param runAtMillis the epoch millisecond it may run at, or -1
+ * @param maxAttempts attempts in all
+ * @param timeoutMillis how long one attempt may run, 0 for the type's
+ * @param retrySpec the job's own backoff ({@link RetrySpec#format}), empty for the type's
+ */
+public record NewJob(String id, String type, byte[] payload, int priority, long delayMillis, long runAtMillis,
+    int maxAttempts, long timeoutMillis, String retrySpec) {
+
+  /** Whether the job does not go straight to waiting. */
+  public boolean deferred() {
+    return runAtMillis >= 0 || delayMillis > 0;
+  }
+}

@@ -1,0 +1,82 @@
+-- A worker's one round trip: settle answered jobs, then claim ready ones.
+-- ARGV 8 lease (ms), 9 claim max, 10 token prefix, 11 settlements, then eight per settlement:
+-- id, lease token, kind (c complete, r retry, d dead, g give back), retry delay (ms), error class,
+-- error message, error stack, dead reason.
+-- Returns {accepted flags, claimed (ten fields per job), ms until the next delayed job is due or -1, now}.
+local lease = tonumber(ARGV[8])
+local claimMax = tonumber(ARGV[9])
+local accepted = {}
+local nS = tonumber(ARGV[11])
+local woke = 0
+for i = 0, nS - 1 do
+  local b = 11 + i * 8
+  local id = ARGV[b + 1]
+  local key = jobPrefix .. id
+  local ok = 0
+  if redis.call('HGET', key, 'lt') == ARGV[b + 2] and redis.call('ZREM', KEYS[3], id) == 1 then
+    ok = 1
+    local kind = ARGV[b + 3]
+    if kind == 'c' then
+      complete(key, id)
+    elseif kind == 'r' then
+      redis.call('HSET', key, 'ec', ARGV[b + 5], 'em', ARGV[b + 6], 'es', ARGV[b + 7])
+      redis.call('HDEL', key, 'lt')
+      local delay = tonumber(ARGV[b + 4])
+      if delay > 0 then
+        redis.call('ZADD', KEYS[2], fmt(now + delay), id)
+        redis.call('HSET', key, 'st', 'retrying', 'ra', fmt(now + delay))
+      else
+        toWaiting(key, id, now)
+        woke = woke + 1
+      end
+    elseif kind == 'd' then
+      bury(key, id, ARGV[b + 8], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7])
+    else
+      redis.call('HINCRBY', key, 'at', -1)
+      redis.call('HDEL', key, 'lt')
+      toWaiting(key, id, tonumber(redis.call('HGET', key, 'rd')))
+      woke = woke + 1
+    end
+  end
+  accepted[i + 1] = ok
+end
+if woke > 0 then wake(woke) end
+
+local claimed = {}
+local nextDue = -1
+if claimMax > 0 then
+  local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'WITHSCORES', 'LIMIT', 0, 1000)
+  for j = 1, #due, 2 do
+    redis.call('ZREM', KEYS[2], due[j])
+    toWaiting(jobPrefix .. due[j], due[j], tonumber(due[j + 1]))
+  end
+  local popped = redis.call('ZPOPMIN', KEYS[1], claimMax)
+  local deadline = fmt(now + lease)
+  for j = 1, #popped, 2 do
+    local id = string.sub(popped[j], 17)
+    local key = jobPrefix .. id
+    local token = ARGV[10] .. ((j - 1) / 2)
+    local f = redis.call('HMGET', key, 't', 'p', 'pr', 'ma', 'ts', 'to', 'rs', 'at')
+    local att = tonumber(f[8]) + 1
+    redis.call('HSET', key, 'st', 'active', 'lt', token, 'at', att)
+    redis.call('ZADD', KEYS[3], deadline, id)
+    local c = #claimed
+    claimed[c + 1] = id
+    claimed[c + 2] = f[1]
+    claimed[c + 3] = f[2]
+    claimed[c + 4] = tonumber(f[3])
+    claimed[c + 5] = att
+    claimed[c + 6] = tonumber(f[4])
+    claimed[c + 7] = tonumber(f[5])
+    claimed[c + 8] = tonumber(f[6])
+    claimed[c + 9] = f[7]
+    claimed[c + 10] = token
+  end
+  if #popped == 0 then
+    local nd = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    if #nd > 0 then
+      nextDue = math.max(0, tonumber(nd[2]) - now)
+    end
+  end
+end
+return {accepted, claimed, nextDue, now}

@@ -1,0 +1,96 @@
+--[[
+Shared opening of every queue script; RedisBroker loads it in front of each script as one script
+(Redis has no includes). The protocol itself is described on RedisBroker.
+
+KEYS (the same for every script, all under the queue's hash tag, so one slot on a Cluster):
+  1 waiting ZSET   member = 16-digit sequence .. id, score = readyAt - priority * agingStep
+  2 delayed ZSET   member = id, score = run-at (ms)
+  3 active ZSET    member = id, score = lease deadline (ms)
+  4 completed ZSET member = id, score = finished at (ms)
+  5 dead ZSET      member = id, score = died at (ms)
+  6 wake LIST      tokens that wake one blocked worker each (BLPOP)
+  7 seq STRING     the sequence counter (FIFO within a priority)
+Job hashes live at ARGV[2] .. id, in the same slot (built from the same tagged prefix).
+
+ARGV (the same header for every script):
+  1 now: empty to read the Redis server's clock (TIME), or epoch ms for deterministic tests
+  2 job key prefix, 3 aging step (ms), 4 completed kept (count), 5 completed max age (ms),
+  6 dead kept (count), 7 dead max age (ms); script arguments follow from 8.
+
+Job hash fields: t type, p payload, pr priority, sq sequence, ma max attempts, at attempts made,
+sl stalls, ts enqueued at, rd ready at, ra run at, to timeout, rs retry spec, st state, lt lease
+token, fa finished at, ec/em/es last error (class, message, stack), rn dead-letter reason.
+]]
+local now
+if ARGV[1] == '' then
+  if redis.replicate_commands then redis.replicate_commands() end
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+else
+  now = tonumber(ARGV[1])
+end
+local jobPrefix = ARGV[2]
+local agingStep = tonumber(ARGV[3])
+local completedKeep = tonumber(ARGV[4])
+local completedAge = tonumber(ARGV[5])
+local deadKeep = tonumber(ARGV[6])
+local deadAge = tonumber(ARGV[7])
+
+-- an integer as a plain decimal string (no exponent), so scores and times stay exact
+local function fmt(x)
+  return string.format('%.0f', x)
+end
+
+-- puts a job in line: its place is fixed by when it became ready, its priority and its sequence
+local function toWaiting(key, id, readyAt)
+  local f = redis.call('HMGET', key, 'pr', 'sq')
+  local score = readyAt - tonumber(f[1]) * agingStep
+  redis.call('ZADD', KEYS[1], fmt(score), string.format('%016.0f', tonumber(f[2])) .. id)
+  redis.call('HSET', key, 'st', 'waiting', 'rd', fmt(readyAt))
+  redis.call('HDEL', key, 'ra')
+end
+
+local function wake(n)
+  if n > 16 then n = 16 end
+  for _ = 1, n do
+    redis.call('LPUSH', KEYS[6], '1')
+  end
+  redis.call('LTRIM', KEYS[6], 0, 63)
+end
+
+-- drops the oldest members of a retention ZSET beyond keep, with their hashes
+local function trimCount(zkey, keep)
+  local over = redis.call('ZCARD', zkey) - keep
+  if over > 0 then
+    local old = redis.call('ZPOPMIN', zkey, over)
+    for i = 1, #old, 2 do
+      redis.call('DEL', jobPrefix .. old[i])
+    end
+  end
+end
+
+local function trimAge(zkey, age)
+  local old = redis.call('ZRANGEBYSCORE', zkey, '-inf', fmt(now - age), 'LIMIT', 0, 1000)
+  for i = 1, #old do
+    redis.call('ZREM', zkey, old[i])
+    redis.call('DEL', jobPrefix .. old[i])
+  end
+end
+
+local function complete(key, id)
+  if completedKeep == 0 then
+    redis.call('DEL', key)
+    return
+  end
+  -- the stale lease token may stay: it only counts together with membership in active
+  redis.call('HSET', key, 'st', 'completed', 'fa', fmt(now))
+  redis.call('ZADD', KEYS[4], fmt(now), id)
+  trimCount(KEYS[4], completedKeep)
+end
+
+local function bury(key, id, reason, ec, em, es)
+  redis.call('HSET', key, 'st', 'dead', 'fa', fmt(now), 'rn', reason, 'ec', ec, 'em', em, 'es', es)
+  redis.call('HDEL', key, 'lt', 'ra')
+  redis.call('ZADD', KEYS[5], fmt(now), id)
+  trimCount(KEYS[5], deadKeep)
+end

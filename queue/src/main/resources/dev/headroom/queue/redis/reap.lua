@@ -1,0 +1,25 @@
+-- Returns jobs whose lease expired to their place in line (a stall, the attempt not counted), or
+-- dead-letters them after more than ARGV[8] stalls; then applies age retention. Returns how many
+-- leases had expired.
+local maxStalls = tonumber(ARGV[8])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', fmt(now), 'LIMIT', 0, 1000)
+local woke = 0
+for i = 1, #expired do
+  local id = expired[i]
+  local key = jobPrefix .. id
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('HDEL', key, 'lt')
+  redis.call('HINCRBY', key, 'at', -1)
+  local stalls = redis.call('HINCRBY', key, 'sl', 1)
+  if stalls > maxStalls then
+    bury(key, id, 'stalled', 'stalled', 'the job\'s lease expired ' .. stalls
+      .. ' times (its worker died or lost the store while running it)', '')
+  else
+    toWaiting(key, id, tonumber(redis.call('HGET', key, 'rd')))
+    woke = woke + 1
+  end
+end
+if woke > 0 then wake(woke) end
+trimAge(KEYS[4], completedAge)
+trimAge(KEYS[5], deadAge)
+return #expired

@@ -1,0 +1,623 @@
+package dev.headroom.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.backoff.Jitter;
+import dev.headroom.core.codec.Codec;
+import dev.headroom.core.codec.CodecException;
+import dev.headroom.core.codec.JsonCodec;
+import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.time.ManualTimeSource;
+import dev.headroom.queue.spi.Broker;
+import dev.headroom.queue.spi.ClaimedJob;
+import dev.headroom.queue.spi.Exchange;
+import dev.headroom.queue.spi.Settlement;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every backend promises, run against each of them. Time is a {@link ManualTimeSource}
+ * ({@link #time}) that the backend must use for every decision: in memory directly, on Redis
+ * through the documented caller-time hook ({@code QueueOptions.serverTime(false)}). Workers poll
+ * every 20 ms here, so they notice a moved clock without a wake-up.
+ */
+public abstract class JobQueueContractTest {
+
+  /** The clock of every queue the suite creates. */
+  protected ManualTimeSource time;
+  private final List<JobQueue> queues = new ArrayList<>();
+
+  static final JobType<String> TEXT = JobType.builder("text", Codec.utf8())
+      .backoff(Backoff.exponential(Duration.ofSeconds(10), Duration.ofMinutes(10)).jitter(Jitter.NONE).maxAttempts(3).build())
+      .build();
+
+  /** A queue named {@code name} on the backend under test, with these options (clock set, keys isolated by the subclass). */
+  protected abstract JobQueue create(String name, QueueOptions options);
+
+  @BeforeEach
+  void newClock() {
+    time = ManualTimeSource.create();
+  }
+
+  @AfterEach
+  void closeQueues() {
+    for (JobQueue q : queues) {
+      q.close();
+    }
+  }
+
+  protected QueueOptions.Builder options() {
+    return QueueOptions.builder().timeSource(time).serverTime(false).pollInterval(Duration.ofMillis(20))
+        .reapInterval(Duration.ofMillis(50));
+  }
+
+  protected JobQueue queue(QueueOptions options) {
+    JobQueue q = create("contract", options);
+    queues.add(q);
+    return q;
+  }
+
+  protected JobQueue queue() {
+    return queue(options().build());
+  }
+
+  /** Records what a handler saw, in order. */
+  public static final class Recorder implements JobHandler<String> {
+    /** Payloads in the order they ran. */
+    public final List<String> seen = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void handle(Job<String> job) {
+      seen.add(job.payload());
+    }
+  }
+
+  private static void awaitState(JobQueue q, String id, JobState state) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> q.job(id).map(JobInfo::state).orElse(null) == state);
+  }
+
+  @Test
+  void runsHigherPriorityFirstAndFifoWithinAPriority() {
+    JobQueue q = queue();
+    q.enqueue(TEXT, "a", JobOptions.priority(0));
+    q.enqueue(TEXT, "b", JobOptions.priority(5));
+    q.enqueue(TEXT, "c", JobOptions.priority(0));
+    q.enqueue(TEXT, "d", JobOptions.priority(5));
+    q.enqueue(TEXT, "e", JobOptions.priority(1));
+    q.enqueue(TEXT, "f", JobOptions.priority(-3));
+    q.enqueue(TEXT, "g");
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 7);
+    assertThat(r.seen).containsExactly("b", "d", "e", "a", "c", "g", "f");
+  }
+
+  @Test
+  void agingLetsALowPriorityJobThatWaitedOvertake() {
+    JobQueue q = queue(options().priorityAging(Duration.ofMinutes(1)).build());
+    q.enqueue(TEXT, "old-low", JobOptions.priority(0));
+    time.advance(Duration.ofMinutes(3));
+    q.enqueue(TEXT, "new-2", JobOptions.priority(2));
+    q.enqueue(TEXT, "new-3", JobOptions.priority(3));
+    q.enqueue(TEXT, "new-5", JobOptions.priority(5));
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 4);
+    // places: old-low t0; new-2 t0+1m; new-3 t0 (tie: enqueued later, so after); new-5 t0-2m
+    assertThat(r.seen).containsExactly("new-5", "old-low", "new-3", "new-2");
+  }
+
+  @Test
+  void withoutAgingPriorityAlwaysWins() {
+    JobQueue q = queue(options().noPriorityAging().build());
+    q.enqueue(TEXT, "old-low", JobOptions.priority(0));
+    time.advance(Duration.ofDays(365));
+    q.enqueue(TEXT, "new-1", JobOptions.priority(1));
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 2);
+    assertThat(r.seen).containsExactly("new-1", "old-low");
+  }
+
+  @Test
+  void aDelayedJobRunsOnlyOnceItIsDue() {
+    JobQueue q = queue();
+    String delayed = q.enqueue(TEXT, "later", JobOptions.delayed(Duration.ofSeconds(10)));
+    String at = q.enqueue(TEXT, "at", JobOptions.builder().runAt(time.now().plusSeconds(20)).build());
+    assertThat(q.job(delayed).orElseThrow().state()).isEqualTo(JobState.DELAYED);
+    assertThat(q.job(delayed).orElseThrow().runAt()).isEqualTo(time.now().plusSeconds(10));
+    assertThat(q.counts().delayed()).isEqualTo(2);
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    time.advance(Duration.ofMillis(9_999));
+    String marker = q.enqueue(TEXT, "marker");
+    awaitState(q, marker, JobState.COMPLETED);
+    // the exchange that completed the marker also claims whatever is due: nothing was
+    assertThat(q.job(delayed).orElseThrow().state()).isEqualTo(JobState.DELAYED);
+    time.advance(Duration.ofMillis(1));
+    awaitState(q, delayed, JobState.COMPLETED);
+    assertThat(q.job(at).orElseThrow().state()).isEqualTo(JobState.DELAYED);
+    time.advance(Duration.ofSeconds(10));
+    awaitState(q, at, JobState.COMPLETED);
+    assertThat(r.seen).containsExactly("marker", "later", "at");
+  }
+
+  @Test
+  void retriesOnTheBackoffScheduleThenDeadLetters() {
+    JobQueue q = queue();
+    List<String> events = new CopyOnWriteArrayList<>();
+    q.addListener(new JobListener() {
+      @Override
+      public void onFailed(JobEvent e) {
+        events.add("failed " + e.attempt());
+      }
+
+      @Override
+      public void onRetrying(JobEvent e) {
+        events.add("retrying in " + e.retryIn());
+      }
+
+      @Override
+      public void onDead(JobEvent e) {
+        events.add("dead " + e.reason());
+      }
+    });
+    AtomicInteger attempts = new AtomicInteger();
+    q.workers().handle(TEXT, job -> {
+      attempts.incrementAndGet();
+      throw new IOException("boom " + job.attempt());
+    }).concurrency(1).start();
+    String id = q.enqueue(TEXT, "x");
+    awaitState(q, id, JobState.RETRYING);
+    JobInfo first = q.job(id).orElseThrow();
+    assertThat(first.attempts()).isEqualTo(1);
+    assertThat(first.runAt()).isEqualTo(time.now().plusSeconds(10));
+    assertThat(first.lastError().className()).isEqualTo(IOException.class.getName());
+    assertThat(first.lastError().message()).isEqualTo("boom 1");
+    assertThat(first.lastError().stackTrace()).contains("IOException").contains("at ");
+    time.advance(Duration.ofMillis(9_999));
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.RETRYING);
+    time.advance(Duration.ofMillis(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 2 && q.job(id).orElseThrow().state() == JobState.RETRYING);
+    assertThat(q.job(id).orElseThrow().runAt()).isEqualTo(time.now().plusSeconds(20));
+    time.advance(Duration.ofSeconds(20));
+    awaitState(q, id, JobState.DEAD);
+    DeadLetter dead = q.deadLetters().get(id).orElseThrow();
+    assertThat(dead.reason()).isEqualTo(DeadLetter.REASON_RETRIES_EXHAUSTED);
+    assertThat(dead.error().message()).isEqualTo("boom 3");
+    assertThat(dead.job().attempts()).isEqualTo(3);
+    assertThat(dead.job().enqueuedAt()).isEqualTo(time.now().minusSeconds(30));
+    assertThat(dead.diedAt()).isEqualTo(time.now());
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 6);
+    assertThat(events).containsExactly("failed 1", "retrying in PT10S", "failed 2", "retrying in PT20S", "failed 3",
+        "dead retries-exhausted");
+  }
+
+  @Test
+  void aJobThatSucceedsOnItsRetryCompletes() {
+    JobQueue q = queue();
+    List<Integer> completedAttempts = new CopyOnWriteArrayList<>();
+    q.addListener(new JobListener() {
+      @Override
+      public void onCompleted(JobEvent e) {
+        completedAttempts.add(e.attempt());
+      }
+    });
+    q.workers().handle(TEXT, job -> {
+      if (job.attempt() == 1) {
+        throw new IllegalStateException("first try fails");
+      }
+    }).start();
+    String id = q.enqueue(TEXT, "x", JobOptions.builder().backoff(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(5))
+        .jitter(Jitter.NONE).build()).build());
+    awaitState(q, id, JobState.RETRYING);
+    time.advance(Duration.ofMillis(5));
+    awaitState(q, id, JobState.COMPLETED);
+    JobInfo done = q.job(id).orElseThrow();
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.finishedAt()).isEqualTo(time.now());
+    assertThat(done.maxAttempts()).isEqualTo(Backoff.DEFAULT_MAX_ATTEMPTS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> completedAttempts.equals(List.of(2)));
+  }
+
+  @Test
+  void nonRetryableFailuresGoStraightToTheDeadLetters() {
+    JobType<String> strict = JobType.builder("strict", Codec.utf8()).nonRetryable(IllegalArgumentException.class).build();
+    JobQueue q = queue();
+    q.workers().handle(TEXT, job -> {
+      throw new NonRetryableException("bad input");
+    }).handle(strict, job -> {
+      throw new NumberFormatException("not a number");
+    }).start();
+    String a = q.enqueue(TEXT, "a");
+    String b = q.enqueue(strict, "b");
+    awaitState(q, a, JobState.DEAD);
+    awaitState(q, b, JobState.DEAD);
+    assertThat(q.deadLetters().get(a).orElseThrow().reason()).isEqualTo(DeadLetter.REASON_NON_RETRYABLE);
+    DeadLetter dl = q.deadLetters().get(b).orElseThrow();
+    assertThat(dl.reason()).isEqualTo(DeadLetter.REASON_NON_RETRYABLE);
+    assertThat(dl.error().className()).isEqualTo(NumberFormatException.class.getName());
+    assertThat(dl.job().attempts()).isEqualTo(1);
+  }
+
+  record Shape(String kind, int sides) {}
+
+  @Test
+  void unknownTypesAndUndecodablePayloadsAreDeadLetteredNotRetried() {
+    JobType<Shape> shape = JobType.of("shape", Shape.class);
+    JobType<String> wrongShape = JobType.of("shape", Codec.utf8());
+    JobType<String> mystery = JobType.of("mystery", Codec.utf8());
+    JobQueue q = queue();
+    List<Shape> seen = new CopyOnWriteArrayList<>();
+    q.workers().handle(shape, job -> seen.add(job.payload())).handle(TEXT, job -> { }).start();
+    String good = q.enqueue(shape, new Shape("triangle", 3));
+    String garbled = q.enqueue(wrongShape, "{not json");
+    String unknown = q.enqueue(mystery, "?");
+    awaitState(q, good, JobState.COMPLETED);
+    awaitState(q, garbled, JobState.DEAD);
+    awaitState(q, unknown, JobState.DEAD);
+    assertThat(seen).containsExactly(new Shape("triangle", 3));
+    assertThat(q.deadLetters().get(garbled).orElseThrow().reason()).isEqualTo(DeadLetter.REASON_UNDECODABLE);
+    assertThat(q.deadLetters().get(garbled).orElseThrow().error().className()).isEqualTo(CodecException.class.getName());
+    DeadLetter u = q.deadLetters().get(unknown).orElseThrow();
+    assertThat(u.reason()).isEqualTo(DeadLetter.REASON_UNKNOWN_TYPE);
+    assertThat(u.error().message()).contains("mystery");
+    assertThat(u.job().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aPayloadThatCannotBeEncodedFailsAtEnqueue() {
+    Codec<String> broken = new Codec<>() {
+      @Override
+      public byte[] encode(String value) {
+        throw new CodecException("cannot encode " + value, null);
+      }
+
+      @Override
+      public String decode(byte[] bytes) {
+        return "";
+      }
+    };
+    JobQueue q = queue();
+    assertThatThrownBy(() -> q.enqueue(JobType.of("broken", broken), "x")).isInstanceOf(CodecException.class);
+    assertThat(q.counts().waiting()).isZero();
+  }
+
+  @Test
+  void aJobIdMakesEnqueueIdempotentWhileTheJobExists() {
+    JobQueue q = queue();
+    JobOptions once = JobOptions.builder().jobId("welcome-42").build();
+    assertThat(q.enqueue(TEXT, "first", once)).isEqualTo("welcome-42");
+    assertThat(q.enqueue(TEXT, "second", once)).isEqualTo("welcome-42");
+    assertThat(q.counts().waiting()).isEqualTo(1);
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).start();
+    awaitState(q, "welcome-42", JobState.COMPLETED);
+    assertThat(q.enqueue(TEXT, "third", once)).isEqualTo("welcome-42");
+    assertThat(q.job("welcome-42").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(r.seen).containsExactly("first");
+    assertThat(q.job("no-such-job")).isEmpty();
+  }
+
+  @Test
+  void enqueueAllStoresEveryJobInOrder() {
+    JobQueue q = queue();
+    List<String> payloads = new ArrayList<>();
+    for (int i = 0; i < 1234; i++) {
+      payloads.add("p" + i);
+    }
+    List<String> ids = q.enqueueAll(TEXT, payloads, JobOptions.defaults());
+    assertThat(ids).hasSize(1234).doesNotHaveDuplicates();
+    assertThat(q.counts().waiting()).isEqualTo(1234);
+    assertThat(q.job(ids.get(1233)).orElseThrow().payload(TEXT)).isEqualTo("p1233");
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> r.seen.size() == 1234);
+    assertThat(r.seen).isEqualTo(payloads);
+    assertThatThrownBy(() -> q.enqueueAll(TEXT, payloads, JobOptions.builder().jobId("x").build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobId");
+  }
+
+  @Test
+  void asyncHandlersCompleteAndFailThroughTheirStage() {
+    JobType<String> async = JobType.builder("async", Codec.utf8())
+        .backoff(Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(1)).jitter(Jitter.NONE).maxAttempts(1).build())
+        .build();
+    JobQueue q = queue();
+    q.workers().handleAsync(async, job -> job.payload().equals("ok") ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(new IOException("async failure"))).start();
+    String ok = q.enqueue(async, "ok");
+    String bad = q.enqueue(async, "bad");
+    awaitState(q, ok, JobState.COMPLETED);
+    awaitState(q, bad, JobState.DEAD);
+    assertThat(q.deadLetters().get(bad).orElseThrow().error().className()).isEqualTo(IOException.class.getName());
+  }
+
+  @Test
+  void anAttemptThatExceedsItsTimeoutFails() {
+    JobQueue q = queue();
+    q.workers().handle(TEXT, job -> new CountDownLatch(1).await()).start();
+    String id = q.enqueue(TEXT, "stuck", JobOptions.builder().timeout(Duration.ofMillis(100)).maxAttempts(1).build());
+    awaitState(q, id, JobState.DEAD);
+    assertThat(q.deadLetters().get(id).orElseThrow().error().className())
+        .isEqualTo(java.util.concurrent.TimeoutException.class.getName());
+  }
+
+  @Test
+  void deadLettersCanBeListedFilteredInspectedReplayedAndPurged() {
+    JobType<String> other = JobType.builder("other", Codec.utf8()).backoff(TEXT.backoff()).build();
+    JobQueue q = queue();
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    JobHandler<String> failFirst = job -> {
+      if (runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet() == 1) {
+        throw job.payload().startsWith("io") ? new IOException(job.payload()) : new IllegalStateException(job.payload());
+      }
+    };
+    q.workers().handle(TEXT, failFirst).handle(other, failFirst).concurrency(1).start();
+    JobOptions once = JobOptions.builder().maxAttempts(1).build();
+    List<String> ids = new ArrayList<>();
+    for (String p : List.of("io-1", "state-1", "io-2", "state-2")) {
+      ids.add(q.enqueue(TEXT, p, once));
+      awaitState(q, ids.get(ids.size() - 1), JobState.DEAD);
+      time.advance(Duration.ofSeconds(1));
+    }
+    ids.add(q.enqueue(other, "io-3", once));
+    awaitState(q, ids.get(4), JobState.DEAD);
+    DeadLetters dl = q.deadLetters();
+    assertThat(dl.count()).isEqualTo(5);
+
+    Page<DeadLetter> first = dl.list(DeadLetterFilter.all(), 0, 2);
+    assertThat(first.items()).extracting(d -> d.job().id()).containsExactly(ids.get(4), ids.get(3));
+    assertThat(first.hasMore()).isTrue();
+    Page<DeadLetter> last = dl.list(DeadLetterFilter.all(), 4, 2);
+    assertThat(last.items()).extracting(d -> d.job().id()).containsExactly(ids.get(0));
+    assertThat(last.hasMore()).isFalse();
+    assertThat(dl.list(DeadLetterFilter.type(TEXT).andErrorClass(IOException.class.getName()), 0, 10).items())
+        .extracting(d -> d.job().payload(TEXT)).containsExactly("io-2", "io-1");
+    assertThat(dl.list(DeadLetterFilter.errorClass(IllegalStateException.class), 1, 10).items())
+        .extracting(d -> d.job().payload(TEXT)).containsExactly("state-1");
+    assertThat(dl.list(DeadLetterFilter.type(other), 0, 10).items()).hasSize(1);
+
+    assertThat(dl.replay(ids.get(0))).isTrue();
+    assertThat(dl.replay(ids.get(0))).isFalse();
+    awaitState(q, ids.get(0), JobState.COMPLETED);
+    assertThat(q.job(ids.get(0)).orElseThrow().attempts()).isEqualTo(1);
+
+    // two IllegalStateException letters, one per second: the first at once, the second a second later
+    assertThat(dl.replay(DeadLetterFilter.errorClass(IllegalStateException.class), 1.0)).isEqualTo(2);
+    awaitState(q, ids.get(1), JobState.COMPLETED);
+    assertThat(q.job(ids.get(3)).orElseThrow().state()).isEqualTo(JobState.DELAYED);
+    assertThat(q.job(ids.get(3)).orElseThrow().runAt()).isEqualTo(time.now().plusSeconds(1));
+    time.advance(Duration.ofSeconds(1));
+    awaitState(q, ids.get(3), JobState.COMPLETED);
+
+    assertThat(dl.purge(ids.get(2))).isTrue();
+    assertThat(q.job(ids.get(2))).isEmpty();
+    assertThat(dl.purge(DeadLetterFilter.all())).isEqualTo(1);
+    assertThat(dl.count()).isZero();
+    assertThat(dl.list(DeadLetterFilter.all(), 0, 10).items()).isEmpty();
+  }
+
+  @Test
+  void replayAllWithoutLimitPutsEveryLetterBackAtOnce() {
+    JobQueue q = queue();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(q.enqueue(TEXT, "n" + i));
+    }
+    Broker broker = ((EngineJobQueue) q).broker;
+    Exchange ex = broker.exchange(List.of(), 3, "t:", 60_000);
+    List<Settlement> kill = new ArrayList<>();
+    for (ClaimedJob c : ex.claimed()) {
+      kill.add(new Settlement(c, Settlement.Kind.DEAD, 0, new JobError("x.Y", "m", ""), DeadLetter.REASON_NON_RETRYABLE));
+    }
+    broker.exchange(kill, 0, "t2:", 60_000);
+    assertThat(q.deadLetters().replayAll(0)).isEqualTo(3);
+    assertThat(q.counts().waiting()).isEqualTo(3);
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 3);
+    assertThat(r.seen).containsExactly("n0", "n1", "n2");
+  }
+
+  @Test
+  void retentionBoundsCompletedJobsAndDeadLettersByCountAndAge() {
+    JobQueue q = queue(options().completedRetention(2, Duration.ofHours(1)).deadRetention(2, Duration.ofDays(1)).build());
+    q.workers().handle(TEXT, job -> {
+      if (job.payload().startsWith("fail")) {
+        throw new NonRetryableException("no");
+      }
+    }).concurrency(1).start();
+    List<String> done = new ArrayList<>();
+    List<String> dead = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      done.add(q.enqueue(TEXT, "ok" + i));
+      awaitState(q, done.get(i), JobState.COMPLETED);
+      dead.add(q.enqueue(TEXT, "fail" + i));
+      awaitState(q, dead.get(i), JobState.DEAD);
+      time.advance(Duration.ofMillis(10));
+    }
+    QueueCounts c = q.counts();
+    assertThat(c.completed()).isEqualTo(2);
+    assertThat(c.dead()).isEqualTo(2);
+    assertThat(q.job(done.get(0))).isEmpty();
+    assertThat(q.job(done.get(3))).isPresent();
+    assertThat(q.job(dead.get(1))).isEmpty();
+    assertThat(q.deadLetters().list(DeadLetterFilter.all(), 0, 10).items()).extracting(d -> d.job().id())
+        .containsExactly(dead.get(3), dead.get(2));
+    time.advance(Duration.ofHours(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> q.counts().completed() == 0);
+    assertThat(q.counts().dead()).isEqualTo(2);
+    time.advance(Duration.ofDays(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> q.counts().dead() == 0);
+    assertThat(q.job(dead.get(3))).isEmpty();
+  }
+
+  @Test
+  void completedJobsAreDroppedAtOnceWithARetentionOfZero() {
+    JobQueue q = queue(options().completedRetention(0, Duration.ofHours(1)).build());
+    q.workers().handle(TEXT, job -> { }).start();
+    String id = q.enqueue(TEXT, "x");
+    await().atMost(Duration.ofSeconds(10)).until(() -> q.job(id).isEmpty());
+    assertThat(q.counts().completed()).isZero();
+  }
+
+  @Test
+  void shutdownLetsRunningJobsFinishBeforeTheDeadline() throws Exception {
+    JobQueue q = queue();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    WorkerPool pool = q.workers().handle(TEXT, job -> {
+      started.countDown();
+      release.await();
+    }).start();
+    String id = q.enqueue(TEXT, "x");
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Integer> back = CompletableFuture.supplyAsync(() -> pool.shutdown(Duration.ofSeconds(10)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !pool.isRunning());
+    String later = q.enqueue(TEXT, "after shutdown started");
+    release.countDown();
+    assertThat(back.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(q.job(later).orElseThrow().state()).isEqualTo(JobState.WAITING);
+    assertThat(pool.inFlight()).isZero();
+  }
+
+  @Test
+  void shutdownGivesUnfinishedJobsBackInTheirPlaceAfterTheDeadline() throws Exception {
+    JobQueue q = queue();
+    CountDownLatch started = new CountDownLatch(2);
+    List<Boolean> sawLoss = new CopyOnWriteArrayList<>();
+    WorkerPool pool = q.workers().handle(TEXT, job -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        sawLoss.add(job.leaseLost());
+        throw e;
+      }
+    }).concurrency(2).start();
+    String a = q.enqueue(TEXT, "a");
+    String b = q.enqueue(TEXT, "b");
+    String c = q.enqueue(TEXT, "c", JobOptions.priority(-1));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.shutdown(Duration.ofMillis(100))).isEqualTo(2);
+    assertThat(pool.shutdown(Duration.ofMillis(100))).as("idempotent").isEqualTo(2);
+    for (String id : List.of(a, b)) {
+      JobInfo info = q.job(id).orElseThrow();
+      assertThat(info.state()).isEqualTo(JobState.WAITING);
+      assertThat(info.attempts()).as("a given-back attempt does not count").isZero();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> sawLoss.size() == 2);
+    assertThat(sawLoss).containsOnly(true);
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 3);
+    assertThat(r.seen).containsExactly("a", "b", "c");
+    assertThat(q.job(c).orElseThrow().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aReapedJobRunsAgainAndTheLateAnswerOfItsFirstWorkerIsIgnored() {
+    JobQueue q = queue(options().lease(Duration.ofSeconds(1)).maxStalls(1).build());
+    String id = q.enqueue(TEXT, "x");
+    Broker broker = ((EngineJobQueue) q).broker;
+    ClaimedJob lost = broker.exchange(List.of(), 1, "dead-worker:", 1000).claimed().get(0);
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
+    assertThat(broker.reap(1)).as("lease still valid").isZero();
+    time.advance(Duration.ofMillis(1001));
+    assertThat(broker.reap(1)).isEqualTo(1);
+    JobInfo back = q.job(id).orElseThrow();
+    assertThat(back.state()).isEqualTo(JobState.WAITING);
+    assertThat(back.stalls()).isEqualTo(1);
+    assertThat(back.attempts()).isZero();
+
+    ClaimedJob second = broker.exchange(List.of(), 1, "w2:", 1000).claimed().get(0);
+    assertThat(second.attempt()).isEqualTo(1);
+    assertThat(broker.exchange(List.of(Settlement.complete(lost)), 0, "w1:", 1000).accepted()).containsExactly(false);
+    assertThat(broker.renew(List.of(lost, second), 1000)).containsExactly(false, true);
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
+    time.advance(Duration.ofMillis(1001));
+    assertThat(broker.reap(1)).isEqualTo(1);
+    DeadLetter dl = q.deadLetters().get(id).orElseThrow();
+    assertThat(dl.reason()).isEqualTo(DeadLetter.REASON_STALLED);
+    assertThat(dl.job().stalls()).isEqualTo(2);
+    assertThat(broker.exchange(List.of(Settlement.complete(second)), 0, "w2:", 1000).accepted()).containsExactly(false);
+  }
+
+  @Test
+  void countsAndJobInfoDescribeTheQueue() {
+    JobQueue q = queue();
+    String a = q.enqueue(TEXT, "a", JobOptions.builder().priority(7).maxAttempts(9).build());
+    q.enqueue(TEXT, "b", JobOptions.delayed(Duration.ofMinutes(1)));
+    time.advance(Duration.ofSeconds(3));
+    QueueCounts c = q.counts();
+    assertThat(c).isEqualTo(new QueueCounts(1, 1, 0, 0, 0, Duration.ofSeconds(3)));
+    JobInfo info = q.job(a).orElseThrow();
+    assertThat(info.type()).isEqualTo("text");
+    assertThat(info.priority()).isEqualTo(7);
+    assertThat(info.maxAttempts()).isEqualTo(9);
+    assertThat(info.attempts()).isZero();
+    assertThat(info.enqueuedAt()).isEqualTo(time.now().minusSeconds(3));
+    assertThat(info.runAt()).isNull();
+    assertThat(info.finishedAt()).isNull();
+    assertThat(info.lastError()).isNull();
+    assertThat(info.payload(TEXT)).isEqualTo("a");
+  }
+
+  @Test
+  void healthIsDegradedAboveTheWaitingThreshold() {
+    JobQueue q = queue(options().healthThreshold(2).build());
+    assertThat(q.name()).isEqualTo("queue:contract");
+    assertThat(q.health().status()).isEqualTo(HealthStatus.UP);
+    q.enqueueAll(TEXT, List.of("1", "2", "3"), JobOptions.defaults());
+    await().atMost(Duration.ofSeconds(5)).until(() -> q.health().status() == HealthStatus.DEGRADED);
+    assertThat(q.health().details()).containsEntry("waiting", 3L).containsEntry("threshold", 2L);
+  }
+
+  @Test
+  void manyWorkersRunEveryJobExactlyOnce() {
+    JobQueue q = queue();
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    q.workers().handle(TEXT, job -> runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
+        .concurrency(8).start();
+    List<String> payloads = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      payloads.add("j" + i);
+    }
+    List<String> shuffled = new ArrayList<>(payloads);
+    Collections.shuffle(shuffled);
+    for (int i = 0; i < 2000; i += 100) {
+      q.enqueueAll(TEXT, shuffled.subList(i, i + 100), JobOptions.defaults());
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() == 2000 && q.counts().completed() == 1000
+        && q.counts().unfinished() == 0);
+    assertThat(runs.values()).allMatch(n -> n.get() == 1);
+  }
+
+  @Test
+  void aClosedQueueRefusesWork() {
+    JobQueue q = queue();
+    q.close();
+    assertThatThrownBy(() -> q.enqueue(TEXT, "x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> q.workers().handle(TEXT, job -> { }).start()).isInstanceOf(IllegalStateException.class);
+    q.close();
+  }
+
+}

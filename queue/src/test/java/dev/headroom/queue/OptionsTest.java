@@ -1,0 +1,92 @@
+package dev.headroom.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.backoff.Jitter;
+import dev.headroom.core.codec.Codec;
+import dev.headroom.queue.spi.RetrySpec;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Bad input fails where it is given, with a message naming the field, the value and the rule. */
+class OptionsTest {
+
+  private static final JobType<String> TEXT = JobType.of("text", Codec.utf8());
+
+  @Test
+  void jobOptionsRejectBadValues() {
+    assertThatThrownBy(() -> JobOptions.builder().delay(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("delay must not be negative, was PT-0.001S");
+    assertThatThrownBy(() -> JobOptions.builder().maxAttempts(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts must be at least 1").hasMessageContaining("was 0");
+    assertThatThrownBy(() -> JobOptions.builder().priority(1001))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("priority must be within -1000..1000, was 1001");
+    assertThatThrownBy(() -> JobOptions.builder().timeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be at least 1 ms");
+    assertThatThrownBy(() -> JobOptions.builder().jobId("has space"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobId must not contain whitespace");
+    assertThatThrownBy(() -> JobOptions.builder().jobId("x".repeat(201)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobId must have 1 to 200 characters");
+  }
+
+  @Test
+  void jobOptionsKeepWhatWasSet() {
+    Instant at = Instant.parse("2030-01-01T00:00:00Z");
+    JobOptions o = JobOptions.builder().delay(Duration.ofSeconds(5)).runAt(at).priority(3).jobId("a").build();
+    assertThat(o.runAt()).contains(at);
+    assertThat(o.delay()).isZero();
+    assertThat(o.mutate().build().toString()).isEqualTo(o.toString());
+    assertThat(JobOptions.defaults().maxAttempts()).isEmpty();
+    assertThat(JobOptions.defaults().priority()).isZero();
+  }
+
+  @Test
+  void queueOptionsAndWorkersRejectBadValues() {
+    assertThatThrownBy(() -> QueueOptions.builder().lease(Duration.ofMillis(100)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease must be at least 300 ms");
+    assertThatThrownBy(() -> QueueOptions.builder().maxStalls(-1)).hasMessageContaining("maxStalls must not be negative");
+    assertThatThrownBy(() -> QueueOptions.builder().capacity(0)).hasMessageContaining("capacity must be at least 1, was 0");
+    assertThatThrownBy(() -> QueueOptions.builder().deadRetention(0, Duration.ofDays(1))).hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> QueueOptions.builder().completedRetention(-1, Duration.ofDays(1))).hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> QueueOptions.builder().priorityAging(Duration.ofDays(365 * 40))).hasMessageContaining("at most");
+    try (JobQueue q = JobQueues.inMemory("validation")) {
+      assertThatThrownBy(() -> q.workers().concurrency(0)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("concurrency must be within 1..10000, was 0");
+      assertThatThrownBy(() -> q.workers().start()).isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one handler");
+      assertThatThrownBy(() -> q.workers().handle(TEXT, j -> { }).handle(TEXT, j -> { }))
+          .hasMessageContaining("job type 'text' already has a handler");
+    }
+    assertThatThrownBy(() -> JobQueues.inMemory("two words")).hasMessageContaining("queue name must not contain whitespace");
+    assertThatThrownBy(() -> JobType.of("", Codec.utf8())).hasMessageContaining("job type name must have 1 to 200 characters");
+  }
+
+  @Test
+  void aJobsOwnBackoffTravelsAsText() {
+    Backoff b = Backoff.exponential(Duration.ofMillis(250), Duration.ofMinutes(3)).multiplier(3).jitter(Jitter.DECORRELATED)
+        .maxAttempts(7).build();
+    Backoff back = RetrySpec.parse(RetrySpec.format(b));
+    assertThat(back.toString()).isEqualTo(b.toString());
+    assertThatThrownBy(() -> RetrySpec.parse("1,2")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aJobErrorKeepsClassMessageAndATrimmedStack() {
+    JobError e = JobError.of(new IllegalStateException("x".repeat(5000)));
+    assertThat(e.className()).isEqualTo(IllegalStateException.class.getName());
+    assertThat(e.message()).hasSize(JobError.MAX_MESSAGE_CHARS).endsWith("...");
+    assertThat(e.stackTrace()).hasSizeLessThanOrEqualTo(JobError.MAX_STACK_CHARS);
+    assertThat(JobError.of(new RuntimeException()).message()).isEmpty();
+  }
+
+  @Test
+  void aTypeKnowsWhatIsNotRetryable() {
+    JobType<String> t = JobType.builder("t", Codec.utf8()).nonRetryable(IllegalArgumentException.class).build();
+    assertThat(t.isNonRetryable(new NumberFormatException())).isTrue();
+    assertThat(t.isNonRetryable(new NonRetryableException("no"))).isTrue();
+    assertThat(t.isNonRetryable(new IllegalStateException())).isFalse();
+    assertThat(TEXT.backoff()).isSameAs(JobType.DEFAULT_BACKOFF);
+  }
+}

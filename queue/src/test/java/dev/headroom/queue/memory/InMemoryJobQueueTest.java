@@ -1,0 +1,42 @@
+package dev.headroom.queue.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.headroom.core.codec.Codec;
+import dev.headroom.queue.JobOptions;
+import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueContractTest;
+import dev.headroom.queue.JobQueues;
+import dev.headroom.queue.JobType;
+import dev.headroom.queue.QueueFullException;
+import dev.headroom.queue.QueueOptions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The contract in memory, plus the bounded capacity. */
+class InMemoryJobQueueTest extends JobQueueContractTest {
+
+  @Override
+  protected JobQueue create(String name, QueueOptions options) {
+    return JobQueues.inMemory(name, options);
+  }
+
+  @Test
+  void aFullQueueRejectsWithAClearErrorAndStoresNothing() {
+    JobType<String> text = JobType.of("text", Codec.utf8());
+    try (JobQueue q = JobQueues.inMemory("small", options().capacity(3).build())) {
+      q.enqueue(text, "1");
+      q.enqueue(text, "2", JobOptions.builder().jobId("two").build());
+      assertThatThrownBy(() -> q.enqueueAll(text, List.of("3", "4"), JobOptions.defaults()))
+          .isInstanceOf(QueueFullException.class)
+          .hasMessageContaining("queue 'small'").hasMessageContaining("capacity of 3").hasMessageContaining("none of the 2");
+      assertThat(q.counts().waiting()).isEqualTo(2);
+      q.enqueue(text, "3");
+      assertThat(q.enqueue(text, "2 again", JobOptions.builder().jobId("two").build())).isEqualTo("two");
+      QueueFullException full = org.junit.jupiter.api.Assertions.assertThrows(QueueFullException.class, () -> q.enqueue(text, "4"));
+      assertThat(full.queueName()).isEqualTo("small");
+      assertThat(full.capacity()).isEqualTo(3);
+    }
+  }
+}

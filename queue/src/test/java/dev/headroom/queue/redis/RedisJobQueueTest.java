@@ -1,0 +1,122 @@
+package dev.headroom.queue.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.headroom.core.codec.Codec;
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.queue.JobInfo;
+import dev.headroom.queue.JobOptions;
+import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueContractTest;
+import dev.headroom.queue.JobQueues;
+import dev.headroom.queue.JobState;
+import dev.headroom.queue.JobType;
+import dev.headroom.queue.QueueOptions;
+import dev.headroom.testkit.RedisExtension;
+import dev.headroom.testkit.TestRedis;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The contract on Redis (caller-time hook driven by the suite's manual clock), plus what only Redis
+ * has: server time, the key layout under one hash tag, and two processes' worth of connectors
+ * sharing one queue.
+ */
+@ExtendWith(RedisExtension.class)
+class RedisJobQueueTest extends JobQueueContractTest {
+
+  private static final JobType<String> TEXT = JobType.of("text", Codec.utf8());
+  private static RedisConnector connector;
+  private static RedisConnector otherNode;
+  private TestRedis redis;
+  private KeySpace keySpace;
+
+  @BeforeAll
+  static void connect(TestRedis shared) {
+    connector = RedisConnector.create(shared.uri());
+    otherNode = RedisConnector.create(shared.uri());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    connector.close();
+    otherNode.close();
+  }
+
+  @BeforeEach
+  void keySpace(TestRedis perTest) {
+    this.redis = perTest;
+    this.keySpace = KeySpace.of(perTest.keyPrefix(), "q");
+  }
+
+  @Override
+  protected JobQueue create(String name, QueueOptions options) {
+    return JobQueues.redis(connector, name, options.mutate().keySpace(keySpace).build());
+  }
+
+  @Test
+  void everyKeyOfAQueueSharesOneHashTagAndTimeComesFromTheServer() {
+    try (JobQueue q = JobQueues.redis(connector, "emails", QueueOptions.builder().keySpace(keySpace).build())) {
+      long before = System.currentTimeMillis();
+      String id = q.enqueue(TEXT, "hello", JobOptions.delayed(Duration.ofMinutes(5)));
+      q.enqueue(TEXT, "now");
+      JobInfo info = q.job(id).orElseThrow();
+      assertThat(info.enqueuedAt()).isBetween(Instant.ofEpochMilli(before - 5_000), Instant.now().plusSeconds(5));
+      assertThat(info.runAt()).isEqualTo(info.enqueuedAt().plus(Duration.ofMinutes(5)));
+      List<String> keys = redis.keys();
+      assertThat(keys).isNotEmpty().allMatch(k -> k.startsWith(keySpace.prefix() + "{emails}:"));
+      assertThat(keys).contains(keySpace.prefix() + "{emails}:job:" + id, keySpace.prefix() + "{emails}:waiting",
+          keySpace.prefix() + "{emails}:delayed", keySpace.prefix() + "{emails}:seq");
+    }
+  }
+
+  @Test
+  void workersInTwoProcessesShareTheQueueAndRunEachJobOnce() {
+    QueueOptions options = QueueOptions.builder().keySpace(keySpace).pollInterval(Duration.ofMillis(200)).build();
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    AtomicInteger onFirst = new AtomicInteger();
+    AtomicInteger onSecond = new AtomicInteger();
+    try (JobQueue first = JobQueues.redis(connector, "shared", options);
+        JobQueue second = JobQueues.redis(otherNode, "shared", options)) {
+      first.workers().handle(TEXT, job -> {
+        onFirst.incrementAndGet();
+        runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet();
+      }).concurrency(4).start();
+      second.workers().handle(TEXT, job -> {
+        onSecond.incrementAndGet();
+        runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet();
+      }).concurrency(4).start();
+      for (int i = 0; i < 500; i++) {
+        (i % 2 == 0 ? first : second).enqueue(TEXT, "j" + i);
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> runs.size() == 500);
+      assertThat(runs.values()).allMatch(n -> n.get() == 1);
+      assertThat(onFirst.get() + onSecond.get()).isEqualTo(500);
+      await().atMost(Duration.ofSeconds(5)).until(() -> first.counts().unfinished() == 0);
+    }
+  }
+
+  @Test
+  void anIdleWorkerWakesWhenAJobArrivesWithoutWaitingForItsPoll() {
+    QueueOptions options = QueueOptions.builder().keySpace(keySpace).pollInterval(Duration.ofSeconds(30)).build();
+    try (JobQueue q = JobQueues.redis(connector, "wake", options); JobQueue producer = JobQueues.redis(otherNode, "wake", options)) {
+      Recorder r = new Recorder();
+      q.workers().handle(TEXT, r).concurrency(3).start();
+      await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      String id = producer.enqueue(TEXT, "ping");
+      // the poll interval (30 s) and the command timeout (2 s) are both far longer than this wait
+      await().atMost(Duration.ofMillis(1500)).until(() -> q.job(id).map(JobInfo::state).orElse(null) == JobState.COMPLETED);
+    }
+  }
+}
