@@ -124,7 +124,7 @@ final class EngineJobQueue implements JobQueue {
   }
 
   private String nextId() {
-    return idNode + "-" + Long.toString(idSeq.incrementAndGet(), 36);
+    return idNode + "-" + Long.toHexString(idSeq.incrementAndGet());
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,11 +49,11 @@ final class EngineWorkerPool implements WorkerPool {
   private final long leaseMillis;
   private final long pollMillis;
   private final String workerId;
+  private final String tokenBase;
   private final AtomicLong claims = new AtomicLong();
   private final Slot[] slots;
   private final @Nullable ExchangeCombiner combiner;
   private final CountDownLatch exited;
-  private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Backoff outageBackoff = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(5))
       .jitter(Jitter.EQUAL).unlimitedAttempts().build();
   private volatile boolean accepting = true;
@@ -73,6 +72,7 @@ final class EngineWorkerPool implements WorkerPool {
     this.leaseMillis = queue.options.lease().toMillis();
     this.pollMillis = queue.options.pollInterval().toMillis();
     this.workerId = PROCESS + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
+    this.tokenBase = workerId + ":";
     this.slots = new Slot[concurrency];
     this.combiner = queue.remote ? new ExchangeCombiner(broker, workerId, leaseMillis) : null;
     this.exited = new CountDownLatch(concurrency);
@@ -104,11 +104,11 @@ final class EngineWorkerPool implements WorkerPool {
 
   @Override
   public int inFlight() {
-    return running.size();
+    return running().size();
   }
 
   private void renewLeases() {
-    List<Running> held = new ArrayList<>(running.values());
+    List<Running> held = running();
     held.removeIf(r -> r.released);
     if (held.isEmpty()) {
       return;
@@ -139,7 +139,7 @@ final class EngineWorkerPool implements WorkerPool {
       return combiner.exchange(answer, take);
     }
     Exchange ex = broker.exchange(answer == null ? List.of() : List.of(answer), take ? 1 : 0,
-        workerId + ":" + claims.incrementAndGet() + ":", leaseMillis);
+        tokenBase + claims.incrementAndGet() + ":", leaseMillis);
     ExchangeCombiner.Request r = new ExchangeCombiner.Request(answer, take, Thread.currentThread());
     r.accepted = answer != null && ex.accepted()[0];
     r.job = ex.claimed().isEmpty() ? null : ex.claimed().get(0);
@@ -152,6 +152,7 @@ final class EngineWorkerPool implements WorkerPool {
   private final class Slot implements Runnable {
     Thread thread;
     volatile boolean idle;
+    volatile @Nullable Running current;
 
     @Override
     public void run() {
@@ -191,7 +192,7 @@ final class EngineWorkerPool implements WorkerPool {
             }
             continue;
           }
-          pending = process(r.job);
+          pending = process(this, r.job);
         }
       } finally {
         exited.countDown();
@@ -240,13 +241,33 @@ final class EngineWorkerPool implements WorkerPool {
     }
   }
 
-  /** A finished attempt: its settlement and what to tell listeners once it is stored. */
-  private record Done(Settlement settlement, JobEvent event) {}
+  /** A finished attempt: its settlement and what listeners are told once it is stored. */
+  private record Done(Settlement settlement, long nanos) {
 
-  private @Nullable Done process(ClaimedJob job) {
+    JobEvent event(String queue) {
+      ClaimedJob job = settlement.job();
+      Duration retryIn = settlement.kind() == Settlement.Kind.RETRY ? Duration.ofMillis(settlement.retryDelayMillis()) : null;
+      return new JobEvent(queue, job.id(), job.type(), job.attempt(), job.maxAttempts(), Duration.ofNanos(nanos),
+          settlement.error(), retryIn, settlement.reason());
+    }
+  }
+
+  /** The jobs the slots run now. */
+  private List<Running> running() {
+    List<Running> held = new ArrayList<>(slots.length);
+    for (Slot s : slots) {
+      Running r = s.current;
+      if (r != null) {
+        held.add(r);
+      }
+    }
+    return held;
+  }
+
+  private @Nullable Done process(Slot slot, ClaimedJob job) {
     Thread.interrupted();
     Running r = new Running(job, Thread.currentThread());
-    running.put(job.leaseToken(), r);
+    slot.current = r;
     QueueMeters meters = queue.meters;
     if (meters != null && job.attempt() == 1) {
       meters.type(job.type()).wait.record(Math.max(0, job.claimedAtMillis() - job.enqueuedAtMillis()), TimeUnit.MILLISECONDS);
@@ -268,7 +289,7 @@ final class EngineWorkerPool implements WorkerPool {
         }
       }
     } finally {
-      running.remove(job.leaseToken());
+      slot.current = null;
       Thread.interrupted();
     }
     long nanos = System.nanoTime() - start;
@@ -278,9 +299,8 @@ final class EngineWorkerPool implements WorkerPool {
     if (r.released) {
       return null;
     }
-    Duration took = Duration.ofNanos(nanos);
     if (failure == null) {
-      return new Done(Settlement.complete(job), event(job, took, null, null, null));
+      return new Done(Settlement.complete(job), nanos);
     }
     JobError error = JobError.of(failure);
     if (deadReason == null && h != null && h.type().isNonRetryable(failure)) {
@@ -289,18 +309,11 @@ final class EngineWorkerPool implements WorkerPool {
       deadReason = DeadLetter.REASON_RETRIES_EXHAUSTED;
     }
     if (deadReason != null) {
-      return new Done(new Settlement(job, Settlement.Kind.DEAD, 0, error, deadReason),
-          event(job, took, error, null, deadReason));
+      return new Done(new Settlement(job, Settlement.Kind.DEAD, 0, error, deadReason), nanos);
     }
     Backoff backoff = job.retrySpec().isEmpty() ? h.type().backoff() : RetrySpec.parse(job.retrySpec());
     long delay = backoff.delayMillis(job.attempt(), 0, ThreadLocalRandom.current());
-    return new Done(new Settlement(job, Settlement.Kind.RETRY, delay, error, null),
-        event(job, took, error, Duration.ofMillis(delay), null));
-  }
-
-  private JobEvent event(ClaimedJob job, Duration took, @Nullable JobError error, @Nullable Duration retryIn,
-      @Nullable String reason) {
-    return new JobEvent(queue.name, job.id(), job.type(), job.attempt(), job.maxAttempts(), took, error, retryIn, reason);
+    return new Done(new Settlement(job, Settlement.Kind.RETRY, delay, error, null), nanos);
   }
 
   /** Runs the handler; answers null on success, else the failure. */
@@ -378,22 +391,26 @@ final class EngineWorkerPool implements WorkerPool {
     QueueMeters meters = queue.meters;
     if (!accepted) {
       log.warn("queue '{}': the answer for job {} came after its lease had passed to another worker; ignored", queue.name,
-          done.event.jobId());
+          done.settlement.job().id());
       if (meters != null) {
         meters.stale.increment();
       }
       return;
     }
-    JobEvent e = done.event;
+    Settlement s = done.settlement;
     if (meters != null) {
-      QueueMeters.TypeMeters t = meters.type(e.type());
-      switch (done.settlement.kind()) {
+      QueueMeters.TypeMeters t = meters.type(s.job().type());
+      switch (s.kind()) {
         case COMPLETE -> t.completed.increment();
         case RETRY -> t.retried.increment();
-        case DEAD -> meters.dead(e.type(), String.valueOf(e.reason())).increment();
+        case DEAD -> meters.dead(s.job().type(), String.valueOf(s.reason())).increment();
         default -> { }
       }
     }
+    if (queue.listeners.isEmpty()) {
+      return;
+    }
+    JobEvent e = done.event(queue.name);
     for (JobListener l : queue.listeners) {
       try {
         switch (done.settlement.kind()) {
@@ -434,7 +451,7 @@ final class EngineWorkerPool implements WorkerPool {
     int back = 0;
     if (!finished) {
       abandon = true;
-      List<Running> left = new ArrayList<>(running.values());
+      List<Running> left = running();
       List<Settlement> release = new ArrayList<>(left.size());
       for (Running r : left) {
         r.released = true;

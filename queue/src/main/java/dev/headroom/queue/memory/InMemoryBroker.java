@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -42,8 +43,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryBroker implements Broker {
 
-  private static final Comparator<Entry> BY_PLACE = Comparator.<Entry>comparingLong(e -> e.score).thenComparingLong(e -> e.seq);
-  private static final Comparator<Entry> BY_RUN_AT = Comparator.<Entry>comparingLong(e -> e.runAt).thenComparingLong(e -> e.seq);
+  private static final Comparator<Entry> BY_RUN_AT = (a, b) -> a.runAt != b.runAt ? Long.compare(a.runAt, b.runAt)
+      : Long.compare(a.seq, b.seq);
 
   private final String name;
   private final TimeSource time;
@@ -57,7 +58,7 @@ public final class InMemoryBroker implements Broker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workArrived = lock.newCondition();
   private final Map<String, Entry> jobs = new HashMap<>();
-  private final PriorityQueue<Entry> waiting = new PriorityQueue<>(BY_PLACE);
+  private final PriorityQueue<Entry> waiting = new PriorityQueue<>();
   private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_RUN_AT);
   private final Map<String, Entry> active = new HashMap<>();
   private final ArrayDeque<Entry> completed = new ArrayDeque<>();
@@ -164,20 +165,25 @@ public final class InMemoryBroker implements Broker {
         if (e == null) {
           break;
         }
-        e.attempts++;
-        e.state = JobState.ACTIVE;
-        e.token = tokenPrefix + i;
-        e.leaseDeadline = now + leaseMillis;
-        active.put(e.id, e);
-        claimed.add(new ClaimedJob(e.id, e.type, e.payload, e.priority, e.attempts, e.maxAttempts, e.enqueuedAt, now,
-            e.timeoutMillis, e.retrySpec, e.token));
+        claimed.add(claim(e, i == 0 ? tokenPrefix : tokenPrefix + i, now, leaseMillis));
       }
       Entry next = delayed.peek();
       long nextDue = claimed.isEmpty() && next != null ? Math.max(0, next.runAt - now) : -1;
-      return new Exchange(accepted, claimed, nextDue, before);
+      return new Exchange(accepted, claimed.size() == 1 ? List.of(claimed.get(0)) : Collections.unmodifiableList(claimed),
+          nextDue, before);
     } finally {
       lock.unlock();
     }
+  }
+
+  private ClaimedJob claim(Entry e, String token, long now, long leaseMillis) {
+    e.attempts++;
+    e.state = JobState.ACTIVE;
+    e.token = token;
+    e.leaseDeadline = now + leaseMillis;
+    active.put(e.id, e);
+    return new ClaimedJob(e.id, e.type, e.payload, e.priority, e.attempts, e.maxAttempts, e.enqueuedAt, now,
+        e.timeoutMillis, e.retrySpec, token);
   }
 
   private void promoteDue(long now) {
@@ -484,8 +490,8 @@ public final class InMemoryBroker implements Broker {
     return "InMemoryBroker[" + name + "]";
   }
 
-  /** One job and its bookkeeping; guarded by the lock. */
-  private static final class Entry {
+  /** One job and its bookkeeping, ordered by place in line; guarded by the lock. */
+  private static final class Entry implements Comparable<Entry> {
     final String id;
     final String type;
     final byte[] payload;
@@ -517,6 +523,11 @@ public final class InMemoryBroker implements Broker {
       this.enqueuedAt = now;
       this.timeoutMillis = j.timeoutMillis();
       this.retrySpec = j.retrySpec();
+    }
+
+    @Override
+    public int compareTo(Entry o) {
+      return score != o.score ? Long.compare(score, o.score) : Long.compare(seq, o.seq);
     }
 
     JobInfo info() {

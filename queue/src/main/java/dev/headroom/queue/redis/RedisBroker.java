@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -280,7 +281,7 @@ public final class RedisBroker implements Broker {
     if (!claimed.isEmpty()) {
       gate.passOn();
     }
-    return new Exchange(accepted, claimed, (Long) reply.get(2), epoch);
+    return new Exchange(accepted, Collections.unmodifiableList(claimed), (Long) reply.get(2), epoch);
   }
 
   @Override

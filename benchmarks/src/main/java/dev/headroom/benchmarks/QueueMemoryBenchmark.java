@@ -1,0 +1,127 @@
+package dev.headroom.benchmarks;
+
+import dev.headroom.core.codec.Codec;
+import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueues;
+import dev.headroom.queue.JobType;
+import dev.headroom.queue.WorkerPool;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * In-process job queue end to end: one producer enqueues 1000 no-op jobs one by one, two workers
+ * run them, and the operation ends when all have run. The score is jobs per second.
+ *
+ * <ul>
+ *   <li>{@code headroom}: {@link JobQueues#inMemory} with default options (priority order with aging,
+ *       1000 completed jobs kept, job ids, payload codec, attempts and leases tracked), a pool of 2;
+ *   <li>{@code executor}: a {@link ThreadPoolExecutor} of 2 threads over a {@link PriorityBlockingQueue}
+ *       of comparable tasks (priority, then a sequence for FIFO): what one writes by hand.
+ * </ul>
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar quick QueueMemoryBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+public class QueueMemoryBenchmark {
+
+  private static final int JOBS = 1000;
+  private static final JobType<String> NOOP = JobType.of("noop", Codec.utf8());
+
+  /** Which implementation runs. */
+  @Param({"headroom", "executor"})
+  public String impl;
+
+  private JobQueue queue;
+  private WorkerPool pool;
+  private ThreadPoolExecutor executor;
+  private final AtomicLong sequence = new AtomicLong();
+  private volatile CountDownLatch batch;
+
+  /** Starts the workers. */
+  @Setup
+  public void setUp() {
+    switch (impl) {
+      case "headroom" -> {
+        queue = JobQueues.inMemory("bench");
+        pool = queue.workers().handle(NOOP, job -> batch.countDown()).concurrency(2).start();
+      }
+      case "executor" -> {
+        executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>());
+        executor.prestartAllCoreThreads();
+      }
+      default -> throw new IllegalStateException(impl);
+    }
+  }
+
+  /** Stops the workers. */
+  @TearDown
+  public void tearDown() throws InterruptedException {
+    if (queue != null) {
+      pool.shutdown(Duration.ofSeconds(5));
+      queue.close();
+    }
+    if (executor != null) {
+      executor.shutdown();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Enqueues {@value #JOBS} jobs and waits until they have run. */
+  @Benchmark
+  @OperationsPerInvocation(JOBS)
+  public void enqueueAndRun() throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(JOBS);
+    batch = done;
+    if (queue != null) {
+      for (int i = 0; i < JOBS; i++) {
+        queue.enqueue(NOOP, "x");
+      }
+    } else {
+      for (int i = 0; i < JOBS; i++) {
+        executor.execute(new Task(0, sequence.incrementAndGet(), done));
+      }
+    }
+    done.await();
+  }
+
+  /** A prioritized no-op task: higher priority first, then FIFO by sequence. */
+  private static final class Task implements Runnable, Comparable<Task> {
+    final int priority;
+    final long seq;
+    final CountDownLatch done;
+
+    Task(int priority, long seq, CountDownLatch done) {
+      this.priority = priority;
+      this.seq = seq;
+      this.done = done;
+    }
+
+    @Override
+    public void run() {
+      done.countDown();
+    }
+
+    @Override
+    public int compareTo(Task o) {
+      return priority != o.priority ? Integer.compare(o.priority, priority) : Long.compare(seq, o.seq);
+    }
+  }
+}

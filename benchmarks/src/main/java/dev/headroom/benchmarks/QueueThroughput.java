@@ -1,0 +1,86 @@
+package dev.headroom.benchmarks;
+
+import dev.headroom.core.codec.Codec;
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.queue.JobEvent;
+import dev.headroom.queue.JobListener;
+import dev.headroom.queue.JobOptions;
+import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueues;
+import dev.headroom.queue.JobType;
+import dev.headroom.queue.QueueOptions;
+import dev.headroom.queue.WorkerPool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue's throughput in the shape of the BullMQ peer script, so the two print comparable
+ * figures: add N no-op jobs in bulk ({@code enqueueAll}, pipelined Lua batches), then process them
+ * with one worker pool at concurrency C, on the Redis at {@code REDIS_URL} (default
+ * {@code redis://127.0.0.1:6379}). A job counts as processed when its completion is stored. One
+ * warm-up round of the same size runs first (the JIT compiles the hot paths), unless the third
+ * argument is {@code nowarmup}. Keys go under {@code headroom-bench-throughput:} and are deleted
+ * afterwards. Default options: leases, attempts and 1000 completed jobs kept.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.headroom.benchmarks.QueueThroughput 20000 50</pre>
+ */
+public final class QueueThroughput {
+
+  private static final JobType<String> NOOP = JobType.of("noop", Codec.utf8());
+
+  private QueueThroughput() {}
+
+  /** Args: jobs (default 20000), concurrency (default 50), optionally {@code nowarmup}. */
+  public static void main(String[] args) throws InterruptedException {
+    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    boolean warmUp = args.length < 3 || !args[2].equals("nowarmup");
+    String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    KeySpace keySpace = KeySpace.of("headroom-bench-throughput");
+    try (RedisConnector connector = RedisConnector.create(url)) {
+      BenchKeys.delete(connector, keySpace);
+      if (warmUp) {
+        run(connector, keySpace, jobs, concurrency, false);
+        BenchKeys.delete(connector, keySpace);
+      }
+      run(connector, keySpace, jobs, concurrency, true);
+      BenchKeys.delete(connector, keySpace);
+    }
+  }
+
+  private static void run(RedisConnector connector, KeySpace keySpace, int jobs, int concurrency, boolean print)
+      throws InterruptedException {
+    List<String> payloads = new ArrayList<>(jobs);
+    for (int i = 0; i < jobs; i++) {
+      payloads.add("job-" + i);
+    }
+    try (JobQueue queue = JobQueues.redis(connector, "throughput", QueueOptions.builder().keySpace(keySpace).build())) {
+      CountDownLatch done = new CountDownLatch(jobs);
+      queue.addListener(new JobListener() {
+        @Override
+        public void onCompleted(JobEvent e) {
+          done.countDown();
+        }
+      });
+      long t0 = System.nanoTime();
+      queue.enqueueAll(NOOP, payloads, JobOptions.defaults());
+      long t1 = System.nanoTime();
+      WorkerPool pool = queue.workers().handle(NOOP, job -> { }).concurrency(concurrency).start();
+      if (!done.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException(done.getCount() + " jobs were not processed within 10 minutes");
+      }
+      long t2 = System.nanoTime();
+      pool.shutdown(Duration.ofSeconds(5));
+      if (print) {
+        System.out.printf(Locale.ROOT, "headroom-queue: %d jobs, concurrency %d, %s%n", jobs, concurrency, connector.url());
+        System.out.printf(Locale.ROOT, "add jobs/s: %.0f%n", jobs / ((t1 - t0) / 1e9));
+        System.out.printf(Locale.ROOT, "process jobs/s: %.0f%n", jobs / ((t2 - t1) / 1e9));
+      }
+    }
+  }
+}
