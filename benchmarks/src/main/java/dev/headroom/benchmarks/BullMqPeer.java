@@ -25,13 +25,10 @@ final class BullMqPeer {
   private static final Pattern RESULT =
       Pattern.compile("\\{\"peer\":\"bullmq\".*\"add\":(\\d+),\"process\":(\\d+)\\}");
 
-  /** Jobs per second for bulk add and for processing, the median of the script's rounds. */
-  record Rates(double add, double process) {}
-
   private BullMqPeer() {}
 
   /** Runs the script; empty (after printing why) when it cannot run here. */
-  static Optional<Rates> run(int jobs, int concurrency, int rounds) throws IOException, InterruptedException {
+  static Optional<QueueRates> run(int jobs, int concurrency, int rounds) throws IOException, InterruptedException {
     Path dir = Path.of(System.getProperty("headroom.peers.dir", "benchmarks/peers"), "bullmq");
     if (!Files.isRegularFile(dir.resolve("bench.mjs"))) {
       System.out.println("BullMQ peer skipped: no " + dir.resolve("bench.mjs") + " (run from the repository root)");
@@ -58,7 +55,7 @@ final class BullMqPeer {
       System.out.println("BullMQ peer printed no result line");
       return Optional.empty();
     }
-    return Optional.of(new Rates(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))));
+    return Optional.of(new QueueRates(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))));
   }
 
   /** Runs a command, echoing its output; its stdout when it exits 0 in time, else empty. */

@@ -22,12 +22,12 @@ import java.util.concurrent.TimeUnit;
  * The queue's throughput in the shape of the BullMQ peer script, so the two print comparable
  * figures: add N no-op jobs in bulk ({@code enqueueAll}, pipelined Lua batches), then process them
  * with one worker pool at concurrency C, on the Redis at {@code REDIS_URL} (default
- * {@code redis://127.0.0.1:6379}). A job counts as processed when its completion is stored. One
- * warm-up round of the same size runs first (the JIT compiles the hot paths), unless the third
- * argument is {@code nowarmup}. Keys go under {@code headroom-bench-throughput:} and are deleted
- * afterwards. Default options: leases, attempts and 1000 completed jobs kept.
+ * {@code redis://127.0.0.1:6379}). A job counts as processed when its completion is stored. Like the
+ * script, it runs a few rounds on a fresh queue each (the first also warms up the JIT) and reports
+ * the median round. Keys go under {@code headroom-bench-throughput:} and are deleted afterwards.
+ * Default options: leases, attempts and 1000 completed jobs kept.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.headroom.benchmarks.QueueThroughput 20000 50</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.headroom.benchmarks.QueueThroughput [jobs=20000] [concurrency=50] [rounds=3]</pre>
  */
 public final class QueueThroughput {
 
@@ -35,25 +35,38 @@ public final class QueueThroughput {
 
   private QueueThroughput() {}
 
-  /** Args: jobs (default 20000), concurrency (default 50), optionally {@code nowarmup}. */
+  /** Args: jobs (default 20000), concurrency (default 50), rounds (default 3). */
   public static void main(String[] args) throws InterruptedException {
     int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-    boolean warmUp = args.length < 3 || !args[2].equals("nowarmup");
-    String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
-    KeySpace keySpace = KeySpace.of("headroom-bench-throughput");
-    try (RedisConnector connector = RedisConnector.create(url)) {
-      BenchKeys.delete(connector, keySpace);
-      if (warmUp) {
-        run(connector, keySpace, jobs, concurrency, false);
-        BenchKeys.delete(connector, keySpace);
-      }
-      run(connector, keySpace, jobs, concurrency, true);
-      BenchKeys.delete(connector, keySpace);
-    }
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    QueueRates median = measure(jobs, concurrency, rounds);
+    System.out.printf(Locale.ROOT, "median: add jobs/s %.0f, process jobs/s %.0f%n", median.add(), median.process());
   }
 
-  private static void run(RedisConnector connector, KeySpace keySpace, int jobs, int concurrency, boolean print)
+  /** Runs the rounds on the Redis at {@code REDIS_URL} and returns the median of each rate. */
+  static QueueRates measure(int jobs, int concurrency, int rounds) throws InterruptedException {
+    if (jobs <= 0 || concurrency <= 0 || rounds <= 0) {
+      throw new IllegalArgumentException("jobs, concurrency and rounds must be positive");
+    }
+    String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    KeySpace keySpace = KeySpace.of("headroom-bench-throughput");
+    List<QueueRates> results = new ArrayList<>();
+    try (RedisConnector connector = RedisConnector.create(url)) {
+      System.out.printf(Locale.ROOT, "headroom-queue: %d jobs, concurrency %d, %s%n", jobs, concurrency, connector.url());
+      BenchKeys.delete(connector, keySpace);
+      for (int round = 1; round <= rounds; round++) {
+        QueueRates r = run(connector, keySpace, jobs, concurrency);
+        BenchKeys.delete(connector, keySpace);
+        System.out.printf(Locale.ROOT, "round %d: headroom add jobs/s %.0f, process jobs/s %.0f%n", round, r.add(),
+            r.process());
+        results.add(r);
+      }
+    }
+    return QueueRates.median(results);
+  }
+
+  private static QueueRates run(RedisConnector connector, KeySpace keySpace, int jobs, int concurrency)
       throws InterruptedException {
     List<String> payloads = new ArrayList<>(jobs);
     for (int i = 0; i < jobs; i++) {
@@ -76,11 +89,7 @@ public final class QueueThroughput {
       }
       long t2 = System.nanoTime();
       pool.shutdown(Duration.ofSeconds(5));
-      if (print) {
-        System.out.printf(Locale.ROOT, "headroom-queue: %d jobs, concurrency %d, %s%n", jobs, concurrency, connector.url());
-        System.out.printf(Locale.ROOT, "add jobs/s: %.0f%n", jobs / ((t1 - t0) / 1e9));
-        System.out.printf(Locale.ROOT, "process jobs/s: %.0f%n", jobs / ((t2 - t1) / 1e9));
-      }
+      return new QueueRates(jobs / ((t1 - t0) / 1e9), jobs / ((t2 - t1) / 1e9));
     }
   }
 }

@@ -79,17 +79,21 @@ public final class Suite {
 
   /**
    * The queue on Redis against BullMQ, which runs outside the JVM: both add 20 000 jobs in bulk
-   * and process them at concurrency 50, median of three rounds.
+   * and process them at concurrency 50, median of three rounds, one after the other on the same
+   * Redis; the last column is BullMQ's processing rate over Headroom's.
    */
   static String queuePeers() throws IOException {
     try {
-      Optional<BullMqPeer.Rates> bullmq = BullMqPeer.run(QUEUE_PEER_JOBS, QUEUE_PEER_CONCURRENCY, QUEUE_PEER_ROUNDS);
+      Optional<QueueRates> bullmq = BullMqPeer.run(QUEUE_PEER_JOBS, QUEUE_PEER_CONCURRENCY, QUEUE_PEER_ROUNDS);
       if (bullmq.isEmpty()) {
         return "";
       }
+      QueueRates ours = QueueThroughput.measure(QUEUE_PEER_JOBS, QUEUE_PEER_CONCURRENCY, QUEUE_PEER_ROUNDS);
       String rows = "| queue on Redis, " + QUEUE_PEER_JOBS + " jobs, concurrency " + QUEUE_PEER_CONCURRENCY
-          + " | add jobs/s | process jobs/s |\n|---|---:|---:|\n"
-          + String.format(Locale.ROOT, "| bullmq | %.0f | %.0f |%n", bullmq.get().add(), bullmq.get().process());
+          + " | add jobs/s | process jobs/s | peer / headroom (process) |\n|---|---:|---:|---:|\n"
+          + String.format(Locale.ROOT, "| headroom | %.0f | %.0f | 1.00 |%n", ours.add(), ours.process())
+          + String.format(Locale.ROOT, "| bullmq | %.0f | %.0f | %.2f |%n", bullmq.get().add(), bullmq.get().process(),
+              bullmq.get().process() / ours.process());
       System.out.println(rows);
       return rows;
     } catch (InterruptedException e) {
