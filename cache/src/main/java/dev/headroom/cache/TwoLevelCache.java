@@ -172,8 +172,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     }
     long stamp = stamp(key);
     StoredValue sv = tier.get(key);
-    Entry<V> e = sv == null ? null : fromStored(key, sv);
-    if (e == null || !e.isFreshAt(time.nanoTime())) {
+    long now = time.nanoTime();
+    Entry<V> e = sv == null ? null : fromStored(key, sv, now, time.currentTimeMillis());
+    if (e == null || !e.isFreshAt(now)) {
       misses.increment();
       return null;
     }
@@ -374,30 +375,33 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     for (String k : wanted) {
       Entry<V> e = l1.getIfPresent(k);
       if (e != null && e.isFreshAt(now)) {
-        l1Hits.increment();
         found.put(k, e);
       } else {
         checkKey(k);
         missing.add(k);
       }
     }
+    l1Hits.add(found.size());
     if (!missing.isEmpty() && l2 != null) {
       long[] stamps = stamps(missing);
       Map<String, StoredValue> fromL2 = l2.getAll(missing);
       List<String> still = new ArrayList<>();
       long after = time.nanoTime();
+      long wall = time.currentTimeMillis();
+      int hits = 0;
       for (int i = 0; i < missing.size(); i++) {
         String k = missing.get(i);
         StoredValue sv = fromL2.get(k);
-        Entry<V> e = sv == null ? null : fromStored(k, sv);
+        Entry<V> e = sv == null ? null : fromStored(k, sv, after, wall);
         if (e != null && e.isFreshAt(after)) {
           install(k, e, stamps[i]);
-          l2Hits.increment();
+          hits++;
           found.put(k, e);
         } else {
           still.add(k);
         }
       }
+      l2Hits.add(hits);
       missing = still;
     }
     misses.add(missing.size());
@@ -472,7 +476,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     Map<String, V> copy = new LinkedHashMap<>();
     values.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "values contains a null key"),
         Objects.requireNonNull(v, "values contains a null value")));
-    await(putAllAsync(copy, s.defaultTtl));
+    awaitBulk(putAllAsync(copy, s.defaultTtl));
   }
 
   private CompletableFuture<Void> putAllAsync(Map<String, V> values, Duration ttl) {
@@ -522,7 +526,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     List<String> list = distinct(keys);
     list.forEach(this::dropLocally);
     if (l2 != null) {
-      await(l2.delete(list, true));
+      awaitBulk(l2.delete(list, true));
     }
   }
 
@@ -569,7 +573,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
         }
       }
       if (l2 != null) {
-        await(l2.write(toL2, true));
+        awaitBulk(l2.write(toL2, true));
       }
     }
     return stored;
@@ -704,8 +708,11 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   /** The L1 entry of an L2 value, or null if it has expired or cannot be decoded (then it is deleted). */
   private @Nullable Entry<V> fromStored(String key, StoredValue sv) {
-    long now = time.nanoTime();
-    long wall = time.currentTimeMillis();
+    return fromStored(key, sv, time.nanoTime(), time.currentTimeMillis());
+  }
+
+  /** Like {@link #fromStored(String, StoredValue)} with the clocks read once by the caller (for batches). */
+  private @Nullable Entry<V> fromStored(String key, StoredValue sv, long now, long wall) {
     long hard = TimeUnit.MILLISECONDS.toNanos(sv.hardUntilMillis() - wall);
     if (hard <= 0) {
       return null;
@@ -817,13 +824,23 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     return keys.size() == 1 ? "key '" + keys.iterator().next() + "'" : keys.size() + " keys";
   }
 
-  /** Waits for an L2 write or invalidation (which never fails) for a bounded time. */
+  /** Waits for an L2 write or invalidation of one key (which never fails) for a bounded time. */
   private void await(CompletableFuture<Void> f) {
+    awaitFor(f, s.l2Timeout.toNanos() * 4);
+  }
+
+  /** Waits for a write of many keys, for at most the connector's command timeout. */
+  private void awaitBulk(CompletableFuture<Void> f) {
+    long commandTimeout = s.connector == null ? 0 : s.connector.options().commandTimeout().toNanos();
+    awaitFor(f, Math.max(s.l2Timeout.toNanos() * 4, commandTimeout));
+  }
+
+  private void awaitFor(CompletableFuture<Void> f, long nanos) {
     if (f.isDone()) {
       return;
     }
     try {
-      f.get(s.l2Timeout.toNanos() * 4, TimeUnit.NANOSECONDS);
+      f.get(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

@@ -207,9 +207,37 @@ public final class RedisTier implements AutoCloseable {
 
   // ---------------------------------------------------------------- reads
 
-  /** The value of {@code key}, or null on a miss, a timeout, a failure or a corrupt value. Waits at most the timeout. */
+  /**
+   * The value of {@code key}, or null on a miss, a timeout, a failure or a corrupt value. Waits at
+   * most the timeout, on Lettuce's own future (no dependent stage), and decodes on the caller's thread.
+   */
   public @Nullable StoredValue get(String key) {
-    return await(getAsync(key), null);
+    String known = valueKeyIfKnown(key);
+    if (known == null) {
+      return await(getAsync(key), null);
+    }
+    if (!breaker.allow()) {
+      skipped.increment();
+      return null;
+    }
+    byte[] bytes;
+    try {
+      bytes = binary().get(known).toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+      breaker.onSuccess();
+    } catch (TimeoutException e) {
+      timedOut();
+      return null;
+    } catch (ExecutionException e) {
+      record(e.getCause() == null ? e : e.getCause());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (RuntimeException e) {
+      record(e);
+      return null;
+    }
+    return bytes == null ? null : decode(key, bytes);
   }
 
   /** Like {@link #get(String)} without waiting; the future completes with null on a failure or after the timeout. */
@@ -244,28 +272,31 @@ public final class RedisTier implements AutoCloseable {
       skipped.increment();
       return Map.of();
     }
-    CompletableFuture<Map<String, StoredValue>> f;
+    CompletableFuture<List<KeyValue<String, byte[]>>> f;
     try {
-      f = valueKeys(keys).thenCompose(valueKeys -> binary().mget(valueKeys.toArray(String[]::new)))
-          .thenApply(kvs -> {
-            Map<String, StoredValue> out = new HashMap<>();
-            int i = 0;
-            for (KeyValue<String, byte[]> kv : kvs) {
-              String key = keys.get(i++);
-              if (kv.hasValue()) {
-                StoredValue v = decode(key, kv.getValue());
-                if (v != null) {
-                  out.put(key, v);
-                }
-              }
-            }
-            return out;
-          }).toCompletableFuture();
+      CompletableFuture<List<String>> valueKeys = valueKeys(keys);
+      f = valueKeys.isDone() && !valueKeys.isCompletedExceptionally()
+          ? binary().mget(valueKeys.join().toArray(String[]::new)).toCompletableFuture()
+          : valueKeys.thenCompose(vk -> binary().mget(vk.toArray(String[]::new))).toCompletableFuture();
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    Map<String, StoredValue> r = awaitRecorded(f);
-    return r == null ? Map.of() : r;
+    List<KeyValue<String, byte[]>> kvs = awaitRecorded(f);
+    if (kvs == null) {
+      return Map.of();
+    }
+    Map<String, StoredValue> out = new HashMap<>();
+    int i = 0;
+    for (KeyValue<String, byte[]> kv : kvs) {
+      String key = keys.get(i++);
+      if (kv.hasValue()) {
+        StoredValue v = decode(key, kv.getValue());
+        if (v != null) {
+          out.put(key, v);
+        }
+      }
+    }
+    return out;
   }
 
   private @Nullable StoredValue decode(String key, byte[] bytes) {
@@ -452,8 +483,8 @@ public final class RedisTier implements AutoCloseable {
     if (g == null) {
       return null;
     }
-    StringBuilder sb = new StringBuilder(valuePrefix.length() + key.length() + 12).append(valuePrefix)
-        .append(Long.toString(g, 36));
+    StringBuilder sb = new StringBuilder(valuePrefix.length() + key.length() + 12).append(valuePrefix);
+    appendGeneration(sb, g);
     int from = 0;
     for (int depth = 0; depth < options.patternDepth(); depth++) {
       int colon = key.indexOf(':', from);
@@ -464,10 +495,18 @@ public final class RedisTier implements AutoCloseable {
       if (pg == null) {
         return null;
       }
-      sb.append('.').append(Long.toString(pg, 36));
+      appendGeneration(sb.append('.'), pg);
       from = colon + 1;
     }
     return sb.append(':').append(key).toString();
+  }
+
+  private static void appendGeneration(StringBuilder sb, long g) {
+    if (g == 0) {
+      sb.append('0');
+    } else {
+      sb.append(Long.toString(g, 36));
+    }
   }
 
   private void prefixesOf(String key, Set<String> into) {
@@ -487,8 +526,11 @@ public final class RedisTier implements AutoCloseable {
   private CompletableFuture<List<String>> valueKeys(List<String> keys) {
     List<String> out = new ArrayList<>(keys.size());
     Set<String> missing = null;
+    // One lookup per distinct prefix in a batch, not one per key.
+    Map<String, @Nullable Long> seen = new HashMap<>();
+    Function<String, @Nullable Long> known = p -> seen.computeIfAbsent(p, generations::getIfPresent);
     for (String k : keys) {
-      String vk = valueKeyIfKnown(k);
+      String vk = valueKey(k, known);
       if (vk == null) {
         if (missing == null) {
           missing = new LinkedHashSet<>();

@@ -1,6 +1,7 @@
 package dev.headroom.cache.redis;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -67,27 +68,32 @@ public record StoredValue(boolean negative, long freshUntilMillis, long staleUnt
     if (bytes[0] != FORMAT) {
       throw new IllegalArgumentException("unknown value format " + bytes[0] + " (expected " + FORMAT + ")");
     }
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    b.position(1);
-    byte flags = b.get();
-    long fresh = b.getLong();
-    long stale = b.getLong();
-    long hard = b.getLong();
-    byte[] payload = new byte[bytes.length - HEADER_BYTES];
-    b.get(payload);
+    byte flags = bytes[1];
+    long fresh = readLong(bytes, 2);
+    long stale = readLong(bytes, 10);
+    long hard = readLong(bytes, 18);
+    byte[] payload = Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length);
     return new StoredValue((flags & NEGATIVE) != 0, fresh, stale, hard, payload);
+  }
+
+  private static long readLong(byte[] b, int at) {
+    long v = 0;
+    for (int i = at; i < at + 8; i++) {
+      v = (v << 8) | (b[i] & 0xFF);
+    }
+    return v;
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof StoredValue s && negative == s.negative && freshUntilMillis == s.freshUntilMillis
         && staleUntilMillis == s.staleUntilMillis && hardUntilMillis == s.hardUntilMillis
-        && java.util.Arrays.equals(payload, s.payload);
+        && Arrays.equals(payload, s.payload);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(negative, freshUntilMillis, staleUntilMillis, hardUntilMillis) * 31 + java.util.Arrays.hashCode(payload);
+    return Objects.hash(negative, freshUntilMillis, staleUntilMillis, hardUntilMillis) * 31 + Arrays.hashCode(payload);
   }
 
   @Override

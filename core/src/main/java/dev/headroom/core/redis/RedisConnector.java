@@ -336,7 +336,11 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
     }
     closed = true;
     for (StatefulConnection<?, ?> c : dedicated) {
-      closeQuietly(c);
+      // One its owner already closed is skipped (closing it again makes Lettuce log a warning);
+      // one that is down and reconnecting is closed with the client below.
+      if (c.isOpen()) {
+        closeQuietly(c);
+      }
     }
     text.close();
     binary.close();

@@ -1,0 +1,180 @@
+package dev.headroom.benchmarks;
+
+import com.alicp.jetcache.MultiLevelCacheBuilder;
+import com.alicp.jetcache.embedded.CaffeineCacheBuilder;
+import com.alicp.jetcache.redis.lettuce.RedisLettuceCacheBuilder;
+import com.alicp.jetcache.support.JavaValueDecoder;
+import com.alicp.jetcache.support.JavaValueEncoder;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.headroom.cache.Cache;
+import dev.headroom.core.codec.Codec;
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.redisson.Redisson;
+import org.redisson.api.RLocalCachedMap;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.LocalCachedMapOptions;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+/**
+ * A get of a key present in the local level: 100 000 entries, keys drawn with Zipfian popularity
+ * (s = 0.99), 2 threads. Every two-level cache is connected to a real Redis ({@code REDIS_URL},
+ * else {@code redis://127.0.0.1:6379}) and filled before measuring, so this measures the hit path
+ * of each library's near cache.
+ *
+ * <ul>
+ *   <li>{@code headroom}: a two-level {@link Cache} ({@code get(key)});
+ *   <li>{@code caffeine}: raw Caffeine {@code getIfPresent}, the floor;
+ *   <li>{@code jetcache}: JetCache's multi-level cache (Caffeine + its Lettuce Redis cache);
+ *   <li>{@code redisson}: Redisson's {@code RLocalCachedMap.get}.
+ * </ul>
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar quick CacheL1HitBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(2)
+public class CacheL1HitBenchmark {
+
+  static final int ENTRIES = 100_000;
+  private static final int SAMPLE = 1 << 20;
+  static final String VALUE = "{\"id\":42,\"name\":\"Ada Lovelace\",\"plan\":\"pro\",\"tags\":[\"a\",\"b\"]}";
+
+  /** Which implementation runs. */
+  @Param({"headroom", "caffeine", "jetcache", "redisson"})
+  public String impl;
+
+  private Function<String, Object> get;
+  private AutoCloseable closer;
+  private String[] sample;
+
+  /** Builds the implementation, fills it and draws the key sample. */
+  @Setup
+  public void setUp() throws Exception {
+    String url = redisUrl();
+    Map<String, String> all = new HashMap<>();
+    for (int i = 0; i < ENTRIES; i++) {
+      all.put("user-" + i, VALUE);
+    }
+    switch (impl) {
+      case "headroom" -> {
+        RedisConnector connector = RedisConnector.create(url);
+        Cache<String> cache = Cache.builder("l1bench", Codec.utf8()).redis(connector)
+            .keySpace(KeySpace.of("headroom-bench")).maximumSize(2L * ENTRIES).ttl(Duration.ofHours(1)).build();
+        cache.putAll(all);
+        get = cache::get;
+        closer = () -> {
+          cache.clear();
+          cache.close();
+          connector.close();
+        };
+      }
+      case "caffeine" -> {
+        com.github.benmanes.caffeine.cache.Cache<String, String> cache = Caffeine.newBuilder()
+            .maximumSize(2L * ENTRIES).expireAfterWrite(Duration.ofHours(1)).build();
+        cache.putAll(all);
+        get = cache::getIfPresent;
+        closer = () -> { };
+      }
+      case "jetcache" -> {
+        RedisClient client = RedisClient.create(url);
+        com.alicp.jetcache.Cache<String, String> cache = jetCache(client, "l1bench", 2 * ENTRIES);
+        cache.putAll(all);
+        get = cache::get;
+        closer = () -> {
+          cache.removeAll(all.keySet());
+          cache.close();
+          client.shutdown();
+        };
+      }
+      case "redisson" -> {
+        RedissonClient client = redisson(url);
+        RLocalCachedMap<String, String> map = client.getLocalCachedMap(LocalCachedMapOptions.<String, String>name(
+            "headroom-bench-redisson-l1").codec(StringCodec.INSTANCE).cacheSize(2 * ENTRIES));
+        map.putAll(all);
+        get = map::get;
+        closer = () -> {
+          map.delete();
+          client.shutdown();
+        };
+      }
+      default -> throw new IllegalStateException(impl);
+    }
+    sample = RateLimitLocalBenchmark.zipfian(ENTRIES, 0.99, SAMPLE, new Random(42));
+    for (String key : sample) {
+      if (get.apply(key) == null) {
+        throw new IllegalStateException(impl + " does not hold " + key);
+      }
+    }
+  }
+
+  /** Waits (at most a minute) until a freshly filled cache answers, as writes may still be in flight. */
+  static void awaitFilled(java.util.function.BooleanSupplier filled) {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!filled.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the cache was not filled within a minute");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  static String redisUrl() {
+    return System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+  }
+
+  /** JetCache's multi-level cache: its Caffeine cache in front of its Lettuce Redis cache, Java serialization in Redis. */
+  static com.alicp.jetcache.Cache<String, String> jetCache(RedisClient client, String name, int localSize) {
+    com.alicp.jetcache.Cache<String, String> local = CaffeineCacheBuilder.createCaffeineCacheBuilder()
+        .limit(localSize).expireAfterWrite(1, TimeUnit.HOURS).buildCache();
+    com.alicp.jetcache.Cache<String, String> remote = RedisLettuceCacheBuilder.createRedisLettuceCacheBuilder()
+        .redisClient(client).keyPrefix("headroom-bench-jetcache-" + name + ":").keyConvertor(k -> k)
+        .valueEncoder(JavaValueEncoder.INSTANCE).valueDecoder(JavaValueDecoder.INSTANCE)
+        .expireAfterWrite(1, TimeUnit.HOURS).buildCache();
+    return MultiLevelCacheBuilder.createMultiLevelCacheBuilder().addCache(local, remote)
+        .expireAfterWrite(1, TimeUnit.HOURS).buildCache();
+  }
+
+  static RedissonClient redisson(String url) {
+    Config config = new Config();
+    config.useSingleServer().setAddress(url);
+    return Redisson.create(config);
+  }
+
+  /** Removes what the benchmark wrote and closes the clients. */
+  @TearDown
+  public void tearDown() throws Exception {
+    closer.close();
+  }
+
+  /** Each thread walks the key sample from its own offset. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next = new Random().nextInt(SAMPLE);
+  }
+
+  /** One get of a present key. */
+  @Benchmark
+  public Object get(Cursor cursor) {
+    return get.apply(sample[cursor.next++ & (SAMPLE - 1)]);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.headroom.benchmarks;
+
+import dev.headroom.cache.Cache;
+import dev.headroom.core.codec.Codec;
+import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.redisson.api.RLocalCachedMap;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.LocalCachedMapOptions;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * How long after a write on node A node B's L1 stops serving the old value: A puts a new value
+ * (waiting for Redis to confirm, as {@code put} does), then B reads until it sees it. Two nodes are
+ * two cache instances with their own connections to one Redis; B's L1 always holds the old value
+ * when the write starts, so B sees the new one only once the invalidation message has evicted it.
+ * Sample mode: JMH reports the percentiles (p50, p99).
+ *
+ * <ul>
+ *   <li>{@code headroom}: two-level {@link Cache} instances on two connectors;
+ *   <li>{@code redisson}: two {@code RLocalCachedMap} instances on two clients (its own invalidation messages).
+ * </ul>
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar quick InvalidationLatencyBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Threads(1)
+public class InvalidationLatencyBenchmark {
+
+  private static final String KEY = "user:1";
+
+  /** Which implementation runs. */
+  @Param({"headroom", "redisson"})
+  public String impl;
+
+  private RedisConnector connectorA;
+  private RedisConnector connectorB;
+  private Cache<String> a;
+  private Cache<String> b;
+  private RedissonClient clientA;
+  private RedissonClient clientB;
+  private RLocalCachedMap<String, String> mapA;
+  private RLocalCachedMap<String, String> mapB;
+  private long version;
+
+  /** Builds the two nodes and gives B the first value in its L1. */
+  @Setup
+  public void setUp() {
+    String url = CacheL1HitBenchmark.redisUrl();
+    if (impl.equals("headroom")) {
+      connectorA = RedisConnector.create(url);
+      connectorB = RedisConnector.create(url);
+      a = Cache.builder("invalbench", Codec.utf8()).redis(connectorA).keySpace(KeySpace.of("headroom-bench"))
+          .ttl(Duration.ofHours(1)).build();
+      b = Cache.builder("invalbench", Codec.utf8()).redis(connectorB).keySpace(KeySpace.of("headroom-bench"))
+          .ttl(Duration.ofHours(1)).build();
+    } else {
+      clientA = CacheL1HitBenchmark.redisson(url);
+      clientB = CacheL1HitBenchmark.redisson(url);
+      mapA = clientA.getLocalCachedMap(LocalCachedMapOptions.<String, String>name("headroom-bench-redisson-inval")
+          .codec(StringCodec.INSTANCE).cacheSize(1000));
+      mapB = clientB.getLocalCachedMap(LocalCachedMapOptions.<String, String>name("headroom-bench-redisson-inval")
+          .codec(StringCodec.INSTANCE).cacheSize(1000));
+    }
+    write("v0");
+    while (!"v0".equals(read())) {
+      Thread.onSpinWait();
+    }
+  }
+
+  private void write(String value) {
+    if (a != null) {
+      a.put(KEY, value);
+    } else {
+      mapA.fastPut(KEY, value);
+    }
+  }
+
+  private String read() {
+    return a != null ? b.get(KEY) : mapB.get(KEY);
+  }
+
+  /** Closes both nodes and removes the key. */
+  @TearDown
+  public void tearDown() {
+    if (a != null) {
+      a.invalidate(KEY);
+      a.close();
+      b.close();
+      connectorA.close();
+      connectorB.close();
+    } else {
+      mapA.delete();
+      clientA.shutdown();
+      clientB.shutdown();
+    }
+  }
+
+  /** One write on A, then reads on B until B serves it. */
+  @Benchmark
+  public String writeOnAUntilBSeesIt() {
+    String next = "v" + (++version);
+    write(next);
+    String seen;
+    while (!next.equals(seen = read())) {
+      Thread.onSpinWait();
+    }
+    return seen;
+  }
+}
