@@ -251,7 +251,8 @@ public final class CacheBuilder<V> {
   /**
    * Enables the cross-process stampede lease: on a miss one process takes a Redis lease of
    * {@code leaseTime} for the key and loads; the others poll L2 for at most {@code maxWait}, then
-   * load themselves. Needs a connector.
+   * load themselves. Without a connector (L1 only, one process) it has nothing to coordinate and is
+   * ignored, so one configuration serves the embedded default and Redis alike.
    */
   public CacheBuilder<V> stampedeLease(Duration leaseTime, Duration maxWait) {
     this.leaseTime = positive("stampedeLease leaseTime", leaseTime);
@@ -367,9 +368,6 @@ public final class CacheBuilder<V> {
     }
     if (ttl.compareTo(maxTtl) > 0) {
       throw new IllegalArgumentException("ttl (" + ttl + ") exceeds maxTtl (" + maxTtl + ")");
-    }
-    if (leaseTime != null && connector == null) {
-      throw new IllegalArgumentException("stampedeLease needs a Redis connector: call redis(connector) too");
     }
     if (maximumSize == 0 && connector == null) {
       throw new IllegalArgumentException("maximumSize 0 disables L1, which leaves nothing without a Redis connector");

@@ -66,8 +66,10 @@ class LocalCacheTest extends CacheContractTest {
     assertThatThrownBy(() -> b.circuitBreaker(0, Duration.ofSeconds(1))).hasMessageContaining("circuitBreaker failures");
     assertThatThrownBy(() -> Cache.builder("x", Codec.utf8()).ttl(Duration.ofDays(8)).build())
         .hasMessageContaining("ttl (PT192H) exceeds maxTtl (PT168H)");
-    assertThatThrownBy(() -> Cache.builder("x", Codec.utf8()).stampedeLease(Duration.ofSeconds(1), Duration.ofSeconds(1)).build())
-        .hasMessageContaining("stampedeLease needs a Redis connector");
+    try (Cache<String> l1Only = Cache.builder("x", Codec.utf8())
+        .stampedeLease(Duration.ofSeconds(1), Duration.ofSeconds(1)).build()) {
+      assertThat(l1Only.get("k", k -> "v")).as("the lease has nothing to coordinate in one process").isEqualTo("v");
+    }
     assertThatThrownBy(() -> Cache.builder("x", Codec.utf8()).maximumSize(0).build())
         .hasMessageContaining("maximumSize 0 disables L1");
   }
