@@ -2,7 +2,7 @@
 // dev.headroom.benchmarks.QueueThroughput: add N small jobs in bulk, then process them with
 // no-op handlers at a fixed concurrency, a few rounds on a fresh queue each.
 //
-//   npm ci && node bench.mjs [jobs=20000] [concurrency=50] [rounds=3]
+//   npm install && node bench.mjs [jobs=20000] [concurrency=50] [rounds=3]
 //
 // Redis comes from REDIS_URL (default redis://127.0.0.1:6379). Completed jobs are kept up to
 // 1 000 (BullMQ's own recommendation for production), matching Headroom's bounded retention.

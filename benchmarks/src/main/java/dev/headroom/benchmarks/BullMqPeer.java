@@ -39,8 +39,8 @@ final class BullMqPeer {
       return Optional.empty();
     }
     if (!Files.isDirectory(dir.resolve("node_modules/bullmq"))
-        && exec(dir, List.of("npm", "ci", "--no-audit", "--no-fund"), 300).isEmpty()) {
-      System.out.println("BullMQ peer skipped: 'npm ci' failed in " + dir);
+        && exec(dir, List.of("npm", "install", "--no-audit", "--no-fund"), 300).isEmpty()) {
+      System.out.println("BullMQ peer skipped: 'npm install' failed in " + dir);
       return Optional.empty();
     }
     Optional<String> out = exec(dir,
