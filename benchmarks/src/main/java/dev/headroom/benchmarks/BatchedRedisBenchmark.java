@@ -5,7 +5,6 @@ import dev.headroom.batch.BatchLoaders;
 import dev.headroom.batch.Batcher;
 import dev.headroom.batch.BatcherConfig;
 import dev.headroom.core.codec.Codec;
-import dev.headroom.core.config.Environment;
 import dev.headroom.core.redis.RedisConnector;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
@@ -69,7 +68,7 @@ public class BatchedRedisBenchmark {
   /** Connects, writes the keys and builds the batcher. */
   @Setup
   public void setUp() {
-    String url = Environment.system().get("REDIS_URL").orElse("redis://127.0.0.1:6379");
+    String url = BenchRedis.url();
     connector = RedisConnector.create(url);
     for (int i = 0; i < KEYS; i++) {
       connector.binarySync().set(PREFIX + i, ("value-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));

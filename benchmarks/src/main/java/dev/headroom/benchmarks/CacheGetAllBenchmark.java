@@ -59,7 +59,7 @@ public class CacheGetAllBenchmark {
   /** Writes the values and draws the batches. */
   @Setup
   public void setUp() {
-    connector = RedisConnector.create(CacheL1HitBenchmark.redisUrl());
+    connector = RedisConnector.create(BenchRedis.url());
     Map<String, String> all = new HashMap<>();
     for (int i = 0; i < CacheL2HitBenchmark.KEYS; i++) {
       all.put("user-" + i, CacheL1HitBenchmark.VALUE);

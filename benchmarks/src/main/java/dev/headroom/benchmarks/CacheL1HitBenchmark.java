@@ -70,7 +70,7 @@ public class CacheL1HitBenchmark {
   /** Builds the implementation, fills it and draws the key sample. */
   @Setup
   public void setUp() throws Exception {
-    String url = redisUrl();
+    String url = BenchRedis.url();
     Map<String, String> all = new HashMap<>();
     for (int i = 0; i < ENTRIES; i++) {
       all.put("user-" + i, VALUE);
@@ -136,10 +136,6 @@ public class CacheL1HitBenchmark {
       }
       Thread.onSpinWait();
     }
-  }
-
-  static String redisUrl() {
-    return System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
   }
 
   /** JetCache's multi-level cache: its Caffeine cache in front of its Lettuce Redis cache, Java serialization in Redis. */

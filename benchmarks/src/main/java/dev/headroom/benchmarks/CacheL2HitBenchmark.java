@@ -59,7 +59,7 @@ public class CacheL2HitBenchmark {
   /** Connects the implementation and writes the values. */
   @Setup
   public void setUp() throws Exception {
-    String url = CacheL1HitBenchmark.redisUrl();
+    String url = BenchRedis.url();
     keys = new String[KEYS];
     Map<String, String> all = new HashMap<>();
     for (int i = 0; i < KEYS; i++) {

@@ -60,7 +60,7 @@ public class InvalidationLatencyBenchmark {
   /** Builds the two nodes and gives B the first value in its L1. */
   @Setup
   public void setUp() {
-    String url = CacheL1HitBenchmark.redisUrl();
+    String url = BenchRedis.url();
     if (impl.equals("headroom")) {
       connectorA = RedisConnector.create(url);
       connectorB = RedisConnector.create(url);

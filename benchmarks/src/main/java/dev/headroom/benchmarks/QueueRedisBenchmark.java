@@ -112,7 +112,7 @@ public class QueueRedisBenchmark {
     /** Connects. */
     @Setup(Level.Trial)
     public void connect() {
-      String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+      String url = BenchRedis.url();
       for (int i = 0; i < JOBS; i++) {
         payloads.add("job-" + i);
       }
@@ -143,7 +143,7 @@ public class QueueRedisBenchmark {
     @Setup(Level.Iteration)
     public void clear() {
       if (queue != null) {
-        BenchKeys.delete(connector, keySpace);
+        BenchRedis.deleteKeys(connector, keySpace);
       } else {
         items.delete();
       }

@@ -49,15 +49,15 @@ public final class QueueThroughput {
     if (jobs <= 0 || concurrency <= 0 || rounds <= 0) {
       throw new IllegalArgumentException("jobs, concurrency and rounds must be positive");
     }
-    String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    String url = BenchRedis.url();
     KeySpace keySpace = KeySpace.of("headroom-bench-throughput");
     List<QueueRates> results = new ArrayList<>();
     try (RedisConnector connector = RedisConnector.create(url)) {
       System.out.printf(Locale.ROOT, "headroom-queue: %d jobs, concurrency %d, %s%n", jobs, concurrency, connector.url());
-      BenchKeys.delete(connector, keySpace);
+      BenchRedis.deleteKeys(connector, keySpace);
       for (int round = 1; round <= rounds; round++) {
         QueueRates r = run(connector, keySpace, jobs, concurrency);
-        BenchKeys.delete(connector, keySpace);
+        BenchRedis.deleteKeys(connector, keySpace);
         System.out.printf(Locale.ROOT, "round %d: headroom add jobs/s %.0f, process jobs/s %.0f%n", round, r.add(),
             r.process());
         results.add(r);

@@ -35,7 +35,7 @@ public final class RateLimitFootprint {
           .limit(100, Duration.ofMinutes(1)).build();
       System.out.printf(Locale.ROOT, "memory %-16s %6.0f bytes/key%n", algorithm, heapPerKey(policy));
     }
-    String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    String url = BenchRedis.url();
     try (RedisConnector connector = RedisConnector.create(url)) {
       RateLimiterOptions options = RateLimiterOptions.builder().keySpace(KeySpace.of("headroom-footprint")).build();
       for (Algorithm algorithm : Algorithm.values()) {

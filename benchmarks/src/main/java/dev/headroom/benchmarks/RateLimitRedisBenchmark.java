@@ -80,7 +80,7 @@ public class RateLimitRedisBenchmark {
   /** Connects the implementation under test. */
   @Setup
   public void setUp() {
-    String url = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    String url = BenchRedis.url();
     keys = new String[KEYS];
     for (int i = 0; i < KEYS; i++) {
       keys[i] = "user-" + i;

@@ -1,17 +1,24 @@
 package dev.headroom.benchmarks;
 
+import dev.headroom.core.config.Environment;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 
-/** Removes what a benchmark wrote under its key space (benchmark-only: it scans). */
-final class BenchKeys {
+/** The Redis the benchmarks use, and the clean-up of what they write there. */
+final class BenchRedis {
 
-  private BenchKeys() {}
+  private BenchRedis() {}
 
-  static void delete(RedisConnector connector, KeySpace keySpace) {
+  /** {@code REDIS_URL}, else the local default {@code redis://127.0.0.1:6379}. */
+  static String url() {
+    return Environment.system().get("REDIS_URL").orElse("redis://127.0.0.1:6379");
+  }
+
+  /** Removes what a benchmark wrote under its key space (benchmark-only: it scans). */
+  static void deleteKeys(RedisConnector connector, KeySpace keySpace) {
     ScanCursor cursor = ScanCursor.INITIAL;
     ScanArgs match = ScanArgs.Builder.matches(keySpace.allKeysPattern()).limit(1000);
     do {
