@@ -20,14 +20,12 @@ public final class DedicatedConnection<V> implements AutoCloseable {
   private final StatefulConnection<String, V> connection;
   private final RedisClusterAsyncCommands<String, V> async;
   private final RedisClusterCommands<String, V> sync;
-  private final Runnable onClose;
 
   DedicatedConnection(StatefulConnection<String, V> connection, RedisClusterAsyncCommands<String, V> async,
-      RedisClusterCommands<String, V> sync, Runnable onClose) {
+      RedisClusterCommands<String, V> sync) {
     this.connection = connection;
     this.async = async;
     this.sync = sync;
-    this.onClose = onClose;
   }
 
   /** Asynchronous commands on this connection. */
@@ -48,7 +46,6 @@ public final class DedicatedConnection<V> implements AutoCloseable {
   /** Closes the connection; idempotent. A blocking command in flight fails. */
   @Override
   public void close() {
-    onClose.run();
     connection.close();
   }
 }

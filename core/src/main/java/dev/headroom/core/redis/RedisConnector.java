@@ -35,8 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -81,7 +79,6 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
   private final @Nullable RedisClusterClient clusterClient;
   private final Shared<String> text = new Shared<>(StringCodec.UTF8);
   private final Shared<byte[]> binary = new Shared<>(BINARY);
-  private final Set<StatefulConnection<?, ?>> dedicated = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private RedisConnector(String url, RedisConnectorOptions options) {
@@ -224,7 +221,6 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
     try {
       StatefulRedisPubSubConnection<K, V> c = clusterClient != null
           ? clusterClient.connectPubSub(codec) : Objects.requireNonNull(client).connectPubSub(codec);
-      dedicated.add(c);
       return c;
     } catch (RedisException e) {
       throw new RedisUnavailableException("could not open a pub/sub connection to " + maskedUrl + ": " + e.getMessage(), e);
@@ -245,17 +241,12 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
   public <V> DedicatedConnection<V> connectDedicated(RedisCodec<String, V> codec) {
     checkOpen();
     try {
-      DedicatedConnection<V> d;
       if (clusterClient != null) {
         StatefulRedisClusterConnection<String, V> c = clusterClient.connect(codec);
-        d = new DedicatedConnection<>(c, c.async(), c.sync(), () -> dedicated.remove(c));
-        dedicated.add(c);
-      } else {
-        StatefulRedisConnection<String, V> c = Objects.requireNonNull(client).connect(codec);
-        d = new DedicatedConnection<>(c, c.async(), c.sync(), () -> dedicated.remove(c));
-        dedicated.add(c);
+        return new DedicatedConnection<>(c, c.async(), c.sync());
       }
-      return d;
+      StatefulRedisConnection<String, V> c = Objects.requireNonNull(client).connect(codec);
+      return new DedicatedConnection<>(c, c.async(), c.sync());
     } catch (RedisException e) {
       throw new RedisUnavailableException("could not open a dedicated connection to " + maskedUrl + ": " + e.getMessage(), e);
     }
@@ -335,15 +326,10 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
       return;
     }
     closed = true;
-    for (StatefulConnection<?, ?> c : dedicated) {
-      // One its owner already closed is skipped (closing it again makes Lettuce log a warning);
-      // one that is down and reconnecting is closed with the client below.
-      if (c.isOpen()) {
-        closeQuietly(c);
-      }
-    }
     text.close();
     binary.close();
+    // Shutting the client down also closes every pub/sub and dedicated connection it opened that
+    // its owner has not closed yet.
     AbstractRedisClient c = clusterClient != null ? clusterClient : client;
     if (c != null) {
       c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
