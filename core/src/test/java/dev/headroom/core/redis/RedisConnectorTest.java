@@ -109,6 +109,20 @@ class RedisConnectorTest {
   }
 
   @Test
+  void connectionsTheOwnerLeftOpenCloseWithTheConnector(TestRedis redis) {
+    RedisConnector c = RedisConnector.create(redis.uri());
+    DedicatedConnection<String> d = c.connectDedicated();
+    var pubSub = c.connectPubSub();
+    var closedByOwner = c.connectPubSub();
+    closedByOwner.close();
+    assertThat(d.isOpen()).isTrue();
+    assertThat(pubSub.isOpen()).isTrue();
+    c.close();
+    assertThat(d.isOpen()).isFalse();
+    assertThat(pubSub.isOpen()).isFalse();
+  }
+
+  @Test
   void healthReportsLatency(TestRedis redis) {
     try (RedisConnector c = RedisConnector.create(redis.uri())) {
       Health h = c.health();
