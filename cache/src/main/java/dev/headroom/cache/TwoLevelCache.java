@@ -595,7 +595,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       return CompletableFuture.completedFuture(null);
     }
     long stamp = stamp(key);
-    return tier.getAsync(key).completeOnTimeout(null, s.l2Timeout.toNanos(), TimeUnit.NANOSECONDS).thenApply(sv -> {
+    return tier.getAsync(key).thenApply(sv -> {
       Entry<V> found = sv == null ? null : fromStored(key, sv);
       if (found == null || !found.isFreshAt(time.nanoTime())) {
         misses.increment();

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * caller becomes a probe (HALF_OPEN): its success closes the breaker, its failure opens it again.
  * A probe that never reports is replaced after another open duration.
  *
- * <p>{@link #allow()} on a closed breaker is one volatile read, and {@link #onSuccess()} one more
+ * <p>{@link #allow()} on a closed breaker is one volatile read, and {@link #onSuccess()} two
  * when there were no failures, so the breaker costs nothing measurable on the L2 hit path.
  * Transitions are synchronized (they are rare). Thread-safe.
  */
@@ -68,16 +68,25 @@ public final class CircuitBreaker {
     return false;
   }
 
-  /** A call succeeded. */
+  /**
+   * A call succeeded. Only a success while HALF_OPEN (the probe's) closes the breaker; while OPEN a
+   * success is ignored: it is the late answer of a call sent before the breaker opened, and closing
+   * on it would let a slow Redis make the breaker flap (and clear L1 on every close).
+   */
   public void onSuccess() {
-    if (failures.get() != 0) {
-      failures.set(0);
-    }
-    if (state != State.CLOSED) {
+    State s = state;
+    if (s == State.CLOSED) {
+      if (failures.get() != 0) {
+        failures.set(0);
+      }
+    } else if (s == State.HALF_OPEN) {
       boolean closed;
       synchronized (this) {
-        closed = state != State.CLOSED;
-        state = State.CLOSED;
+        closed = state == State.HALF_OPEN;
+        if (closed) {
+          state = State.CLOSED;
+          failures.set(0);
+        }
       }
       if (closed) {
         listener.onClose();

@@ -81,7 +81,8 @@ import org.slf4j.LoggerFactory;
  *
  * Failures: every command first asks the circuit breaker; a refused command counts as skipped and
  * reads as a miss. Synchronous reads wait on the caller's thread for at most the L2 timeout (no
- * timer per call); a late answer is a miss and a breaker failure. Nothing here throws because of
+ * timer per call); getAsync times out by itself (a timer per call). Either way a late answer is a
+ * miss and one breaker failure, and the answer itself, when it comes, is not recorded again. Nothing here throws because of
  * Redis: failures are counted and read as misses or skipped writes.
  */
 
@@ -240,7 +241,10 @@ public final class RedisTier implements AutoCloseable {
     return bytes == null ? null : decode(key, bytes);
   }
 
-  /** Like {@link #get(String)} without waiting; the future completes with null on a failure or after the timeout. */
+  /**
+   * Like {@link #get(String)} without waiting; the future completes with null on a failure or after
+   * the timeout (one timer per call), and records that outcome once.
+   */
   public CompletableFuture<@Nullable StoredValue> getAsync(String key) {
     if (!breaker.allow()) {
       skipped.increment();
@@ -257,7 +261,9 @@ public final class RedisTier implements AutoCloseable {
     } catch (RuntimeException e) {
       raw = CompletableFuture.failedFuture(e);
     }
-    return raw.handle((bytes, failure) -> {
+    // The timeout is part of this future, so its one outcome (answer, error or timeout) is recorded
+    // once; an answer arriving after the timeout is dropped.
+    return raw.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((bytes, failure) -> {
       record(failure);
       return failure == null && bytes != null ? decode(key, bytes) : null;
     });
@@ -702,6 +708,8 @@ public final class RedisTier implements AutoCloseable {
   private void record(@Nullable Throwable failure) {
     if (failure == null) {
       breaker.onSuccess();
+    } else if (unwrap(failure) instanceof TimeoutException) {
+      timedOut();
     } else {
       errors.increment();
       lastError = String.valueOf(unwrap(failure));
@@ -709,12 +717,11 @@ public final class RedisTier implements AutoCloseable {
     }
   }
 
-  /** Waits for a future that records its own outcome. */
+  /** Waits for a future that records its own outcome (including its own timeout), so records nothing itself. */
   private <T> @Nullable T await(CompletableFuture<T> f, @Nullable T onTimeout) {
     try {
       return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      timedOut();
       return onTimeout;
     } catch (ExecutionException e) {
       return onTimeout;

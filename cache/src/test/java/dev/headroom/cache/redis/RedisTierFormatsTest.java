@@ -43,11 +43,9 @@ class RedisTierFormatsTest {
     }
   }
 
-  @Test
-  void theBreakerOpensAfterConsecutiveFailuresAndProbesAfterTheOpenTime() {
-    ManualTimeSource time = ManualTimeSource.create();
-    List<String> events = new ArrayList<>();
-    CircuitBreaker b = new CircuitBreaker(3, Duration.ofSeconds(1).toNanos(), time, new CircuitBreaker.Listener() {
+  /** A breaker open for one second that notes "open" and "close" in {@code events}. */
+  private static CircuitBreaker breaker(int threshold, ManualTimeSource time, List<String> events) {
+    return new CircuitBreaker(threshold, Duration.ofSeconds(1).toNanos(), time, new CircuitBreaker.Listener() {
       @Override
       public void onOpen() {
         events.add("open");
@@ -58,6 +56,13 @@ class RedisTierFormatsTest {
         events.add("close");
       }
     });
+  }
+
+  @Test
+  void theBreakerOpensAfterConsecutiveFailuresAndProbesAfterTheOpenTime() {
+    ManualTimeSource time = ManualTimeSource.create();
+    List<String> events = new ArrayList<>();
+    CircuitBreaker b = breaker(3, time, events);
     b.onFailure();
     b.onFailure();
     b.onSuccess();
@@ -78,6 +83,22 @@ class RedisTierFormatsTest {
     b.onSuccess();
     assertThat(b.state()).isEqualTo(CircuitBreaker.State.CLOSED);
     assertThat(b.allow()).isTrue();
+    assertThat(events).containsExactly("open", "close");
+  }
+
+  @Test
+  void aLateSuccessWhileOpenDoesNotCloseTheBreaker() {
+    ManualTimeSource time = ManualTimeSource.create();
+    List<String> events = new ArrayList<>();
+    CircuitBreaker b = breaker(1, time, events);
+    b.onFailure();
+    b.onSuccess();
+    assertThat(b.state()).as("the answer of a call sent before it opened").isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(b.allow()).isFalse();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(b.allow()).as("the probe").isTrue();
+    b.onSuccess();
+    assertThat(b.state()).isEqualTo(CircuitBreaker.State.CLOSED);
     assertThat(events).containsExactly("open", "close");
   }
 
