@@ -236,8 +236,9 @@ public final class CacheBuilder<V> {
   }
 
   /**
-   * The circuit breaker: after {@code failures} consecutive L2 failures it stops sending commands
-   * for {@code open}, then lets one probe through (defaults 5 and 1 s).
+   * The circuit breaker: after {@code failures} consecutive L2 failures (timeouts and lost
+   * connections; error replies do not count) it stops sending commands for {@code open}, then lets
+   * one probe through (defaults 5 and 1 s).
    */
   public CacheBuilder<V> circuitBreaker(int failures, Duration open) {
     if (failures < 1) {

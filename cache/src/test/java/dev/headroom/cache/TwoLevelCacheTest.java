@@ -216,6 +216,21 @@ class TwoLevelCacheTest extends CacheContractTest {
   }
 
   @Test
+  void anErrorReplyIsAMissButDoesNotOpenTheBreaker() {
+    Cache<String> a = node(connector, x -> x.circuitBreaker(1, Duration.ofMinutes(1)));
+    a.put("k", "v");
+    String redisKey = tierOf(a).redisKey("k");
+    connector.sync().del(redisKey);
+    connector.sync().lpush(redisKey, "not a string");
+    Cache<String> b = node(otherNode, x -> x.circuitBreaker(1, Duration.ofMinutes(1)));
+    assertThat(b.get("k")).as("WRONGTYPE reads as a miss").isNull();
+    assertThat(b.get("k")).isNull();
+    assertThat(b.stats().l2Errors()).isEqualTo(2);
+    assertThat(tierOf(b).breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(b.health().status()).isEqualTo(HealthStatus.UP);
+  }
+
+  @Test
   void valuesOverTheSizeLimitStayInL1() {
     Cache<String> a = node(connector, b -> b.maxL2ValueBytes(10));
     Cache<String> b = nodeB();

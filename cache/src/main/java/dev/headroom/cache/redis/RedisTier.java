@@ -80,7 +80,8 @@ import org.slf4j.LoggerFactory;
  * and when the circuit breaker closes after an outage.
  *
  * Failures: every command first asks the circuit breaker; a refused command counts as skipped and
- * reads as a miss. Synchronous reads wait on the caller's thread for at most the L2 timeout (no
+ * reads as a miss. Only unavailability (RedisConnector.isUnavailability) counts as a breaker
+ * failure; an error reply is an L2 error and a miss, but Redis is there, so the breaker stays. Synchronous reads wait on the caller's thread for at most the L2 timeout (no
  * timer per call); getAsync times out by itself (a timer per call). Either way a late answer is a
  * miss and one breaker failure, and the answer itself, when it comes, is not recorded again. Nothing here throws because of
  * Redis: failures are counted and read as misses or skipped writes.
@@ -705,14 +706,24 @@ public final class RedisTier implements AutoCloseable {
     return connector.binaryAsync();
   }
 
+  /**
+   * Records a command's outcome. Every failure counts as an L2 error, but only unavailability
+   * (connection lost, timeout) feeds the breaker: an error reply (OOM, WRONGTYPE, a script error)
+   * proves Redis is there, and opening the breaker on it would take L2 away from every key.
+   */
   private void record(@Nullable Throwable failure) {
     if (failure == null) {
       breaker.onSuccess();
-    } else if (unwrap(failure) instanceof TimeoutException) {
+      return;
+    }
+    Throwable cause = unwrap(failure);
+    if (cause instanceof TimeoutException) {
       timedOut();
-    } else {
-      errors.increment();
-      lastError = String.valueOf(unwrap(failure));
+      return;
+    }
+    errors.increment();
+    lastError = String.valueOf(cause);
+    if (RedisConnector.isUnavailability(cause)) {
       breaker.onFailure();
     }
   }
