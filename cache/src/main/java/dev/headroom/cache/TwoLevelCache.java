@@ -286,37 +286,51 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       }
     }
     misses.increment();
-    try {
-      return callLoader(key, loader, stale, stamp);
-    } finally {
-      if (leaseToken != null) {
-        tier.releaseLease(key, leaseToken);
-      }
-    }
+    String token = leaseToken;
+    return callLoader(key, loader, stale, stamp, token == null ? null : () -> tier.releaseLease(key, token));
   }
 
-  private Entry<V> callLoader(String key, CacheLoader<? extends V> loader, @Nullable Entry<V> stale, long stamp) {
-    long start = System.nanoTime();
-    V value;
+  /**
+   * Loads {@code key}, installs the value and writes it to L2 in the background; then runs
+   * {@code afterStore} (if any): once Redis has answered the write, or at once when nothing was
+   * written (the load failed, or the key was invalidated meanwhile). Releasing the stampede lease
+   * there, not before, keeps waiting processes from finding neither the lease nor the value: the
+   * release goes over another connection and could otherwise overtake the write.
+   */
+  private Entry<V> callLoader(String key, CacheLoader<? extends V> loader, @Nullable Entry<V> stale, long stamp,
+      @Nullable Runnable afterStore) {
+    CompletableFuture<Void> stored = null;
     try {
-      value = loader.load(key);
-    } catch (Exception ex) {
-      CacheLoadException failure = loadFailed("key '" + key + "'", ex, start);
-      if (stale != null && stale.isAliveAt(time.nanoTime())) {
-        staleServed.increment();
-        log.debug("cache '{}': loading '{}' failed; serving the stale value", name, key, ex);
-        return stale;
+      long start = System.nanoTime();
+      V value;
+      try {
+        value = loader.load(key);
+      } catch (Exception ex) {
+        CacheLoadException failure = loadFailed("key '" + key + "'", ex, start);
+        if (stale != null && stale.isAliveAt(time.nanoTime())) {
+          staleServed.increment();
+          log.debug("cache '{}': loading '{}' failed; serving the stale value", name, key, ex);
+          return stale;
+        }
+        throw failure;
       }
-      throw failure;
+      loads.increment();
+      recordLoad(start);
+      Map<String, @Nullable StoredValue> toL2 = new HashMap<>(2);
+      Entry<V> e = prepare(key, value, s.defaultTtl, toL2);
+      if (installed(key, e, stamp) && l2 != null && !toL2.isEmpty()) {
+        stored = l2.write(toL2, false);
+      }
+      return e;
+    } finally {
+      if (afterStore != null) {
+        if (stored == null) {
+          afterStore.run();
+        } else {
+          stored.whenComplete((r, t) -> afterStore.run());
+        }
+      }
     }
-    loads.increment();
-    recordLoad(start);
-    Map<String, @Nullable StoredValue> toL2 = new HashMap<>(2);
-    Entry<V> e = prepare(key, value, s.defaultTtl, toL2);
-    if (installed(key, e, stamp) && l2 != null && !toL2.isEmpty()) {
-      l2.write(toL2, false);
-    }
-    return e;
   }
 
   /** Counts a failed load and answers the exception that reports it. */
@@ -345,7 +359,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     try {
       s.executor.execute(() -> {
         try {
-          callLoader(key, loader, null, stamp);
+          callLoader(key, loader, null, stamp, null);
         } catch (RuntimeException e) {
           log.debug("cache '{}': background reload of '{}' failed; the stale value stays", name, key, e);
         } finally {

@@ -433,7 +433,11 @@ public final class RedisTier implements AutoCloseable {
     return "OK".equals(answer[0]) ? Lease.ACQUIRED : Lease.HELD;
   }
 
-  /** Releases the lease if {@code token} still holds it (compare and delete, one Lua call). */
+  /**
+   * Releases the lease if {@code token} still holds it (compare and delete, one Lua call). Call it
+   * after the {@link #write} of the loaded value has completed: it goes over another connection, so
+   * released earlier it could reach Redis before the value and send waiting processes to their loaders.
+   */
   public void releaseLease(String key, String token) {
     RELEASE.<Long>execute(connector, ScriptOutputType.INTEGER, new String[] {leasePrefix + key}, token)
         .whenComplete((r, t) -> record(t));
