@@ -389,7 +389,7 @@ public final class RedisTier implements AutoCloseable {
 
   /** Gives {@code prefix} ("" for the whole cache) a new generation and tells other processes. Never fails. */
   public CompletableFuture<Void> invalidatePrefix(String prefix) {
-    generationEpoch.incrementAndGet();
+    long epoch = generationEpoch.incrementAndGet();
     generations.invalidate(prefix);
     CompletableFuture<Void> bumped;
     if (!breaker.allow()) {
@@ -401,7 +401,9 @@ public final class RedisTier implements AutoCloseable {
           .handle((g, t) -> {
             record(t);
             if (g != null) {
-              generations.put(prefix, g);
+              // Installed only if no other bump was learned since ours (a message or lost state
+              // moves the epoch): that one may be newer than this reply. Same guard as valueKeys.
+              generations.asMap().compute(prefix, (k, old) -> generationEpoch.get() == epoch ? g : old);
             }
             return null;
           });
