@@ -131,7 +131,10 @@ public interface Cache<V> extends HealthIndicator, AutoCloseable {
    */
   int warm(Collection<String> keys, BulkLoader<? extends V> loader);
 
-  /** Like {@link #get(String)} without blocking: an L1 hit completes at once, an L2 read when Redis answers or times out. */
+  /**
+   * Like {@link #get(String)} without blocking: an L1 hit completes at once, an L2 read when Redis
+   * answers or times out (the value is then decoded on the cache's executor).
+   */
   CompletableFuture<@Nullable V> getAsync(String key);
 
   /** Like {@link #get(String, CacheLoader)}, with a miss loaded on the cache's executor. */

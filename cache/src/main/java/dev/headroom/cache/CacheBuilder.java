@@ -343,7 +343,10 @@ public final class CacheBuilder<V> {
     return this;
   }
 
-  /** Runs background reloads and async loads (default the common fork-join pool). */
+  /**
+   * Runs background reloads, async loads, and the decoding of values read by {@code getAsync(key)}
+   * (default the common fork-join pool).
+   */
   public CacheBuilder<V> executor(Executor executor) {
     this.executor = Objects.requireNonNull(executor, "executor");
     return this;

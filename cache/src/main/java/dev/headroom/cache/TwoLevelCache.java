@@ -609,7 +609,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       return CompletableFuture.completedFuture(null);
     }
     long stamp = stamp(key);
-    return tier.getAsync(key).thenApply(sv -> {
+    // Decoding (the codec, up to maxL2ValueBytes) and the install (a Caffeine compute) run on the
+    // cache's executor, not on the Redis I/O thread that completes the read.
+    return tier.getAsync(key).thenApplyAsync(sv -> {
       Entry<V> found = sv == null ? null : fromStored(key, sv);
       if (found == null || !found.isFreshAt(time.nanoTime())) {
         misses.increment();
@@ -618,7 +620,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       install(key, found, stamp);
       l2Hits.increment();
       return found.value;
-    });
+    }, s.executor);
   }
 
   @Override

@@ -231,6 +231,20 @@ class TwoLevelCacheTest extends CacheContractTest {
   }
 
   @Test
+  void getAsyncDecodesAnL2ValueOnTheCachesExecutor() {
+    Cache<String> a = nodeA();
+    a.put("k", "v");
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Cache<String> b = node(otherNode, x -> x.executor(r -> {
+      threads.add(Thread.currentThread().getName());
+      r.run();
+    }));
+    assertThat(b.getAsync("k").join()).isEqualTo("v");
+    assertThat(b.stats().l2Hits()).isEqualTo(1);
+    assertThat(threads).as("the read's continuation was handed to the executor").hasSize(1);
+  }
+
+  @Test
   void valuesOverTheSizeLimitStayInL1() {
     Cache<String> a = node(connector, b -> b.maxL2ValueBytes(10));
     Cache<String> b = nodeB();
