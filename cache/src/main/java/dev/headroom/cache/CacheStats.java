@@ -14,7 +14,8 @@ package dev.headroom.cache;
  * @param l2Errors L2 commands that failed or timed out
  * @param l2Skipped L2 commands not sent because the circuit breaker was open
  * @param l2TooLarge values kept in L1 only because they exceed the L2 size limit
- * @param l2Corrupt L2 values that could not be decoded (deleted, read as misses)
+ * @param l2Corrupt L2 values that could not be decoded, read as misses: corrupt ones (deleted) and
+ *     ones of a format version this reader does not know (left in place)
  * @param invalidationsSent invalidation messages published
  * @param invalidationsReceived invalidation messages received from other processes
  * @param invalidationGaps times L1 was cleared because messages may have been missed (a sequence

@@ -193,6 +193,20 @@ class TwoLevelCacheTest extends CacheContractTest {
   }
 
   @Test
+  void aValueOfAnUnknownFormatVersionIsAMissThatIsLeftInPlace() {
+    Cache<String> a = nodeA();
+    a.put("k", "v");
+    String redisKey = tierOf(a).redisKey("k");
+    byte[] newer = connector.binarySync().get(redisKey);
+    newer[0] = 9;
+    connector.binarySync().set(redisKey, newer);
+    Cache<String> b = nodeB();
+    assertThat(b.get("k")).isNull();
+    assertThat(b.stats().l2Corrupt()).isEqualTo(1);
+    assertThat(otherNode.binarySync().get(redisKey)).as("another version's value is not deleted").isEqualTo(newer);
+  }
+
+  @Test
   void aValueTheCodecCannotDecodeIsAMissToo() {
     Cache<Integer> ints = Cache.builder("contract", new Codec<Integer>() {
       @Override

@@ -158,6 +158,7 @@ public final class RedisTier implements AutoCloseable {
   private final LongAdder received = new LongAdder();
   private final LongAdder gaps = new LongAdder();
   private final AtomicBoolean corruptLogged = new AtomicBoolean();
+  private final AtomicBoolean unknownFormatLogged = new AtomicBoolean();
   private final AtomicInteger subscriptions = new AtomicInteger();
   private volatile @Nullable String lastError;
   private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubsub;
@@ -309,9 +310,25 @@ public final class RedisTier implements AutoCloseable {
   private @Nullable StoredValue decode(String key, byte[] bytes) {
     try {
       return StoredValue.decode(bytes);
+    } catch (StoredValue.UnknownFormatException e) {
+      unknownFormat(key, e);
+      return null;
     } catch (IllegalArgumentException e) {
       corrupt(key, e);
       return null;
+    }
+  }
+
+  /**
+   * A value of {@code key} has a format version this reader does not know: count it with the
+   * undecodable values and log the first one, but leave it. During a rolling upgrade it is a newer
+   * (or older) writer's value, and deleting it would make the two versions delete each other's.
+   */
+  private void unknownFormat(String key, Exception cause) {
+    corrupt.increment();
+    if (unknownFormatLogged.compareAndSet(false, true)) {
+      log.warn("cache '{}': a value in Redis has a format this version does not read (key '{}'); it is read as a miss"
+          + " and left in place, later ones are only counted: {}", options.cacheName(), key, cause.getMessage());
     }
   }
 
@@ -840,7 +857,7 @@ public final class RedisTier implements AutoCloseable {
     return skipped.sum();
   }
 
-  /** Values that could not be decoded. */
+  /** Values that could not be decoded: corrupt ones (deleted) and ones of an unknown format version (left). */
   public long corrupt() {
     return corrupt.sum();
   }

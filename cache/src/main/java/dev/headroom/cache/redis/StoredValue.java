@@ -18,8 +18,11 @@ import java.util.Objects;
  *
  * The absolute times let a reader give its L1 entry exactly the life the writer gave the L2 entry
  * (L1 never outlives L2, up to the clock skew between the two processes), and serve or revalidate
- * a stale value the same way on every process. A reader that finds another version, or fewer
- * bytes than a header, treats the value as corrupt.
+ * a stale value the same way on every process. A reader that finds fewer bytes than a header
+ * treats the value as corrupt; one that finds another version in byte 0 throws
+ * {@link UnknownFormatException}: the value may be a newer writer's during a rolling upgrade, so
+ * the reader takes it as a miss and leaves it in place. A later format therefore keeps the version
+ * in byte 0 and at least 26 bytes.
  *
  * @param negative whether this marks a key the loader found absent
  * @param freshUntilMillis until when the value is fresh
@@ -55,10 +58,21 @@ public record StoredValue(boolean negative, long freshUntilMillis, long staleUnt
     return b.array();
   }
 
+  /** The value's format version is not the one this reader knows; the value is not corrupt for that. */
+  public static final class UnknownFormatException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    UnknownFormatException(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Reads what {@link #encode()} wrote.
    *
-   * @throws IllegalArgumentException if the bytes are not in this format
+   * @throws UnknownFormatException if byte 0 names another format version
+   * @throws IllegalArgumentException if the bytes are shorter than a header
    */
   public static StoredValue decode(byte[] bytes) {
     if (bytes.length < HEADER_BYTES) {
@@ -66,7 +80,7 @@ public record StoredValue(boolean negative, long freshUntilMillis, long staleUnt
           + HEADER_BYTES + "-byte header");
     }
     if (bytes[0] != FORMAT) {
-      throw new IllegalArgumentException("unknown value format " + bytes[0] + " (expected " + FORMAT + ")");
+      throw new UnknownFormatException("unknown value format " + bytes[0] + " (expected " + FORMAT + ")");
     }
     byte flags = bytes[1];
     long fresh = readLong(bytes, 2);
