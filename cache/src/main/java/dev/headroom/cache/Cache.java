@@ -46,10 +46,18 @@ public interface Cache<V> extends HealthIndicator, AutoCloseable {
     return new CacheBuilder<>(name, JsonCodec.of(type));
   }
 
-  /** The cache's name, unique per key space. */
+  /**
+   * The name the cache was built with ({@code Cache.builder(name, ...)}), e.g. {@code "users"};
+   * unique per key space. Use this one for the cache itself: {@link CacheRegistry#get(String)},
+   * the {@code cache} tag of its meters, and its Redis keys all use it.
+   */
   String cacheName();
 
-  /** {@code cache:<name>}, the name this cache reports its health under. */
+  /**
+   * The name of this cache's health indicator: {@code "cache:" + cacheName()}, e.g.
+   * {@code "cache:users"} ({@link HealthIndicator#name()}). Only for naming health; everywhere else
+   * (registry look-ups, meters) use {@link #cacheName()}.
+   */
   @Override
   default String name() {
     return "cache:" + cacheName();
@@ -98,7 +106,11 @@ public interface Cache<V> extends HealthIndicator, AutoCloseable {
    */
   void put(String key, V value, Duration ttl);
 
-  /** Stores several values with the default TTL; one message tells other processes. */
+  /**
+   * Stores several values with the default TTL. Other processes are told to drop these keys from
+   * their L1 by invalidation messages of at most 1 000 keys each: one message for up to 1 000
+   * keys, one more for each further 1 000.
+   */
   void putAll(Map<String, ? extends V> values);
 
   /** Removes {@code key} from both levels and from every other process's L1. */

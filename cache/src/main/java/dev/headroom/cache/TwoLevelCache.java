@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * Hot path. An L1 hit is Caffeine's getIfPresent, a freshness check and a LongAdder increment.
  * Caffeine's variable expiry (an Expiry reading each entry's hard expiry, with a Ticker on the
- * cache's TimeSource) already drops expired entries, so an entry without stale windows ("simple")
- * needs no clock read at all; only caches with stale-while-revalidate or stale-if-error read the
- * clock on a hit. Counters are LongAdders that Micrometer reads through function counters: no
+ * cache's TimeSource) already drops expired entries; it reads the ticker on each getIfPresent. So
+ * an entry without stale windows ("simple") needs no extra clock read beyond Caffeine's own; only
+ * caches with stale-while-revalidate or stale-if-error read the clock a second time on a hit. Counters are LongAdders that Micrometer reads through function counters: no
  * meter lookup or tag handling per get.
  *
  * Lifetimes. A put or load picks a TTL (default, tier or per put), spreads it by the jitter, and
