@@ -108,20 +108,16 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     int room = userKeys.maxKeyBytes() - userKeys.prefix().getBytes(StandardCharsets.UTF_8).length;
     this.safeKeyChars = Math.max(0, room / 3);
     this.l1Enabled = settings.maximumSize != 0;
-    Caffeine<Object, Object> b = Caffeine.newBuilder().ticker(time::nanoTime);
+    Caffeine<String, Entry<V>> b = Caffeine.newBuilder().ticker(time::nanoTime)
+        .<String, Entry<V>>expireAfter(new EntryExpiry<V>())
+        .evictionListener((k, e, cause) -> evictions.increment());
     if (settings.weigher != null) {
       com.github.benmanes.caffeine.cache.Weigher<String, ? super V> w = settings.weigher;
-      b.maximumWeight(settings.maximumWeight);
-      this.l1 = b.<String, Entry<V>>weigher((k, e) -> e.value == null ? 1 : w.weigh(k, e.value))
-          .expireAfter(new EntryExpiry<V>())
-          .evictionListener((k, e, cause) -> evictions.increment())
-          .build();
+      b.maximumWeight(settings.maximumWeight).weigher((k, e) -> e.value == null ? 1 : w.weigh(k, e.value));
     } else {
       b.maximumSize(settings.maximumSize);
-      this.l1 = b.<String, Entry<V>>expireAfter(new EntryExpiry<V>())
-          .evictionListener((k, e, cause) -> evictions.increment())
-          .build();
     }
+    this.l1 = b.build();
     this.l2 = settings.connector == null ? null : RedisTier.create(settings.connector,
         new RedisTier.Options(name, settings.keySpace, settings.l2Timeout, settings.patternDepth, settings.singleSlot,
             settings.longestLife(), settings.breakerFailures, settings.breakerOpen, time), this);
@@ -153,14 +149,23 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   // ------------------------------------------------------------------ reads
 
-  @Override
-  public @Nullable V get(String key) {
-    Entry<V> e = l1.getIfPresent(Objects.requireNonNull(key, "key"));
+  /**
+   * The L1 entry of {@code key} if it is fresh, counted as an L1 hit; else null. A simple entry
+   * needs no clock read: Caffeine's expiry has already checked it.
+   */
+  private @Nullable Entry<V> freshInL1(String key) {
+    Entry<V> e = l1.getIfPresent(key);
     if (e != null && (e.simple || e.isFreshAt(time.nanoTime()))) {
       l1Hits.increment();
-      return e.value;
+      return e;
     }
-    return getFromL2(key);
+    return null;
+  }
+
+  @Override
+  public @Nullable V get(String key) {
+    Entry<V> e = freshInL1(Objects.requireNonNull(key, "key"));
+    return e != null ? e.value : getFromL2(key);
   }
 
   private @Nullable V getFromL2(String key) {
@@ -187,23 +192,22 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   public @Nullable V get(String key, CacheLoader<? extends V> loader) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(loader, "loader");
+    Entry<V> fresh = freshInL1(key);
+    if (fresh != null) {
+      return fresh.value;
+    }
+    // Past its TTL (only an entry with stale windows is still in L1 then): serve it while one
+    // reload runs, or keep it for the loader to fall back on.
     Entry<V> e = l1.getIfPresent(key);
-    if (e != null) {
-      if (e.simple) {
-        l1Hits.increment();
-        return e.value;
-      }
-      long now = time.nanoTime();
-      if (e.isFreshAt(now)) {
-        l1Hits.increment();
-        return e.value;
-      }
-      if (e.isServableStaleAt(now)) {
-        l1Hits.increment();
+    long now = time.nanoTime();
+    if (e != null && e.isServableStaleAt(now)) {
+      l1Hits.increment();
+      // Fresh after all if another thread installed a new entry since the first look.
+      if (!e.isFreshAt(now)) {
         staleServed.increment();
         refresh(key, loader);
-        return e.value;
       }
+      return e.value;
     }
     return load(key, loader, e).value;
   }
@@ -385,17 +389,15 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     List<String> wanted = distinct(keys);
     Map<String, Entry<V>> found = new HashMap<>();
     List<String> missing = new ArrayList<>();
-    long now = time.nanoTime();
     for (String k : wanted) {
-      Entry<V> e = l1.getIfPresent(k);
-      if (e != null && e.isFreshAt(now)) {
+      Entry<V> e = freshInL1(k);
+      if (e != null) {
         found.put(k, e);
       } else {
         checkKey(k);
         missing.add(k);
       }
     }
-    l1Hits.add(found.size());
     if (!missing.isEmpty() && l2 != null) {
       long[] stamps = stamps(missing);
       Map<String, StoredValue> fromL2 = l2.getAll(missing);
@@ -597,9 +599,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   @Override
   public CompletableFuture<@Nullable V> getAsync(String key) {
-    Entry<V> e = l1.getIfPresent(Objects.requireNonNull(key, "key"));
-    if (e != null && e.isFreshAt(time.nanoTime())) {
-      l1Hits.increment();
+    Entry<V> e = freshInL1(Objects.requireNonNull(key, "key"));
+    if (e != null) {
       return CompletableFuture.completedFuture(e.value);
     }
     checkKey(key);
@@ -626,9 +627,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public CompletableFuture<@Nullable V> getAsync(String key, CacheLoader<? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
-    Entry<V> e = l1.getIfPresent(Objects.requireNonNull(key, "key"));
-    if (e != null && e.isFreshAt(time.nanoTime())) {
-      l1Hits.increment();
+    Entry<V> e = freshInL1(Objects.requireNonNull(key, "key"));
+    if (e != null) {
       return CompletableFuture.completedFuture(e.value);
     }
     return CompletableFuture.supplyAsync(() -> get(key, loader), s.executor);
@@ -638,18 +638,21 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   public CompletableFuture<Map<String, V>> getAllAsync(Collection<String> keys, BulkLoader<? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
     List<String> wanted = distinct(keys);
-    long now = time.nanoTime();
     Map<String, V> out = new LinkedHashMap<>();
-    for (String k : wanted) {
-      Entry<V> e = l1.getIfPresent(k);
-      if (e == null || !e.isFreshAt(now)) {
-        return CompletableFuture.supplyAsync(() -> getAll(wanted, loader), s.executor);
+    for (int i = 0; i < wanted.size(); i++) {
+      Entry<V> e = freshInL1(wanted.get(i));
+      if (e == null) {
+        // The keys before this one were L1 hits (counted); the rest go through getAll, after them.
+        List<String> rest = wanted.subList(i, wanted.size());
+        return CompletableFuture.supplyAsync(() -> {
+          out.putAll(getAll(rest, loader));
+          return out;
+        }, s.executor);
       }
       if (e.value != null) {
-        out.put(k, e.value);
+        out.put(wanted.get(i), e.value);
       }
     }
-    l1Hits.add(wanted.size());
     return CompletableFuture.completedFuture(out);
   }
 
@@ -777,15 +780,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     if (!l1Enabled) {
       return epochs.get(i) == stamp;
     }
-    boolean[] done = new boolean[1];
-    l1.asMap().compute(key, (k, old) -> {
-      if (epochs.get(i) != stamp) {
-        return old;
-      }
-      done[0] = true;
-      return e;
-    });
-    return done[0];
+    // e is a new entry, so the map holds it afterwards exactly when the epoch allowed the install.
+    return l1.asMap().compute(key, (k, old) -> epochs.get(i) == stamp ? e : old) == e;
   }
 
   /** Installs a put value: it wins over loads in flight, which started before it. */
