@@ -153,6 +153,7 @@ final class EngineWorkerPool implements WorkerPool {
     Thread thread;
     volatile boolean idle;
     volatile @Nullable Running current;
+    private Backoff.@Nullable Schedule waitFailures;
 
     @Override
     public void run() {
@@ -199,17 +200,27 @@ final class EngineWorkerPool implements WorkerPool {
       }
     }
 
+    /**
+     * Waits for work. A failure of the wait never ends the slot: it pauses (unreachable store: the
+     * outage base; any other error, such as a store still loading: the outage backoff, growing
+     * while the waits keep failing) and the loop claims again.
+     */
     private void idleWait(Exchange ex) {
       idle = true;
       try {
         if (accepting) {
           broker.awaitWork(ex, pollMillis);
         }
+        waitFailures = null;
       } catch (InterruptedException e) {
         // woken for shutdown: the loop looks at accepting again
       } catch (QueueUnavailableException e) {
         queue.unavailable(e);
         pause(outageBackoff.base().toMillis());
+      } catch (RuntimeException e) {
+        log.error("queue '{}': waiting for work failed; retrying", queue.name, e);
+        waitFailures = waitFailures == null ? outageBackoff.schedule() : waitFailures;
+        pause(waitFailures.nextDelayMillis().orElse(5000));
       } finally {
         idle = false;
         Thread.interrupted();
