@@ -34,6 +34,7 @@ final class QueueMeters {
   private final String queue;
   private final List<Meter> registered = new CopyOnWriteArrayList<>();
   private final Map<String, TypeMeters> types = new ConcurrentHashMap<>();
+  private final Map<DeadKey, Counter> dead = new ConcurrentHashMap<>();
   final Counter stalled;
   final Counter stale;
 
@@ -80,10 +81,14 @@ final class QueueMeters {
     return types.computeIfAbsent(type, TypeMeters::new);
   }
 
+  /** The dead-letter counter of {@code type} and {@code reason}, registered (and kept) on first use only. */
   Counter dead(String type, String reason) {
-    return keep(Counter.builder("headroom.queue.dead").description("Jobs sent to the dead letters").tag("queue", queue)
-        .tag("type", type).tag("reason", reason).register(registry));
+    return dead.computeIfAbsent(new DeadKey(type, reason), k -> keep(Counter.builder("headroom.queue.dead")
+        .description("Jobs sent to the dead letters").tag("queue", queue).tag("type", type).tag("reason", reason)
+        .register(registry)));
   }
+
+  private record DeadKey(String type, String reason) {}
 
   void close() {
     for (Meter m : registered) {
