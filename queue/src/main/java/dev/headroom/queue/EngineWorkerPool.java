@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -323,8 +324,18 @@ final class EngineWorkerPool implements WorkerPool {
       return new Done(new Settlement(job, Settlement.Kind.DEAD, 0, error, deadReason), nanos);
     }
     Backoff backoff = job.retrySpec().isEmpty() ? h.type().backoff() : RetrySpec.parse(job.retrySpec());
-    long delay = backoff.delayMillis(job.attempt(), 0, ThreadLocalRandom.current());
+    long delay = retryDelayMillis(backoff, job.attempt(), ThreadLocalRandom.current());
     return new Done(new Settlement(job, Settlement.Kind.RETRY, delay, error, null), nanos);
+  }
+
+  /**
+   * The delay before the retry that follows failed attempt {@code attempt}. The delay drawn before
+   * this attempt is not stored, so decorrelated jitter grows from its un-jittered value (the
+   * exponential delay of the previous retry); the other jitters do not use it.
+   */
+  static long retryDelayMillis(Backoff backoff, int attempt, RandomGenerator random) {
+    long previous = attempt > 1 ? backoff.exponentialMillis(attempt - 1) : 0;
+    return backoff.delayMillis(attempt, previous, random);
   }
 
   /** Runs the handler; answers null on success, else the failure. */

@@ -3,6 +3,8 @@ package dev.headroom.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.backoff.Jitter;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.queue.memory.InMemoryBroker;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /** The worker pool against a store that fails in ways the contract suite cannot provoke. */
@@ -51,5 +54,26 @@ class EngineWorkerPoolTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 1);
       assertThat(pool.isRunning()).isTrue();
     }
+  }
+
+  @Test
+  void decorrelatedJitterGrowsWithTheAttempts() {
+    Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofHours(1)).jitter(Jitter.DECORRELATED).build();
+    RandomGenerator highest = new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public long nextLong(long bound) {
+        return bound - 1;
+      }
+    };
+    // the highest draw is three times the previous delay, taken before jitter
+    assertThat(EngineWorkerPool.retryDelayMillis(backoff, 1, highest)).isEqualTo(300);
+    assertThat(EngineWorkerPool.retryDelayMillis(backoff, 2, highest)).isEqualTo(300);
+    assertThat(EngineWorkerPool.retryDelayMillis(backoff, 3, highest)).isEqualTo(600);
+    assertThat(EngineWorkerPool.retryDelayMillis(backoff, 4, highest)).isEqualTo(1200);
   }
 }
