@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -110,7 +111,7 @@ final class EngineWorkerPool implements WorkerPool {
 
   private void renewLeases() {
     List<Running> held = running();
-    held.removeIf(r -> r.released);
+    held.removeIf(r -> r.state.get() != Running.RUNNING);
     if (held.isEmpty()) {
       return;
     }
@@ -121,7 +122,8 @@ final class EngineWorkerPool implements WorkerPool {
     try {
       boolean[] ok = queue.call(() -> broker.renew(jobs, leaseMillis));
       for (int i = 0; i < ok.length; i++) {
-        if (!ok[i] && !held.get(i).leaseLost) {
+        // a job answered or given back meanwhile left RUNNING before its answer was sent
+        if (!ok[i] && held.get(i).state.get() == Running.RUNNING && !held.get(i).leaseLost) {
           held.get(i).leaseLost = true;
           log.warn("queue '{}': lost the lease of job {} while it ran; its answer will be ignored", queue.name,
               held.get(i).job.id());
@@ -238,11 +240,19 @@ final class EngineWorkerPool implements WorkerPool {
     }
   }
 
-  /** A job a slot runs now. */
+  /**
+   * A job a slot runs now. Its state leaves {@link #RUNNING} once, by compare-and-set: to
+   * {@link #FINISHED} when the handler returns (the slot will answer), or to {@link #RELEASED} when
+   * shutdown gives it back; so a job is answered or given back, never both.
+   */
   private static final class Running {
+    static final int RUNNING = 0;
+    static final int FINISHED = 1;
+    static final int RELEASED = 2;
+
     final ClaimedJob job;
     final Thread thread;
-    volatile boolean released;
+    final AtomicInteger state = new AtomicInteger(RUNNING);
     volatile boolean leaseLost;
     boolean finished;
     boolean timedOut;
@@ -288,6 +298,7 @@ final class EngineWorkerPool implements WorkerPool {
     Handler<?> h = handlers.get(job.type());
     Throwable failure = null;
     String deadReason = null;
+    boolean answer;
     try {
       if (h == null) {
         failure = new IllegalStateException("no handler for job type '" + job.type() + "' in this worker pool (it handles "
@@ -301,6 +312,7 @@ final class EngineWorkerPool implements WorkerPool {
         }
       }
     } finally {
+      answer = r.state.compareAndSet(Running.RUNNING, Running.FINISHED);
       slot.current = null;
       Thread.interrupted();
     }
@@ -308,7 +320,7 @@ final class EngineWorkerPool implements WorkerPool {
     if (meters != null) {
       meters.type(job.type()).processing.record(nanos, TimeUnit.NANOSECONDS);
     }
-    if (r.released) {
+    if (!answer) {
       return null;
     }
     if (failure == null) {
@@ -476,17 +488,20 @@ final class EngineWorkerPool implements WorkerPool {
       List<Running> left = running();
       List<Settlement> release = new ArrayList<>(left.size());
       for (Running r : left) {
-        r.released = true;
-        release.add(Settlement.release(r.job));
+        // a handler that returned just now keeps its job: its slot answers it
+        if (r.state.compareAndSet(Running.RUNNING, Running.RELEASED)) {
+          release.add(Settlement.release(r.job));
+        }
       }
       try {
-        boolean[] ok = queue.call(() -> broker.exchange(release, 0, "", 0)).accepted();
+        boolean[] ok = release.isEmpty() ? new boolean[0]
+            : queue.call(() -> broker.exchange(release, 0, "", 0)).accepted();
         for (boolean b : ok) {
           back += b ? 1 : 0;
         }
       } catch (RuntimeException e) {
         log.warn("queue '{}': could not give back {} unfinished job(s) at shutdown; they run again once their lease"
-            + " expires", queue.name, left.size(), e);
+            + " expires", queue.name, release.size(), e);
       }
       for (Running r : left) {
         r.thread.interrupt();
@@ -588,7 +603,7 @@ final class EngineWorkerPool implements WorkerPool {
 
     @Override
     public boolean leaseLost() {
-      return running.leaseLost || running.released;
+      return running.leaseLost || running.state.get() == Running.RELEASED;
     }
 
     @Override
