@@ -159,6 +159,18 @@ public abstract class JobQueueContractTest {
   }
 
   @Test
+  void aClaimThatGetsFewerJobsThanAskedTellsWhenTheNextDelayedJobIsDue() {
+    JobQueue q = queue();
+    q.enqueue(TEXT, "now");
+    q.enqueue(TEXT, "later", JobOptions.delayed(Duration.ofSeconds(5)));
+    Broker broker = ((EngineJobQueue) q).broker;
+    Exchange ex = broker.exchange(List.of(), 2, "w:", 1000);
+    assertThat(ex.claimed()).hasSize(1);
+    assertThat(ex.nextDueMillis()).as("the slot left without a job waits until then, not the poll interval")
+        .isEqualTo(5000);
+  }
+
+  @Test
   void retriesOnTheBackoffScheduleThenDeadLetters() {
     JobQueue q = queue();
     List<String> events = new CopyOnWriteArrayList<>();

@@ -168,7 +168,7 @@ public final class InMemoryBroker implements Broker {
         claimed.add(claim(e, i == 0 ? tokenPrefix : tokenPrefix + i, now, leaseMillis));
       }
       Entry next = delayed.peek();
-      long nextDue = claimed.isEmpty() && next != null ? Math.max(0, next.runAt - now) : -1;
+      long nextDue = claimed.size() < claimMax && next != null ? Math.max(0, next.runAt - now) : -1;
       return new Exchange(accepted, claimed.size() == 1 ? List.of(claimed.get(0)) : Collections.unmodifiableList(claimed),
           nextDue, before);
     } finally {

@@ -2,7 +2,8 @@
 -- ARGV 8 lease (ms), 9 claim max, 10 token prefix, 11 settlements, then eight per settlement:
 -- id, lease token, kind (c complete, r retry, d dead, g give back), retry delay (ms), error class,
 -- error message, error stack, dead reason.
--- Returns {accepted flags, claimed (ten fields per job), ms until the next delayed job is due or -1, now}.
+-- Returns {accepted flags, claimed (ten fields per job), ms until the next delayed job is due or -1
+-- (when fewer than claim max were claimed), now}.
 local lease = tonumber(ARGV[8])
 local claimMax = tonumber(ARGV[9])
 local accepted = {}
@@ -72,7 +73,8 @@ if claimMax > 0 then
     claimed[c + 9] = f[7]
     claimed[c + 10] = token
   end
-  if #popped == 0 then
+  -- ZPOPMIN answers member and score: fewer than claimMax jobs left some claimer waiting
+  if #popped < 2 * claimMax then
     local nd = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
     if #nd > 0 then
       nextDue = math.max(0, tonumber(nd[2]) - now)
