@@ -35,7 +35,8 @@ for i = 0, nS - 1 do
     else
       redis.call('HINCRBY', key, 'at', -1)
       redis.call('HDEL', key, 'lt')
-      toWaiting(key, id, tonumber(redis.call('HGET', key, 'rd')))
+      local f = redis.call('HMGET', key, 'rd', 'pr', 'sq')
+      toWaiting(key, id, tonumber(f[1]), f[2], f[3])
       woke = woke + 1
     end
   end

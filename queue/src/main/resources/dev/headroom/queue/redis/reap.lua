@@ -15,7 +15,8 @@ for i = 1, #expired do
     bury(key, id, 'stalled', 'stalled', 'the job\'s lease expired ' .. stalls
       .. ' times (its worker died or lost the store while running it)', '')
   else
-    toWaiting(key, id, tonumber(redis.call('HGET', key, 'rd')))
+    local f = redis.call('HMGET', key, 'rd', 'pr', 'sq')
+    toWaiting(key, id, tonumber(f[1]), f[2], f[3])
     woke = woke + 1
   end
 end
