@@ -31,6 +31,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -313,11 +314,12 @@ public final class InMemoryBroker implements Broker {
   }
 
   @Override
-  public int reap(int maxStalls) {
+  public int reap(int maxStalls, Consumer<String> buried) {
+    List<String> buriedTypes = new ArrayList<>();
+    int expired = 0;
     lock.lock();
     try {
       long now = time.currentTimeMillis();
-      int expired = 0;
       for (Iterator<Entry> it = active.values().iterator(); it.hasNext(); ) {
         Entry e = it.next();
         if (e.leaseDeadline > now) {
@@ -331,15 +333,17 @@ public final class InMemoryBroker implements Broker {
         if (e.stalls > maxStalls) {
           unfinished--;
           bury(e, DeadLetter.REASON_STALLED, stalledError(e.stalls), now);
+          buriedTypes.add(e.type);
         } else {
           toWaitingAgain(e);
         }
       }
       trimByAge(now);
-      return expired;
     } finally {
       lock.unlock();
     }
+    buriedTypes.forEach(buried);
+    return expired;
   }
 
   /** The error a stalled dead letter carries, the same on every backend. */

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -346,11 +347,14 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
-  public int reap(int maxStalls) {
+  public int reap(int maxStalls, Consumer<String> buried) {
     byte[][] a = args(1);
     a[header.length] = bytes(maxStalls);
-    Long expired = await(run(REAP, ScriptOutputType.INTEGER, a), "reaping expired leases");
-    return expired.intValue();
+    List<Object> reply = await(run(REAP, ScriptOutputType.MULTI, a), "reaping expired leases");
+    for (Object type : (List<?>) reply.get(1)) {
+      buried.accept(text(type));
+    }
+    return ((Long) reply.get(0)).intValue();
   }
 
   // ---- inspection and dead letters ----
