@@ -291,7 +291,7 @@ final class EngineWorkerPool implements WorkerPool {
     Running r = new Running(job, Thread.currentThread());
     slot.current = r;
     QueueMeters meters = queue.meters;
-    if (meters != null && job.attempt() == 1) {
+    if (meters != null && job.firstClaim()) {
       meters.type(job.type()).wait.record(Math.max(0, job.claimedAtMillis() - job.enqueuedAtMillis()), TimeUnit.MILLISECONDS);
     }
     long start = System.nanoTime();

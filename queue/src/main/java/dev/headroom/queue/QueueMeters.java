@@ -22,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code headroom.queue.enqueued}, {@code .completed}, {@code .retried}, {@code .dead} (also by
  *       {@code reason}) counters by type; {@code headroom.queue.stalled} and
  *       {@code headroom.queue.stale.answers} counters;
- *   <li>{@code headroom.queue.wait} timer by type: enqueue to the start of the first attempt (a delay included);
+ *   <li>{@code headroom.queue.wait} timer by type: enqueue to the start of the first attempt (a delay included;
+ *       a job given back, reaped or replayed is not timed again);
  *       {@code headroom.queue.processing} timer by type: handler run time.
  * </ul>
  *

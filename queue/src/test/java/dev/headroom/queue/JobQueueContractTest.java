@@ -596,6 +596,22 @@ public abstract class JobQueueContractTest {
   }
 
   @Test
+  void onlyTheFirstClaimOfAJobIsMarkedFirst() {
+    JobQueue q = queue(options().lease(Duration.ofSeconds(1)).build());
+    String id = q.enqueue(TEXT, "x");
+    Broker broker = ((EngineJobQueue) q).broker;
+    ClaimedJob first = broker.exchange(List.of(), 1, "w1:", 1000).claimed().get(0);
+    assertThat(first.firstClaim()).isTrue();
+    ClaimedJob givenBack = broker.exchange(List.of(Settlement.release(first)), 1, "w2:", 1000).claimed().get(0);
+    assertThat(givenBack.attempt()).isEqualTo(1);
+    assertThat(givenBack.firstClaim()).as("after a give-back").isFalse();
+    time.advance(Duration.ofMillis(1001));
+    assertThat(broker.reap(5)).isEqualTo(1);
+    assertThat(broker.exchange(List.of(), 1, "w3:", 1000).claimed().get(0).firstClaim()).as("after a reap").isFalse();
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
+  }
+
+  @Test
   void countsAndJobInfoDescribeTheQueue() {
     JobQueue q = queue();
     String a = q.enqueue(TEXT, "a", JobOptions.builder().priority(7).maxAttempts(9).build());

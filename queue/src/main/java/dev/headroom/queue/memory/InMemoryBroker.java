@@ -178,13 +178,15 @@ public final class InMemoryBroker implements Broker {
   }
 
   private ClaimedJob claim(Entry e, String token, long now, long leaseMillis) {
+    boolean first = !e.claimedBefore;
+    e.claimedBefore = true;
     e.attempts++;
     e.state = JobState.ACTIVE;
     e.token = token;
     e.leaseDeadline = now + leaseMillis;
     active.put(e.id, e);
     return new ClaimedJob(e.id, e.type, e.payload, e.priority, e.attempts, e.maxAttempts, e.enqueuedAt, now,
-        e.timeoutMillis, e.retrySpec, token);
+        e.timeoutMillis, e.retrySpec, token, first);
   }
 
   private void promoteDue(long now) {
@@ -508,6 +510,7 @@ public final class InMemoryBroker implements Broker {
     JobState state = JobState.WAITING;
     int attempts;
     int stalls;
+    boolean claimedBefore;
     long readyAt;
     long score;
     long runAt;

@@ -273,11 +273,11 @@ public final class RedisBroker implements Broker {
     }
     List<?> flat = (List<?>) reply.get(1);
     long now = (Long) reply.get(3);
-    List<ClaimedJob> claimed = new ArrayList<>(flat.size() / 10);
-    for (int j = 0; j < flat.size(); j += 10) {
+    List<ClaimedJob> claimed = new ArrayList<>(flat.size() / 11);
+    for (int j = 0; j < flat.size(); j += 11) {
       claimed.add(new ClaimedJob(text(flat.get(j)), text(flat.get(j + 1)), (byte[]) flat.get(j + 2),
           num(flat.get(j + 3)), num(flat.get(j + 4)), num(flat.get(j + 5)), (Long) flat.get(j + 6), now,
-          (Long) flat.get(j + 7), text(flat.get(j + 8)), text(flat.get(j + 9))));
+          (Long) flat.get(j + 7), text(flat.get(j + 8)), text(flat.get(j + 9)), num(flat.get(j + 10)) == 1));
     }
     if (!claimed.isEmpty()) {
       gate.passOn();

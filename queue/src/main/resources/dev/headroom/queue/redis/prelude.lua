@@ -19,7 +19,8 @@ ARGV (the same header for every script):
 
 Job hash fields: t type, p payload, pr priority, sq sequence, ma max attempts, at attempts made,
 sl stalls, ts enqueued at, rd ready at, ra run at, to timeout, rs retry spec, st state, lt lease
-token, fa finished at, ec/em/es last error (class, message, stack), rn dead-letter reason.
+token, fa finished at, ec/em/es last error (class, message, stack), rn dead-letter reason, fc first
+claimed at.
 ]]
 local now
 if ARGV[1] == '' then
