@@ -162,7 +162,7 @@ final class EngineJobQueue implements JobQueue {
       return;
     }
     try {
-      int expired = call(() -> broker.reap(options.maxStalls()));
+      int expired = call(() -> broker.reap(options.maxStalls(), this::buriedForStalling));
       if (expired > 0) {
         log.warn("queue '{}': {} job(s) whose lease expired were returned to waiting or dead-lettered", name, expired);
         if (meters != null) {
@@ -173,6 +173,12 @@ final class EngineJobQueue implements JobQueue {
       log.debug("queue '{}': reaper could not reach the store", name, e);
     } catch (RuntimeException e) {
       log.warn("queue '{}': reaper failed", name, e);
+    }
+  }
+
+  private void buriedForStalling(String type) {
+    if (meters != null) {
+      meters.dead(type, DeadLetter.REASON_STALLED).increment();
     }
   }
 

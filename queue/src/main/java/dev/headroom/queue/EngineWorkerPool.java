@@ -22,7 +22,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +111,7 @@ final class EngineWorkerPool implements WorkerPool {
 
   private void renewLeases() {
     List<Running> held = running();
-    held.removeIf(r -> r.released);
+    held.removeIf(r -> r.state.get() != Running.RUNNING);
     if (held.isEmpty()) {
       return;
     }
@@ -120,7 +122,8 @@ final class EngineWorkerPool implements WorkerPool {
     try {
       boolean[] ok = queue.call(() -> broker.renew(jobs, leaseMillis));
       for (int i = 0; i < ok.length; i++) {
-        if (!ok[i] && !held.get(i).leaseLost) {
+        // a job answered or given back meanwhile left RUNNING before its answer was sent
+        if (!ok[i] && held.get(i).state.get() == Running.RUNNING && !held.get(i).leaseLost) {
           held.get(i).leaseLost = true;
           log.warn("queue '{}': lost the lease of job {} while it ran; its answer will be ignored", queue.name,
               held.get(i).job.id());
@@ -153,6 +156,7 @@ final class EngineWorkerPool implements WorkerPool {
     Thread thread;
     volatile boolean idle;
     volatile @Nullable Running current;
+    private Backoff.@Nullable Schedule waitFailures;
 
     @Override
     public void run() {
@@ -199,17 +203,27 @@ final class EngineWorkerPool implements WorkerPool {
       }
     }
 
+    /**
+     * Waits for work. A failure of the wait never ends the slot: it pauses (unreachable store: the
+     * outage base; any other error, such as a store still loading: the outage backoff, growing
+     * while the waits keep failing) and the loop claims again.
+     */
     private void idleWait(Exchange ex) {
       idle = true;
       try {
         if (accepting) {
           broker.awaitWork(ex, pollMillis);
         }
+        waitFailures = null;
       } catch (InterruptedException e) {
         // woken for shutdown: the loop looks at accepting again
       } catch (QueueUnavailableException e) {
         queue.unavailable(e);
         pause(outageBackoff.base().toMillis());
+      } catch (RuntimeException e) {
+        log.error("queue '{}': waiting for work failed; retrying", queue.name, e);
+        waitFailures = waitFailures == null ? outageBackoff.schedule() : waitFailures;
+        pause(waitFailures.nextDelayMillis().orElse(5000));
       } finally {
         idle = false;
         Thread.interrupted();
@@ -226,11 +240,19 @@ final class EngineWorkerPool implements WorkerPool {
     }
   }
 
-  /** A job a slot runs now. */
+  /**
+   * A job a slot runs now. Its state leaves {@link #RUNNING} once, by compare-and-set: to
+   * {@link #FINISHED} when the handler returns (the slot will answer), or to {@link #RELEASED} when
+   * shutdown gives it back; so a job is answered or given back, never both.
+   */
   private static final class Running {
+    static final int RUNNING = 0;
+    static final int FINISHED = 1;
+    static final int RELEASED = 2;
+
     final ClaimedJob job;
     final Thread thread;
-    volatile boolean released;
+    final AtomicInteger state = new AtomicInteger(RUNNING);
     volatile boolean leaseLost;
     boolean finished;
     boolean timedOut;
@@ -269,13 +291,14 @@ final class EngineWorkerPool implements WorkerPool {
     Running r = new Running(job, Thread.currentThread());
     slot.current = r;
     QueueMeters meters = queue.meters;
-    if (meters != null && job.attempt() == 1) {
+    if (meters != null && job.firstClaim()) {
       meters.type(job.type()).wait.record(Math.max(0, job.claimedAtMillis() - job.enqueuedAtMillis()), TimeUnit.MILLISECONDS);
     }
     long start = System.nanoTime();
     Handler<?> h = handlers.get(job.type());
     Throwable failure = null;
     String deadReason = null;
+    boolean answer;
     try {
       if (h == null) {
         failure = new IllegalStateException("no handler for job type '" + job.type() + "' in this worker pool (it handles "
@@ -289,6 +312,7 @@ final class EngineWorkerPool implements WorkerPool {
         }
       }
     } finally {
+      answer = r.state.compareAndSet(Running.RUNNING, Running.FINISHED);
       slot.current = null;
       Thread.interrupted();
     }
@@ -296,7 +320,7 @@ final class EngineWorkerPool implements WorkerPool {
     if (meters != null) {
       meters.type(job.type()).processing.record(nanos, TimeUnit.NANOSECONDS);
     }
-    if (r.released) {
+    if (!answer) {
       return null;
     }
     if (failure == null) {
@@ -312,8 +336,18 @@ final class EngineWorkerPool implements WorkerPool {
       return new Done(new Settlement(job, Settlement.Kind.DEAD, 0, error, deadReason), nanos);
     }
     Backoff backoff = job.retrySpec().isEmpty() ? h.type().backoff() : RetrySpec.parse(job.retrySpec());
-    long delay = backoff.delayMillis(job.attempt(), 0, ThreadLocalRandom.current());
+    long delay = retryDelayMillis(backoff, job.attempt(), ThreadLocalRandom.current());
     return new Done(new Settlement(job, Settlement.Kind.RETRY, delay, error, null), nanos);
+  }
+
+  /**
+   * The delay before the retry that follows failed attempt {@code attempt}. The delay drawn before
+   * this attempt is not stored, so decorrelated jitter grows from its un-jittered value (the
+   * exponential delay of the previous retry); the other jitters do not use it.
+   */
+  static long retryDelayMillis(Backoff backoff, int attempt, RandomGenerator random) {
+    long previous = attempt > 1 ? backoff.exponentialMillis(attempt - 1) : 0;
+    return backoff.delayMillis(attempt, previous, random);
   }
 
   /** Runs the handler; answers null on success, else the failure. */
@@ -454,17 +488,20 @@ final class EngineWorkerPool implements WorkerPool {
       List<Running> left = running();
       List<Settlement> release = new ArrayList<>(left.size());
       for (Running r : left) {
-        r.released = true;
-        release.add(Settlement.release(r.job));
+        // a handler that returned just now keeps its job: its slot answers it
+        if (r.state.compareAndSet(Running.RUNNING, Running.RELEASED)) {
+          release.add(Settlement.release(r.job));
+        }
       }
       try {
-        boolean[] ok = queue.call(() -> broker.exchange(release, 0, "", 0)).accepted();
+        boolean[] ok = release.isEmpty() ? new boolean[0]
+            : queue.call(() -> broker.exchange(release, 0, "", 0)).accepted();
         for (boolean b : ok) {
           back += b ? 1 : 0;
         }
       } catch (RuntimeException e) {
         log.warn("queue '{}': could not give back {} unfinished job(s) at shutdown; they run again once their lease"
-            + " expires", queue.name, left.size(), e);
+            + " expires", queue.name, release.size(), e);
       }
       for (Running r : left) {
         r.thread.interrupt();
@@ -566,7 +603,7 @@ final class EngineWorkerPool implements WorkerPool {
 
     @Override
     public boolean leaseLost() {
-      return running.leaseLost || running.released;
+      return running.leaseLost || running.state.get() == Running.RELEASED;
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code headroom.queue.enqueued}, {@code .completed}, {@code .retried}, {@code .dead} (also by
  *       {@code reason}) counters by type; {@code headroom.queue.stalled} and
  *       {@code headroom.queue.stale.answers} counters;
- *   <li>{@code headroom.queue.wait} timer by type: enqueue to the start of the first attempt (a delay included);
+ *   <li>{@code headroom.queue.wait} timer by type: enqueue to the start of the first attempt (a delay included;
+ *       a job given back, reaped or replayed is not timed again);
  *       {@code headroom.queue.processing} timer by type: handler run time.
  * </ul>
  *
@@ -34,6 +35,7 @@ final class QueueMeters {
   private final String queue;
   private final List<Meter> registered = new CopyOnWriteArrayList<>();
   private final Map<String, TypeMeters> types = new ConcurrentHashMap<>();
+  private final Map<DeadKey, Counter> dead = new ConcurrentHashMap<>();
   final Counter stalled;
   final Counter stale;
 
@@ -80,10 +82,14 @@ final class QueueMeters {
     return types.computeIfAbsent(type, TypeMeters::new);
   }
 
+  /** The dead-letter counter of {@code type} and {@code reason}, registered (and kept) on first use only. */
   Counter dead(String type, String reason) {
-    return keep(Counter.builder("headroom.queue.dead").description("Jobs sent to the dead letters").tag("queue", queue)
-        .tag("type", type).tag("reason", reason).register(registry));
+    return dead.computeIfAbsent(new DeadKey(type, reason), k -> keep(Counter.builder("headroom.queue.dead")
+        .description("Jobs sent to the dead letters").tag("queue", queue).tag("type", type).tag("reason", reason)
+        .register(registry)));
   }
+
+  private record DeadKey(String type, String reason) {}
 
   void close() {
     for (Meter m : registered) {

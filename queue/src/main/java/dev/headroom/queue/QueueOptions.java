@@ -40,7 +40,7 @@ public final class QueueOptions {
   public static final Duration DEFAULT_DEAD_AGE = Duration.ofDays(7);
   /** Default bound on unfinished jobs (waiting, delayed, active) of an in-memory queue. */
   public static final long DEFAULT_CAPACITY = 1_000_000;
-  /** Default waiting depth above which health reports DEGRADED. */
+  /** Default number of ready jobs above which health reports DEGRADED. */
   public static final long DEFAULT_HEALTH_THRESHOLD = 100;
 
   private static final QueueOptions DEFAULTS = builder().build();
@@ -193,7 +193,10 @@ public final class QueueOptions {
     return capacity;
   }
 
-  /** The waiting depth (ready and delayed) above which health reports DEGRADED. */
+  /**
+   * The number of ready jobs (state WAITING; delayed and retrying jobs are not counted) above which
+   * health reports DEGRADED.
+   */
   public long healthThreshold() {
     return healthThreshold;
   }
@@ -353,7 +356,7 @@ public final class QueueOptions {
     }
 
     /**
-     * Health is DEGRADED above this many waiting jobs (default 100).
+     * Health is DEGRADED above this many ready jobs (default 100; delayed and retrying jobs do not count).
      *
      * @throws IllegalArgumentException if negative
      */

@@ -15,6 +15,8 @@ import dev.headroom.queue.spi.Broker;
 import dev.headroom.queue.spi.ClaimedJob;
 import dev.headroom.queue.spi.Exchange;
 import dev.headroom.queue.spi.Settlement;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,6 +158,18 @@ public abstract class JobQueueContractTest {
     time.advance(Duration.ofSeconds(10));
     awaitState(q, at, JobState.COMPLETED);
     assertThat(r.seen).containsExactly("marker", "later", "at");
+  }
+
+  @Test
+  void aClaimThatGetsFewerJobsThanAskedTellsWhenTheNextDelayedJobIsDue() {
+    JobQueue q = queue();
+    q.enqueue(TEXT, "now");
+    q.enqueue(TEXT, "later", JobOptions.delayed(Duration.ofSeconds(5)));
+    Broker broker = ((EngineJobQueue) q).broker;
+    Exchange ex = broker.exchange(List.of(), 2, "w:", 1000);
+    assertThat(ex.claimed()).hasSize(1);
+    assertThat(ex.nextDueMillis()).as("the slot left without a job waits until then, not the poll interval")
+        .isEqualTo(5000);
   }
 
   @Test
@@ -559,6 +573,42 @@ public abstract class JobQueueContractTest {
     assertThat(dl.reason()).isEqualTo(DeadLetter.REASON_STALLED);
     assertThat(dl.job().stalls()).isEqualTo(2);
     assertThat(broker.exchange(List.of(Settlement.complete(second)), 0, "w2:", 1000).accepted()).containsExactly(false);
+  }
+
+  @Test
+  void aJobDeadLetteredForStallingIsCountedAsDead() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    JobQueue q = queue(options().lease(Duration.ofSeconds(1)).maxStalls(0).meterRegistry(registry).build());
+    String id = q.enqueue(TEXT, "x");
+    Broker broker = ((EngineJobQueue) q).broker;
+    broker.exchange(List.of(), 1, "dead-worker:", 1000);
+    time.advance(Duration.ofMillis(1001));
+    // a pool makes the queue reap; it finds nothing to claim
+    q.workers().handle(TEXT, new Recorder()).concurrency(1).start();
+    awaitState(q, id, JobState.DEAD);
+    await().atMost(Duration.ofSeconds(5)).until(() -> count(registry, "headroom.queue.stalled") == 1);
+    assertThat(count(registry, "headroom.queue.dead", "type", "text", "reason", DeadLetter.REASON_STALLED)).isEqualTo(1);
+  }
+
+  private static double count(SimpleMeterRegistry registry, String name, String... tags) {
+    Counter c = registry.find(name).tags(tags).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void onlyTheFirstClaimOfAJobIsMarkedFirst() {
+    JobQueue q = queue(options().lease(Duration.ofSeconds(1)).build());
+    String id = q.enqueue(TEXT, "x");
+    Broker broker = ((EngineJobQueue) q).broker;
+    ClaimedJob first = broker.exchange(List.of(), 1, "w1:", 1000).claimed().get(0);
+    assertThat(first.firstClaim()).isTrue();
+    ClaimedJob givenBack = broker.exchange(List.of(Settlement.release(first)), 1, "w2:", 1000).claimed().get(0);
+    assertThat(givenBack.attempt()).isEqualTo(1);
+    assertThat(givenBack.firstClaim()).as("after a give-back").isFalse();
+    time.advance(Duration.ofMillis(1001));
+    assertThat(broker.reap(5)).isEqualTo(1);
+    assertThat(broker.exchange(List.of(), 1, "w3:", 1000).claimed().get(0).firstClaim()).as("after a reap").isFalse();
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
   }
 
   @Test

@@ -64,4 +64,17 @@ class QueueMetersTest {
     q.close();
     assertThat(r.find("headroom.queue.jobs.waiting").meters()).isEmpty();
   }
+
+  @Test
+  void aDeadLetterCounterIsRegisteredOncePerTypeAndReason() {
+    SimpleMeterRegistry r = new SimpleMeterRegistry();
+    JobQueue q = JobQueues.inMemory("metered", QueueOptions.builder().meterRegistry(r).build());
+    QueueMeters meters = ((EngineJobQueue) q).meters;
+    Counter first = meters.dead("text", DeadLetter.REASON_STALLED);
+    assertThat(meters.dead("text", DeadLetter.REASON_STALLED)).isSameAs(first);
+    assertThat(meters.dead("text", DeadLetter.REASON_NON_RETRYABLE)).isNotSameAs(first);
+    assertThat(r.find("headroom.queue.dead").counters()).hasSize(2);
+    q.close();
+    assertThat(r.find("headroom.queue.dead").counters()).isEmpty();
+  }
 }

@@ -31,6 +31,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -168,7 +169,7 @@ public final class InMemoryBroker implements Broker {
         claimed.add(claim(e, i == 0 ? tokenPrefix : tokenPrefix + i, now, leaseMillis));
       }
       Entry next = delayed.peek();
-      long nextDue = claimed.isEmpty() && next != null ? Math.max(0, next.runAt - now) : -1;
+      long nextDue = claimed.size() < claimMax && next != null ? Math.max(0, next.runAt - now) : -1;
       return new Exchange(accepted, claimed.size() == 1 ? List.of(claimed.get(0)) : Collections.unmodifiableList(claimed),
           nextDue, before);
     } finally {
@@ -177,13 +178,15 @@ public final class InMemoryBroker implements Broker {
   }
 
   private ClaimedJob claim(Entry e, String token, long now, long leaseMillis) {
+    boolean first = !e.claimedBefore;
+    e.claimedBefore = true;
     e.attempts++;
     e.state = JobState.ACTIVE;
     e.token = token;
     e.leaseDeadline = now + leaseMillis;
     active.put(e.id, e);
     return new ClaimedJob(e.id, e.type, e.payload, e.priority, e.attempts, e.maxAttempts, e.enqueuedAt, now,
-        e.timeoutMillis, e.retrySpec, token);
+        e.timeoutMillis, e.retrySpec, token, first);
   }
 
   private void promoteDue(long now) {
@@ -313,11 +316,12 @@ public final class InMemoryBroker implements Broker {
   }
 
   @Override
-  public int reap(int maxStalls) {
+  public int reap(int maxStalls, Consumer<String> buried) {
+    List<String> buriedTypes = new ArrayList<>();
+    int expired = 0;
     lock.lock();
     try {
       long now = time.currentTimeMillis();
-      int expired = 0;
       for (Iterator<Entry> it = active.values().iterator(); it.hasNext(); ) {
         Entry e = it.next();
         if (e.leaseDeadline > now) {
@@ -331,15 +335,17 @@ public final class InMemoryBroker implements Broker {
         if (e.stalls > maxStalls) {
           unfinished--;
           bury(e, DeadLetter.REASON_STALLED, stalledError(e.stalls), now);
+          buriedTypes.add(e.type);
         } else {
           toWaitingAgain(e);
         }
       }
       trimByAge(now);
-      return expired;
     } finally {
       lock.unlock();
     }
+    buriedTypes.forEach(buried);
+    return expired;
   }
 
   /** The error a stalled dead letter carries, the same on every backend. */
@@ -504,6 +510,7 @@ public final class InMemoryBroker implements Broker {
     JobState state = JobState.WAITING;
     int attempts;
     int stalls;
+    boolean claimedBefore;
     long readyAt;
     long score;
     long runAt;

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -272,11 +273,11 @@ public final class RedisBroker implements Broker {
     }
     List<?> flat = (List<?>) reply.get(1);
     long now = (Long) reply.get(3);
-    List<ClaimedJob> claimed = new ArrayList<>(flat.size() / 10);
-    for (int j = 0; j < flat.size(); j += 10) {
+    List<ClaimedJob> claimed = new ArrayList<>(flat.size() / 11);
+    for (int j = 0; j < flat.size(); j += 11) {
       claimed.add(new ClaimedJob(text(flat.get(j)), text(flat.get(j + 1)), (byte[]) flat.get(j + 2),
           num(flat.get(j + 3)), num(flat.get(j + 4)), num(flat.get(j + 5)), (Long) flat.get(j + 6), now,
-          (Long) flat.get(j + 7), text(flat.get(j + 8)), text(flat.get(j + 9))));
+          (Long) flat.get(j + 7), text(flat.get(j + 8)), text(flat.get(j + 9)), num(flat.get(j + 10)) == 1));
     }
     if (!claimed.isEmpty()) {
       gate.passOn();
@@ -346,11 +347,14 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
-  public int reap(int maxStalls) {
+  public int reap(int maxStalls, Consumer<String> buried) {
     byte[][] a = args(1);
     a[header.length] = bytes(maxStalls);
-    Long expired = await(run(REAP, ScriptOutputType.INTEGER, a), "reaping expired leases");
-    return expired.intValue();
+    List<Object> reply = await(run(REAP, ScriptOutputType.MULTI, a), "reaping expired leases");
+    for (Object type : (List<?>) reply.get(1)) {
+      buried.accept(text(type));
+    }
+    return ((Long) reply.get(0)).intValue();
   }
 
   // ---- inspection and dead letters ----

@@ -7,6 +7,7 @@ import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Storage of one queue: what the engine (workers, retries, meters) asks of a backend. Every
@@ -62,9 +63,15 @@ public interface Broker extends AutoCloseable {
    * Returns jobs whose lease expired to waiting, counting a stall, or sends those with more than
    * {@code maxStalls} stalls to the dead letters; then applies age retention.
    *
+   * @param buried told the type of each job dead-lettered for stalling, once the reap is stored
    * @return how many leases had expired
    */
-  int reap(int maxStalls);
+  int reap(int maxStalls, Consumer<String> buried);
+
+  /** {@link #reap(int, Consumer)}, not told which jobs were dead-lettered. */
+  default int reap(int maxStalls) {
+    return reap(maxStalls, type -> { });
+  }
 
   /** Jobs by state. */
   QueueCounts counts();

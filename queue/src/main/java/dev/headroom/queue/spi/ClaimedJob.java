@@ -14,6 +14,9 @@ package dev.headroom.queue.spi;
  * @param timeoutMillis how long one attempt may run, 0 for the type's
  * @param retrySpec the job's own backoff, empty for the type's
  * @param leaseToken the token of this claim; answers with another token are refused
+ * @param firstClaim whether the job was never claimed before (not after a give-back, a reap or a
+ *     replay)
  */
 public record ClaimedJob(String id, String type, byte[] payload, int priority, int attempt, int maxAttempts,
-    long enqueuedAtMillis, long claimedAtMillis, long timeoutMillis, String retrySpec, String leaseToken) {}
+    long enqueuedAtMillis, long claimedAtMillis, long timeoutMillis, String retrySpec, String leaseToken,
+    boolean firstClaim) {}

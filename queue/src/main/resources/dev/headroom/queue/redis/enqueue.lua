@@ -14,14 +14,19 @@ for i = 0, n - 1 do
     local seq = redis.call('INCR', KEYS[7])
     local delay = tonumber(ARGV[b + 5])
     local runAt = tonumber(ARGV[b + 6])
-    redis.call('HSET', key, 't', ARGV[b + 2], 'p', ARGV[b + 3], 'pr', ARGV[b + 4], 'sq', seq, 'ma', ARGV[b + 7],
-      'at', 0, 'sl', 0, 'ts', fmt(now), 'to', ARGV[b + 8], 'rs', ARGV[b + 9])
-    if runAt < 0 and delay <= 0 then
-      toWaiting(key, id, now)
-    else
+    local ready = runAt < 0 and delay <= 0
+    -- ready: waiting since now (rd); else delayed until its run-at (ra)
+    local state, timeField, at = 'waiting', 'rd', now
+    if not ready then
       if runAt < 0 then runAt = now + delay end
+      state, timeField, at = 'delayed', 'ra', runAt
+    end
+    redis.call('HSET', key, 't', ARGV[b + 2], 'p', ARGV[b + 3], 'pr', ARGV[b + 4], 'sq', seq, 'ma', ARGV[b + 7],
+      'at', 0, 'sl', 0, 'ts', fmt(now), 'to', ARGV[b + 8], 'rs', ARGV[b + 9], 'st', state, timeField, fmt(at))
+    if ready then
+      line(id, now, ARGV[b + 4], seq)
+    else
       redis.call('ZADD', KEYS[2], fmt(runAt), id)
-      redis.call('HSET', key, 'st', 'delayed', 'ra', fmt(runAt))
     end
     out[i + 1] = 1
     stored = stored + 1

@@ -2,7 +2,8 @@
 -- ARGV 8 lease (ms), 9 claim max, 10 token prefix, 11 settlements, then eight per settlement:
 -- id, lease token, kind (c complete, r retry, d dead, g give back), retry delay (ms), error class,
 -- error message, error stack, dead reason.
--- Returns {accepted flags, claimed (ten fields per job), ms until the next delayed job is due or -1, now}.
+-- Returns {accepted flags, claimed (eleven fields per job), ms until the next delayed job is due or -1
+-- (when fewer than claim max were claimed), now}.
 local lease = tonumber(ARGV[8])
 local claimMax = tonumber(ARGV[9])
 local accepted = {}
@@ -34,7 +35,8 @@ for i = 0, nS - 1 do
     else
       redis.call('HINCRBY', key, 'at', -1)
       redis.call('HDEL', key, 'lt')
-      toWaiting(key, id, tonumber(redis.call('HGET', key, 'rd')))
+      local f = redis.call('HMGET', key, 'rd', 'pr', 'sq')
+      toWaiting(key, id, tonumber(f[1]), f[2], f[3])
       woke = woke + 1
     end
   end
@@ -56,9 +58,15 @@ if claimMax > 0 then
     local id = string.sub(popped[j], 17)
     local key = jobPrefix .. id
     local token = ARGV[10] .. ((j - 1) / 2)
-    local f = redis.call('HMGET', key, 't', 'p', 'pr', 'ma', 'ts', 'to', 'rs', 'at')
+    local f = redis.call('HMGET', key, 't', 'p', 'pr', 'ma', 'ts', 'to', 'rs', 'at', 'fc')
     local att = tonumber(f[8]) + 1
-    redis.call('HSET', key, 'st', 'active', 'lt', token, 'at', att)
+    local first = 0
+    if f[9] then
+      redis.call('HSET', key, 'st', 'active', 'lt', token, 'at', att)
+    else
+      first = 1
+      redis.call('HSET', key, 'st', 'active', 'lt', token, 'at', att, 'fc', fmt(now))
+    end
     redis.call('ZADD', KEYS[3], deadline, id)
     local c = #claimed
     claimed[c + 1] = id
@@ -71,8 +79,10 @@ if claimMax > 0 then
     claimed[c + 8] = tonumber(f[6])
     claimed[c + 9] = f[7]
     claimed[c + 10] = token
+    claimed[c + 11] = first
   end
-  if #popped == 0 then
+  -- ZPOPMIN answers member and score: fewer than claimMax jobs left some claimer waiting
+  if #popped < 2 * claimMax then
     local nd = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
     if #nd > 0 then
       nextDue = math.max(0, tonumber(nd[2]) - now)

@@ -19,7 +19,8 @@ ARGV (the same header for every script):
 
 Job hash fields: t type, p payload, pr priority, sq sequence, ma max attempts, at attempts made,
 sl stalls, ts enqueued at, rd ready at, ra run at, to timeout, rs retry spec, st state, lt lease
-token, fa finished at, ec/em/es last error (class, message, stack), rn dead-letter reason.
+token, fa finished at, ec/em/es last error (class, message, stack), rn dead-letter reason, fc first
+claimed at.
 ]]
 local now
 if ARGV[1] == '' then
@@ -41,20 +42,32 @@ local function fmt(x)
   return string.format('%.0f', x)
 end
 
--- puts a job in line: its place is fixed by when it became ready, its priority and its sequence
-local function toWaiting(key, id, readyAt)
-  local f = redis.call('HMGET', key, 'pr', 'sq')
-  local score = readyAt - tonumber(f[1]) * agingStep
-  redis.call('ZADD', KEYS[1], fmt(score), string.format('%016.0f', tonumber(f[2])) .. id)
+-- adds a job to waiting: its place is fixed by when it became ready, its priority and its sequence
+local function line(id, readyAt, pr, sq)
+  local score = readyAt - tonumber(pr) * agingStep
+  redis.call('ZADD', KEYS[1], fmt(score), string.format('%016.0f', tonumber(sq)) .. id)
+end
+
+-- puts a job in line and marks it waiting; pr and sq (its priority and sequence) are read from the
+-- job when the caller does not have them
+local function toWaiting(key, id, readyAt, pr, sq)
+  if pr == nil then
+    local f = redis.call('HMGET', key, 'pr', 'sq')
+    pr, sq = f[1], f[2]
+  end
+  line(id, readyAt, pr, sq)
   redis.call('HSET', key, 'st', 'waiting', 'rd', fmt(readyAt))
   redis.call('HDEL', key, 'ra')
 end
 
+-- pushes n wake-up tokens (at most 16) in one command; the list keeps 64
 local function wake(n)
   if n > 16 then n = 16 end
-  for _ = 1, n do
-    redis.call('LPUSH', KEYS[6], '1')
+  local tokens = {}
+  for i = 1, n do
+    tokens[i] = '1'
   end
+  redis.call('LPUSH', KEYS[6], unpack(tokens))
   redis.call('LTRIM', KEYS[6], 0, 63)
 end
 

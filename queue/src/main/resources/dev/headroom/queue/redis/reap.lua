@@ -1,9 +1,10 @@
 -- Returns jobs whose lease expired to their place in line (a stall, the attempt not counted), or
--- dead-letters them after more than ARGV[8] stalls; then applies age retention. Returns how many
--- leases had expired.
+-- dead-letters them after more than ARGV[8] stalls; then applies age retention. Returns {how many
+-- leases had expired, the type of each job dead-lettered}.
 local maxStalls = tonumber(ARGV[8])
 local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', fmt(now), 'LIMIT', 0, 1000)
 local woke = 0
+local buried = {}
 for i = 1, #expired do
   local id = expired[i]
   local key = jobPrefix .. id
@@ -12,14 +13,16 @@ for i = 1, #expired do
   redis.call('HINCRBY', key, 'at', -1)
   local stalls = redis.call('HINCRBY', key, 'sl', 1)
   if stalls > maxStalls then
+    buried[#buried + 1] = redis.call('HGET', key, 't')
     bury(key, id, 'stalled', 'stalled', 'the job\'s lease expired ' .. stalls
       .. ' times (its worker died or lost the store while running it)', '')
   else
-    toWaiting(key, id, tonumber(redis.call('HGET', key, 'rd')))
+    local f = redis.call('HMGET', key, 'rd', 'pr', 'sq')
+    toWaiting(key, id, tonumber(f[1]), f[2], f[3])
     woke = woke + 1
   end
 end
 if woke > 0 then wake(woke) end
 trimAge(KEYS[4], completedAge)
 trimAge(KEYS[5], deadAge)
-return #expired
+return {#expired, buried}

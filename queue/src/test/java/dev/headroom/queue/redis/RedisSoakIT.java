@@ -47,7 +47,9 @@ class RedisSoakIT {
         for (int w = 0; w < 3; w++) {
           workers.add(WorkerProcesses.start(redis.uri(), redis.keyPrefix(), "soak", 8, 2000, "soak"));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.counts().completed() >= 2_000);
+        // the process to kill must have started claiming (a slow JVM start could leave it holding nothing)
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.counts().completed() >= 2_000
+            && workers.get(0).count("run ") > 0);
         workers.get(0).kill();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
             .until(() -> queue.counts().unfinished() == 0);
