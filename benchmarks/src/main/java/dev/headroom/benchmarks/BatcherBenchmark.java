@@ -56,7 +56,7 @@ public class BatcherBenchmark {
         .buildWithDefault(-1);
     dataLoader = DataLoaderFactory.newDataLoader(
         keys -> CompletableFuture.completedFuture(loadAll(keys)),
-        DataLoaderOptions.newOptions().setCachingEnabled(false));
+        DataLoaderOptions.newOptions().setCachingEnabled(false).build());
   }
 
   /** Closes the batcher. */

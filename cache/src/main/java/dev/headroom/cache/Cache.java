@@ -2,7 +2,7 @@ package dev.headroom.cache;
 
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.codec.JsonCodec;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <V> the value type
  */
-public interface Cache<V> extends HealthIndicator, AutoCloseable {
+public interface Cache<V> extends HealthCheck, AutoCloseable {
 
   /** A builder for a cache named {@code name} whose values L2 stores with {@code codec}. */
   static <V> CacheBuilder<V> builder(String name, Codec<V> codec) {
@@ -55,7 +55,7 @@ public interface Cache<V> extends HealthIndicator, AutoCloseable {
 
   /**
    * The name of this cache's health indicator: {@code "cache:" + cacheName()}, e.g.
-   * {@code "cache:users"} ({@link HealthIndicator#name()}). Only for naming health; everywhere else
+   * {@code "cache:users"} ({@link HealthCheck#name()}). Only for naming health; everywhere else
    * (registry look-ups, meters) use {@link #cacheName()}.
    */
   @Override

@@ -1,7 +1,7 @@
 package dev.headroom.cache;
 
 import dev.headroom.core.health.Health;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.redis.RedisConnector;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  *
  * Its health is the worst of its caches'; closing it closes them. Thread-safe.
  */
-public final class CacheRegistry implements HealthIndicator, AutoCloseable {
+public final class CacheRegistry implements HealthCheck, AutoCloseable {
 
   private final @Nullable RedisConnector connector;
   private final @Nullable MeterRegistry meterRegistry;

@@ -2,7 +2,7 @@ package dev.headroom.cdn;
 
 import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #markDown(URI)} or the configured {@link HostHealth}) loses only its own paths to the
  * others. Thread-safe; build one per service and share it.
  */
-public final class CdnRouter implements HealthIndicator {
+public final class CdnRouter implements HealthCheck {
 
   /** The health indicator's name. */
   public static final String NAME = "cdn";

@@ -1,7 +1,7 @@
 package dev.headroom.monitoring;
 
 import dev.headroom.core.health.Health;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Monitor monitor = Monitor.builder(meterRegistry)
  *     .requests(requests)
- *     .healthIndicator(dataSource)
+ *     .healthCheck(dataSource)
  *     .alertRules(AlertRules.defaults())
  *     .build();
  * monitor.addAlertListener(event -> log.warn("{}", event));
@@ -55,7 +55,7 @@ public final class Monitor implements AutoCloseable {
   private final MeterRegistry registry;
   private final @Nullable RequestMetrics requests;
   private final Duration performanceWindow;
-  private final List<HealthIndicator> indicators;
+  private final List<HealthCheck> indicators;
   private final AlertRules alertRules;
   private final @Nullable ScalingAdvisor advisor;
   private final TimeSource time;
@@ -91,7 +91,7 @@ public final class Monitor implements AutoCloseable {
     Sections s = readSections();
     List<HealthSnapshot.Component> components = new ArrayList<>();
     HealthStatus overall = HealthStatus.UP;
-    for (HealthIndicator indicator : indicators) {
+    for (HealthCheck indicator : indicators) {
       Health h;
       try {
         h = indicator.health();
@@ -302,7 +302,7 @@ public final class Monitor implements AutoCloseable {
     private final MeterRegistry registry;
     private @Nullable RequestMetrics requests;
     private @Nullable Duration performanceWindow;
-    private final List<HealthIndicator> indicators = new ArrayList<>();
+    private final List<HealthCheck> indicators = new ArrayList<>();
     private AlertRules alertRules = AlertRules.defaults();
     private @Nullable ScalingAdvisor advisor;
     private @Nullable TimeSource time;
@@ -324,14 +324,14 @@ public final class Monitor implements AutoCloseable {
     }
 
     /** Adds a component to the snapshot; the overall status is the worst component status. */
-    public Builder healthIndicator(HealthIndicator indicator) {
+    public Builder healthCheck(HealthCheck indicator) {
       indicators.add(Objects.requireNonNull(indicator, "indicator"));
       return this;
     }
 
     /** Adds components to the snapshot, in order. */
-    public Builder healthIndicators(Collection<? extends HealthIndicator> indicators) {
-      Objects.requireNonNull(indicators, "indicators").forEach(this::healthIndicator);
+    public Builder healthChecks(Collection<? extends HealthCheck> indicators) {
+      Objects.requireNonNull(indicators, "indicators").forEach(this::healthCheck);
       return this;
     }
 
@@ -362,7 +362,7 @@ public final class Monitor implements AutoCloseable {
      */
     public Monitor build() {
       Set<String> names = new HashSet<>();
-      for (HealthIndicator i : indicators) {
+      for (HealthCheck i : indicators) {
         if (!names.add(i.name())) {
           throw new IllegalArgumentException("health indicator names must be unique, '" + i.name() + "' appears twice");
         }

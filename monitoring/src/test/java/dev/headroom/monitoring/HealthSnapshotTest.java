@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.headroom.core.health.Health;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.jdbc.DataSources;
 import dev.headroom.core.jdbc.PoolConfig;
@@ -106,7 +106,7 @@ class HealthSnapshotTest {
   @Test
   void readsARealHikariPoolAndItsHealth() throws Exception {
     try (PooledDataSource db = DataSources.create(h2(2), registry)) {
-      Monitor monitor = Monitor.builder(registry).timeSource(time).healthIndicator(db).build();
+      Monitor monitor = Monitor.builder(registry).timeSource(time).healthCheck(db).build();
       await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
           assertThat(monitor.snapshot().pools()).isEqualTo(new HealthSnapshot.Pools(0, 2, 0)));
       try (Connection c = db.getConnection()) {
@@ -127,7 +127,7 @@ class HealthSnapshotTest {
   @Test
   void seesThreadsWaitingOnAnExhaustedPool() throws Exception {
     try (PooledDataSource db = DataSources.create(h2(1), registry)) {
-      Monitor monitor = Monitor.builder(registry).timeSource(time).healthIndicator(db).build();
+      Monitor monitor = Monitor.builder(registry).timeSource(time).healthCheck(db).build();
       CompletableFuture<Void> waiter;
       try (Connection held = db.getConnection()) {
         assertThat(held.isClosed()).isFalse();
@@ -154,9 +154,9 @@ class HealthSnapshotTest {
 
   @Test
   void theStatusIsTheWorstComponentStatus() {
-    HealthIndicator up = indicator("a", Health.up());
-    HealthIndicator degraded = indicator("b", Health.of(HealthStatus.DEGRADED, Map.of("why", "L1 only")));
-    HealthIndicator throwing = new HealthIndicator() {
+    HealthCheck up = indicator("a", Health.up());
+    HealthCheck degraded = indicator("b", Health.of(HealthStatus.DEGRADED, Map.of("why", "L1 only")));
+    HealthCheck throwing = new HealthCheck() {
       @Override
       public String name() {
         return "broken";
@@ -167,10 +167,10 @@ class HealthSnapshotTest {
         throw new IllegalStateException("no connection");
       }
     };
-    assertThat(Monitor.builder(registry).healthIndicator(up).build().snapshot().status()).isEqualTo(HealthStatus.UP);
-    assertThat(Monitor.builder(registry).healthIndicators(List.of(up, degraded)).build().snapshot().status())
+    assertThat(Monitor.builder(registry).healthCheck(up).build().snapshot().status()).isEqualTo(HealthStatus.UP);
+    assertThat(Monitor.builder(registry).healthChecks(List.of(up, degraded)).build().snapshot().status())
         .isEqualTo(HealthStatus.DEGRADED);
-    HealthSnapshot down = Monitor.builder(registry).healthIndicators(List.of(up, degraded, throwing)).build().snapshot();
+    HealthSnapshot down = Monitor.builder(registry).healthChecks(List.of(up, degraded, throwing)).build().snapshot();
     assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(down.components().get(2).details()).containsEntry("message", "no connection");
     assertThat(HealthSnapshot.statusText(HealthStatus.DEGRADED)).isEqualTo("degraded");
@@ -178,8 +178,8 @@ class HealthSnapshotTest {
 
   @Test
   void rejectsDuplicateIndicatorsAndABadPerformanceWindow() {
-    assertThatThrownBy(() -> Monitor.builder(registry).healthIndicator(indicator("x", Health.up()))
-        .healthIndicator(indicator("x", Health.up())).build())
+    assertThatThrownBy(() -> Monitor.builder(registry).healthCheck(indicator("x", Health.up()))
+        .healthCheck(indicator("x", Health.up())).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x' appears twice");
     RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
     assertThatThrownBy(() -> Monitor.builder(registry).requests(requests).performanceWindow(Duration.ofMinutes(2)).build())
@@ -209,7 +209,7 @@ class HealthSnapshotTest {
     cache.getIfPresent("k");
 
     try (PooledDataSource db = DataSources.create(h2(2), registry)) {
-      Monitor monitor = Monitor.builder(registry).timeSource(time).requests(requests).healthIndicator(db)
+      Monitor monitor = Monitor.builder(registry).timeSource(time).requests(requests).healthCheck(db)
           .alertRules(AlertRules.of(AlertRule.builder("slow").metric(Metric.P95).above(50).severity(Severity.CRITICAL)
               .build()))
           .build();
@@ -258,8 +258,8 @@ class HealthSnapshotTest {
     assertThat(perf.get("totalRequests").asLong()).isZero();
   }
 
-  private static HealthIndicator indicator(String name, Health health) {
-    return new HealthIndicator() {
+  private static HealthCheck indicator(String name, Health health) {
+    return new HealthCheck() {
       @Override
       public String name() {
         return name;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.core.health.Health;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.time.ManualTimeSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -30,7 +30,7 @@ class MonitoringServerTest {
   private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, prometheus);
   private final AtomicReference<Health> dbHealth = new AtomicReference<>(Health.up());
-  private final Monitor monitor = Monitor.builder(prometheus).requests(requests).healthIndicator(new HealthIndicator() {
+  private final Monitor monitor = Monitor.builder(prometheus).requests(requests).healthCheck(new HealthCheck() {
     @Override
     public String name() {
       return "db";

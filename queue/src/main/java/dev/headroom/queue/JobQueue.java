@@ -1,6 +1,6 @@
 package dev.headroom.queue;
 
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ import java.util.Optional;
  * than the lease) before its answer is stored. Order: higher priority first, FIFO within a
  * priority, with {@linkplain QueueOptions#priorityAging() aging} so low priorities do not starve.
  */
-public interface JobQueue extends HealthIndicator, AutoCloseable {
+public interface JobQueue extends HealthCheck, AutoCloseable {
 
   /** The queue's name. */
   String queueName();

@@ -1,6 +1,6 @@
 package dev.headroom.ratelimit;
 
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
  * empty key or a permit count below 1 or above the policy's smallest limit with
  * {@link IllegalArgumentException}, each naming the policy. Thread-safe.
  */
-public interface RateLimiter extends HealthIndicator {
+public interface RateLimiter extends HealthCheck {
 
   /** The policy this limiter enforces. */
   RateLimitPolicy policy();

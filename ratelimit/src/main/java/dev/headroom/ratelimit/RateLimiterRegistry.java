@@ -1,7 +1,7 @@
 package dev.headroom.ratelimit;
 
 import dev.headroom.core.health.Health;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.redis.RedisConnector;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import java.util.function.Function;
  *
  * Its health is the worst of its limiters'. Immutable and thread-safe.
  */
-public final class RateLimiterRegistry implements HealthIndicator {
+public final class RateLimiterRegistry implements HealthCheck {
 
   private final Map<String, RateLimiter> limiters;
 

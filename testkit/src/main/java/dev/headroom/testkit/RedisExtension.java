@@ -47,7 +47,7 @@ public final class RedisExtension implements ParameterResolver {
     String name = context.getTestMethod().map(m -> m.getName())
         .orElseGet(() -> context.getTestClass().map(Class::getSimpleName).orElse("test"));
     TestRedis redis = new TestRedis(shared, name);
-    context.getStore(NS).put(redis.keyPrefix(), (ExtensionContext.Store.CloseableResource) redis::deleteKeys);
+    context.getStore(NS).put(redis.keyPrefix(), (AutoCloseable) redis::deleteKeys);
     return redis;
   }
 }

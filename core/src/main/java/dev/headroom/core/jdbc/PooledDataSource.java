@@ -3,7 +3,7 @@ package dev.headroom.core.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.headroom.core.health.Health;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. Close it to close the pool.
  */
-public final class PooledDataSource implements DataSource, AutoCloseable, HealthIndicator {
+public final class PooledDataSource implements DataSource, AutoCloseable, HealthCheck {
 
   private final HikariDataSource hikari;
   private final PoolConfig config;

@@ -3,7 +3,7 @@ package dev.headroom.core.redis;
 import dev.headroom.core.config.Environment;
 import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
-import dev.headroom.core.health.HealthIndicator;
+import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * <p>A connector is an expensive resource (event loops, threads, sockets): create one per Redis
  * deployment, share it, and close it on shutdown. Thread-safe.
  */
-public final class RedisConnector implements AutoCloseable, HealthIndicator {
+public final class RedisConnector implements AutoCloseable, HealthCheck {
 
   private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
   private static final RedisCodec<String, byte[]> BINARY = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -97,10 +97,7 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
       RedisClusterClient cc = RedisClusterClient.create(resources, parsed.uris());
       ClusterClientOptions.Builder b = ClusterClientOptions.builder();
       applyCommon(b);
-      b.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-          .enablePeriodicRefresh(options.topologyRefreshPeriod())
-          .enableAllAdaptiveRefreshTriggers()
-          .build());
+      b.topologyRefreshOptions(topologyRefresh(options));
       cc.setOptions(b.build());
       this.clusterClient = cc;
       this.client = null;
@@ -112,6 +109,18 @@ public final class RedisConnector implements AutoCloseable, HealthIndicator {
       this.client = c;
       this.clusterClient = null;
     }
+  }
+
+  /**
+   * Periodic refresh plus every adaptive trigger. Lettuce 7 enables the adaptive triggers by default
+   * and deprecates the call as a no-op; Lettuce 6.x (the line Spring Boot 4.0 manages) needs it.
+   */
+  @SuppressWarnings("deprecation")
+  private static ClusterTopologyRefreshOptions topologyRefresh(RedisConnectorOptions options) {
+    return ClusterTopologyRefreshOptions.builder()
+        .enablePeriodicRefresh(options.topologyRefreshPeriod())
+        .enableAllAdaptiveRefreshTriggers()
+        .build();
   }
 
   private void applyCommon(ClientOptions.Builder b) {
