@@ -11,11 +11,11 @@ module dev.headroom.core {
   requires transitive micrometer.core;
   requires transitive org.slf4j;
   requires static transitive org.jspecify;
-  requires static transitive lettuce.core;
-  requires static transitive com.fasterxml.jackson.databind;
+  requires static lettuce.core;
+  requires static com.fasterxml.jackson.databind;
   requires static com.fasterxml.jackson.datatype.jsr310;
-  requires static transitive com.zaxxer.hikari;
-  requires static transitive java.sql;
+  requires static com.zaxxer.hikari;
+  requires static java.sql;
 
   exports dev.headroom.core.backoff;
   exports dev.headroom.core.codec;

@@ -1,4 +1,11 @@
-package dev.headroom.core.redis;
+package dev.headroom.testkit.core;
+
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.redis.RedisConnectorOptions;
+import dev.headroom.core.redis.RedisScript;
+import dev.headroom.core.redis.RedisTopology;
+import dev.headroom.core.redis.RedisUnavailableException;
+import dev.headroom.core.redis.DedicatedConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,9 @@
-package dev.headroom.core.redis;
+package dev.headroom.testkit.core;
+
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.redis.RedisConnectorOptions;
+import dev.headroom.core.redis.RedisScript;
+import dev.headroom.core.redis.RedisUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

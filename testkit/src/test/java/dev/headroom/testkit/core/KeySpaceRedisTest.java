@@ -1,4 +1,6 @@
-package dev.headroom.core.key;
+package dev.headroom.testkit.core;
+
+import dev.headroom.core.key.KeySpace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.headroom.core.redis;
+package dev.headroom.testkit.core;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;

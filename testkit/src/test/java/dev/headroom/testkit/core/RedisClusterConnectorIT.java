@@ -1,4 +1,8 @@
-package dev.headroom.core.redis;
+package dev.headroom.testkit.core;
+
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.redis.RedisScript;
+import dev.headroom.core.redis.RedisTopology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
