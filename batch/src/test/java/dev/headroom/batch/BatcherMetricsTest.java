@@ -1,7 +1,9 @@
 package dev.headroom.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.time.Cancellable;
 import dev.headroom.core.time.ManualTimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -52,6 +54,77 @@ class BatcherMetricsTest {
     }
     assertThat(loader.callCount()).isEqualTo(50);
     assertThat(counting.reads).isZero();
+  }
+
+  @Test
+  void aSecondLiveBatcherOfOneNameIsRefusedInsteadOfHalfSharingThePendingGauge() {
+    RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
+    BatcherConfig config = BatcherConfig.builder().noLinger().maxBatchSize(10).timeSource(time).executor(Runnable::run)
+        .meterRegistry(registry).build();
+    Batcher<Integer, String> first = Batchers.createRequired("users", loader, config);
+    first.load(1);
+    assertThatThrownBy(() -> Batchers.createRequired("users", loader, config))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'users'");
+    assertThat(registry.get("headroom.batch.pending").tag("batcher", "users").gauge().value())
+        .as("the gauge still reads the first batcher").isEqualTo(1.0);
+
+    Batcher<Integer, String> other = Batchers.createRequired("orders", loader, config);
+    assertThat(registry.get("headroom.batch.pending").tag("batcher", "orders").gauge().value()).isZero();
+    other.close();
+
+    first.close();
+    assertThat(registry.find("headroom.batch.pending").tag("batcher", "users").gauge()).isNull();
+    Batcher<Integer, String> second = Batchers.createRequired("users", loader, config);
+    second.load(7);
+    second.load(8);
+    assertThat(registry.get("headroom.batch.pending").tag("batcher", "users").gauge().value()).isEqualTo(2.0);
+    second.close();
+  }
+
+  @Test
+  void closeRemovesEveryMeter() {
+    RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
+    Batcher<Integer, String> b = Batchers.createRequired("users", loader, BatcherConfig.builder().maxBatchSize(1)
+        .timeSource(time).executor(Runnable::run).meterRegistry(registry).build());
+    b.load(1);
+    assertThat(registry.getMeters()).isNotEmpty();
+    b.close();
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
+  void aDebouncerOfATakenNameIsRefusedAndCloseRemovesItsMeters() {
+    DebouncerConfig config = DebouncerConfig.builder().timeSource(time).executor(Runnable::run).meterRegistry(registry)
+        .build();
+    Debouncer<String, Integer> first = Batchers.debouncer("search", (String k, Integer a) -> { }, config);
+    assertThatThrownBy(() -> Batchers.debouncer("search", (String k, Integer a) -> { }, config))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'search'");
+    first.close();
+    assertThat(registry.getMeters()).isEmpty();
+    Batchers.debouncer("search", (String k, Integer a) -> { }, config).close();
+  }
+
+  @Test
+  void healthIsUpWithRoomDegradedWhenFullAndDownWhenClosed() {
+    RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
+    Batcher<Integer, String> b = Batchers.createRequired("health", loader, BatcherConfig.builder().noLinger()
+        .maxBatchSize(2).maxPendingKeys(2).timeSource(time).executor(Runnable::run).build());
+    assertThat(b.health().status()).isEqualTo(HealthStatus.UP);
+    b.load(1);
+    b.load(2);
+    assertThat(b.health().status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(b.health().details()).containsEntry("pendingKeys", 2).containsEntry("maxPendingKeys", 2);
+    loader.answer(0);
+    assertThat(b.health().status()).isEqualTo(HealthStatus.UP);
+    b.close();
+    assertThat(b.health().status()).isEqualTo(HealthStatus.DOWN);
+    assertThat(b.name()).isEqualTo("health");
+
+    Debouncer<String, Integer> d = Batchers.debouncer("d", (String k, Integer a) -> { },
+        DebouncerConfig.builder().timeSource(time).build());
+    assertThat(d.health().status()).isEqualTo(HealthStatus.UP);
+    d.close();
+    assertThat(d.health().status()).isEqualTo(HealthStatus.DOWN);
   }
 
   private static final class CountingTime implements dev.headroom.core.time.TimeSource {

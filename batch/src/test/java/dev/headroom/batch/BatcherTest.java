@@ -356,4 +356,18 @@ class BatcherTest {
     assertThat(failure(b.load(1))).isInstanceOf(BatchLoadException.class).hasMessageContaining("pool shut down");
     assertThat(b.pendingKeys()).isZero();
   }
+
+  @Test
+  void aKeyedLoaderAnswersValuesByTheirOwnKeyAndFailsAKeyWithSeveral() {
+    BatchLoader<Integer, String> loader = BatchLoader.keyedSync(
+        keys -> List.of("1:one", "3:three", "3:drei", "9:not asked"), v -> Integer.parseInt(v.substring(0, 1)));
+    Batcher<Integer, Optional<String>> b = Batchers.create("test", loader, manual(sizeAndLinger(3, 5)));
+    CompletableFuture<Optional<String>> one = b.load(1);
+    CompletableFuture<Optional<String>> two = b.load(2);
+    CompletableFuture<Optional<String>> three = b.load(3);
+    assertThat(one).isCompletedWithValue(Optional.of("1:one"));
+    assertThat(two).isCompletedWithValue(Optional.empty());
+    assertThat(failure(three)).isInstanceOf(BatchLoadException.class)
+        .hasRootCauseMessage("the loader returned more than one value for this key");
+  }
 }
