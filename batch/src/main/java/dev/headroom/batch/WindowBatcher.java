@@ -42,17 +42,18 @@ import org.slf4j.LoggerFactory;
  * completing a future runs the callers' callbacks, and those may load again (chained loads).
  *
  * A window (KeyWindow) keeps its keys, their hash codes and their futures in arrays, with a small
- * open-addressing index for dedupe, sized from the previous window. Sealing hands those arrays to the batch as they
- * are (the loader sees an unmodifiable view), so nothing is copied per key. Each key's slot is the
+ * open-addressing index for dedupe, sized from the previous window. Sealing hands those arrays to
+ * the batch as they are (the loader sees an unmodifiable view), so nothing is copied per key. Each key's slot is the
  * future of its one caller, or a Callers list when several callers share the key: every caller has
  * a future of its own, completed directly, so cancelling one leaves the others and no extra stage
  * is chained per key. With the result cache on, the slot is the shared future the cache holds and
  * callers get their own copy of it.
  *
- * Timers are coalesced (CoalescedTimer): a batcher arms at most one linger timer and one loader-timeout timer, not
- * one per window and one per loader call. Scheduling a timer is the expensive part of a small
- * window (it wakes the scheduler thread, which then competes for the CPU), and every window and
- * every call has the same duration, so deadlines come in order and one timer can serve them all.
+ * Timers are coalesced (CoalescedTimer): a batcher arms at most one linger timer and one
+ * loader-timeout timer, not one per window and one per loader call. Scheduling a timer is the
+ * expensive part of a small window (it wakes the timer thread, which then competes for the CPU),
+ * and every window and every call has the same duration, so deadlines come in order and one timer
+ * can serve them all.
  * Deadlines are read on the configured TimeSource, the one its timers are scheduled on.
  *  - Linger: a window that opens while the timer is armed for a deadline not later than its own
  *    schedules nothing. When the timer fires it seals the open window if that window's linger has
