@@ -1,7 +1,10 @@
 package dev.headroom.batch;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The answer says per key: a value, an error for that key alone, or nothing (absent). A
  * loader that throws, returns {@code null}, or whose stage fails or completes with {@code null}
- * fails every key of the call. The factories adapt the two common shapes: a map
- * ({@link #mapped}) and a list aligned with the keys ({@link #aligned}).
+ * fails every key of the call. The factories adapt the common shapes: a map ({@link #mapped}),
+ * a list aligned with the keys ({@link #aligned}), and values that carry their own key ({@link
+ * #keyedSync}, for a repository's {@code findAllById}).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -55,6 +59,40 @@ public interface BatchLoader<K, V> {
   static <K, V> BatchLoader<K, V> alignedSync(Function<? super List<K>, ? extends List<? extends @Nullable V>> loader) {
     Objects.requireNonNull(loader, "loader");
     return keys -> CompletableFuture.completedFuture(BatchResult.aligned(keys, answer(loader.apply(keys))));
+  }
+
+  /**
+   * A loader that answers at once with values that carry their own key, such as entities from a
+   * Spring Data repository's {@code Iterable<T> findAllById(Iterable<ID> ids)}: {@code
+   * keyedSync(userRepo::findAllById, User::getId)}. It runs on the batcher's executor (give a
+   * blocking one an executor of its own). A key with no value is absent; a key with several
+   * values fails alone (never picks one at random); a value for a key not requested is ignored.
+   */
+  static <K, V> BatchLoader<K, V> keyedSync(
+      Function<? super List<K>, ? extends Iterable<? extends V>> loader, Function<? super V, ? extends K> keyOf) {
+    Objects.requireNonNull(loader, "loader");
+    Objects.requireNonNull(keyOf, "keyOf");
+    return keys -> {
+      Map<K, V> values = new HashMap<>();
+      Set<K> repeated = new HashSet<>();
+      for (V value : answer(loader.apply(keys))) {
+        if (value != null) {
+          K key = Objects.requireNonNull(keyOf.apply(value), "the keyOf function answered null for a value");
+          if (values.put(key, value) != null) {
+            repeated.add(key);
+          }
+        }
+      }
+      BatchResult.Builder<K, V> result = BatchResult.builder();
+      values.forEach((k, v) -> {
+        if (repeated.contains(k)) {
+          result.failure(k, new IllegalStateException("the loader returned more than one value for this key"));
+        } else {
+          result.value(k, v);
+        }
+      });
+      return CompletableFuture.completedFuture(result.build());
+    };
   }
 
   private static <S> S stage(@Nullable S stage) {

@@ -1,17 +1,23 @@
 package dev.headroom.batch;
 
 import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.config.Require;
+import dev.headroom.core.time.TimeSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The policy of a {@link Batcher}: when a window is handed to the loader, how many loader calls
  * and pending keys it may have, what happens when it is full, how long a loader call may take,
- * which failures are retried, and whether results are cached. Immutable and thread-safe; built
- * with {@link #builder()}, {@link #ofDefaults()} or {@link #from(BatcherConfig)}. Every value is
+ * which failures are retried, whether results are cached; and where it runs: the {@link
+ * TimeSource} its windows, timeouts and retry delays are timed and scheduled on, the executor the
+ * loader is called on, and the {@link MeterRegistry} its meters go to. Immutable and thread-safe;
+ * built with {@link #builder()}, {@link #ofDefaults()} or {@link #toBuilder()}. Every value is
  * checked when it is set, and the combination when {@link Builder#build()} is called; a bad value
  * fails there with an {@link IllegalArgumentException} naming the field, the value and the rule.
  */
@@ -39,6 +45,9 @@ public final class BatcherConfig {
   private final @Nullable Backoff retry;
   private final Predicate<Throwable> retryOn;
   private final boolean cacheResults;
+  private final @Nullable MeterRegistry meterRegistry;
+  private final TimeSource timeSource;
+  private final Executor executor;
 
   private BatcherConfig(Builder b) {
     this.maxBatchSize = b.maxBatchSize;
@@ -50,11 +59,15 @@ public final class BatcherConfig {
     this.retry = b.retry;
     this.retryOn = b.retryOn;
     this.cacheResults = b.cacheResults;
+    this.meterRegistry = b.meterRegistry;
+    this.timeSource = b.timeSource;
+    this.executor = b.executor;
   }
 
   /**
    * The defaults: batches of up to 100 keys, 5 ms linger, no in-flight limit, 10 000 pending keys,
-   * reject when full, 30 s loader timeout, no retry, no cache.
+   * reject when full, 30 s loader timeout, no retry, no cache; no meters, the system time source,
+   * the loader called on {@link ForkJoinPool#commonPool()}.
    */
   public static BatcherConfig ofDefaults() {
     return DEFAULTS;
@@ -65,19 +78,21 @@ public final class BatcherConfig {
     return new Builder();
   }
 
-  /** A builder starting from {@code prototype}'s values. */
-  public static Builder from(BatcherConfig prototype) {
-    Objects.requireNonNull(prototype, "prototype");
+  /** A builder starting from this configuration's values. */
+  public Builder toBuilder() {
     Builder b = new Builder();
-    b.maxBatchSize = prototype.maxBatchSize;
-    b.maxLinger = prototype.maxLinger;
-    b.maxInFlight = prototype.maxInFlight;
-    b.maxPendingKeys = prototype.maxPendingKeys;
-    b.overflow = prototype.overflow;
-    b.loaderTimeout = prototype.loaderTimeout;
-    b.retry = prototype.retry;
-    b.retryOn = prototype.retryOn;
-    b.cacheResults = prototype.cacheResults;
+    b.maxBatchSize = maxBatchSize;
+    b.maxLinger = maxLinger;
+    b.maxInFlight = maxInFlight;
+    b.maxPendingKeys = maxPendingKeys;
+    b.overflow = overflow;
+    b.loaderTimeout = loaderTimeout;
+    b.retry = retry;
+    b.retryOn = retryOn;
+    b.cacheResults = cacheResults;
+    b.meterRegistry = meterRegistry;
+    b.timeSource = timeSource;
+    b.executor = executor;
     return b;
   }
 
@@ -129,6 +144,27 @@ public final class BatcherConfig {
     return cacheResults;
   }
 
+  /**
+   * Where the batcher's {@code headroom.batch.*} meters go, tagged {@code batcher=<name>}; empty
+   * (the default) for no meters, and then no time is read for them.
+   */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
+  }
+
+  /**
+   * The clock every decision is read on and every timer scheduled on: window lingers, loader
+   * timeouts and retry delays (and the times the meters record).
+   */
+  public TimeSource timeSource() {
+    return timeSource;
+  }
+
+  /** Where the loader is called. */
+  public Executor executor() {
+    return executor;
+  }
+
   @Override
   public String toString() {
     return "BatcherConfig[maxBatchSize=" + maxBatchSize + ", maxLinger=" + (maxLinger == null ? "none" : maxLinger)
@@ -149,6 +185,9 @@ public final class BatcherConfig {
     private @Nullable Backoff retry;
     private Predicate<Throwable> retryOn = t -> true;
     private boolean cacheResults;
+    private @Nullable MeterRegistry meterRegistry;
+    private TimeSource timeSource = TimeSource.system();
+    private Executor executor = ForkJoinPool.commonPool();
 
     private Builder() {}
 
@@ -159,10 +198,7 @@ public final class BatcherConfig {
      * @throws IllegalArgumentException if not at least 1
      */
     public Builder maxBatchSize(int maxBatchSize) {
-      if (maxBatchSize < 1) {
-        throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + maxBatchSize);
-      }
-      this.maxBatchSize = maxBatchSize;
+      this.maxBatchSize = Require.positive("maxBatchSize", maxBatchSize);
       return this;
     }
 
@@ -173,11 +209,7 @@ public final class BatcherConfig {
      * @throws IllegalArgumentException if negative
      */
     public Builder maxLinger(Duration maxLinger) {
-      Objects.requireNonNull(maxLinger, "maxLinger");
-      if (maxLinger.isNegative()) {
-        throw new IllegalArgumentException("maxLinger must not be negative, was " + maxLinger);
-      }
-      this.maxLinger = maxLinger;
+      this.maxLinger = Require.nonNegative("maxLinger", maxLinger);
       return this;
     }
 
@@ -196,10 +228,7 @@ public final class BatcherConfig {
      * @throws IllegalArgumentException if not at least 1
      */
     public Builder maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1) {
-        throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
-      }
-      this.maxInFlight = maxInFlight;
+      this.maxInFlight = Require.positive("maxInFlight", maxInFlight);
       return this;
     }
 
@@ -209,16 +238,13 @@ public final class BatcherConfig {
      * @throws IllegalArgumentException if not at least 1
      */
     public Builder maxPendingKeys(int maxPendingKeys) {
-      if (maxPendingKeys < 1) {
-        throw new IllegalArgumentException("maxPendingKeys must be >= 1, was " + maxPendingKeys);
-      }
-      this.maxPendingKeys = maxPendingKeys;
+      this.maxPendingKeys = Require.positive("maxPendingKeys", maxPendingKeys);
       return this;
     }
 
     /** What {@code load} does when the pending keys are at their maximum (default {@link Overflow#reject()}). */
     public Builder overflow(Overflow overflow) {
-      this.overflow = Objects.requireNonNull(overflow, "overflow");
+      this.overflow = Require.nonNull("overflow", overflow);
       return this;
     }
 
@@ -228,11 +254,7 @@ public final class BatcherConfig {
      * @throws IllegalArgumentException if not positive
      */
     public Builder loaderTimeout(Duration loaderTimeout) {
-      Objects.requireNonNull(loaderTimeout, "loaderTimeout");
-      if (loaderTimeout.isNegative() || loaderTimeout.isZero()) {
-        throw new IllegalArgumentException("loaderTimeout must be positive, was " + loaderTimeout);
-      }
-      this.loaderTimeout = loaderTimeout;
+      this.loaderTimeout = Require.positive("loaderTimeout", loaderTimeout);
       return this;
     }
 
@@ -252,8 +274,8 @@ public final class BatcherConfig {
 
     /** Like {@link #retry(Backoff)}, retrying only failures that {@code retryOn} accepts. */
     public Builder retry(Backoff retry, Predicate<Throwable> retryOn) {
-      this.retry = Objects.requireNonNull(retry, "retry");
-      this.retryOn = Objects.requireNonNull(retryOn, "retryOn");
+      this.retry = Require.nonNull("retry", retry);
+      this.retryOn = Require.nonNull("retryOn", retryOn);
       return this;
     }
 
@@ -274,16 +296,44 @@ public final class BatcherConfig {
     }
 
     /**
+     * Publish the {@code headroom.batch.*} meters, tagged {@code batcher=<name>}, to {@code
+     * meterRegistry}; null (the default) for none. One registry holds one live batcher per name: a
+     * second one is refused until the first is closed, which removes its meters.
+     */
+    public Builder meterRegistry(@Nullable MeterRegistry meterRegistry) {
+      this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    /**
+     * The clock of every decision and timer (default {@link TimeSource#system()}, one shared
+     * daemon timer thread); tests give a {@code ManualTimeSource} and move it.
+     */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Require.nonNull("timeSource", timeSource);
+      return this;
+    }
+
+    /**
+     * Where the loader is called (default {@link ForkJoinPool#commonPool()}). A loader that blocks
+     * (JDBC) wants an executor of its own, sized like its connection pool; {@code Runnable::run}
+     * calls it on the thread that filled the window or on the timer thread.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Require.nonNull("executor", executor);
+      return this;
+    }
+
+    /**
      * The immutable configuration.
      *
      * @throws IllegalArgumentException if the values contradict each other: without a linger,
      *     {@code maxPendingKeys} must be at least {@code maxBatchSize}, or a window could never fill
      */
     public BatcherConfig build() {
-      if (maxLinger == null && maxBatchSize != Integer.MAX_VALUE && maxPendingKeys < maxBatchSize) {
-        throw new IllegalArgumentException("maxPendingKeys (" + maxPendingKeys + ") must be >= maxBatchSize ("
-            + maxBatchSize + ") when there is no linger, or a window could never fill");
-      }
+      Require.that(maxLinger != null || maxBatchSize == Integer.MAX_VALUE || maxPendingKeys >= maxBatchSize,
+          "maxPendingKeys", maxPendingKeys,
+          "be at least maxBatchSize (" + maxBatchSize + ") when there is no linger, or a window could never fill");
       return new BatcherConfig(this);
     }
   }

@@ -1,5 +1,7 @@
 /**
- * Request batching and debouncing.
+ * Request batching and debouncing: {@link dev.headroom.batch.Batchers} makes every instance from a
+ * config ({@link dev.headroom.batch.BatcherConfig}, {@link dev.headroom.batch.DebouncerConfig}),
+ * and {@link dev.headroom.batch.BatcherRegistry} holds named batchers.
  *
  * <ul>
  *   <li>{@link dev.headroom.batch.Batcher} coalesces single-key loads into bulk calls of a
@@ -9,8 +11,8 @@
  *   <li>{@link dev.headroom.batch.Debouncer} debounces or throttles actions per key.
  * </ul>
  *
- * Timers run on a {@link dev.headroom.batch.Scheduler} and read a {@link
- * dev.headroom.core.time.TimeSource}, so tests move time by hand.
+ * Every decision reads, and every timer is scheduled on, the {@link
+ * dev.headroom.core.time.TimeSource} given in the config, so tests move time by hand.
  */
 @NullMarked
 package dev.headroom.batch;

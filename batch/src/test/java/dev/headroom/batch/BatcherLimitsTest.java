@@ -19,11 +19,6 @@ import org.junit.jupiter.api.Test;
 class BatcherLimitsTest {
 
   private final ManualTimeSource time = ManualTimeSource.create();
-  private final ManualScheduler scheduler = new ManualScheduler(time);
-
-  private <K, V> Batcher.Builder<K, V> builder(BatchLoader<K, V> loader, BatcherConfig.Builder config) {
-    return Batcher.builder("limits", loader).config(config.build()).timeSource(time).scheduler(scheduler).executor(Runnable::run);
-  }
 
   private static Backoff backoff(int attempts) {
     return Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1)).jitter(Jitter.NONE).maxAttempts(attempts).build();
@@ -32,7 +27,7 @@ class BatcherLimitsTest {
   @Test
   void batchesBeyondMaxInFlightWaitInOrderForAFreeSlot() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(2).maxInFlight(2)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxBatchSize(2).maxInFlight(2).timeSource(time).executor(Runnable::run).build());
     List<CompletableFuture<String>> fs = List.of(b.load(1), b.load(2), b.load(3), b.load(4), b.load(5), b.load(6));
 
     assertThat(loader.calls()).containsExactly(List.of(1, 2), List.of(3, 4));
@@ -48,8 +43,8 @@ class BatcherLimitsTest {
   @Test
   void rejectReturnsAFailedFutureWhenFullAndRoomComesBackWhenKeysAreAnswered() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(10).maxPendingKeys(2)
-        .overflow(Overflow.reject())).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxBatchSize(10).maxPendingKeys(2)
+        .overflow(Overflow.reject()).timeSource(time).executor(Runnable::run).build());
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
     assertThat(b.pendingKeys()).isEqualTo(2);
@@ -59,7 +54,7 @@ class BatcherLimitsTest {
         .hasMessage("batcher 'limits': 2 keys are pending, the maximum; refused at once (overflow reject())");
     assertThat(b.load(1)).as("a key already waiting takes no room").isNotDone();
 
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
     assertThat(b.load(4)).as("still full while the batch is in flight").isCompletedExceptionally();
     loader.answer(0);
     assertThat(one).isCompletedWithValue("v1");
@@ -71,7 +66,7 @@ class BatcherLimitsTest {
   @Test
   void failFastThrowsFromLoad() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxPendingKeys(1).overflow(Overflow.failFast())).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxPendingKeys(1).overflow(Overflow.failFast()).timeSource(time).executor(Runnable::run).build());
     b.load(1);
     assertThatThrownBy(() -> b.load(2)).isInstanceOf(BatcherFullException.class)
         .hasMessageContaining("refused at once (overflow failFast())")
@@ -82,8 +77,8 @@ class BatcherLimitsTest {
   @Test
   void blockWaitsForRoomThenLoads() throws Exception {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(1).maxPendingKeys(1)
-        .overflow(Overflow.block(Duration.ofSeconds(30)))).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxBatchSize(1).maxPendingKeys(1)
+        .overflow(Overflow.block(Duration.ofSeconds(30))).timeSource(time).executor(Runnable::run).build());
     b.load(1);
     AtomicReference<CompletableFuture<String>> second = new AtomicReference<>();
     Thread caller = new Thread(() -> second.set(b.load(2)));
@@ -101,8 +96,8 @@ class BatcherLimitsTest {
   @Test
   void blockGivesUpAfterItsTimeout() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxPendingKeys(1)
-        .overflow(Overflow.block(Duration.ofMillis(20)))).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxPendingKeys(1)
+        .overflow(Overflow.block(Duration.ofMillis(20))).timeSource(time).executor(Runnable::run).build());
     b.load(1);
     assertThat(failure(b.load(2))).isInstanceOf(BatcherFullException.class).hasMessageContaining("no room within PT0.02S");
   }
@@ -110,8 +105,8 @@ class BatcherLimitsTest {
   @Test
   void anInterruptedBlockedCallerGetsAFailedFutureAndKeepsItsInterrupt() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxPendingKeys(1)
-        .overflow(Overflow.block(Duration.ofSeconds(30)))).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxPendingKeys(1)
+        .overflow(Overflow.block(Duration.ofSeconds(30))).timeSource(time).executor(Runnable::run).build());
     b.load(1);
     Thread.currentThread().interrupt();
     CompletableFuture<String> f = b.load(2);
@@ -122,14 +117,14 @@ class BatcherLimitsTest {
   @Test
   void aLoaderThatTakesTooLongFailsItsKeysAndFreesItsSlot() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(2).maxInFlight(1)
-        .loaderTimeout(Duration.ofMillis(100))).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxBatchSize(2).maxInFlight(1)
+        .loaderTimeout(Duration.ofMillis(100)).timeSource(time).executor(Runnable::run).build());
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
     CompletableFuture<String> three = b.load(3);
-    scheduler.advance(Duration.ofMillis(99));
+    time.advance(Duration.ofMillis(99));
     assertThat(one).isNotDone();
-    scheduler.advance(Duration.ofMillis(1));
+    time.advance(Duration.ofMillis(1));
 
     assertThat(failure(one)).isInstanceOf(BatchTimeoutException.class)
         .hasMessage("batcher 'limits': the loader did not answer a batch of 2 keys within PT0.1S (attempt 1)");
@@ -157,15 +152,15 @@ class BatcherLimitsTest {
       });
       return r.build();
     });
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(4).retry(backoff(3))).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxBatchSize(4).retry(backoff(3)).timeSource(time).executor(Runnable::run).build());
     List<CompletableFuture<String>> fs = List.of(b.load(1), b.load(2), b.load(3), b.load(4));
     assertThat(fs.get(0)).isCompletedWithValue("v1");
     assertThat(fs.get(1)).isNotDone();
     assertThat(b.pendingKeys()).isEqualTo(2);
 
-    scheduler.advance(Duration.ofMillis(9));
+    time.advance(Duration.ofMillis(9));
     assertThat(loader.callCount()).isEqualTo(1);
-    scheduler.advance(Duration.ofMillis(1));
+    time.advance(Duration.ofMillis(1));
     assertThat(loader.calls()).containsExactly(List.of(1, 2, 3, 4), List.of(2, 4));
     assertThat(fs).allSatisfy(f -> assertThat(f).isCompleted());
     assertThat(fs.get(3)).isCompletedWithValue("v4");
@@ -176,14 +171,14 @@ class BatcherLimitsTest {
     RecordingLoader<Integer, String> loader = RecordingLoader.answering(keys -> {
       throw new IllegalStateException("down");
     });
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(2).retry(backoff(3))).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxBatchSize(2).retry(backoff(3)).timeSource(time).executor(Runnable::run).build());
     CompletableFuture<String> one = b.load(1);
     b.load(2);
-    scheduler.advance(Duration.ofMillis(10));
+    time.advance(Duration.ofMillis(10));
     assertThat(loader.callCount()).isEqualTo(2);
-    scheduler.advance(Duration.ofMillis(19));
+    time.advance(Duration.ofMillis(19));
     assertThat(one).isNotDone();
-    scheduler.advance(Duration.ofMillis(1));
+    time.advance(Duration.ofMillis(1));
     assertThat(loader.callCount()).isEqualTo(3);
     assertThat(failure(one)).isInstanceOf(BatchLoadException.class).hasMessageContaining("attempt 3")
         .satisfies(e -> assertThat(((BatchLoadException) e).attempts()).isEqualTo(3));
@@ -193,10 +188,10 @@ class BatcherLimitsTest {
   @Test
   void timeoutsAreRetriedToo() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(1)
-        .loaderTimeout(Duration.ofMillis(50)).retry(backoff(2))).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxBatchSize(1)
+        .loaderTimeout(Duration.ofMillis(50)).retry(backoff(2)).timeSource(time).executor(Runnable::run).build());
     CompletableFuture<String> one = b.load(1);
-    scheduler.advance(Duration.ofMillis(60));
+    time.advance(Duration.ofMillis(60));
     assertThat(loader.callCount()).isEqualTo(2);
     loader.answer(1);
     assertThat(one).isCompletedWithValue("v1");
@@ -206,13 +201,13 @@ class BatcherLimitsTest {
   void failuresThatRetryOnRefusesAreFinalAtOnce() {
     RecordingLoader<Integer, String> loader = RecordingLoader.answering(keys -> BatchResult.<Integer, String>builder()
         .failure(1, new IllegalArgumentException("no such user format")).failure(2, new IllegalStateException("busy")).build());
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(2)
-        .retry(backoff(5), e -> e instanceof IllegalStateException)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().maxBatchSize(2)
+        .retry(backoff(5), e -> e instanceof IllegalStateException).timeSource(time).executor(Runnable::run).build());
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
     assertThat(failure(one)).hasCauseInstanceOf(IllegalArgumentException.class);
     assertThat(two).isNotDone();
-    scheduler.advance(Duration.ofSeconds(10));
+    time.advance(Duration.ofSeconds(10));
     assertThat(loader.calls()).hasSize(5).allSatisfy(keys -> assertThat(keys).isSubsetOf(1, 2));
     assertThat(failure(two)).isInstanceOf(BatchLoadException.class).hasCauseInstanceOf(IllegalStateException.class);
   }
@@ -223,10 +218,10 @@ class BatcherLimitsTest {
     BatchLoader<Integer, String> loader = keys -> calls.incrementAndGet() == 1
         ? CompletableFuture.failedFuture(new IllegalStateException("once"))
         : CompletableFuture.completedFuture(BatchResult.of(Map.of(1, "v1")));
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().retry(backoff(2))).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("limits", loader, BatcherConfig.builder().retry(backoff(2)).timeSource(time).executor(Runnable::run).build());
     CompletableFuture<String> one = b.load(1);
     b.close();
-    scheduler.advance(Duration.ofMillis(10));
+    time.advance(Duration.ofMillis(10));
     assertThat(one).isCompletedWithValue("v1");
   }
 }

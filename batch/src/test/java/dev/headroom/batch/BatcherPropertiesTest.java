@@ -40,7 +40,6 @@ class BatcherPropertiesTest {
       @ForAll boolean aligned,
       @ForAll Random random) {
     ManualTimeSource time = ManualTimeSource.create();
-    ManualScheduler scheduler = new ManualScheduler(time);
     List<List<Integer>> calls = Collections.synchronizedList(new ArrayList<>());
     List<Runnable> unanswered = new ArrayList<>();
     BatchLoader<Integer, String> loader = batch -> {
@@ -49,9 +48,7 @@ class BatcherPropertiesTest {
       unanswered.add(() -> f.complete(answer(batch, aligned, random)));
       return f;
     };
-    Batcher<Integer, String> batcher = Batcher.builder("prop", loader)
-        .config(BatcherConfig.builder().maxBatchSize(maxBatchSize).maxLinger(Duration.ofMillis(5)).maxInFlight(maxInFlight).build())
-        .timeSource(time).scheduler(scheduler).executor(Runnable::run).buildRequired();
+    Batcher<Integer, String> batcher = Batchers.createRequired("prop", loader, BatcherConfig.builder().maxBatchSize(maxBatchSize).maxLinger(Duration.ofMillis(5)).maxInFlight(maxInFlight).timeSource(time).executor(Runnable::run).build());
 
     List<CompletableFuture<String>> futures = new ArrayList<>();
     List<AtomicInteger> completions = new ArrayList<>();
@@ -62,16 +59,16 @@ class BatcherPropertiesTest {
       futures.add(f);
       completions.add(count);
       switch (random.nextInt(8)) {
-        case 0 -> scheduler.advance(Duration.ofMillis(random.nextInt(7)));
+        case 0 -> time.advance(Duration.ofMillis(random.nextInt(7)));
         case 1 -> batcher.dispatch();
         case 2 -> answerOne(unanswered, random);
         default -> { }
       }
     }
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
     while (!unanswered.isEmpty()) {
       answerOne(unanswered, random);
-      scheduler.advance(Duration.ofMillis(5));
+      time.advance(Duration.ofMillis(5));
     }
 
     for (int i = 0; i < keys.size(); i++) {
@@ -95,7 +92,6 @@ class BatcherPropertiesTest {
   void duplicatesInOneWindowShareOneLoad(
       @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 0, max = 10) Integer> keys) {
     ManualTimeSource time = ManualTimeSource.create();
-    ManualScheduler scheduler = new ManualScheduler(time);
     List<List<Integer>> calls = new ArrayList<>();
     AtomicInteger version = new AtomicInteger();
     BatchLoader<Integer, String> loader = batch -> {
@@ -104,14 +100,12 @@ class BatcherPropertiesTest {
       batch.forEach(k -> m.put(k, k + "@" + version.incrementAndGet()));
       return CompletableFuture.completedFuture(BatchResult.of(m));
     };
-    Batcher<Integer, String> batcher = Batcher.builder("dupes", loader)
-        .config(BatcherConfig.builder().maxBatchSize(Integer.MAX_VALUE).maxLinger(Duration.ofMillis(5)).build())
-        .timeSource(time).scheduler(scheduler).executor(Runnable::run).buildRequired();
+    Batcher<Integer, String> batcher = Batchers.createRequired("dupes", loader, BatcherConfig.builder().maxBatchSize(Integer.MAX_VALUE).maxLinger(Duration.ofMillis(5)).timeSource(time).executor(Runnable::run).build());
     Map<Integer, List<CompletableFuture<String>>> byKey = new LinkedHashMap<>();
     for (int key : keys) {
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(batcher.load(key));
     }
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
 
     assertThat(calls).hasSize(1);
     assertThat(calls.get(0)).containsExactlyElementsOf(byKey.keySet());
@@ -128,7 +122,6 @@ class BatcherPropertiesTest {
       @ForAll @IntRange(min = 1, max = 8) int maxBatchSize,
       @ForAll Random random) {
     ManualTimeSource time = ManualTimeSource.create();
-    ManualScheduler scheduler = new ManualScheduler(time);
     Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
     List<List<Integer>> calls = new ArrayList<>();
     BatchLoader<Integer, String> loader = batch -> {
@@ -152,23 +145,21 @@ class BatcherPropertiesTest {
         default -> CompletableFuture.completedFuture(b.build());
       };
     };
-    Batcher<Integer, String> batcher = Batcher.builder("retry", loader)
-        .config(BatcherConfig.builder().maxBatchSize(maxBatchSize).maxLinger(Duration.ofMillis(5))
+    Batcher<Integer, String> batcher = Batchers.createRequired("retry", loader, BatcherConfig.builder().maxBatchSize(maxBatchSize).maxLinger(Duration.ofMillis(5))
             .loaderTimeout(Duration.ofMillis(50))
             .retry(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))
                 .jitter(Jitter.NONE).unlimitedAttempts().build())
-            .build())
-        .timeSource(time).scheduler(scheduler).executor(Runnable::run).buildRequired();
+            .timeSource(time).executor(Runnable::run).build());
 
     List<CompletableFuture<String>> futures = new ArrayList<>();
     for (int key : keys) {
       futures.add(batcher.load(key));
       if (random.nextInt(4) == 0) {
-        scheduler.advance(Duration.ofMillis(random.nextInt(20)));
+        time.advance(Duration.ofMillis(random.nextInt(20)));
       }
     }
     for (int i = 0; i < 10_000 && batcher.pendingKeys() > 0; i++) {
-      scheduler.advance(Duration.ofMillis(10));
+      time.advance(Duration.ofMillis(10));
     }
 
     for (int i = 0; i < keys.size(); i++) {

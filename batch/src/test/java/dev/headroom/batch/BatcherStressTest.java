@@ -80,10 +80,8 @@ class BatcherStressTest {
   @Test
   void everyLoadOfManyThreadsIsAnsweredWithinTheLimits() throws Exception {
     AsyncLoader loader = new AsyncLoader(loaderPool);
-    try (Batcher<Integer, Integer> batcher = Batcher.builder("stress", loader)
-        .config(BatcherConfig.builder().maxBatchSize(32).maxLinger(Duration.ofMillis(1)).maxInFlight(3)
-            .maxPendingKeys(200).overflow(Overflow.block(Duration.ofSeconds(30))).build())
-        .buildRequired()) {
+    try (Batcher<Integer, Integer> batcher = Batchers.createRequired("stress", loader, BatcherConfig.builder().maxBatchSize(32).maxLinger(Duration.ofMillis(1)).maxInFlight(3)
+            .maxPendingKeys(200).overflow(Overflow.block(Duration.ofSeconds(30))).build())) {
       List<CompletableFuture<Integer>> futures = loadFromManyThreads(batcher);
       CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
       await().atMost(Duration.ofSeconds(30)).until(all::isDone);
@@ -103,10 +101,8 @@ class BatcherStressTest {
   @Test
   void underRejectEveryLoadIsEitherAnsweredOrRefusedAndNoRoomLeaks() throws Exception {
     AsyncLoader loader = new AsyncLoader(loaderPool);
-    try (Batcher<Integer, Integer> batcher = Batcher.builder("stress-reject", loader)
-        .config(BatcherConfig.builder().maxBatchSize(16).maxLinger(Duration.ofMillis(1)).maxInFlight(2)
-            .maxPendingKeys(40).overflow(Overflow.reject()).build())
-        .buildRequired()) {
+    try (Batcher<Integer, Integer> batcher = Batchers.createRequired("stress-reject", loader, BatcherConfig.builder().maxBatchSize(16).maxLinger(Duration.ofMillis(1)).maxInFlight(2)
+            .maxPendingKeys(40).overflow(Overflow.reject()).build())) {
       List<CompletableFuture<Integer>> futures = loadFromManyThreads(batcher);
       CompletableFuture<Void> settled = CompletableFuture.allOf(futures.stream()
           .map(f -> f.handle((v, e) -> v)).toArray(CompletableFuture<?>[]::new));

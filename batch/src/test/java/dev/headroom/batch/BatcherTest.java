@@ -20,10 +20,9 @@ import org.junit.jupiter.api.Test;
 class BatcherTest {
 
   private final ManualTimeSource time = ManualTimeSource.create();
-  private final ManualScheduler scheduler = new ManualScheduler(time);
 
-  private <K, V> Batcher.Builder<K, V> builder(BatchLoader<K, V> loader, BatcherConfig config) {
-    return Batcher.builder("test", loader).config(config).timeSource(time).scheduler(scheduler).executor(Runnable::run);
+  private BatcherConfig manual(BatcherConfig config) {
+    return config.toBuilder().timeSource(time).executor(Runnable::run).build();
   }
 
   private static BatcherConfig sizeAndLinger(int size, long lingerMillis) {
@@ -33,7 +32,7 @@ class BatcherTest {
   @Test
   void dispatchesAWindowAsSoonAsItFills() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(3, 10)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 10)));
 
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
@@ -44,20 +43,20 @@ class BatcherTest {
     assertThat(one).isCompletedWithValue("v1");
     assertThat(two).isCompletedWithValue("v2");
     assertThat(three).isCompletedWithValue("v3");
-    assertThat(scheduler.scheduled()).as("the linger timer of a filled window is cancelled").isZero();
+    assertThat(time.pendingTasks()).as("the linger timer of a filled window is cancelled").isZero();
   }
 
   @Test
   void dispatchesAPartialWindowWhenTheLingerHasPassedSinceItsFirstKey() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(100, 10)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(100, 10)));
 
     CompletableFuture<String> one = b.load(1);
-    scheduler.advance(Duration.ofMillis(6));
+    time.advance(Duration.ofMillis(6));
     CompletableFuture<String> two = b.load(2);
-    scheduler.advance(Duration.ofMillis(3));
+    time.advance(Duration.ofMillis(3));
     assertThat(loader.callCount()).isZero();
-    scheduler.advance(Duration.ofMillis(1));
+    time.advance(Duration.ofMillis(1));
 
     assertThat(loader.calls()).containsExactly(List.of(1, 2));
     assertThat(one).isCompletedWithValue("v1");
@@ -67,10 +66,10 @@ class BatcherTest {
   @Test
   void aSizeOnlyBatcherWaitsForDispatch() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, BatcherConfig.builder().maxBatchSize(2).noLinger().build()).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(BatcherConfig.builder().maxBatchSize(2).noLinger().build()));
 
     CompletableFuture<String> one = b.load(1);
-    scheduler.advance(Duration.ofHours(1));
+    time.advance(Duration.ofHours(1));
     assertThat(loader.callCount()).isZero();
     assertThat(b.dispatch()).isEqualTo(1);
 
@@ -84,12 +83,12 @@ class BatcherTest {
   @Test
   void aTimeOnlyBatcherSendsEverythingOfItsLingerInOneCall() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(Integer.MAX_VALUE, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(Integer.MAX_VALUE, 5)));
     List<CompletableFuture<String>> futures = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       futures.add(b.load(i));
     }
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
     assertThat(loader.callCount()).isEqualTo(1);
     assertThat(loader.calls().get(0)).hasSize(1000);
     assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted());
@@ -98,12 +97,12 @@ class BatcherTest {
   @Test
   void identicalKeysInOneWindowAreLoadedOnceAndShareTheAnswer() {
     RecordingLoader<String, String> loader = RecordingLoader.mapping(String::toUpperCase);
-    Batcher<String, String> b = builder(loader, sizeAndLinger(10, 5)).buildRequired();
+    Batcher<String, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
 
     CompletableFuture<String> a1 = b.load("a");
     CompletableFuture<String> bee = b.load("b");
     CompletableFuture<String> a2 = b.load("a");
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
 
     assertThat(loader.calls()).containsExactly(List.of("a", "b"));
     assertThat(a1).isCompletedWithValue("A").isNotSameAs(a2);
@@ -114,11 +113,11 @@ class BatcherTest {
   @Test
   void cancellingOneCallersFutureLeavesTheOthersOfTheSameKey() {
     RecordingLoader<String, String> loader = RecordingLoader.mapping(String::toUpperCase);
-    Batcher<String, String> b = builder(loader, sizeAndLinger(10, 5)).buildRequired();
+    Batcher<String, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
     CompletableFuture<String> first = b.load("a");
     CompletableFuture<String> second = b.load("a");
     first.cancel(true);
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
     assertThat(second).isCompletedWithValue("A");
     assertThat(b.pendingKeys()).isZero();
   }
@@ -131,11 +130,11 @@ class BatcherTest {
       assertThatThrownBy(() -> keys.add(9)).isInstanceOf(UnsupportedOperationException.class);
       return CompletableFuture.completedFuture(BatchResult.of(Map.of()));
     };
-    Batcher<Integer, Optional<Integer>> b = builder(loader, sizeAndLinger(10, 5)).build();
+    Batcher<Integer, Optional<Integer>> b = Batchers.create("test", loader, manual(sizeAndLinger(10, 5)));
     for (int k : new int[] {3, 1, 3, 2, 1}) {
       b.load(k);
     }
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
     assertThat(seen).containsExactly(List.of(3, 1, 2));
   }
 
@@ -148,9 +147,9 @@ class BatcherTest {
       m.put(99, "not requested");
       return m;
     });
-    Batcher<Integer, Optional<String>> optional = builder(loader, sizeAndLinger(3, 5)).build();
-    Batcher<Integer, String> defaulted = builder(loader, sizeAndLinger(3, 5)).buildWithDefault("none");
-    Batcher<Integer, String> required = builder(loader, sizeAndLinger(3, 5)).buildRequired();
+    Batcher<Integer, Optional<String>> optional = Batchers.create("test", loader, manual(sizeAndLinger(3, 5)));
+    Batcher<Integer, String> defaulted = Batchers.createWithDefault("test", loader, "none", manual(sizeAndLinger(3, 5)));
+    Batcher<Integer, String> required = Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 5)));
 
     List<CompletableFuture<Optional<String>>> o = List.of(optional.load(1), optional.load(2), optional.load(3));
     List<CompletableFuture<String>> d = List.of(defaulted.load(1), defaulted.load(2), defaulted.load(3));
@@ -169,7 +168,7 @@ class BatcherTest {
   @Test
   void anAlignedListAnswersByPositionAndNullIsAbsent() {
     BatchLoader<Integer, String> loader = BatchLoader.alignedSync(keys -> Arrays.asList(keys.get(0) == 1 ? "one" : "x", null));
-    Batcher<Integer, Optional<String>> b = builder(loader, sizeAndLinger(2, 5)).build();
+    Batcher<Integer, Optional<String>> b = Batchers.create("test", loader, manual(sizeAndLinger(2, 5)));
     CompletableFuture<Optional<String>> one = b.load(1);
     CompletableFuture<Optional<String>> two = b.load(2);
     assertThat(one).isCompletedWithValue(Optional.of("one"));
@@ -179,7 +178,7 @@ class BatcherTest {
   @Test
   void aListOfTheWrongSizeFailsTheWholeBatchAndAssignsNothing() {
     BatchLoader<Integer, String> loader = BatchLoader.aligned(keys -> CompletableFuture.completedFuture(List.of("only one")));
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(2, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
     for (CompletableFuture<String> f : List.of(one, two)) {
@@ -195,7 +194,7 @@ class BatcherTest {
     IllegalStateException boom = new IllegalStateException("row 2 is corrupt");
     BatchLoader<Integer, String> loader = keys -> CompletableFuture.completedFuture(
         BatchResult.<Integer, String>builder().value(1, "one").failure(2, boom).value(3, "three").build());
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(3, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 5)));
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
     CompletableFuture<String> three = b.load(3);
@@ -217,7 +216,7 @@ class BatcherTest {
           throw down;
         }, Runnable::run));
     for (BatchLoader<Integer, String> loader : loaders) {
-      Batcher<Integer, String> b = builder(loader, sizeAndLinger(2, 5)).buildRequired();
+      Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
       List<CompletableFuture<String>> fs = List.of(b.load(1), b.load(2));
       assertThat(fs).allSatisfy(f -> assertThat(failure(f)).isInstanceOf(BatchLoadException.class).hasCause(down)
           .hasMessageContaining("batcher 'test'").hasMessageContaining("database down"));
@@ -231,7 +230,7 @@ class BatcherTest {
     BatchLoader<Integer, String> nullResult = keys -> CompletableFuture.completedFuture(null);
     BatchLoader<Integer, String> nullMap = BatchLoader.mappedSync(keys -> null);
     for (BatchLoader<Integer, String> loader : List.of(nullStage, nullResult, nullMap)) {
-      Batcher<Integer, String> b = builder(loader, sizeAndLinger(1, 5)).buildRequired();
+      Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(1, 5)));
       assertThat(failure(b.load(1))).isInstanceOf(BatchLoadException.class)
           .cause().isInstanceOf(NullPointerException.class).hasMessageContaining("null instead of");
     }
@@ -239,7 +238,7 @@ class BatcherTest {
 
   @Test
   void nullKeysAreRefusedWithAClearError() {
-    Batcher<Integer, String> b = builder(RecordingLoader.<Integer, String>mapping(k -> "v"), sizeAndLinger(2, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", RecordingLoader.<Integer, String>mapping(k -> "v"), manual(sizeAndLinger(2, 5)));
     assertThatThrownBy(() -> b.load(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("batcher 'test': key must not be null");
     assertThatThrownBy(() -> b.loadMany(Arrays.asList(1, null))).isInstanceOf(NullPointerException.class)
@@ -250,9 +249,9 @@ class BatcherTest {
   @Test
   void loadManyAnswersInTheGivenOrderWithDuplicates() throws Exception {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(2, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
     CompletableFuture<List<String>> all = b.loadMany(List.of(3, 1, 3, 2));
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
     assertThat(all.get()).containsExactly("v3", "v1", "v3", "v2");
     assertThat(loader.calls()).containsExactly(List.of(3, 1), List.of(2));
   }
@@ -260,10 +259,10 @@ class BatcherTest {
   @Test
   void callbacksSeeTheBatchExceptionItselfNotAWrapper() {
     BatchLoader<Integer, String> loader = keys -> CompletableFuture.failedFuture(new IllegalStateException("down"));
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(2, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
     CompletableFuture<Throwable> single = b.load(1).handle((v, e) -> e);
     CompletableFuture<Throwable> many = b.loadMany(List.of(1, 2)).handle((v, e) -> e);
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
     assertThat(single.join()).isInstanceOf(BatchLoadException.class);
     assertThat(many.join()).isInstanceOf(BatchLoadException.class);
   }
@@ -272,7 +271,7 @@ class BatcherTest {
   void loadManyFailsWhenOneKeyFails() {
     BatchLoader<Integer, String> loader = keys -> CompletableFuture.completedFuture(
         BatchResult.<Integer, String>builder().value(1, "one").failure(2, new IllegalStateException("bad")).build());
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(2, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
     assertThat(failure(b.loadMany(List.of(1, 2)))).isInstanceOf(BatchLoadException.class).hasMessageContaining("bad");
   }
 
@@ -284,8 +283,7 @@ class BatcherTest {
       return calls[0] == 2 ? CompletableFuture.failedFuture(new IllegalStateException("once"))
           : CompletableFuture.completedFuture(BatchResult.of(Map.of(keys.get(0), "v" + calls[0])));
     };
-    Batcher<Integer, String> b = builder(loader,
-        BatcherConfig.from(sizeAndLinger(1, 5)).cacheResults(true).build()).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(1, 5).toBuilder().cacheResults(true).build()));
 
     assertThat(b.load(1)).isCompletedWithValue("v1");
     assertThat(b.load(1)).isCompletedWithValue("v1");
@@ -300,7 +298,7 @@ class BatcherTest {
   @Test
   void withoutTheCacheEveryWindowLoadsAgain() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(1, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(1, 5)));
     b.load(1);
     b.load(1);
     assertThat(loader.callCount()).isEqualTo(2);
@@ -309,12 +307,12 @@ class BatcherTest {
   @Test
   void aLoadIssuedFromAnotherLoadsCallbackIsDispatchedByTheTimer() {
     RecordingLoader<Integer, Integer> loader = RecordingLoader.mapping(k -> k + 1);
-    Batcher<Integer, Integer> b = builder(loader, sizeAndLinger(100, 5)).buildRequired();
+    Batcher<Integer, Integer> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(100, 5)));
 
     CompletableFuture<Integer> chained = b.load(1).thenCompose(b::load).thenCompose(b::load);
-    scheduler.advance(Duration.ofMillis(5));
+    time.advance(Duration.ofMillis(5));
     assertThat(chained).isNotDone();
-    scheduler.advance(Duration.ofMillis(10));
+    time.advance(Duration.ofMillis(10));
 
     assertThat(chained).isCompletedWithValue(4);
     assertThat(loader.calls()).containsExactly(List.of(1), List.of(2), List.of(3));
@@ -327,7 +325,7 @@ class BatcherTest {
       keys.forEach(k -> m.put(k, k * 2));
       return m;
     }));
-    try (Batcher<Integer, Integer> b = Batcher.builder("chain", async).config(sizeAndLinger(10, 1)).buildRequired()) {
+    try (Batcher<Integer, Integer> b = Batchers.createRequired("chain", async, sizeAndLinger(10, 1))) {
       CompletionStage<Integer> chain = b.load(1);
       for (int i = 0; i < 10; i++) {
         chain = chain.thenCompose(b::load);
@@ -341,7 +339,7 @@ class BatcherTest {
   @Test
   void closeDispatchesWhatIsPendingAndRefusesNewLoads() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = builder(loader, sizeAndLinger(10, 5)).buildRequired();
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
     CompletableFuture<String> one = b.load(1);
     b.close();
     b.close();
@@ -352,11 +350,24 @@ class BatcherTest {
   @Test
   void aRejectingExecutorFailsTheBatchInsteadOfLosingIt() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batcher.builder("test", loader).config(sizeAndLinger(1, 5)).scheduler(scheduler)
-        .executor(r -> {
+    Batcher<Integer, String> b = Batchers.createRequired("test", loader, sizeAndLinger(1, 5).toBuilder().timeSource(time).executor(r -> {
           throw new java.util.concurrent.RejectedExecutionException("pool shut down");
-        }).buildRequired();
+        }).build());
     assertThat(failure(b.load(1))).isInstanceOf(BatchLoadException.class).hasMessageContaining("pool shut down");
     assertThat(b.pendingKeys()).isZero();
+  }
+
+  @Test
+  void aKeyedLoaderAnswersValuesByTheirOwnKeyAndFailsAKeyWithSeveral() {
+    BatchLoader<Integer, String> loader = BatchLoader.keyedSync(
+        keys -> List.of("1:one", "3:three", "3:drei", "9:not asked"), v -> Integer.parseInt(v.substring(0, 1)));
+    Batcher<Integer, Optional<String>> b = Batchers.create("test", loader, manual(sizeAndLinger(3, 5)));
+    CompletableFuture<Optional<String>> one = b.load(1);
+    CompletableFuture<Optional<String>> two = b.load(2);
+    CompletableFuture<Optional<String>> three = b.load(3);
+    assertThat(one).isCompletedWithValue(Optional.of("1:one"));
+    assertThat(two).isCompletedWithValue(Optional.empty());
+    assertThat(failure(three)).isInstanceOf(BatchLoadException.class)
+        .hasRootCauseMessage("the loader returned more than one value for this key");
   }
 }

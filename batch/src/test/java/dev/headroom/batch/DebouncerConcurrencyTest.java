@@ -22,14 +22,15 @@ class DebouncerConcurrencyTest {
     ConcurrentHashMap<Integer, AtomicInteger> running = new ConcurrentHashMap<>();
     AtomicInteger overlaps = new AtomicInteger();
     AtomicInteger runs = new AtomicInteger();
-    try (Debouncer<Integer, Long> d = Debouncer.<Integer, Long>builder("concurrent", Duration.ofMillis(2), (key, count) -> {
+    try (Debouncer<Integer, Long> d = Batchers.debouncer("concurrent", (Integer key, Long count) -> {
       if (running.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() > 1) {
         overlaps.incrementAndGet();
       }
       total.addAndGet(count);
       runs.incrementAndGet();
       running.get(key).decrementAndGet();
-    }).leading(true).maxWait(Duration.ofMillis(5)).merge(Long::sum).build()) {
+    }, Long::sum, DebouncerConfig.builder().waitTime(Duration.ofMillis(2)).leading(true).maxWait(Duration.ofMillis(5))
+        .build())) {
       Concurrently.run(THREADS, t -> {
         for (int i = 0; i < CALLS_PER_THREAD; i++) {
           d.call((i + t) % KEYS, 1L);

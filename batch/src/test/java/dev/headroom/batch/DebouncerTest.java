@@ -16,17 +16,20 @@ import org.junit.jupiter.api.Test;
 class DebouncerTest {
 
   private final ManualTimeSource time = ManualTimeSource.create();
-  private final ManualScheduler scheduler = new ManualScheduler(time);
   private final long origin = time.nanoTime();
   /** Runs as "key@millis:argument", millis since the test began. */
   private final List<String> runs = new CopyOnWriteArrayList<>();
 
-  private <A> Debouncer.Builder<String, A> manual(Debouncer.Builder<String, A> b) {
-    return b.timeSource(time).scheduler(scheduler).executor(Runnable::run);
+  private DebouncerConfig.Builder manual() {
+    return DebouncerConfig.builder().timeSource(time).executor(Runnable::run);
   }
 
-  private Debouncer.Builder<String, Integer> debounce(long waitMillis) {
-    return manual(Debouncer.builder("test", Duration.ofMillis(waitMillis), this::record));
+  private DebouncerConfig.Builder debounce(long waitMillis) {
+    return manual().waitTime(Duration.ofMillis(waitMillis));
+  }
+
+  private Debouncer<String, Integer> debouncer(DebouncerConfig.Builder config) {
+    return Batchers.debouncer("test", this::record, config.build());
   }
 
   private void record(String key, Object argument) {
@@ -35,7 +38,7 @@ class DebouncerTest {
 
   private void advanceTo(long millis) {
     long now = (time.nanoTime() - origin) / 1_000_000;
-    scheduler.advance(Duration.ofMillis(millis - now));
+    time.advance(Duration.ofMillis(millis - now));
   }
 
   /** Calls {@code key} at every {@code step} ms from {@code from} to {@code to} (inclusive), with the time as argument. */
@@ -48,7 +51,7 @@ class DebouncerTest {
 
   @Test
   void trailingRunsOnceAfterTheQuietPeriodWithTheLastArgument() {
-    Debouncer<String, Integer> d = debounce(50).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50));
     callEvery(d, "k", 0, 40, 10);
     advanceTo(89);
     assertThat(runs).isEmpty();
@@ -62,7 +65,7 @@ class DebouncerTest {
 
   @Test
   void leadingRunsTheFirstCallOfABurstAtOnceAndNothingElse() {
-    Debouncer<String, Integer> d = debounce(50).leading(true).trailing(false).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50).leading(true).trailing(false));
     callEvery(d, "k", 0, 40, 10);
     assertThat(runs).containsExactly("k@0:0");
     advanceTo(89);
@@ -75,7 +78,7 @@ class DebouncerTest {
 
   @Test
   void leadingAndTrailingRunTwiceOnlyWhenTheBurstHadMoreThanOneCall() {
-    Debouncer<String, Integer> d = debounce(50).leading(true).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50).leading(true));
     d.call("single", 0);
     advanceTo(100);
     assertThat(runs).containsExactly("single@0:0");
@@ -87,7 +90,7 @@ class DebouncerTest {
 
   @Test
   void maxWaitRunsAtLeastThatOftenWhileCallsKeepComing() {
-    Debouncer<String, Integer> d = debounce(50).maxWait(Duration.ofMillis(100)).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50).maxWait(Duration.ofMillis(100)));
     callEvery(d, "k", 0, 250, 10);
     advanceTo(1000);
     assertThat(runs).containsExactly("k@100:90", "k@200:190", "k@300:250");
@@ -95,7 +98,7 @@ class DebouncerTest {
 
   @Test
   void throttleRunsAtMostOncePerInterval() {
-    Debouncer<String, Integer> t = manual(Debouncer.<String, Integer>throttle("t", Duration.ofMillis(30), this::record)).build();
+    Debouncer<String, Integer> t = Batchers.throttle("t", Duration.ofMillis(30), this::record, manual().build());
     callEvery(t, "k", 0, 100, 10);
     advanceTo(1000);
     assertThat(runs).containsExactly("k@0:0", "k@30:20", "k@60:50", "k@90:80", "k@120:100");
@@ -104,8 +107,8 @@ class DebouncerTest {
 
   @Test
   void throttleWithoutTrailingDropsTheCallsOfTheInterval() {
-    Debouncer<String, Integer> t = manual(Debouncer.<String, Integer>throttle("t", Duration.ofMillis(30), this::record)
-        .trailing(false)).build();
+    Debouncer<String, Integer> t = Batchers.throttle("t", Duration.ofMillis(30), this::record,
+        manual().leading(true).trailing(false).build());
     callEvery(t, "k", 0, 100, 10);
     advanceTo(1000);
     assertThat(runs).containsExactly("k@0:0", "k@30:30", "k@60:60", "k@90:90");
@@ -113,7 +116,7 @@ class DebouncerTest {
 
   @Test
   void cancelDropsThePendingRunAndForgetsTheTiming() {
-    Debouncer<String, Integer> d = debounce(50).leading(true).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50).leading(true));
     d.call("k", 0);
     d.call("k", 1);
     assertThat(d.cancel("k")).isTrue();
@@ -126,7 +129,7 @@ class DebouncerTest {
 
   @Test
   void flushRunsThePendingCallNow() {
-    Debouncer<String, Integer> d = debounce(50).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50));
     d.call("k", 1);
     advanceTo(20);
     d.call("k", 2);
@@ -140,7 +143,7 @@ class DebouncerTest {
 
   @Test
   void flushAllRunsEveryPendingKey() {
-    Debouncer<String, Integer> d = debounce(50).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50));
     d.call("a", 1);
     d.call("b", 2);
     assertThat(d.flushAll()).isEqualTo(2);
@@ -149,7 +152,7 @@ class DebouncerTest {
 
   @Test
   void keysDoNotDelayEachOther() {
-    Debouncer<String, Integer> d = debounce(50).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50));
     for (int t = 0; t <= 200; t += 10) {
       advanceTo(t);
       d.call("busy", t);
@@ -163,12 +166,11 @@ class DebouncerTest {
 
   @Test
   void anAccumulatorCombinesTheArgumentsOfARun() {
-    Debouncer<String, List<Integer>> d = manual(Debouncer.<String, List<Integer>>builder("acc", Duration.ofMillis(50), this::record)
-        .leading(true).merge((pending, latest) -> {
+    Debouncer<String, List<Integer>> d = Batchers.debouncer("acc", this::record, (pending, latest) -> {
           List<Integer> all = new ArrayList<>(pending);
           all.addAll(latest);
           return all;
-        })).build();
+        }, manual().waitTime(Duration.ofMillis(50)).leading(true).build());
     for (int t = 0; t <= 30; t += 10) {
       advanceTo(t);
       d.call("k", List.of(t));
@@ -181,12 +183,12 @@ class DebouncerTest {
   void anActionMayCallItsOwnKeyAgain() {
     List<Integer> seen = new ArrayList<>();
     AtomicReference<Debouncer<String, Integer>> self = new AtomicReference<>();
-    self.set(manual(Debouncer.<String, Integer>builder("self", Duration.ofMillis(10), (k, n) -> {
+    self.set(Batchers.debouncer("self", (String k, Integer n) -> {
       seen.add(n);
       if (n < 3) {
         self.get().call(k, n + 1);
       }
-    })).build());
+    }, manual().waitTime(Duration.ofMillis(10)).build()));
     self.get().call("k", 0);
     advanceTo(100);
     assertThat(seen).containsExactly(0, 1, 2, 3);
@@ -195,34 +197,40 @@ class DebouncerTest {
   @Test
   void aThrowingActionIsCountedAndTheKeyKeepsWorking() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Debouncer<String, Integer> d = manual(Debouncer.<String, Integer>builder("boom", Duration.ofMillis(10), (k, n) -> {
+    Debouncer<String, Integer> d = Batchers.debouncer("boom", (String k, Integer n) -> {
       if (n == 0) {
         throw new IllegalStateException("first run fails");
       }
       record(k, n);
-    })).meterRegistry(registry).build();
+    }, manual().waitTime(Duration.ofMillis(10)).meterRegistry(registry).build());
     d.call("k", 0);
     advanceTo(10);
     d.call("k", 1);
     advanceTo(100);
     assertThat(runs).containsExactly("k@20:1");
-    assertThat(registry.get("headroom.batch.debouncer.errors").tag("name", "boom").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("headroom.debouncer.runs").tags("debouncer", "boom", "result", "error").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("headroom.debouncer.runs").tags("debouncer", "boom", "result", "success").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test
   void countsCallsExecutionsAndCoalescedCalls() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Debouncer<String, Integer> d = debounce(50).meterRegistry(registry).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50).meterRegistry(registry));
     callEvery(d, "k", 0, 40, 10);
     advanceTo(200);
-    assertThat(registry.get("headroom.batch.debouncer.calls").tag("name", "test").counter().count()).isEqualTo(5.0);
-    assertThat(registry.get("headroom.batch.debouncer.executions").counter().count()).isEqualTo(1.0);
-    assertThat(registry.get("headroom.batch.debouncer.coalesced").counter().count()).isEqualTo(4.0);
+    assertThat(registry.get("headroom.debouncer.calls").tag("debouncer", "test").counters().stream()
+        .mapToDouble(c -> c.count()).sum()).as("calls, accepted or coalesced").isEqualTo(5.0);
+    assertThat(registry.get("headroom.debouncer.runs").tag("debouncer", "test").counters().stream()
+        .mapToDouble(c -> c.count()).sum()).as("runs, successful or not").isEqualTo(1.0);
+    assertThat(registry.get("headroom.debouncer.calls").tags("debouncer", "test", "result", "coalesced").counter().count())
+        .isEqualTo(4.0);
   }
 
   @Test
   void closeCancelsEverythingAndRefusesCalls() {
-    Debouncer<String, Integer> d = debounce(50).build();
+    Debouncer<String, Integer> d = debouncer(debounce(50));
     d.call("a", 1);
     d.close();
     advanceTo(500);
@@ -233,15 +241,16 @@ class DebouncerTest {
 
   @Test
   void badInputFailsWithTheFieldTheValueAndTheRule() {
-    assertThatThrownBy(() -> Debouncer.builder("d", Duration.ZERO, (k, a) -> { }))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("wait must be positive, was PT0S");
-    assertThatThrownBy(() -> Debouncer.builder("d", Duration.ofMillis(100), (k, a) -> { }).maxWait(Duration.ofMillis(50)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxWait must be >= wait (PT0.1S), was PT0.05S");
-    assertThatThrownBy(() -> Debouncer.builder("d", Duration.ofMillis(100), (k, a) -> { }).trailing(false).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leading and trailing must not both be false");
-    assertThatThrownBy(() -> Debouncer.builder("", Duration.ofMillis(100), (k, a) -> { }))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("debouncer name must not be blank, was ''");
-    Debouncer<String, Integer> d = debounce(50).build();
+    assertThatThrownBy(() -> DebouncerConfig.builder().waitTime(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("waitTime must be positive, was PT0S");
+    assertThatThrownBy(() -> DebouncerConfig.builder().waitTime(Duration.ofMillis(100)).maxWait(Duration.ofMillis(50)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxWait must be at least waitTime (PT0.1S), was PT0.05S");
+    assertThatThrownBy(() -> DebouncerConfig.builder().trailing(false).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("trailing must be true when leading is false, or the action would never run, was false");
+    assertThatThrownBy(() -> Batchers.debouncer("", (String k, Integer a) -> { }, DebouncerConfig.ofDefaults()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("name must not be blank, was ''");
+    Debouncer<String, Integer> d = debouncer(debounce(50));
     assertThatThrownBy(() -> d.call(null, 1)).isInstanceOf(NullPointerException.class).hasMessageContaining("must not be null");
     assertThatThrownBy(() -> d.call("k", null)).isInstanceOf(NullPointerException.class);
   }

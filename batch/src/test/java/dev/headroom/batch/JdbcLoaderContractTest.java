@@ -73,9 +73,8 @@ abstract class JdbcLoaderContractTest {
     };
   }
 
-  private Batcher.Builder<Integer, String> batcher(BatchLoader<Integer, String> loader) {
-    return Batcher.builder("jdbc", loader).executor(executor)
-        .config(BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build());
+  private BatcherConfig.Builder config() {
+    return BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).executor(executor);
   }
 
   @Test
@@ -84,7 +83,7 @@ abstract class JdbcLoaderContractTest {
     BatchLoader<Integer, String> loader = counting(BatchLoaders.jdbc(db,
         "SELECT id, name FROM " + users + " WHERE id IN (:keys)", rs -> rs.getInt("id"), rs -> rs.getString("name")), calls);
     BatcherConfig sizeOnly = BatcherConfig.builder().maxBatchSize(100).noLinger().build();
-    try (Batcher<Integer, Optional<String>> b = batcher(loader).config(sizeOnly).build()) {
+    try (Batcher<Integer, Optional<String>> b = Batchers.create("jdbc", loader, sizeOnly.toBuilder().executor(executor).build())) {
       List<Integer> keys = new ArrayList<>();
       for (int id = 1; id <= 250; id++) {
         keys.add(id * 2);
@@ -120,7 +119,7 @@ abstract class JdbcLoaderContractTest {
   void aKeyWithSeveralRowsFailsAloneInsteadOfPickingOne() {
     BatchLoader<Integer, String> loader = BatchLoaders.jdbc(db,
         "SELECT user_id, tag FROM " + tags + " WHERE user_id IN (:keys)", rs -> rs.getInt(1), rs -> rs.getString(2));
-    try (Batcher<Integer, Optional<String>> b = batcher(loader).executor(Runnable::run).build()) {
+    try (Batcher<Integer, Optional<String>> b = Batchers.create("jdbc", loader, config().executor(Runnable::run).build())) {
       CompletableFuture<Optional<String>> one = b.load(1);
       CompletableFuture<Optional<String>> two = b.load(2);
       CompletableFuture<Optional<String>> three = b.load(3);
@@ -135,7 +134,7 @@ abstract class JdbcLoaderContractTest {
   void anSqlErrorFailsTheWholeBatchWithTheSqlException() {
     BatchLoader<Integer, String> loader = BatchLoaders.jdbc(db,
         "SELECT id, no_such_column FROM " + users + " WHERE id IN (:keys)", rs -> rs.getInt(1), rs -> rs.getString(2), executor);
-    try (Batcher<Integer, Optional<String>> b = batcher(loader).build()) {
+    try (Batcher<Integer, Optional<String>> b = Batchers.create("jdbc", loader, config().build())) {
       CompletableFuture<Optional<String>> one = b.load(1);
       CompletableFuture<Optional<String>> two = b.load(2);
       CompletableFuture.allOf(one, two).exceptionally(e -> null).join();

@@ -37,8 +37,7 @@ class RedisMgetLoaderClusterIT {
       assertThat(masters).containsExactlyInAnyOrder(0, 1, 2);
 
       BatchLoader<Integer, String> mget = BatchLoaders.redisMget(connector, id -> space.key("item:" + id), Codec.utf8());
-      try (Batcher<Integer, Optional<String>> batcher = Batcher.builder("cluster", mget)
-          .config(BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build()).build()) {
+      try (Batcher<Integer, Optional<String>> batcher = Batchers.create("cluster", mget, BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build())) {
         List<Optional<String>> values = batcher.loadMany(ids).join();
         for (int id = 0; id < 90; id++) {
           assertThat(values.get(id)).isEqualTo(id % 3 == 0 ? Optional.empty() : Optional.of("value-" + id));

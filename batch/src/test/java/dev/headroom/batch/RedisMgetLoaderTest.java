@@ -46,7 +46,7 @@ class RedisMgetLoaderTest {
         return mget.load(keys);
       };
       BatcherConfig fullWindowsOnly = BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMinutes(1)).build();
-      try (Batcher<Long, Optional<User>> batcher = Batcher.builder("users", counted).config(fullWindowsOnly).build()) {
+      try (Batcher<Long, Optional<User>> batcher = Batchers.create("users", counted, fullWindowsOnly)) {
         List<CompletableFuture<Optional<User>>> futures = new ArrayList<>();
         for (long id = 1; id <= 200; id++) {
           futures.add(batcher.load(id));
@@ -68,7 +68,7 @@ class RedisMgetLoaderTest {
       connector.binarySync().set(space.key("good"), "{\"id\":1,\"name\":\"a\"}".getBytes(StandardCharsets.UTF_8));
       connector.binarySync().set(space.key("bad"), "not json".getBytes(StandardCharsets.UTF_8));
       BatchLoader<String, User> mget = BatchLoaders.redisMget(connector, space::key, JsonCodec.of(User.class));
-      try (Batcher<String, User> batcher = Batcher.builder("users", mget).config(config()).buildRequired()) {
+      try (Batcher<String, User> batcher = Batchers.createRequired("users", mget, config())) {
         CompletableFuture<User> good = batcher.load("good");
         CompletableFuture<User> bad = batcher.load("bad");
         CompletableFuture.allOf(good, bad).exceptionally(e -> null).join();
@@ -88,7 +88,7 @@ class RedisMgetLoaderTest {
         .commandTimeout(Duration.ofMillis(500)).build();
     try (RedisConnector connector = RedisConnector.create("redis://127.0.0.1:" + port, fast)) {
       BatchLoader<String, String> mget = BatchLoaders.redisMget(connector, k -> "k:" + k, Codec.utf8());
-      try (Batcher<String, Optional<String>> batcher = Batcher.builder("down", mget).config(config()).build()) {
+      try (Batcher<String, Optional<String>> batcher = Batchers.create("down", mget, config())) {
         CompletableFuture<Optional<String>> a = batcher.load("a");
         CompletableFuture<Optional<String>> b = batcher.load("b");
         CompletableFuture.allOf(a, b).exceptionally(e -> null).join();

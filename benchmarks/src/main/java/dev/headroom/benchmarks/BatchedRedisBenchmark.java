@@ -4,6 +4,7 @@ import dev.headroom.batch.BatchLoader;
 import dev.headroom.batch.BatchLoaders;
 import dev.headroom.batch.Batcher;
 import dev.headroom.batch.BatcherConfig;
+import dev.headroom.batch.Batchers;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.redis.RedisConnector;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -78,9 +79,8 @@ public class BatchedRedisBenchmark {
       mgets.incrementAndGet();
       return mget.load(keys);
     };
-    batcher = Batcher.builder("bench-mget", counted)
-        .config(BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build())
-        .build();
+    batcher = Batchers.create("bench-mget", counted,
+        BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build());
   }
 
   /** Deletes the keys and closes everything. */

@@ -3,6 +3,7 @@ package dev.headroom.benchmarks;
 import dev.headroom.batch.BatchLoader;
 import dev.headroom.batch.Batcher;
 import dev.headroom.batch.BatcherConfig;
+import dev.headroom.batch.Batchers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,10 +51,8 @@ public class BatcherBenchmark {
   /** Builds both batchers over the same in-memory loader. */
   @Setup
   public void setUp() {
-    batcher = Batcher.<Integer, Integer>builder("bench", BatchLoader.alignedSync(BatcherBenchmark::loadAll))
-        .config(BatcherConfig.builder().maxBatchSize(KEYS).maxLinger(Duration.ofSeconds(1)).build())
-        .executor(Runnable::run)
-        .buildWithDefault(-1);
+    batcher = Batchers.createWithDefault("bench", BatchLoader.<Integer, Integer>alignedSync(BatcherBenchmark::loadAll), -1,
+        BatcherConfig.builder().maxBatchSize(KEYS).maxLinger(Duration.ofSeconds(1)).executor(Runnable::run).build());
     dataLoader = DataLoaderFactory.newDataLoader(
         keys -> CompletableFuture.completedFuture(loadAll(keys)),
         DataLoaderOptions.newOptions().setCachingEnabled(false).build());

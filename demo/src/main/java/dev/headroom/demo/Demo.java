@@ -3,6 +3,7 @@ package dev.headroom.demo;
 import dev.headroom.batch.BatchLoader;
 import dev.headroom.batch.Batcher;
 import dev.headroom.batch.BatcherConfig;
+import dev.headroom.batch.Batchers;
 import dev.headroom.cache.Cache;
 import dev.headroom.cache.CacheLoader;
 import dev.headroom.cache.TtlTier;
@@ -139,13 +140,12 @@ public final class Demo {
     out("");
     out("request batching (50 single loads, one bulk call)");
     AtomicInteger bulkCalls = new AtomicInteger();
-    try (Batcher<Integer, Optional<String>> names = Batcher.<Integer, String>builder("users",
-        BatchLoader.alignedSync(keys -> {
+    try (Batcher<Integer, Optional<String>> names = Batchers.create("users",
+        BatchLoader.<Integer, String>alignedSync(keys -> {
           bulkCalls.incrementAndGet();
           return keys.stream().map(k -> "user-" + k).toList();
-        }))
-        .config(BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(5)).build())
-        .build()) {
+        }),
+        BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(5)).build())) {
       List<CompletableFuture<Optional<String>>> loads = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         loads.add(names.load(i % 25));

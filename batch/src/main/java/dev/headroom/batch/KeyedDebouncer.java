@@ -1,8 +1,18 @@
 package dev.headroom.batch;
 
+import static dev.headroom.core.metrics.HeadroomMeters.DEBOUNCER_CALLS;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_DEBOUNCER;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
+
+import dev.headroom.core.health.Health;
+import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.metrics.InstanceMeters;
+import dev.headroom.core.time.Cancellable;
 import dev.headroom.core.time.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,9 +44,18 @@ import org.slf4j.LoggerFactory;
  * is kept until `wait` has passed, so the key is still forgotten. A caller that finds a retired State
  * (it lost a race with the removal) simply looks the key up again.
  */
-final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
+final class KeyedDebouncer<K, A> implements Debouncer<K, A> {
 
-  private static final Logger log = LoggerFactory.getLogger(DefaultDebouncer.class);
+  private static final Logger log = LoggerFactory.getLogger(KeyedDebouncer.class);
+
+  /**
+   * Counter of action runs, tags {@code debouncer} and {@code result} ({@code success} or {@code
+   * error}); not yet in HeadroomMeters.
+   */
+  static final String DEBOUNCER_RUNS = "headroom.debouncer.runs";
+
+  /** Guards the check that a name is free in a meter registry and the registration that takes it. */
+  private static final Object NAMES = new Object();
 
   private final String name;
   private final long wait;
@@ -47,36 +66,47 @@ final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
   private final BiConsumer<? super K, ? super A> action;
   private final BinaryOperator<A> merge;
   private final TimeSource time;
-  private final Scheduler scheduler;
   private final Executor executor;
-  private final @Nullable Counter calls;
-  private final @Nullable Counter executions;
+  private final InstanceMeters meters;
+  /** Calls that found no pending argument for their key, and calls merged into a pending one. */
+  private final @Nullable Counter accepted;
   private final @Nullable Counter coalesced;
+  private final @Nullable Counter succeeded;
   private final @Nullable Counter errors;
   private final ConcurrentHashMap<K, State<K, A>> states = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  DefaultDebouncer(Debouncer.Builder<K, A> b) {
-    this.name = b.name;
-    this.wait = b.wait.toNanos();
-    this.maxing = b.maxWait != null;
-    this.maxWait = b.maxWait == null ? Long.MAX_VALUE : b.maxWait.toNanos();
-    this.leading = b.leading;
-    this.trailing = b.trailing;
-    this.action = b.action;
-    this.merge = b.merge;
-    this.time = b.timeSource;
-    this.scheduler = b.scheduler;
-    this.executor = b.executor;
-    MeterRegistry r = b.registry;
-    this.calls = r == null ? null : counter(r, "calls", "calls made");
-    this.executions = r == null ? null : counter(r, "executions", "runs of the action");
-    this.coalesced = r == null ? null : counter(r, "coalesced", "calls merged into a pending run");
-    this.errors = r == null ? null : counter(r, "errors", "runs of the action that threw");
+  /**
+   * @throws IllegalStateException if the config's meter registry holds a live debouncer named {@code name}
+   */
+  KeyedDebouncer(String name, BiConsumer<? super K, ? super A> action, BinaryOperator<A> merge, DebouncerConfig config) {
+    this.name = name;
+    this.wait = config.waitTime().toNanos();
+    this.maxing = config.maxWait().isPresent();
+    this.maxWait = config.maxWait().map(d -> d.toNanos()).orElse(Long.MAX_VALUE);
+    this.leading = config.leading();
+    this.trailing = config.trailing();
+    this.action = action;
+    this.merge = merge;
+    this.time = config.timeSource();
+    this.executor = config.executor();
+    MeterRegistry r = config.meterRegistry().orElse(null);
+    synchronized (NAMES) {
+      if (r != null && r.find(DEBOUNCER_CALLS).tag(TAG_DEBOUNCER, name).counter() != null) {
+        throw new IllegalStateException("debouncer '" + name + "': this MeterRegistry already holds the meters of a live"
+            + " debouncer of that name; close it first or choose another name");
+      }
+      this.meters = InstanceMeters.of(r, TAG_DEBOUNCER, name);
+      this.accepted = counter(DEBOUNCER_CALLS, "accepted", "calls that started a pending run or ran at once");
+      this.coalesced = counter(DEBOUNCER_CALLS, "coalesced", "calls merged into a pending run");
+    }
+    this.succeeded = counter(DEBOUNCER_RUNS, "success", "runs of the action");
+    this.errors = counter(DEBOUNCER_RUNS, "error", "runs of the action that threw");
   }
 
-  private Counter counter(MeterRegistry registry, String what, String description) {
-    return Counter.builder("headroom.batch.debouncer." + what).description(description).tag("name", name).register(registry);
+  private @Nullable Counter counter(String meter, String result, String description) {
+    return meters.register(reg -> Counter.builder(meter).description(description)
+        .tags(meters.tags(TAG_RESULT, result)).register(reg));
   }
 
   private static void increment(@Nullable Counter counter) {
@@ -93,7 +123,6 @@ final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
     if (closed) {
       throw new IllegalStateException("debouncer '" + name + "' is closed");
     }
-    increment(calls);
     while (true) {
       State<K, A> s = states.computeIfAbsent(key, State::new);
       synchronized (s) {
@@ -114,6 +143,7 @@ final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
     } else {
       s.args = argument;
       s.hasArgs = true;
+      increment(accepted);
     }
     s.lastCallTime = now;
     s.called = true;
@@ -198,9 +228,9 @@ final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
     s.args = null;
     s.hasArgs = false;
     s.lastInvokeTime = now;
-    increment(executions);
     try {
       action.accept(s.key, args);
+      increment(succeeded);
     } catch (RuntimeException e) {
       increment(errors);
       log.warn("debouncer '{}': the action failed", name, e);
@@ -209,7 +239,7 @@ final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
 
   private void startTimer(State<K, A> s, long delayNanos) {
     long token = ++s.timerToken;
-    s.timer = scheduler.schedule(() -> runExpired(s, token), delayNanos);
+    s.timer = time.schedule(() -> runExpired(s, token), delayNanos);
   }
 
   private void runExpired(State<K, A> s, long token) {
@@ -221,7 +251,7 @@ final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
   }
 
   private void cancelTimer(State<K, A> s) {
-    Scheduler.Cancellable t = s.timer;
+    Cancellable t = s.timer;
     if (t != null) {
       t.cancel();
       s.timer = null;
@@ -306,6 +336,17 @@ final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
     for (K key : states.keySet()) {
       cancel(key);
     }
+    meters.close();
+  }
+
+  @Override
+  public Health health() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("activeKeys", states.size());
+    if (closed) {
+      details.put("closed", true);
+    }
+    return Health.of(closed ? HealthStatus.DOWN : HealthStatus.UP, details);
   }
 
   @Override
@@ -322,7 +363,7 @@ final class DefaultDebouncer<K, A> implements Debouncer<K, A> {
     boolean called;
     long lastCallTime;
     long lastInvokeTime;
-    Scheduler.@Nullable Cancellable timer;
+    @Nullable Cancellable timer;
     long timerToken;
     boolean retired;
 

@@ -1,23 +1,23 @@
 package dev.headroom.batch;
 
 import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.concurrent.Failures;
+import dev.headroom.core.health.Health;
+import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.time.TimeSource;
-import java.lang.ref.WeakReference;
 import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -30,7 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Design.
+ * Design: the lock protocol. This class owns the protocol and the window's life; the dedupe index
+ * of a window is a KeyWindow and each of the two timers a CoalescedTimer (see those classes).
  *
  * One lock guards the little state that changes per key: the open window (keys in first-request
  * order, each with the futures of its callers), the queue of sealed batches waiting for an
@@ -40,19 +41,20 @@ import org.slf4j.LoggerFactory;
  * calling the loader or an executor, running a timer's work, or completing a future, because
  * completing a future runs the callers' callbacks, and those may load again (chained loads).
  *
- * A window keeps its keys, their hash codes and their futures in arrays, with a small open-addressing
- * index for dedupe, sized from the previous window. Sealing hands those arrays to the batch as they
- * are (the loader sees an unmodifiable view), so nothing is copied per key. Each key's slot is the
+ * A window (KeyWindow) keeps its keys, their hash codes and their futures in arrays, with a small
+ * open-addressing index for dedupe, sized from the previous window. Sealing hands those arrays to
+ * the batch as they are (the loader sees an unmodifiable view), so nothing is copied per key. Each key's slot is the
  * future of its one caller, or a Callers list when several callers share the key: every caller has
  * a future of its own, completed directly, so cancelling one leaves the others and no extra stage
  * is chained per key. With the result cache on, the slot is the shared future the cache holds and
  * callers get their own copy of it.
  *
- * Timers are coalesced: a batcher arms at most one linger timer and one loader-timeout timer, not
- * one per window and one per loader call. Scheduling a timer is the expensive part of a small
- * window (it wakes the scheduler thread, which then competes for the CPU), and every window and
- * every call has the same duration, so deadlines come in order and one timer can serve them all.
- * Deadlines are read on the scheduler's own clock (Scheduler.nanoTime), the one its delays run on.
+ * Timers are coalesced (CoalescedTimer): a batcher arms at most one linger timer and one
+ * loader-timeout timer, not one per window and one per loader call. Scheduling a timer is the
+ * expensive part of a small window (it wakes the timer thread, which then competes for the CPU),
+ * and every window and every call has the same duration, so deadlines come in order and one timer
+ * can serve them all.
+ * Deadlines are read on the configured TimeSource, the one its timers are scheduled on.
  *  - Linger: a window that opens while the timer is armed for a deadline not later than its own
  *    schedules nothing. When the timer fires it seals the open window if that window's linger has
  *    passed, else re-arms for that window's deadline. A window sealed by size, dispatch() or close()
@@ -84,12 +86,9 @@ import org.slf4j.LoggerFactory;
  * while attempts remain and retryOn accepts the error; otherwise they fail. So each future is
  * completed once, by the one Call that last held its key.
  */
-final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
+final class WindowBatcher<K, V, R> implements Batcher<K, R> {
 
-  private static final Logger log = LoggerFactory.getLogger(DefaultBatcher.class);
-
-  /** The smallest window capacity; a window grows when it fills before maxBatchSize. */
-  private static final int MIN_CAPACITY = 8;
+  private static final Logger log = LoggerFactory.getLogger(WindowBatcher.class);
 
   private final String name;
   private final BatcherConfig config;
@@ -97,7 +96,6 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
   private final Function<? super V, ? extends R> present;
   private final @Nullable R absent;
   private final TimeSource time;
-  private final Scheduler scheduler;
   private final Executor executor;
   private final BatchMetrics metrics;
   private final int maxBatchSize;
@@ -109,31 +107,44 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
   private final @Nullable ConcurrentHashMap<K, CompletableFuture<R>> cache;
 
   private final Object lock = new Object();
-  private @Nullable Window window;
+  private @Nullable KeyWindow window;
+  /** The open window's linger deadline, and whether it opened alone (no other within one linger). */
+  private long windowDeadline;
+  private boolean windowAlone;
+  private long windowOpenedNanos;
   private final ArrayDeque<Batch> queued = new ArrayDeque<>();
   private int inFlight;
   private boolean closed;
   /** The size of the last sealed window: the next window starts with room for as many keys. */
-  private int lastWindowSize = MIN_CAPACITY;
+  private int lastWindowSize = KeyWindow.MIN_CAPACITY;
   private boolean anyWindow;
   private long lastWindowOpened;
-  private final Alarm lingerAlarm = new LingerAlarm();
+  private final CoalescedTimer lingerTimer;
   /** Calls in flight with a timeout, oldest first (so earliest deadline first). */
   private @Nullable Call oldest;
   private @Nullable Call newest;
   private boolean anyCall;
   private long lastCallStarted;
-  private final Alarm timeoutAlarm = new TimeoutAlarm();
+  private final CoalescedTimer timeoutTimer;
 
-  DefaultBatcher(Batcher.Builder<K, V> b, Function<? super V, ? extends R> present, @Nullable R absent) {
-    this.name = b.name;
-    this.config = b.config;
-    this.loader = b.loader;
+  /**
+   * A batcher whose present keys answer {@code present.apply(value)} and absent keys {@code
+   * absent}, or fail with {@link MissingValueException} when {@code absent} is null.
+   *
+   * @throws IllegalStateException if the config's meter registry already holds a live batcher
+   *     named {@code name}
+   */
+  WindowBatcher(String name, BatchLoader<K, V> loader, BatcherConfig config, Function<? super V, ? extends R> present,
+      @Nullable R absent) {
+    this.name = name;
+    this.config = config;
+    this.loader = loader;
     this.present = present;
     this.absent = absent;
-    this.time = b.timeSource;
-    this.scheduler = b.scheduler;
-    this.executor = b.executor;
+    this.time = config.timeSource();
+    this.executor = config.executor();
+    this.lingerTimer = new CoalescedTimer(time, this::lingerFired);
+    this.timeoutTimer = new CoalescedTimer(time, this::timeoutFired);
     this.maxBatchSize = config.maxBatchSize();
     this.maxInFlight = config.maxInFlight();
     this.lingerNanos = config.maxLinger().map(d -> d.toNanos()).orElse(-1L);
@@ -141,7 +152,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     this.retry = config.retry().orElse(null);
     this.room = new Semaphore(config.maxPendingKeys());
     this.cache = config.cacheResults() ? new ConcurrentHashMap<>() : null;
-    this.metrics = BatchMetrics.create(b.registry, this);
+    this.metrics = BatchMetrics.create(config.meterRegistry().orElse(null), this);
   }
 
   @Override
@@ -162,7 +173,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       if (error == null) {
         mine.complete(value);
       } else {
-        mine.completeExceptionally(unwrap(error));
+        mine.completeExceptionally(Failures.unwrap(error));
       }
     });
     return mine;
@@ -191,7 +202,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       List<R> results = new ArrayList<>(futures.size());
       for (CompletableFuture<R> f : futures) {
         if (f.isCompletedExceptionally()) {
-          all.completeExceptionally(unwrap(f.handle((value, e) -> e).join()));
+          all.completeExceptionally(Failures.unwrap(f.handle((value, e) -> e).join()));
           return;
         }
         results.add(f.join());
@@ -289,7 +300,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
         return own(hit);
       }
     }
-    Window w = window;
+    KeyWindow w = window;
     if (w == null) {
       return null;
     }
@@ -297,7 +308,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     if (i < 0) {
       return null;
     }
-    Object slot = w.slots[i];
+    Object slot = w.slot(i);
     if (cache != null) {
       // The slot is the shared future (a clear(key) took it out of the cache meanwhile).
       return own(shared(slot));
@@ -309,7 +320,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       Callers callers = new Callers();
       callers.futures.add((CompletableFuture<?>) slot);
       callers.futures.add(mine);
-      w.slots[i] = callers;
+      w.slot(i, callers);
     }
     return mine;
   }
@@ -321,7 +332,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
 
   /** Adds a new key (room already taken) to the open window, opening or sealing it as needed. */
   private CompletableFuture<R> addLocked(K key, int hash) {
-    Window w = window;
+    KeyWindow w = window;
     if (w == null) {
       w = openLocked();
     }
@@ -330,25 +341,26 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       cache.put(key, future);
     }
     w.add(key, hash, future, maxBatchSize);
-    if (w.size >= maxBatchSize) {
+    if (w.size() >= maxBatchSize) {
       sealLocked();
     }
     return cache != null ? own(future) : future;
   }
 
-  private Window openLocked() {
-    Window w = new Window(Math.min(maxBatchSize, Math.max(MIN_CAPACITY, lastWindowSize)));
+  private KeyWindow openLocked() {
+    KeyWindow w = new KeyWindow(Math.min(maxBatchSize, Math.max(KeyWindow.MIN_CAPACITY, lastWindowSize)));
     window = w;
+    windowAlone = false;
     if (lingerNanos >= 0) {
-      long now = scheduler.nanoTime();
-      w.deadline = now + lingerNanos;
-      w.alone = !anyWindow || now - lastWindowOpened > lingerNanos;
+      long now = time.nanoTime();
+      windowDeadline = now + lingerNanos;
+      windowAlone = !anyWindow || now - lastWindowOpened > lingerNanos;
       anyWindow = true;
       lastWindowOpened = now;
-      lingerAlarm.armLocked(w.deadline, now);
-    }
-    if (metrics.enabled()) {
-      w.openedNanos = time.nanoTime();
+      lingerTimer.arm(windowDeadline, now);
+      windowOpenedNanos = now;
+    } else if (metrics.enabled()) {
+      windowOpenedNanos = time.nanoTime();
     }
     return w;
   }
@@ -367,20 +379,20 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
 
   /** Moves the open window, if any, to the queue; answers its size. */
   private int sealLocked() {
-    Window w = window;
+    KeyWindow w = window;
     if (w == null) {
       return 0;
     }
     window = null;
-    if (w.alone) {
-      lingerAlarm.cancelLocked();
+    if (windowAlone) {
+      lingerTimer.cancel();
     } else {
-      lingerAlarm.idleLocked();
+      lingerTimer.idle();
     }
-    int size = w.size;
+    int size = w.size();
     lastWindowSize = size;
-    metrics.dispatched(size, metrics.enabled() ? time.nanoTime() - w.openedNanos : 0L);
-    queued.add(new Batch(w.keys, w.slots, size, 1, 0L));
+    metrics.dispatched(size, metrics.enabled() ? time.nanoTime() - windowOpenedNanos : 0L);
+    queued.add(new Batch(w.keys(), w.slots(), size, 1, 0L));
     return size;
   }
 
@@ -420,9 +432,9 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
         unlinkLocked(call);
         if (oldest == null) {
           if (call.alone) {
-            timeoutAlarm.cancelLocked();
+            timeoutTimer.cancel();
           } else {
-            timeoutAlarm.idleLocked();
+            timeoutTimer.idle();
           }
         }
       }
@@ -469,68 +481,52 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     call.linked = false;
   }
 
-  /** Seals the open window once its linger has passed; else waits for its deadline. */
-  private final class LingerAlarm extends Alarm {
-    @Override
-    public void fire(AlarmTask task) {
-      List<Batch> launch;
-      synchronized (lock) {
-        if (!claimLocked(task)) {
-          return;
-        }
-        Window w = window;
-        if (w == null) {
-          return;
-        }
-        long now = nowAtLeast(task.deadline);
-        if (w.deadline - now > 0) {
-          armLocked(w.deadline, now);
-          return;
-        }
-        sealLocked();
-        launch = takeLaunchableLocked();
+  /** The linger timer fired: seals the open window once its linger has passed; else waits for its deadline. */
+  private void lingerFired(CoalescedTimer.Task task) {
+    List<Batch> launch;
+    synchronized (lock) {
+      if (!lingerTimer.claim(task)) {
+        return;
       }
-      launch(launch);
+      if (window == null) {
+        return;
+      }
+      long now = lingerTimer.nowAtLeast(task.deadline);
+      if (windowDeadline - now > 0) {
+        lingerTimer.arm(windowDeadline, now);
+        return;
+      }
+      sealLocked();
+      launch = takeLaunchableLocked();
     }
+    launch(launch);
   }
 
-  /** Times out every call in flight whose deadline has passed; then waits for the oldest left. */
-  private final class TimeoutAlarm extends Alarm {
-    @Override
-    public void fire(AlarmTask task) {
-      List<Call> expired = null;
-      synchronized (lock) {
-        if (!claimLocked(task)) {
-          return;
-        }
-        long now = nowAtLeast(task.deadline);
-        for (Call c = oldest; c != null && c.deadline - now <= 0; c = oldest) {
-          unlinkLocked(c);
-          if (expired == null) {
-            expired = new ArrayList<>(2);
-          }
-          expired.add(c);
-        }
-        Call next = oldest;
-        if (next != null) {
-          armLocked(next.deadline, now);
-        }
+  /** The timeout timer fired: times out every call whose deadline has passed; then waits for the oldest left. */
+  private void timeoutFired(CoalescedTimer.Task task) {
+    List<Call> expired = null;
+    synchronized (lock) {
+      if (!timeoutTimer.claim(task)) {
+        return;
       }
-      if (expired != null) {
-        for (Call c : expired) {
-          c.timedOut();
+      long now = timeoutTimer.nowAtLeast(task.deadline);
+      for (Call c = oldest; c != null && c.deadline - now <= 0; c = oldest) {
+        unlinkLocked(c);
+        if (expired == null) {
+          expired = new ArrayList<>(2);
         }
+        expired.add(c);
+      }
+      Call next = oldest;
+      if (next != null) {
+        timeoutTimer.arm(next.deadline, now);
       }
     }
-  }
-
-  /**
-   * The scheduler's time, but not before {@code deadline}: a timer runs no earlier than its delay,
-   * so its own deadline has passed when it runs, whatever the clock says.
-   */
-  private long nowAtLeast(long deadline) {
-    long now = scheduler.nanoTime();
-    return now - deadline < 0 ? deadline : now;
+    if (expired != null) {
+      for (Call c : expired) {
+        c.timedOut();
+      }
+    }
   }
 
   /** One loader call for one batch; its answer is taken once, from the loader or the timeout. */
@@ -555,13 +551,13 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       startNanos = metrics.enabled() ? time.nanoTime() : 0L;
       if (timeoutNanos >= 0) {
         synchronized (lock) {
-          long now = scheduler.nanoTime();
+          long now = time.nanoTime();
           deadline = now + timeoutNanos;
           alone = !anyCall || now - lastCallStarted > timeoutNanos;
           anyCall = true;
           lastCallStarted = now;
           appendLocked(this);
-          timeoutAlarm.armLocked(deadline, now);
+          timeoutTimer.arm(deadline, now);
         }
       }
       CompletionStage<BatchResult<K, V>> stage;
@@ -603,7 +599,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       finished(this);
       if (error != null || result == null) {
         Throwable cause = error == null
-            ? new NullPointerException("the loader's stage completed with null instead of a BatchResult") : unwrap(error);
+            ? new NullPointerException("the loader's stage completed with null instead of a BatchResult") : Failures.unwrap(error);
         BatchLoadException e = new BatchLoadException(name, "the loader failed a batch of " + batch.size
             + " keys (attempt " + batch.attempt + "): " + cause, batch.attempt, cause);
         failOrRetry(batch.keys, batch.slots, batch.size, cause, e, "loader");
@@ -691,7 +687,7 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       Batch next = new Batch(keys, slots, size, batch.attempt + 1, delayMillis);
       metrics.retried(size);
       log.debug("batcher '{}': retrying {} keys in {} ms (attempt {})", name, size, delayMillis, next.attempt);
-      scheduler.schedule(() -> requeue(next), TimeUnit.MILLISECONDS.toNanos(delayMillis));
+      time.schedule(() -> requeue(next), TimeUnit.MILLISECONDS.toNanos(delayMillis));
     }
   }
 
@@ -722,14 +718,6 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     } else {
       ((CompletableFuture<?>) slot).completeExceptionally(e);
     }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable e = t;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   @Override
@@ -770,13 +758,32 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
       }
       sealLocked();
       closed = true;
-      lingerAlarm.cancelLocked();
+      lingerTimer.cancel();
       if (oldest == null) {
-        timeoutAlarm.cancelLocked();
+        timeoutTimer.cancel();
       }
       launch = takeLaunchableLocked();
     }
     launch(launch);
+    metrics.close();
+  }
+
+  @Override
+  public Health health() {
+    boolean isClosed;
+    synchronized (lock) {
+      isClosed = closed;
+    }
+    int pending = pendingKeys();
+    int max = config.maxPendingKeys();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("pendingKeys", pending);
+    details.put("maxPendingKeys", max);
+    HealthStatus status = isClosed ? HealthStatus.DOWN : pending >= max ? HealthStatus.DEGRADED : HealthStatus.UP;
+    if (isClosed) {
+      details.put("closed", true);
+    }
+    return Health.of(status, details);
   }
 
   @Override
@@ -784,173 +791,9 @@ final class DefaultBatcher<K, V, R> implements Batcher<K, R> {
     return "Batcher[" + name + ", pending=" + pendingKeys() + ", " + config + "]";
   }
 
-  /**
-   * One timer serving many deadlines, armed for the earliest one that matters. Its state is guarded
-   * by the batcher's lock; {@link #fire} takes the lock and claims the task before acting.
-   */
-  private abstract class Alarm implements Fireable {
-    private @Nullable AlarmTask task;
-    private Scheduler.@Nullable Cancellable handle;
-
-    /** Makes sure the timer fires by {@code deadline}: schedules it unless armed for no later. */
-    final void armLocked(long deadline, long now) {
-      AlarmTask armed = task;
-      if (armed != null) {
-        if (armed.deadline - deadline <= 0) {
-          if (armed.strong == null) {
-            armed.strong = this;
-          }
-          return;
-        }
-        cancelLocked();
-      }
-      AlarmTask t = new AlarmTask(this, deadline);
-      handle = scheduler.schedule(t, deadline - now);
-      task = t;
-    }
-
-    /** Cancels the armed timer, if any. */
-    final void cancelLocked() {
-      Scheduler.Cancellable h = handle;
-      task = null;
-      handle = null;
-      if (h != null) {
-        h.cancel();
-      }
-    }
-
-    /** Nothing waits on the timer now: it stays armed, holding the batcher weakly. */
-    final void idleLocked() {
-      AlarmTask armed = task;
-      if (armed != null) {
-        armed.strong = null;
-      }
-    }
-
-    /** Whether {@code t} is the armed task (not a cancelled or replaced one); disarms. */
-    final boolean claimLocked(AlarmTask t) {
-      if (task != t) {
-        return false;
-      }
-      task = null;
-      handle = null;
-      return true;
-    }
-  }
-
-  /** What an {@link AlarmTask} calls when it runs. */
-  private interface Fireable {
-    void fire(AlarmTask task);
-  }
-
-  /**
-   * The scheduled task of an {@link Alarm}. It holds the alarm (hence the batcher) strongly while
-   * a window is open or a call is in flight, weakly otherwise.
-   */
-  private static final class AlarmTask implements Runnable {
-    final long deadline;
-    private final WeakReference<Fireable> weak;
-    volatile @Nullable Fireable strong;
-
-    AlarmTask(Fireable alarm, long deadline) {
-      this.deadline = deadline;
-      this.weak = new WeakReference<>(alarm);
-      this.strong = alarm;
-    }
-
-    @Override
-    public void run() {
-      Fireable alarm = strong;
-      if (alarm == null) {
-        alarm = weak.get();
-      }
-      if (alarm != null) {
-        alarm.fire(this);
-      }
-    }
-  }
-
   /** The callers of one key when there are several, each with a future of its own. */
   private static final class Callers {
     final ArrayList<CompletableFuture<?>> futures = new ArrayList<>(4);
-  }
-
-  /**
-   * The open window: distinct keys in first-request order with their hash codes and slots, and an
-   * open-addressing index (linear probing, at most half full) from key to position.
-   */
-  private static final class Window {
-    Object[] keys;
-    Object[] slots;
-    int[] hashes;
-    int[] index;
-    int shift;
-    int size;
-    long deadline;
-    long openedNanos;
-    boolean alone;
-
-    Window(int capacity) {
-      keys = new Object[capacity];
-      slots = new Object[capacity];
-      hashes = new int[capacity];
-      sizeIndex(capacity);
-    }
-
-    private void sizeIndex(int capacity) {
-      int length = Integer.highestOneBit(Math.max(MIN_CAPACITY, capacity) * 2 - 1) << 1;
-      index = new int[length];
-      shift = Integer.numberOfLeadingZeros(length) + 1;
-    }
-
-    private int home(int hash) {
-      return (hash * 0x9E3779B9) >>> shift;
-    }
-
-    /** The position of {@code key}, or -1. */
-    int indexOf(Object key, int hash) {
-      int mask = index.length - 1;
-      for (int i = home(hash);; i = (i + 1) & mask) {
-        int p = index[i] - 1;
-        if (p < 0) {
-          return -1;
-        }
-        if (hashes[p] == hash && key.equals(keys[p])) {
-          return p;
-        }
-      }
-    }
-
-    /** Adds a key known to be absent. */
-    void add(Object key, int hash, Object slot, int maxCapacity) {
-      if (size == keys.length) {
-        grow((int) Math.min(2L * keys.length, maxCapacity));
-      }
-      int p = size++;
-      keys[p] = key;
-      hashes[p] = hash;
-      slots[p] = slot;
-      place(p);
-    }
-
-    private void place(int p) {
-      int mask = index.length - 1;
-      int i = home(hashes[p]);
-      while (index[i] != 0) {
-        i = (i + 1) & mask;
-      }
-      index[i] = p + 1;
-    }
-
-    private void grow(int capacity) {
-      keys = Arrays.copyOf(keys, capacity);
-      slots = Arrays.copyOf(slots, capacity);
-      hashes = Arrays.copyOf(hashes, capacity);
-      sizeIndex(capacity);
-      for (int p = 0; p < size; p++) {
-        place(p);
-      }
-    }
   }
 
   /** Keys handed to one loader call, with their slots at the same indices. */
