@@ -1,6 +1,7 @@
 package dev.headroom.batch;
 
 import static dev.headroom.core.metrics.HeadroomMeters.DEBOUNCER_CALLS;
+import static dev.headroom.core.metrics.HeadroomMeters.DEBOUNCER_RUNS;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_DEBOUNCER;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
 
@@ -47,12 +48,6 @@ import org.slf4j.LoggerFactory;
 final class KeyedDebouncer<K, A> implements Debouncer<K, A> {
 
   private static final Logger log = LoggerFactory.getLogger(KeyedDebouncer.class);
-
-  /**
-   * Counter of action runs, tags {@code debouncer} and {@code result} ({@code success} or {@code
-   * error}); not yet in HeadroomMeters.
-   */
-  static final String DEBOUNCER_RUNS = "headroom.debouncer.runs";
 
   /** Guards the check that a name is free in a meter registry and the registration that takes it. */
   private static final Object NAMES = new Object();

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable exponential backoff policy: the delay before retry {@code n} (1-based) is
@@ -110,21 +111,19 @@ public final class Backoff {
    */
   public long delayMillis(int retry, long previousDelayMillis, RandomGenerator random) {
     long exp = exponentialMillis(retry);
-    switch (jitter) {
-      case NONE:
-        return exp;
-      case FULL:
-        return random.nextLong(exp + 1);
-      case EQUAL:
+    return switch (jitter) {
+      case NONE -> exp;
+      case FULL -> random.nextLong(exp + 1);
+      case EQUAL -> {
         long half = exp / 2;
-        return half + random.nextLong(exp - half + 1);
-      case DECORRELATED:
+        yield half + random.nextLong(exp - half + 1);
+      }
+      case DECORRELATED -> {
         long previous = Math.max(baseMillis, previousDelayMillis);
         long upper = previous > capMillis / 3 ? capMillis : Math.max(baseMillis, previous * 3);
-        return Math.min(capMillis, baseMillis + random.nextLong(upper - baseMillis + 1));
-      default:
-        throw new AssertionError(jitter);
-    }
+        yield Math.min(capMillis, baseMillis + random.nextLong(upper - baseMillis + 1));
+      }
+    };
   }
 
   /** Like {@link #delayMillis(int, long, RandomGenerator)} with {@link ThreadLocalRandom}. */
@@ -149,11 +148,11 @@ public final class Backoff {
    */
   public static final class Schedule {
     private final Backoff backoff;
-    private final RandomGenerator random;
+    private final @Nullable RandomGenerator random;
     private int attempts = 1;
     private long previous;
 
-    private Schedule(Backoff backoff, RandomGenerator random) {
+    private Schedule(Backoff backoff, @Nullable RandomGenerator random) {
       this.backoff = backoff;
       this.random = random;
     }

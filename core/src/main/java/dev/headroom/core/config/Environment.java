@@ -3,6 +3,7 @@ package dev.headroom.core.config;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where configuration is read from: the process environment in production, a map in tests. This
@@ -26,7 +27,7 @@ public interface Environment {
     return name -> nonBlank(copy.get(name));
   }
 
-  private static Optional<String> nonBlank(String value) {
+  private static Optional<String> nonBlank(@Nullable String value) {
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
 }

@@ -70,29 +70,29 @@ public final class Require {
 
   /** {@code value} if it is non-null and longer than zero. */
   public static Duration positive(String field, @Nullable Duration value) {
-    nonNull(field, value);
-    if (value.isNegative() || value.isZero()) {
-      throw fail(field, value, "be positive");
+    Duration v = nonNull(field, value);
+    if (v.isNegative() || v.isZero()) {
+      throw fail(field, v, "be positive");
     }
-    return value;
+    return v;
   }
 
   /** {@code value} if it is non-null and not negative. */
   public static Duration nonNegative(String field, @Nullable Duration value) {
-    nonNull(field, value);
-    if (value.isNegative()) {
-      throw fail(field, value, "not be negative");
+    Duration v = nonNull(field, value);
+    if (v.isNegative()) {
+      throw fail(field, v, "not be negative");
     }
-    return value;
+    return v;
   }
 
   /** {@code value} if it is non-null and has a character other than white space. */
   public static String notBlank(String field, @Nullable String value) {
-    nonNull(field, value);
-    if (value.isBlank()) {
-      throw fail(field, "'" + value + "'", "not be blank");
+    String v = nonNull(field, value);
+    if (v.isBlank()) {
+      throw fail(field, "'" + v + "'", "not be blank");
     }
-    return value;
+    return v;
   }
 
   /** Throws with {@code rule} (such as {@code "be at most maxSize"}) unless {@code ok}. */

@@ -190,8 +190,17 @@ public final class HeadroomMeters {
   /** Gauge: keys accepted and not yet answered. Tag {@link #TAG_BATCHER}. */
   public static final String BATCH_PENDING = "headroom.batch.pending";
 
-  /** Counter: calls into a debouncer or throttle. Tags {@link #TAG_DEBOUNCER}, {@link #TAG_RESULT}. */
+  /**
+   * Counter: calls into a debouncer or throttle. Tags {@link #TAG_DEBOUNCER}, {@link #TAG_RESULT}
+   * ({@code accepted} or {@code coalesced}).
+   */
   public static final String DEBOUNCER_CALLS = "headroom.debouncer.calls";
+
+  /**
+   * Counter: runs of a debouncer's action. Tags {@link #TAG_DEBOUNCER}, {@link #TAG_RESULT} ({@code
+   * success} or {@code error}).
+   */
+  public static final String DEBOUNCER_RUNS = "headroom.debouncer.runs";
 
   // ---- headroom-cdn ----
 

@@ -49,20 +49,18 @@ public final class RedisUris {
     }
     String scheme = url.substring(0, colon).toLowerCase(Locale.ROOT);
     String rest = url.substring(colon + 3);
-    switch (scheme) {
-      case "redis", "rediss", "redis-socket":
-        return new Parsed(RedisTopology.STANDALONE, List.of(lettuce(url)));
-      case "redis-sentinel", "rediss-sentinel": {
+    return switch (scheme) {
+      case "redis", "rediss", "redis-socket" -> new Parsed(RedisTopology.STANDALONE, List.of(lettuce(url)));
+      case "redis-sentinel", "rediss-sentinel" -> {
         if (!rest.contains("#") && !rest.contains("sentinelMasterId=")) {
           throw new IllegalArgumentException("a Sentinel URL needs the master's name, as #masterId or ?sentinelMasterId=masterId");
         }
-        return new Parsed(RedisTopology.SENTINEL, List.of(lettuce(url)));
+        yield new Parsed(RedisTopology.SENTINEL, List.of(lettuce(url)));
       }
-      case "redis-cluster", "rediss-cluster":
-        return new Parsed(RedisTopology.CLUSTER, clusterSeeds(scheme.startsWith("rediss") ? "rediss" : "redis", rest));
-      default:
-        throw new IllegalArgumentException("unsupported scheme '" + scheme + "': expected one of " + SCHEMES);
-    }
+      case "redis-cluster", "rediss-cluster" ->
+          new Parsed(RedisTopology.CLUSTER, clusterSeeds(scheme.startsWith("rediss") ? "rediss" : "redis", rest));
+      default -> throw new IllegalArgumentException("unsupported scheme '" + scheme + "': expected one of " + SCHEMES);
+    };
   }
 
   private static final String SCHEMES = "redis://, rediss://, redis-socket://, redis-sentinel://, "
@@ -85,7 +83,7 @@ public final class RedisUris {
       throw new IllegalArgumentException("Redis Cluster has only database 0, the URL names '" + suffix + "'");
     }
     List<RedisURI> seeds = new ArrayList<>();
-    for (String node : rest.split(",")) {
+    for (String node : rest.split(",", -1)) {
       if (node.isBlank()) {
         throw new IllegalArgumentException("a Cluster URL lists seed nodes as host1:port1,host2:port2 with none empty");
       }
