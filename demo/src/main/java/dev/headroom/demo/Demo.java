@@ -8,7 +8,7 @@ import dev.headroom.cache.CacheLoader;
 import dev.headroom.cache.TtlTier;
 import dev.headroom.cdn.CdnConfig;
 import dev.headroom.cdn.CdnRouter;
-import dev.headroom.cdn.Grant;
+import dev.headroom.cdn.CdnRouters;
 import dev.headroom.cdn.HmacKey;
 import dev.headroom.cdn.HmacSigner;
 import dev.headroom.core.backoff.Backoff;
@@ -19,7 +19,6 @@ import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
-import dev.headroom.core.time.TimeSource;
 import dev.headroom.monitoring.Monitor;
 import dev.headroom.monitoring.RequestMetrics;
 import dev.headroom.queue.DeadLetter;
@@ -199,11 +198,11 @@ public final class Demo {
 
     out("");
     out("CDN URLs (" + config.cdnBaseUrl().map(u -> "CDN_BASE_URL=" + u).orElse("no CDN_BASE_URL: local paths") + ")");
-    CdnRouter router = CdnRouter.of(CdnConfig.builder(config).build());
+    CdnRouter router = CdnRouters.create("demo", CdnConfig.builder(config).build());
     out("  cover art: " + router.route("covers/Été 42.jpg").url());
     HmacKey key = HmacKey.of("demo", "a demo secret of at least 32 bytes!".getBytes(StandardCharsets.UTF_8));
     out("  signed:    " + router.route("tracks/1.mp3").signed(HmacSigner.of(key),
-        Grant.validFor(Duration.ofMinutes(10), TimeSource.system())));
+        router.grantFor(Duration.ofMinutes(10))));
 
     out("");
     out("monitoring (health snapshot JSON)");
