@@ -21,6 +21,7 @@ import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.monitoring.Monitor;
 import dev.headroom.monitoring.RequestMetrics;
+import dev.headroom.monitoring.RequestMetricsConfig;
 import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobEvent;
@@ -193,7 +194,7 @@ public final class Demo {
       out("  dead letter: " + dead.job().type() + " (" + dead.reason() + "): " + dead.error().message());
       out("  gave back at shutdown: " + pool.shutdown(Duration.ofSeconds(5)) + " job(s); counts " + jobs.counts());
       out("  health " + jobs.name() + ": " + jobs.health().status() + "; monitoring reads its meters: "
-          + Monitor.builder(queueMeters).build().snapshot().toJson());
+          + Monitor.builder().meterRegistry(queueMeters).build().snapshot().toJson());
     }
 
     out("");
@@ -206,11 +207,11 @@ public final class Demo {
 
     out("");
     out("monitoring (health snapshot JSON)");
-    RequestMetrics requests = RequestMetrics.create(registry);
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().meterRegistry(registry).build());
     for (int i = 0; i < 100; i++) {
       requests.recordRequest("/api/tracks/{id}", "GET", i % 50 == 0 ? 500 : 200, Duration.ofMillis(20 + i));
     }
-    out("  " + Monitor.builder(registry).requests(requests).build().snapshot().toJson());
+    out("  " + Monitor.builder().meterRegistry(registry).requests(requests).build().snapshot().toJson());
     tracks.close();
 
     Optional<String> redisUrl = config.redisUrl();
