@@ -3,6 +3,7 @@ package dev.headroom.benchmarks;
 import dev.headroom.cdn.AssetManifest;
 import dev.headroom.cdn.CdnConfig;
 import dev.headroom.cdn.CdnRouter;
+import dev.headroom.cdn.CdnRouters;
 import dev.headroom.cdn.Grant;
 import dev.headroom.cdn.HmacKey;
 import dev.headroom.cdn.HmacSigner;
@@ -77,7 +78,7 @@ public class CdnUrlBenchmark {
     for (int i = 0; i < MANY; i++) {
       manyPaths[i] = "covers/album " + (i % 1000) + "/track-" + i + "-Été.jpg";
     }
-    router = CdnRouter.of(CdnConfig.builder().baseUrl(URI.create(BASE))
+    router = CdnRouters.create("bench", CdnConfig.builder().baseUrl(URI.create(BASE))
         .versioning(AssetManifest.of(manifest)).build());
     signer = HmacSigner.of(HmacKey.of("k1", secret));
     grant = Grant.until(EXPIRES);

@@ -2,7 +2,7 @@ package dev.headroom.cdn;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.headroom.core.codec.JsonCodec;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +30,9 @@ import java.util.Optional;
  * {@code "img/a%20b.png"} are the same key.
  */
 public final class AssetManifest implements Versioning {
+
+  /** Reads trees only: no types, no modules. Thread-safe once configured. */
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<AssetPath, AssetVersion> versions;
 
@@ -64,7 +67,7 @@ public final class AssetManifest implements Versioning {
     Objects.requireNonNull(json, "json");
     JsonNode root;
     try {
-      root = JsonCodec.defaultMapper().readTree(json);
+      root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("asset manifest " + source + " is not valid JSON: "
           + e.getOriginalMessage(), e);

@@ -1,6 +1,9 @@
 package dev.headroom.cdn;
 
 import dev.headroom.core.config.HeadroomConfig;
+import dev.headroom.core.config.Require;
+import dev.headroom.core.time.TimeSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -11,15 +14,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable configuration of a {@link CdnRouter}: which hosts serve each {@link AssetType}, each
  * type's cache policy, the local fallback prefix, versioning and how versions and image transforms
- * are written. Built with {@link #builder()} or {@link #builder(HeadroomConfig)}; every setter
- * checks its value at once and names the field, the value and the rule in its message.
+ * are written, and the meter registry and time source of the router. Built with {@link #builder()}
+ * or {@link #builder(HeadroomConfig)}; every setter checks its value at once and fails with a
+ * message that names the field, the rule and the value ({@code "localPrefix must be an absolute
+ * path such as /assets, or empty, was 'assets'"}).
  *
  * <p>Hosts are resolved per type: the type's own hosts if set, else the default hosts
  * ({@code CDN_BASE_URL}), else none; a type with no hosts is served from the local prefix.
@@ -51,6 +56,8 @@ public final class CdnConfig {
   private final ImageDialect imageDialect;
   private final Map<String, AssetType> extensions;
   private final HostHealth hostHealth;
+  private final @Nullable MeterRegistry meterRegistry;
+  private final TimeSource timeSource;
 
   private CdnConfig(Builder b) {
     this.defaultHosts = List.copyOf(b.defaultHosts);
@@ -66,6 +73,13 @@ public final class CdnConfig {
     this.imageDialect = b.imageDialect;
     this.extensions = Map.copyOf(b.extensions);
     this.hostHealth = b.hostHealth;
+    this.meterRegistry = b.meterRegistry;
+    this.timeSource = b.timeSource;
+  }
+
+  /** No CDN (every asset served from the root path), the default policies, no meters, the system clock. */
+  public static CdnConfig ofDefaults() {
+    return builder().build();
   }
 
   /** A builder with no CDN (every asset served locally) and the default policies. */
@@ -88,7 +102,8 @@ public final class CdnConfig {
     b.policies.putAll(policies);
     b.extensions.putAll(extensions);
     return b.unversionedPolicy(unversionedPolicy).localPrefix(localPrefix).versioning(versioning)
-        .busting(busting).versionParameter(versionParameter).imageDialect(imageDialect).hostHealth(hostHealth);
+        .busting(busting).versionParameter(versionParameter).imageDialect(imageDialect).hostHealth(hostHealth)
+        .timeSource(timeSource).meterRegistryOrNone(meterRegistry);
   }
 
   /** The hosts that serve {@code type}, in configured order; empty if it is served locally. */
@@ -136,6 +151,16 @@ public final class CdnConfig {
     return hostHealth;
   }
 
+  /** Where the router's meters go; empty for none. */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
+  }
+
+  /** The clock of {@link CdnRouter#grantFor(Duration)}. */
+  public TimeSource timeSource() {
+    return timeSource;
+  }
+
   /** The type of {@code path} by its extension, with this configuration's overrides. */
   public AssetType typeOf(AssetPath path) {
     String extension = path.extension();
@@ -167,6 +192,8 @@ public final class CdnConfig {
     private String versionParameter = DEFAULT_VERSION_PARAMETER;
     private ImageDialect imageDialect = ImageDialect.QUERY;
     private HostHealth hostHealth = HostHealth.allUp();
+    private @Nullable MeterRegistry meterRegistry;
+    private TimeSource timeSource = TimeSource.system();
 
     private Builder() {
       policies.put(AssetType.IMAGE, DEFAULT_MEDIA_POLICY);
@@ -205,7 +232,7 @@ public final class CdnConfig {
      * @throws IllegalArgumentException as for {@link #defaultHosts(List)}
      */
     public Builder hosts(AssetType type, List<URI> hosts) {
-      Objects.requireNonNull(type, "type");
+      Require.nonNull("type", type);
       typeHosts.put(type, checkHosts("hosts[" + type + "]", hosts));
       return this;
     }
@@ -217,7 +244,7 @@ public final class CdnConfig {
 
     /** Sets the cache policy of versioned assets of {@code type}. */
     public Builder cachePolicy(AssetType type, CachePolicy policy) {
-      policies.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(policy, "policy"));
+      policies.put(Require.nonNull("type", type), Require.nonNull("cachePolicy", policy));
       return this;
     }
 
@@ -227,11 +254,9 @@ public final class CdnConfig {
      * @throws IllegalArgumentException if {@code policy} is itself immutable
      */
     public Builder unversionedPolicy(CachePolicy policy) {
-      Objects.requireNonNull(policy, "policy");
-      if (policy.isImmutable()) {
-        throw new IllegalArgumentException("unversionedPolicy=" + policy.headerValue() + " is rejected: an"
-            + " unversioned asset may change under the same URL, so its policy must not be immutable");
-      }
+      Require.nonNull("unversionedPolicy", policy);
+      Require.that(!policy.isImmutable(), "unversionedPolicy", "'" + policy.headerValue() + "'",
+          "not be immutable (an unversioned asset may change under the same URL)");
       this.unversionedPolicy = policy;
       return this;
     }
@@ -243,33 +268,33 @@ public final class CdnConfig {
      * @throws IllegalArgumentException if the prefix does not start with {@code /} or is not a safe path
      */
     public Builder localPrefix(String prefix) {
-      Objects.requireNonNull(prefix, "prefix");
+      Require.nonNull("localPrefix", prefix);
       String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
       if (trimmed.isEmpty()) {
         this.localPrefix = "";
         return this;
       }
-      if (!trimmed.startsWith("/")) {
-        throw new IllegalArgumentException("localPrefix='" + prefix + "' is rejected: expected an absolute"
-            + " path such as /assets, or empty");
-      }
+      Require.that(trimmed.startsWith("/"), "localPrefix", "'" + prefix + "'",
+          "be an absolute path such as /assets, or empty");
       try {
         this.localPrefix = AssetPath.of(trimmed).encoded();
       } catch (InvalidAssetPathException e) {
-        throw new IllegalArgumentException("localPrefix='" + prefix + "' is rejected: " + e.rule(), e);
+        IllegalArgumentException failure = Require.fail("localPrefix", "'" + prefix + "'", "be a safe path (" + e.rule() + ")");
+        failure.initCause(e);
+        throw failure;
       }
       return this;
     }
 
     /** Sets where versions come from, such as an {@link AssetManifest}; default none. */
     public Builder versioning(Versioning versioning) {
-      this.versioning = Objects.requireNonNull(versioning, "versioning");
+      this.versioning = Require.nonNull("versioning", versioning);
       return this;
     }
 
     /** Sets where a version token goes; default {@link Busting#QUERY}. */
     public Builder busting(Busting busting) {
-      this.busting = Objects.requireNonNull(busting, "busting");
+      this.busting = Require.nonNull("busting", busting);
       return this;
     }
 
@@ -280,18 +305,17 @@ public final class CdnConfig {
      *     an image transform parameter ({@code w, h, fm, q, auto})
      */
     public Builder versionParameter(String name) {
-      Objects.requireNonNull(name, "name");
-      if (!name.matches("[A-Za-z0-9_-]{1,32}") || IMAGE_PARAMETERS.contains(name)) {
-        throw new IllegalArgumentException("versionParameter='" + name + "' is rejected: expected 1 to 32"
-            + " characters of [A-Za-z0-9_-], not one of the image parameters " + IMAGE_PARAMETERS);
-      }
+      Require.nonNull("versionParameter", name);
+      Require.that(name.matches("[A-Za-z0-9_-]{1,32}") && !IMAGE_PARAMETERS.contains(name), "versionParameter",
+          "'" + name + "'", "be 1 to 32 characters of [A-Za-z0-9_-], not one of the image parameters "
+              + IMAGE_PARAMETERS);
       this.versionParameter = name;
       return this;
     }
 
     /** Sets how image transforms are written; default {@link ImageDialect#QUERY}. */
     public Builder imageDialect(ImageDialect dialect) {
-      this.imageDialect = Objects.requireNonNull(dialect, "dialect");
+      this.imageDialect = Require.nonNull("imageDialect", dialect);
       return this;
     }
 
@@ -302,18 +326,36 @@ public final class CdnConfig {
      * @throws IllegalArgumentException unless 1 to 16 letters or digits
      */
     public Builder extension(String extension, AssetType type) {
-      Objects.requireNonNull(extension, "extension");
-      if (!extension.matches("[A-Za-z0-9]{1,16}")) {
-        throw new IllegalArgumentException("extension='" + extension + "' is rejected: expected 1 to 16"
-            + " letters or digits, without the dot");
-      }
-      extensions.put(extension.toLowerCase(Locale.ROOT), Objects.requireNonNull(type, "type"));
+      Require.nonNull("extension", extension);
+      Require.that(extension.matches("[A-Za-z0-9]{1,16}"), "extension", "'" + extension + "'",
+          "be 1 to 16 letters or digits, without the dot");
+      extensions.put(extension.toLowerCase(Locale.ROOT), Require.nonNull("type", type));
       return this;
     }
 
     /** Sets which hosts are up; default all. Hosts can also be marked down on the router. */
     public Builder hostHealth(HostHealth health) {
-      this.hostHealth = Objects.requireNonNull(health, "health");
+      this.hostHealth = Require.nonNull("hostHealth", health);
+      return this;
+    }
+
+    /**
+     * Counts routes ({@code headroom.cdn.routes}) and gauges down hosts ({@code
+     * headroom.cdn.hosts.down}) in {@code registry}, tagged {@code router=<name>}; default none.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Require.nonNull("meterRegistry", registry);
+      return this;
+    }
+
+    private Builder meterRegistryOrNone(@Nullable MeterRegistry registry) {
+      this.meterRegistry = registry;
+      return this;
+    }
+
+    /** Sets the clock of {@link CdnRouter#grantFor(Duration)}; default {@link TimeSource#system()}. */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Require.nonNull("timeSource", timeSource);
       return this;
     }
 
@@ -323,26 +365,25 @@ public final class CdnConfig {
     }
 
     private static List<URI> checkHosts(String field, List<URI> hosts) {
-      Objects.requireNonNull(hosts, field);
+      Require.nonNull(field, hosts);
       List<URI> checked = new ArrayList<>(hosts.size());
       for (int i = 0; i < hosts.size(); i++) {
-        URI host = checkHost(field + "[" + i + "]", Objects.requireNonNull(hosts.get(i), field + "[" + i + "]"));
-        if (checked.contains(host)) {
-          throw new IllegalArgumentException(field + "[" + i + "]='" + host + "' is rejected: the host is"
-              + " listed twice");
-        }
+        String element = field + "[" + i + "]";
+        URI host = checkHost(element, Require.nonNull(element, hosts.get(i)));
+        Require.that(!checked.contains(host), element, "'" + host + "'", "not be listed twice");
         checked.add(host);
       }
       return checked;
     }
 
     private static URI checkHost(String field, URI uri) {
-      String rule = "expected an absolute http:// or https:// URL with a host and no query, fragment or"
-          + " user info, such as https://cdn.example.com/assets";
+      String rule = "be an absolute http:// or https:// URL with a host and no query, fragment or user info,"
+          + " such as https://cdn.example.com/assets";
+      String value = "'" + uri + "'";
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
           || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-        throw new IllegalArgumentException(field + "='" + uri + "' is rejected: " + rule);
+        throw Require.fail(field, value, rule);
       }
       String path = Optional.ofNullable(uri.getRawPath()).orElse("");
       while (path.endsWith("/")) {
@@ -352,13 +393,17 @@ public final class CdnConfig {
         try {
           path = AssetPath.of(path).encoded();
         } catch (InvalidAssetPathException e) {
-          throw new IllegalArgumentException(field + "='" + uri + "' is rejected: its path " + e.rule(), e);
+          IllegalArgumentException failure = Require.fail(field, value, "have a safe path (" + e.rule() + ")");
+          failure.initCause(e);
+          throw failure;
         }
       }
       try {
         return new URI(scheme + "://" + uri.getRawAuthority() + path);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(field + "='" + uri + "' is rejected: " + rule, e);
+        IllegalArgumentException failure = Require.fail(field, value, rule);
+        failure.initCause(e);
+        throw failure;
       }
     }
   }

@@ -1,112 +1,31 @@
 package dev.headroom.cdn;
 
-import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthCheck;
-import dev.headroom.core.health.HealthStatus;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
+import java.time.Duration;
 
 /**
  * Routes asset paths to URLs: picks the asset's type, its version, and the host that serves it,
- * and falls back to the local path when no CDN host is configured or up for that type.
+ * and falls back to the local path when no CDN host is configured or up for that type. Made by
+ * {@link CdnRouters}.
  *
  * <pre>{@code
- * CdnRouter router = CdnRouter.of(CdnConfig.builder(HeadroomConfig.fromEnvironment())
- *     .versioning(AssetManifest.load(Path.of("dist/.vite/manifest.json")))
- *     .localPrefix("/assets")
- *     .build());
- * router.route("covers/42.jpg").url();   // https://cdn.example.com/covers/42.jpg
+ * CdnConfig config = CdnConfig.builder(HeadroomConfig.fromEnvironment()).localPrefix("/assets").build();
+ * CdnRouter router = CdnRouters.create("web", config);
+ * router.route("covers/42.jpg").url();   // https://cdn.example.com/covers/42.jpg, or /assets/covers/42.jpg
  * }</pre>
  *
  * <p>Each type's hosts are chosen by rendezvous hashing of the path, so a path always maps to the
- * same host, adding a host moves about 1/n of the paths, and a host marked down
- * ({@link #markDown(URI)} or the configured {@link HostHealth}) loses only its own paths to the
- * others. Thread-safe; build one per service and share it.
+ * same host, adding a host moves about 1/n of the paths, and a host marked down ({@link
+ * #markDown(URI)} or the configured {@link HostHealth}) loses only its own paths to the others.
+ * Thread-safe; build one per service and share it. {@link #close()} removes its meters.
  */
-public final class CdnRouter implements HealthCheck {
+public interface CdnRouter extends AutoCloseable, HealthCheck {
 
-  /** The health indicator's name. */
-  public static final String NAME = "cdn";
-
-  private static final String IMAGE_PATH_PREFIX = "/cdn-cgi/image/";
-  private static final int PARSED_SLOTS = 1024;
-  private static final int MAX_PARSED_LENGTH = 512;
-
-  private final CdnConfig config;
-  private final Map<AssetType, Host[]> hosts = new EnumMap<>(AssetType.class);
-  private final Set<URI> markedDown = ConcurrentHashMap.newKeySet();
-  /** Route counters by type ordinal, CDN then local; null without a meter registry. */
-  private final Counter @Nullable [] routes;
-  /** The local prefix parsed (null when empty), and whether it reads back as itself. */
-  private final @Nullable AssetPath localPrefix;
-  private final boolean localPrefixKnown;
-  /**
-   * Paths parsed lately, by hash slot: a bounded memo of AssetPath.of, a pure function of the
-   * text. A slot is read and written without locks; an entry is immutable, so a reader sees
-   * either a complete entry or another one, and uses it only if its text is the text asked for.
-   */
-  private final ParsedPath[] parsed = new ParsedPath[PARSED_SLOTS];
-
-  private CdnRouter(CdnConfig config, @Nullable MeterRegistry registry) {
-    this.config = config;
-    this.localPrefix = parsedPrefix(config.localPrefix());
-    this.localPrefixKnown = config.localPrefix().isEmpty() || localPrefix != null;
-    for (AssetType type : AssetType.values()) {
-      hosts.put(type, config.hosts(type).stream().map(Host::new).toArray(Host[]::new));
-    }
-    if (registry == null) {
-      this.routes = null;
-      return;
-    }
-    AssetType[] types = AssetType.values();
-    this.routes = new Counter[types.length * 2];
-    for (AssetType type : types) {
-      for (int local = 0; local < 2; local++) {
-        routes[type.ordinal() * 2 + local] = Counter.builder("headroom.cdn.routes")
-            .description("Asset URLs built, by asset type and whether a CDN host or the local path serves them")
-            .tag("type", type.name().toLowerCase(Locale.ROOT))
-            .tag("target", local == 0 ? "cdn" : "local")
-            .register(registry);
-      }
-    }
-    Gauge.builder("headroom.cdn.hosts.down", this, CdnRouter::downHostCount)
-        .description("Configured CDN hosts that are marked down or reported down by the host health")
-        .register(registry);
-  }
-
-  /** A router for {@code config}. */
-  public static CdnRouter of(CdnConfig config) {
-    return new CdnRouter(Objects.requireNonNull(config, "config"), null);
-  }
-
-  /**
-   * A router for {@code config} that records to {@code registry}: the counter
-   * {@code headroom.cdn.routes} (tags {@code type}, {@code target=cdn|local}) and the gauge
-   * {@code headroom.cdn.hosts.down}.
-   */
-  public static CdnRouter of(CdnConfig config, MeterRegistry registry) {
-    return new CdnRouter(Objects.requireNonNull(config, "config"), Objects.requireNonNull(registry, "registry"));
-  }
-
-  /** A router with default settings on {@code CDN_BASE_URL} (every asset local if it is not set). */
-  public static CdnRouter of(HeadroomConfig config) {
-    return of(CdnConfig.builder(config).build());
-  }
+  /** The router's name, its {@code router} meter tag and its health check's name. */
+  @Override
+  String name();
 
   /**
    * The URL of {@code path}, typed by its extension.
@@ -114,18 +33,14 @@ public final class CdnRouter implements HealthCheck {
    * @throws InvalidAssetPathException if the path is unsafe (see {@link AssetPath#of(String)})
    * @throws IllegalArgumentException if the configured versioning returns an invalid token
    */
-  public AssetUrl route(String path) {
-    return route(path, null, ImageTransform.none());
-  }
+  AssetUrl route(String path);
 
   /**
    * The URL of {@code path} routed as {@code type}, whatever its extension.
    *
    * @throws InvalidAssetPathException if the path is unsafe
    */
-  public AssetUrl route(String path, AssetType type) {
-    return route(path, Objects.requireNonNull(type, "type"), ImageTransform.none());
-  }
+  AssetUrl route(String path, AssetType type);
 
   /**
    * The URL of an image with a transform, in the configured {@link ImageDialect}. A local fallback
@@ -133,211 +48,35 @@ public final class CdnRouter implements HealthCheck {
    *
    * @throws InvalidAssetPathException if the path is unsafe
    */
-  public AssetUrl image(String path, ImageTransform transform) {
-    return route(path, AssetType.IMAGE, Objects.requireNonNull(transform, "transform"));
-  }
+  AssetUrl image(String path, ImageTransform transform);
+
+  /**
+   * A grant for {@code lifetime} from now on the configured {@linkplain CdnConfig#timeSource()
+   * time source}, to sign a routed URL with: {@code router.route(p).signed(signer,
+   * router.grantFor(Duration.ofMinutes(10)))}.
+   *
+   * @throws IllegalArgumentException if {@code lifetime} is under one second
+   */
+  Grant grantFor(Duration lifetime);
 
   /** Marks a host (a base URL as configured) down: its assets move to the type's other hosts. */
-  public void markDown(URI host) {
-    markedDown.add(Objects.requireNonNull(host, "host"));
-  }
+  void markDown(URI host);
 
   /** Marks a host up again: the assets it served before return to it. */
-  public void markUp(URI host) {
-    markedDown.remove(Objects.requireNonNull(host, "host"));
-  }
+  void markUp(URI host);
 
   /** The configuration. */
-  public CdnConfig config() {
-    return config;
-  }
-
-  private AssetUrl route(String path, @Nullable AssetType explicitType, ImageTransform transform) {
-    AssetPath requested = parse(path);
-    Optional<AssetVersion> version = config.versioning().versionOf(requested);
-    AssetPath served = requested;
-    String token = null;
-    if (version.isPresent()) {
-      if (version.get() instanceof AssetVersion.HashedPath hashed) {
-        served = hashed.path();
-      } else {
-        token = ((AssetVersion.Token) version.get()).value();
-      }
-    }
-    AssetType type = explicitType != null ? explicitType : config.typeOf(served);
-    Host host = pick(type, RendezvousHash.hash(requested.encoded()));
-
-    StringBuilder url = new StringBuilder(128);
-    boolean transformed = host != null && !transform.isEmpty();
-    // The path is prefix/versionSegment/served unless a transform goes in it (see AssetUrl).
-    boolean knownParts = true;
-    if (host == null) {
-      url.append(config.localPrefix());
-    } else {
-      url.append(host.origin);
-      if (transformed && config.imageDialect() == ImageDialect.PATH) {
-        url.append(IMAGE_PATH_PREFIX).append(transform.render(ImageDialect.PATH));
-        knownParts = false;
-      }
-      url.append(host.basePath);
-    }
-    AssetPath prefix = host == null ? localPrefix : host.basePathParsed;
-    knownParts &= host == null ? localPrefixKnown : host.basePathKnown;
-    String versionSegment = null;
-    if (token != null && config.busting() == Busting.PATH) {
-      url.append('/').append(token);
-      versionSegment = token;
-    }
-    url.append(served.encoded());
-    char separator = '?';
-    int queryStart = -1;
-    if (transformed && config.imageDialect() == ImageDialect.QUERY) {
-      url.append(separator);
-      queryStart = url.length();
-      url.append(transform.render(ImageDialect.QUERY));
-      separator = '&';
-    }
-    if (token != null && config.busting() == Busting.QUERY) {
-      url.append(separator);
-      if (queryStart < 0) {
-        queryStart = url.length();
-      }
-      url.append(config.versionParameter()).append('=').append(token);
-    }
-    CachePolicy policy = config.cachePolicy(type);
-    if (version.isEmpty() && policy.isImmutable()) {
-      policy = config.unversionedPolicy();
-    }
-    if (routes != null) {
-      routes[type.ordinal() * 2 + (host == null ? 1 : 0)].increment();
-    }
-    return new AssetUrl(url.toString(), type, host == null ? null : host.uri, version.isPresent(), policy,
-        host == null ? "" : host.origin, prefix, versionSegment, knownParts ? served : null, queryStart);
-  }
-
-  /** {@link AssetPath#of(String)}, remembered for short paths that parse. */
-  private AssetPath parse(String path) {
-    Objects.requireNonNull(path, "path");
-    if (path.length() > MAX_PARSED_LENGTH) {
-      return AssetPath.of(path);
-    }
-    int hash = path.hashCode();
-    int slot = (hash ^ (hash >>> 16)) & (PARSED_SLOTS - 1);
-    ParsedPath hit = parsed[slot];
-    if (hit != null && hit.text.equals(path)) {
-      return hit.path;
-    }
-    AssetPath fresh = AssetPath.of(path);
-    parsed[slot] = new ParsedPath(path, fresh);
-    return fresh;
-  }
-
-  private record ParsedPath(String text, AssetPath path) {
-  }
-
-  private @Nullable Host pick(AssetType type, long pathHash) {
-    Host best = null;
-    long bestScore = 0;
-    for (Host host : hosts.get(type)) {
-      if (isUp(host.uri)) {
-        long score = RendezvousHash.score(pathHash, host.seed);
-        if (best == null || Long.compareUnsigned(score, bestScore) > 0) {
-          best = host;
-          bestScore = score;
-        }
-      }
-    }
-    return best;
-  }
-
-  private boolean isUp(URI host) {
-    return !markedDown.contains(host) && config.hostHealth().isUp(host);
-  }
-
-  private double downHostCount() {
-    Set<URI> all = new HashSet<>();
-    hosts.values().forEach(typeHosts -> {
-      for (Host host : typeHosts) {
-        all.add(host.uri);
-      }
-    });
-    return all.stream().filter(host -> !isUp(host)).count();
-  }
-
-  /** {@value #NAME}. */
-  @Override
-  public String name() {
-    return NAME;
-  }
+  CdnConfig config();
 
   /**
    * UP when every configured host is up; DEGRADED when some are down (their assets are served by
-   * other hosts or locally), with the down hosts and the types falling back to local paths as details.
+   * other hosts or locally), with the down hosts and the types falling back to local paths as
+   * details.
    */
   @Override
-  public Health health() {
-    List<String> down = new ArrayList<>();
-    List<String> local = new ArrayList<>();
-    for (AssetType type : AssetType.values()) {
-      Host[] typeHosts = hosts.get(type);
-      boolean anyUp = false;
-      for (Host host : typeHosts) {
-        if (isUp(host.uri)) {
-          anyUp = true;
-        } else if (!down.contains(host.uri.toString())) {
-          down.add(host.uri.toString());
-        }
-      }
-      if (typeHosts.length > 0 && !anyUp) {
-        local.add(type.name());
-      }
-    }
-    if (down.isEmpty()) {
-      return Health.up();
-    }
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("downHosts", List.copyOf(down));
-    details.put("localTypes", List.copyOf(local));
-    return Health.of(HealthStatus.DEGRADED, details);
-  }
+  Health health();
 
+  /** Removes the router's meters. Routing still works after close. Idempotent. */
   @Override
-  public String toString() {
-    return "CdnRouter[" + config + ", markedDown=" + markedDown + "]";
-  }
-
-  /**
-   * {@code prefix} as a path if it is one in canonical form, so that a URL path starting with it
-   * can be put together from parsed parts; null if it is empty or not canonical.
-   */
-  private static @Nullable AssetPath parsedPrefix(String prefix) {
-    if (prefix.isEmpty()) {
-      return null;
-    }
-    try {
-      AssetPath path = AssetPath.of(prefix);
-      return path.encoded().equals(prefix) ? path : null;
-    } catch (InvalidAssetPathException e) {
-      return null;
-    }
-  }
-
-  /** A configured host, split for fast URL building. */
-  private static final class Host {
-    final URI uri;
-    final String origin;
-    final String basePath;
-    final @Nullable AssetPath basePathParsed;
-    final boolean basePathKnown;
-    final long seed;
-
-    Host(URI uri) {
-      this.uri = uri;
-      this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
-      this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
-      this.basePathParsed = parsedPrefix(basePath);
-      this.basePathKnown = basePath.isEmpty() || basePathParsed != null;
-      this.seed = RendezvousHash.hash(uri.toString());
-    }
-  }
+  void close();
 }

@@ -1,5 +1,8 @@
 package dev.headroom.cdn;
 
+import dev.headroom.core.config.Require;
+import dev.headroom.core.metrics.HeadroomMeters;
+import dev.headroom.core.metrics.InstanceMeters;
 import dev.headroom.core.time.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,8 +29,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Pass the URL as the client requested it (path and query are enough): the path is compared in
  * canonical encoding, the query as sent.
+ *
+ * <p>With a meter registry it counts {@code headroom.cdn.verifications} tagged {@code
+ * verifier=<name>} and {@code result=<status>} ({@code valid}, {@code expired}, ...); {@link
+ * #close()} removes those meters.
  */
-public final class HmacVerifier {
+public final class HmacVerifier implements AutoCloseable {
+
+  /** The name of a verifier built without {@link Builder#name(String)}. */
+  public static final String DEFAULT_NAME = "default";
 
   /** Default clock-skew allowance. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
@@ -37,6 +47,8 @@ public final class HmacVerifier {
   private final Map<String, HmacKey> keys;
   private final long skewMillis;
   private final TimeSource time;
+  private final String name;
+  private final InstanceMeters meters;
   /** Outcome counters by status ordinal; null without a meter registry. */
   private final Counter @Nullable [] outcomes;
 
@@ -44,24 +56,37 @@ public final class HmacVerifier {
     this.keys = Map.copyOf(b.keys);
     this.skewMillis = b.clockSkew.toMillis();
     this.time = b.time;
-    MeterRegistry registry = b.registry;
-    if (registry == null) {
+    this.name = b.name;
+    this.meters = InstanceMeters.of(b.registry, HeadroomMeters.TAG_VERIFIER, name);
+    if (!meters.enabled()) {
       this.outcomes = null;
       return;
     }
     Verification.Status[] statuses = Verification.Status.values();
-    this.outcomes = new Counter[statuses.length];
+    Counter[] counters = new Counter[statuses.length];
     for (Verification.Status status : statuses) {
-      outcomes[status.ordinal()] = Counter.builder("headroom.cdn.verifications")
+      counters[status.ordinal()] = meters.register(r -> Counter.builder(HeadroomMeters.CDN_VERIFICATIONS)
           .description("Signed URLs checked, by outcome")
-          .tag("status", status.name().toLowerCase(Locale.ROOT))
-          .register(registry);
+          .tags(meters.tags(HeadroomMeters.TAG_RESULT, status.name().toLowerCase(Locale.ROOT)))
+          .register(r));
     }
+    this.outcomes = counters;
   }
 
   /** A builder; at least one key is required. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The verifier's name, its {@code verifier} meter tag. */
+  public String name() {
+    return name;
+  }
+
+  /** Removes the verifier's meters; it still verifies after close. Idempotent. */
+  @Override
+  public void close() {
+    meters.close();
   }
 
   /** Checks {@code url} at the time source's current time, for a client at {@code clientIp} (null if unknown). */
@@ -175,7 +200,7 @@ public final class HmacVerifier {
 
   @Override
   public String toString() {
-    return "HmacVerifier[keys=" + keys.keySet() + ", clockSkew=" + Duration.ofMillis(skewMillis) + "]";
+    return "HmacVerifier[" + name + ", keys=" + keys.keySet() + ", clockSkew=" + Duration.ofMillis(skewMillis) + "]";
   }
 
   /** Builds an {@link HmacVerifier}. Not thread-safe. */
@@ -184,16 +209,24 @@ public final class HmacVerifier {
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private TimeSource time = TimeSource.system();
     private @Nullable MeterRegistry registry;
+    private String name = DEFAULT_NAME;
 
     private Builder() {
     }
 
+    /** Sets the name, the {@code verifier} tag of its meters; default {@value HmacVerifier#DEFAULT_NAME}. */
+    public Builder name(String name) {
+      this.name = Require.notBlank("name", name);
+      return this;
+    }
+
     /**
      * Records outcomes to {@code registry} as the counter {@code headroom.cdn.verifications} with
-     * a {@code status} tag ({@code valid}, {@code expired}, {@code bad_signature}, ...); default none.
+     * the tags {@code verifier=<name>} and {@code result} ({@code valid}, {@code expired}, {@code
+     * bad_signature}, ...); default none.
      */
     public Builder meterRegistry(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      this.registry = Require.nonNull("meterRegistry", registry);
       return this;
     }
 
@@ -235,7 +268,7 @@ public final class HmacVerifier {
 
     /** Sets where the current time comes from for {@link HmacVerifier#verify(URI, String)}; default the system clock. */
     public Builder timeSource(TimeSource time) {
-      this.time = Objects.requireNonNull(time, "time");
+      this.time = Require.nonNull("timeSource", time);
       return this;
     }
 

@@ -24,7 +24,7 @@ class CdnConcurrencyTest {
   @Test
   void sharedRouterSignerAndVerifierAgreeWithASingleThread() throws Exception {
     List<URI> hosts = IntStream.range(0, 5).mapToObj(i -> URI.create("https://cdn" + i + ".example.com")).toList();
-    CdnRouter router = CdnRouter.of(CdnConfig.builder().defaultHosts(hosts).versioning(Versioning.fixed("1")).build());
+    CdnRouter router = CdnRouters.create("cdn", CdnConfig.builder().defaultHosts(hosts).versioning(Versioning.fixed("1")).build());
     byte[] secret = new byte[32];
     Arrays.fill(secret, (byte) 3);
     HmacKey key = HmacKey.of("k", secret);

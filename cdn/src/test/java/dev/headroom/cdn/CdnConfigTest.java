@@ -3,6 +3,9 @@ package dev.headroom.cdn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headroom.core.time.ManualTimeSource;
+import dev.headroom.core.time.TimeSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -28,14 +31,38 @@ class CdnConfigTest {
     assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
   }
 
+  @Test
+  void defaultsServeEverythingLocallyWithoutMetersOnTheSystemClock() {
+    CdnConfig config = CdnConfig.ofDefaults();
+
+    for (AssetType type : AssetType.values()) {
+      assertThat(config.hosts(type)).isEmpty();
+    }
+    assertThat(config.localPrefix()).isEmpty();
+    assertThat(config.meterRegistry()).isEmpty();
+    assertThat(config.timeSource()).isSameAs(TimeSource.system());
+  }
+
+  @Test
+  void toBuilderKeepsTheMeterRegistryAndTimeSource() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ManualTimeSource time = ManualTimeSource.create();
+    CdnConfig config = CdnConfig.builder().meterRegistry(registry).timeSource(time).build();
+
+    CdnConfig copy = config.toBuilder().build();
+
+    assertThat(copy.meterRegistry()).containsSame(registry);
+    assertThat(copy.timeSource()).isSameAs(time);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"ftp://cdn.example.com", "/relative", "https://cdn.example.com?x=1",
       "https://cdn.example.com#f", "https://user:pw@cdn.example.com", "https://cdn.example.com/a/%2e%2e/b"})
   void badHostsAreRejectedNamingFieldAndValue(String host) {
     assertThatThrownBy(() -> CdnConfig.builder().hosts(AssetType.AUDIO, List.of(URI.create(host))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("hosts[AUDIO][0]='")
-        .hasMessageContaining("is rejected");
+        .hasMessageStartingWith("hosts[AUDIO][0] must ")
+        .hasMessageEndingWith(", was '" + host + "'");
   }
 
   @Test
@@ -43,7 +70,7 @@ class CdnConfigTest {
     URI host = URI.create("https://cdn.example.com");
 
     assertThatThrownBy(() -> CdnConfig.builder().defaultHosts(List.of(host, URI.create("https://cdn.example.com/"))))
-        .hasMessage("defaultHosts[1]='https://cdn.example.com' is rejected: the host is listed twice");
+        .hasMessage("defaultHosts[1] must not be listed twice, was 'https://cdn.example.com'");
   }
 
   @Test
@@ -51,13 +78,19 @@ class CdnConfigTest {
     CdnConfig.Builder builder = CdnConfig.builder();
 
     assertThatThrownBy(() -> builder.localPrefix("assets"))
-        .hasMessageStartingWith("localPrefix='assets' is rejected: expected an absolute path");
-    assertThatThrownBy(() -> builder.localPrefix("/a/../b")).hasMessageStartingWith("localPrefix='/a/../b'");
-    assertThatThrownBy(() -> builder.versionParameter("w")).hasMessageStartingWith("versionParameter='w'");
-    assertThatThrownBy(() -> builder.versionParameter("a b")).hasMessageStartingWith("versionParameter='a b'");
-    assertThatThrownBy(() -> builder.extension(".png", AssetType.IMAGE)).hasMessageStartingWith("extension='.png'");
+        .hasMessage("localPrefix must be an absolute path such as /assets, or empty, was 'assets'");
+    assertThatThrownBy(() -> builder.localPrefix("/a/../b"))
+        .hasMessageStartingWith("localPrefix must be a safe path").hasMessageEndingWith(", was '/a/../b'");
+    assertThatThrownBy(() -> builder.versionParameter("w"))
+        .hasMessageStartingWith("versionParameter must be 1 to 32").hasMessageEndingWith(", was 'w'");
+    assertThatThrownBy(() -> builder.versionParameter("a b"))
+        .hasMessageStartingWith("versionParameter must ").hasMessageEndingWith(", was 'a b'");
+    assertThatThrownBy(() -> builder.extension(".png", AssetType.IMAGE))
+        .hasMessage("extension must be 1 to 16 letters or digits, without the dot, was '.png'");
     assertThatThrownBy(() -> builder.unversionedPolicy(CachePolicy.immutable()))
-        .hasMessageStartingWith("unversionedPolicy=public, max-age=31536000, immutable is rejected");
+        .hasMessageStartingWith("unversionedPolicy must not be immutable")
+        .hasMessageEndingWith(", was 'public, max-age=31536000, immutable'");
+    assertThatThrownBy(() -> builder.meterRegistry(null)).hasMessage("meterRegistry must not be null");
   }
 
   @Test

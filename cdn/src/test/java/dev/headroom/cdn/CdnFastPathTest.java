@@ -117,7 +117,7 @@ class CdnFastPathTest {
   /** A router and what to route with it. */
   record Route(CdnConfig config, String path, @Nullable ImageTransform transform) {
     AssetUrl build() {
-      CdnRouter router = CdnRouter.of(config);
+      CdnRouter router = CdnRouters.create("cdn", config);
       return transform == null ? router.route(path) : router.image(path, transform);
     }
   }
@@ -160,9 +160,9 @@ class CdnFastPathTest {
   @Property(tries = 200)
   void aRouterThatRemembersPathsRoutesAsAFreshOne(@ForAll("colliding") List<String> paths) {
     CdnConfig config = CdnConfig.builder().baseUrl(URI.create("https://cdn.example.com/assets")).build();
-    CdnRouter shared = CdnRouter.of(config);
+    CdnRouter shared = CdnRouters.create("cdn", config);
     for (String path : paths) {
-      assertThat(outcome(() -> shared.route(path).url())).isEqualTo(outcome(() -> CdnRouter.of(config).route(path).url()));
+      assertThat(outcome(() -> shared.route(path).url())).isEqualTo(outcome(() -> CdnRouters.create("cdn", config).route(path).url()));
     }
   }
 

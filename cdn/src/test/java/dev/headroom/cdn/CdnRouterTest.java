@@ -26,7 +26,7 @@ class CdnRouterTest {
   private static final URI AUDIO = URI.create("https://audio.example.com/media");
   private static final URI DEFAULT = URI.create("https://cdn.example.com/static");
 
-  private final CdnRouter router = CdnRouter.of(CdnConfig.builder()
+  private final CdnRouter router = CdnRouters.create("cdn", CdnConfig.builder()
       .baseUrl(DEFAULT)
       .hosts(AssetType.IMAGE, List.of(IMAGES))
       .hosts(AssetType.AUDIO, List.of(AUDIO))
@@ -64,7 +64,7 @@ class CdnRouterTest {
 
   @Test
   void extensionOverridesAreConfigurable() {
-    CdnRouter custom = CdnRouter.of(router.config().toBuilder().extension("GLB", AssetType.IMAGE).build());
+    CdnRouter custom = CdnRouters.create("cdn", router.config().toBuilder().extension("GLB", AssetType.IMAGE).build());
 
     assertThat(custom.route("models/ship.glb").type()).isEqualTo(AssetType.IMAGE);
     assertThat(router.route("models/ship.glb").type()).isEqualTo(AssetType.DOWNLOAD);
@@ -72,7 +72,7 @@ class CdnRouterTest {
 
   @Test
   void withoutCdnEveryAssetIsLocalAndStillVersioned() {
-    CdnRouter local = CdnRouter.of(CdnConfig.builder()
+    CdnRouter local = CdnRouters.create("cdn", CdnConfig.builder()
         .localPrefix("/assets")
         .versioning(Versioning.fixed("r42"))
         .build());
@@ -89,14 +89,15 @@ class CdnRouterTest {
   void headroomConfigSuppliesTheBaseUrl() {
     HeadroomConfig config = HeadroomConfig.from(Environment.of(Map.of("CDN_BASE_URL", "https://cdn.example.com/")));
 
-    assertThat(CdnRouter.of(config).route("a.css").url()).isEqualTo("https://cdn.example.com/a.css");
-    assertThat(CdnRouter.of(HeadroomConfig.from(Environment.of(Map.of()))).route("a.css").url())
-        .isEqualTo("/a.css");
+    assertThat(CdnRouters.create("cdn", CdnConfig.builder(config).build()).route("a.css").url())
+        .isEqualTo("https://cdn.example.com/a.css");
+    HeadroomConfig noCdn = HeadroomConfig.from(Environment.of(Map.of()));
+    assertThat(CdnRouters.create("cdn", CdnConfig.builder(noCdn).build()).route("a.css").url()).isEqualTo("/a.css");
   }
 
   @Test
   void versionedStaticAssetsAreImmutableForAYear() {
-    CdnRouter versioned = CdnRouter.of(router.config().toBuilder().versioning(Versioning.fixed("1.4.2")).build());
+    CdnRouter versioned = CdnRouters.create("cdn", router.config().toBuilder().versioning(Versioning.fixed("1.4.2")).build());
 
     AssetUrl routed = versioned.route("app.js");
 
@@ -106,7 +107,7 @@ class CdnRouterTest {
 
   @Test
   void versionCanGoInThePath() {
-    CdnRouter versioned = CdnRouter.of(router.config().toBuilder()
+    CdnRouter versioned = CdnRouters.create("cdn", router.config().toBuilder()
         .versioning(Versioning.byFunction(path -> path.startsWith("img/") ? null : "abc123"))
         .busting(Busting.PATH)
         .build());
@@ -118,7 +119,7 @@ class CdnRouterTest {
 
   @Test
   void versionParameterIsConfigurable() {
-    CdnRouter versioned = CdnRouter.of(router.config().toBuilder()
+    CdnRouter versioned = CdnRouters.create("cdn", router.config().toBuilder()
         .versioning(Versioning.fixed("7")).versionParameter("rev").build());
 
     assertThat(versioned.route("app.css").url()).isEqualTo("https://cdn.example.com/static/app.css?rev=7");
@@ -135,7 +136,7 @@ class CdnRouterTest {
         }
         """, StandardCharsets.UTF_8);
     AssetManifest manifest = AssetManifest.load(file);
-    CdnRouter vite = CdnRouter.of(router.config().toBuilder().versioning(manifest).build());
+    CdnRouter vite = CdnRouters.create("cdn", router.config().toBuilder().versioning(manifest).build());
 
     AssetUrl main = vite.route("/src/main.ts");
 
@@ -152,7 +153,7 @@ class CdnRouterTest {
     AssetManifest manifest = AssetManifest.parse("""
         {"img/a b.png": "4889e940", "app.css": "/css/app.3f2a.css"}
         """.getBytes(StandardCharsets.UTF_8), "inline");
-    CdnRouter flat = CdnRouter.of(router.config().toBuilder()
+    CdnRouter flat = CdnRouters.create("cdn", router.config().toBuilder()
         .versioning(manifest.orElse(Versioning.fixed("fallback"))).build());
 
     assertThat(flat.route("img/a%20b.png").url()).isEqualTo("https://img.example.com/img/a%20b.png?v=4889e940");
@@ -188,7 +189,7 @@ class CdnRouterTest {
 
   @Test
   void imageTransformsInPathDialectKeepTheVersionQuery() {
-    CdnRouter cloudflare = CdnRouter.of(CdnConfig.builder()
+    CdnRouter cloudflare = CdnRouters.create("cdn", CdnConfig.builder()
         .baseUrl(URI.create("https://example.com/media"))
         .imageDialect(ImageDialect.PATH)
         .versioning(Versioning.fixed("9"))
@@ -202,7 +203,7 @@ class CdnRouterTest {
 
   @Test
   void localFallbackServesTheOriginalImage() {
-    CdnRouter local = CdnRouter.of(CdnConfig.builder().versioning(Versioning.fixed("9")).build());
+    CdnRouter local = CdnRouters.create("cdn", CdnConfig.builder().versioning(Versioning.fixed("9")).build());
 
     assertThat(local.image("a.png", ImageTransform.none().width(10)).url()).isEqualTo("/a.png?v=9");
   }
@@ -214,7 +215,7 @@ class CdnRouterTest {
   }
 
   private static CdnRouter sharded(int hosts) {
-    return CdnRouter.of(CdnConfig.builder().defaultHosts(hosts(hosts)).build());
+    return CdnRouters.create("cdn", CdnConfig.builder().defaultHosts(hosts(hosts)).build());
   }
 
   private static List<URI> hosts(int n) {
@@ -293,12 +294,13 @@ class CdnRouterTest {
     router.markUp(down);
     paths.forEach(path -> assertThat(router.route(path).host()).contains(before.get(path)));
     assertThat(router.health().status()).isEqualTo(HealthStatus.UP);
+    assertThat(router.name()).isEqualTo("cdn");
   }
 
   @Test
   void allHostsDownFallsBackToTheLocalPathStillVersioned() {
     Set<URI> down = ConcurrentHashMap.newKeySet();
-    CdnRouter router = CdnRouter.of(CdnConfig.builder()
+    CdnRouter router = CdnRouters.create("cdn", CdnConfig.builder()
         .defaultHosts(hosts(2))
         .hostHealth(host -> !down.contains(host))
         .versioning(Versioning.fixed("3"))

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.headroom.core.codec.JsonCodec;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -114,7 +114,7 @@ class CloudFrontSignerTest {
     assertThat(params).containsOnlyKeys("Policy", "Signature", "Key-Pair-Id");
     assertThat(params.get("Key-Pair-Id")).isEqualTo(KEY_PAIR_ID);
     String policy = new String(cloudFrontBase64(params.get("Policy")), StandardCharsets.UTF_8);
-    JsonNode statement = JsonCodec.defaultMapper().readTree(policy).get("Statement");
+    JsonNode statement = new ObjectMapper().readTree(policy).get("Statement");
     assertThat(statement.size()).isEqualTo(1);
     assertThat(statement.get(0).get("Resource").asText()).isEqualTo("https://d111111abcdef8.cloudfront.net/video/a.mp4");
     JsonNode condition = statement.get(0).get("Condition");
@@ -217,7 +217,7 @@ class CloudFrontSignerTest {
 
   @Test
   void routedAssetUrlsCanBeSignedDirectly() throws Exception {
-    CdnRouter router = CdnRouter.of(CdnConfig.builder()
+    CdnRouter router = CdnRouters.create("cdn", CdnConfig.builder()
         .baseUrl(URI.create("https://d111111abcdef8.cloudfront.net"))
         .versioning(Versioning.fixed("7"))
         .build());

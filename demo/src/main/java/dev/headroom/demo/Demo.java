@@ -9,7 +9,7 @@ import dev.headroom.cache.CacheLoader;
 import dev.headroom.cache.TtlTier;
 import dev.headroom.cdn.CdnConfig;
 import dev.headroom.cdn.CdnRouter;
-import dev.headroom.cdn.Grant;
+import dev.headroom.cdn.CdnRouters;
 import dev.headroom.cdn.HmacKey;
 import dev.headroom.cdn.HmacSigner;
 import dev.headroom.core.backoff.Backoff;
@@ -20,9 +20,9 @@ import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
-import dev.headroom.core.time.TimeSource;
 import dev.headroom.monitoring.Monitor;
 import dev.headroom.monitoring.RequestMetrics;
+import dev.headroom.monitoring.RequestMetricsConfig;
 import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobEvent;
@@ -194,24 +194,24 @@ public final class Demo {
       out("  dead letter: " + dead.job().type() + " (" + dead.reason() + "): " + dead.error().message());
       out("  gave back at shutdown: " + pool.shutdown(Duration.ofSeconds(5)) + " job(s); counts " + jobs.counts());
       out("  health " + jobs.name() + ": " + jobs.health().status() + "; monitoring reads its meters: "
-          + Monitor.builder(queueMeters).build().snapshot().toJson());
+          + Monitor.builder().meterRegistry(queueMeters).build().snapshot().toJson());
     }
 
     out("");
     out("CDN URLs (" + config.cdnBaseUrl().map(u -> "CDN_BASE_URL=" + u).orElse("no CDN_BASE_URL: local paths") + ")");
-    CdnRouter router = CdnRouter.of(CdnConfig.builder(config).build());
+    CdnRouter router = CdnRouters.create("demo", CdnConfig.builder(config).build());
     out("  cover art: " + router.route("covers/Été 42.jpg").url());
     HmacKey key = HmacKey.of("demo", "a demo secret of at least 32 bytes!".getBytes(StandardCharsets.UTF_8));
     out("  signed:    " + router.route("tracks/1.mp3").signed(HmacSigner.of(key),
-        Grant.validFor(Duration.ofMinutes(10), TimeSource.system())));
+        router.grantFor(Duration.ofMinutes(10))));
 
     out("");
     out("monitoring (health snapshot JSON)");
-    RequestMetrics requests = RequestMetrics.create(registry);
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().meterRegistry(registry).build());
     for (int i = 0; i < 100; i++) {
       requests.recordRequest("/api/tracks/{id}", "GET", i % 50 == 0 ? 500 : 200, Duration.ofMillis(20 + i));
     }
-    out("  " + Monitor.builder(registry).requests(requests).build().snapshot().toJson());
+    out("  " + Monitor.builder().meterRegistry(registry).requests(requests).build().snapshot().toJson());
     tracks.close();
 
     Optional<String> redisUrl = config.redisUrl();

@@ -1,6 +1,7 @@
 package dev.headroom.monitoring;
 
 import dev.headroom.core.time.TimeSource;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -40,6 +41,8 @@ final class EndpointSeries {
 
   final String endpoint;
   final String method;
+  /** The histogram timers of this pair by status class (index status / 100 - 1), made on first use. */
+  final AtomicReferenceArray<io.micrometer.core.instrument.@Nullable Timer> timers = new AtomicReferenceArray<>(5);
   private final TimeSource time;
   private final long sliceNanos;
   private final Recorder recorder = new Recorder(DIGITS);

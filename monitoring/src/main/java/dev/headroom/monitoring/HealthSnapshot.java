@@ -2,13 +2,17 @@ package dev.headroom.monitoring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.headroom.core.codec.JsonCodec;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.metrics.HeadroomMeters;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalAmount;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * @param cache caches, or null when no cache publishes meters
  * @param rateLimit rate limiters, or null when no limiter publishes meters
  * @param pools connection pools, or null when no pool publishes meters
- * @param components each health indicator's reading, in registration order
+ * @param components each health check's reading, in registration order
  * @param alerts the alerts firing at the last evaluation, oldest first
  */
 public record HealthSnapshot(HealthStatus status, Instant timestamp, @Nullable Performance performance,
@@ -116,23 +120,31 @@ public record HealthSnapshot(HealthStatus status, Instant timestamp, @Nullable P
   public record Pools(long active, long idle, long pending) {}
 
   /**
-   * One health indicator's reading.
+   * One health check's reading.
    *
-   * @param name the indicator's name
+   * @param name the health check's name
    * @param status its status
    * @param details its details
    */
   public record Component(String name, HealthStatus status, Map<String, Object> details) {}
 
+  /**
+   * Renders health details: java.time values as their ISO-8601 text ({@code toString()}), so
+   * Jackson's java.time module is not needed.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("java.time as text")
+      .addSerializer(TemporalAccessor.class, ToStringSerializer.instance)
+      .addSerializer(TemporalAmount.class, ToStringSerializer.instance));
+
   /** Renders this snapshot as compact JSON (the shape in the class comment). */
   public String toJson() {
-    ObjectMapper mapper = JsonCodec.defaultMapper();
+    ObjectMapper mapper = JSON;
     ObjectNode root = mapper.createObjectNode();
     root.put("status", statusText(status));
     root.put("timestamp", timestamp.toString());
     if (performance != null) {
       ObjectNode p = root.putObject("performance");
-      p.put("window", DefaultRequestMetrics.label(performance.window()));
+      p.put("window", SlidingWindowRequestMetrics.label(performance.window()));
       p.put("totalRequests", performance.totalRequests());
       performance.avgResponseTime().ifPresent(d -> p.put("avgResponseTime", millis(d)));
       performance.p95().ifPresent(d -> p.put("p95", millis(d)));

@@ -1,5 +1,6 @@
 package dev.headroom.monitoring;
 
+import dev.headroom.core.metrics.HeadroomMeters;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,9 +53,9 @@ final class MeterReader {
       return null;
     }
     return new HealthSnapshot.RateLimit(
-        Math.round(sumTag(decisions, HeadroomMeters.TAG_OUTCOME, HeadroomMeters.OUTCOME_ALLOWED)),
-        Math.round(sumTag(decisions, HeadroomMeters.TAG_OUTCOME, HeadroomMeters.OUTCOME_DENIED)),
-        Math.round(sumTag(decisions, HeadroomMeters.TAG_OUTCOME, HeadroomMeters.OUTCOME_SHADOW_DENIED)));
+        Math.round(sumTag(decisions, HeadroomMeters.TAG_RESULT, HeadroomMeters.OUTCOME_ALLOWED)),
+        Math.round(sumTag(decisions, HeadroomMeters.TAG_RESULT, HeadroomMeters.OUTCOME_DENIED)),
+        Math.round(sumTag(decisions, HeadroomMeters.TAG_RESULT, HeadroomMeters.OUTCOME_SHADOW_DENIED)));
   }
 
   static HealthSnapshot.@Nullable Pools pools(MeterRegistry r) {

@@ -1,8 +1,10 @@
 package dev.headroom.monitoring;
 
+import dev.headroom.core.config.Require;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -27,12 +29,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A service's health in one place: builds {@link HealthSnapshot}s from the meters in a
- * {@link MeterRegistry} (see {@link HeadroomMeters}), the {@link RequestMetrics} and the health
- * indicators it is given, and evaluates {@link AlertRules} (and a {@link ScalingAdvisor}, if given)
- * on a schedule.
+ * {@link MeterRegistry} (see {@link HeadroomMeters}), the {@link RequestMetrics} and the
+ * {@link HealthCheck}s it is given, and evaluates {@link AlertRules} (and a {@link ScalingAdvisor},
+ * if given) on a schedule.
+ *
+ * <p>It is built with a builder rather than from a {@code ...Config}: besides the meter registry
+ * and time source (given as in every config, {@code meterRegistry(..)} and {@code timeSource(..)})
+ * it takes live collaborators (request metrics, health checks, an advisor that serves one monitor),
+ * which an immutable, reusable configuration value should not hold.
  *
  * <pre>{@code
- * Monitor monitor = Monitor.builder(meterRegistry)
+ * Monitor monitor = Monitor.builder()
+ *     .meterRegistry(meterRegistry)
  *     .requests(requests)
  *     .healthCheck(dataSource)
  *     .alertRules(AlertRules.defaults())
@@ -42,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * String json = monitor.snapshot().toJson();
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} stops the schedule (it does not close the registry or the
- * indicators).
+ * <p>Thread-safe. {@link #close()} stops the schedule (it does not close the registry, the
+ * request metrics or the health checks).
  */
 public final class Monitor implements AutoCloseable {
 
@@ -52,10 +60,10 @@ public final class Monitor implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Monitor.class);
 
-  private final MeterRegistry registry;
+  private final @Nullable MeterRegistry registry;
   private final @Nullable RequestMetrics requests;
   private final Duration performanceWindow;
-  private final List<HealthCheck> indicators;
+  private final List<HealthCheck> healthChecks;
   private final AlertRules alertRules;
   private final @Nullable ScalingAdvisor advisor;
   private final TimeSource time;
@@ -69,7 +77,7 @@ public final class Monitor implements AutoCloseable {
     this.registry = b.registry;
     this.requests = b.requests;
     this.performanceWindow = performanceWindow;
-    this.indicators = List.copyOf(b.indicators);
+    this.healthChecks = List.copyOf(b.healthChecks);
     this.alertRules = b.alertRules;
     this.advisor = b.advisor;
     this.time = b.time != null ? b.time : b.requests != null ? b.requests.timeSource() : TimeSource.system();
@@ -78,28 +86,28 @@ public final class Monitor implements AutoCloseable {
     }
   }
 
-  /** A builder reading meters from {@code registry}. */
-  public static Builder builder(MeterRegistry registry) {
-    return new Builder(registry);
+  /** A builder: no meter registry (no meter sections), no request metrics, the default alert rules. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
-   * A fresh snapshot: meters and indicators are read now; the alerts are those firing at the last
-   * evaluation. Calls every indicator; an indicator that throws reads as DOWN.
+   * A fresh snapshot: meters and health checks are read now; the alerts are those firing at the
+   * last evaluation. Calls every health check; one that throws reads as DOWN.
    */
   public HealthSnapshot snapshot() {
     Sections s = readSections();
     List<HealthSnapshot.Component> components = new ArrayList<>();
     HealthStatus overall = HealthStatus.UP;
-    for (HealthCheck indicator : indicators) {
+    for (HealthCheck check : healthChecks) {
       Health h;
       try {
-        h = indicator.health();
+        h = check.health();
       } catch (RuntimeException e) {
-        log.warn("health indicator {} threw instead of reporting DOWN", indicator.name(), e);
+        log.warn("health check {} threw instead of reporting DOWN", check.name(), e);
         h = Health.down(e);
       }
-      components.add(new HealthSnapshot.Component(indicator.name(), h.status(), h.details()));
+      components.add(new HealthSnapshot.Component(check.name(), h.status(), h.details()));
       overall = overall.worst(h.status());
     }
     return new HealthSnapshot(overall, time.now(), s.performance, s.queue, s.cache, s.rateLimit, s.pools,
@@ -185,9 +193,14 @@ public final class Monitor implements AutoCloseable {
     return Optional.ofNullable(advisor);
   }
 
-  /** The registry the meters are read from. */
-  public MeterRegistry registry() {
-    return registry;
+  /** The registry the meters are read from, if it was given one. */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(registry);
+  }
+
+  /** The health checks of the snapshot, in order. */
+  public List<HealthCheck> healthChecks() {
+    return healthChecks;
   }
 
   /** Evaluates every {@link #DEFAULT_EVALUATION_INTERVAL} on a daemon thread; see {@link #start(Duration)}. */
@@ -246,7 +259,7 @@ public final class Monitor implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Monitor[" + indicators.size() + " indicators, " + alertRules + "]";
+    return "Monitor[" + healthChecks.size() + " health checks, " + alertRules + "]";
   }
 
   // ---- Reading ----
@@ -257,14 +270,19 @@ public final class Monitor implements AutoCloseable {
 
   private Sections readSections() {
     WindowStats window = requests == null ? null : requests.overall(performanceWindow);
-    return new Sections(window == null ? null : HealthSnapshot.Performance.of(window),
-        MeterReader.queue(registry), MeterReader.cache(registry), MeterReader.rateLimit(registry),
-        MeterReader.pools(registry), window);
+    HealthSnapshot.Performance performance = window == null ? null : HealthSnapshot.Performance.of(window);
+    MeterRegistry r = registry;
+    if (r == null) {
+      return new Sections(performance, null, null, null, null, window);
+    }
+    return new Sections(performance, MeterReader.queue(r), MeterReader.cache(r), MeterReader.rateLimit(r),
+        MeterReader.pools(r), window);
   }
 
   private OptionalDouble value(Sections s, Metric metric) {
+    MeterRegistry r = registry;
     if (metric.isMeter()) {
-      return MeterReader.meter(registry, metric.name(), metric.tags());
+      return r == null ? OptionalDouble.empty() : MeterReader.meter(r, metric.name(), metric.tags());
     }
     WindowStats w = s.window;
     return switch (metric.name()) {
@@ -285,7 +303,8 @@ public final class Monitor implements AutoCloseable {
       case "rateLimitDenied" -> s.rateLimit == null ? OptionalDouble.empty() : OptionalDouble.of(s.rateLimit.denied());
       case "cpu" -> {
         // The JVM reports a negative load while it cannot tell yet: that is no data, not idle.
-        OptionalDouble cpu = MeterReader.meter(registry, HeadroomMeters.PROCESS_CPU_USAGE, List.of());
+        OptionalDouble cpu = r == null ? OptionalDouble.empty()
+            : MeterReader.meter(r, HeadroomMeters.PROCESS_CPU_USAGE, List.of());
         yield cpu.isPresent() && cpu.getAsDouble() < 0 ? OptionalDouble.empty() : cpu;
       }
       default -> throw new IllegalStateException("metric " + metric + " has no reader");
@@ -299,16 +318,23 @@ public final class Monitor implements AutoCloseable {
   /** Builds a {@link Monitor}; not thread-safe. */
   public static final class Builder {
 
-    private final MeterRegistry registry;
+    private @Nullable MeterRegistry registry;
     private @Nullable RequestMetrics requests;
     private @Nullable Duration performanceWindow;
-    private final List<HealthCheck> indicators = new ArrayList<>();
+    private final List<HealthCheck> healthChecks = new ArrayList<>();
     private AlertRules alertRules = AlertRules.defaults();
     private @Nullable ScalingAdvisor advisor;
     private @Nullable TimeSource time;
 
-    private Builder(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+    private Builder() {}
+
+    /**
+     * The registry whose meters (named in {@link HeadroomMeters}) feed the queue, cache, rate-limit
+     * and pool sections and the meter metrics of the rules; default none (those read as absent).
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Require.nonNull("meterRegistry", registry);
+      return this;
     }
 
     /** The request metrics behind the {@code performance} section and the latency and error metrics. */
@@ -324,14 +350,14 @@ public final class Monitor implements AutoCloseable {
     }
 
     /** Adds a component to the snapshot; the overall status is the worst component status. */
-    public Builder healthCheck(HealthCheck indicator) {
-      indicators.add(Objects.requireNonNull(indicator, "indicator"));
+    public Builder healthCheck(HealthCheck check) {
+      healthChecks.add(Require.nonNull("healthCheck", check));
       return this;
     }
 
     /** Adds components to the snapshot, in order. */
-    public Builder healthChecks(Collection<? extends HealthCheck> indicators) {
-      Objects.requireNonNull(indicators, "indicators").forEach(this::healthCheck);
+    public Builder healthChecks(Collection<? extends HealthCheck> checks) {
+      Require.nonNull("healthChecks", checks).forEach(this::healthCheck);
       return this;
     }
 
@@ -349,23 +375,21 @@ public final class Monitor implements AutoCloseable {
 
     /** The time source for rule durations and timestamps; default the request metrics' one, else the system's. */
     public Builder timeSource(TimeSource time) {
-      this.time = Objects.requireNonNull(time, "time");
+      this.time = Require.nonNull("timeSource", time);
       return this;
     }
 
     /**
      * Validates and builds.
      *
-     * @throws IllegalArgumentException if two indicators share a name, or the performance window
+     * @throws IllegalArgumentException if two health checks share a name, or the performance window
      *     is set without request metrics or is not one of their windows
      * @throws IllegalStateException if the scaling advisor already serves another monitor
      */
     public Monitor build() {
       Set<String> names = new HashSet<>();
-      for (HealthCheck i : indicators) {
-        if (!names.add(i.name())) {
-          throw new IllegalArgumentException("health indicator names must be unique, '" + i.name() + "' appears twice");
-        }
+      for (HealthCheck check : healthChecks) {
+        Require.that(names.add(check.name()), "healthChecks", "'" + check.name() + "' twice", "have unique names");
       }
       Duration window;
       if (requests == null) {

@@ -1,12 +1,11 @@
 package dev.headroom.monitoring;
 
+import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.core.time.TimeSource;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Request timings and outcomes per endpoint and overall, over sliding windows (the last minute and
@@ -14,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * percentiles, all from the same window.
  *
  * <pre>{@code
- * RequestMetrics requests = RequestMetrics.create(meterRegistry);
+ * RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().meterRegistry(meterRegistry).build());
  * requests.recordRequest("/api/tracks/{id}", "GET", 200, Duration.ofMillis(42));
  * Track t = requests.time("/api/tracks/{id}", "GET", () -> tracks.load(id));
  * WindowStats lastMinute = requests.overall(Duration.ofMinutes(1));
@@ -25,10 +24,14 @@ import org.jspecify.annotations.Nullable;
  * rest are counted together under endpoint and method {@value #OTHER}, so user-controlled paths
  * cannot grow memory without bound. Each tracked pair costs about 100 KB at most.
  *
- * <p>When built with a {@link MeterRegistry}, everything is also published as meters
- * {@code headroom.http.*} (see {@link HeadroomMeters}); the meters read the windows lazily, so
- * recording costs the same with or without a registry. Give a registry to one instance only: the
- * meter names carry no instance tag, so a second instance would find them taken.
+ * <p>With a {@linkplain RequestMetricsConfig.Builder#meterRegistry meter registry}, requests are
+ * also published under {@link HeadroomMeters}' names: the timer {@value HeadroomMeters#HTTP_REQUESTS}
+ * with a percentile histogram (tags {@code endpoint}, {@code method}, {@code status} class), which
+ * aggregates across instances; the counter {@value HeadroomMeters#HTTP_ERRORS}; and, for this
+ * instance alone, the windowed gauges {@value HeadroomMeters#HTTP_LATENCY} and {@value
+ * HeadroomMeters#HTTP_ERROR_RATE}. There is no all-endpoints series (sum over the tags instead);
+ * {@link #overall} computes it for the snapshot. The meters carry no instance tag, so a registry
+ * takes one live instance: a second one is refused until the first is closed.
  *
  * <p>Thread-safe; recording is lock-free except once per slice (10 s) per endpoint.
  */
@@ -37,22 +40,21 @@ public interface RequestMetrics extends AutoCloseable {
   /** The endpoint and method name under which requests beyond the endpoint cap are counted. */
   String OTHER = "other";
 
-  /** Request metrics with the defaults, the system clock and no meters. */
-  static RequestMetrics create() {
-    return create(RequestMetricsConfig.ofDefaults(), TimeSource.system(), null);
-  }
+  /** The endpoint and method name of {@link #overall}'s statistics: every endpoint and method. */
+  String ALL = "*";
 
-  /** Request metrics with the defaults and the system clock, publishing to {@code registry}. */
-  static RequestMetrics create(MeterRegistry registry) {
-    return create(RequestMetricsConfig.ofDefaults(), TimeSource.system(), Objects.requireNonNull(registry, "registry"));
+  /** Request metrics with the defaults: the system clock and no meters. */
+  static RequestMetrics create() {
+    return create(RequestMetricsConfig.ofDefaults());
   }
 
   /**
-   * Request metrics with the given configuration and time source, publishing to {@code registry}
-   * when one is given.
+   * Request metrics with {@code config}, publishing to its meter registry if it has one.
+   *
+   * @throws IllegalStateException if another live instance publishes to that registry
    */
-  static RequestMetrics create(RequestMetricsConfig config, TimeSource time, @Nullable MeterRegistry registry) {
-    return new DefaultRequestMetrics(config, time, registry);
+  static RequestMetrics create(RequestMetricsConfig config) {
+    return new SlidingWindowRequestMetrics(Objects.requireNonNull(config, "config"));
   }
 
   /**
@@ -76,7 +78,7 @@ public interface RequestMetrics extends AutoCloseable {
   Sample start();
 
   /**
-   * All endpoints over {@code window}.
+   * All endpoints over {@code window}, named {@value #ALL}; computed, not published as a meter.
    *
    * @throws IllegalArgumentException if {@code window} is not one of the configured windows
    */
@@ -105,7 +107,7 @@ public interface RequestMetrics extends AutoCloseable {
   /** The configuration. */
   RequestMetricsConfig config();
 
-  /** The time source durations and windows are measured with. */
+  /** The time source durations and windows are measured with: the config's. */
   TimeSource timeSource();
 
   /** Removes this instance's meters from the registry, if it was given one. Recording still works. */
@@ -115,11 +117,11 @@ public interface RequestMetrics extends AutoCloseable {
   /** A request being timed: started by {@link RequestMetrics#start()}. Not reusable, not thread-safe. */
   final class Sample {
 
-    private final DefaultRequestMetrics metrics;
+    private final SlidingWindowRequestMetrics metrics;
     private final long startNanos;
     private boolean stopped;
 
-    Sample(DefaultRequestMetrics metrics, long startNanos) {
+    Sample(SlidingWindowRequestMetrics metrics, long startNanos) {
       this.metrics = metrics;
       this.startNanos = startNanos;
     }

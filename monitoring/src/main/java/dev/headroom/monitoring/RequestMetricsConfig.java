@@ -1,10 +1,15 @@
 package dev.headroom.monitoring;
 
+import dev.headroom.core.config.Require;
+import dev.headroom.core.time.TimeSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link RequestMetrics} aggregates: its sliding windows, the step they move in, and the cap on
@@ -31,11 +36,15 @@ public final class RequestMetricsConfig {
   private final List<Duration> windows;
   private final Duration slice;
   private final int maxEndpoints;
+  private final @Nullable MeterRegistry meterRegistry;
+  private final TimeSource timeSource;
 
   private RequestMetricsConfig(Builder b) {
     this.windows = List.copyOf(b.windows);
     this.slice = b.slice;
     this.maxEndpoints = b.maxEndpoints;
+    this.meterRegistry = b.meterRegistry;
+    this.timeSource = b.timeSource;
   }
 
   /** The defaults (see the class comment). */
@@ -48,13 +57,14 @@ public final class RequestMetricsConfig {
     return new Builder();
   }
 
-  /** A builder starting from {@code prototype}'s values. */
-  public static Builder from(RequestMetricsConfig prototype) {
-    Objects.requireNonNull(prototype, "prototype");
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
     Builder b = new Builder();
-    b.windows = new ArrayList<>(prototype.windows);
-    b.slice = prototype.slice;
-    b.maxEndpoints = prototype.maxEndpoints;
+    b.windows = new ArrayList<>(windows);
+    b.slice = slice;
+    b.maxEndpoints = maxEndpoints;
+    b.meterRegistry = meterRegistry;
+    b.timeSource = timeSource;
     return b;
   }
 
@@ -83,9 +93,20 @@ public final class RequestMetricsConfig {
     return maxEndpoints;
   }
 
+  /** Where the requests are published as meters; empty for none. */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
+  }
+
+  /** The clock that times requests and moves the windows. */
+  public TimeSource timeSource() {
+    return timeSource;
+  }
+
   @Override
   public String toString() {
-    return "RequestMetricsConfig[windows=" + windows + ", slice=" + slice + ", maxEndpoints=" + maxEndpoints + "]";
+    return "RequestMetricsConfig[windows=" + windows + ", slice=" + slice + ", maxEndpoints=" + maxEndpoints
+        + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName()) + "]";
   }
 
   /** Builds a {@link RequestMetricsConfig}; not thread-safe. */
@@ -94,8 +115,22 @@ public final class RequestMetricsConfig {
     private List<Duration> windows = new ArrayList<>(DEFAULT_WINDOWS);
     private Duration slice = DEFAULT_SLICE;
     private int maxEndpoints = DEFAULT_MAX_ENDPOINTS;
+    private @Nullable MeterRegistry meterRegistry;
+    private TimeSource timeSource = TimeSource.system();
 
     private Builder() {}
+
+    /** Publishes the requests as meters in {@code registry}; default none. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Require.nonNull("meterRegistry", registry);
+      return this;
+    }
+
+    /** Sets the clock that times requests and moves the windows; default {@link TimeSource#system()}. */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Require.nonNull("timeSource", timeSource);
+      return this;
+    }
 
     /** The sliding windows (at least one; each a positive multiple of the slice). */
     public Builder windows(Duration... windows) {
@@ -157,6 +192,8 @@ public final class RequestMetricsConfig {
       copy.windows = new ArrayList<>(sorted);
       copy.slice = slice;
       copy.maxEndpoints = maxEndpoints;
+      copy.meterRegistry = meterRegistry;
+      copy.timeSource = timeSource;
       return new RequestMetricsConfig(copy);
     }
   }

@@ -4,7 +4,8 @@
  *
  * <p>Start with {@link dev.headroom.monitoring.RequestMetrics} and {@link dev.headroom.monitoring.Monitor}.
  * The meters this module reads from the other modules are listed in
- * {@link dev.headroom.monitoring.HeadroomMeters}.
+ * {@link dev.headroom.core.metrics.HeadroomMeters}, the one list that every module
+ * publishes under.
  */
 @NullMarked
 package dev.headroom.monitoring;

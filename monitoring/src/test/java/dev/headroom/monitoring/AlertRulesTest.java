@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.core.time.TimeSource;
 import io.micrometer.core.instrument.Counter;
@@ -30,7 +31,7 @@ class AlertRulesTest {
   }
 
   private Monitor monitor(AlertRule... rules) {
-    Monitor m = Monitor.builder(registry).timeSource(time).alertRules(AlertRules.of(rules)).build();
+    Monitor m = Monitor.builder().meterRegistry(registry).timeSource(time).alertRules(AlertRules.of(rules)).build();
     m.addAlertListener(events::add);
     return m;
   }
@@ -151,8 +152,8 @@ class AlertRulesTest {
 
   @Test
   void noDataNeitherFiresNorResolves() {
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
-    Monitor m = Monitor.builder(registry).requests(requests).alertRules(AlertRules.of(
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
+    Monitor m = Monitor.builder().meterRegistry(registry).requests(requests).alertRules(AlertRules.of(
         AlertRule.builder("slow").metric(Metric.P95).above(500).forDuration(Duration.ofSeconds(30)).build())).build();
     requests.recordRequest("/a", "GET", 200, Duration.ofSeconds(1));
     assertThat(m.evaluate()).isEmpty();
@@ -170,7 +171,7 @@ class AlertRulesTest {
 
   @Test
   void aFailingListenerDoesNotStopTheOthers() {
-    Monitor m = Monitor.builder(registry).timeSource(time).alertRules(AlertRules.of(rule("high").above(1).build()))
+    Monitor m = Monitor.builder().meterRegistry(registry).timeSource(time).alertRules(AlertRules.of(rule("high").above(1).build()))
         .build();
     m.addAlertListener(e -> {
       throw new IllegalStateException("listener bug");
@@ -183,12 +184,12 @@ class AlertRulesTest {
 
   @Test
   void eachDefaultRuleFiresOnASyntheticBreach() {
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, registry);
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).meterRegistry(registry).build());
     Gauge.builder(HeadroomMeters.POOL_PENDING, () -> 3).tag("pool", "main").register(registry);
     Counter.builder(HeadroomMeters.CACHE_GETS).tags("cache", "users", "result", "hit").register(registry).increment(60);
     Counter.builder(HeadroomMeters.CACHE_GETS).tags("cache", "users", "result", "miss").register(registry).increment(40);
     Gauge.builder(HeadroomMeters.QUEUE_JOBS_WAITING, () -> 250).tag("queue", "emails").register(registry);
-    Monitor m = Monitor.builder(registry).requests(requests).build();
+    Monitor m = Monitor.builder().meterRegistry(registry).requests(requests).build();
     m.addAlertListener(events::add);
     assertThat(m.alertRules().rules()).extracting(AlertRule::name)
         .containsExactly("p95-latency", "error-rate", "db-pool-exhausted", "cache-hit-rate", "queue-depth");
@@ -209,7 +210,7 @@ class AlertRulesTest {
 
   @Test
   void evaluatesOnASchedule() {
-    Monitor m = Monitor.builder(registry).timeSource(TimeSource.system())
+    Monitor m = Monitor.builder().meterRegistry(registry).timeSource(TimeSource.system())
         .alertRules(AlertRules.of(rule("high").above(1).build())).build();
     try {
       m.addAlertListener(events::add);
@@ -225,14 +226,14 @@ class AlertRulesTest {
     }
     assertThatThrownBy(() -> m.start(Duration.ofMillis(20))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
-    assertThatThrownBy(() -> Monitor.builder(registry).build().start(Duration.ZERO))
+    assertThatThrownBy(() -> Monitor.builder().meterRegistry(registry).build().start(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval must be positive");
   }
 
   @Test
   void everyKnownMetricHasAReader() {
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
-    Monitor m = Monitor.builder(registry).requests(requests).build();
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
+    Monitor m = Monitor.builder().meterRegistry(registry).requests(requests).build();
     requests.recordRequest("/a", "GET", 200, Duration.ofMillis(5));
     for (String name : Metric.knownNames()) {
       m.read(Metric.of(name));

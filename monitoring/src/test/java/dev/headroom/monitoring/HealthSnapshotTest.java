@@ -14,6 +14,7 @@ import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.jdbc.DataSources;
 import dev.headroom.core.jdbc.PoolConfig;
 import dev.headroom.core.jdbc.PooledDataSource;
+import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.core.time.ManualTimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -44,7 +45,7 @@ class HealthSnapshotTest {
 
   @Test
   void sectionsAreAbsentWhenTheirMetersAreAbsent() throws Exception {
-    Monitor monitor = Monitor.builder(registry).timeSource(time).build();
+    Monitor monitor = Monitor.builder().meterRegistry(registry).timeSource(time).build();
     HealthSnapshot s = monitor.snapshot();
     assertThat(s.status()).isEqualTo(HealthStatus.UP);
     assertThat(s.performance()).isNull();
@@ -68,7 +69,7 @@ class HealthSnapshotTest {
     }
     cache.getIfPresent("missing");
 
-    HealthSnapshot.Cache section = Monitor.builder(registry).timeSource(time).build().snapshot().cache();
+    HealthSnapshot.Cache section = Monitor.builder().meterRegistry(registry).timeSource(time).build().snapshot().cache();
     assertThat(section).isNotNull();
     assertThat(section.hits()).isEqualTo(9);
     assertThat(section.misses()).isEqualTo(1);
@@ -86,7 +87,7 @@ class HealthSnapshotTest {
     CaffeineCacheMetrics.monitor(registry, other, "plain");
     other.getIfPresent("y");
 
-    HealthSnapshot.Cache section = Monitor.builder(registry).timeSource(time).build().snapshot().cache();
+    HealthSnapshot.Cache section = Monitor.builder().meterRegistry(registry).timeSource(time).build().snapshot().cache();
     assertThat(section).isNotNull();
     assertThat(section.hits()).isEqualTo(3);
     assertThat(section.misses()).as("1 from headroom.cache.gets{tracks}, 1 from cache.gets{plain}").isEqualTo(2);
@@ -95,7 +96,7 @@ class HealthSnapshotTest {
   @Test
   void aCacheWithoutReadsHasNoHitRate() throws Exception {
     CaffeineCacheMetrics.monitor(registry, Caffeine.newBuilder().recordStats().build(), "empty");
-    HealthSnapshot s = Monitor.builder(registry).timeSource(time).build().snapshot();
+    HealthSnapshot s = Monitor.builder().meterRegistry(registry).timeSource(time).build().snapshot();
     assertThat(s.cache()).isNotNull();
     assertThat(s.cache().hitRate()).isEmpty();
     JsonNode cache = json.readTree(s.toJson()).get("cache");
@@ -106,7 +107,7 @@ class HealthSnapshotTest {
   @Test
   void readsARealHikariPoolAndItsHealth() throws Exception {
     try (PooledDataSource db = DataSources.create(h2(2), registry)) {
-      Monitor monitor = Monitor.builder(registry).timeSource(time).healthCheck(db).build();
+      Monitor monitor = Monitor.builder().meterRegistry(registry).timeSource(time).healthCheck(db).build();
       await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
           assertThat(monitor.snapshot().pools()).isEqualTo(new HealthSnapshot.Pools(0, 2, 0)));
       try (Connection c = db.getConnection()) {
@@ -127,7 +128,7 @@ class HealthSnapshotTest {
   @Test
   void seesThreadsWaitingOnAnExhaustedPool() throws Exception {
     try (PooledDataSource db = DataSources.create(h2(1), registry)) {
-      Monitor monitor = Monitor.builder(registry).timeSource(time).healthCheck(db).build();
+      Monitor monitor = Monitor.builder().meterRegistry(registry).timeSource(time).healthCheck(db).build();
       CompletableFuture<Void> waiter;
       try (Connection held = db.getConnection()) {
         assertThat(held.isClosed()).isFalse();
@@ -167,10 +168,10 @@ class HealthSnapshotTest {
         throw new IllegalStateException("no connection");
       }
     };
-    assertThat(Monitor.builder(registry).healthCheck(up).build().snapshot().status()).isEqualTo(HealthStatus.UP);
-    assertThat(Monitor.builder(registry).healthChecks(List.of(up, degraded)).build().snapshot().status())
+    assertThat(Monitor.builder().meterRegistry(registry).healthCheck(up).build().snapshot().status()).isEqualTo(HealthStatus.UP);
+    assertThat(Monitor.builder().meterRegistry(registry).healthChecks(List.of(up, degraded)).build().snapshot().status())
         .isEqualTo(HealthStatus.DEGRADED);
-    HealthSnapshot down = Monitor.builder(registry).healthChecks(List.of(up, degraded, throwing)).build().snapshot();
+    HealthSnapshot down = Monitor.builder().meterRegistry(registry).healthChecks(List.of(up, degraded, throwing)).build().snapshot();
     assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
     assertThat(down.components().get(2).details()).containsEntry("message", "no connection");
     assertThat(HealthSnapshot.statusText(HealthStatus.DEGRADED)).isEqualTo("degraded");
@@ -178,30 +179,30 @@ class HealthSnapshotTest {
 
   @Test
   void rejectsDuplicateIndicatorsAndABadPerformanceWindow() {
-    assertThatThrownBy(() -> Monitor.builder(registry).healthCheck(indicator("x", Health.up()))
+    assertThatThrownBy(() -> Monitor.builder().meterRegistry(registry).healthCheck(indicator("x", Health.up()))
         .healthCheck(indicator("x", Health.up())).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x' appears twice");
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
-    assertThatThrownBy(() -> Monitor.builder(registry).requests(requests).performanceWindow(Duration.ofMinutes(2)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("healthChecks must have unique names, was 'x' twice");
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
+    assertThatThrownBy(() -> Monitor.builder().meterRegistry(registry).requests(requests).performanceWindow(Duration.ofMinutes(2)).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("performanceWindow").hasMessageContaining("PT2M");
-    assertThatThrownBy(() -> Monitor.builder(registry).performanceWindow(Duration.ofMinutes(1)).build())
+    assertThatThrownBy(() -> Monitor.builder().meterRegistry(registry).performanceWindow(Duration.ofMinutes(1)).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs request metrics");
   }
 
   @Test
   void rendersTheDocumentedJsonShape() throws Exception {
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, registry);
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).meterRegistry(registry).build());
     for (int i = 1; i <= 100; i++) {
       requests.recordRequest("/api/tracks/{id}", "GET", i == 100 ? 503 : 200, Duration.ofMillis(i));
     }
     AtomicLong waiting = new AtomicLong(5);
     Gauge.builder(HeadroomMeters.QUEUE_JOBS_WAITING, waiting, AtomicLong::get).tag("queue", "emails").register(registry);
     Gauge.builder(HeadroomMeters.QUEUE_WORKERS, () -> 4).tag("queue", "emails").register(registry);
-    Counter.builder(HeadroomMeters.RATELIMIT_DECISIONS).tags("limiter", "login", "outcome", "denied")
+    Counter.builder(HeadroomMeters.RATELIMIT_DECISIONS).tags("limiter", "login", "result", "denied")
         .register(registry).increment(12);
-    Counter.builder(HeadroomMeters.RATELIMIT_DECISIONS).tags("limiter", "login", "outcome", "allowed")
+    Counter.builder(HeadroomMeters.RATELIMIT_DECISIONS).tags("limiter", "login", "result", "allowed")
         .register(registry).increment(988);
-    Counter.builder(HeadroomMeters.RATELIMIT_DECISIONS).tags("limiter", "api", "outcome", "shadow_denied")
+    Counter.builder(HeadroomMeters.RATELIMIT_DECISIONS).tags("limiter", "api", "result", "shadow_denied")
         .register(registry).increment(3);
     Cache<String, String> cache = Caffeine.newBuilder().recordStats().build();
     CaffeineCacheMetrics.monitor(registry, cache, "users");
@@ -209,7 +210,7 @@ class HealthSnapshotTest {
     cache.getIfPresent("k");
 
     try (PooledDataSource db = DataSources.create(h2(2), registry)) {
-      Monitor monitor = Monitor.builder(registry).timeSource(time).requests(requests).healthCheck(db)
+      Monitor monitor = Monitor.builder().meterRegistry(registry).timeSource(time).requests(requests).healthCheck(db)
           .alertRules(AlertRules.of(AlertRule.builder("slow").metric(Metric.P95).above(50).severity(Severity.CRITICAL)
               .build()))
           .build();
@@ -251,8 +252,8 @@ class HealthSnapshotTest {
 
   @Test
   void aQuietWindowRendersWithoutLatencies() throws Exception {
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
-    JsonNode perf = json.readTree(Monitor.builder(registry).requests(requests).build().snapshot().toJson())
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
+    JsonNode perf = json.readTree(Monitor.builder().meterRegistry(registry).requests(requests).build().snapshot().toJson())
         .get("performance");
     assertThat(fieldNames(perf)).containsExactly("window", "totalRequests");
     assertThat(perf.get("totalRequests").asLong()).isZero();

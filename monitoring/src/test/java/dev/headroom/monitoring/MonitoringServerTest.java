@@ -28,9 +28,9 @@ class MonitoringServerTest {
 
   private final ManualTimeSource time = ManualTimeSource.create();
   private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, prometheus);
+  private final RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).meterRegistry(prometheus).build());
   private final AtomicReference<Health> dbHealth = new AtomicReference<>(Health.up());
-  private final Monitor monitor = Monitor.builder(prometheus).requests(requests).healthCheck(new HealthCheck() {
+  private final Monitor monitor = Monitor.builder().meterRegistry(prometheus).requests(requests).healthCheck(new HealthCheck() {
     @Override
     public String name() {
       return "db";
@@ -89,9 +89,12 @@ class MonitoringServerTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
     assertThat(response.body())
-        .contains("headroom_http_requests_total{endpoint=\"/api/tracks/{id}\",method=\"GET\"} 2")
+        .contains("headroom_http_requests_seconds_count{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"2xx\"} 1")
+        .contains("headroom_http_requests_seconds_count{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\"} 1")
+        .contains("headroom_http_requests_seconds_bucket{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\",le=\"+Inf\"} 1")
         .contains("headroom_http_errors_total{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\"} 1")
-        .contains("headroom_http_latency_seconds{endpoint=\"*\",method=\"*\",statistic=\"max\",window=\"1m\"} 0.06");
+        .contains("headroom_http_latency_seconds{endpoint=\"/api/tracks/{id}\",method=\"GET\",statistic=\"max\",window=\"1m\"} 0.06")
+        .doesNotContain("endpoint=\"*\"");
   }
 
   @Test

@@ -55,9 +55,9 @@ class OptionalPrometheusTest {
     @Override
     public Integer call() throws Exception {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      RequestMetrics requests = RequestMetrics.create(registry);
+      RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().meterRegistry(registry).build());
       requests.recordRequest("/a", "GET", 200, Duration.ofMillis(3));
-      Monitor monitor = Monitor.builder(registry).requests(requests).build();
+      Monitor monitor = Monitor.builder().meterRegistry(registry).requests(requests).build();
       monitor.evaluate();
       try (MonitoringServer server = MonitoringServer.builder(monitor).start()) {
         HttpResponse<String> response = HttpClient.newHttpClient().send(

@@ -35,7 +35,7 @@ class PercentileAccuracyTest {
           : Math.max(1, 400 + 60 * random.nextGaussian());
     };
     ManualTimeSource time = ManualTimeSource.create();
-    RequestMetrics metrics = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
+    RequestMetrics metrics = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
     long[] micros = new long[samples];
     for (int i = 0; i < samples; i++) {
       micros[i] = Math.round(millis.getAsDouble() * 1_000);

@@ -3,8 +3,10 @@ package dev.headroom.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.core.time.ManualTimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ class RequestMetricsTest {
   private static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
 
   private final ManualTimeSource time = ManualTimeSource.create();
-  private final RequestMetrics metrics = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
+  private final RequestMetrics metrics = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
 
   @Test
   void countsErrorsApartAndComputesTheErrorRate() {
@@ -134,7 +136,7 @@ class RequestMetricsTest {
 
   @Test
   void endpointsBeyondTheCapAreCountedAsOther() {
-    RequestMetrics capped = RequestMetrics.create(RequestMetricsConfig.builder().maxEndpoints(3).build(), time, null);
+    RequestMetrics capped = RequestMetrics.create(RequestMetricsConfig.builder().maxEndpoints(3).timeSource(time).build());
     for (int i = 0; i < 10; i++) {
       capped.recordRequest("/user/" + i, "GET", 200, Duration.ofMillis(1));
     }
@@ -221,7 +223,7 @@ class RequestMetricsTest {
     RequestMetricsConfig custom = RequestMetricsConfig.builder()
         .windows(FIVE_MINUTES, Duration.ofSeconds(30)).slice(Duration.ofSeconds(5)).maxEndpoints(7).build();
     assertThat(custom.windows()).containsExactly(Duration.ofSeconds(30), FIVE_MINUTES);
-    RequestMetricsConfig copy = RequestMetricsConfig.from(custom).maxEndpoints(8).build();
+    RequestMetricsConfig copy = custom.toBuilder().maxEndpoints(8).build();
     assertThat(copy.windows()).isEqualTo(custom.windows());
     assertThat(copy.slice()).isEqualTo(Duration.ofSeconds(5));
     assertThat(copy.maxEndpoints()).isEqualTo(8);
@@ -230,39 +232,73 @@ class RequestMetricsTest {
   @Test
   void publishesMetersThatReadTheWindows() {
     MeterRegistry registry = new SimpleMeterRegistry();
-    RequestMetrics published = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, registry);
+    RequestMetrics published = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).meterRegistry(registry).build());
     published.recordRequest("/a", "GET", 200, Duration.ofMillis(100));
     published.recordRequest("/a", "GET", 404, Duration.ofMillis(300));
     published.recordRequest("/b", "GET", 503, Duration.ofMillis(200));
 
-    assertThat(registry.get(HeadroomMeters.HTTP_REQUESTS).tags("endpoint", "/a", "method", "GET")
-        .functionCounter().count()).isEqualTo(2);
-    assertThat(registry.get(HeadroomMeters.HTTP_REQUESTS).tags("endpoint", "*").functionCounter().count()).isEqualTo(3);
-    assertThat(registry.get(HeadroomMeters.HTTP_ERRORS).tags("endpoint", "*", "status", "5xx")
+    assertThat(registry.get(HeadroomMeters.HTTP_REQUESTS).tags("endpoint", "/a", "method", "GET", "status", "2xx")
+        .timer().count()).isEqualTo(1);
+    assertThat(registry.get(HeadroomMeters.HTTP_REQUESTS).tags("endpoint", "/a", "method", "GET", "status", "4xx")
+        .timer().count()).isEqualTo(1);
+    assertThat(registry.get(HeadroomMeters.HTTP_REQUESTS).tags("endpoint", "/b", "status", "5xx").timer()
+        .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(200);
+    assertThat(sumOfCounts(registry)).as("every request counted once").isEqualTo(3);
+    assertThat(registry.find(HeadroomMeters.HTTP_REQUESTS).tag("endpoint", RequestMetrics.ALL).meters())
+        .as("no roll-up series").isEmpty();
+    assertThat(registry.find(HeadroomMeters.HTTP_ERRORS).tag("endpoint", RequestMetrics.ALL).meters()).isEmpty();
+    assertThat(registry.find(HeadroomMeters.HTTP_LATENCY).tag("endpoint", RequestMetrics.ALL).meters()).isEmpty();
+    assertThat(registry.get(HeadroomMeters.HTTP_REQUESTS).tags("endpoint", "/a", "status", "2xx").timer().getId()
+        .getTags()).hasSize(3);
+    assertThat(registry.get(HeadroomMeters.HTTP_ERRORS).tags("endpoint", "/b", "status", "5xx")
         .functionCounter().count()).isEqualTo(1);
     assertThat(registry.get(HeadroomMeters.HTTP_ERRORS).tags("endpoint", "/a", "status", "4xx")
         .functionCounter().count()).isEqualTo(1);
     assertThat(registry.get(HeadroomMeters.HTTP_LATENCY)
         .tags("endpoint", "/a", "window", "1m", "statistic", "max").gauge().value()).isCloseTo(0.3, withinPercent(1));
     assertThat(registry.get(HeadroomMeters.HTTP_LATENCY)
-        .tags("endpoint", "*", "window", "5m", "statistic", "p50").gauge().value()).isCloseTo(0.2, withinPercent(1));
-    assertThat(registry.get(HeadroomMeters.HTTP_ERROR_RATE).tags("endpoint", "*", "window", "1m").gauge().value())
-        .isCloseTo(2.0 / 3, withinPercent(0.01));
+        .tags("endpoint", "/b", "window", "5m", "statistic", "p50").gauge().value()).isCloseTo(0.2, withinPercent(1));
+    assertThat(registry.get(HeadroomMeters.HTTP_ERROR_RATE).tags("endpoint", "/a", "window", "1m").gauge().value())
+        .isCloseTo(0.5, withinPercent(0.01));
+    assertThat(published.overall(MINUTE).endpoint()).isEqualTo(RequestMetrics.ALL);
+    assertThat(published.overall(MINUTE).errorRate()).hasValueCloseTo(2.0 / 3, withinPercent(0.01));
 
     time.advance(Duration.ofMinutes(2));
     assertThat(registry.get(HeadroomMeters.HTTP_LATENCY)
         .tags("endpoint", "/a", "window", "1m", "statistic", "p99").gauge().value()).as("no data").isNaN();
-    assertThat(registry.get(HeadroomMeters.HTTP_ERROR_RATE).tags("endpoint", "*", "window", "1m").gauge().value())
+    assertThat(registry.get(HeadroomMeters.HTTP_ERROR_RATE).tags("endpoint", "/a", "window", "1m").gauge().value())
         .isNaN();
-    assertThat(registry.get(HeadroomMeters.HTTP_REQUESTS).tags("endpoint", "*").functionCounter().count())
-        .as("counters are cumulative").isEqualTo(3);
+    assertThat(sumOfCounts(registry)).as("timers are cumulative").isEqualTo(3);
 
     published.close();
     assertThat(registry.find(HeadroomMeters.HTTP_REQUESTS).meters()).isEmpty();
     assertThat(registry.getMeters()).isEmpty();
     published.recordRequest("/new", "GET", 200, Duration.ofMillis(1));
+    published.recordRequest("/a", "GET", 200, Duration.ofMillis(1));
     assertThat(registry.getMeters()).as("no meters after close").isEmpty();
     assertThat(published.endpoint("/new", "GET", MINUTE).count()).isEqualTo(1);
+  }
+
+  @Test
+  void aRegistryTakesOneLiveInstanceBecauseTheMetersHaveNoInstanceTag() {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    RequestMetricsConfig config = RequestMetricsConfig.builder().timeSource(time).meterRegistry(registry).build();
+    RequestMetrics first = RequestMetrics.create(config);
+
+    assertThatThrownBy(() -> RequestMetrics.create(config))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already publishes to the meter registry");
+    RequestMetrics.create(config.toBuilder().meterRegistry(new SimpleMeterRegistry()).build()).close();
+
+    first.close();
+    RequestMetrics second = RequestMetrics.create(config);
+    second.recordRequest("/a", "GET", 200, Duration.ofMillis(5));
+    assertThat(sumOfCounts(registry)).isEqualTo(1);
+    second.close();
+  }
+
+  private static long sumOfCounts(MeterRegistry registry) {
+    return registry.find(HeadroomMeters.HTTP_REQUESTS).timers().stream().mapToLong(Timer::count).sum();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.headroom.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.core.time.ManualTimeSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +27,7 @@ class ScalingAdvisorTest {
 
   private Monitor monitor(ScalingAdvisor advisor) {
     advisor.addListener(advice::add);
-    return Monitor.builder(registry).timeSource(time).alertRules(AlertRules.none()).scalingAdvisor(advisor).build();
+    return Monitor.builder().meterRegistry(registry).timeSource(time).alertRules(AlertRules.none()).scalingAdvisor(advisor).build();
   }
 
   private void run(Monitor m, double value, Duration total) {
@@ -83,10 +84,10 @@ class ScalingAdvisorTest {
 
   @Test
   void recommendsScalingUpOnSlowRequests() {
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.ofDefaults(), time, null);
+    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
     ScalingAdvisor advisor = ScalingAdvisor.defaults();
     advisor.addListener(advice::add);
-    Monitor m = Monitor.builder(registry).requests(requests).alertRules(AlertRules.none()).scalingAdvisor(advisor)
+    Monitor m = Monitor.builder().meterRegistry(registry).requests(requests).alertRules(AlertRules.none()).scalingAdvisor(advisor)
         .build();
     for (int step = 0; step <= 6; step++) {
       for (int i = 0; i < 20; i++) {
@@ -117,8 +118,8 @@ class ScalingAdvisorTest {
     assertThatThrownBy(() -> ScalingAdvisor.of(rule, rule))
         .hasMessage("scaling rule names must be unique, 'r' appears twice");
     ScalingAdvisor advisor = ScalingAdvisor.of(rule);
-    Monitor.builder(registry).scalingAdvisor(advisor).build();
-    assertThatThrownBy(() -> Monitor.builder(registry).scalingAdvisor(advisor).build())
+    Monitor.builder().meterRegistry(registry).scalingAdvisor(advisor).build();
+    assertThatThrownBy(() -> Monitor.builder().meterRegistry(registry).scalingAdvisor(advisor).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("already serves a monitor");
     assertThat(ScalingAdvisor.defaultRules()).extracting(ScalingRule::name)
         .containsExactly("cpu-high", "p95-high", "cpu-low");

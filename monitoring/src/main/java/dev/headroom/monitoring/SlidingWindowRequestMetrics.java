@@ -1,18 +1,24 @@
 package dev.headroom.monitoring;
 
+import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.core.time.TimeSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -20,12 +26,21 @@ import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one {@link RequestMetrics} implementation. Series are found without a lock: a map from
- * endpoint to a small copy-on-write array of per-method series. A new pair is added under this
- * object's lock; once the cap is reached, unknown pairs go to the {@code other} series without
- * taking the lock.
+ * The {@link RequestMetrics}: per endpoint and method, a ring of HdrHistogram slices whose sum is
+ * each sliding window. Series are found without a lock: a map from endpoint to a small
+ * copy-on-write array of per-method series. A new pair is added under this object's lock; once
+ * the cap is reached, unknown pairs go to the {@code other} series without taking the lock.
+ *
+ * <p>Meters: one percentile-histogram {@link Timer} per pair and status class (recorded with each
+ * request, aggregatable across instances), and per pair the error counters and the windowed
+ * gauges (read lazily from the slices, one instance's view). No series sums other series, so
+ * summing a meter over its tags counts each request once; {@link #overall} is computed, never
+ * published.
  */
-final class DefaultRequestMetrics implements RequestMetrics {
+final class SlidingWindowRequestMetrics implements RequestMetrics {
+
+  /** Registries a live instance publishes to: the HTTP meters carry no instance tag, so one each. */
+  private static final Set<MeterRegistry> PUBLISHING = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /** How long a meter reading of a window may be reused, so one scrape computes each window once. */
   private static final long METER_READING_TTL_NANOS = 1_000_000_000L;
@@ -43,14 +58,20 @@ final class DefaultRequestMetrics implements RequestMetrics {
   private int tracked;
   private boolean closed;
 
-  DefaultRequestMetrics(RequestMetricsConfig config, TimeSource time, @Nullable MeterRegistry registry) {
+  SlidingWindowRequestMetrics(RequestMetricsConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.time = Objects.requireNonNull(time, "time");
-    this.registry = registry;
+    this.time = config.timeSource();
+    MeterRegistry r = config.meterRegistry().orElse(null);
+    this.registry = r;
     this.sliceNanos = config.slice().toNanos();
     this.ringSize = Math.toIntExact(config.longestWindow().toNanos() / sliceNanos);
-    if (registry != null) {
-      registerMeters(HeadroomMeters.ALL, HeadroomMeters.ALL, null);
+    if (r != null) {
+      synchronized (PUBLISHING) {
+        if (!PUBLISHING.add(r)) {
+          throw new IllegalStateException("a RequestMetrics already publishes to the meter registry " + r
+              + ": the headroom.http meters have no instance tag, so share that instance or close it first");
+        }
+      }
     }
   }
 
@@ -83,7 +104,37 @@ final class DefaultRequestMetrics implements RequestMetrics {
       throw new IllegalArgumentException("method must not be blank");
     }
     long capped = Math.min(nanos, EndpointSeries.HIGHEST_MICROS * 1_000L);
-    series(endpoint, method).record((capped + 500L) / 1_000L, status, endNanos);
+    EndpointSeries series = series(endpoint, method);
+    series.record((capped + 500L) / 1_000L, status, endNanos);
+    if (registry != null) {
+      Timer timer = timer(series, status / 100);
+      if (timer != null) {
+        timer.record(capped, TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  /** The histogram timer of {@code series} for status class {@code statusClass} (1 to 5); null once closed. */
+  private @Nullable Timer timer(EndpointSeries series, int statusClass) {
+    Timer timer = series.timers.get(statusClass - 1);
+    if (timer != null) {
+      return timer;
+    }
+    synchronized (this) {
+      timer = series.timers.get(statusClass - 1);
+      if (timer != null || closed) {
+        return timer;
+      }
+      timer = Timer.builder(HeadroomMeters.HTTP_REQUESTS)
+          .tags(HeadroomMeters.TAG_ENDPOINT, series.endpoint, HeadroomMeters.TAG_METHOD, series.method,
+              HeadroomMeters.TAG_STATUS, statusClass + "xx")
+          .publishPercentileHistogram()
+          .description("Request durations, with a percentile histogram that aggregates across instances")
+          .register(Objects.requireNonNull(registry));
+      meters.add(timer);
+      series.timers.set(statusClass - 1, timer);
+      return timer;
+    }
   }
 
   @Override
@@ -179,7 +230,7 @@ final class DefaultRequestMetrics implements RequestMetrics {
 
   @Override
   public WindowStats overall(Duration window) {
-    return stats(HeadroomMeters.ALL, HeadroomMeters.ALL, allSeries(), window);
+    return stats(ALL, ALL, allSeries(), window);
   }
 
   @Override
@@ -235,10 +286,22 @@ final class DefaultRequestMetrics implements RequestMetrics {
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
-    if (registry != null) {
+    MeterRegistry r = registry;
+    if (r != null) {
       for (Meter m : meters) {
-        registry.remove(m);
+        r.remove(m);
+      }
+      for (EndpointSeries s : allSeries()) {
+        for (int i = 0; i < s.timers.length(); i++) {
+          s.timers.set(i, null);
+        }
+      }
+      synchronized (PUBLISHING) {
+        PUBLISHING.remove(r);
       }
     }
     meters.clear();
@@ -251,22 +314,18 @@ final class DefaultRequestMetrics implements RequestMetrics {
 
   // ---- Meters ----
 
-  private void registerMeters(String endpoint, String method, @Nullable EndpointSeries series) {
+  /** The error counters and windowed gauges of one pair (its timers are made on first use). */
+  private void registerMeters(String endpoint, String method, EndpointSeries series) {
     MeterRegistry r = Objects.requireNonNull(registry);
     Tags tags = Tags.of(HeadroomMeters.TAG_ENDPOINT, endpoint, HeadroomMeters.TAG_METHOD, method);
-    Supplier<List<EndpointSeries>> members = series == null ? this::allSeries : () -> List.of(series);
-    meters.add(FunctionCounter.builder(HeadroomMeters.HTTP_REQUESTS, members,
-            m -> m.get().stream().mapToLong(EndpointSeries::totalCount).sum())
-        .tags(tags).description("Requests recorded").register(r));
-    meters.add(FunctionCounter.builder(HeadroomMeters.HTTP_ERRORS, members,
-            m -> m.get().stream().mapToLong(EndpointSeries::totalClientErrors).sum())
-        .tags(tags).tag(HeadroomMeters.TAG_STATUS, "4xx").description("Responses with a 4xx status").register(r));
-    meters.add(FunctionCounter.builder(HeadroomMeters.HTTP_ERRORS, members,
-            m -> m.get().stream().mapToLong(EndpointSeries::totalServerErrors).sum())
-        .tags(tags).tag(HeadroomMeters.TAG_STATUS, "5xx").description("Responses with a 5xx status").register(r));
+    meters.add(FunctionCounter.builder(HeadroomMeters.HTTP_ERRORS, series, EndpointSeries::totalClientErrors)
+        .tags(tags).tag(HeadroomMeters.TAG_STATUS, "4xx").description("Error responses (4xx, 5xx)").register(r));
+    meters.add(FunctionCounter.builder(HeadroomMeters.HTTP_ERRORS, series, EndpointSeries::totalServerErrors)
+        .tags(tags).tag(HeadroomMeters.TAG_STATUS, "5xx").description("Error responses (4xx, 5xx)").register(r));
+    List<EndpointSeries> members = List.of(series);
     for (Duration window : config.windows()) {
       Tags windowTags = tags.and(HeadroomMeters.TAG_WINDOW, label(window));
-      Reading reading = new Reading(() -> stats(endpoint, method, members.get(), window));
+      Reading reading = new Reading(() -> stats(endpoint, method, members, window));
       latency(r, windowTags, "mean", reading, WindowStats::mean);
       latency(r, windowTags, "max", reading, WindowStats::max);
       latency(r, windowTags, "p50", reading, WindowStats::p50);
