@@ -166,6 +166,10 @@ public final class RateLimitPolicy {
       return this;
     }
 
+    boolean hasLimits() {
+      return !limits.isEmpty();
+    }
+
     /** The policy, with {@code whenEmpty} as its one limit if none was added. */
     RateLimitPolicy build(Limit whenEmpty) {
       return limits.isEmpty() ? builder().algorithm(algorithm).limit(whenEmpty).build() : build();

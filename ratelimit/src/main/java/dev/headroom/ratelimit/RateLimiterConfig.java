@@ -46,6 +46,7 @@ public final class RateLimiterConfig {
   private static final RateLimiterConfig DEFAULTS = builder().build();
 
   private final RateLimitPolicy policy;
+  private final boolean defaultLimit;
   private final boolean shadow;
   private final FailureMode failureMode;
   private final double fallbackShare;
@@ -57,8 +58,9 @@ public final class RateLimiterConfig {
   private final @Nullable MeterRegistry meterRegistry;
   private final TimeSource timeSource;
 
-  private RateLimiterConfig(Builder b, RateLimitPolicy policy) {
+  private RateLimiterConfig(Builder b, RateLimitPolicy policy, boolean defaultLimit) {
     this.policy = policy;
+    this.defaultLimit = defaultLimit;
     this.shadow = b.shadow;
     this.failureMode = b.failureMode;
     this.fallbackShare = b.fallbackShare;
@@ -86,10 +88,13 @@ public final class RateLimiterConfig {
     return new Builder();
   }
 
-  /** A builder starting from this configuration. */
+  /**
+   * A builder starting from this configuration. If it has {@link #DEFAULT_LIMIT} because no limit was
+   * given, the builder has none either, so a limit added to it replaces the default.
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.policy = policy.toBuilder();
+    b.policy = defaultLimit ? RateLimitPolicy.builder().algorithm(policy.algorithm()) : policy.toBuilder();
     b.shadow = shadow;
     b.failureMode = failureMode;
     b.fallbackShare = fallbackShare;
@@ -314,7 +319,7 @@ public final class RateLimiterConfig {
       Require.that(redisTimeout.compareTo(MAX_REDIS_TIMEOUT) <= 0, "redisTimeout", redisTimeout,
           "be at most " + MAX_REDIS_TIMEOUT);
       Require.positive("maxKeys", maxKeys);
-      return new RateLimiterConfig(this, policy.build(DEFAULT_LIMIT));
+      return new RateLimiterConfig(this, policy.build(DEFAULT_LIMIT), !policy.hasLimits());
     }
   }
 }

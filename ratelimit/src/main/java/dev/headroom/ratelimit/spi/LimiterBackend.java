@@ -19,6 +19,11 @@ public interface LimiterBackend extends AutoCloseable {
    */
   Decision tryAcquire(String key, long permits);
 
+  /** One permit; see {@link #tryAcquire(String, long)}. */
+  default Decision tryAcquire(String key) {
+    return tryAcquire(key, 1);
+  }
+
   /** Like {@link #tryAcquire}, without blocking; the future never fails for a backend outage. */
   CompletableFuture<Decision> tryAcquireAsync(String key, long permits);
 
