@@ -161,7 +161,7 @@ final class MeteredRateLimiter implements RateLimiter {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed) {
       closed = true;
       meters.close();

@@ -42,7 +42,14 @@ final class RetryAfterWait {
     if (result.isDone()) {
       return;
     }
-    limiter.tryAcquireAsync(key, permits).whenComplete((d, failure) -> {
+    CompletableFuture<Decision> decision;
+    try {
+      decision = limiter.tryAcquireAsync(key, permits);
+    } catch (RuntimeException e) { // closed meanwhile: the wait ends with it
+      result.completeExceptionally(e);
+      return;
+    }
+    decision.whenComplete((d, failure) -> {
       if (failure != null) {
         result.completeExceptionally(failure);
         return;
