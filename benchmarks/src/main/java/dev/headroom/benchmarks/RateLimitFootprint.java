@@ -3,12 +3,9 @@ package dev.headroom.benchmarks;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.ratelimit.Algorithm;
-import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiters;
-import dev.headroom.ratelimit.memory.InMemoryRateLimiter;
-import dev.headroom.ratelimit.redis.RedisRateLimiter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -31,18 +28,19 @@ public final class RateLimitFootprint {
   /** Prints one line per algorithm and backend. */
   public static void main(String[] args) {
     for (Algorithm algorithm : Algorithm.values()) {
-      RateLimitPolicy policy = RateLimitPolicy.builder("footprint").algorithm(algorithm)
-          .limit(100, Duration.ofMinutes(1)).build();
-      System.out.printf(Locale.ROOT, "memory %-16s %6.0f bytes/key%n", algorithm, heapPerKey(policy));
+      RateLimiterConfig config = RateLimiterConfig.builder().algorithm(algorithm).limit(100, Duration.ofMinutes(1))
+          .maxKeys(2 * KEYS).build();
+      System.out.printf(Locale.ROOT, "memory %-16s %6.0f bytes/key%n", algorithm, heapPerKey(config));
     }
     String url = BenchRedis.url();
     try (RedisConnector connector = RedisConnector.create(url)) {
-      RateLimiterOptions options = RateLimiterOptions.builder().keySpace(KeySpace.of("headroom-footprint")).build();
+      KeySpace keySpace = KeySpace.of("headroom-footprint");
       for (Algorithm algorithm : Algorithm.values()) {
-        RateLimitPolicy policy = RateLimitPolicy.builder("footprint").algorithm(algorithm)
-            .limit(100, Duration.ofMinutes(1)).localDenyCache(false).build();
-        RateLimiter limiter = RateLimiters.redis(connector, policy, options);
-        String key = RedisRateLimiter.create(connector, policy, options).redisKey("203.0.113.7");
+        RateLimiterConfig config = RateLimiterConfig.builder().algorithm(algorithm).limit(100, Duration.ofMinutes(1))
+            .localDenyCache(false).keySpace(keySpace).build();
+        RateLimiter limiter = RateLimiters.redis(connector, "footprint", config);
+        // the documented key layout: <key space>{<limiter>:<key>}:<algorithm code>
+        String key = keySpace.taggedKey("footprint:203.0.113.7", ":" + algorithm.code());
         limiter.tryAcquire("203.0.113.7");
         long one = connector.sync().memoryUsage(key);
         String more = "";
@@ -54,24 +52,25 @@ public final class RateLimitFootprint {
         }
         connector.sync().del(key);
         System.out.printf(Locale.ROOT, "redis  %-16s %6d bytes/key%s (key %s)%n", algorithm, one, more, key);
+        limiter.close();
       }
     }
   }
 
-  private static double heapPerKey(RateLimitPolicy policy) {
+  private static double heapPerKey(RateLimiterConfig config) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(policy, RateLimiterOptions.builder().maxKeys(2 * KEYS).build());
+    RateLimiter limiter = RateLimiters.inMemory("footprint", config);
     limiter.tryAcquire("warm-up");
-    limiter.cleanUp();
     long before = usedAfterGc(memory);
     for (int i = 0; i < KEYS; i++) {
       limiter.tryAcquire("203.0." + (i >> 8) + "." + (i & 255));
     }
-    limiter.cleanUp();
     long after = usedAfterGc(memory);
-    if (limiter.trackedKeys() < KEYS) {
-      throw new IllegalStateException("keys were evicted: " + limiter.trackedKeys());
+    long tracked = ((Number) limiter.health().details().get("keys")).longValue();
+    if (tracked < KEYS) {
+      throw new IllegalStateException("keys were evicted: " + tracked);
     }
+    limiter.close();
     // includes the key strings (an IPv4 address, about 56 bytes), which the map holds
     return (double) (after - before) / KEYS;
   }

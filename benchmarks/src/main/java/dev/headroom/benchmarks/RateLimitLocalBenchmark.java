@@ -1,7 +1,6 @@
 package dev.headroom.benchmarks;
 
 import dev.headroom.ratelimit.Algorithm;
-import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiters;
 import io.github.bucket4j.Bucket;
@@ -68,7 +67,8 @@ public class RateLimitLocalBenchmark {
   @Setup
   public void setUp() {
     Algorithm algorithm = impl.equals("headroom-log") ? Algorithm.SLIDING_LOG : Algorithm.SLIDING_COUNTER;
-    headroom = RateLimiters.inMemory(RateLimitPolicy.builder("bench").algorithm(algorithm).limit(HUGE, WINDOW).build());
+    headroom = RateLimiters.inMemory("bench",
+        dev.headroom.ratelimit.RateLimiterConfig.builder().algorithm(algorithm).limit(HUGE, WINDOW).build());
     bucket = newBucket();
     buckets = new ConcurrentHashMap<>();
     RateLimiterConfig config = RateLimiterConfig.custom().limitForPeriod(Integer.MAX_VALUE).limitRefreshPeriod(WINDOW)

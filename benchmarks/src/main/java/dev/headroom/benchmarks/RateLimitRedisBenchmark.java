@@ -2,9 +2,8 @@ package dev.headroom.benchmarks;
 
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
-import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiters;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -87,8 +86,8 @@ public class RateLimitRedisBenchmark {
     }
     connector = RedisConnector.create(url);
     switch (impl) {
-      case "headroom" -> headroom = RateLimiters.redis(connector, RateLimitPolicy.of("bench", HUGE,
-          Duration.ofSeconds(1)), RateLimiterOptions.builder().keySpace(KeySpace.of("headroom-bench")).build());
+      case "headroom" -> headroom = RateLimiters.redis(connector, "bench", RateLimiterConfig.builder()
+          .limit(HUGE, Duration.ofSeconds(1)).keySpace(KeySpace.of("headroom-bench")).build());
       case "raw" -> {
         rawSha = connector.sync().scriptLoad("return redis.call('INCR', KEYS[1])");
         rawKeys = new String[KEYS][];

@@ -35,7 +35,7 @@ import dev.headroom.queue.NonRetryableException;
 import dev.headroom.queue.QueueOptions;
 import dev.headroom.queue.WorkerPool;
 import dev.headroom.ratelimit.Decision;
-import dev.headroom.ratelimit.RateLimitPolicy;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -112,7 +112,7 @@ public final class Demo {
 
     out("");
     out("rate limiting (policy login: 5 per 15 min, in memory)");
-    RateLimiter login = RateLimiters.inMemory(RateLimitPolicy.of("login", 5, Duration.ofMinutes(15)));
+    RateLimiter login = RateLimiters.inMemory("login", RateLimiterConfig.of(5, Duration.ofMinutes(15)));
     for (int attempt = 1; attempt <= 7; attempt++) {
       Decision d = login.tryAcquire("ip:203.0.113.7");
       out(String.format("  attempt %d: %s, remaining %d%s", attempt, d.allowed() ? "allowed" : "denied ",

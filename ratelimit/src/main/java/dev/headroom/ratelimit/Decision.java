@@ -9,13 +9,13 @@ import java.util.Objects;
 
 /**
  * The outcome of one rate-limit check: whether it is allowed, and the state of the limit that
- * bound it (for a policy with several limits: when denied, the denying limit with the longest
+ * bound it (for a limiter with several limits: when denied, the denying limit with the longest
  * wait; when allowed, the limit with the fewest permits left). Renders the IETF
  * {@code RateLimit-*} headers and, on request, the legacy {@code X-RateLimit-*} set. Immutable.
  */
 public final class Decision {
 
-  private final String policy;
+  private final String limiter;
   private final boolean allowed;
   private final boolean shadowDenied;
   private final Limit limit;
@@ -28,9 +28,9 @@ public final class Decision {
   private final int decidedAtNanos;
   private final DecisionSource source;
 
-  private Decision(String policy, boolean allowed, boolean shadowDenied, Limit limit, long remaining,
+  private Decision(String limiter, boolean allowed, boolean shadowDenied, Limit limit, long remaining,
       long resetAfterNanos, long retryAfterNanos, long decidedAtSeconds, int decidedAtNanos, DecisionSource source) {
-    this.policy = policy;
+    this.limiter = limiter;
     this.allowed = allowed;
     this.shadowDenied = shadowDenied;
     this.limit = limit;
@@ -42,16 +42,16 @@ public final class Decision {
     this.source = source;
   }
 
-  private static Decision of(String policy, boolean allowed, Limit limit, long remaining, Duration resetAfter,
+  private static Decision of(String limiter, boolean allowed, Limit limit, long remaining, Duration resetAfter,
       Duration retryAfter, Instant decidedAt, DecisionSource source) {
-    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(limiter, "limiter");
     Objects.requireNonNull(limit, "limit");
     Objects.requireNonNull(decidedAt, "decidedAt");
     Objects.requireNonNull(source, "source");
     if (remaining < 0) {
       throw new IllegalArgumentException("remaining must not be negative, was " + remaining);
     }
-    return new Decision(policy, allowed, false, limit, remaining, nonNegative("resetAfter", resetAfter),
+    return new Decision(limiter, allowed, false, limit, remaining, nonNegative("resetAfter", resetAfter),
         nonNegative("retryAfter", retryAfter), decidedAt.getEpochSecond(), decidedAt.getNano(), source);
   }
 
@@ -61,9 +61,9 @@ public final class Decision {
    * @param remaining permits left in {@code limit} after this one
    * @param resetAfter how long until {@code limit} is fully available again if nothing else arrives
    */
-  public static Decision allowed(String policy, Limit limit, long remaining, Duration resetAfter, Instant decidedAt,
+  public static Decision allowed(String limiter, Limit limit, long remaining, Duration resetAfter, Instant decidedAt,
       DecisionSource source) {
-    return of(policy, true, limit, remaining, resetAfter, Duration.ZERO, decidedAt, source);
+    return of(limiter, true, limit, remaining, resetAfter, Duration.ZERO, decidedAt, source);
   }
 
   /**
@@ -71,49 +71,49 @@ public final class Decision {
    *
    * @param retryAfter how long until the same request would be allowed if nothing else arrives
    */
-  public static Decision denied(String policy, Limit limit, long remaining, Duration resetAfter, Duration retryAfter,
+  public static Decision denied(String limiter, Limit limit, long remaining, Duration resetAfter, Duration retryAfter,
       Instant decidedAt, DecisionSource source) {
-    return of(policy, false, limit, remaining, resetAfter, retryAfter, decidedAt, source);
+    return of(limiter, false, limit, remaining, resetAfter, retryAfter, decidedAt, source);
   }
 
   /**
    * A decision from plain numbers, for backends on hot paths: {@code retryAfterNanos} must be 0 when
    * allowed; all values must be non-negative.
    */
-  public static Decision of(boolean allowed, String policy, Limit limit, long remaining, long resetAfterNanos,
+  public static Decision of(boolean allowed, String limiter, Limit limit, long remaining, long resetAfterNanos,
       long retryAfterNanos, long decidedAtEpochMillis, DecisionSource source) {
-    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(limiter, "limiter");
     Objects.requireNonNull(limit, "limit");
     Objects.requireNonNull(source, "source");
     if (remaining < 0 || resetAfterNanos < 0 || retryAfterNanos < 0 || (allowed && retryAfterNanos != 0)) {
       throw new IllegalArgumentException("remaining, resetAfterNanos and retryAfterNanos must not be negative, and"
           + " retryAfterNanos must be 0 when allowed; were " + remaining + ", " + resetAfterNanos + ", " + retryAfterNanos);
     }
-    return new Decision(policy, allowed, false, limit, remaining, resetAfterNanos, retryAfterNanos,
+    return new Decision(limiter, allowed, false, limit, remaining, resetAfterNanos, retryAfterNanos,
         Math.floorDiv(decidedAtEpochMillis, 1000), Math.floorMod(decidedAtEpochMillis, 1000) * 1_000_000, source);
   }
 
   /**
-   * This decision as a shadow policy reports it: a denial becomes allowed with
+   * This decision as a shadow limiter reports it: a denial becomes allowed with
    * {@link #shadowDenied()} set; an allowed decision is returned as is.
    */
   public Decision asShadow() {
     if (allowed) {
       return this;
     }
-    return new Decision(policy, true, true, limit, remaining, resetAfterNanos, 0, decidedAtSeconds, decidedAtNanos,
+    return new Decision(limiter, true, true, limit, remaining, resetAfterNanos, 0, decidedAtSeconds, decidedAtNanos,
         source);
   }
 
   /** The same decision attributed to another source. */
   public Decision withSource(DecisionSource newSource) {
-    return new Decision(policy, allowed, shadowDenied, limit, remaining, resetAfterNanos, retryAfterNanos,
+    return new Decision(limiter, allowed, shadowDenied, limit, remaining, resetAfterNanos, retryAfterNanos,
         decidedAtSeconds, decidedAtNanos, Objects.requireNonNull(newSource, "source"));
   }
 
-  /** The policy's name. */
-  public String policy() {
-    return policy;
+  /** The name of the limiter that decided. */
+  public String limiter() {
+    return limiter;
   }
 
   /** Whether the request may proceed. */
@@ -121,7 +121,7 @@ public final class Decision {
     return allowed;
   }
 
-  /** Whether a shadow policy would have denied this request (it is allowed anyway). */
+  /** Whether a shadow limiter would have denied this request (it is allowed anyway). */
   public boolean shadowDenied() {
     return shadowDenied;
   }
@@ -206,7 +206,7 @@ public final class Decision {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Decision d && policy.equals(d.policy) && allowed == d.allowed && shadowDenied == d.shadowDenied
+    return o instanceof Decision d && limiter.equals(d.limiter) && allowed == d.allowed && shadowDenied == d.shadowDenied
         && limit.equals(d.limit) && remaining == d.remaining && resetAfterNanos == d.resetAfterNanos
         && retryAfterNanos == d.retryAfterNanos && decidedAtSeconds == d.decidedAtSeconds
         && decidedAtNanos == d.decidedAtNanos && source == d.source;
@@ -214,13 +214,13 @@ public final class Decision {
 
   @Override
   public int hashCode() {
-    return Objects.hash(policy, allowed, shadowDenied, limit, remaining, resetAfterNanos, retryAfterNanos,
+    return Objects.hash(limiter, allowed, shadowDenied, limit, remaining, resetAfterNanos, retryAfterNanos,
         decidedAtSeconds, decidedAtNanos, source);
   }
 
   @Override
   public String toString() {
-    return "Decision[" + policy + " " + (allowed ? (shadowDenied ? "shadow-denied" : "allowed") : "denied")
+    return "Decision[" + limiter + " " + (allowed ? (shadowDenied ? "shadow-denied" : "allowed") : "denied")
         + ", limit=" + limit + ", remaining=" + remaining + ", resetAfter=" + resetAfter()
         + (allowed ? "" : ", retryAfter=" + retryAfter()) + (source == DecisionSource.LIMITER ? "" : ", " + source) + "]";
   }

@@ -6,9 +6,9 @@ public enum DecisionSource {
   LIMITER,
   /** This node's local deny cache: the key was denied until a time not yet reached, so Redis was not asked. */
   DENY_CACHE,
-  /** Redis failed and the policy fails open. */
+  /** Redis failed and the limiter fails open. */
   FAIL_OPEN,
-  /** Redis failed and the policy fails closed. */
+  /** Redis failed and the limiter fails closed. */
   FAIL_CLOSED,
   /** Redis failed and the node-local fallback limiter decided. */
   LOCAL_FALLBACK;

@@ -1,8 +1,8 @@
 package dev.headroom.ratelimit;
 
 /**
- * What a Redis-backed limiter decides when Redis is unreachable or slower than the policy's
- * {@linkplain RateLimitPolicy#redisTimeout() timeout}. Every such decision is counted
+ * What a Redis-backed limiter decides when Redis is unreachable or slower than the configured
+ * {@linkplain RateLimiterConfig#redisTimeout() timeout}. Every such decision is counted
  * ({@code headroom.ratelimit.fallbacks}) and marks the limiter's health DEGRADED until Redis answers again.
  */
 public enum FailureMode {
@@ -11,8 +11,8 @@ public enum FailureMode {
   /** Deny every request: protection over availability. */
   FAIL_CLOSED,
   /**
-   * Decide with an in-memory limiter on this node whose limits are the policy's scaled by
-   * {@linkplain RateLimitPolicy#fallbackShare() the fallback share} (for N nodes, a share of 1/N
+   * Decide with an in-memory limiter on this node whose limits are the configured ones scaled by
+   * {@linkplain RateLimiterConfig#fallbackShare() the fallback share} (for N nodes, a share of 1/N
    * keeps the total near the limit).
    */
   LOCAL_FALLBACK

@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * Turns a request into the key a limiter counts under: an IP, a user id, an endpoint, or a
  * composite of them. Keys are plain strings; the Redis backend puts them in its key space with
- * glob and hash-tag characters escaped, so any text is safe. Build one per policy and reuse it.
+ * glob and hash-tag characters escaped, so any text is safe. Build one per limiter and reuse it.
  *
  * <pre>{@code
  * KeyResolver<HttpServletRequest> perUserAndEndpoint = KeyResolver.composite(

@@ -1,40 +1,40 @@
 package dev.headroom.ratelimit;
 
+import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.health.HealthCheck;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * A rate limiter for one {@link RateLimitPolicy}, keyed: each key (an IP, a user id, an endpoint…)
- * has its own budget. Create one with {@link RateLimiters} or get a named one from a
- * {@link RateLimiterRegistry}.
+ * A named, keyed rate limiter: each key (an IP, a user id, an endpoint…) has its own budget under
+ * the limiter's {@link RateLimiterConfig}. Make one with {@link RateLimiters} or get a named one
+ * from a {@link RateLimiterRegistry}.
  *
  * <p>Checks return a {@link Decision} rather than throwing when denied. A request for several
- * permits, and a policy with several limits, is all or nothing: a denied request consumes nothing.
- * Arguments are checked on every call: a null key fails with {@link NullPointerException}, an
- * empty key or a permit count below 1 or above the policy's smallest limit with
- * {@link IllegalArgumentException}, each naming the policy. Thread-safe.
+ * permits, and a configuration with several limits, is all or nothing: a denied request consumes
+ * nothing. Arguments are checked on every call: a null key fails with {@link NullPointerException},
+ * an empty key or a permit count below 1 or above the smallest limit with
+ * {@link IllegalArgumentException}, each naming the limiter. Thread-safe. {@link #close()} removes
+ * its meters and drops its state; a closed limiter refuses calls with {@link IllegalStateException}.
  */
-public interface RateLimiter extends HealthCheck {
+public interface RateLimiter extends HealthCheck, AutoCloseable {
 
-  /** The policy this limiter enforces. */
-  RateLimitPolicy policy();
-
-  /** {@code ratelimit:<policy name>}, the name this limiter reports its health under. */
+  /** The limiter's name: its meter tag, its health name, and part of its Redis keys. */
   @Override
-  default String name() {
-    return "ratelimit:" + policy().name();
-  }
+  String name();
 
-  /** Takes one permit for {@code key} if the policy allows it now; never waits. */
+  /** The configuration this limiter enforces. */
+  RateLimiterConfig config();
+
+  /** Takes one permit for {@code key} if the limits allow it now; never waits. */
   default Decision tryAcquire(String key) {
     return tryAcquire(key, 1);
   }
 
   /**
-   * Takes {@code permits} permits for {@code key} if the policy allows all of them now; never
-   * waits beyond one backend decision (bounded by the policy's Redis timeout on Redis).
+   * Takes {@code permits} permits for {@code key} if the limits allow all of them now; never
+   * waits beyond one backend decision (bounded by the configured Redis timeout on Redis).
    */
   Decision tryAcquire(String key, long permits);
 
@@ -47,10 +47,11 @@ public interface RateLimiter extends HealthCheck {
   }
 
   /**
-   * Takes {@code permits} for {@code key}, waiting (parked, never spinning) until the policy
-   * allows them or {@code timeout} has passed. Returns at once with the denial when the decision's
-   * retry-after already exceeds what is left of the timeout. If the thread is interrupted while
-   * waiting, it keeps its interrupt flag and gets the result of one last check.
+   * Takes {@code permits} for {@code key}, waiting (parked, never spinning) until the limits allow
+   * them or {@code timeout} has passed on the configured {@link RateLimiterConfig#timeSource()}.
+   * Returns at once with the denial when the decision's retry-after already exceeds what is left of
+   * the timeout. If the thread is interrupted while waiting, it keeps its interrupt flag and gets
+   * the result of one last check.
    */
   default Decision acquire(String key, long permits, Duration timeout) {
     CompletableFuture<Decision> f = acquireAsync(key, permits, timeout);
@@ -61,17 +62,23 @@ public interface RateLimiter extends HealthCheck {
       Thread.currentThread().interrupt();
       return tryAcquire(key, permits);
     } catch (ExecutionException e) {
-      throw Acquirer.rethrow(e.getCause());
+      Throwable cause = Failures.unwrap(e);
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
     }
   }
 
   /**
    * Like {@link #acquire(String, long, Duration)}, without blocking the caller: the future
    * completes with the first allowed decision, or with the last denial once waiting longer would
-   * pass {@code timeout}.
+   * pass {@code timeout}. Each retry is a timer of the configured time source, fired after the
+   * previous denial's retry-after. Cancelling the future stops the retries.
    */
-  default CompletableFuture<Decision> acquireAsync(String key, long permits, Duration timeout) {
-    policy().checkRequest(key, permits);
-    return Acquirer.acquire(this, key, permits, timeout);
-  }
+  CompletableFuture<Decision> acquireAsync(String key, long permits, Duration timeout);
+
+  /** Removes this limiter's meters and drops its state (never the shared Redis connector). Idempotent. */
+  @Override
+  void close();
 }

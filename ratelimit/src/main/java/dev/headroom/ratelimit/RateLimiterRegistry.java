@@ -1,91 +1,92 @@
 package dev.headroom.ratelimit;
 
+import dev.headroom.core.config.Require;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.redis.RedisConnector;
-import java.util.ArrayList;
-import java.util.Collections;
+import dev.headroom.core.registry.Registry;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Named rate limiters, one per policy, created once when the registry is built: a service defines
- * its policies in one place and looks limiters up by name ({@code registry.get("login")}).
- * Starts from {@link RateLimitPolicy#defaults()} ({@code api}, {@code strict}, {@code login},
- * {@code ai}, {@code payment}); a policy added with the same name overrides a default.
+ * Named rate limiters on one backend (Redis when a connector is given, memory otherwise) with one
+ * default configuration: a service defines its limiters in one place and looks them up by name
+ * ({@code registry.get("login")}). It starts empty: {@link RateLimitPolicy#presets()} are added
+ * only when asked, with {@link #withPolicies(Map)}.
  *
  * <pre>{@code
- * RateLimiterRegistry limits = RateLimiterRegistry.builder(policy -> RateLimiters.redis(connector, policy))
- *     .policy(RateLimitPolicy.of("search", 50, Duration.ofSeconds(1)))
- *     .build();
- * Decision d = limits.get("login").tryAcquire(clientIp);
+ * RateLimiterRegistry limiters = RateLimiterRegistry.create(RedisConnector.fromEnvironment(), config)
+ *     .withPolicies(RateLimitPolicy.presets());
+ * Decision d = limiters.get("login").tryAcquire(clientIp);
  * }</pre>
  *
- * Its health is the worst of its limiters'. Immutable and thread-safe.
+ * Listeners, {@code remove} and {@code close()} (which closes every limiter, not the connector)
+ * come from {@link Registry}. Its health is the worst of its limiters'. Thread-safe.
  */
-public final class RateLimiterRegistry implements HealthCheck {
+public final class RateLimiterRegistry extends Registry<RateLimiter> implements HealthCheck {
 
-  private final Map<String, RateLimiter> limiters;
+  private final @Nullable RedisConnector redis;
+  private final RateLimiterConfig defaults;
 
-  private RateLimiterRegistry(Map<String, RateLimiter> limiters) {
-    this.limiters = Collections.unmodifiableMap(limiters);
-  }
-
-  /** The default policies, in memory. */
-  public static RateLimiterRegistry inMemory() {
-    return builder(RateLimiters::inMemory).build();
-  }
-
-  /** The default policies on Redis, with default options. */
-  public static RateLimiterRegistry redis(RedisConnector connector) {
-    Objects.requireNonNull(connector, "connector");
-    return builder(policy -> RateLimiters.redis(connector, policy)).build();
-  }
-
-  /** The default policies, each limiter made by {@code factory} (such as {@code p -> RateLimiters.inMemory(p, options)}). */
-  public static RateLimiterRegistry of(Function<RateLimitPolicy, RateLimiter> factory) {
-    return builder(factory).build();
-  }
-
-  /** A builder whose limiters {@code factory} makes. */
-  public static Builder builder(Function<RateLimitPolicy, RateLimiter> factory) {
-    return new Builder(factory);
+  private RateLimiterRegistry(@Nullable RedisConnector redis, RateLimiterConfig defaults) {
+    super("rate limiter");
+    this.redis = redis;
+    this.defaults = Require.nonNull("defaults", defaults);
   }
 
   /**
-   * The limiter of the named policy.
-   *
-   * @throws IllegalArgumentException if there is no such policy; the message lists the known ones
+   * An empty registry whose limiters are on Redis when {@code redis} holds a connector, else in
+   * memory, each made from {@code defaults} unless given its own configuration.
    */
-  public RateLimiter get(String name) {
-    RateLimiter l = limiters.get(Objects.requireNonNull(name, "name"));
-    if (l == null) {
-      throw new IllegalArgumentException("no rate-limit policy named '" + name + "'; known: " + limiters.keySet());
-    }
-    return l;
+  public static RateLimiterRegistry create(Optional<RedisConnector> redis, RateLimiterConfig defaults) {
+    return new RateLimiterRegistry(Require.nonNull("redis", redis).orElse(null), defaults);
   }
 
-  /** The limiter of the named policy, if there is one. */
-  public Optional<RateLimiter> find(String name) {
-    return Optional.ofNullable(limiters.get(name));
+  /** An empty registry of in-memory limiters. */
+  public static RateLimiterRegistry inMemory(RateLimiterConfig defaults) {
+    return new RateLimiterRegistry(null, defaults);
   }
 
-  /** The policy names, in the order they were defined. */
-  public Set<String> names() {
-    return limiters.keySet();
+  /** An empty registry of limiters on {@code connector} (shared, not owned). */
+  public static RateLimiterRegistry redis(RedisConnector connector, RateLimiterConfig defaults) {
+    return new RateLimiterRegistry(Require.nonNull("connector", connector), defaults);
   }
 
-  /** The policies, in the order they were defined. */
-  public List<RateLimitPolicy> policies() {
-    List<RateLimitPolicy> out = new ArrayList<>();
-    limiters.values().forEach(l -> out.add(l.policy()));
-    return List.copyOf(out);
+  /** The configuration of limiters created without their own. */
+  public RateLimiterConfig defaults() {
+    return defaults;
+  }
+
+  /** The limiter named {@code name}, created with {@link #defaults()} if there is none yet. */
+  public RateLimiter getOrCreate(String name) {
+    return getOrCreate(name, defaults);
+  }
+
+  /** The limiter named {@code name}, created with {@code config} if there is none yet (an existing one keeps its own). */
+  public RateLimiter getOrCreate(String name, RateLimiterConfig config) {
+    Require.nonNull("config", config);
+    return getOrCreate(name, n -> redis != null ? RateLimiters.redis(redis, n, config) : RateLimiters.inMemory(n, config));
+  }
+
+  /**
+   * The limiter named {@code name}, created with {@link #defaults()} counting {@code policy} if
+   * there is none yet (an existing one keeps its own).
+   */
+  public RateLimiter getOrCreate(String name, RateLimitPolicy policy) {
+    return getOrCreate(name, defaults.toBuilder().policy(Require.nonNull("policy", policy)).build());
+  }
+
+  /**
+   * Creates a limiter for each named policy, as {@link #getOrCreate(String, RateLimitPolicy)} does
+   * (a name already held keeps its limiter), and answers this registry. Pass
+   * {@link RateLimitPolicy#presets()} for the five common ones.
+   */
+  public RateLimiterRegistry withPolicies(Map<String, RateLimitPolicy> policies) {
+    Require.nonNull("policies", policies).forEach(this::getOrCreate);
+    return this;
   }
 
   @Override
@@ -93,65 +94,18 @@ public final class RateLimiterRegistry implements HealthCheck {
     return "ratelimit";
   }
 
-  /** The worst status of the limiters, with each DEGRADED or DOWN limiter's health in the details. */
+  /** The worst status of the limiters, with each DEGRADED or DOWN limiter's health details under its name. */
   @Override
   public Health health() {
     HealthStatus status = HealthStatus.UP;
     Map<String, Object> details = new LinkedHashMap<>();
-    for (RateLimiter l : limiters.values()) {
+    for (RateLimiter l : all()) {
       Health h = l.health();
       status = status.worst(h.status());
       if (h.status() != HealthStatus.UP) {
-        details.put(l.policy().name(), h.details());
+        details.put(l.name(), h.details());
       }
     }
     return Health.of(status, details);
-  }
-
-  @Override
-  public String toString() {
-    return "RateLimiterRegistry" + limiters.keySet();
-  }
-
-  /** Builds a {@link RateLimiterRegistry}. */
-  public static final class Builder {
-    private final Function<RateLimitPolicy, RateLimiter> factory;
-    private final Map<String, RateLimitPolicy> policies = new LinkedHashMap<>();
-
-    private Builder(Function<RateLimitPolicy, RateLimiter> factory) {
-      this.factory = Objects.requireNonNull(factory, "factory");
-      RateLimitPolicy.defaults().forEach(p -> policies.put(p.name(), p));
-    }
-
-    /** Adds a policy, replacing a default or earlier one of the same name. */
-    public Builder policy(RateLimitPolicy policy) {
-      Objects.requireNonNull(policy, "policy");
-      policies.put(policy.name(), policy);
-      return this;
-    }
-
-    /** Drops the default policies (policies added so far under other names stay). */
-    public Builder withoutDefaults() {
-      RateLimitPolicy.defaults().forEach(d -> policies.remove(d.name(), d));
-      return this;
-    }
-
-    /**
-     * Creates a limiter for each policy.
-     *
-     * @throws IllegalStateException if the factory returns null or a limiter for another policy
-     */
-    public RateLimiterRegistry build() {
-      Map<String, RateLimiter> out = new LinkedHashMap<>();
-      for (RateLimitPolicy p : policies.values()) {
-        RateLimiter l = factory.apply(p);
-        if (l == null || !l.policy().equals(p)) {
-          throw new IllegalStateException("the limiter factory must return a limiter for policy '" + p.name()
-              + "', returned " + l);
-        }
-        out.put(p.name(), l);
-      }
-      return new RateLimiterRegistry(out);
-    }
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Rate limiting: sliding-window (log and counter), fixed-window and token-bucket limiters behind one
- * {@link dev.headroom.ratelimit.RateLimiter} interface, in memory ({@link dev.headroom.ratelimit.RateLimiters#inMemory})
- * or on Redis ({@link dev.headroom.ratelimit.RateLimiters#redis}), configured by named
- * {@link dev.headroom.ratelimit.RateLimitPolicy policies} held in a {@link dev.headroom.ratelimit.RateLimiterRegistry}.
+ * {@link dev.headroom.ratelimit.RateLimiter} interface, made by {@link dev.headroom.ratelimit.RateLimiters}
+ * in memory or on Redis from a {@link dev.headroom.ratelimit.RateLimiterConfig}, and held by name in a
+ * {@link dev.headroom.ratelimit.RateLimiterRegistry}. The backends live in packages this module does
+ * not export.
  */
 @NullMarked
 package dev.headroom.ratelimit;

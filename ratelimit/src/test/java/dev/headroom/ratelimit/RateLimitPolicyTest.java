@@ -9,50 +9,51 @@ import org.junit.jupiter.api.Test;
 class RateLimitPolicyTest {
 
   @Test
-  void badValuesFailAtBuildTimeNamingPolicyFieldValueAndRule() {
-    assertThatThrownBy(() -> RateLimitPolicy.builder("api").limit(0, Duration.ofMinutes(1)))
+  void badValuesFailAtBuildTimeNamingFieldValueAndRule() {
+    assertThatThrownBy(() -> RateLimitPolicy.builder().limit(0, Duration.ofMinutes(1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("policy 'api': limits[0].permits must be between 1 and 1099511627776, was 0");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("api").limit(5, Duration.ZERO))
-        .hasMessage("policy 'api': limits[0].window must be at least PT0.001S, was PT0S");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("api").limit(5, Duration.ofNanos(10)))
+        .hasMessage("limits[0].permits must be between 1 and 1099511627776, was 0");
+    assertThatThrownBy(() -> RateLimitPolicy.builder().limit(5, Duration.ZERO))
+        .hasMessage("limits[0].window must be at least PT0.001S, was PT0S");
+    assertThatThrownBy(() -> RateLimitPolicy.builder().limit(5, Duration.ofNanos(10)))
         .hasMessageContaining("window must be at least");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("api").limit(5, Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> RateLimitPolicy.builder().limit(5, Duration.ofSeconds(-1)))
         .hasMessageContaining("was PT-1S");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("api").build())
-        .hasMessage("policy 'api': limits must not be empty; add at least one limit");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("api").limit(5, Duration.ofMinutes(1)).limit(6, Duration.ofMinutes(1)))
-        .hasMessageContaining("two limits with the same window PT1M");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("api").fallbackShare(0)).hasMessage(
-        "policy 'api': fallbackShare must be in (0, 1], was 0.0");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("api").redisTimeout(Duration.ZERO))
-        .hasMessageContaining("redisTimeout must be positive");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("fast").algorithm(Algorithm.TOKEN_BUCKET)
+    assertThatThrownBy(() -> RateLimitPolicy.builder().build())
+        .hasMessage("limits must hold at least one limit, was []");
+    assertThatThrownBy(() -> RateLimitPolicy.builder().limit(5, Duration.ofMinutes(1)).limit(6, Duration.ofMinutes(1))
+        .build())
+        .hasMessage("limits[1].window must differ from the window of limits[0] (5/PT1M); keep the stricter limit,"
+            + " was PT1M");
+    assertThatThrownBy(() -> RateLimitPolicy.builder().algorithm(Algorithm.TOKEN_BUCKET)
         .limit(2_000_000, Duration.ofMillis(1)).build())
-        .hasMessage("policy 'fast': limits[0] 2000000/PT0.001S refills faster than one permit per nanosecond,"
-            + " the token bucket's resolution; use a longer window");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("has space")).hasMessageContaining("'has space'");
-    assertThatThrownBy(() -> RateLimitPolicy.builder("{tag}")).hasMessageContaining("policy name");
-    assertThatThrownBy(() -> RateLimitPolicy.builder(null)).isInstanceOf(NullPointerException.class);
+        .hasMessage("limits[0] must refill at most one permit per nanosecond, the token bucket's resolution; use a"
+            + " longer window, was 2000000/PT0.001S");
+    assertThatThrownBy(() -> RateLimitPolicy.builder().algorithm(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("algorithm must not be null");
   }
 
   @Test
-  void defaultsAreTheDocumentedOnes() {
-    assertThat(RateLimitPolicy.defaults()).extracting(RateLimitPolicy::name)
-        .containsExactly("api", "strict", "login", "ai", "payment");
-    assertThat(RateLimitPolicy.defaults()).extracting(p -> p.limits().get(0)).containsExactly(
+  void presetsAreTheDocumentedOnesInOrder() {
+    assertThat(RateLimitPolicy.presets()).containsOnlyKeys("api", "strict", "login", "ai", "payment");
+    assertThat(RateLimitPolicy.presets().keySet()).containsExactly("api", "strict", "login", "ai", "payment");
+    assertThat(RateLimitPolicy.presets().values()).extracting(p -> p.limits().get(0)).containsExactly(
         Limit.perMinute(100), Limit.perMinute(20), Limit.of(5, Duration.ofMinutes(15)), Limit.perMinute(30),
         Limit.perMinute(10));
+    assertThat(RateLimitPolicy.presets().values()).extracting(RateLimitPolicy::algorithm).containsExactly(
+        Algorithm.SLIDING_COUNTER, Algorithm.SLIDING_LOG, Algorithm.SLIDING_LOG, Algorithm.SLIDING_COUNTER,
+        Algorithm.SLIDING_LOG);
+    assertThatThrownBy(() -> RateLimitPolicy.presets().clear()).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
-  void fromCopiesEverySettingAndScaledRoundsDownToAtLeastOne() {
-    RateLimitPolicy p = RateLimitPolicy.builder("p").algorithm(Algorithm.TOKEN_BUCKET).limit(10, Duration.ofSeconds(1))
-        .limit(3, Duration.ofMinutes(1)).shadow(true).failureMode(FailureMode.FAIL_CLOSED).fallbackShare(0.5)
-        .redisTimeout(Duration.ofMillis(40)).localDenyCache(false).build();
+  void toBuilderCopiesAndScaledRoundsDownToAtLeastOne() {
+    RateLimitPolicy p = RateLimitPolicy.builder().algorithm(Algorithm.TOKEN_BUCKET).limit(10, Duration.ofSeconds(1))
+        .limit(3, Duration.ofMinutes(1)).build();
     assertThat(p.toBuilder().build()).isEqualTo(p);
-    assertThat(RateLimitPolicy.from(p, "q").build().name()).isEqualTo("q");
     assertThat(p.scaled(0.25).limits()).containsExactly(Limit.of(2, Duration.ofSeconds(1)), Limit.of(1, Duration.ofMinutes(1)));
+    assertThat(p.scaled(0.25).algorithm()).isEqualTo(Algorithm.TOKEN_BUCKET);
     assertThat(p.longestWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(p.smallestPermits()).isEqualTo(3);
   }
 }

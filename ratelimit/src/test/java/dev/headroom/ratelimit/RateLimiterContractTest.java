@@ -2,11 +2,13 @@ package dev.headroom.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.time.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,29 +22,33 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * What every backend promises, run against each of them. Time is a {@link ManualTimeSource}
  * ({@link #time}) that the backend must use for every decision: in memory directly, on Redis
- * through the documented caller-time hook ({@code RateLimiterOptions.serverTime(false)}).
+ * through the documented caller-time hook ({@code RateLimiterConfig.serverTime(false)}).
  */
 public abstract class RateLimiterContractTest {
+
+  /** For the backend tests. */
+  protected RateLimiterContractTest() {}
 
   /** The clock of every limiter the suite creates. */
   protected ManualTimeSource time;
 
-  /** A limiter for {@code policy} whose clock is {@link #time}. */
-  protected abstract RateLimiter create(RateLimitPolicy policy);
+  /** A limiter named {@code name} with {@code config} whose clock is {@link #time}. */
+  protected abstract RateLimiter create(String name, RateLimiterConfig config);
 
   @BeforeEach
   void newClock() {
     time = ManualTimeSource.create();
   }
 
-  private static RateLimitPolicy policy(Algorithm algorithm, long permits, Duration window) {
-    return RateLimitPolicy.builder("contract-" + algorithm.code()).algorithm(algorithm).limit(permits, window).build();
+  private RateLimiter limiter(Algorithm algorithm, long permits, Duration window) {
+    return create("contract-" + algorithm.code(), RateLimiterConfig.builder().algorithm(algorithm).limit(permits, window)
+        .build());
   }
 
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void admitsUpToTheLimitThenDenies(Algorithm algorithm) {
-    RateLimiter limiter = create(policy(algorithm, 5, Duration.ofMinutes(1)));
+    RateLimiter limiter = limiter(algorithm, 5, Duration.ofMinutes(1));
     for (int i = 0; i < 5; i++) {
       Decision d = limiter.tryAcquire("alice");
       assertThat(d.allowed()).as("request %d", i + 1).isTrue();
@@ -56,13 +62,13 @@ public abstract class RateLimiterContractTest {
     assertThat(denied.remaining()).isZero();
     assertThat(denied.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(2));
     assertThat(denied.resetAfter()).isPositive();
-    assertThat(denied.policy()).isEqualTo("contract-" + algorithm.code());
+    assertThat(denied.limiter()).isEqualTo("contract-" + algorithm.code());
   }
 
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void allowsAgainOnceTheRetryAfterHasPassed(Algorithm algorithm) {
-    RateLimiter limiter = create(policy(algorithm, 3, Duration.ofSeconds(10)));
+    RateLimiter limiter = limiter(algorithm, 3, Duration.ofSeconds(10));
     for (int i = 0; i < 3; i++) {
       assertThat(limiter.tryAcquire("k").allowed()).isTrue();
     }
@@ -80,7 +86,7 @@ public abstract class RateLimiterContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void theFullLimitIsBackAfterTheReset(Algorithm algorithm) {
-    RateLimiter limiter = create(policy(algorithm, 4, Duration.ofSeconds(30)));
+    RateLimiter limiter = limiter(algorithm, 4, Duration.ofSeconds(30));
     Decision last = null;
     for (int i = 0; i < 4; i++) {
       last = limiter.tryAcquire("k");
@@ -96,7 +102,7 @@ public abstract class RateLimiterContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void keysHaveSeparateBudgets(Algorithm algorithm) {
-    RateLimiter limiter = create(policy(algorithm, 2, Duration.ofMinutes(1)));
+    RateLimiter limiter = limiter(algorithm, 2, Duration.ofMinutes(1));
     assertThat(limiter.tryAcquire("a").allowed()).isTrue();
     assertThat(limiter.tryAcquire("a").allowed()).isTrue();
     assertThat(limiter.tryAcquire("a").allowed()).isFalse();
@@ -107,7 +113,7 @@ public abstract class RateLimiterContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void severalPermitsAreAllOrNothing(Algorithm algorithm) {
-    RateLimiter limiter = create(policy(algorithm, 5, Duration.ofMinutes(1)));
+    RateLimiter limiter = limiter(algorithm, 5, Duration.ofMinutes(1));
     assertThat(limiter.tryAcquire("k", 3).remaining()).isEqualTo(2);
     Decision denied = limiter.tryAcquire("k", 3);
     assertThat(denied.allowed()).isFalse();
@@ -119,7 +125,7 @@ public abstract class RateLimiterContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void severalLimitsAreAllOrNothing(Algorithm algorithm) {
-    RateLimiter limiter = create(RateLimitPolicy.builder("composite").algorithm(algorithm)
+    RateLimiter limiter = create("composite", RateLimiterConfig.builder().algorithm(algorithm)
         .limit(2, Duration.ofSeconds(1)).limit(3, Duration.ofHours(1)).build());
     assertThat(limiter.tryAcquire("k").allowed()).isTrue();
     assertThat(limiter.tryAcquire("k").allowed()).isTrue();
@@ -144,7 +150,7 @@ public abstract class RateLimiterContractTest {
 
   @Test
   void slidingLogIsExactAtTheWindowBoundary() {
-    RateLimiter limiter = create(policy(Algorithm.SLIDING_LOG, 3, Duration.ofSeconds(60)));
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 3, Duration.ofSeconds(60));
     limiter.tryAcquire("k");
     time.advance(Duration.ofSeconds(10));
     limiter.tryAcquire("k");
@@ -165,7 +171,7 @@ public abstract class RateLimiterContractTest {
 
   @Test
   void slidingCounterWeighsThePreviousWindow() {
-    RateLimiter limiter = create(policy(Algorithm.SLIDING_COUNTER, 10, Duration.ofSeconds(10)));
+    RateLimiter limiter = limiter(Algorithm.SLIDING_COUNTER, 10, Duration.ofSeconds(10));
     // fill a window, then move to the middle of the next one: half of it still counts
     Decision first = limiter.tryAcquire("k", 10);
     assertThat(first.allowed()).isTrue();
@@ -180,7 +186,7 @@ public abstract class RateLimiterContractTest {
 
   @Test
   void tokenBucketRefillsContinuously() {
-    RateLimiter limiter = create(policy(Algorithm.TOKEN_BUCKET, 10, Duration.ofSeconds(10)));
+    RateLimiter limiter = limiter(Algorithm.TOKEN_BUCKET, 10, Duration.ofSeconds(10));
     assertThat(limiter.tryAcquire("k", 10).allowed()).isTrue();
     Decision empty = limiter.tryAcquire("k");
     assertThat(empty.allowed()).isFalse();
@@ -192,7 +198,7 @@ public abstract class RateLimiterContractTest {
 
   @Test
   void fixedWindowResetsAtTheWindowEnd() {
-    RateLimiter limiter = create(policy(Algorithm.FIXED_WINDOW, 2, Duration.ofSeconds(10)));
+    RateLimiter limiter = limiter(Algorithm.FIXED_WINDOW, 2, Duration.ofSeconds(10));
     limiter.tryAcquire("k");
     Decision second = limiter.tryAcquire("k");
     Decision denied = limiter.tryAcquire("k");
@@ -204,7 +210,7 @@ public abstract class RateLimiterContractTest {
 
   @Test
   void headersFollowTheIetfDraft() {
-    RateLimiter limiter = create(policy(Algorithm.SLIDING_LOG, 2, Duration.ofSeconds(60)));
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 2, Duration.ofSeconds(60));
     Decision ok = limiter.tryAcquire("k");
     assertThat(ok.headers()).containsExactly(
         org.assertj.core.api.Assertions.entry("RateLimit-Limit", "2"),
@@ -222,7 +228,7 @@ public abstract class RateLimiterContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void shadowPoliciesCountButNeverDeny(Algorithm algorithm) {
-    RateLimiter limiter = create(RateLimitPolicy.builder("shadow").algorithm(algorithm).limit(2, Duration.ofMinutes(1))
+    RateLimiter limiter = create("shadow", RateLimiterConfig.builder().algorithm(algorithm).limit(2, Duration.ofMinutes(1))
         .shadow(true).build());
     assertThat(limiter.tryAcquire("k").shadowDenied()).isFalse();
     assertThat(limiter.tryAcquire("k").shadowDenied()).isFalse();
@@ -235,7 +241,7 @@ public abstract class RateLimiterContractTest {
 
   @Test
   void keysWithGlobAndHashTagCharactersAreDistinct() {
-    RateLimiter limiter = create(policy(Algorithm.SLIDING_LOG, 1, Duration.ofMinutes(1)));
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 1, Duration.ofMinutes(1));
     List<String> keys = List.of("a{b}", "a%7Bb%7D", "a*", "a?", "a[x]", "a\\", "a:b", "{}", "}{", "a b", "ключ", "a");
     for (String key : keys) {
       assertThat(limiter.tryAcquire(key).allowed()).as(key).isTrue();
@@ -247,7 +253,7 @@ public abstract class RateLimiterContractTest {
 
   @Test
   void badArgumentsFailWithTheirPolicyAndValue() {
-    RateLimiter limiter = create(RateLimitPolicy.of("bad-input", 5, Duration.ofMinutes(1)));
+    RateLimiter limiter = create("bad-input", RateLimiterConfig.of(5, Duration.ofMinutes(1)));
     assertThatThrownBy(() -> limiter.tryAcquire(null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("bad-input").hasMessageContaining("key");
     assertThatThrownBy(() -> limiter.tryAcquire("")).isInstanceOf(IllegalArgumentException.class)
@@ -261,7 +267,7 @@ public abstract class RateLimiterContractTest {
 
   @Test
   void acquireReturnsTheDenialAtOnceWhenTheWaitExceedsTheTimeout() {
-    RateLimiter limiter = create(policy(Algorithm.SLIDING_LOG, 1, Duration.ofMinutes(1)));
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 1, Duration.ofMinutes(1));
     assertThat(limiter.acquire("k", Duration.ofSeconds(1)).allowed()).isTrue();
     Decision d = limiter.acquire("k", Duration.ofSeconds(1));
     assertThat(d.allowed()).isFalse();
@@ -270,8 +276,56 @@ public abstract class RateLimiterContractTest {
   }
 
   @Test
+  void acquireWaitsOnTheConfiguredTimeSourceUntilTheRetryAfter() throws Exception {
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 2, Duration.ofSeconds(10));
+    assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Decision> waiting = caller.submit(() -> limiter.acquire("k", Duration.ofMinutes(1)));
+      // the denial scheduled its retry on the manual clock: nothing happens until the clock moves
+      await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTasks() == 1);
+      time.advance(Duration.ofSeconds(10).minusMillis(1));
+      assertThat(waiting.isDone()).as("1 ms before the retry-after").isFalse();
+      time.advance(Duration.ofMillis(1));
+      Decision d = waiting.get(10, TimeUnit.SECONDS);
+      assertThat(d.allowed()).isTrue();
+      assertThat(d.remaining()).isEqualTo(1);
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
+  @Test
+  void acquireAsyncRetriesAfterEachDenialAndCancellingStopsIt() {
+    RateLimiter limiter = limiter(Algorithm.FIXED_WINDOW, 1, Duration.ofSeconds(10));
+    limiter.tryAcquire("k");
+    CompletableFuture<Decision> cancelled = limiter.acquireAsync("k", 1, Duration.ofMinutes(5));
+    await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTasks() == 1);
+    cancelled.cancel(false);
+    assertThat(time.pendingTasks()).as("cancelling the wait cancels its timer").isZero();
+
+    CompletableFuture<Decision> waiting = limiter.acquireAsync("k", 1, Duration.ofMinutes(5));
+    await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingTasks() == 1);
+    Long due = time.nextDeadlineNanos();
+    time.advance(Duration.ofNanos(due - time.nanoTime()));
+    Decision d = waiting.orTimeout(10, TimeUnit.SECONDS).join();
+    assertThat(d.allowed()).isTrue();
+    assertThat(time.pendingTasks()).isZero();
+  }
+
+  @Test
+  void aClosedLimiterRefusesCalls() {
+    RateLimiter limiter = limiter(Algorithm.SLIDING_COUNTER, 2, Duration.ofMinutes(1));
+    assertThat(limiter.name()).isEqualTo("contract-counter");
+    limiter.close();
+    limiter.close();
+    assertThatThrownBy(() -> limiter.tryAcquire("k")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("contract-counter").hasMessageContaining("closed");
+  }
+
+  @Test
   void asyncDecisionsMatchSyncOnes() {
-    RateLimiter limiter = create(policy(Algorithm.SLIDING_COUNTER, 2, Duration.ofMinutes(1)));
+    RateLimiter limiter = limiter(Algorithm.SLIDING_COUNTER, 2, Duration.ofMinutes(1));
     assertThat(limiter.tryAcquireAsync("k", 1).join().remaining()).isEqualTo(1);
     assertThat(limiter.tryAcquireAsync("k", 1).join().allowed()).isTrue();
     assertThat(limiter.tryAcquireAsync("k", 1).join().allowed()).isFalse();
@@ -281,7 +335,7 @@ public abstract class RateLimiterContractTest {
   @EnumSource(Algorithm.class)
   void sixteenThreadsOnOneHotKeyGetExactlyTheLimit(Algorithm algorithm) throws Exception {
     int limit = 200;
-    RateLimiter limiter = create(policy(algorithm, limit, Duration.ofHours(1)));
+    RateLimiter limiter = limiter(algorithm, limit, Duration.ofHours(1));
     assertThat(admittedConcurrently(List.of(limiter), 16, 40, "hot")).isEqualTo(limit);
   }
 

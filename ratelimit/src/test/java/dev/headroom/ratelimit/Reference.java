@@ -11,6 +11,9 @@ public final class Reference {
 
   private final List<long[]> admitted = new ArrayList<>();
 
+  /** A model with no admission yet. */
+  public Reference() {}
+
   /** Permits admitted in {@code (now - window, now]}. */
   public long slidingCount(long now, long window) {
     return admitted.stream().filter(a -> now - a[0] < window).mapToLong(a -> a[1]).sum();

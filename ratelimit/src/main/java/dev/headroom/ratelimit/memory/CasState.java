@@ -56,7 +56,7 @@ abstract class CasState extends KeyState {
         LockSupport.parkNanos(1);
         continue;
       }
-      Binding b = new Binding();
+      ReportedLimit b = new ReportedLimit();
       for (int i = 0; i < n; i++) {
         report(admitted, next, stride * i, now, permits, limits[i], windows[i], i, b);
       }
@@ -75,7 +75,7 @@ abstract class CasState extends KeyState {
    * request was {@code admitted}, else as denying if this limit is one that refused it.
    */
   abstract void report(boolean admitted, long[] next, int at, long now, long permits, long limit, long window, int i,
-      Binding b);
+      ReportedLimit b);
 
   /**
    * The index of the aligned window of length {@code w} holding {@code now}, never before the

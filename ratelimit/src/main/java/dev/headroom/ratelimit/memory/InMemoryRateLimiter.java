@@ -9,8 +9,8 @@ import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.DecisionSource;
 import dev.headroom.ratelimit.Limit;
 import dev.headroom.ratelimit.RateLimitPolicy;
-import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterConfig;
+import dev.headroom.ratelimit.spi.LimiterBackend;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +22,12 @@ import java.util.function.Function;
 
 /**
  * The in-process backend: per-key state in a Caffeine map bounded by
- * {@link RateLimiterOptions#maxKeys()} (least recently used beyond it are evicted, which resets
+ * {@link RateLimiterConfig#maxKeys()} (least recently used beyond it are evicted, which resets
  * their budgets), from which keys idle long enough that forgetting them cannot change a decision
  * are removed (the longest window; twice that for the sliding counter, whose previous window still
  * counts). Sliding counter and fixed window are lock-free, the token bucket is Bucket4j's
- * lock-free local bucket, the sliding log locks one key at a time; there is no global lock. Use
- * {@link dev.headroom.ratelimit.RateLimiters#inMemory} rather than this class. Thread-safe.
+ * lock-free local bucket, the sliding log locks one key at a time; there is no global lock. Reached
+ * through {@link dev.headroom.ratelimit.RateLimiters#inMemory}. Thread-safe.
  */
 /*
  * Forgetting idle keys. Caffeine's own expire-after-access writes an access time into the entry on
@@ -47,10 +47,11 @@ import java.util.function.Function;
  * the key up again (it has decided nothing yet), or the sweep sees the fresh `touched`, restores
  * ACTIVE and keeps the state (a decider that saw RETIRED meanwhile finds the same state again).
  */
-public final class InMemoryRateLimiter implements RateLimiter {
+public final class InMemoryRateLimiter implements LimiterBackend {
 
+  private final String name;
   private final RateLimitPolicy policy;
-  private final DecisionClock clock;
+  private final AnchoredWallClock clock;
   private final Cache<String, KeyState> states;
   private final Function<String, KeyState> stateFactory;
   private final Function<String, KeyState> newState = this::newState;
@@ -63,9 +64,10 @@ public final class InMemoryRateLimiter implements RateLimiter {
   final long[] windowNanos;
   final long longestWindowNanos;
 
-  private InMemoryRateLimiter(RateLimitPolicy policy, RateLimiterOptions options) {
-    this.policy = policy;
-    this.clock = new DecisionClock(options.timeSource());
+  private InMemoryRateLimiter(String name, RateLimiterConfig config) {
+    this.name = name;
+    this.policy = config.policy();
+    this.clock = new AnchoredWallClock(config.timeSource());
     this.limits = policy.limits();
     this.permits = limits.stream().mapToLong(Limit::permits).toArray();
     this.windowNanos = limits.stream().mapToLong(Limit::windowNanos).toArray();
@@ -85,24 +87,26 @@ public final class InMemoryRateLimiter implements RateLimiter {
     this.nextSweep = new AtomicLong(clock.nanoTime() + sweepIntervalNanos);
     // Maintenance (draining the read buffer, evicting) runs on the calling thread: it is amortized
     // and short, and handing it to a pool would cost a thread wake-up on hot keys.
-    this.states = Caffeine.newBuilder().maximumSize(options.maxKeys()).executor(Runnable::run).build();
+    this.states = Caffeine.newBuilder().maximumSize(config.maxKeys()).executor(Runnable::run).build();
   }
 
-  /** A limiter for {@code policy}; prefer {@link dev.headroom.ratelimit.RateLimiters#inMemory}, which adds shadow mode and meters. */
-  public static InMemoryRateLimiter create(RateLimitPolicy policy, RateLimiterOptions options) {
-    Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(options, "options");
-    return new InMemoryRateLimiter(policy, options);
+  /**
+   * The backend of the limiter {@code name} (the name its decisions carry) counting
+   * {@code config}'s policy on {@code config}'s time source.
+   */
+  public static InMemoryRateLimiter create(String name, RateLimiterConfig config) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(config, "config");
+    return new InMemoryRateLimiter(name, config);
   }
 
-  @Override
+  /** The policy this backend counts. */
   public RateLimitPolicy policy() {
     return policy;
   }
 
   @Override
   public Decision tryAcquire(String key, long permits) {
-    policy.checkRequest(key, permits);
     long now = clock.nanoTime();
     if (now - nextSweep.get() >= 0) {
       scheduleSweep(now);
@@ -167,6 +171,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
     states.cleanUp();
   }
 
+  /** Drops every key's state. */
+  @Override
+  public void close() {
+    states.invalidateAll();
+  }
+
   /** Always UP; details name the algorithm and the tracked keys. */
   @Override
   public Health health() {
@@ -181,13 +191,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
     return clock.nanoTime();
   }
 
-  Decision decision(Binding b, long now) {
-    return Decision.of(!b.denied, policy.name(), limits.get(b.index), b.remaining, b.resetAfter, b.retryAfter,
+  Decision decision(ReportedLimit b, long now) {
+    return Decision.of(!b.denied, name, limits.get(b.index), b.remaining, b.resetAfter, b.retryAfter,
         clock.wallClockMillis(now), DecisionSource.LIMITER);
   }
 
   @Override
   public String toString() {
-    return "InMemoryRateLimiter[" + policy + "]";
+    return "InMemoryRateLimiter[" + name + ", " + policy + "]";
   }
 }

@@ -46,7 +46,7 @@ final class SlidingCounterState extends CasState {
   }
 
   @Override
-  void report(boolean admitted, long[] next, int at, long now, long permits, long limit, long w, int i, Binding b) {
+  void report(boolean admitted, long[] next, int at, long now, long permits, long limit, long w, int i, ReportedLimit b) {
     long d = Math.max(0, now - next[at] * w);
     long prev = next[at + 1];
     long curr = next[at + 2] - permits;

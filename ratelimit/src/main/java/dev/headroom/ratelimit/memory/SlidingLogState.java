@@ -40,7 +40,7 @@ final class SlidingLogState extends KeyState {
       size--;
     }
     long total = size == 0 ? base : cumulative[(head + size - 1) & mask];
-    Binding b = new Binding();
+    ReportedLimit b = new ReportedLimit();
     for (int i = 0; i < limits.length; i++) {
       long w = windows[i];
       int first = firstAfter(now - w);

@@ -29,7 +29,7 @@ final class TokenBucketState extends KeyState {
   /** Bucket4j rounds its wait down by up to a nanosecond; one more makes the retry-after sufficient. */
   @Override
   Decision decide(long permits, long now, InMemoryRateLimiter ctx) {
-    Binding b = new Binding();
+    ReportedLimit b = new ReportedLimit();
     if (ctx.permits.length == 1) {
       ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(permits);
       if (p.isConsumed()) {

@@ -1,12 +1,19 @@
 package dev.headroom.ratelimit.redis;
 
+import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_DENY_CACHE_HITS;
+import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_FALLBACKS;
+import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_REDIS_LATENCY;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.health.Outage;
 import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.metrics.InstanceMeters;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisScript;
 import dev.headroom.core.time.TimeSource;
@@ -16,42 +23,50 @@ import dev.headroom.ratelimit.DecisionSource;
 import dev.headroom.ratelimit.FailureMode;
 import dev.headroom.ratelimit.Limit;
 import dev.headroom.ratelimit.RateLimitPolicy;
-import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.memory.InMemoryRateLimiter;
+import dev.headroom.ratelimit.spi.LimiterBackend;
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis backend: each decision is one {@code EVALSHA} of the policy's algorithm script
- * (composite limits included), on one key {@code <key space>{<policy>:<key>}:<algorithm>} whose
- * hash tag keeps it Cluster-safe and whose expiry ends just past its window. Time is the Redis
- * server's. When Redis fails or is slower than the policy's timeout, the policy's
- * {@link FailureMode} decides, the decision is counted, and health is DEGRADED until Redis answers
- * again. With the local deny cache on, a key denied until T is denied on this node without a round
- * trip until T (for requests of the same size: a larger one may need longer, so it asks Redis). Use {@link dev.headroom.ratelimit.RateLimiters#redis} rather than this class. Thread-safe.
+ * The Redis backend: each decision is one {@code EVALSHA} of the algorithm's script (several limits
+ * included), on one key {@code <key space>{<limiter>:<key>}:<algorithm>} whose hash tag keeps it
+ * Cluster-safe and whose expiry ends just past its window. Time is the Redis server's. When Redis
+ * fails or is slower than the configured timeout, the configured {@link FailureMode} decides, the
+ * decision is counted, and health is DEGRADED until Redis answers again. With the local deny cache
+ * on, a key denied until T is denied on this node without a round trip until T (for requests of the
+ * same size: a larger one may need longer, so it asks Redis). The deny cache and the round-trip
+ * meter read the configured time source; the Redis deadline is real time, as it bounds real I/O.
+ * Reached through {@link dev.headroom.ratelimit.RateLimiters#redis}. Thread-safe.
  */
-public final class RedisRateLimiter implements RateLimiter {
+public final class RedisRateLimiter implements LimiterBackend {
+
+  /** Tag of {@code headroom.ratelimit.fallbacks}: the failure mode that decided. */
+  static final String TAG_MODE = "mode";
+  /** Tag of {@code headroom.ratelimit.fallbacks}: why Redis did not decide. */
+  static final String TAG_REASON = "reason";
 
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
+  private static final String[] REASONS = {"timeout", "interrupted", "unavailable", "error"};
 
   static {
     SCRIPTS.put(Algorithm.SLIDING_LOG, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "sliding_log.lua"));
@@ -61,7 +76,9 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   private final RedisConnector connector;
-  private final RateLimitPolicy policy;
+  private final String name;
+  private final RateLimiterConfig config;
+  private final FailureMode failureMode;
   private final RedisScript script;
   private final KeySpace keySpace;
   private final String keySuffix;
@@ -73,95 +90,103 @@ public final class RedisRateLimiter implements RateLimiter {
   private final Duration failClosedRetry;
   private final @Nullable InMemoryRateLimiter fallback;
   private final @Nullable Cache<String, Denial> denials;
-  private final @Nullable MeterRegistry meters;
   private final @Nullable Timer latency;
   private final @Nullable Counter denyCacheHits;
-  private final Object healthLock = new Object();
-  private volatile boolean degraded;
-  private @Nullable Instant degradedSince;
-  private @Nullable String lastError;
-  private long fallbackDecisions;
+  private final @Nullable Counter[] fallbacks;
+  private final Outage outage;
+  private final AtomicLong fallbackDecisions = new AtomicLong();
+  private volatile @Nullable String lastReason;
 
-  private RedisRateLimiter(RedisConnector connector, RateLimitPolicy policy, RateLimiterOptions options) {
+  private RedisRateLimiter(RedisConnector connector, String name, RateLimiterConfig config, InstanceMeters meters) {
     this.connector = connector;
-    this.policy = policy;
+    this.name = name;
+    this.config = config;
+    this.failureMode = config.failureMode();
+    RateLimitPolicy policy = config.policy();
     this.script = SCRIPTS.get(policy.algorithm());
-    this.keySpace = options.keySpace();
+    this.keySpace = config.keySpace();
     this.keySuffix = ":" + policy.algorithm().code();
-    this.time = options.timeSource();
-    this.serverTime = options.serverTime();
+    this.time = config.timeSource();
+    this.serverTime = config.serverTime();
     this.limits = policy.limits();
     this.limitArgs = new String[2 * limits.size()];
     for (int i = 0; i < limits.size(); i++) {
       limitArgs[2 * i] = Long.toString(limits.get(i).permits());
       limitArgs[2 * i + 1] = Long.toString(limits.get(i).windowMicros());
     }
-    this.timeoutNanos = policy.redisTimeout().toNanos();
+    this.timeoutNanos = config.redisTimeout().toNanos();
     Duration shortest = limits.stream().map(Limit::window).min(Duration::compareTo).orElseThrow();
     this.failClosedRetry = shortest.compareTo(Duration.ofSeconds(1)) < 0 ? shortest : Duration.ofSeconds(1);
-    this.fallback = policy.failureMode() == FailureMode.LOCAL_FALLBACK
-        ? InMemoryRateLimiter.create(policy.scaled(policy.fallbackShare()), options) : null;
-    this.denials = policy.localDenyCache()
-        ? Caffeine.newBuilder().maximumSize(options.maxKeys()).ticker(time::nanoTime)
+    this.fallback = failureMode == FailureMode.LOCAL_FALLBACK
+        ? InMemoryRateLimiter.create(name, config.toBuilder().policy(policy.scaled(config.fallbackShare())).build())
+        : null;
+    this.denials = config.localDenyCache()
+        ? Caffeine.newBuilder().maximumSize(config.maxKeys()).ticker(time::nanoTime)
             .expireAfter(Expiry.creating((String k, Denial d) -> Duration.ofNanos(d.untilNanos - time.nanoTime())))
             .build()
         : null;
-    this.meters = options.meterRegistry().orElse(null);
-    if (meters != null) {
-      this.latency = Timer.builder("headroom.ratelimit.redis.latency").description("Redis rate-limit decision round trips")
-          .tag("policy", policy.name()).register(meters);
-      this.denyCacheHits = Counter.builder("headroom.ratelimit.deny.cache.hits")
-          .description("Decisions answered by the local deny cache without a Redis round trip")
-          .tag("policy", policy.name()).register(meters);
+    this.latency = meters.register(r -> Timer.builder(RATELIMIT_REDIS_LATENCY)
+        .description("Redis rate-limit decision round trips").tags(meters.tags()).register(r));
+    this.denyCacheHits = meters.register(r -> Counter.builder(RATELIMIT_DENY_CACHE_HITS)
+        .description("Decisions answered by the local deny cache without a Redis round trip").tags(meters.tags())
+        .register(r));
+    if (meters.enabled()) {
+      String mode = failureMode.name().toLowerCase(Locale.ROOT);
+      this.fallbacks = new Counter[REASONS.length];
+      for (int i = 0; i < REASONS.length; i++) {
+        String reason = REASONS[i];
+        fallbacks[i] = meters.register(r -> Counter.builder(RATELIMIT_FALLBACKS)
+            .description("Decisions made by a failure mode because Redis failed")
+            .tags(meters.tags(TAG_MODE, mode, TAG_REASON, reason)).register(r));
+      }
     } else {
-      this.latency = null;
-      this.denyCacheHits = null;
+      this.fallbacks = null;
     }
-  }
-
-  /** A limiter for {@code policy}; prefer {@link dev.headroom.ratelimit.RateLimiters#redis}, which adds shadow mode and meters. */
-  public static RedisRateLimiter create(RedisConnector connector, RateLimitPolicy policy, RateLimiterOptions options) {
-    Objects.requireNonNull(connector, "connector");
-    Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(options, "options");
-    return new RedisRateLimiter(connector, policy, options);
-  }
-
-  @Override
-  public RateLimitPolicy policy() {
-    return policy;
+    this.outage = new Outage("rate limiter '" + name + "' (deciding by " + failureMode + " meanwhile)", time);
   }
 
   /**
-   * The Redis key holding {@code key}'s state under this policy.
-   *
-   * @throws IllegalArgumentException naming the policy if the full key exceeds the key space's limit
+   * The backend of the limiter {@code name} on {@code connector} (shared, not owned), binding its
+   * own meters to {@code meters}.
    */
-  public String redisKey(String key) {
+  public static RedisRateLimiter create(RedisConnector connector, String name, RateLimiterConfig config,
+      InstanceMeters meters) {
+    Objects.requireNonNull(connector, "connector");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(meters, "meters");
+    return new RedisRateLimiter(connector, name, config, meters);
+  }
+
+  /**
+   * The Redis key holding {@code key}'s state under this limiter.
+   *
+   * @throws IllegalArgumentException naming the limiter if the full key exceeds the key space's limit
+   */
+  String redisKey(String key) {
     try {
-      return keySpace.taggedKey(policy.name() + ":" + key, keySuffix);
+      return keySpace.taggedKey(name + ":" + key, keySuffix);
     } catch (InvalidKeyException e) {
-      throw new IllegalArgumentException("policy '" + policy.name() + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException("rate limiter '" + name + "': " + e.getMessage(), e);
     }
   }
 
   /**
-   * Decides on the calling thread: it waits for the reply at most the policy's Redis timeout (no
+   * Decides on the calling thread: it waits for the reply at most the configured Redis timeout (no
    * timer involved) and builds the decision itself, so Lettuce's I/O thread only hands the reply over.
    */
   @Override
   public Decision tryAcquire(String key, long permits) {
-    policy.checkRequest(key, permits);
     Decision cached = cachedDenial(key, permits);
     if (cached != null) {
       return cached;
     }
-    long start = System.nanoTime();
+    long start = time.nanoTime();
     CompletableFuture<List<Object>> reply = send(key, permits);
     try {
       return onReply(key, permits, reply.get(timeoutNanos, TimeUnit.NANOSECONDS), start);
     } catch (ExecutionException e) {
-      return onFailure(key, permits, e.getCause() == null ? e : e.getCause());
+      return onFailure(key, permits, e);
     } catch (TimeoutException e) {
       return onFailure(key, permits, e);
     } catch (InterruptedException e) {
@@ -172,12 +197,11 @@ public final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public CompletableFuture<Decision> tryAcquireAsync(String key, long permits) {
-    policy.checkRequest(key, permits);
     Decision cached = cachedDenial(key, permits);
     if (cached != null) {
       return CompletableFuture.completedFuture(cached);
     }
-    long start = System.nanoTime();
+    long start = time.nanoTime();
     return send(key, permits).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((r, failure) -> failure == null
         ? onReply(key, permits, r, start) : onFailure(key, permits, failure));
   }
@@ -211,9 +235,9 @@ public final class RedisRateLimiter implements RateLimiter {
 
   private Decision onReply(String key, long permits, List<Object> reply, long start) {
     if (latency != null) {
-      latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      latency.record(time.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
-    if (degraded) {
+    if (outage.isUnavailable()) {
       recovered();
     }
     boolean allowed = ((Long) reply.get(0)) == 1L;
@@ -222,10 +246,10 @@ public final class RedisRateLimiter implements RateLimiter {
     Duration resetAfter = micros((Long) reply.get(3));
     Instant now = time.now();
     if (allowed) {
-      return Decision.allowed(policy.name(), limit, remaining, resetAfter, now, DecisionSource.LIMITER);
+      return Decision.allowed(name, limit, remaining, resetAfter, now, DecisionSource.LIMITER);
     }
     Duration retryAfter = micros((Long) reply.get(4));
-    Decision d = Decision.denied(policy.name(), limit, remaining, resetAfter, retryAfter, now, DecisionSource.LIMITER);
+    Decision d = Decision.denied(name, limit, remaining, resetAfter, retryAfter, now, DecisionSource.LIMITER);
     if (denials != null && !retryAfter.isZero()) {
       denials.put(key, new Denial(d, permits, time.nanoTime()));
     }
@@ -233,86 +257,80 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   private Decision onFailure(String key, long permits, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    String reason = cause instanceof TimeoutException ? "timeout"
-        : cause instanceof InterruptedException ? "interrupted"
-        : RedisConnector.isUnavailability(cause) ? "unavailable" : "error";
-    if (reason.equals("error")) {
-      log.warn("rate limiter '{}': Redis failed with an error, applying {}", policy.name(), policy.failureMode(), cause);
+    Throwable cause = Failures.unwrap(failure);
+    int reason = cause instanceof TimeoutException ? 0
+        : cause instanceof InterruptedException ? 1
+        : RedisConnector.isUnavailability(cause) ? 2 : 3;
+    if (reason == 3) {
+      log.warn("rate limiter '{}': Redis failed with an error, applying {}", name, failureMode, cause);
     }
-    if (!reason.equals("interrupted")) {
-      degrade(reason + ": " + cause);
+    if (reason != 1) {
+      lastReason = REASONS[reason];
+      outage.unavailable(cause);
+      fallbackDecisions.incrementAndGet();
     }
-    if (meters != null) {
-      Counter.builder("headroom.ratelimit.fallbacks").description("Decisions made by a failure mode because Redis failed")
-          .tag("policy", policy.name()).tag("mode", policy.failureMode().name().toLowerCase(java.util.Locale.ROOT))
-          .tag("reason", reason).register(meters).increment();
+    if (fallbacks != null) {
+      Objects.requireNonNull(fallbacks[reason]).increment();
     }
     Instant now = time.now();
     Limit first = limits.get(0);
-    switch (policy.failureMode()) {
+    switch (failureMode) {
       case FAIL_OPEN:
-        return Decision.allowed(policy.name(), first, Math.max(0, first.permits() - permits), Duration.ZERO, now,
+        return Decision.allowed(name, first, Math.max(0, first.permits() - permits), Duration.ZERO, now,
             DecisionSource.FAIL_OPEN);
       case FAIL_CLOSED:
-        return Decision.denied(policy.name(), first, 0, Duration.ZERO, failClosedRetry, now, DecisionSource.FAIL_CLOSED);
+        return Decision.denied(name, first, 0, Duration.ZERO, failClosedRetry, now, DecisionSource.FAIL_CLOSED);
       default:
         InMemoryRateLimiter local = Objects.requireNonNull(fallback);
-        List<Limit> scaled = local.policy().limits();
-        long smallest = scaled.stream().mapToLong(Limit::permits).min().orElseThrow();
-        if (permits > smallest) {
-          return Decision.denied(policy.name(), scaled.get(0), 0, Duration.ZERO, failClosedRetry, now,
+        RateLimitPolicy scaled = local.policy();
+        if (permits > scaled.smallestPermits()) {
+          return Decision.denied(name, scaled.limits().get(0), 0, Duration.ZERO, failClosedRetry, now,
               DecisionSource.LOCAL_FALLBACK);
         }
         return local.tryAcquire(key, permits).withSource(DecisionSource.LOCAL_FALLBACK);
     }
   }
 
-  private void degrade(String error) {
-    synchronized (healthLock) {
-      if (!degraded) {
-        degradedSince = time.now();
-        log.warn("rate limiter '{}': Redis unavailable ({}); deciding by {} until it answers again", policy.name(),
-            error, policy.failureMode());
-      }
-      degraded = true;
-      lastError = error;
-      fallbackDecisions++;
-    }
-  }
-
   private void recovered() {
-    synchronized (healthLock) {
-      if (degraded) {
-        log.info("rate limiter '{}': Redis answers again after {} fallback decisions", policy.name(), fallbackDecisions);
-        degraded = false;
-        degradedSince = null;
-        lastError = null;
-        fallbackDecisions = 0;
-      }
+    long decisions = fallbackDecisions.getAndSet(0);
+    outage.available();
+    lastReason = null;
+    if (decisions > 0) {
+      log.info("rate limiter '{}': {} decisions were made by {} while Redis was unavailable", name, decisions,
+          failureMode);
     }
   }
 
   /**
    * UP while Redis answers; DEGRADED while decisions are made by the failure mode (from the first
-   * failed decision to the next successful one), with the mode, since when, the last error and the
-   * number of fallback decisions in the details. Never blocks.
+   * failed decision to the next successful one), with the mode, since when, the last error, its
+   * reason ({@code timeout}, {@code unavailable} or {@code error}) and the number of fallback
+   * decisions in the details. Never blocks.
    */
   @Override
   public Health health() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("backend", "redis");
-    details.put("algorithm", policy.algorithm().name());
-    details.put("failureMode", policy.failureMode().name());
-    synchronized (healthLock) {
-      if (!degraded) {
-        return Health.of(HealthStatus.UP, details);
-      }
-      details.put("since", String.valueOf(degradedSince));
-      details.put("lastError", String.valueOf(lastError));
-      details.put("fallbackDecisions", fallbackDecisions);
+    details.put("algorithm", config.algorithm().name());
+    details.put("failureMode", failureMode.name());
+    if (!outage.isUnavailable()) {
+      return Health.of(HealthStatus.UP, details);
     }
+    outage.addTo(details);
+    details.put("lastReason", String.valueOf(lastReason));
+    details.put("fallbackDecisions", fallbackDecisions.get());
     return Health.of(HealthStatus.DEGRADED, details);
+  }
+
+  /** Drops the deny cache and the fallback limiter's state; the connector stays open. */
+  @Override
+  public void close() {
+    if (denials != null) {
+      denials.invalidateAll();
+    }
+    if (fallback != null) {
+      fallback.close();
+    }
   }
 
   private static Duration micros(long micros) {
@@ -321,7 +339,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public String toString() {
-    return "RedisRateLimiter[" + policy + ", " + connector + "]";
+    return "RedisRateLimiter[" + name + ", " + config.policy() + ", " + connector + "]";
   }
 
   /** A denial remembered by the local deny cache until {@code untilNanos}. */
@@ -341,7 +359,7 @@ public final class RedisRateLimiter implements RateLimiter {
     Decision at(long nowNanos, Instant now) {
       Duration elapsed = Duration.ofNanos(nowNanos - createdNanos);
       Duration reset = decision.resetAfter().minus(elapsed);
-      return Decision.denied(decision.policy(), decision.limit(), decision.remaining(),
+      return Decision.denied(decision.limiter(), decision.limit(), decision.remaining(),
           reset.isNegative() ? Duration.ZERO : reset, Duration.ofNanos(untilNanos - nowNanos), now,
           DecisionSource.DENY_CACHE);
     }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.ratelimit.Algorithm;
 import dev.headroom.ratelimit.Decision;
-import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,15 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Memory stays bounded however many keys arrive; waiting for permits parks instead of spinning. */
+/** Memory stays bounded however many keys arrive; waiting for permits is a timer on the limiter's clock. */
 class InMemoryBoundsTest {
 
   @Test
   void idleKeysAreForgottenAfterTheirWindow() {
     ManualTimeSource time = ManualTimeSource.create();
-    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(
-        RateLimitPolicy.builder("idle").algorithm(Algorithm.SLIDING_LOG).limit(5, Duration.ofSeconds(10)).build(),
-        RateLimiterOptions.builder().timeSource(time).build());
+    InMemoryRateLimiter limiter = InMemoryRateLimiter.create("idle", RateLimiterConfig.builder()
+        .algorithm(Algorithm.SLIDING_LOG).limit(5, Duration.ofSeconds(10)).timeSource(time).build());
     for (int i = 0; i < 1000; i++) {
       limiter.tryAcquire("ip-" + i);
     }
@@ -45,9 +44,8 @@ class InMemoryBoundsTest {
   @Test
   void decisionsRacingTheIdleSweepAreNeverLost() throws Exception {
     ManualTimeSource time = ManualTimeSource.create();
-    RateLimitPolicy policy = RateLimitPolicy.builder("race").algorithm(Algorithm.SLIDING_LOG)
-        .limit(5, Duration.ofSeconds(1)).build();
-    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(policy, RateLimiterOptions.builder().timeSource(time).build());
+    InMemoryRateLimiter limiter = InMemoryRateLimiter.create("race", RateLimiterConfig.builder()
+        .algorithm(Algorithm.SLIDING_LOG).limit(5, Duration.ofSeconds(1)).timeSource(time).build());
     int keys = 256;
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -92,8 +90,8 @@ class InMemoryBoundsTest {
 
   @Test
   void theNumberOfKeysIsBounded() {
-    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(RateLimitPolicy.of("bounded", 5, Duration.ofMinutes(1)),
-        RateLimiterOptions.builder().maxKeys(100).build());
+    InMemoryRateLimiter limiter = InMemoryRateLimiter.create("bounded", RateLimiterConfig.builder()
+        .limit(5, Duration.ofMinutes(1)).maxKeys(100).build());
     for (int i = 0; i < 10_000; i++) {
       limiter.tryAcquire("ip-" + i);
     }
@@ -102,14 +100,23 @@ class InMemoryBoundsTest {
   }
 
   @Test
-  void acquireWaitsForTheRetryAfter() {
-    RateLimiter limiter = RateLimiters.inMemory(
-        RateLimitPolicy.builder("wait").algorithm(Algorithm.SLIDING_LOG).limit(2, Duration.ofMillis(200)).build());
+  void acquireWaitsForTheRetryAfterOnTheConfiguredClock() {
+    ManualTimeSource time = ManualTimeSource.create();
+    RateLimiter limiter = RateLimiters.inMemory("wait", RateLimiterConfig.builder().algorithm(Algorithm.SLIDING_LOG)
+        .limit(2, Duration.ofMillis(200)).timeSource(time).build());
     assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
-    long start = System.nanoTime();
-    Decision d = limiter.acquire("k", Duration.ofSeconds(5));
-    assertThat(d.allowed()).isTrue();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
-    assertThat(limiter.acquireAsync("k", 2, Duration.ofSeconds(5)).join().allowed()).isTrue();
+    CompletableFuture<Decision> one = limiter.acquireAsync("k", 1, Duration.ofSeconds(5));
+    assertThat(one).isNotDone();
+    assertThat(time.pendingTasks()).as("one retry, scheduled on the limiter's clock").isEqualTo(1);
+    time.advance(Duration.ofMillis(199));
+    assertThat(one).isNotDone();
+    time.advance(Duration.ofMillis(1));
+    assertThat(one).isCompleted();
+    assertThat(one.join().allowed()).isTrue();
+    assertThat(one.join().decidedAt()).isEqualTo(time.now());
+    CompletableFuture<Decision> two = limiter.acquireAsync("k", 2, Duration.ofSeconds(5));
+    time.advance(Duration.ofMillis(200));
+    assertThat(two.join().allowed()).isTrue();
+    assertThat(time.pendingTasks()).isZero();
   }
 }

@@ -6,9 +6,8 @@ import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.ratelimit.Algorithm;
 import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.Limit;
-import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.ratelimit.Reference;
 import java.time.Duration;
@@ -49,9 +48,9 @@ class RateLimiterPropertiesTest {
   }
 
   private static RateLimiter limiter(Algorithm algorithm, List<Limit> limits, ManualTimeSource time) {
-    RateLimitPolicy.Builder b = RateLimitPolicy.builder("prop").algorithm(algorithm);
+    RateLimiterConfig.Builder b = RateLimiterConfig.builder().algorithm(algorithm).timeSource(time);
     limits.forEach(b::limit);
-    return RateLimiters.inMemory(b.build(), RateLimiterOptions.builder().timeSource(time).build());
+    return RateLimiters.inMemory("prop", b.build());
   }
 
   private static int cap(Arrival a, List<Limit> limits) {

@@ -7,10 +7,9 @@ import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisTopology;
 import dev.headroom.ratelimit.Algorithm;
 import dev.headroom.ratelimit.DecisionSource;
-import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterContractTest;
-import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisCluster;
 import java.time.Duration;
@@ -46,17 +45,17 @@ class RedisClusterRateLimiterIT extends RateLimiterContractTest {
   }
 
   @Override
-  protected RateLimiter create(RateLimitPolicy policy) {
-    return RateLimiters.redis(connector, policy,
-        RateLimiterOptions.builder().keySpace(keySpace).timeSource(time).serverTime(false).build());
+  protected RateLimiter create(String name, RateLimiterConfig config) {
+    return RateLimiters.redis(connector, name,
+        config.toBuilder().keySpace(keySpace).timeSource(time).serverTime(false).build());
   }
 
   @Test
   void runsOnAClusterWithServerTimeForKeysOnEveryMaster() {
     assertThat(connector.topology()).isEqualTo(RedisTopology.CLUSTER);
-    RateLimiter limiter = RateLimiters.redis(connector, RateLimitPolicy.builder("spread").algorithm(Algorithm.SLIDING_LOG)
-        .limit(1, Duration.ofMinutes(1)).limit(2, Duration.ofHours(1)).build(),
-        RateLimiterOptions.builder().keySpace(keySpace).build());
+    RateLimiter limiter = RateLimiters.redis(connector, "spread", RateLimiterConfig.builder()
+        .algorithm(Algorithm.SLIDING_LOG).limit(1, Duration.ofMinutes(1)).limit(2, Duration.ofHours(1))
+        .keySpace(keySpace).build());
     for (int i = 0; i < 60; i++) {
       assertThat(limiter.tryAcquire("user-" + i).source()).isEqualTo(DecisionSource.LIMITER);
       assertThat(limiter.tryAcquire("user-" + i).allowed()).isFalse();

@@ -1,5 +1,7 @@
 package dev.headroom.ratelimit.redis;
 
+import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_FALLBACKS;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_LIMITER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,9 +12,8 @@ import dev.headroom.ratelimit.Algorithm;
 import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.DecisionSource;
 import dev.headroom.ratelimit.FailureMode;
-import dev.headroom.ratelimit.RateLimitPolicy;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterOptions;
 import dev.headroom.ratelimit.RateLimiterRegistry;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisServer;
@@ -50,15 +51,14 @@ class RedisOutageIT {
   }
 
   private RateLimiter limiter(FailureMode mode) {
-    RateLimitPolicy policy = RateLimitPolicy.builder("outage-" + mode.name().toLowerCase(java.util.Locale.ROOT))
-        .algorithm(Algorithm.SLIDING_LOG).limit(4, Duration.ofMinutes(1)).failureMode(mode).fallbackShare(0.5)
-        .redisTimeout(Duration.ofMillis(200)).build();
-    return RateLimiters.redis(connector, policy, RateLimiterOptions.builder().meterRegistry(meters).build());
+    RateLimiterConfig config = RateLimiterConfig.builder().algorithm(Algorithm.SLIDING_LOG)
+        .limit(4, Duration.ofMinutes(1)).failureMode(mode).fallbackShare(0.5).redisTimeout(Duration.ofMillis(200))
+        .meterRegistry(meters).build();
+    return RateLimiters.redis(connector, "outage-" + mode.name().toLowerCase(java.util.Locale.ROOT), config);
   }
 
   private double fallbacks(RateLimiter limiter, String reason) {
-    var counter = meters.find("headroom.ratelimit.fallbacks").tag("policy", limiter.policy().name())
-        .tag("reason", reason).counter();
+    var counter = meters.find(RATELIMIT_FALLBACKS).tag(TAG_LIMITER, limiter.name()).tag("reason", reason).counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -74,8 +74,8 @@ class RedisOutageIT {
   @Test
   void failOpenAdmitsWhileRedisIsDownAndRecovers() {
     RateLimiter limiter = limiter(FailureMode.FAIL_OPEN);
-    RateLimiterRegistry registry = RateLimiterRegistry.builder(p -> limiter).withoutDefaults().policy(limiter.policy())
-        .build();
+    RateLimiterRegistry registry = RateLimiterRegistry.redis(connector, limiter.config());
+    registry.add(limiter.name(), limiter);
     assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
     server.stop();
     for (int i = 0; i < 10; i++) {

@@ -1,5 +1,11 @@
 package dev.headroom.ratelimit.redis;
 
+import static dev.headroom.core.metrics.HeadroomMeters.OUTCOME_DENIED;
+import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_DECISIONS;
+import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_DENY_CACHE_HITS;
+import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_REDIS_LATENCY;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_LIMITER;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,9 +19,9 @@ import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.DecisionSource;
 import dev.headroom.ratelimit.FailureMode;
 import dev.headroom.ratelimit.RateLimitPolicy;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterContractTest;
-import dev.headroom.ratelimit.RateLimiterOptions;
 import dev.headroom.ratelimit.RateLimiterRegistry;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisExtension;
@@ -23,6 +29,8 @@ import dev.headroom.testkit.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +47,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ExtendWith(RedisExtension.class)
 class RedisRateLimiterTest extends RateLimiterContractTest {
 
+  private static final AtomicInteger TEST = new AtomicInteger();
   private static RedisConnector connector;
   private static RedisConnector otherNode;
   private TestRedis redis;
@@ -59,27 +68,34 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   @BeforeEach
   void keySpace(TestRedis perTest) {
     this.redis = perTest;
-    this.keySpace = KeySpace.of(perTest.keyPrefix(), "rl");
+    // the testkit hands @BeforeEach the class's TestRedis when @BeforeAll took one, so each test
+    // gets a key space of its own under it
+    this.keySpace = KeySpace.of(perTest.keyPrefix(), "rl", "t" + TEST.incrementAndGet());
+  }
+
+  /** This test's keys. */
+  private List<String> keys() {
+    return redis.keys().stream().filter(k -> k.startsWith(keySpace.prefix())).toList();
   }
 
   @Override
-  protected RateLimiter create(RateLimitPolicy policy) {
-    return RateLimiters.redis(connector, policy,
-        RateLimiterOptions.builder().keySpace(keySpace).timeSource(time).serverTime(false).build());
+  protected RateLimiter create(String name, RateLimiterConfig config) {
+    return RateLimiters.redis(connector, name,
+        config.toBuilder().keySpace(keySpace).timeSource(time).serverTime(false).build());
   }
 
-  private RateLimiter onServerTime(RedisConnector node, RateLimitPolicy policy, TimeSource clock) {
-    return RateLimiters.redis(node, policy, RateLimiterOptions.builder().keySpace(keySpace).timeSource(clock).build());
+  private RateLimiter onServerTime(RedisConnector node, String name, RateLimiterConfig config, TimeSource clock) {
+    return RateLimiters.redis(node, name, config.toBuilder().keySpace(keySpace).timeSource(clock).build());
   }
 
   @Test
   void nodesWithSkewedClocksStillAgreeBecauseTimeComesFromRedis() {
-    RateLimitPolicy policy = RateLimitPolicy.builder("skew").algorithm(Algorithm.SLIDING_LOG)
+    RateLimiterConfig config = RateLimiterConfig.builder().algorithm(Algorithm.SLIDING_LOG)
         .limit(3, Duration.ofMinutes(1)).build();
     ManualTimeSource early = ManualTimeSource.create();
     ManualTimeSource late = ManualTimeSource.create().advance(Duration.ofHours(5));
-    RateLimiter a = onServerTime(connector, policy, early);
-    RateLimiter b = onServerTime(otherNode, policy, late);
+    RateLimiter a = onServerTime(connector, "skew", config, early);
+    RateLimiter b = onServerTime(otherNode, "skew", config, late);
     assertThat(a.tryAcquire("k").allowed()).isTrue();
     assertThat(b.tryAcquire("k").allowed()).isTrue();
     assertThat(a.tryAcquire("k").allowed()).isTrue();
@@ -91,10 +107,10 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void eachDecisionTouchesOneTaggedKeyThatExpiresJustPastItsWindow(Algorithm algorithm) {
-    RateLimiter limiter = onServerTime(connector, RateLimitPolicy.builder("ttl").algorithm(algorithm)
+    RateLimiter limiter = onServerTime(connector, "ttl", RateLimiterConfig.builder().algorithm(algorithm)
         .limit(5, Duration.ofSeconds(10)).limit(50, Duration.ofSeconds(30)).build(), ManualTimeSource.create());
     limiter.tryAcquire("user{42}*", 2);
-    List<String> keys = redis.keys();
+    List<String> keys = keys();
     assertThat(keys).containsExactly(keySpace.prefix() + "{ttl:user%7B42%7D*}:" + algorithm.code());
     long ttl = connector.sync().pttl(keys.get(0));
     long max = algorithm == Algorithm.SLIDING_COUNTER ? 60_000 : 30_000;
@@ -103,13 +119,13 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
 
   @Test
   void theLocalDenyCacheAnswersWithoutARoundTripUntilTheDenialExpires() {
-    RateLimitPolicy policy = RateLimitPolicy.builder("deny").algorithm(Algorithm.FIXED_WINDOW)
+    RateLimiterConfig config = RateLimiterConfig.builder().algorithm(Algorithm.FIXED_WINDOW)
         .limit(1, Duration.ofMinutes(1)).build();
-    RateLimiter limiter = create(policy);
+    RateLimiter limiter = create("deny", config);
     limiter.tryAcquire("k");
     Decision first = limiter.tryAcquire("k");
     assertThat(first.source()).isEqualTo(DecisionSource.LIMITER);
-    connector.sync().del(redis.keys().toArray(String[]::new));
+    connector.sync().del(keys().toArray(String[]::new));
     // Redis forgot the key, yet this node keeps denying until the retry-after: no round trip was made
     Decision cached = limiter.tryAcquire("k");
     assertThat(cached.allowed()).isFalse();
@@ -117,7 +133,7 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
     time.advance(first.retryAfter());
     assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
 
-    RateLimiter noCache = create(policy.toBuilder().localDenyCache(false).build());
+    RateLimiter noCache = create("deny-uncached", config.toBuilder().localDenyCache(false).build());
     noCache.tryAcquire("j");
     assertThat(noCache.tryAcquire("j").source()).isEqualTo(DecisionSource.LIMITER);
     assertThat(noCache.tryAcquire("j").source()).isEqualTo(DecisionSource.LIMITER);
@@ -127,44 +143,49 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   @EnumSource(Algorithm.class)
   void twoNodesSharingALimitAdmitAtMostTheLimitTogether(Algorithm algorithm) throws Exception {
     int limit = 100;
-    RateLimitPolicy policy = RateLimitPolicy.builder("shared").algorithm(algorithm)
+    RateLimiterConfig config = RateLimiterConfig.builder().algorithm(algorithm)
         .limit(limit, Duration.ofHours(1)).localDenyCache(false).build();
-    List<RateLimiter> nodes = List.of(onServerTime(connector, policy, ManualTimeSource.create()),
-        onServerTime(otherNode, policy, ManualTimeSource.create()));
+    List<RateLimiter> nodes = List.of(onServerTime(connector, "shared", config, ManualTimeSource.create()),
+        onServerTime(otherNode, "shared", config, ManualTimeSource.create()));
     assertThat(admittedConcurrently(nodes, 8, 40, "hot")).isEqualTo(limit);
   }
 
   @Test
   void redisDecisionsAreMeteredAndTheRegistryWorksOnRedis() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    RateLimiterOptions options = RateLimiterOptions.builder().keySpace(keySpace).meterRegistry(meters).build();
-    RateLimiterRegistry registry = RateLimiterRegistry.of(p -> RateLimiters.redis(connector, p, options));
+    RateLimiterConfig config = RateLimiterConfig.builder().keySpace(keySpace).meterRegistry(meters).build();
+    RateLimiterRegistry registry = RateLimiterRegistry.create(Optional.of(connector), config)
+        .withPolicies(RateLimitPolicy.presets());
     RateLimiter login = registry.get("login");
     for (int i = 0; i < 5; i++) {
       assertThat(login.tryAcquire("ip:203.0.113.7").allowed()).isTrue();
     }
     assertThat(login.tryAcquire("ip:203.0.113.7").source()).isEqualTo(DecisionSource.LIMITER);
     assertThat(login.tryAcquire("ip:203.0.113.7").source()).isEqualTo(DecisionSource.DENY_CACHE);
-    assertThat(meters.get("headroom.ratelimit.redis.latency").tag("policy", "login").timer().count()).isEqualTo(6);
-    assertThat(meters.get("headroom.ratelimit.deny.cache.hits").tag("policy", "login").counter().count()).isEqualTo(1);
-    assertThat(meters.get("headroom.ratelimit.decisions").tag("policy", "login").tag("outcome", "denied").counter()
+    assertThat(meters.get(RATELIMIT_REDIS_LATENCY).tag(TAG_LIMITER, "login").timer().count()).isEqualTo(6);
+    assertThat(meters.get(RATELIMIT_DENY_CACHE_HITS).tag(TAG_LIMITER, "login").counter().count()).isEqualTo(1);
+    assertThat(meters.get(RATELIMIT_DECISIONS).tag(TAG_LIMITER, "login").tag(TAG_RESULT, OUTCOME_DENIED).counter()
         .count()).isEqualTo(2);
     assertThat(registry.health().status()).isEqualTo(HealthStatus.UP);
-    assertThat(redis.keys()).containsExactly(keySpace.prefix() + "{login:ip:203.0.113.7}:log");
+    assertThat(keys()).containsExactly(keySpace.prefix() + "{login:ip:203.0.113.7}:log");
+    registry.close();
+    assertThat(meters.getMeters()).as("closing removes every limiter's meters").isEmpty();
+    assertThat(connector.sync().ping()).as("the connector is shared, not owned").isEqualTo("PONG");
   }
 
   @Test
   void anErrorAnsweredByRedisIsDecidedByTheFailureModeAndDegradesHealth() {
-    RateLimiter limiter = create(RateLimitPolicy.builder("wrongtype").limit(5, Duration.ofMinutes(1))
+    RateLimiter limiter = create("wrongtype", RateLimiterConfig.builder().limit(5, Duration.ofMinutes(1))
         .failureMode(FailureMode.FAIL_CLOSED).build());
     assertThat(limiter.tryAcquire("k").allowed()).isTrue();
-    String key = redis.keys().get(0);
+    String key = keys().get(0);
     connector.sync().del(key);
     connector.sync().set(key, "not a hash");
     Decision d = limiter.tryAcquire("k");
     assertThat(d.source()).isEqualTo(DecisionSource.FAIL_CLOSED);
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.DEGRADED);
-    assertThat(String.valueOf(limiter.health().details().get("lastError"))).startsWith("error: ").contains("WRONGTYPE");
+    assertThat(limiter.health().details()).containsEntry("lastReason", "error").containsKey("unavailableSince");
+    assertThat(String.valueOf(limiter.health().details().get("lastError"))).contains("WRONGTYPE");
     connector.sync().del(key);
     assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
@@ -172,14 +193,14 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
 
   @Test
   void aKeyTooLongForTheKeySpaceFailsNamingThePolicy() {
-    RateLimiter limiter = create(RateLimitPolicy.of("long-keys", 5, Duration.ofMinutes(1)));
+    RateLimiter limiter = create("long-keys", RateLimiterConfig.of(5, Duration.ofMinutes(1)));
     assertThatThrownBy(() -> limiter.tryAcquire("x".repeat(2000))).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("policy 'long-keys'").hasMessageContaining("over the limit of 1024 bytes");
+        .hasMessageContaining("rate limiter 'long-keys'").hasMessageContaining("over the limit of 1024 bytes");
   }
 
   @Test
   void acquireWaitsOnRealServerTime() {
-    RateLimiter limiter = onServerTime(connector, RateLimitPolicy.builder("wait").algorithm(Algorithm.SLIDING_LOG)
+    RateLimiter limiter = onServerTime(connector, "wait", RateLimiterConfig.builder().algorithm(Algorithm.SLIDING_LOG)
         .limit(2, Duration.ofMillis(300)).build(), TimeSource.system());
     assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
     assertThat(limiter.tryAcquire("k").allowed()).isFalse();

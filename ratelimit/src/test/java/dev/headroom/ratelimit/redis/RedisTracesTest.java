@@ -6,9 +6,8 @@ import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.ratelimit.Algorithm;
-import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterOptions;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.ratelimit.Reference;
 import dev.headroom.testkit.RedisExtension;
@@ -35,13 +34,13 @@ class RedisTracesTest {
     long l2 = l1 + 1 + random.nextInt(10);
     long w2 = w1 + 1 + random.nextInt(20);
     ManualTimeSource time = ManualTimeSource.create();
-    RateLimiterOptions options = RateLimiterOptions.builder().keySpace(KeySpace.of(redis.keyPrefix()))
-        .timeSource(time).serverTime(false).build();
+    RateLimiterConfig options = RateLimiterConfig.builder().keySpace(KeySpace.of(redis.keyPrefix()))
+        .timeSource(time).serverTime(false).localDenyCache(false).build();
     try (RedisConnector connector = RedisConnector.create(redis.uri())) {
-      RateLimiter log = RateLimiters.redis(connector, RateLimitPolicy.builder("log").algorithm(Algorithm.SLIDING_LOG)
-          .limit(l1, Duration.ofSeconds(w1)).limit(l2, Duration.ofSeconds(w2)).localDenyCache(false).build(), options);
-      RateLimiter counter = RateLimiters.redis(connector, RateLimitPolicy.builder("counter")
-          .limit(l1, Duration.ofSeconds(w1)).localDenyCache(false).build(), options);
+      RateLimiter log = RateLimiters.redis(connector, "log", options.toBuilder().algorithm(Algorithm.SLIDING_LOG)
+          .limit(l1, Duration.ofSeconds(w1)).limit(l2, Duration.ofSeconds(w2)).build());
+      RateLimiter counter = RateLimiters.redis(connector, "counter", options.toBuilder()
+          .limit(l1, Duration.ofSeconds(w1)).build());
       long[] limits = {l1, l2};
       long[] windows = {w1 * 1_000_000, w2 * 1_000_000};
       Reference logModel = new Reference();

@@ -9,14 +9,14 @@ import dev.headroom.core.time.TimeSource;
  * clock from an anchor, a (monotonic, wall) pair re-read at most every 100 ms of monotonic time: a
  * wall-clock adjustment shows in decision timestamps within 100 ms.
  */
-final class DecisionClock {
+final class AnchoredWallClock {
 
   private static final long ANCHOR_REFRESH_NANOS = 100_000_000L;
 
   private final TimeSource time;
   private volatile Anchor anchor;
 
-  DecisionClock(TimeSource time) {
+  AnchoredWallClock(TimeSource time) {
     this.time = time;
     this.anchor = new Anchor(time.nanoTime(), time.currentTimeMillis());
   }

@@ -6,7 +6,7 @@ package dev.headroom.ratelimit.memory;
  * left; the first in policy order on ties. Mutable, one per decision, confined to a thread;
  * {@link #clear()} starts over for a retried attempt.
  */
-final class Binding {
+final class ReportedLimit {
   boolean denied;
   int index = -1;
   long remaining;
