@@ -120,8 +120,23 @@ public final class HeadroomMeters {
   /** A limiter in shadow mode would have refused the request but let it through. */
   public static final String OUTCOME_SHADOW_DENIED = "shadow_denied";
 
-  /** Counter: decisions made by the failure mode because Redis failed. Tag {@link #TAG_LIMITER}. */
+  /**
+   * Counter: decisions made by the failure mode because Redis failed. Tags {@link #TAG_LIMITER},
+   * {@link #TAG_MODE}, {@link #TAG_REASON}.
+   */
   public static final String RATELIMIT_FALLBACKS = "headroom.ratelimit.fallbacks";
+
+  /**
+   * Tag of {@link #RATELIMIT_FALLBACKS}: the failure mode that decided ({@code fail_open}, {@code
+   * fail_closed}, {@code local_fallback}).
+   */
+  public static final String TAG_MODE = "mode";
+
+  /**
+   * Tag of {@link #RATELIMIT_FALLBACKS}: why Redis did not decide ({@code timeout}, {@code
+   * unavailable}, {@code error}, {@code interrupted}).
+   */
+  public static final String TAG_REASON = "reason";
 
   /** Timer: Redis decision round trips. Tag {@link #TAG_LIMITER}. */
   public static final String RATELIMIT_REDIS_LATENCY = "headroom.ratelimit.redis.latency";

@@ -3,6 +3,8 @@ package dev.headroom.ratelimit.redis;
 import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_DENY_CACHE_HITS;
 import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_FALLBACKS;
 import static dev.headroom.core.metrics.HeadroomMeters.RATELIMIT_REDIS_LATENCY;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_MODE;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_REASON;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -58,11 +60,6 @@ import org.slf4j.LoggerFactory;
  * Reached through {@link dev.headroom.ratelimit.RateLimiters#redis}. Thread-safe.
  */
 public final class RedisRateLimiter implements LimiterBackend {
-
-  /** Tag of {@code headroom.ratelimit.fallbacks}: the failure mode that decided. */
-  static final String TAG_MODE = "mode";
-  /** Tag of {@code headroom.ratelimit.fallbacks}: why Redis did not decide. */
-  static final String TAG_REASON = "reason";
 
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
