@@ -22,6 +22,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -41,6 +42,7 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
  * The one owner of Lettuce clients in a process: primitives ask it for connections and never build
@@ -77,6 +79,8 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
   private final ClientResources resources;
   private final @Nullable RedisClient client;
   private final @Nullable RedisClusterClient clusterClient;
+  private final @Nullable ClusterMasters clusterMasters;
+  private final @Nullable Disposable topologyWatch;
   private final Shared<String> text = new Shared<>(StringCodec.UTF8);
   private final Shared<byte[]> binary = new Shared<>(BINARY);
   private volatile boolean closed;
@@ -101,6 +105,11 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
       cc.setOptions(b.build());
       this.clusterClient = cc;
       this.client = null;
+      ClusterMasters masters = new ClusterMasters(maskedUrl);
+      this.clusterMasters = masters;
+      this.topologyWatch = resources.eventBus().get()
+          .filter(ClusterTopologyChangedEvent.class::isInstance)
+          .subscribe(e -> masters.topologyChanged());
     } else {
       RedisClient c = RedisClient.create(resources, parsed.uris().get(0));
       ClientOptions.Builder b = ClientOptions.builder();
@@ -108,6 +117,8 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
       c.setOptions(b.build());
       this.client = c;
       this.clusterClient = null;
+      this.clusterMasters = null;
+      this.topologyWatch = null;
     }
   }
 
@@ -251,7 +262,7 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
     checkOpen();
     try {
       if (clusterClient != null) {
-        StatefulRedisClusterConnection<String, V> c = clusterClient.connect(codec);
+        StatefulRedisClusterConnection<String, V> c = connectCluster(clusterClient, codec);
         return new DedicatedConnection<>(c, c.async(), c.sync());
       }
       StatefulRedisConnection<String, V> c = Objects.requireNonNull(client).connect(codec);
@@ -335,6 +346,9 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
       return;
     }
     closed = true;
+    if (topologyWatch != null) {
+      topologyWatch.dispose();
+    }
     text.close();
     binary.close();
     // Shutting the client down also closes every pub/sub and dedicated connection it opened that
@@ -344,6 +358,16 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
       c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
     resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A cluster connection whose connections to the masters are open, so that its first commands
+   * are not rejected as if Redis were down; see {@link ClusterMasters}.
+   */
+  private <V> StatefulRedisClusterConnection<String, V> connectCluster(RedisClusterClient cc, RedisCodec<String, V> codec) {
+    StatefulRedisClusterConnection<String, V> c = cc.connect(codec);
+    Objects.requireNonNull(clusterMasters).open(c, options.connectTimeout().plus(options.commandTimeout()));
+    return c;
   }
 
   private void checkOpen() {
@@ -411,7 +435,7 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
       }
       try {
         if (clusterClient != null) {
-          StatefulRedisClusterConnection<String, V> conn = clusterClient.connect(codec);
+          StatefulRedisClusterConnection<String, V> conn = connectCluster(clusterClient, codec);
           c = new Commands<>(conn, conn.async(), conn.sync());
         } else {
           StatefulRedisConnection<String, V> conn = Objects.requireNonNull(client).connect(codec);
