@@ -205,6 +205,8 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
    * Asynchronous commands with String keys and values on the shared connection.
    *
    * @throws RedisUnavailableException if no connection could be opened
+   * @throws IllegalStateException if the connector is closed (so are the other methods that hand
+   *     out commands or connections)
    */
   public RedisClusterAsyncCommands<String, String> async() {
     return text.get().async;
@@ -416,7 +418,7 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
 
     Commands<V> get() {
       Commands<V> c = commands;
-      if (c != null) {
+      if (c != null && !closed) {
         return c;
       }
       return open();

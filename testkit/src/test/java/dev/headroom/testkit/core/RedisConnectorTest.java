@@ -77,7 +77,7 @@ class RedisConnectorTest {
     assertThat(s.body()).contains("return ARGV[1]");
     assertThat(s.sha1()).hasSize(40);
     assertThatThrownBy(() -> RedisScript.fromClasspath(RedisConnectorTest.class, "missing.lua"))
-        .hasMessageContaining("'missing.lua' not found on the classpath relative to dev.headroom.core.redis");
+        .hasMessageContaining("'missing.lua' not found on the classpath relative to dev.headroom.testkit.core");
   }
 
   @Test
