@@ -42,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  *       by default, fail at once while disconnected, so a caller learns of an outage promptly.
  *       While no connection could ever be opened, {@code async()}, {@code sync()} and friends
  *       throw {@link RedisUnavailableException} without blocking; attempts to connect are spaced by
- *       the reconnect delay.
+ *       the reconnect delay. On a Cluster, each connection opens its connections to every master
+ *       up front (and to new masters after a topology change), so its first commands are not
+ *       rejected as if Redis were down; a master that is really down fails fast for its slots
+ *       only.
  * </ul>
  *
  * <p>A connector is an expensive resource (event loops, threads, sockets): create one per Redis
