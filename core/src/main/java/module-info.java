@@ -12,6 +12,7 @@ module dev.headroom.core {
   requires transitive org.slf4j;
   requires static transitive org.jspecify;
   requires static lettuce.core;
+  requires static reactor.core;
   requires static com.fasterxml.jackson.databind;
   requires static com.fasterxml.jackson.datatype.jsr310;
   requires static com.zaxxer.hikari;

@@ -30,6 +30,15 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Starts a cluster of {@code masters} masters (at least 1). */
   public static RedisCluster start(int masters) {
+    return start(masters, List.of());
+  }
+
+  /**
+   * Starts a cluster of {@code masters} masters (at least 1), each node run with the extra
+   * {@code redis-server} arguments, such as {@code List.of("--cluster-require-full-coverage", "no")}
+   * to keep the other masters serving while one is stopped.
+   */
+  public static RedisCluster start(int masters, List<String> extraNodeArgs) {
     if (masters < 1) {
       throw new IllegalArgumentException("masters must be >= 1, was " + masters);
     }
@@ -37,8 +46,10 @@ public final class RedisCluster implements AutoCloseable {
     try {
       for (int i = 0; i < masters; i++) {
         int port = Ports.freeWithClusterBus();
-        nodes.add(RedisServer.start(port, List.of("--cluster-enabled", "yes",
-            "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "5000")));
+        List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
+            "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "5000"));
+        args.addAll(extraNodeArgs);
+        nodes.add(RedisServer.start(port, args));
       }
       RedisCluster cluster = new RedisCluster(nodes);
       cluster.assignSlotsAndMeet();

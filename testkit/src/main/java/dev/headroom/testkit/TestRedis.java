@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Redis one test uses, with a key prefix of its own: the test must put every key it writes
- * under {@link #keyPrefix()}, and {@link #deleteKeys()} (run after each test by
- * {@link RedisExtension}) removes exactly those, never anything else of a shared server.
+ * under {@link #keyPrefix()}, and {@link #deleteKeys()} (run by {@link RedisExtension} when the
+ * scope that resolved it ends: the test, or the class for {@code @BeforeAll} parameters) removes
+ * exactly those, never anything else of a shared server.
  */
 public final class TestRedis {
 

@@ -59,6 +59,17 @@ public final class HeadroomConfig {
     this.cdnBaseUrl = cdnBaseUrl;
   }
 
+  private static final boolean LETTUCE_PRESENT = isPresent("io.lettuce.core.RedisURI");
+
+  private static boolean isPresent(String className) {
+    try {
+      Class.forName(className, false, HeadroomConfig.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   /** Reads and validates the process environment. */
   public static HeadroomConfig fromEnvironment() {
     return from(Environment.system());
@@ -73,7 +84,9 @@ public final class HeadroomConfig {
     List<String> problems = new ArrayList<>();
 
     Optional<String> redis = env.get(REDIS_URL);
-    redis.ifPresent(url -> {
+    // Without Lettuce (optional in core) nothing in this process connects to Redis: the URL is
+    // kept as it is, unchecked, so a service whose modules do not use Redis starts anyway.
+    redis.filter(url -> LETTUCE_PRESENT).ifPresent(url -> {
       try {
         RedisUris.parse(url);
       } catch (IllegalArgumentException e) {

@@ -5,30 +5,14 @@ import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,8 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of Lettuce clients in a process: primitives ask it for connections and never build
@@ -60,77 +42,48 @@ import org.slf4j.LoggerFactory;
  *       by default, fail at once while disconnected, so a caller learns of an outage promptly.
  *       While no connection could ever be opened, {@code async()}, {@code sync()} and friends
  *       throw {@link RedisUnavailableException} without blocking; attempts to connect are spaced by
- *       the reconnect delay.
+ *       the reconnect delay. On a Cluster, each connection opens its connections to every master
+ *       up front (and to new masters after a topology change), so its first commands are not
+ *       rejected as if Redis were down; a master that is really down fails fast for its slots
+ *       only.
  * </ul>
  *
  * <p>A connector is an expensive resource (event loops, threads, sockets): create one per Redis
  * deployment, share it, and close it on shutdown. Thread-safe.
+ *
+ * <p>Lettuce is an optional dependency of core: {@link #fromEnvironment()} and {@link #from} answer
+ * empty without touching Lettuce when {@code REDIS_URL} is not set, so a service whose modules do
+ * not declare Lettuce still starts on its in-memory backends. (The Lettuce clients live in a class
+ * of their own, {@code LettuceClients}, so that this one links without Lettuce.)
  */
 public final class RedisConnector implements AutoCloseable, HealthCheck {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
-  private static final RedisCodec<String, byte[]> BINARY = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+  private static final boolean LETTUCE_PRESENT = isPresent("io.lettuce.core.RedisClient");
 
   private final String maskedUrl;
   private final RedisTopology topology;
   private final RedisConnectorOptions options;
-  private final ClientResources resources;
-  private final @Nullable RedisClient client;
-  private final @Nullable RedisClusterClient clusterClient;
-  private final Shared<String> text = new Shared<>(StringCodec.UTF8);
-  private final Shared<byte[]> binary = new Shared<>(BINARY);
-  private volatile boolean closed;
+  private final LettuceClients clients;
 
   private RedisConnector(String url, RedisConnectorOptions options) {
+    if (!LETTUCE_PRESENT) {
+      throw new IllegalStateException("a Redis connector needs Lettuce (io.lettuce:lettuce-core), which is not on the"
+          + " class path: add it, or leave REDIS_URL unset to use the in-memory backends");
+    }
     RedisUris.Parsed parsed = RedisUris.parse(url);
     this.maskedUrl = RedisUris.mask(url);
     this.topology = parsed.topology();
     this.options = options;
-    this.resources = DefaultClientResources.builder()
-        .reconnectDelay(Delay.exponential(options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS))
-        .build();
-    for (RedisURI uri : parsed.uris()) {
-      uri.setTimeout(options.commandTimeout());
-      uri.setClientName(options.clientName());
-    }
-    if (topology == RedisTopology.CLUSTER) {
-      RedisClusterClient cc = RedisClusterClient.create(resources, parsed.uris());
-      ClusterClientOptions.Builder b = ClusterClientOptions.builder();
-      applyCommon(b);
-      b.topologyRefreshOptions(topologyRefresh(options));
-      cc.setOptions(b.build());
-      this.clusterClient = cc;
-      this.client = null;
-    } else {
-      RedisClient c = RedisClient.create(resources, parsed.uris().get(0));
-      ClientOptions.Builder b = ClientOptions.builder();
-      applyCommon(b);
-      c.setOptions(b.build());
-      this.client = c;
-      this.clusterClient = null;
-    }
+    this.clients = new LettuceClients(parsed, maskedUrl, options);
   }
 
-  /**
-   * Periodic refresh plus every adaptive trigger. Lettuce 7 enables the adaptive triggers by default
-   * and deprecates the call as a no-op; Lettuce 6.x (the line Spring Boot 4.0 manages) needs it.
-   */
-  @SuppressWarnings("deprecation")
-  private static ClusterTopologyRefreshOptions topologyRefresh(RedisConnectorOptions options) {
-    return ClusterTopologyRefreshOptions.builder()
-        .enablePeriodicRefresh(options.topologyRefreshPeriod())
-        .enableAllAdaptiveRefreshTriggers()
-        .build();
-  }
-
-  private void applyCommon(ClientOptions.Builder b) {
-    b.autoReconnect(true);
-    b.disconnectedBehavior(options.rejectCommandsWhileDisconnected()
-        ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
-        : ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
-    b.timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()));
-    b.socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build());
-    b.requestQueueSize(options.requestQueueSize());
+  private static boolean isPresent(String className) {
+    try {
+      Class.forName(className, false, RedisConnector.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   /**
@@ -138,6 +91,7 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
    * does, so a service can start while Redis is down.
    *
    * @throws IllegalArgumentException if the URL is not one of the accepted forms
+   * @throws IllegalStateException if Lettuce is not on the class path
    */
   public static RedisConnector create(String url) {
     return create(url, RedisConnectorOptions.defaults());
@@ -187,31 +141,33 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
 
   /** The Lettuce resources (event loops, timers) this connector owns. */
   public ClientResources resources() {
-    return resources;
+    return clients.resources();
   }
 
   /**
    * Asynchronous commands with String keys and values on the shared connection.
    *
    * @throws RedisUnavailableException if no connection could be opened
+   * @throws IllegalStateException if the connector is closed (so are the other methods that hand
+   *     out commands or connections)
    */
   public RedisClusterAsyncCommands<String, String> async() {
-    return text.get().async;
+    return clients.shared().async();
   }
 
   /** Synchronous commands with String keys and values on the shared connection. */
   public RedisClusterCommands<String, String> sync() {
-    return text.get().sync;
+    return clients.shared().sync();
   }
 
   /** Asynchronous commands with String keys and byte[] values on the shared binary connection. */
   public RedisClusterAsyncCommands<String, byte[]> binaryAsync() {
-    return binary.get().async;
+    return clients.sharedBinary().async();
   }
 
   /** Synchronous commands with String keys and byte[] values on the shared binary connection. */
   public RedisClusterCommands<String, byte[]> binarySync() {
-    return binary.get().sync;
+    return clients.sharedBinary().sync();
   }
 
   /**
@@ -221,19 +177,12 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
    * @throws RedisUnavailableException if it cannot connect
    */
   public StatefulRedisPubSubConnection<String, String> connectPubSub() {
-    return connectPubSub(StringCodec.UTF8);
+    return clients.connectPubSub(LettuceClients.text());
   }
 
   /** A new dedicated pub/sub connection with the given codec. */
   public <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
-    checkOpen();
-    try {
-      StatefulRedisPubSubConnection<K, V> c = clusterClient != null
-          ? clusterClient.connectPubSub(codec) : Objects.requireNonNull(client).connectPubSub(codec);
-      return c;
-    } catch (RedisException e) {
-      throw new RedisUnavailableException("could not open a pub/sub connection to " + maskedUrl + ": " + e.getMessage(), e);
-    }
+    return clients.connectPubSub(codec);
   }
 
   /**
@@ -243,22 +192,12 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
    * @throws RedisUnavailableException if it cannot connect
    */
   public DedicatedConnection<String> connectDedicated() {
-    return connectDedicated(StringCodec.UTF8);
+    return clients.connectDedicated(LettuceClients.text());
   }
 
   /** A new dedicated connection with String keys and the given value codec. */
   public <V> DedicatedConnection<V> connectDedicated(RedisCodec<String, V> codec) {
-    checkOpen();
-    try {
-      if (clusterClient != null) {
-        StatefulRedisClusterConnection<String, V> c = clusterClient.connect(codec);
-        return new DedicatedConnection<>(c, c.async(), c.sync());
-      }
-      StatefulRedisConnection<String, V> c = Objects.requireNonNull(client).connect(codec);
-      return new DedicatedConnection<>(c, c.async(), c.sync());
-    } catch (RedisException e) {
-      throw new RedisUnavailableException("could not open a dedicated connection to " + maskedUrl + ": " + e.getMessage(), e);
-    }
+    return clients.connectDedicated(codec);
   }
 
   /**
@@ -330,113 +269,12 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
 
   /** Closes every connection and the clients; idempotent. Commands in flight fail. */
   @Override
-@SuppressWarnings("FutureReturnValueIgnored")
-    public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    text.close();
-    binary.close();
-    // Shutting the client down also closes every pub/sub and dedicated connection it opened that
-    // its owner has not closed yet.
-    AbstractRedisClient c = clusterClient != null ? clusterClient : client;
-    if (c != null) {
-      c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-    // Fire and forget: the event loops stop within 2 s; nothing waits on, or learns from, the result.
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("RedisConnector for " + maskedUrl + " is closed");
-    }
-  }
-
-  private static void closeQuietly(StatefulConnection<?, ?> c) {
-    try {
-      c.close();
-    } catch (RuntimeException e) {
-      log.debug("closing a Redis connection failed", e);
-    }
+  public void close() {
+    clients.close();
   }
 
   @Override
   public String toString() {
-    return "RedisConnector[" + topology + " " + maskedUrl + (closed ? ", closed" : "") + "]";
-  }
-
-  private static final class Commands<V> {
-    final StatefulConnection<String, V> connection;
-    final RedisClusterAsyncCommands<String, V> async;
-    final RedisClusterCommands<String, V> sync;
-
-    Commands(StatefulConnection<String, V> connection, RedisClusterAsyncCommands<String, V> async,
-        RedisClusterCommands<String, V> sync) {
-      this.connection = connection;
-      this.async = async;
-      this.sync = sync;
-    }
-  }
-
-  /** One lazily opened shared connection; failed opens are retried no faster than the reconnect delay. */
-  private final class Shared<V> {
-    private final RedisCodec<String, V> codec;
-    private volatile @Nullable Commands<V> commands;
-    private long nextAttemptNanos;
-    private long backoffNanos;
-    private @Nullable RedisUnavailableException lastFailure;
-
-    Shared(RedisCodec<String, V> codec) {
-      this.codec = codec;
-    }
-
-    Commands<V> get() {
-      Commands<V> c = commands;
-      if (c != null) {
-        return c;
-      }
-      return open();
-    }
-
-    private synchronized Commands<V> open() {
-      checkOpen();
-      Commands<V> c = commands;
-      if (c != null) {
-        return c;
-      }
-      long now = System.nanoTime();
-      if (lastFailure != null && now - nextAttemptNanos < 0) {
-        throw new RedisUnavailableException("not connected to " + maskedUrl + " (next attempt in "
-            + TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now) + " ms): " + lastFailure.getMessage(), lastFailure);
-      }
-      try {
-        if (clusterClient != null) {
-          StatefulRedisClusterConnection<String, V> conn = clusterClient.connect(codec);
-          c = new Commands<>(conn, conn.async(), conn.sync());
-        } else {
-          StatefulRedisConnection<String, V> conn = Objects.requireNonNull(client).connect(codec);
-          c = new Commands<>(conn, conn.async(), conn.sync());
-        }
-        commands = c;
-        lastFailure = null;
-        backoffNanos = 0;
-        return c;
-      } catch (RedisException e) {
-        long min = options.reconnectMinDelay().toNanos();
-        backoffNanos = backoffNanos == 0 ? min : Math.min(backoffNanos * 2, options.reconnectMaxDelay().toNanos());
-        nextAttemptNanos = System.nanoTime() + backoffNanos;
-        lastFailure = new RedisUnavailableException("could not connect to " + maskedUrl + ": " + e.getMessage(), e);
-        throw lastFailure;
-      }
-    }
-
-    synchronized void close() {
-      Commands<V> c = commands;
-      if (c != null) {
-        closeQuietly(c.connection);
-      }
-    }
+    return "RedisConnector[" + topology + " " + maskedUrl + (clients.isClosed() ? ", closed" : "") + "]";
   }
 }

@@ -28,12 +28,17 @@ public final class ManualTimeSource implements TimeSource {
                   ? Long.compare(a.deadline, b.deadline)
                   : Long.compare(a.seq, b.seq));
   private volatile long nanos;
-  private volatile long wallMillis;
+  /** The wall clock in epoch nanoseconds minus {@link #nanos}: both move together in any step. */
+  private volatile long wallOffsetNanos;
   private long seq;
 
-  private ManualTimeSource(long nanos, long wallMillis) {
+  private ManualTimeSource(long nanos, Instant wallClock) {
     this.nanos = nanos;
-    this.wallMillis = wallMillis;
+    this.wallOffsetNanos = epochNanos(wallClock) - nanos;
+  }
+
+  private static long epochNanos(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
   }
 
   /** Starts at wall-clock time {@code 2026-01-01T00:00:00Z} and an arbitrary nano origin. */
@@ -44,7 +49,7 @@ public final class ManualTimeSource implements TimeSource {
   /** Starts at the given wall-clock time. */
   public static ManualTimeSource startingAt(Instant wallClock) {
     Objects.requireNonNull(wallClock, "wallClock");
-    return new ManualTimeSource(1_000_000_000L, wallClock.toEpochMilli());
+    return new ManualTimeSource(1_000_000_000L, wallClock);
   }
 
   /**
@@ -58,23 +63,19 @@ public final class ManualTimeSource implements TimeSource {
       throw new IllegalArgumentException("amount must not be negative, was " + amount);
     }
     long target;
-    long startWall;
-    long startNanos;
     synchronized (lock) {
-      startNanos = nanos;
-      startWall = wallMillis;
-      target = startNanos + amount.toNanos();
+      target = nanos + amount.toNanos();
     }
     while (true) {
       Timer due;
       synchronized (lock) {
         Timer head = timers.peek();
         if (head == null || head.deadline > target) {
-          moveTo(Math.max(nanos, target), startNanos, startWall);
+          nanos = Math.max(nanos, target);
           return this;
         }
         due = timers.poll();
-        moveTo(Math.max(nanos, due.deadline), startNanos, startWall);
+        nanos = Math.max(nanos, due.deadline);
       }
       due.task.run();
     }
@@ -104,15 +105,11 @@ public final class ManualTimeSource implements TimeSource {
     }
   }
 
-  private void moveTo(long newNanos, long startNanos, long startWall) {
-    nanos = newNanos;
-    wallMillis = startWall + (newNanos - startNanos) / 1_000_000L;
-  }
-
   /** Sets the wall clock only (monotonic time is unaffected), as a clock adjustment would. */
   public ManualTimeSource setWallClock(Instant wallClock) {
+    Objects.requireNonNull(wallClock, "wallClock");
     synchronized (lock) {
-      wallMillis = wallClock.toEpochMilli();
+      wallOffsetNanos = epochNanos(wallClock) - nanos;
     }
     return this;
   }
@@ -124,7 +121,7 @@ public final class ManualTimeSource implements TimeSource {
 
   @Override
   public long currentTimeMillis() {
-    return wallMillis;
+    return Math.floorDiv(nanos + wallOffsetNanos, 1_000_000L);
   }
 
   @Override

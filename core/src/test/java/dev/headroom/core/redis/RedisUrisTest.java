@@ -3,6 +3,7 @@ package dev.headroom.core.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,24 @@ class RedisUrisTest {
     assertThat(u.getPort()).isEqualTo(6380);
     assertThat(u.getDatabase()).isEqualTo(3);
     assertThat(RedisUris.parse("rediss://cache").uris().get(0).isSsl()).isTrue();
+  }
+
+  @Test
+  void anAclUserAndPasswordReachEveryForm() {
+    for (String url : List.of("redis://app:s3cret@cache:6380/2", "rediss://app:s3cret@cache",
+        "redis-sentinel://app:s3cret@s1:26379,s2:26380#mymaster", "redis-cluster://app:s3cret@n1:7000,n2:7001")) {
+      for (RedisURI u : RedisUris.parse(url).uris()) {
+        RedisCredentials credentials = u.getCredentialsProvider().resolveCredentials().block();
+        assertThat(credentials).as(url).isNotNull();
+        assertThat(credentials.getUsername()).as(url).isEqualTo("app");
+        assertThat(credentials.getPassword()).as(url).containsExactly("s3cret".toCharArray());
+        assertThat(u.toString()).as(url).doesNotContain("s3cret");
+      }
+      assertThat(RedisUris.mask(url)).as(url).contains("app:****@").doesNotContain("s3cret");
+    }
+    assertThat(RedisUris.parse("redis://app:s3cret@cache:6380/2").uris().get(0).getDatabase()).isEqualTo(2);
+    assertThat(RedisUris.mask("redis://:s3cret@cache")).isEqualTo("redis://:****@cache");
+    assertThat(RedisUris.mask("redis://cache:6379")).isEqualTo("redis://cache:6379");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.headroom.testkit.core;
 
 import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.testing.RedisGlob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

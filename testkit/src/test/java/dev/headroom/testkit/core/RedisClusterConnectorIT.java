@@ -1,9 +1,11 @@
 package dev.headroom.testkit.core;
 
+import dev.headroom.core.redis.DedicatedConnection;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisScript;
 import dev.headroom.core.redis.RedisTopology;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,6 +52,34 @@ class RedisClusterConnectorIT {
     assertThat(slots).containsExactlyInAnyOrder(0, 1, 2);
     for (int i = 0; i < 50; i++) {
       assertThat(connector.sync().get("key-" + i)).isEqualTo("v" + i);
+    }
+  }
+
+  /**
+   * Lettuce opens a node's connection on the first command to its slots and, since 7.7, rejects
+   * that command under REJECT_COMMANDS while the connection is still opening: a new connector
+   * must have every master's connection open before its first command.
+   */
+  @Test
+  void aNewConnectorsFirstCommandsReachEveryMaster() {
+    try (RedisConnector fresh = RedisConnector.create(cluster.uri());
+        DedicatedConnection<String> dedicated = fresh.connectDedicated()) {
+      for (int master = 0; master < 3; master++) {
+        String key = keyOnMaster(master);
+        assertThat(fresh.sync().set(key, "shared")).isEqualTo("OK");
+        assertThat(fresh.binaryAsync().get(key).toCompletableFuture().join()).isEqualTo("shared".getBytes(UTF_8));
+        assertThat(dedicated.sync().get(key)).isEqualTo("shared");
+      }
+    }
+  }
+
+  /** A key whose slot the {@code master}-th node (of 3, slots split evenly) serves. */
+  static String keyOnMaster(int master) {
+    for (int i = 0; ; i++) {
+      String key = "on-master-" + i;
+      if (SlotHash.getSlot(key) * 3 / 16384 == master) {
+        return key;
+      }
     }
   }
 

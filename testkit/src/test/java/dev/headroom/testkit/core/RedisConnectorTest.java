@@ -18,6 +18,7 @@ import dev.headroom.core.health.HealthStatus;
 import dev.headroom.testkit.RedisExtension;
 import dev.headroom.testkit.RedisServer;
 import dev.headroom.testkit.TestRedis;
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ class RedisConnectorTest {
     assertThat(s.body()).contains("return ARGV[1]");
     assertThat(s.sha1()).hasSize(40);
     assertThatThrownBy(() -> RedisScript.fromClasspath(RedisConnectorTest.class, "missing.lua"))
-        .hasMessageContaining("'missing.lua' not found on the classpath relative to dev.headroom.core.redis");
+        .hasMessageContaining("'missing.lua' not found on the classpath relative to dev.headroom.testkit.core");
   }
 
   @Test
@@ -127,6 +128,37 @@ class RedisConnectorTest {
     c.close();
     assertThat(d.isOpen()).isFalse();
     assertThat(pubSub.isOpen()).isFalse();
+  }
+
+  @Test
+  void anAclUserLogsInWithUserAndPasswordInTheUrl() {
+    try (RedisServer server = RedisServer.start()) {
+      try (RedisConnector admin = RedisConnector.create(server.uri())) {
+        assertThat(admin.sync().aclSetuser("app",
+            AclSetuserArgs.Builder.on().addPassword("s3cret").allKeys().allChannels().allCommands())).isEqualTo("OK");
+      }
+      String url = "redis://app:s3cret@127.0.0.1:" + server.port();
+      try (RedisConnector app = RedisConnector.create(url)) {
+        assertThat(app.url()).isEqualTo("redis://app:****@127.0.0.1:" + server.port());
+        assertThat(app.sync().aclWhoami()).isEqualTo("app");
+      }
+      try (RedisConnector wrong = RedisConnector.create("redis://app:wrong@127.0.0.1:" + server.port())) {
+        assertThatThrownBy(wrong::sync).isInstanceOf(RedisUnavailableException.class);
+      }
+    }
+  }
+
+  @Test
+  void aClosedConnectorRefusesCommands(TestRedis redis) {
+    RedisConnector c = RedisConnector.create(redis.uri());
+    assertThat(c.sync().ping()).isEqualTo("PONG");
+    c.close();
+    c.close();
+    assertThat(c).hasToString("RedisConnector[STANDALONE " + redis.uri() + ", closed]");
+    assertThatThrownBy(c::sync).isInstanceOf(IllegalStateException.class).hasMessageEndingWith("is closed");
+    assertThatThrownBy(c::binaryAsync).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(c::connectDedicated).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(c::connectPubSub).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
