@@ -41,7 +41,7 @@ class RedisSoakIT {
     }
     try (RedisConnector connector = RedisConnector.create(redis.uri());
         JobQueue queue = JobQueues.redis(connector, "soak", WorkerProcess.options(redis.keyPrefix(), 2000))) {
-      List<String> ids = queue.enqueueAll(WorkerProcess.WORK, payloads, JobOptions.defaults());
+      List<String> ids = queue.enqueueAll(WorkerProcess.WORK, payloads, JobOptions.ofDefaults());
       List<WorkerProcesses> workers = new ArrayList<>();
       try {
         for (int w = 0; w < 3; w++) {

@@ -1,8 +1,8 @@
 /**
  * The seam between the queue engine (workers, retries, meters) and a storage backend. Backends
- * implement {@link dev.headroom.queue.spi.Broker}; applications never need these types.
+ * implement {@link dev.headroom.queue.broker.Broker}; applications never need these types.
  */
 @NullMarked
-package dev.headroom.queue.spi;
+package dev.headroom.queue.broker;
 
 import org.jspecify.annotations.NullMarked;
