@@ -12,7 +12,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Bad input fails where it is given, with a message naming the field, the value and the rule. */
-class ConfigTest {
+class JobQueueConfigTest {
 
   private static final JobType<String> TEXT = JobType.of("text", Codec.utf8());
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and a job ran successfully twice only if the killed process held it (a stall).
  */
 @ExtendWith(RedisExtension.class)
-class RedisSoakIT {
+class RedisJobQueueSoakIT {
 
   private static final int JOBS = 10_000;
 

@@ -10,9 +10,9 @@ import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisConnectorOptions;
 import dev.headroom.queue.JobOptions;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
-import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.QueueUnavailableException;
 import dev.headroom.testkit.RedisServer;
 import java.io.IOException;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * stopped and restarted under running workers: enqueue refuses while it is down, health is DOWN,
  * and the workers resume by themselves; no job acknowledged is lost.
  */
-class RedisOutageIT {
+class RedisJobQueueOutageIT {
 
   private static final RedisConnectorOptions FAST = RedisConnectorOptions.builder()
       .commandTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(500))
