@@ -1,6 +1,7 @@
 /**
- * The seam between the queue engine (workers, retries, meters) and a storage backend. Backends
- * implement {@link dev.headroom.queue.broker.Broker}; applications never need these types.
+ * The seam between {@code BrokerJobQueue} (workers, retries, meters, health) and a storage backend:
+ * backends implement {@link dev.headroom.queue.broker.Broker}. Not exported by the module;
+ * applications reach the backends through {@code JobQueues}.
  */
 @NullMarked
 package dev.headroom.queue.broker;

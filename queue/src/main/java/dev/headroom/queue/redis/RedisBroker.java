@@ -92,7 +92,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Outage</h2>
  * Every call waits at most the connector's command timeout; an unreachable Redis is reported as
  * {@link QueueUnavailableException} (enqueue never reports a job Redis did not store), and the
- * engine's workers back off and resume by themselves.
+ * queue's workers back off and resume by themselves.
  *
  * <p>Use {@link dev.headroom.queue.JobQueues#redis} rather than this class. Thread-safe.
  */
