@@ -2,6 +2,7 @@ package dev.headroom.benchmarks;
 
 import dev.headroom.core.codec.Codec;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.WorkerPool;
@@ -60,7 +61,7 @@ public class QueueMemoryBenchmark {
   public void setUp() {
     switch (impl) {
       case "headroom" -> {
-        queue = JobQueues.inMemory("bench");
+        queue = JobQueues.inMemory("bench", JobQueueConfig.ofDefaults());
         pool = queue.workers().handle(NOOP, job -> batch.countDown()).concurrency(2).start();
       }
       case "executor" -> {

@@ -7,9 +7,9 @@ import dev.headroom.queue.JobEvent;
 import dev.headroom.queue.JobListener;
 import dev.headroom.queue.JobOptions;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
-import dev.headroom.queue.QueueOptions;
 import dev.headroom.queue.WorkerPool;
 import java.io.Serializable;
 import java.time.Duration;
@@ -120,7 +120,7 @@ public class QueueRedisBenchmark {
       keySpace = KeySpace.of("headroom-bench-queue");
       switch (impl) {
         case "headroom" -> {
-          queue = JobQueues.redis(connector, "bench", QueueOptions.builder().keySpace(keySpace).build());
+          queue = JobQueues.redis(connector, "bench", JobQueueConfig.builder().keySpace(keySpace).build());
           queue.addListener(new JobListener() {
             @Override
             public void onCompleted(JobEvent e) {
@@ -164,7 +164,7 @@ public class QueueRedisBenchmark {
 
     void add() {
       if (queue != null) {
-        queue.enqueueAll(NOOP, payloads, JobOptions.defaults());
+        queue.enqueueAll(NOOP, payloads, JobOptions.ofDefaults());
       } else {
         List<Item> batch = new ArrayList<>(JOBS);
         for (String p : payloads) {

@@ -7,9 +7,9 @@ import dev.headroom.queue.JobEvent;
 import dev.headroom.queue.JobListener;
 import dev.headroom.queue.JobOptions;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
-import dev.headroom.queue.QueueOptions;
 import dev.headroom.queue.WorkerPool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +72,7 @@ public final class QueueThroughput {
     for (int i = 0; i < jobs; i++) {
       payloads.add("job-" + i);
     }
-    try (JobQueue queue = JobQueues.redis(connector, "throughput", QueueOptions.builder().keySpace(keySpace).build())) {
+    try (JobQueue queue = JobQueues.redis(connector, "throughput", JobQueueConfig.builder().keySpace(keySpace).build())) {
       CountDownLatch done = new CountDownLatch(jobs);
       queue.addListener(new JobListener() {
         @Override
@@ -81,7 +81,7 @@ public final class QueueThroughput {
         }
       });
       long t0 = System.nanoTime();
-      queue.enqueueAll(NOOP, payloads, JobOptions.defaults());
+      queue.enqueueAll(NOOP, payloads, JobOptions.ofDefaults());
       long t1 = System.nanoTime();
       WorkerPool pool = queue.workers().handle(NOOP, job -> { }).concurrency(concurrency).start();
       if (!done.await(10, TimeUnit.MINUTES)) {

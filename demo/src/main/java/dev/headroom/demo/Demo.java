@@ -29,10 +29,10 @@ import dev.headroom.queue.JobEvent;
 import dev.headroom.queue.JobListener;
 import dev.headroom.queue.JobOptions;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.NonRetryableException;
-import dev.headroom.queue.QueueOptions;
 import dev.headroom.queue.WorkerPool;
 import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.RateLimiterConfig;
@@ -160,7 +160,7 @@ public final class Demo {
     JobType<Email> notify = JobType.builder("notification", JsonCodec.of(Email.class))
         .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50)).maxAttempts(2).build()).build();
     SimpleMeterRegistry queueMeters = new SimpleMeterRegistry();
-    try (JobQueue jobs = JobQueues.inMemory("demo", QueueOptions.builder().meterRegistry(queueMeters).build())) {
+    try (JobQueue jobs = JobQueues.inMemory("demo", JobQueueConfig.builder().meterRegistry(queueMeters).build())) {
       jobs.enqueue(email, new Email("ada@example.com", "digest"), JobOptions.priority(-1));
       jobs.enqueue(email, new Email("bob@example.com", "welcome"), JobOptions.priority(5));
       jobs.enqueue(email, new Email("cy@example.com", "welcome"), JobOptions.priority(5));

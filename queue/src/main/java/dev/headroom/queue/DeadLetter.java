@@ -18,7 +18,7 @@ public record DeadLetter(JobInfo job, String reason, JobError error, Instant die
   public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
   /** The handler threw a non-retryable exception. */
   public static final String REASON_NON_RETRYABLE = "non-retryable";
-  /** The job's worker died (its lease expired) more often than {@link QueueOptions#maxStalls()}. */
+  /** The job's worker died (its lease expired) more often than {@link JobQueueConfig#maxStalls()}. */
   public static final String REASON_STALLED = "stalled";
   /** No handler for the job's type at the worker that claimed it. */
   public static final String REASON_UNKNOWN_TYPE = "unknown-type";

@@ -10,9 +10,9 @@ final class DeadLettersView implements DeadLetters {
 
   private static final int SCAN_PAGE = 500;
 
-  private final EngineJobQueue queue;
+  private final BrokerJobQueue queue;
 
-  DeadLettersView(EngineJobQueue queue) {
+  DeadLettersView(BrokerJobQueue queue) {
     this.queue = queue;
   }
 

@@ -1,9 +1,9 @@
 package dev.headroom.queue;
 
-import dev.headroom.queue.spi.Broker;
-import dev.headroom.queue.spi.ClaimedJob;
-import dev.headroom.queue.spi.Exchange;
-import dev.headroom.queue.spi.Settlement;
+import dev.headroom.queue.broker.Broker;
+import dev.headroom.queue.broker.ClaimedJob;
+import dev.headroom.queue.broker.Exchange;
+import dev.headroom.queue.broker.Settlement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;

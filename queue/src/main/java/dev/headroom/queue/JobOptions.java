@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * How to enqueue one job: priority, delay or run-at time, attempts, backoff, timeout and an
  * optional job id for idempotent enqueue. Unset values come from the {@link JobType}. Immutable;
- * start from {@link #defaults()} or {@link #builder()}.
+ * start from {@link #ofDefaults()} or {@link #builder()}.
  *
  * <pre>{@code
  * JobOptions.builder().priority(10).delay(Duration.ofMinutes(5)).jobId("welcome-" + userId).build()
@@ -47,7 +47,7 @@ public final class JobOptions {
   }
 
   /** Priority 0, no delay, everything else from the job type. */
-  public static JobOptions defaults() {
+  public static JobOptions ofDefaults() {
     return DEFAULTS;
   }
 
@@ -67,7 +67,7 @@ public final class JobOptions {
   }
 
   /** A builder starting from these options. */
-  public Builder mutate() {
+  public Builder toBuilder() {
     Builder b = new Builder();
     b.priority = priority;
     b.delay = delay;
@@ -79,7 +79,7 @@ public final class JobOptions {
     return b;
   }
 
-  /** Higher runs first; FIFO within a priority (see {@link QueueOptions#priorityAging()}). */
+  /** Higher runs first; FIFO within a priority (see {@link JobQueueConfig#priorityAging()}). */
   public int priority() {
     return priority;
   }

@@ -7,26 +7,25 @@ import java.util.Optional;
 /**
  * A named priority job queue. Producers {@linkplain #enqueue enqueue} typed jobs; a
  * {@linkplain #workers() worker pool} runs them with retries, backoff and dead letters. Create one
- * with {@link JobQueues}. Thread-safe; close it to stop its worker pools.
+ * with {@link JobQueues} or a {@link JobQueueRegistry}. Thread-safe; close it to stop its worker pools
+ * and remove its meters.
  *
  * <p>Delivery is at least once: a job runs again if its worker dies (or loses Redis for longer
  * than the lease) before its answer is stored. Order: higher priority first, FIFO within a
- * priority, with {@linkplain QueueOptions#priorityAging() aging} so low priorities do not starve.
+ * priority, with {@linkplain JobQueueConfig#priorityAging() aging} so low priorities do not starve.
  */
 public interface JobQueue extends HealthCheck, AutoCloseable {
 
-  /** The queue's name. */
-  String queueName();
-
-  /** {@code queue:<name>}, the name this queue reports its health under. */
+  /**
+   * The queue's name: its key in a {@link JobQueueRegistry}, its meters' {@code queue} tag, its
+   * Redis hash tag, and the name it reports its health under.
+   */
   @Override
-  default String name() {
-    return "queue:" + queueName();
-  }
+  String name();
 
-  /** Enqueues a job with {@link JobOptions#defaults()}. */
+  /** Enqueues a job with {@link JobOptions#ofDefaults()}. */
   default <T> String enqueue(JobType<T> type, T payload) {
-    return enqueue(type, payload, JobOptions.defaults());
+    return enqueue(type, payload, JobOptions.ofDefaults());
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.headroom.queue;
 
-/** An in-memory queue holds its {@linkplain QueueOptions#capacity() capacity} of unfinished jobs; nothing was enqueued. */
+/** An in-memory queue holds its {@linkplain JobQueueConfig#capacity() capacity} of unfinished jobs; nothing was enqueued. */
 public class QueueFullException extends QueueException {
 
   private static final long serialVersionUID = 1L;

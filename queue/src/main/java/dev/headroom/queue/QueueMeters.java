@@ -1,18 +1,38 @@
 package dev.headroom.queue;
 
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_COMPLETED;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_DEAD;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_DEPTH;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_ENQUEUED;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_JOBS_WAITING;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_NEXT_WAIT;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_PROCESSING;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_RETRIED;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_STALE_ANSWERS;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_STALLED;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_WAIT;
+import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_WORKERS;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_QUEUE;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_STATE;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_TYPE;
+
+import dev.headroom.core.metrics.InstanceMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of one queue, tag {@code queue=<name>} (and {@code type=<job type>} where it applies):
+ * The meters of one queue, named by {@code HeadroomMeters}, tag {@code queue=<name>} (and
+ * {@code type=<job type>} where it applies), bound through {@link InstanceMeters} and removed when
+ * the queue closes:
  *
  * <ul>
  *   <li>{@code headroom.queue.jobs.waiting} gauge: jobs ready or delayed (read by monitoring);
@@ -27,55 +47,63 @@ import java.util.function.ToDoubleFunction;
  *       {@code headroom.queue.processing} timer by type: handler run time.
  * </ul>
  *
- * Gauges read counts at most a second old (one round trip per second at most on Redis).
+ * Gauges read counts at most a second old (one round trip per second at most on Redis). One
+ * registry holds the meters of one live queue per name: a second is refused, as it would share
+ * (and on close remove) the first one's meters.
  */
 final class QueueMeters {
 
-  private final MeterRegistry registry;
-  private final String queue;
-  private final List<Meter> registered = new CopyOnWriteArrayList<>();
+  /** Tag of {@code headroom.queue.dead}: why the job was dead-lettered (not yet in HeadroomMeters). */
+  static final String TAG_REASON = "reason";
+
+  private final InstanceMeters meters;
   private final Map<String, TypeMeters> types = new ConcurrentHashMap<>();
   private final Map<DeadKey, Counter> dead = new ConcurrentHashMap<>();
   final Counter stalled;
   final Counter stale;
 
-  QueueMeters(MeterRegistry registry, EngineJobQueue q) {
-    this.registry = registry;
-    this.queue = q.name;
-    gauge("headroom.queue.jobs.waiting", "Jobs waiting to run (ready or delayed)", q,
+  /**
+   * @throws IllegalStateException if {@code registry} holds the meters of another live queue named
+   *     like {@code q}
+   */
+  QueueMeters(MeterRegistry registry, BrokerJobQueue q) {
+    this.meters = InstanceMeters.of(registry, TAG_QUEUE, q.name);
+    synchronized (registry) {
+      if (registry.find(QUEUE_WORKERS).tag(TAG_QUEUE, q.name).gauge() != null) {
+        throw new IllegalStateException("queue '" + q.name + "': its MeterRegistry already holds the meters of another"
+            + " live queue with this name; close that one first, or share one instance (JobQueueRegistry)");
+      }
+      gauge(QUEUE_WORKERS, "Worker slots running in this process", q, BrokerJobQueue::runningWorkers, null);
+    }
+    gauge(QUEUE_JOBS_WAITING, "Jobs waiting to run (ready or delayed)", q,
         x -> count(x, c -> c.waiting() + c.delayed()), null);
-    gauge("headroom.queue.workers", "Worker slots running in this process", q, EngineJobQueue::runningWorkers, null);
-    gauge("headroom.queue.depth", "Jobs by state", q, x -> count(x, QueueCounts::waiting), "waiting");
-    gauge("headroom.queue.depth", "Jobs by state", q, x -> count(x, QueueCounts::delayed), "delayed");
-    gauge("headroom.queue.depth", "Jobs by state", q, x -> count(x, QueueCounts::active), "active");
-    gauge("headroom.queue.depth", "Jobs by state", q, x -> count(x, QueueCounts::completed), "completed");
-    gauge("headroom.queue.depth", "Jobs by state", q, x -> count(x, QueueCounts::dead), "dead");
-    gauge("headroom.queue.next.wait", "Seconds the next job to run has been ready", q,
+    gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::waiting), "waiting");
+    gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::delayed), "delayed");
+    gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::active), "active");
+    gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::completed), "completed");
+    gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::dead), "dead");
+    gauge(QUEUE_NEXT_WAIT, "Seconds the next job to run has been ready", q,
         x -> count(x, c -> c.nextJobWait().toNanos()) / 1e9, null);
-    this.stalled = keep(Counter.builder("headroom.queue.stalled").description("Leases that expired (worker died)")
-        .tag("queue", queue).register(registry));
-    this.stale = keep(Counter.builder("headroom.queue.stale.answers")
-        .description("Answers ignored because the job's lease had passed to another worker").tag("queue", queue)
-        .register(registry));
+    this.stalled = register(r -> Counter.builder(QUEUE_STALLED).description("Leases that expired (worker died)")
+        .tags(meters.tags()).register(r));
+    this.stale = register(r -> Counter.builder(QUEUE_STALE_ANSWERS)
+        .description("Answers ignored because the job's lease had passed to another worker").tags(meters.tags())
+        .register(r));
   }
 
-  private static double count(EngineJobQueue q, ToDoubleFunction<QueueCounts> f) {
+  private static double count(BrokerJobQueue q, ToDoubleFunction<QueueCounts> f) {
     QueueCounts c = q.recentCounts();
     return c == null ? Double.NaN : f.applyAsDouble(c);
   }
 
-  private void gauge(String name, String description, EngineJobQueue q, ToDoubleFunction<EngineJobQueue> f,
-      @org.jspecify.annotations.Nullable String state) {
-    Gauge.Builder<EngineJobQueue> b = Gauge.builder(name, q, f).description(description).tag("queue", queue);
-    if (state != null) {
-      b.tag("state", state);
-    }
-    keep(b.register(registry));
+  private void gauge(String name, String description, BrokerJobQueue q, ToDoubleFunction<BrokerJobQueue> f,
+      @Nullable String state) {
+    register(r -> Gauge.builder(name, q, f).description(description)
+        .tags(state == null ? meters.tags() : meters.tags(TAG_STATE, state)).strongReference(true).register(r));
   }
 
-  private <M extends Meter> M keep(M meter) {
-    registered.add(meter);
-    return meter;
+  private <M extends Meter> M register(Function<MeterRegistry, M> builder) {
+    return Objects.requireNonNull(meters.register(builder));
   }
 
   TypeMeters type(String type) {
@@ -84,18 +112,16 @@ final class QueueMeters {
 
   /** The dead-letter counter of {@code type} and {@code reason}, registered (and kept) on first use only. */
   Counter dead(String type, String reason) {
-    return dead.computeIfAbsent(new DeadKey(type, reason), k -> keep(Counter.builder("headroom.queue.dead")
-        .description("Jobs sent to the dead letters").tag("queue", queue).tag("type", type).tag("reason", reason)
-        .register(registry)));
+    return dead.computeIfAbsent(new DeadKey(type, reason), k -> register(r -> Counter.builder(QUEUE_DEAD)
+        .description("Jobs sent to the dead letters").tags(meters.tags(TAG_TYPE, type, TAG_REASON, reason))
+        .register(r)));
   }
 
   private record DeadKey(String type, String reason) {}
 
+  /** Removes every meter of this queue from the registry. */
   void close() {
-    for (Meter m : registered) {
-      registry.remove(m);
-    }
-    registered.clear();
+    meters.close();
   }
 
   /** Meters of one job type. */
@@ -107,16 +133,16 @@ final class QueueMeters {
     final Timer processing;
 
     TypeMeters(String type) {
-      this.enqueued = keep(Counter.builder("headroom.queue.enqueued").description("Jobs enqueued").tag("queue", queue)
-          .tag("type", type).register(registry));
-      this.completed = keep(Counter.builder("headroom.queue.completed").description("Jobs completed")
-          .tag("queue", queue).tag("type", type).register(registry));
-      this.retried = keep(Counter.builder("headroom.queue.retried").description("Failed attempts that will be retried")
-          .tag("queue", queue).tag("type", type).register(registry));
-      this.wait = keep(Timer.builder("headroom.queue.wait").description("From enqueue to the start of the first attempt")
-          .tag("queue", queue).tag("type", type).register(registry));
-      this.processing = keep(Timer.builder("headroom.queue.processing").description("Handler run time per attempt")
-          .tag("queue", queue).tag("type", type).register(registry));
+      this.enqueued = register(r -> Counter.builder(QUEUE_ENQUEUED).description("Jobs enqueued")
+          .tags(meters.tags(TAG_TYPE, type)).register(r));
+      this.completed = register(r -> Counter.builder(QUEUE_COMPLETED).description("Jobs completed")
+          .tags(meters.tags(TAG_TYPE, type)).register(r));
+      this.retried = register(r -> Counter.builder(QUEUE_RETRIED).description("Failed attempts that will be retried")
+          .tags(meters.tags(TAG_TYPE, type)).register(r));
+      this.wait = register(r -> Timer.builder(QUEUE_WAIT).description("From enqueue to the start of the first attempt")
+          .tags(meters.tags(TAG_TYPE, type)).register(r));
+      this.processing = register(r -> Timer.builder(QUEUE_PROCESSING).description("Handler run time per attempt")
+          .tags(meters.tags(TAG_TYPE, type)).register(r));
     }
   }
 }

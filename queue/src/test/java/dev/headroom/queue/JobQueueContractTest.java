@@ -11,10 +11,10 @@ import dev.headroom.core.codec.CodecException;
 import dev.headroom.core.codec.JsonCodec;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.time.ManualTimeSource;
-import dev.headroom.queue.spi.Broker;
-import dev.headroom.queue.spi.ClaimedJob;
-import dev.headroom.queue.spi.Exchange;
-import dev.headroom.queue.spi.Settlement;
+import dev.headroom.queue.broker.Broker;
+import dev.headroom.queue.broker.ClaimedJob;
+import dev.headroom.queue.broker.Exchange;
+import dev.headroom.queue.broker.Settlement;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What every backend promises, run against each of them. Time is a {@link ManualTimeSource}
  * ({@link #time}) that the backend must use for every decision: in memory directly, on Redis
- * through the documented caller-time hook ({@code QueueOptions.serverTime(false)}). Workers poll
+ * through the documented caller-time hook ({@code JobQueueConfig.serverTime(false)}). Workers poll
  * every 20 ms here, so they notice a moved clock without a wake-up.
  */
 public abstract class JobQueueContractTest {
@@ -50,7 +50,10 @@ public abstract class JobQueueContractTest {
       .build();
 
   /** A queue named {@code name} on the backend under test, with these options (clock set, keys isolated by the subclass). */
-  protected abstract JobQueue create(String name, QueueOptions options);
+  protected abstract JobQueue create(String name, JobQueueConfig options);
+
+  /** For the backend tests that extend this suite. */
+  protected JobQueueContractTest() {}
 
   @BeforeEach
   void newClock() {
@@ -64,12 +67,12 @@ public abstract class JobQueueContractTest {
     }
   }
 
-  protected QueueOptions.Builder options() {
-    return QueueOptions.builder().timeSource(time).serverTime(false).pollInterval(Duration.ofMillis(20))
+  protected JobQueueConfig.Builder options() {
+    return JobQueueConfig.builder().timeSource(time).serverTime(false).pollInterval(Duration.ofMillis(20))
         .reapInterval(Duration.ofMillis(50));
   }
 
-  protected JobQueue queue(QueueOptions options) {
+  protected JobQueue queue(JobQueueConfig options) {
     JobQueue q = create("contract", options);
     queues.add(q);
     return q;
@@ -83,6 +86,9 @@ public abstract class JobQueueContractTest {
   public static final class Recorder implements JobHandler<String> {
     /** Payloads in the order they ran. */
     public final List<String> seen = new CopyOnWriteArrayList<>();
+
+    /** An empty record. */
+    public Recorder() {}
 
     @Override
     public void handle(Job<String> job) {
@@ -165,7 +171,7 @@ public abstract class JobQueueContractTest {
     JobQueue q = queue();
     q.enqueue(TEXT, "now");
     q.enqueue(TEXT, "later", JobOptions.delayed(Duration.ofSeconds(5)));
-    Broker broker = ((EngineJobQueue) q).broker;
+    Broker broker = ((BrokerJobQueue) q).broker;
     Exchange ex = broker.exchange(List.of(), 2, "w:", 1000);
     assertThat(ex.claimed()).hasSize(1);
     assertThat(ex.nextDueMillis()).as("the slot left without a job waits until then, not the poll interval")
@@ -336,7 +342,7 @@ public abstract class JobQueueContractTest {
     for (int i = 0; i < 1234; i++) {
       payloads.add("p" + i);
     }
-    List<String> ids = q.enqueueAll(TEXT, payloads, JobOptions.defaults());
+    List<String> ids = q.enqueueAll(TEXT, payloads, JobOptions.ofDefaults());
     assertThat(ids).hasSize(1234).doesNotHaveDuplicates();
     assertThat(q.counts().waiting()).isEqualTo(1234);
     assertThat(q.job(ids.get(1233)).orElseThrow().payload(TEXT)).isEqualTo("p1233");
@@ -435,7 +441,7 @@ public abstract class JobQueueContractTest {
     for (int i = 0; i < 3; i++) {
       ids.add(q.enqueue(TEXT, "n" + i));
     }
-    Broker broker = ((EngineJobQueue) q).broker;
+    Broker broker = ((BrokerJobQueue) q).broker;
     Exchange ex = broker.exchange(List.of(), 3, "t:", 60_000);
     List<Settlement> kill = new ArrayList<>();
     for (ClaimedJob c : ex.claimed()) {
@@ -551,7 +557,7 @@ public abstract class JobQueueContractTest {
   void aReapedJobRunsAgainAndTheLateAnswerOfItsFirstWorkerIsIgnored() {
     JobQueue q = queue(options().lease(Duration.ofSeconds(1)).maxStalls(1).build());
     String id = q.enqueue(TEXT, "x");
-    Broker broker = ((EngineJobQueue) q).broker;
+    Broker broker = ((BrokerJobQueue) q).broker;
     ClaimedJob lost = broker.exchange(List.of(), 1, "dead-worker:", 1000).claimed().get(0);
     assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
     assertThat(broker.reap(1)).as("lease still valid").isZero();
@@ -580,7 +586,7 @@ public abstract class JobQueueContractTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     JobQueue q = queue(options().lease(Duration.ofSeconds(1)).maxStalls(0).meterRegistry(registry).build());
     String id = q.enqueue(TEXT, "x");
-    Broker broker = ((EngineJobQueue) q).broker;
+    Broker broker = ((BrokerJobQueue) q).broker;
     broker.exchange(List.of(), 1, "dead-worker:", 1000);
     time.advance(Duration.ofMillis(1001));
     // a pool makes the queue reap; it finds nothing to claim
@@ -599,7 +605,7 @@ public abstract class JobQueueContractTest {
   void onlyTheFirstClaimOfAJobIsMarkedFirst() {
     JobQueue q = queue(options().lease(Duration.ofSeconds(1)).build());
     String id = q.enqueue(TEXT, "x");
-    Broker broker = ((EngineJobQueue) q).broker;
+    Broker broker = ((BrokerJobQueue) q).broker;
     ClaimedJob first = broker.exchange(List.of(), 1, "w1:", 1000).claimed().get(0);
     assertThat(first.firstClaim()).isTrue();
     ClaimedJob givenBack = broker.exchange(List.of(Settlement.release(first)), 1, "w2:", 1000).claimed().get(0);
@@ -634,9 +640,9 @@ public abstract class JobQueueContractTest {
   @Test
   void healthIsDegradedAboveTheWaitingThreshold() {
     JobQueue q = queue(options().healthThreshold(2).build());
-    assertThat(q.name()).isEqualTo("queue:contract");
+    assertThat(q.name()).isEqualTo("contract");
     assertThat(q.health().status()).isEqualTo(HealthStatus.UP);
-    q.enqueueAll(TEXT, List.of("1", "2", "3"), JobOptions.defaults());
+    q.enqueueAll(TEXT, List.of("1", "2", "3"), JobOptions.ofDefaults());
     await().atMost(Duration.ofSeconds(5)).until(() -> q.health().status() == HealthStatus.DEGRADED);
     assertThat(q.health().details()).containsEntry("waiting", 3L).containsEntry("threshold", 2L);
   }
@@ -654,7 +660,7 @@ public abstract class JobQueueContractTest {
     List<String> shuffled = new ArrayList<>(payloads);
     Collections.shuffle(shuffled);
     for (int i = 0; i < 2000; i += 100) {
-      q.enqueueAll(TEXT, shuffled.subList(i, i + 100), JobOptions.defaults());
+      q.enqueueAll(TEXT, shuffled.subList(i, i + 100), JobOptions.ofDefaults());
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() == 2000 && q.counts().completed() == 1000
         && q.counts().unfinished() == 0);

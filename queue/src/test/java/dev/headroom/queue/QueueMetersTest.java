@@ -33,7 +33,7 @@ class QueueMetersTest {
   void publishesDepthWorkersOutcomesAndTimings() {
     SimpleMeterRegistry r = new SimpleMeterRegistry();
     ManualTimeSource time = ManualTimeSource.create();
-    JobQueue q = JobQueues.inMemory("metered", QueueOptions.builder().meterRegistry(r).timeSource(time)
+    JobQueue q = JobQueues.inMemory("metered", JobQueueConfig.builder().meterRegistry(r).timeSource(time)
         .pollInterval(Duration.ofMillis(20)).build());
     q.enqueue(TEXT, "ok");
     q.enqueue(TEXT, "fail", JobOptions.builder().maxAttempts(2).backoff(TEXT.backoff().toBuilder().jitter(dev.headroom.core.backoff.Jitter.NONE).build()).build());
@@ -68,8 +68,8 @@ class QueueMetersTest {
   @Test
   void aDeadLetterCounterIsRegisteredOncePerTypeAndReason() {
     SimpleMeterRegistry r = new SimpleMeterRegistry();
-    JobQueue q = JobQueues.inMemory("metered", QueueOptions.builder().meterRegistry(r).build());
-    QueueMeters meters = ((EngineJobQueue) q).meters;
+    JobQueue q = JobQueues.inMemory("metered", JobQueueConfig.builder().meterRegistry(r).build());
+    QueueMeters meters = ((BrokerJobQueue) q).meters;
     Counter first = meters.dead("text", DeadLetter.REASON_STALLED);
     assertThat(meters.dead("text", DeadLetter.REASON_STALLED)).isSameAs(first);
     assertThat(meters.dead("text", DeadLetter.REASON_NON_RETRYABLE)).isNotSameAs(first);

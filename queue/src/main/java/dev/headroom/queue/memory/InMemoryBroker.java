@@ -5,16 +5,16 @@ import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobError;
 import dev.headroom.queue.JobInfo;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
 import dev.headroom.queue.QueueFullException;
-import dev.headroom.queue.QueueOptions;
-import dev.headroom.queue.spi.Broker;
-import dev.headroom.queue.spi.ClaimedJob;
-import dev.headroom.queue.spi.Exchange;
-import dev.headroom.queue.spi.NewJob;
-import dev.headroom.queue.spi.Settlement;
+import dev.headroom.queue.broker.Broker;
+import dev.headroom.queue.broker.ClaimedJob;
+import dev.headroom.queue.broker.Exchange;
+import dev.headroom.queue.broker.NewJob;
+import dev.headroom.queue.broker.Settlement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -68,7 +68,7 @@ public final class InMemoryBroker implements Broker {
   private long epoch;
   private long unfinished;
 
-  private InMemoryBroker(String name, QueueOptions options) {
+  private InMemoryBroker(String name, JobQueueConfig options) {
     this.name = name;
     this.time = options.timeSource();
     this.agingStep = options.priorityAging().toMillis();
@@ -80,7 +80,7 @@ public final class InMemoryBroker implements Broker {
   }
 
   /** A broker for queue {@code name}. */
-  public static InMemoryBroker create(String name, QueueOptions options) {
+  public static InMemoryBroker create(String name, JobQueueConfig options) {
     return new InMemoryBroker(name, options);
   }
 

@@ -1,5 +1,6 @@
 package dev.headroom.queue.redis;
 
+import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.DedicatedConnection;
@@ -10,17 +11,17 @@ import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobError;
 import dev.headroom.queue.JobInfo;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
 import dev.headroom.queue.QueueException;
-import dev.headroom.queue.QueueOptions;
 import dev.headroom.queue.QueueUnavailableException;
-import dev.headroom.queue.spi.Broker;
-import dev.headroom.queue.spi.ClaimedJob;
-import dev.headroom.queue.spi.Exchange;
-import dev.headroom.queue.spi.NewJob;
-import dev.headroom.queue.spi.Settlement;
+import dev.headroom.queue.broker.Broker;
+import dev.headroom.queue.broker.ClaimedJob;
+import dev.headroom.queue.broker.Exchange;
+import dev.headroom.queue.broker.NewJob;
+import dev.headroom.queue.broker.Settlement;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +33,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,7 +78,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Time</h2>
  * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's
  * ({@code TIME} in the script), so workers with skewed clocks agree; only {@code runAt(Instant)}
- * is the producer's. {@link QueueOptions#serverTime()} off sends the time source's clock instead,
+ * is the producer's. {@link JobQueueConfig#serverTime()} off sends the time source's clock instead,
  * for tests.
  *
  * <h2>Idle workers</h2>
@@ -92,7 +92,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Outage</h2>
  * Every call waits at most the connector's command timeout; an unreachable Redis is reported as
  * {@link QueueUnavailableException} (enqueue never reports a job Redis did not store), and the
- * engine's workers back off and resume by themselves.
+ * queue's workers back off and resume by themselves.
  *
  * <p>Use {@link dev.headroom.queue.JobQueues#redis} rather than this class. Thread-safe.
  */
@@ -120,7 +120,7 @@ public final class RedisBroker implements Broker {
   private final WakeGate gate = new WakeGate();
   private @Nullable DedicatedConnection<String> blocking;
 
-  private RedisBroker(RedisConnector connector, String name, QueueOptions options) {
+  private RedisBroker(RedisConnector connector, String name, JobQueueConfig options) {
     this.connector = connector;
     this.name = name;
     KeySpace ks = options.keySpace();
@@ -145,7 +145,7 @@ public final class RedisBroker implements Broker {
   }
 
   /** A broker for queue {@code name}; the connector is shared, not owned. */
-  public static RedisBroker create(RedisConnector connector, String name, QueueOptions options) {
+  public static RedisBroker create(RedisConnector connector, String name, JobQueueConfig options) {
     return new RedisBroker(connector, name, options);
   }
 
@@ -188,7 +188,7 @@ public final class RedisBroker implements Broker {
         }
       }
     } catch (ExecutionException e) {
-      throw failure(what, e.getCause() == null ? e : e.getCause());
+      throw failure(what, e);
     } catch (TimeoutException e) {
       throw failure(what, e);
     } finally {
@@ -199,7 +199,7 @@ public final class RedisBroker implements Broker {
   }
 
   private QueueException failure(String what, Throwable cause) {
-    Throwable c = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable c = Failures.unwrap(cause);
     if (RedisConnector.isUnavailability(c)) {
       return new QueueUnavailableException(name, what + " failed: Redis is unreachable or too slow (" + c.getMessage() + ")", c);
     }
@@ -299,7 +299,7 @@ public final class RedisBroker implements Broker {
       try {
         popped.get(wait + callTimeoutMillis, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        throw failure("waiting for work", e.getCause() == null ? e : e.getCause());
+        throw failure("waiting for work", e);
       } catch (TimeoutException e) {
         throw failure("waiting for work", e);
       }

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.queue.JobOptions;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueueContractTest;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.QueueFullException;
-import dev.headroom.queue.QueueOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class InMemoryJobQueueTest extends JobQueueContractTest {
 
   @Override
-  protected JobQueue create(String name, QueueOptions options) {
+  protected JobQueue create(String name, JobQueueConfig options) {
     return JobQueues.inMemory(name, options);
   }
 
@@ -28,7 +28,7 @@ class InMemoryJobQueueTest extends JobQueueContractTest {
     try (JobQueue q = JobQueues.inMemory("small", options().capacity(3).build())) {
       q.enqueue(text, "1");
       q.enqueue(text, "2", JobOptions.builder().jobId("two").build());
-      assertThatThrownBy(() -> q.enqueueAll(text, List.of("3", "4"), JobOptions.defaults()))
+      assertThatThrownBy(() -> q.enqueueAll(text, List.of("3", "4"), JobOptions.ofDefaults()))
           .isInstanceOf(QueueFullException.class)
           .hasMessageContaining("queue 'small'").hasMessageContaining("capacity of 3").hasMessageContaining("none of the 2");
       assertThat(q.counts().waiting()).isEqualTo(2);

@@ -8,10 +8,10 @@ import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisTopology;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueueContractTest;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
-import dev.headroom.queue.QueueOptions;
 import dev.headroom.testkit.RedisCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +48,8 @@ class RedisClusterJobQueueIT extends JobQueueContractTest {
   }
 
   @Override
-  protected JobQueue create(String name, QueueOptions options) {
-    return JobQueues.redis(connector, name, options.mutate().keySpace(keySpace).build());
+  protected JobQueue create(String name, JobQueueConfig options) {
+    return JobQueues.redis(connector, name, options.toBuilder().keySpace(keySpace).build());
   }
 
   @Test
@@ -60,13 +60,13 @@ class RedisClusterJobQueueIT extends JobQueueContractTest {
     List<Recorder> recorders = new ArrayList<>();
     try {
       for (int i = 0; i < 12; i++) {
-        JobQueue q = JobQueues.redis(connector, "spread-" + i, QueueOptions.builder().keySpace(keySpace)
+        JobQueue q = JobQueues.redis(connector, "spread-" + i, JobQueueConfig.builder().keySpace(keySpace)
             .pollInterval(Duration.ofMillis(200)).build());
         queues.add(q);
         Recorder r = new Recorder();
         recorders.add(r);
         q.workers().handle(text, r).concurrency(2).start();
-        q.enqueueAll(text, List.of("a", "b", "c"), dev.headroom.queue.JobOptions.defaults());
+        q.enqueueAll(text, List.of("a", "b", "c"), dev.headroom.queue.JobOptions.ofDefaults());
       }
       await().atMost(Duration.ofSeconds(20)).until(() -> recorders.stream().allMatch(r -> r.seen.size() == 3));
       for (var node : cluster.nodes()) {

@@ -9,11 +9,11 @@ import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.queue.JobInfo;
 import dev.headroom.queue.JobOptions;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueueContractTest;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.JobType;
-import dev.headroom.queue.QueueOptions;
 import dev.headroom.testkit.RedisExtension;
 import dev.headroom.testkit.TestRedis;
 import java.time.Duration;
@@ -61,13 +61,13 @@ class RedisJobQueueTest extends JobQueueContractTest {
   }
 
   @Override
-  protected JobQueue create(String name, QueueOptions options) {
-    return JobQueues.redis(connector, name, options.mutate().keySpace(keySpace).build());
+  protected JobQueue create(String name, JobQueueConfig options) {
+    return JobQueues.redis(connector, name, options.toBuilder().keySpace(keySpace).build());
   }
 
   @Test
   void everyKeyOfAQueueSharesOneHashTagAndTimeComesFromTheServer() {
-    try (JobQueue q = JobQueues.redis(connector, "emails", QueueOptions.builder().keySpace(keySpace).build())) {
+    try (JobQueue q = JobQueues.redis(connector, "emails", JobQueueConfig.builder().keySpace(keySpace).build())) {
       long before = System.currentTimeMillis();
       String id = q.enqueue(TEXT, "hello", JobOptions.delayed(Duration.ofMinutes(5)));
       q.enqueue(TEXT, "now");
@@ -83,7 +83,7 @@ class RedisJobQueueTest extends JobQueueContractTest {
 
   @Test
   void workersInTwoProcessesShareTheQueueAndRunEachJobOnce() {
-    QueueOptions options = QueueOptions.builder().keySpace(keySpace).pollInterval(Duration.ofMillis(200)).build();
+    JobQueueConfig options = JobQueueConfig.builder().keySpace(keySpace).pollInterval(Duration.ofMillis(200)).build();
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     AtomicInteger onFirst = new AtomicInteger();
     AtomicInteger onSecond = new AtomicInteger();
@@ -109,7 +109,7 @@ class RedisJobQueueTest extends JobQueueContractTest {
 
   @Test
   void anIdleWorkerWakesWhenAJobArrivesWithoutWaitingForItsPoll() {
-    QueueOptions options = QueueOptions.builder().keySpace(keySpace).pollInterval(Duration.ofSeconds(30)).build();
+    JobQueueConfig options = JobQueueConfig.builder().keySpace(keySpace).pollInterval(Duration.ofSeconds(30)).build();
     try (JobQueue q = JobQueues.redis(connector, "wake", options); JobQueue producer = JobQueues.redis(otherNode, "wake", options)) {
       Recorder r = new Recorder();
       q.workers().handle(TEXT, r).concurrency(3).start();

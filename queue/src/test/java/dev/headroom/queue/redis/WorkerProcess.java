@@ -6,9 +6,9 @@ import dev.headroom.core.codec.Codec;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
-import dev.headroom.queue.QueueOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -30,8 +30,8 @@ public final class WorkerProcess {
   private WorkerProcess() {}
 
   /** Options shared by the tests and this process. */
-  static QueueOptions options(String keyPrefix, long leaseMillis) {
-    return QueueOptions.builder().keySpace(KeySpace.of(keyPrefix, "q")).lease(Duration.ofMillis(leaseMillis))
+  static JobQueueConfig options(String keyPrefix, long leaseMillis) {
+    return JobQueueConfig.builder().keySpace(KeySpace.of(keyPrefix, "q")).lease(Duration.ofMillis(leaseMillis))
         .reapInterval(Duration.ofMillis(200)).pollInterval(Duration.ofMillis(200))
         .completedRetention(50_000, Duration.ofHours(1)).build();
   }

@@ -1,4 +1,4 @@
-package dev.headroom.queue.spi;
+package dev.headroom.queue.broker;
 
 import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.backoff.Jitter;

@@ -1,20 +1,25 @@
 package dev.headroom.queue;
 
+import dev.headroom.core.config.Require;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable options of one queue: priority aging, leases and stall handling, retention of completed
- * jobs and dead letters, idle polling, capacity (in memory), health threshold, key space, time
- * source and meters. Start from {@link #defaults()} or {@link #builder()}; change one with
- * {@link #mutate()}.
+ * The configuration of one queue, immutable: priority aging, leases and stall handling, retention
+ * of completed jobs and dead letters, idle polling, capacity (in memory), health threshold, key
+ * space, time source and meters. Start from {@link #ofDefaults()} or {@link #builder()}; change one
+ * with {@link #toBuilder()}. {@link Builder#build()} checks every value and names the field, the
+ * value and the rule of the first bad one.
+ *
+ * <pre>{@code
+ * JobQueueConfig config = JobQueueConfig.builder().meterRegistry(registry).lease(Duration.ofMinutes(1)).build();
+ * }</pre>
  */
-public final class QueueOptions {
+public final class JobQueueConfig {
 
   /** Default key space: {@code headroom:queue:}. */
   public static final KeySpace DEFAULT_KEY_SPACE = KeySpace.of("headroom", "queue");
@@ -43,7 +48,7 @@ public final class QueueOptions {
   /** Default number of ready jobs above which health reports DEGRADED. */
   public static final long DEFAULT_HEALTH_THRESHOLD = 100;
 
-  private static final QueueOptions DEFAULTS = builder().build();
+  private static final JobQueueConfig DEFAULTS = builder().build();
 
   private final KeySpace keySpace;
   private final TimeSource timeSource;
@@ -61,7 +66,7 @@ public final class QueueOptions {
   private final long capacity;
   private final long healthThreshold;
 
-  private QueueOptions(Builder b) {
+  private JobQueueConfig(Builder b) {
     this.keySpace = b.keySpace;
     this.timeSource = b.timeSource;
     this.meterRegistry = b.meterRegistry;
@@ -79,8 +84,8 @@ public final class QueueOptions {
     this.healthThreshold = b.healthThreshold;
   }
 
-  /** The defaults (the constants of this class, the system clock, no meters, server time on Redis). */
-  public static QueueOptions defaults() {
+  /** The defaults: the constants of this class, the system clock, no meters, server time on Redis. */
+  public static JobQueueConfig ofDefaults() {
     return DEFAULTS;
   }
 
@@ -89,8 +94,8 @@ public final class QueueOptions {
     return new Builder();
   }
 
-  /** A builder starting from these options. */
-  public Builder mutate() {
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
     Builder b = new Builder();
     b.keySpace = keySpace;
     b.timeSource = timeSource;
@@ -203,14 +208,17 @@ public final class QueueOptions {
 
   @Override
   public String toString() {
-    return "QueueOptions[keySpace=" + keySpace.prefix() + ", priorityAging=" + priorityAging + ", lease=" + lease
+    return "JobQueueConfig[keySpace=" + keySpace.prefix() + ", priorityAging=" + priorityAging + ", lease=" + lease
         + ", maxStalls=" + maxStalls + ", reapInterval=" + reapInterval + ", pollInterval=" + pollInterval
         + ", completed=" + completedKeep + "/" + completedAge + ", dead=" + deadKeep + "/" + deadAge + ", capacity="
         + capacity + ", healthThreshold=" + healthThreshold + ", serverTime=" + serverTime + ", meters="
         + (meterRegistry != null) + "]";
   }
 
-  /** Builds {@link QueueOptions}; each setter checks its value at once. */
+  /**
+   * Builds a {@link JobQueueConfig}. Setters only refuse null; {@link #build()} checks the values.
+   * Not thread-safe.
+   */
   public static final class Builder {
     private KeySpace keySpace = DEFAULT_KEY_SPACE;
     private TimeSource timeSource = TimeSource.system();
@@ -232,39 +240,31 @@ public final class QueueOptions {
 
     /** Where Redis keys live (default {@code headroom:queue:}). */
     public Builder keySpace(KeySpace keySpace) {
-      this.keySpace = Objects.requireNonNull(keySpace, "keySpace");
+      this.keySpace = Require.nonNull("keySpace", keySpace);
       return this;
     }
 
-    /** The time source (default the system clock); tests pass a {@code ManualTimeSource}. */
+    /** The clock of every time-dependent decision (default the system clock); tests pass a {@code ManualTimeSource}. */
     public Builder timeSource(TimeSource timeSource) {
-      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+      this.timeSource = Require.nonNull("timeSource", timeSource);
       return this;
     }
 
-    /** Binds meters {@code headroom.queue.*} to {@code registry}. */
+    /** Binds the queue's meters ({@code headroom.queue.*}, tag {@code queue=<name>}) to {@code registry} (default none). */
     public Builder meterRegistry(MeterRegistry registry) {
-      this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+      this.meterRegistry = Require.nonNull("meterRegistry", registry);
       return this;
     }
 
-    /** See {@link QueueOptions#serverTime()}; keep the default in production. */
+    /** See {@link JobQueueConfig#serverTime()}; keep the default in production. */
     public Builder serverTime(boolean serverTime) {
       this.serverTime = serverTime;
       return this;
     }
 
-    /**
-     * One priority level per {@code step} of waiting (default 1 min).
-     *
-     * @throws IllegalArgumentException if not between 1 ms and {@link #NO_AGING}
-     */
+    /** One priority level per {@code step} of waiting (default 1 min); between 1 ms and {@link #NO_AGING}. */
     public Builder priorityAging(Duration step) {
-      JobOptions.checkPositive("priorityAging", step);
-      if (step.compareTo(NO_AGING) > 0) {
-        throw new IllegalArgumentException("priorityAging must be at most " + NO_AGING + " (no aging), was " + step);
-      }
-      this.priorityAging = step;
+      this.priorityAging = Require.nonNull("priorityAging", step);
       return this;
     }
 
@@ -275,102 +275,88 @@ public final class QueueOptions {
     }
 
     /**
-     * The lease (default 30 s). A worker renews it every third while the handler runs, so it only
-     * expires when the worker died or lost Redis for that long.
-     *
-     * @throws IllegalArgumentException if below 300 ms
+     * The lease (default 30 s, at least 300 ms). A worker renews it every third while the handler
+     * runs, so it only expires when the worker died or lost Redis for that long.
      */
     public Builder lease(Duration lease) {
-      Objects.requireNonNull(lease, "lease");
-      if (lease.toMillis() < 300) {
-        throw new IllegalArgumentException("lease must be at least 300 ms (renewed every third), was " + lease);
-      }
-      this.lease = lease;
+      this.lease = Require.nonNull("lease", lease);
       return this;
     }
 
-    /**
-     * Expired leases a job survives (default 1).
-     *
-     * @throws IllegalArgumentException if negative
-     */
+    /** Expired leases a job survives (default 1, not negative). */
     public Builder maxStalls(int maxStalls) {
-      if (maxStalls < 0) {
-        throw new IllegalArgumentException("maxStalls must not be negative, was " + maxStalls);
-      }
       this.maxStalls = maxStalls;
       return this;
     }
 
-    /** How often to reap expired leases (default 5 s). */
+    /** How often to reap expired leases (default 5 s, at least 1 ms). */
     public Builder reapInterval(Duration interval) {
-      this.reapInterval = JobOptions.checkPositive("reapInterval", interval);
+      this.reapInterval = Require.nonNull("reapInterval", interval);
       return this;
     }
 
-    /** The longest idle wait (default 1 s). */
+    /** The longest idle wait (default 1 s, at least 1 ms). */
     public Builder pollInterval(Duration interval) {
-      this.pollInterval = JobOptions.checkPositive("pollInterval", interval);
+      this.pollInterval = Require.nonNull("pollInterval", interval);
       return this;
     }
 
     /**
-     * Keep at most {@code count} completed jobs, each at most {@code maxAge} (default 1000, 24 h).
-     *
-     * @throws IllegalArgumentException if {@code count} is negative or {@code maxAge} not positive
+     * Keep at most {@code count} completed jobs (not negative), each at most {@code maxAge} (at
+     * least 1 ms); default 1000 and 24 h.
      */
     public Builder completedRetention(int count, Duration maxAge) {
-      if (count < 0) {
-        throw new IllegalArgumentException("completed retention count must not be negative, was " + count);
-      }
       this.completedKeep = count;
-      this.completedAge = JobOptions.checkPositive("completed retention maxAge", maxAge);
+      this.completedAge = Require.nonNull("completedRetention maxAge", maxAge);
       return this;
     }
 
     /**
-     * Keep at most {@code count} dead letters, each at most {@code maxAge} (default 10 000, 7 days).
-     *
-     * @throws IllegalArgumentException if {@code count} is below 1 or {@code maxAge} not positive
+     * Keep at most {@code count} dead letters (at least 1), each at most {@code maxAge} (at least
+     * 1 ms); default 10 000 and 7 days.
      */
     public Builder deadRetention(int count, Duration maxAge) {
-      if (count < 1) {
-        throw new IllegalArgumentException("dead letter retention count must be at least 1, was " + count);
-      }
       this.deadKeep = count;
-      this.deadAge = JobOptions.checkPositive("dead letter retention maxAge", maxAge);
+      this.deadAge = Require.nonNull("deadRetention maxAge", maxAge);
       return this;
     }
 
-    /**
-     * The most unfinished jobs an in-memory queue holds (default one million).
-     *
-     * @throws IllegalArgumentException if below 1
-     */
+    /** The most unfinished jobs an in-memory queue holds (default one million, at least 1). */
     public Builder capacity(long capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
-      }
       this.capacity = capacity;
       return this;
     }
 
-    /**
-     * Health is DEGRADED above this many ready jobs (default 100; delayed and retrying jobs do not count).
-     *
-     * @throws IllegalArgumentException if negative
-     */
+    /** Health is DEGRADED above this many ready jobs (default 100, not negative; delayed and retrying jobs do not count). */
     public Builder healthThreshold(long threshold) {
-      if (threshold < 0) {
-        throw new IllegalArgumentException("healthThreshold must not be negative, was " + threshold);
-      }
       this.healthThreshold = threshold;
       return this;
     }
 
-    /** The options. */
-    public QueueOptions build() {
-      return new QueueOptions(this);
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException naming the field, the value and the rule of the first bad value
+     */
+    public JobQueueConfig build() {
+      atLeastOneMilli("priorityAging", priorityAging);
+      Require.that(priorityAging.compareTo(NO_AGING) <= 0, "priorityAging", priorityAging,
+          "be at most " + NO_AGING + " (no aging)");
+      Require.that(lease.toMillis() >= 300, "lease", lease, "be at least 300 ms (renewed every third)");
+      Require.that(maxStalls >= 0, "maxStalls", maxStalls, "not be negative");
+      atLeastOneMilli("reapInterval", reapInterval);
+      atLeastOneMilli("pollInterval", pollInterval);
+      Require.that(completedKeep >= 0, "completedRetention count", completedKeep, "not be negative");
+      atLeastOneMilli("completedRetention maxAge", completedAge);
+      Require.that(deadKeep >= 1, "deadRetention count", deadKeep, "be at least 1");
+      atLeastOneMilli("deadRetention maxAge", deadAge);
+      Require.that(capacity >= 1, "capacity", capacity, "be at least 1");
+      Require.that(healthThreshold >= 0, "healthThreshold", healthThreshold, "not be negative");
+      return new JobQueueConfig(this);
+    }
+
+    private static void atLeastOneMilli(String field, Duration value) {
+      Require.that(value.toMillis() >= 1, field, value, "be at least 1 ms");
     }
   }
 }

@@ -2,10 +2,11 @@ package dev.headroom.queue;
 
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.health.Outage;
 import dev.headroom.core.time.TimeSource;
-import dev.headroom.queue.spi.Broker;
-import dev.headroom.queue.spi.NewJob;
-import dev.headroom.queue.spi.RetrySpec;
+import dev.headroom.queue.broker.Broker;
+import dev.headroom.queue.broker.NewJob;
+import dev.headroom.queue.broker.RetrySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,40 +33,45 @@ import org.slf4j.LoggerFactory;
  * pools, keeps health, meters and the maintenance thread (lease renewal, reaping, handler
  * timeouts). The same code drives every backend, so they behave alike by construction.
  */
-final class EngineJobQueue implements JobQueue {
+final class BrokerJobQueue implements JobQueue {
 
-  private static final Logger log = LoggerFactory.getLogger(EngineJobQueue.class);
+  private static final Logger log = LoggerFactory.getLogger(BrokerJobQueue.class);
   private static final long COUNTS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   final String name;
   final Broker broker;
-  final QueueOptions options;
+  final JobQueueConfig options;
   final TimeSource time;
   final boolean remote;
   final @Nullable QueueMeters meters;
   final List<JobListener> listeners = new CopyOnWriteArrayList<>();
-  private final Set<EngineWorkerPool> pools = ConcurrentHashMap.newKeySet();
+  private final Set<BrokerWorkerPool> pools = ConcurrentHashMap.newKeySet();
   private final String idNode = Long.toString(ThreadLocalRandom.current().nextLong() >>> 12, 36);
   private final AtomicLong idSeq = new AtomicLong();
   private final Object stateLock = new Object();
   private @Nullable ScheduledExecutorService maintenance;
   private volatile boolean closed;
-  private volatile @Nullable Instant unavailableSince;
-  private volatile @Nullable String lastError;
+  private final Outage outage;
   private volatile @Nullable QueueCounts cachedCounts;
   private volatile long cachedAtNanos;
 
-  EngineJobQueue(Broker broker, QueueOptions options, boolean remote) {
+  BrokerJobQueue(Broker broker, JobQueueConfig options, boolean remote) {
     this.name = broker.queueName();
     this.broker = broker;
     this.options = options;
     this.time = options.timeSource();
     this.remote = remote;
-    this.meters = options.meterRegistry().map(r -> new QueueMeters(r, this)).orElse(null);
+    this.outage = new Outage("queue '" + name + "'", time);
+    try {
+      this.meters = options.meterRegistry().map(r -> new QueueMeters(r, this)).orElse(null);
+    } catch (RuntimeException e) {
+      broker.close();
+      throw e;
+    }
   }
 
   @Override
-  public String queueName() {
+  public String name() {
     return name;
   }
 
@@ -146,14 +152,14 @@ final class EngineJobQueue implements JobQueue {
         s.scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
         maintenance = s;
       }
-      EngineWorkerPool pool = new EngineWorkerPool(this, b.handlers(), b.concurrency(), maintenance);
+      BrokerWorkerPool pool = new BrokerWorkerPool(this, b.handlers(), b.concurrency(), maintenance);
       pools.add(pool);
       pool.start();
       return pool;
     }
   }
 
-  void poolStopped(EngineWorkerPool pool) {
+  void poolStopped(BrokerWorkerPool pool) {
     pools.remove(pool);
   }
 
@@ -184,7 +190,7 @@ final class EngineJobQueue implements JobQueue {
 
   int runningWorkers() {
     int n = 0;
-    for (EngineWorkerPool p : pools) {
+    for (BrokerWorkerPool p : pools) {
       n += p.isRunning() ? p.concurrency() : 0;
     }
     return n;
@@ -244,32 +250,19 @@ final class EngineJobQueue implements JobQueue {
     }
   }
 
+  /** Records that the store answered: ends an outage. */
   void available() {
-    if (unavailableSince != null) {
-      synchronized (stateLock) {
-        if (unavailableSince != null) {
-          log.info("queue '{}': the store answers again (unreachable since {})", name, unavailableSince);
-          unavailableSince = null;
-          lastError = null;
-        }
-      }
-    }
+    outage.available();
   }
 
+  /** Records that the store is unreachable; workers pause and resume when it answers. */
   void unavailable(Throwable e) {
-    synchronized (stateLock) {
-      if (unavailableSince == null) {
-        unavailableSince = time.now();
-        log.warn("queue '{}': the store is unreachable ({}); workers pause and resume when it answers", name,
-            e.getMessage());
-      }
-      lastError = String.valueOf(e.getMessage());
-    }
+    outage.unavailable(e);
   }
 
   /**
-   * DOWN while Redis is unreachable (from the last failed call until one succeeds, or when counting
-   * fails now); DEGRADED while more than {@link QueueOptions#healthThreshold()} jobs are ready and
+   * DOWN while the store is unreachable (from the last failed call until one succeeds, or when counting
+   * fails now; details {@code unavailableSince}, {@code lastError}); DEGRADED while more than {@link JobQueueConfig#healthThreshold()} jobs are ready and
    * waiting; else UP. Details: backend, counts, workers. Waits at most the command timeout.
    */
   @Override
@@ -277,11 +270,9 @@ final class EngineJobQueue implements JobQueue {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("backend", remote ? "redis" : "memory");
     details.put("workers", runningWorkers());
-    QueueCounts c = unavailableSince == null ? recentCounts() : null;
-    Instant since = unavailableSince;
-    if (since != null || c == null) {
-      details.put("since", String.valueOf(unavailableSince));
-      details.put("error", String.valueOf(lastError));
+    QueueCounts c = outage.isUnavailable() ? null : recentCounts();
+    if (c == null || outage.isUnavailable()) {
+      outage.addTo(details);
       return Health.of(HealthStatus.DOWN, details);
     }
     details.put("waiting", c.waiting());
@@ -308,7 +299,7 @@ final class EngineJobQueue implements JobQueue {
       closed = true;
       s = maintenance;
     }
-    for (EngineWorkerPool p : List.copyOf(pools)) {
+    for (BrokerWorkerPool p : List.copyOf(pools)) {
       p.close();
     }
     if (s != null) {

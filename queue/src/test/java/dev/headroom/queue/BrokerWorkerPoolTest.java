@@ -7,8 +7,8 @@ import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.backoff.Jitter;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.time.ManualTimeSource;
+import dev.headroom.queue.broker.Broker;
 import dev.headroom.queue.memory.InMemoryBroker;
-import dev.headroom.queue.spi.Broker;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /** The worker pool against a store that fails in ways the contract suite cannot provoke. */
-class EngineWorkerPoolTest {
+class BrokerWorkerPoolTest {
 
   private static final JobType<String> TEXT = JobType.of("text", Codec.utf8());
 
@@ -42,11 +42,11 @@ class EngineWorkerPoolTest {
 
   @Test
   void aSlotWhoseIdleWaitFailsKeepsWorking() throws Exception {
-    QueueOptions options = QueueOptions.builder().timeSource(ManualTimeSource.create()).pollInterval(Duration.ofMillis(20))
+    JobQueueConfig options = JobQueueConfig.builder().timeSource(ManualTimeSource.create()).pollInterval(Duration.ofMillis(20))
         .build();
     CountDownLatch failed = new CountDownLatch(2);
     Broker broker = failingWaits(InMemoryBroker.create("failing", options), 2, failed);
-    try (JobQueue q = new EngineJobQueue(broker, options, false)) {
+    try (JobQueue q = new BrokerJobQueue(broker, options, false)) {
       JobQueueContractTest.Recorder r = new JobQueueContractTest.Recorder();
       WorkerPool pool = q.workers().handle(TEXT, r).concurrency(1).start();
       assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
@@ -71,9 +71,9 @@ class EngineWorkerPoolTest {
       }
     };
     // the highest draw is three times the previous delay, taken before jitter
-    assertThat(EngineWorkerPool.retryDelayMillis(backoff, 1, highest)).isEqualTo(300);
-    assertThat(EngineWorkerPool.retryDelayMillis(backoff, 2, highest)).isEqualTo(300);
-    assertThat(EngineWorkerPool.retryDelayMillis(backoff, 3, highest)).isEqualTo(600);
-    assertThat(EngineWorkerPool.retryDelayMillis(backoff, 4, highest)).isEqualTo(1200);
+    assertThat(BrokerWorkerPool.retryDelayMillis(backoff, 1, highest)).isEqualTo(300);
+    assertThat(BrokerWorkerPool.retryDelayMillis(backoff, 2, highest)).isEqualTo(300);
+    assertThat(BrokerWorkerPool.retryDelayMillis(backoff, 3, highest)).isEqualTo(600);
+    assertThat(BrokerWorkerPool.retryDelayMillis(backoff, 4, highest)).isEqualTo(1200);
   }
 }

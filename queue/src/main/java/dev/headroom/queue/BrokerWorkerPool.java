@@ -2,12 +2,13 @@ package dev.headroom.queue;
 
 import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.backoff.Jitter;
+import dev.headroom.core.concurrent.Failures;
 import dev.headroom.queue.WorkerBuilder.Handler;
-import dev.headroom.queue.spi.Broker;
-import dev.headroom.queue.spi.ClaimedJob;
-import dev.headroom.queue.spi.Exchange;
-import dev.headroom.queue.spi.RetrySpec;
-import dev.headroom.queue.spi.Settlement;
+import dev.headroom.queue.broker.Broker;
+import dev.headroom.queue.broker.ClaimedJob;
+import dev.headroom.queue.broker.Exchange;
+import dev.headroom.queue.broker.RetrySpec;
+import dev.headroom.queue.broker.Settlement;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,12 +39,12 @@ import org.slf4j.LoggerFactory;
  * answer and retries with exponential backoff (the job's lease may expire meanwhile: it then runs
  * again elsewhere, and this answer is refused and counted as stale).
  */
-final class EngineWorkerPool implements WorkerPool {
+final class BrokerWorkerPool implements WorkerPool {
 
-  private static final Logger log = LoggerFactory.getLogger(EngineWorkerPool.class);
+  private static final Logger log = LoggerFactory.getLogger(BrokerWorkerPool.class);
   private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName().replace(':', '.');
 
-  private final EngineJobQueue queue;
+  private final BrokerJobQueue queue;
   private final Broker broker;
   private final Map<String, Handler<?>> handlers;
   private final int concurrency;
@@ -64,7 +65,7 @@ final class EngineWorkerPool implements WorkerPool {
   private boolean shutDown;
   private int givenBack;
 
-  EngineWorkerPool(EngineJobQueue queue, Map<String, Handler<?>> handlers, int concurrency,
+  BrokerWorkerPool(BrokerJobQueue queue, Map<String, Handler<?>> handlers, int concurrency,
       ScheduledExecutorService maintenance) {
     this.queue = queue;
     this.broker = queue.broker;
@@ -377,7 +378,7 @@ final class EngineWorkerPool implements WorkerPool {
         f.cancel(true);
         return new TimeoutException("job " + claimed.id() + " exceeded its timeout of " + timeout + " ms");
       } catch (ExecutionException e) {
-        return e.getCause() == null ? e : e.getCause();
+        return Failures.unwrap(e);
       } catch (InterruptedException e) {
         f.cancel(true);
         return e;

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.backoff.Jitter;
 import dev.headroom.core.codec.Codec;
-import dev.headroom.queue.spi.RetrySpec;
+import dev.headroom.queue.broker.RetrySpec;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Bad input fails where it is given, with a message naming the field, the value and the rule. */
-class OptionsTest {
+class JobQueueConfigTest {
 
   private static final JobType<String> TEXT = JobType.of("text", Codec.utf8());
 
@@ -38,28 +38,46 @@ class OptionsTest {
     JobOptions o = JobOptions.builder().delay(Duration.ofSeconds(5)).runAt(at).priority(3).jobId("a").build();
     assertThat(o.runAt()).contains(at);
     assertThat(o.delay()).isZero();
-    assertThat(o.mutate().build().toString()).isEqualTo(o.toString());
-    assertThat(JobOptions.defaults().maxAttempts()).isEmpty();
-    assertThat(JobOptions.defaults().priority()).isZero();
+    assertThat(o.toBuilder().build().toString()).isEqualTo(o.toString());
+    assertThat(JobOptions.ofDefaults().maxAttempts()).isEmpty();
+    assertThat(JobOptions.ofDefaults().priority()).isZero();
   }
 
   @Test
-  void queueOptionsAndWorkersRejectBadValues() {
-    assertThatThrownBy(() -> QueueOptions.builder().lease(Duration.ofMillis(100)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease must be at least 300 ms");
-    assertThatThrownBy(() -> QueueOptions.builder().maxStalls(-1)).hasMessageContaining("maxStalls must not be negative");
-    assertThatThrownBy(() -> QueueOptions.builder().capacity(0)).hasMessageContaining("capacity must be at least 1, was 0");
-    assertThatThrownBy(() -> QueueOptions.builder().deadRetention(0, Duration.ofDays(1))).hasMessageContaining("at least 1");
-    assertThatThrownBy(() -> QueueOptions.builder().completedRetention(-1, Duration.ofDays(1))).hasMessageContaining("must not be negative");
-    assertThatThrownBy(() -> QueueOptions.builder().priorityAging(Duration.ofDays(365 * 40))).hasMessageContaining("at most");
-    try (JobQueue q = JobQueues.inMemory("validation")) {
+  void aQueueConfigCopiesIntoABuilderAndKeepsWhatWasSet() {
+    JobQueueConfig c = JobQueueConfig.builder().lease(Duration.ofMinutes(1)).capacity(5).noPriorityAging().build();
+    assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
+    assertThat(c.toBuilder().capacity(6).build().capacity()).isEqualTo(6);
+    assertThat(c.capacity()).isEqualTo(5);
+    assertThat(c.priorityAging()).isEqualTo(JobQueueConfig.NO_AGING);
+    assertThat(JobQueueConfig.ofDefaults().lease()).isEqualTo(JobQueueConfig.DEFAULT_LEASE);
+    assertThat(JobQueueConfig.ofDefaults().meterRegistry()).isEmpty();
+    assertThatThrownBy(() -> JobQueueConfig.builder().timeSource(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("timeSource must not be null");
+  }
+
+  @Test
+  void aQueueConfigAndWorkersRejectBadValues() {
+    assertThatThrownBy(() -> JobQueueConfig.builder().lease(Duration.ofMillis(100)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("lease must be at least 300 ms (renewed every third), was PT0.1S");
+    assertThatThrownBy(() -> JobQueueConfig.builder().pollInterval(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("pollInterval must be at least 1 ms, was PT0S");
+    assertThatThrownBy(() -> JobQueueConfig.builder().healthThreshold(-1).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("healthThreshold must not be negative, was -1");
+    assertThatThrownBy(() -> JobQueueConfig.builder().maxStalls(-1).build()).hasMessageContaining("maxStalls must not be negative");
+    assertThatThrownBy(() -> JobQueueConfig.builder().capacity(0).build()).hasMessageContaining("capacity must be at least 1, was 0");
+    assertThatThrownBy(() -> JobQueueConfig.builder().deadRetention(0, Duration.ofDays(1)).build()).hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> JobQueueConfig.builder().completedRetention(-1, Duration.ofDays(1)).build()).hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> JobQueueConfig.builder().priorityAging(Duration.ofDays(365 * 40)).build()).hasMessageContaining("at most");
+    try (JobQueue q = JobQueues.inMemory("validation", JobQueueConfig.ofDefaults())) {
       assertThatThrownBy(() -> q.workers().concurrency(0)).isInstanceOf(IllegalArgumentException.class)
           .hasMessage("concurrency must be within 1..10000, was 0");
       assertThatThrownBy(() -> q.workers().start()).isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one handler");
       assertThatThrownBy(() -> q.workers().handle(TEXT, j -> { }).handle(TEXT, j -> { }))
           .hasMessageContaining("job type 'text' already has a handler");
     }
-    assertThatThrownBy(() -> JobQueues.inMemory("two words")).hasMessageContaining("queue name must not contain whitespace");
+    assertThatThrownBy(() -> JobQueues.inMemory("two words", JobQueueConfig.ofDefaults())).hasMessageContaining("queue name must not contain whitespace");
     assertThatThrownBy(() -> JobType.of("", Codec.utf8())).hasMessageContaining("job type name must have 1 to 200 characters");
   }
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and a job ran successfully twice only if the killed process held it (a stall).
  */
 @ExtendWith(RedisExtension.class)
-class RedisSoakIT {
+class RedisJobQueueSoakIT {
 
   private static final int JOBS = 10_000;
 
@@ -41,7 +41,7 @@ class RedisSoakIT {
     }
     try (RedisConnector connector = RedisConnector.create(redis.uri());
         JobQueue queue = JobQueues.redis(connector, "soak", WorkerProcess.options(redis.keyPrefix(), 2000))) {
-      List<String> ids = queue.enqueueAll(WorkerProcess.WORK, payloads, JobOptions.defaults());
+      List<String> ids = queue.enqueueAll(WorkerProcess.WORK, payloads, JobOptions.ofDefaults());
       List<WorkerProcesses> workers = new ArrayList<>();
       try {
         for (int w = 0; w < 3; w++) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * here runs every one of them.
  */
 @ExtendWith(RedisExtension.class)
-class RedisCrashIT {
+class RedisJobQueueCrashIT {
 
   @Test
   void jobsHeldByAKilledWorkerAreRunByAnotherAfterTheLeaseExpires(TestRedis redis) throws Exception {

@@ -10,9 +10,9 @@ import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisConnectorOptions;
 import dev.headroom.queue.JobOptions;
 import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
-import dev.headroom.queue.QueueOptions;
 import dev.headroom.queue.QueueUnavailableException;
 import dev.headroom.testkit.RedisServer;
 import java.io.IOException;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * stopped and restarted under running workers: enqueue refuses while it is down, health is DOWN,
  * and the workers resume by themselves; no job acknowledged is lost.
  */
-class RedisOutageIT {
+class RedisJobQueueOutageIT {
 
   private static final RedisConnectorOptions FAST = RedisConnectorOptions.builder()
       .commandTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(500))
@@ -66,7 +66,7 @@ class RedisOutageIT {
   @Test
   void enqueueRefusesWhileRedisIsDownAndWorkersResumeWithoutLosingJobs() {
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    try (JobQueue q = JobQueues.redis(connector, "outage", QueueOptions.builder().pollInterval(Duration.ofMillis(200)).build())) {
+    try (JobQueue q = JobQueues.redis(connector, "outage", JobQueueConfig.builder().pollInterval(Duration.ofMillis(200)).build())) {
       q.workers().handle(TEXT, job -> runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
           .concurrency(4).start();
       List<String> accepted = new ArrayList<>();
@@ -78,7 +78,7 @@ class RedisOutageIT {
       server.stop();
       assertThatThrownBy(() -> q.enqueue(TEXT, "during")).isInstanceOf(QueueUnavailableException.class)
           .hasMessageContaining("queue 'outage'");
-      assertThatThrownBy(() -> q.enqueueAll(TEXT, List.of("during-1", "during-2"), JobOptions.defaults()))
+      assertThatThrownBy(() -> q.enqueueAll(TEXT, List.of("during-1", "during-2"), JobOptions.ofDefaults()))
           .isInstanceOf(QueueUnavailableException.class);
       assertThat(q.health().status()).isEqualTo(HealthStatus.DOWN);
       server.restart();
@@ -100,7 +100,7 @@ class RedisOutageIT {
   @Test
   void idleWorkersBlockedOnRedisWakeUpAfterARestart() {
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    try (JobQueue q = JobQueues.redis(connector, "idle-outage", QueueOptions.builder().build())) {
+    try (JobQueue q = JobQueues.redis(connector, "idle-outage", JobQueueConfig.builder().build())) {
       q.workers().handle(TEXT, job -> runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
           .concurrency(3).start();
       q.enqueue(TEXT, "first");

@@ -1,4 +1,4 @@
-package dev.headroom.queue.spi;
+package dev.headroom.queue.broker;
 
 import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.DeadLetterFilter;
@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Storage of one queue: what the engine (workers, retries, meters) asks of a backend. Every
+ * Storage of one queue: what {@code BrokerJobQueue} (workers, retries, meters) asks of a backend. Every
  * operation is atomic on its own; times are the backend's (the Redis server's clock, or the time
  * source). Failures to reach the store are thrown as
  * {@link dev.headroom.queue.QueueUnavailableException}. Implementations are thread-safe.

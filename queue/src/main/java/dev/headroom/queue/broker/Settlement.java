@@ -1,4 +1,4 @@
-package dev.headroom.queue.spi;
+package dev.headroom.queue.broker;
 
 import dev.headroom.queue.JobError;
 import org.jspecify.annotations.Nullable;

@@ -1,8 +1,0 @@
-/**
- * The seam between the queue engine (workers, retries, meters) and a storage backend. Backends
- * implement {@link dev.headroom.queue.spi.Broker}; applications never need these types.
- */
-@NullMarked
-package dev.headroom.queue.spi;
-
-import org.jspecify.annotations.NullMarked;

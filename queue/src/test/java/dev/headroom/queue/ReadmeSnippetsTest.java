@@ -1,0 +1,136 @@
+package dev.headroom.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.codec.JsonCodec;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.testkit.ReadmeSnippets;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Every Java block of README.md stands here, compiled, and runs on the in-memory queue. */
+class ReadmeSnippetsTest {
+
+  // ---- README: Use (the job types) ----
+
+  record Email(String to, String template) {}
+  record Prompt(String documentId, String model) {}
+
+  static final JobType<Email> EMAIL = JobType.of("email", Email.class);           // JSON payload
+  static final JobType<Prompt> AI = JobType.builder("ai-processing", JsonCodec.of(Prompt.class))
+      .backoff(Backoff.exponential(Duration.ofSeconds(5), Duration.ofMinutes(10)).maxAttempts(8).build())
+      .timeout(Duration.ofMinutes(2))                   // an attempt longer than this fails
+      .nonRetryable(IllegalArgumentException.class)      // straight to the dead letters
+      .build();
+
+  // ---- what the snippets call ----
+
+  interface Mailer {
+    void send(Email email);
+  }
+
+  interface Model {
+    CompletionStage<String> complete(Prompt prompt);
+  }
+
+  interface Alerts {
+    void send(String message);
+  }
+
+  private final List<Email> mailed = new CopyOnWriteArrayList<>();
+  private final Mailer mailer = mailed::add;
+  private final Model model = p -> CompletableFuture.completedFuture("summary of " + p.documentId());
+  private final Alerts alerts = message -> { };
+  private final List<Prompt> prompts = List.of(new Prompt("doc-1", "small"), new Prompt("doc-2", "small"));
+
+  @Test
+  void everyJavaBlockOfTheReadmeStandsHere() {
+    ReadmeSnippets.assertAllIn(Path.of("README.md"), Path.of("src/test/java/dev/headroom/queue/ReadmeSnippetsTest.java"));
+  }
+
+  @Test
+  void theShapeRunsInMemoryWithoutAConnector() {
+    SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
+    try (JobQueue queue = shape(Optional.empty(), meterRegistry)) {
+      assertThat(queue.counts().waiting()).isEqualTo(1);
+      assertThat(meterRegistry.find("headroom.queue.enqueued").tag("queue", "jobs").counter().count()).isEqualTo(1);
+    }
+  }
+
+  private static JobQueue shape(Optional<RedisConnector> redis, MeterRegistry meterRegistry) {
+    // ---- README: the four-line shape ----
+    JobQueueConfig config = JobQueueConfig.builder().meterRegistry(meterRegistry).build();
+    JobQueue queue = JobQueues.create(redis, "jobs", config);            // on Redis when present, else in memory
+    String id = queue.enqueue(EMAIL, new Email("ada@example.com", "welcome"));
+    JobQueueRegistry queues = JobQueueRegistry.create(redis, config);    // named queues: queues.getOrCreate("emails")
+    assertThat(queue.job(id)).isPresent();
+    assertThat(queues.getOrCreate("emails").name()).isEqualTo("emails");
+    queues.close();
+    return queue;
+  }
+
+  @Test
+  void theUseSnippetRunsInMemory() {
+    use(JobQueues.inMemory("jobs", JobQueueConfig.ofDefaults()));
+  }
+
+  private void use(JobQueue queue) {
+    // ---- README: Use (producers, consumers, dead letters, shutdown) ----
+    // Producers
+    String id = queue.enqueue(EMAIL, new Email("ada@example.com", "welcome"));
+    queue.enqueue(EMAIL, new Email("bob@example.com", "digest"), JobOptions.builder()
+        .priority(-5).delay(Duration.ofMinutes(10)).jobId("digest-bob-2026-11-21").build());   // idempotent
+    queue.enqueueAll(AI, prompts, JobOptions.priority(3));                                     // pipelined batches
+
+    // Consumers
+    WorkerPool workers = queue.workers()
+        .handle(EMAIL, job -> mailer.send(job.payload()))                  // sync, on the worker's thread
+        .handleAsync(AI, job -> model.complete(job.payload()))             // returns a CompletionStage
+        .concurrency(8)
+        .start();
+    queue.addListener(new JobListener() {
+      @Override public void onDead(JobEvent e) { alerts.send(e.queue() + " " + e.jobId() + ": " + e.reason()); }
+    });
+
+    // Dead letters
+    DeadLetters dead = queue.deadLetters();
+    Page<DeadLetter> page = dead.list(DeadLetterFilter.type(AI).andErrorClass("java.io.IOException"), 0, 50);
+    dead.replay(DeadLetterFilter.type(AI), 20);          // at most 20 per second
+    dead.purge(DeadLetterFilter.errorClass(IllegalArgumentException.class));
+
+    // Shutdown: stop taking jobs, let running ones finish for 30 s, give the rest back
+    workers.shutdown(Duration.ofSeconds(30));
+    queue.close();
+    assertThat(id).isNotBlank();
+    assertThat(page.items()).isEmpty();
+  }
+
+  /** The queue snippet of the root README (kept here so it compiles too). */
+  @Test
+  void theRootReadmeSnippetRunsInMemory() {
+    rootReadme(Optional.empty(), new SimpleMeterRegistry());
+  }
+
+  private void rootReadme(Optional<RedisConnector> redis, MeterRegistry meterRegistry) {
+    JobQueueConfig config = JobQueueConfig.builder().meterRegistry(meterRegistry).build();
+    JobQueue queue = JobQueues.create(redis, "jobs", config);            // on Redis when present, else in memory
+    queue.enqueue(EMAIL, new Email("ada@example.com", "welcome"),
+        JobOptions.builder().priority(5).jobId("welcome-ada").build());   // the same id again adds nothing
+    WorkerPool workers = queue.workers()
+        .handle(EMAIL, job -> mailer.send(job.payload()))
+        .concurrency(8)
+        .start();
+    // failures retry with backoff, then land in queue.deadLetters() to inspect and replay
+    workers.shutdown(Duration.ofSeconds(30));   // unfinished jobs go back to the queue
+    queue.close();
+  }
+}
