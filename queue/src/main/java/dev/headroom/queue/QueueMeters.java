@@ -13,6 +13,7 @@ import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_STALLED;
 import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_WAIT;
 import static dev.headroom.core.metrics.HeadroomMeters.QUEUE_WORKERS;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_QUEUE;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_REASON;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_STATE;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_TYPE;
 
@@ -53,8 +54,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class QueueMeters {
 
-  /** Tag of {@code headroom.queue.dead}: why the job was dead-lettered (not yet in HeadroomMeters). */
-  static final String TAG_REASON = "reason";
 
   private final InstanceMeters meters;
   private final Map<String, TypeMeters> types = new ConcurrentHashMap<>();

@@ -49,7 +49,7 @@ public final class HeadroomMeters {
   /** A cache level: {@code l1} or {@code l2}. */
   public static final String TAG_LEVEL = "level";
 
-  /** A state or reason: a job's state, a dead letter's reason, a host's state. */
+  /** A state: a job's state, a host's state. */
   public static final String TAG_STATE = "state";
 
   /** Job type tag of queue meters. */
@@ -133,8 +133,9 @@ public final class HeadroomMeters {
   public static final String TAG_MODE = "mode";
 
   /**
-   * Tag of {@link #RATELIMIT_FALLBACKS}: why Redis did not decide ({@code timeout}, {@code
-   * unavailable}, {@code error}, {@code interrupted}).
+   * Why something happened: why Redis did not decide a rate limit ({@code timeout}, {@code
+   * unavailable}, {@code error}, {@code interrupted}), why a job was dead-lettered ({@code
+   * retries-exhausted}, {@code non-retryable}, {@code stalled}, ...).
    */
   public static final String TAG_REASON = "reason";
 
@@ -164,7 +165,7 @@ public final class HeadroomMeters {
   /** Counter: attempts that failed and will be retried. Tags {@link #TAG_QUEUE}, {@link #TAG_TYPE}. */
   public static final String QUEUE_RETRIED = "headroom.queue.retried";
 
-  /** Counter: jobs dead-lettered. Tags {@link #TAG_QUEUE}, {@link #TAG_TYPE}, {@link #TAG_STATE}. */
+  /** Counter: jobs dead-lettered. Tags {@link #TAG_QUEUE}, {@link #TAG_TYPE}, {@link #TAG_REASON}. */
   public static final String QUEUE_DEAD = "headroom.queue.dead";
 
   /** Counter: leases that expired and were reaped. Tag {@link #TAG_QUEUE}. */
