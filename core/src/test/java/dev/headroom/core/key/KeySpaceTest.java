@@ -3,10 +3,6 @@ package dev.headroom.core.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.headroom.core.testing.RedisGlob;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 class KeySpaceTest {
@@ -57,22 +53,5 @@ class KeySpaceTest {
     assertThatThrownBy(() -> KeySpace.of("{tag}")).hasMessageContaining("braces");
     assertThatThrownBy(KeySpace::of).hasMessageContaining("at least one namespace part");
     assertThatThrownBy(() -> space.withMaxKeyBytes(5)).hasMessageContaining("must be larger than the prefix");
-  }
-
-  @Property
-  void anEscapedLiteralMatchesOnlyItself(@ForAll @StringLength(max = 12) String literal, @ForAll @StringLength(max = 12) String other) {
-    String pattern = KeySpace.escapeGlob(literal);
-    assertThat(RedisGlob.matches(pattern, literal)).isTrue();
-    if (!other.equals(literal)) {
-      assertThat(RedisGlob.matches(pattern, other)).isFalse();
-    }
-  }
-
-  @Property
-  void aPrefixPatternMatchesExactlyTheKeysWithThatPrefix(@ForAll @StringLength(max = 8) String literal,
-      @ForAll @StringLength(max = 8) String rest, @ForAll @StringLength(max = 16) String candidate) {
-    String pattern = space.prefixPattern(literal);
-    assertThat(RedisGlob.matches(pattern, space.prefix() + literal + rest)).isTrue();
-    assertThat(RedisGlob.matches(pattern, candidate)).isEqualTo(candidate.startsWith(space.prefix() + literal));
   }
 }

@@ -1,7 +1,6 @@
 package dev.headroom.testkit.core;
 
 import dev.headroom.core.key.KeySpace;
-import dev.headroom.core.testing.RedisGlob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.headroom.core.testing;
+package dev.headroom.testkit.core;
 
 /**
  * A test oracle: Redis's glob matching ({@code stringmatchlen} in util.c) for {@code *}, {@code ?},
