@@ -13,14 +13,12 @@ import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisConnectorOptions;
 import dev.headroom.core.redis.RedisScript;
 import dev.headroom.core.time.ManualTimeSource;
-import dev.headroom.testkit.ReadmeSnippets;
 import dev.headroom.testkit.RedisExtension;
 import dev.headroom.testkit.RedisServer;
 import dev.headroom.testkit.TestRedis;
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,26 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The Java snippets proposed for the root README's core and testkit sections, compiled and run.
- * The proposed section text is {@code root-readme-core-and-testkit.md} beside this test's
- * resources; the root README is edited by whoever owns it, from that file.
+ * The Java snippets of the root README's core and testkit sections, compiled and run. That they
+ * stand here line for line is checked by demo's {@code RootReadmeSnippetsTest}.
  */
 @ExtendWith(RedisExtension.class)
 class RootReadmeCoreSnippetsTest {
 
-  private static final Path PROPOSAL = Path.of("src/test/resources/dev/headroom/testkit/core/root-readme-core-and-testkit.md");
-  private static final Path THIS_SOURCE = Path.of("src/test/java/dev/headroom/testkit/core/RootReadmeCoreSnippetsTest.java");
 
   /** Stands for the reader's own class, next to which {@code my-script.lua} lies. */
   private static final class MyClass {}
 
   /** Stands for the reader's own value type. */
   record User(String id, String name) {}
-
-  @Test
-  void everySnippetOfTheProposalStandsHere() {
-    ReadmeSnippets.assertAllIn(PROPOSAL, THIS_SOURCE);
-  }
 
   @Test
   void core() {
