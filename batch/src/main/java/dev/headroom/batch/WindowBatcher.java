@@ -169,7 +169,8 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
    */
   private static <T> CompletableFuture<T> own(CompletableFuture<T> shared) {
     CompletableFuture<T> mine = new CompletableFuture<>();
-    shared.whenComplete((value, error) -> {
+    // The stage whenComplete returns only mirrors shared: the outcome goes to mine.
+    var unused = shared.whenComplete((value, error) -> {
       if (error == null) {
         mine.complete(value);
       } else {
@@ -198,7 +199,8 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       futures.add(f);
     }
     CompletableFuture<List<R>> all = new CompletableFuture<>();
-    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).whenComplete((done, anyError) -> {
+    // The stage whenComplete returns carries nothing: the outcome goes to all.
+    var unused = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).whenComplete((done, anyError) -> {
       List<R> results = new ArrayList<>(futures.size());
       for (CompletableFuture<R> f : futures) {
         if (f.isCompletedExceptionally()) {
@@ -614,7 +616,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
         K key = batch.keyList.get(i);
         Throwable failure = result.failure(key);
         if (failure != null) {
-          if (failed == null) {
+          if (failed == null || errors == null) { // both are set together
             failed = new int[batch.size - i];
             errors = new Throwable[batch.size - i];
           }
@@ -632,7 +634,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
               + batch.attempt + ") and this batcher requires one"), "missing");
         }
       }
-      if (failed != null) {
+      if (failed != null && errors != null) {
         keyFailures(failed, errors, failedCount);
       }
     }
@@ -646,7 +648,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
         int i = failed[j];
         Throwable cause = errors[j];
         if (mayRetry(cause)) {
-          if (retryKeys == null) {
+          if (retryKeys == null || retrySlots == null) { // both are set together
             retryKeys = new Object[count - j];
             retrySlots = new Object[count - j];
           }
@@ -657,7 +659,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
               + batch.attempt + "): " + cause, batch.attempt, cause), "key");
         }
       }
-      if (retryKeys != null) {
+      if (retryKeys != null && retrySlots != null) {
         scheduleRetry(retryKeys, retrySlots, retryCount);
       }
     }

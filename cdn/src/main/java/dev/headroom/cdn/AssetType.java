@@ -31,10 +31,11 @@ public enum AssetType {
     }
   }
 
+  @SuppressWarnings("ImmutableEnumChecker") // Set.copyOf: an unmodifiable set of immutable strings
   private final Set<String> extensions;
 
   AssetType(Set<String> extensions) {
-    this.extensions = extensions;
+    this.extensions = Set.copyOf(extensions);
   }
 
   /** The lower-case extensions (without dot) that map to this type by default. */

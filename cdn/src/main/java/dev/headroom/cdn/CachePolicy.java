@@ -61,13 +61,13 @@ public final class CachePolicy {
 
   private static CachePolicy of(Duration maxAge, boolean immutable, boolean shared) {
     Objects.requireNonNull(maxAge, "maxAge");
-    if (maxAge.getSeconds() < 1) {
+    if (maxAge.toSeconds() < 1) {
       throw new IllegalArgumentException("maxAge=" + maxAge + " is rejected: expected at least one second"
           + " (use CachePolicy.noStore() for no caching)");
     }
-    String header = (shared ? "public" : "private") + ", max-age=" + maxAge.getSeconds()
+    String header = (shared ? "public" : "private") + ", max-age=" + maxAge.toSeconds()
         + (immutable ? ", immutable" : "");
-    return new CachePolicy(Duration.ofSeconds(maxAge.getSeconds()), immutable, shared, header);
+    return new CachePolicy(Duration.ofSeconds(maxAge.toSeconds()), immutable, shared, header);
   }
 
   /** How long a cache may keep the asset; zero for {@link #noStore()}. */

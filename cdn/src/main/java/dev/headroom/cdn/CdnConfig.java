@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -113,7 +114,7 @@ public final class CdnConfig {
 
   /** The cache policy of versioned assets of {@code type}. */
   public CachePolicy cachePolicy(AssetType type) {
-    return policies.get(type);
+    return Objects.requireNonNull(policies.get(type), "every asset type has a policy");
   }
 
   /** The policy of an unversioned asset whose type's policy is immutable. */

@@ -59,7 +59,7 @@ public final class Grant {
    */
   public static Grant validFor(Duration lifetime, TimeSource time) {
     Objects.requireNonNull(lifetime, "lifetime");
-    if (lifetime.getSeconds() < 1) {
+    if (lifetime.toSeconds() < 1) {
       throw new IllegalArgumentException("lifetime=" + lifetime + " is rejected: expected at least one second");
     }
     return until(time.now().plus(lifetime));

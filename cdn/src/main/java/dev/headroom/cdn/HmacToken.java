@@ -143,15 +143,15 @@ final class HmacToken {
     }
 
     private static int index(String name) {
-      switch (name) {
-        case EXPIRES: return 0;
-        case START: return 1;
-        case IP: return 2;
-        case ACL: return 3;
-        case KEY_ID: return 4;
-        case SIGNATURE: return 5;
-        default: return -1;
-      }
+      return switch (name) {
+        case EXPIRES -> 0;
+        case START -> 1;
+        case IP -> 2;
+        case ACL -> 3;
+        case KEY_ID -> 4;
+        case SIGNATURE -> 5;
+        default -> -1;
+      };
     }
   }
 }

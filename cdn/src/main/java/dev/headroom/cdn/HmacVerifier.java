@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,8 +50,8 @@ public final class HmacVerifier implements AutoCloseable {
   private final TimeSource time;
   private final String name;
   private final InstanceMeters meters;
-  /** Outcome counters by status ordinal; null without a meter registry. */
-  private final Counter @Nullable [] outcomes;
+  /** Outcome counters by status; null without a meter registry. */
+  private final @Nullable Map<Verification.Status, Counter> outcomes;
 
   private HmacVerifier(Builder b) {
     this.keys = Map.copyOf(b.keys);
@@ -62,13 +63,15 @@ public final class HmacVerifier implements AutoCloseable {
       this.outcomes = null;
       return;
     }
-    Verification.Status[] statuses = Verification.Status.values();
-    Counter[] counters = new Counter[statuses.length];
-    for (Verification.Status status : statuses) {
-      counters[status.ordinal()] = meters.register(r -> Counter.builder(HeadroomMeters.CDN_VERIFICATIONS)
+    Map<Verification.Status, Counter> counters = new EnumMap<>(Verification.Status.class);
+    for (Verification.Status status : Verification.Status.values()) {
+      Counter counter = meters.register(r -> Counter.builder(HeadroomMeters.CDN_VERIFICATIONS)
           .description("Signed URLs checked, by outcome")
           .tags(meters.tags(HeadroomMeters.TAG_RESULT, status.name().toLowerCase(Locale.ROOT)))
           .register(r));
+      if (counter != null) {
+        counters.put(status, counter);
+      }
     }
     this.outcomes = counters;
   }
@@ -124,7 +127,10 @@ public final class HmacVerifier implements AutoCloseable {
 
   private Verification counted(Verification verification) {
     if (outcomes != null) {
-      outcomes[verification.status().ordinal()].increment();
+      Counter counter = outcomes.get(verification.status());
+      if (counter != null) {
+        counter.increment();
+      }
     }
     return verification;
   }

@@ -71,7 +71,7 @@ final class RendezvousRouter implements CdnRouter {
     for (AssetType type : types) {
       for (int local = 0; local < 2; local++) {
         String target = local == 0 ? RESULT_CDN : RESULT_LOCAL;
-        counters[type.ordinal() * 2 + local] = meters.register(r -> Counter.builder(HeadroomMeters.CDN_ROUTES)
+        counters[routeSlot(type, local == 1)] = meters.register(r -> Counter.builder(HeadroomMeters.CDN_ROUTES)
             .description("Asset URLs built, by asset type and whether a CDN host or the local path serves them")
             .tags(meters.tags(HeadroomMeters.TAG_TYPE, type.name().toLowerCase(Locale.ROOT),
                 HeadroomMeters.TAG_RESULT, target))
@@ -182,10 +182,21 @@ final class RendezvousRouter implements CdnRouter {
       policy = config.unversionedPolicy();
     }
     if (routes != null) {
-      routes[type.ordinal() * 2 + (host == null ? 1 : 0)].increment();
+      routes[routeSlot(type, host == null)].increment();
     }
     return new AssetUrl(url.toString(), type, host == null ? null : host.uri, version.isPresent(), policy,
         host == null ? "" : host.origin, prefix, versionSegment, knownParts ? served : null, queryStart);
+  }
+
+  /** The index in {@link #routes} of the counter for {@code type}, CDN or local. */
+  @SuppressWarnings("EnumOrdinal") // an array slot per type: routing is the hot path, the array is cheaper than a map
+  private static int routeSlot(AssetType type, boolean local) {
+    return type.ordinal() * 2 + (local ? 1 : 0);
+  }
+
+  /** The hosts of {@code type}; the constructor puts every type in the map. */
+  private Host[] hostsOf(AssetType type) {
+    return Objects.requireNonNull(hosts.get(type), "every asset type has its hosts");
   }
 
   /** {@link AssetPath#of(String)}, remembered for short paths that parse. */
@@ -211,7 +222,7 @@ final class RendezvousRouter implements CdnRouter {
   private @Nullable Host pick(AssetType type, long pathHash) {
     Host best = null;
     long bestScore = 0;
-    for (Host host : hosts.get(type)) {
+    for (Host host : hostsOf(type)) {
       if (isUp(host.uri)) {
         long score = RendezvousHash.score(pathHash, host.seed);
         if (best == null || Long.compareUnsigned(score, bestScore) > 0) {
@@ -247,7 +258,7 @@ final class RendezvousRouter implements CdnRouter {
     List<String> down = new ArrayList<>();
     List<String> local = new ArrayList<>();
     for (AssetType type : AssetType.values()) {
-      Host[] typeHosts = hosts.get(type);
+      Host[] typeHosts = hostsOf(type);
       boolean anyUp = false;
       for (Host host : typeHosts) {
         if (isUp(host.uri)) {

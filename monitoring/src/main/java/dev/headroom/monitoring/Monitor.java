@@ -232,7 +232,8 @@ public final class Monitor implements AutoCloseable {
       return t;
     });
     long nanos = interval.toNanos();
-    s.scheduleWithFixedDelay(() -> {
+    // The task logs its own failures and close() ends it with the executor: the handle carries nothing.
+    var unused = s.scheduleWithFixedDelay(() -> {
       try {
         evaluate();
       } catch (RuntimeException e) {
@@ -293,14 +294,14 @@ public final class Monitor implements AutoCloseable {
       case "maxResponseTime" -> w == null ? OptionalDouble.empty() : millis(w.max());
       case "errorRate" -> w == null ? OptionalDouble.empty() : w.errorRate();
       case "serverErrorRate" -> w == null ? OptionalDouble.empty() : w.serverErrorRate();
-      case "requests" -> w == null ? OptionalDouble.empty() : OptionalDouble.of(w.count());
-      case "poolActive" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of(s.pools.active());
-      case "poolIdle" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of(s.pools.idle());
-      case "poolPending" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of(s.pools.pending());
+      case "requests" -> w == null ? OptionalDouble.empty() : OptionalDouble.of((double) w.count());
+      case "poolActive" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.active());
+      case "poolIdle" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.idle());
+      case "poolPending" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.pending());
       case "cacheHitRate" -> s.cache == null ? OptionalDouble.empty() : s.cache.hitRate();
-      case "queuePending" -> s.queue == null ? OptionalDouble.empty() : OptionalDouble.of(s.queue.pending());
-      case "queueWorkers" -> s.queue == null ? OptionalDouble.empty() : OptionalDouble.of(s.queue.workers());
-      case "rateLimitDenied" -> s.rateLimit == null ? OptionalDouble.empty() : OptionalDouble.of(s.rateLimit.denied());
+      case "queuePending" -> s.queue == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.queue.pending());
+      case "queueWorkers" -> s.queue == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.queue.workers());
+      case "rateLimitDenied" -> s.rateLimit == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.rateLimit.denied());
       case "cpu" -> {
         // The JVM reports a negative load while it cannot tell yet: that is no data, not idle.
         OptionalDouble cpu = r == null ? OptionalDouble.empty()

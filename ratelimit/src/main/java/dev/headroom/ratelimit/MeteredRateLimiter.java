@@ -126,8 +126,9 @@ final class MeteredRateLimiter implements RateLimiter {
 
   private Decision record(Decision d) {
     Decision out = shadow ? d.asShadow() : d;
-    if (allowed != null) {
-      (out.shadowDenied() ? shadowDenied : out.allowed() ? allowed : denied).increment();
+    Counter counter = out.shadowDenied() ? shadowDenied : out.allowed() ? allowed : denied;
+    if (counter != null) {
+      counter.increment();
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.headroom.ratelimit;
 
 import dev.headroom.core.time.Cancellable;
 import dev.headroom.core.time.TimeSource;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +34,8 @@ final class RetryAfterWait {
   static CompletableFuture<Decision> start(RateLimiter limiter, TimeSource time, String key, long permits,
       long timeoutNanos) {
     RetryAfterWait wait = new RetryAfterWait(limiter, time, key, permits, timeoutNanos);
-    wait.result.whenComplete((d, failure) -> wait.cancelPending());
+    // The stage whenComplete returns only mirrors result.
+    var unused = wait.result.whenComplete((d, failure) -> wait.cancelPending());
     wait.attempt();
     return wait.result;
   }
@@ -49,21 +51,31 @@ final class RetryAfterWait {
       result.completeExceptionally(e);
       return;
     }
-    decision.whenComplete((d, failure) -> {
-      if (failure != null) {
-        result.completeExceptionally(failure);
-        return;
-      }
-      long wait = Math.max(1, d.retryAfter().toNanos());
-      if (d.allowed() || time.nanoTime() + wait - deadline > 0) {
-        result.complete(d);
+    // decided() fails the wait on any error of its own, so the stage whenComplete returns carries nothing.
+    var unused = decision.whenComplete(this::decided);
+  }
+
+  /** The limiter answered: the wait ends, or the next check is scheduled at the retry-after. */
+  private void decided(@Nullable Decision d, @Nullable Throwable failure) {
+    if (failure != null) {
+      result.completeExceptionally(failure);
+      return;
+    }
+    try {
+      Decision decision = Objects.requireNonNull(d, "the limiter answered a null decision");
+      long wait = Math.max(1, decision.retryAfter().toNanos());
+      if (decision.allowed() || time.nanoTime() + wait - deadline > 0) {
+        result.complete(decision);
         return;
       }
       pending = time.schedule(this::attempt, wait);
-      if (result.isDone()) {
-        cancelPending();
-      }
-    });
+    } catch (RuntimeException e) { // say the time source refuses to schedule: the wait ends with it
+      result.completeExceptionally(e);
+      return;
+    }
+    if (result.isDone()) {
+      cancelPending();
+    }
   }
 
   private void cancelPending() {

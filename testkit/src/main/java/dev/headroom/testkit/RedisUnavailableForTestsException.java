@@ -1,5 +1,7 @@
 package dev.headroom.testkit;
 
+import java.util.Objects;
+
 /** No Redis could be had for a test: the message says what was tried and how to get one. */
 public final class RedisUnavailableForTestsException extends RuntimeException {
 
@@ -11,5 +13,11 @@ public final class RedisUnavailableForTestsException extends RuntimeException {
 
   RedisUnavailableForTestsException(String message) {
     super(message);
+  }
+
+  /** The message; never null, as every constructor takes one. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "message");
   }
 }

@@ -49,37 +49,32 @@ final class Resp implements Closeable {
   private @Nullable Object read() throws IOException {
     int type = in.read();
     String line = line();
-    switch (type) {
-      case '+':
-        return line;
-      case '-':
-        throw new IOException("Redis error: " + line);
-      case ':':
-        return Long.parseLong(line);
-      case '$': {
+    return switch (type) {
+      case '+' -> line;
+      case '-' -> throw new IOException("Redis error: " + line);
+      case ':' -> Long.parseLong(line);
+      case '$' -> {
         int len = Integer.parseInt(line);
         if (len < 0) {
-          return null;
+          yield null;
         }
         byte[] data = in.readNBytes(len + 2);
-        return new String(data, 0, len, StandardCharsets.UTF_8);
+        yield new String(data, 0, len, StandardCharsets.UTF_8);
       }
-      case '*': {
+      case '*' -> {
         int n = Integer.parseInt(line);
         if (n < 0) {
-          return null;
+          yield null;
         }
         List<@Nullable Object> items = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           items.add(read());
         }
-        return items;
+        yield items;
       }
-      case -1:
-        throw new IOException("connection closed by Redis");
-      default:
-        throw new IOException("unexpected RESP type '" + (char) type + "'");
-    }
+      case -1 -> throw new IOException("connection closed by Redis");
+      default -> throw new IOException("unexpected RESP type '" + (char) type + "'");
+    };
   }
 
   private String line() throws IOException {

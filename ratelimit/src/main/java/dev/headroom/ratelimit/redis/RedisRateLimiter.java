@@ -89,7 +89,7 @@ public final class RedisRateLimiter implements LimiterBackend {
   private final @Nullable Cache<String, Denial> denials;
   private final @Nullable Timer latency;
   private final @Nullable Counter denyCacheHits;
-  private final @Nullable Counter[] fallbacks;
+  private final @Nullable Counter @Nullable [] fallbacks;
   private final Outage outage;
   private final AtomicLong fallbackDecisions = new AtomicLong();
   private volatile @Nullable String lastReason;
@@ -100,7 +100,7 @@ public final class RedisRateLimiter implements LimiterBackend {
     this.config = config;
     this.failureMode = config.failureMode();
     RateLimitPolicy policy = config.policy();
-    this.script = SCRIPTS.get(policy.algorithm());
+    this.script = Objects.requireNonNull(SCRIPTS.get(policy.algorithm()), "every algorithm has a script");
     this.keySpace = config.keySpace();
     this.keySuffix = ":" + policy.algorithm().code();
     this.time = config.timeSource();
@@ -271,21 +271,20 @@ public final class RedisRateLimiter implements LimiterBackend {
     }
     Instant now = time.now();
     Limit first = limits.get(0);
-    switch (failureMode) {
-      case FAIL_OPEN:
-        return Decision.allowed(name, first, Math.max(0, first.permits() - permits), Duration.ZERO, now,
-            DecisionSource.FAIL_OPEN);
-      case FAIL_CLOSED:
-        return Decision.denied(name, first, 0, Duration.ZERO, failClosedRetry, now, DecisionSource.FAIL_CLOSED);
-      default:
+    return switch (failureMode) {
+      case FAIL_OPEN -> Decision.allowed(name, first, Math.max(0, first.permits() - permits), Duration.ZERO, now,
+          DecisionSource.FAIL_OPEN);
+      case FAIL_CLOSED -> Decision.denied(name, first, 0, Duration.ZERO, failClosedRetry, now, DecisionSource.FAIL_CLOSED);
+      default -> {
         InMemoryRateLimiter local = Objects.requireNonNull(fallback);
         RateLimitPolicy scaled = local.policy();
         if (permits > scaled.smallestPermits()) {
-          return Decision.denied(name, scaled.limits().get(0), 0, Duration.ZERO, failClosedRetry, now,
+          yield Decision.denied(name, scaled.limits().get(0), 0, Duration.ZERO, failClosedRetry, now,
               DecisionSource.LOCAL_FALLBACK);
         }
-        return local.tryAcquire(key, permits).withSource(DecisionSource.LOCAL_FALLBACK);
-    }
+        yield local.tryAcquire(key, permits).withSource(DecisionSource.LOCAL_FALLBACK);
+      }
+    };
   }
 
   private void recovered() {
