@@ -149,7 +149,8 @@ final class BrokerJobQueue implements JobQueue {
         });
         s.setRemoveOnCancelPolicy(true);
         long reap = options.reapInterval().toMillis();
-        s.scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
+        // runs until close() shuts the executor down; reap() logs its own failures
+        var unused = s.scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
         maintenance = s;
       }
       BrokerWorkerPool pool = new BrokerWorkerPool(this, b.handlers(), b.concurrency(), maintenance);

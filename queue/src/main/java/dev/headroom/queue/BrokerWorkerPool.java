@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -83,10 +84,7 @@ final class BrokerWorkerPool implements WorkerPool {
 
   void start() {
     for (int i = 0; i < concurrency; i++) {
-      slots[i] = new Slot();
-      Thread t = new Thread(slots[i], "headroom-queue-" + queue.name + "-worker-" + i);
-      t.setDaemon(true);
-      slots[i].thread = t;
+      slots[i] = new Slot("headroom-queue-" + queue.name + "-worker-" + i);
     }
     for (Slot s : slots) {
       s.thread.start();
@@ -154,10 +152,15 @@ final class BrokerWorkerPool implements WorkerPool {
 
   /** One slot: a thread that answers its last job and claims the next in one exchange. */
   private final class Slot implements Runnable {
-    Thread thread;
+    final Thread thread;
     volatile boolean idle;
     volatile @Nullable Running current;
     private Backoff.@Nullable Schedule waitFailures;
+
+    Slot(String threadName) {
+      thread = new Thread(this, threadName);
+      thread.setDaemon(true);
+    }
 
     @Override
     public void run() {
@@ -336,7 +339,9 @@ final class BrokerWorkerPool implements WorkerPool {
     if (deadReason != null) {
       return new Done(new Settlement(job, Settlement.Kind.DEAD, 0, error, deadReason), nanos);
     }
-    Backoff backoff = job.retrySpec().isEmpty() ? h.type().backoff() : RetrySpec.parse(job.retrySpec());
+    Backoff backoff = job.retrySpec().isEmpty()
+        ? Objects.requireNonNull(h, "a job without a handler was dead-lettered above").type().backoff()
+        : RetrySpec.parse(job.retrySpec());
     long delay = retryDelayMillis(backoff, job.attempt(), ThreadLocalRandom.current());
     return new Done(new Settlement(job, Settlement.Kind.RETRY, delay, error, null), nanos);
   }

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the error of the last failed attempt, if any
  * @param payload the encoded payload
  */
+// the payload array is kept as is (no copy); equals and hashCode below are overridden to compare its contents
+@SuppressWarnings("ArrayRecordComponent")
 public record JobInfo(String id, String type, JobState state, int priority, int attempts, int maxAttempts, int stalls,
     Instant enqueuedAt, @Nullable Instant runAt, @Nullable Instant finishedAt, @Nullable JobError lastError,
     byte[] payload) {

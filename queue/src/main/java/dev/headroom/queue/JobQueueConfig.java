@@ -26,7 +26,7 @@ public final class JobQueueConfig {
   /** Default aging step: a waiting job gains one priority level per minute of waiting. */
   public static final Duration DEFAULT_PRIORITY_AGING = Duration.ofMinutes(1);
   /** The aging step that means "no aging": about 31 years per level, so priority always dominates. */
-  public static final Duration NO_AGING = Duration.ofMillis(1_000_000_000_000L);
+  public static final Duration NO_AGING = Duration.ofSeconds(1_000_000_000L);
   /** Default lease a worker holds on a job, renewed every third of it while the handler runs. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
   /** Default stalls (expired leases) a job survives; one more sends it to the dead letters. */

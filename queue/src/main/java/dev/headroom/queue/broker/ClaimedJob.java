@@ -17,6 +17,8 @@ package dev.headroom.queue.broker;
  * @param firstClaim whether the job was never claimed before (not after a give-back, a reap or a
  *     replay)
  */
+// claimed on the hot path: the payload array is not copied, and ClaimedJob equality is never used
+@SuppressWarnings("ArrayRecordComponent")
 public record ClaimedJob(String id, String type, byte[] payload, int priority, int attempt, int maxAttempts,
     long enqueuedAtMillis, long claimedAtMillis, long timeoutMillis, String retrySpec, String leaseToken,
     boolean firstClaim) {}

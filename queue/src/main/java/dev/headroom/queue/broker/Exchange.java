@@ -13,4 +13,6 @@ import java.util.List;
  *     job is due (0 if one is due now), or -1 if none is delayed
  * @param wakeEpoch an opaque reading taken before the exchange, for {@link Broker#awaitWork}
  */
+// one per exchange on the hot path: the accepted array is not copied, and Exchange equality is never used
+@SuppressWarnings("ArrayRecordComponent")
 public record Exchange(boolean[] accepted, List<ClaimedJob> claimed, long nextDueMillis, long wakeEpoch) {}

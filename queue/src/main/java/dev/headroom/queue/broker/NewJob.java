@@ -13,6 +13,8 @@ package dev.headroom.queue.broker;
  * @param timeoutMillis how long one attempt may run, 0 for the type's
  * @param retrySpec the job's own backoff ({@link RetrySpec#format}), empty for the type's
  */
+// built on the hot path: the payload array is not copied, and NewJob equality is never used
+@SuppressWarnings("ArrayRecordComponent")
 public record NewJob(String id, String type, byte[] payload, int priority, long delayMillis, long runAtMillis,
     int maxAttempts, long timeoutMillis, String retrySpec) {
 

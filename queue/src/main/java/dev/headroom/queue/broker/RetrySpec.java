@@ -21,8 +21,12 @@ public final class RetrySpec {
    * @throws IllegalArgumentException if it is not one
    */
   public static Backoff parse(String spec) {
-    String[] p = spec.split(",");
-    if (p.length != 5) {
+    String[] p = spec.split(",", -1);
+    int fields = p.length;
+    while (fields > 0 && p[fields - 1].isEmpty()) {
+      fields--; // trailing empty fields do not count, as with split(",")
+    }
+    if (fields != 5) {
       throw new IllegalArgumentException("not a stored backoff: '" + spec + "'");
     }
     return Backoff.exponential(Duration.ofMillis(Long.parseLong(p[0])), Duration.ofMillis(Long.parseLong(p[1])))

@@ -206,11 +206,11 @@ public final class InMemoryBroker implements Broker {
     active.remove(e.id);
     e.token = null;
     switch (s.kind()) {
-      case COMPLETE:
+      case COMPLETE -> {
         unfinished--;
         complete(e, now);
-        break;
-      case RETRY:
+      }
+      case RETRY -> {
         e.lastError = s.error();
         if (s.retryDelayMillis() > 0) {
           e.runAt = now + s.retryDelayMillis();
@@ -221,17 +221,16 @@ public final class InMemoryBroker implements Broker {
           epoch++;
           workArrived.signal();
         }
-        break;
-      case DEAD:
+      }
+      case DEAD -> {
         unfinished--;
         bury(e, s.reason() == null ? DeadLetter.REASON_RETRIES_EXHAUSTED : s.reason(), s.error(), now);
-        break;
-      case RELEASE:
+      }
+      case RELEASE -> {
         e.attempts--;
         toWaitingAgain(e);
-        break;
-      default:
-        throw new AssertionError(s.kind());
+      }
+      default -> throw new AssertionError(s.kind());
     }
     return true;
   }
@@ -277,8 +276,10 @@ public final class InMemoryBroker implements Broker {
         return;
       }
       long wait = last.nextDueMillis() >= 0 ? Math.min(maxMillis, last.nextDueMillis()) : maxMillis;
-      if (wait > 0) {
-        workArrived.await(wait, TimeUnit.MILLISECONDS);
+      // every signal comes with an epoch change, so a wakeup without one is spurious: wait out the rest
+      long remaining = TimeUnit.MILLISECONDS.toNanos(wait);
+      while (remaining > 0 && epoch == last.wakeEpoch()) {
+        remaining = workArrived.awaitNanos(remaining);
       }
     } finally {
       lock.unlock();
