@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -51,8 +53,8 @@ public class CacheGetAllBenchmark {
   public String impl;
 
   private RedisConnector connector;
-  private Cache<String> cache;
-  private RedisClusterAsyncCommands<String, byte[]> commands;
+  private @Nullable Cache<String> cache;
+  private @Nullable RedisClusterAsyncCommands<String, byte[]> commands;
   private List<List<String>> batches;
   private String[][] rawBatches;
 
@@ -79,10 +81,12 @@ public class CacheGetAllBenchmark {
       rawBatches[b] = batch.stream().map(k -> "headroom-bench-raw:" + k).toArray(String[]::new);
     }
     if (impl.equals("headroom")) {
-      cache = Cache.builder("getallbench", Codec.utf8()).redis(connector).keySpace(KeySpace.of("headroom-bench"))
-          .maximumSize(0).ttl(Duration.ofHours(1)).l2Timeout(Duration.ofSeconds(1)).build();
-      cache.putAll(all);
-      CacheL1HitBenchmark.awaitFilled(() -> cache.getAll(batches.get(0)).size() == BATCH);
+      Cache<String> c = Cache.builder("getallbench", Codec.utf8()).redis(connector)
+          .keySpace(KeySpace.of("headroom-bench")).maximumSize(0).ttl(Duration.ofHours(1))
+          .l2Timeout(Duration.ofSeconds(1)).build();
+      cache = c;
+      c.putAll(all);
+      CacheL1HitBenchmark.awaitFilled(() -> c.getAll(batches.get(0)).size() == BATCH);
     } else {
       commands = connector.binaryAsync();
       all.keySet().forEach(k -> connector.binarySync().set("headroom-bench-raw:" + k,
@@ -121,7 +125,8 @@ public class CacheGetAllBenchmark {
       }
       return out;
     }
-    List<KeyValue<String, byte[]>> kvs = commands.mget(rawBatches[b]).get();
+    List<KeyValue<String, byte[]>> kvs = Objects.requireNonNull(commands, "set up when there is no cache")
+        .mget(rawBatches[b]).get();
     Map<String, String> out = new HashMap<>();
     for (KeyValue<String, byte[]> kv : kvs) {
       out.put(kv.getKey(), new String(kv.getValue(), StandardCharsets.UTF_8));

@@ -120,7 +120,7 @@ public class CdnUrlBenchmark {
 
   private String handWrittenUrl(String path) {
     StringBuilder sb = new StringBuilder(BASE);
-    for (String segment : path.split("/")) {
+    for (String segment : path.split("/", -1)) {
       sb.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
     }
     String version = manifest.get(path);

@@ -6,6 +6,7 @@ import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -47,78 +48,107 @@ public class InvalidationLatencyBenchmark {
   @Param({"headroom", "redisson"})
   public String impl;
 
-  private RedisConnector connectorA;
-  private RedisConnector connectorB;
-  private Cache<String> a;
-  private Cache<String> b;
-  private RedissonClient clientA;
-  private RedissonClient clientB;
-  private RLocalCachedMap<String, String> mapA;
-  private RLocalCachedMap<String, String> mapB;
+  private Nodes nodes;
   private long version;
 
-  /** Builds the two nodes and gives B the first value in its L1. */
-  @Setup
-  public void setUp() {
-    String url = BenchRedis.url();
-    if (impl.equals("headroom")) {
-      connectorA = RedisConnector.create(url);
-      connectorB = RedisConnector.create(url);
-      a = Cache.builder("invalbench", Codec.utf8()).redis(connectorA).keySpace(KeySpace.of("headroom-bench"))
-          .ttl(Duration.ofHours(1)).build();
-      b = Cache.builder("invalbench", Codec.utf8()).redis(connectorB).keySpace(KeySpace.of("headroom-bench"))
-          .ttl(Duration.ofHours(1)).build();
-    } else {
-      clientA = CacheL1HitBenchmark.redisson(url);
-      clientB = CacheL1HitBenchmark.redisson(url);
-      mapA = clientA.getLocalCachedMap(LocalCachedMapOptions.<String, String>name("headroom-bench-redisson-inval")
-          .codec(StringCodec.INSTANCE).cacheSize(1000));
-      mapB = clientB.getLocalCachedMap(LocalCachedMapOptions.<String, String>name("headroom-bench-redisson-inval")
-          .codec(StringCodec.INSTANCE).cacheSize(1000));
-    }
-    write("v0");
-    while (!"v0".equals(read())) {
-      Thread.onSpinWait();
-    }
+  /** Node A, which writes, and node B, which reads, of one implementation. */
+  private interface Nodes {
+    void write(String value);
+
+    @Nullable String read();
+
+    void close();
   }
 
-  private void write(String value) {
-    if (a != null) {
+  private record HeadroomNodes(RedisConnector connectorA, RedisConnector connectorB, Cache<String> a, Cache<String> b)
+      implements Nodes {
+
+    @Override
+    public void write(String value) {
       a.put(KEY, value);
-    } else {
-      mapA.fastPut(KEY, value);
     }
-  }
 
-  private String read() {
-    return a != null ? b.get(KEY) : mapB.get(KEY);
-  }
+    @Override
+    public @Nullable String read() {
+      return b.get(KEY);
+    }
 
-  /** Closes both nodes and removes the key. */
-  @TearDown
-  public void tearDown() {
-    if (a != null) {
+    @Override
+    public void close() {
       a.invalidate(KEY);
       a.close();
       b.close();
       connectorA.close();
       connectorB.close();
-    } else {
+    }
+  }
+
+  private record RedissonNodes(RedissonClient clientA, RedissonClient clientB, RLocalCachedMap<String, String> mapA,
+      RLocalCachedMap<String, String> mapB) implements Nodes {
+
+    @Override
+    public void write(String value) {
+      mapA.fastPut(KEY, value);
+    }
+
+    @Override
+    public @Nullable String read() {
+      return mapB.get(KEY);
+    }
+
+    @Override
+    public void close() {
       mapA.delete();
       clientA.shutdown();
       clientB.shutdown();
     }
   }
 
+  /** Builds the two nodes and gives B the first value in its L1. */
+  @Setup
+  public void setUp() {
+    String url = BenchRedis.url();
+    if (impl.equals("headroom")) {
+      RedisConnector connectorA = RedisConnector.create(url);
+      RedisConnector connectorB = RedisConnector.create(url);
+      Cache<String> a = Cache.builder("invalbench", Codec.utf8()).redis(connectorA)
+          .keySpace(KeySpace.of("headroom-bench")).ttl(Duration.ofHours(1)).build();
+      Cache<String> b = Cache.builder("invalbench", Codec.utf8()).redis(connectorB)
+          .keySpace(KeySpace.of("headroom-bench")).ttl(Duration.ofHours(1)).build();
+      nodes = new HeadroomNodes(connectorA, connectorB, a, b);
+    } else {
+      RedissonClient clientA = CacheL1HitBenchmark.redisson(url);
+      RedissonClient clientB = CacheL1HitBenchmark.redisson(url);
+      RLocalCachedMap<String, String> mapA = clientA.getLocalCachedMap(LocalCachedMapOptions
+          .<String, String>name("headroom-bench-redisson-inval").codec(StringCodec.INSTANCE).cacheSize(1000));
+      RLocalCachedMap<String, String> mapB = clientB.getLocalCachedMap(LocalCachedMapOptions
+          .<String, String>name("headroom-bench-redisson-inval").codec(StringCodec.INSTANCE).cacheSize(1000));
+      nodes = new RedissonNodes(clientA, clientB, mapA, mapB);
+    }
+    nodes.write("v0");
+    while (!"v0".equals(nodes.read())) {
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Closes both nodes and removes the key. */
+  @TearDown
+  public void tearDown() {
+    nodes.close();
+  }
+
   /** One write on A, then reads on B until B serves it. */
   @Benchmark
   public String writeOnAUntilBSeesIt() {
-    String next = "v" + (++version);
-    write(next);
-    String seen;
-    while (!next.equals(seen = read())) {
+    version++;
+    String next = "v" + version;
+    nodes.write(next);
+    while (true) {
+      String seen = nodes.read();
+      if (seen != null && seen.equals(next)) {
+        return seen;
+      }
       Thread.onSpinWait();
     }
-    return seen;
   }
 }

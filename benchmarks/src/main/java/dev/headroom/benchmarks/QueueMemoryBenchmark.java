@@ -7,11 +7,13 @@ import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.WorkerPool;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -50,23 +52,26 @@ public class QueueMemoryBenchmark {
   @Param({"headroom", "executor"})
   public String impl;
 
-  private JobQueue queue;
-  private WorkerPool pool;
-  private ThreadPoolExecutor executor;
+  private @Nullable JobQueue queue;
+  private @Nullable WorkerPool pool;
+  private @Nullable ThreadPoolExecutor executor;
   private final AtomicLong sequence = new AtomicLong();
-  private volatile CountDownLatch batch;
+  // replaced before each invocation's jobs are enqueued
+  private volatile CountDownLatch batch = new CountDownLatch(0);
 
   /** Starts the workers. */
   @Setup
   public void setUp() {
     switch (impl) {
       case "headroom" -> {
-        queue = JobQueues.inMemory("bench", JobQueueConfig.ofDefaults());
-        pool = queue.workers().handle(NOOP, job -> batch.countDown()).concurrency(2).start();
+        JobQueue q = JobQueues.inMemory("bench", JobQueueConfig.ofDefaults());
+        queue = q;
+        pool = q.workers().handle(NOOP, job -> batch.countDown()).concurrency(2).start();
       }
       case "executor" -> {
-        executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>());
-        executor.prestartAllCoreThreads();
+        ThreadPoolExecutor e = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>());
+        executor = e;
+        e.prestartAllCoreThreads();
       }
       default -> throw new IllegalStateException(impl);
     }
@@ -75,8 +80,10 @@ public class QueueMemoryBenchmark {
   /** Stops the workers. */
   @TearDown
   public void tearDown() throws InterruptedException {
-    if (queue != null) {
+    if (pool != null) {
       pool.shutdown(Duration.ofSeconds(5));
+    }
+    if (queue != null) {
       queue.close();
     }
     if (executor != null) {
@@ -96,8 +103,9 @@ public class QueueMemoryBenchmark {
         queue.enqueue(NOOP, "x");
       }
     } else {
+      ThreadPoolExecutor e = Objects.requireNonNull(executor, "set up when there is no queue");
       for (int i = 0; i < JOBS; i++) {
-        executor.execute(new Task(0, sequence.incrementAndGet(), done));
+        e.execute(new Task(0, sequence.incrementAndGet(), done));
       }
     }
     done.await();

@@ -15,12 +15,14 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -73,8 +75,8 @@ public class QueueRedisBenchmark {
     public int priority;
     /** FIFO tie-break. */
     public long seq;
-    /** The payload. */
-    public String payload;
+    /** The payload (null only while the codec fills a new item). */
+    public @Nullable String payload;
 
     /** For the codec. */
     public Item() {}
@@ -99,15 +101,16 @@ public class QueueRedisBenchmark {
     public String impl;
 
     RedisConnector connector;
-    JobQueue queue;
+    @Nullable JobQueue queue;
     KeySpace keySpace;
-    RedissonClient redisson;
-    RPriorityBlockingQueue<Item> items;
+    @Nullable RedissonClient redisson;
+    @Nullable RPriorityBlockingQueue<Item> items;
     final AtomicLong seq = new AtomicLong();
     final List<String> payloads = new ArrayList<>();
-    volatile CountDownLatch done;
-    WorkerPool pool;
-    ExecutorService consumers;
+    // replaced before each invocation of process
+    volatile CountDownLatch done = new CountDownLatch(0);
+    @Nullable WorkerPool pool;
+    @Nullable ExecutorService consumers;
 
     /** Connects. */
     @Setup(Level.Trial)
@@ -120,8 +123,9 @@ public class QueueRedisBenchmark {
       keySpace = KeySpace.of("headroom-bench-queue");
       switch (impl) {
         case "headroom" -> {
-          queue = JobQueues.redis(connector, "bench", JobQueueConfig.builder().keySpace(keySpace).build());
-          queue.addListener(new JobListener() {
+          JobQueue q = JobQueues.redis(connector, "bench", JobQueueConfig.builder().keySpace(keySpace).build());
+          queue = q;
+          q.addListener(new JobListener() {
             @Override
             public void onCompleted(JobEvent e) {
               done.countDown();
@@ -131,8 +135,9 @@ public class QueueRedisBenchmark {
         case "redisson" -> {
           Config config = new Config();
           config.useSingleServer().setAddress(url).setConnectionPoolSize(64).setConnectionMinimumIdleSize(CONCURRENCY);
-          redisson = Redisson.create(config);
-          items = redisson.getPriorityBlockingQueue("headroom-bench-queue-redisson");
+          RedissonClient client = Redisson.create(config);
+          redisson = client;
+          items = client.getPriorityBlockingQueue("headroom-bench-queue-redisson");
         }
         default -> throw new IllegalStateException(impl);
       }
@@ -145,7 +150,7 @@ public class QueueRedisBenchmark {
       if (queue != null) {
         BenchRedis.deleteKeys(connector, keySpace);
       } else {
-        items.delete();
+        Objects.requireNonNull(items, "connected when there is no queue").delete();
       }
     }
 
@@ -170,7 +175,7 @@ public class QueueRedisBenchmark {
         for (String p : payloads) {
           batch.add(new Item(0, seq.incrementAndGet(), p));
         }
-        items.addAll(batch);
+        Objects.requireNonNull(items, "connected when there is no queue").addAll(batch);
       }
     }
   }
@@ -217,11 +222,13 @@ public class QueueRedisBenchmark {
     if (q.queue != null) {
       q.pool = q.queue.workers().handle(NOOP, job -> { }).concurrency(CONCURRENCY).start();
     } else {
-      q.consumers = Executors.newFixedThreadPool(CONCURRENCY);
+      RPriorityBlockingQueue<Item> items = Objects.requireNonNull(q.items, "connected when there is no queue");
+      ExecutorService consumers = Executors.newFixedThreadPool(CONCURRENCY);
+      q.consumers = consumers;
       for (int i = 0; i < CONCURRENCY; i++) {
-        q.consumers.execute(() -> {
+        consumers.execute(() -> {
           while (done.getCount() > 0) {
-            if (q.items.poll() != null) {
+            if (items.poll() != null) {
               done.countDown();
             } else {
               LockSupport.parkNanos(1_000_000);

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Measures what one rate-limited key costs: heap bytes per key of the in-memory backend (200 000
@@ -66,7 +67,8 @@ public final class RateLimitFootprint {
       limiter.tryAcquire("203.0." + (i >> 8) + "." + (i & 255));
     }
     long after = usedAfterGc(memory);
-    long tracked = ((Number) limiter.health().details().get("keys")).longValue();
+    Number keyCount = (Number) limiter.health().details().get("keys");
+    long tracked = Objects.requireNonNull(keyCount, "the in-memory limiter reports its keys").longValue();
     if (tracked < KEYS) {
       throw new IllegalStateException("keys were evicted: " + tracked);
     }

@@ -92,17 +92,12 @@ public class RateLimitLocalBenchmark {
   @Benchmark
   public boolean tryAcquire(Cursor cursor) {
     String key = sample.length == 1 ? sample[0] : sample[cursor.next++ & (SAMPLE - 1)];
-    switch (impl) {
-      case "headroom":
-      case "headroom-log":
-        return headroom.tryAcquire(key).allowed();
-      case "bucket4j":
-        return (sample.length == 1 ? bucket : buckets.computeIfAbsent(key, k -> newBucket())).tryConsume(1);
-      case "resilience4j":
-        return (sample.length == 1 ? r4j : r4jRegistry.rateLimiter(key)).acquirePermission();
-      default:
-        throw new IllegalStateException(impl);
-    }
+    return switch (impl) {
+      case "headroom", "headroom-log" -> headroom.tryAcquire(key).allowed();
+      case "bucket4j" -> (sample.length == 1 ? bucket : buckets.computeIfAbsent(key, k -> newBucket())).tryConsume(1);
+      case "resilience4j" -> (sample.length == 1 ? r4j : r4jRegistry.rateLimiter(key)).acquirePermission();
+      default -> throw new IllegalStateException(impl);
+    };
   }
 
   /** {@code size} draws from keys {@code k0..k<n-1>} where key i has weight 1 / (i + 1)^s. */

@@ -16,9 +16,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -60,20 +62,22 @@ public class RateLimitRedisBenchmark {
   private static final int KEYS = 1000;
   /** 10^9 per second: one per nanosecond, Bucket4j's highest refill rate. */
   private static final long HUGE = 1_000_000_000L;
+  private static final String SET_UP = "setUp() sets the fields of the impl under test";
 
   /** Which implementation runs. */
   @Param({"headroom", "raw", "bucket4j", "redisson"})
   public String impl;
 
   private RedisConnector connector;
-  private RateLimiter headroom;
-  private String rawSha;
-  private String[][] rawKeys;
-  private RedisClient bucket4jClient;
-  private StatefulRedisConnection<byte[], byte[]> bucket4jConnection;
-  private BucketProxy[] bucket4j;
-  private RedissonClient redissonClient;
-  private RRateLimiter[] redisson;
+  // set up for their own impl only
+  private @Nullable RateLimiter headroom;
+  private @Nullable String rawSha;
+  private String @Nullable [][] rawKeys;
+  private @Nullable RedisClient bucket4jClient;
+  private @Nullable StatefulRedisConnection<byte[], byte[]> bucket4jConnection;
+  private BucketProxy @Nullable [] bucket4j;
+  private @Nullable RedissonClient redissonClient;
+  private RRateLimiter @Nullable [] redisson;
   private String[] keys;
 
   /** Connects the implementation under test. */
@@ -90,32 +94,38 @@ public class RateLimitRedisBenchmark {
           .limit(HUGE, Duration.ofSeconds(1)).keySpace(KeySpace.of("headroom-bench")).build());
       case "raw" -> {
         rawSha = connector.sync().scriptLoad("return redis.call('INCR', KEYS[1])");
-        rawKeys = new String[KEYS][];
+        String[][] raw = new String[KEYS][];
         for (int i = 0; i < KEYS; i++) {
-          rawKeys[i] = new String[] {"headroom-bench-raw:" + i};
+          raw[i] = new String[] {"headroom-bench-raw:" + i};
         }
+        rawKeys = raw;
       }
       case "bucket4j" -> {
-        bucket4jClient = RedisClient.create(url);
-        bucket4jConnection = bucket4jClient.connect(ByteArrayCodec.INSTANCE);
-        LettuceBasedProxyManager<byte[]> manager = Bucket4jLettuce.casBasedBuilder(bucket4jConnection)
+        RedisClient client = RedisClient.create(url);
+        bucket4jClient = client;
+        StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+        bucket4jConnection = connection;
+        LettuceBasedProxyManager<byte[]> manager = Bucket4jLettuce.casBasedBuilder(connection)
             .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
             .build();
         BucketConfiguration config = BucketConfiguration.builder()
             .addLimit(l -> l.capacity(HUGE).refillGreedy(HUGE, Duration.ofSeconds(1))).build();
-        bucket4j = new BucketProxy[KEYS];
+        BucketProxy[] buckets = new BucketProxy[KEYS];
+        bucket4j = buckets;
         for (int i = 0; i < KEYS; i++) {
-          bucket4j[i] = manager.builder().build(("headroom-bench-bucket4j:" + i).getBytes(StandardCharsets.UTF_8), () -> config);
+          buckets[i] = manager.builder().build(("headroom-bench-bucket4j:" + i).getBytes(StandardCharsets.UTF_8), () -> config);
         }
       }
       case "redisson" -> {
         Config config = new Config();
         config.useSingleServer().setAddress(url);
-        redissonClient = Redisson.create(config);
-        redisson = new RRateLimiter[KEYS];
+        RedissonClient client = Redisson.create(config);
+        redissonClient = client;
+        RRateLimiter[] limiters = new RRateLimiter[KEYS];
+        redisson = limiters;
         for (int i = 0; i < KEYS; i++) {
-          redisson[i] = redissonClient.getRateLimiter("headroom-bench-redisson:" + i);
-          redisson[i].trySetRate(RateType.OVERALL, HUGE, Duration.ofSeconds(1));
+          limiters[i] = client.getRateLimiter("headroom-bench-redisson:" + i);
+          limiters[i].trySetRate(RateType.OVERALL, HUGE, Duration.ofSeconds(1));
         }
       }
       default -> throw new IllegalStateException(impl);
@@ -134,10 +144,14 @@ public class RateLimitRedisBenchmark {
       for (RRateLimiter r : redisson) {
         r.delete();
       }
+    }
+    if (redissonClient != null) {
       redissonClient.shutdown();
     }
-    if (bucket4jClient != null) {
+    if (bucket4jConnection != null) {
       bucket4jConnection.close();
+    }
+    if (bucket4jClient != null) {
       bucket4jClient.shutdown();
     }
     connector.close();
@@ -154,10 +168,11 @@ public class RateLimitRedisBenchmark {
   public Object decide(Cursor cursor) throws InterruptedException, ExecutionException {
     int k = cursor.random.nextInt(KEYS);
     return switch (impl) {
-      case "headroom" -> headroom.tryAcquire(keys[k]).allowed();
-      case "raw" -> connector.async().<Long>evalsha(rawSha, ScriptOutputType.INTEGER, rawKeys[k]).get();
-      case "bucket4j" -> bucket4j[k].tryConsume(1);
-      case "redisson" -> redisson[k].tryAcquire();
+      case "headroom" -> Objects.requireNonNull(headroom, SET_UP).tryAcquire(keys[k]).allowed();
+      case "raw" -> connector.async().<Long>evalsha(Objects.requireNonNull(rawSha, SET_UP), ScriptOutputType.INTEGER,
+          Objects.requireNonNull(rawKeys, SET_UP)[k]).get();
+      case "bucket4j" -> Objects.requireNonNull(bucket4j, SET_UP)[k].tryConsume(1);
+      case "redisson" -> Objects.requireNonNull(redisson, SET_UP)[k].tryAcquire();
       default -> throw new IllegalStateException(impl);
     };
   }

@@ -4,9 +4,11 @@ import dev.headroom.monitoring.RequestMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -40,16 +42,16 @@ public class RecordBenchmark {
 
   private final Duration[] durations = new Duration[MASK + 1];
   private int kind;
-  private RequestMetrics metrics;
-  private Timer timer;
-  private Recorder recorder;
+  private @Nullable RequestMetrics metrics;
+  private @Nullable Timer timer;
+  private @Nullable Recorder recorder;
 
   /** Builds the durations and the implementation under test. */
   @Setup
   public void setUp() {
     Random random = new Random(42);
     for (int i = 0; i < durations.length; i++) {
-      durations[i] = Duration.ofNanos((long) (Math.exp(Math.log(50e6) + 0.8 * random.nextGaussian())));
+      durations[i] = Duration.ofNanos((long) Math.exp(Math.log(50e6) + 0.8 * random.nextGaussian()));
     }
     switch (impl) {
       case "headroom" -> {
@@ -79,9 +81,9 @@ public class RecordBenchmark {
   public void record(Cursor cursor) {
     Duration d = durations[cursor.next++ & MASK];
     switch (kind) {
-      case 0 -> metrics.recordRequest("/api/tracks/{id}", "GET", 200, d);
-      case 1 -> timer.record(d);
-      default -> recorder.recordValue(d.toNanos() / 1_000);
+      case 0 -> Objects.requireNonNull(metrics, "set up for kind 0").recordRequest("/api/tracks/{id}", "GET", 200, d);
+      case 1 -> Objects.requireNonNull(timer, "set up for kind 1").record(d);
+      default -> Objects.requireNonNull(recorder, "set up for kind 2").recordValue(d.toNanos() / 1_000);
     }
   }
 }
