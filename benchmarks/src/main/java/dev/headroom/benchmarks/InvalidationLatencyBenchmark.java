@@ -1,6 +1,8 @@
 package dev.headroom.benchmarks;
 
 import dev.headroom.cache.Cache;
+import dev.headroom.cache.CacheConfig;
+import dev.headroom.cache.Caches;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
@@ -64,10 +66,10 @@ public class InvalidationLatencyBenchmark {
     if (impl.equals("headroom")) {
       connectorA = RedisConnector.create(url);
       connectorB = RedisConnector.create(url);
-      a = Cache.builder("invalbench", Codec.utf8()).redis(connectorA).keySpace(KeySpace.of("headroom-bench"))
+      CacheConfig<String> config = CacheConfig.builder(Codec.utf8()).keySpace(KeySpace.of("headroom-bench"))
           .ttl(Duration.ofHours(1)).build();
-      b = Cache.builder("invalbench", Codec.utf8()).redis(connectorB).keySpace(KeySpace.of("headroom-bench"))
-          .ttl(Duration.ofHours(1)).build();
+      a = Caches.redis(connectorA, "invalbench", config);
+      b = Caches.redis(connectorB, "invalbench", config);
     } else {
       clientA = CacheL1HitBenchmark.redisson(url);
       clientB = CacheL1HitBenchmark.redisson(url);

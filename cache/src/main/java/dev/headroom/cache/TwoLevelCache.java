@@ -8,6 +8,7 @@ import dev.headroom.cache.redis.StoredValue;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.TimeSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,8 +75,13 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   private static final int STRIPES = 64;
   private static final int WARM_BATCH = 100;
 
-  private final Settings<V> s;
+  private final CacheConfig<V> s;
   private final String name;
+  private final @Nullable RedisConnector connector;
+  private final long negativeTtlNanos;
+  private final long swrNanos;
+  private final long sieNanos;
+  private final long l1TtlNanos;
   private final TimeSource time;
   private final com.github.benmanes.caffeine.cache.Cache<String, Entry<V>> l1;
   private final boolean l1Enabled;
@@ -88,7 +94,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   private final String leaseTokenPrefix = UUID.randomUUID() + ":";
   private final AtomicLong leaseTokens = new AtomicLong();
   private final @Nullable WriteBehind<V> writeBehind;
-  private final @Nullable CacheMeters meters;
+  private final CacheMeters meters;
   private volatile boolean closed;
 
   final LongAdder l1Hits = new LongAdder();
@@ -100,33 +106,38 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   final LongAdder evictions = new LongAdder();
   final LongAdder tooLarge = new LongAdder();
 
-  TwoLevelCache(Settings<V> settings) {
-    this.s = settings;
-    this.name = settings.name;
-    this.time = settings.time;
-    this.userKeys = settings.keySpace.child(name);
+  TwoLevelCache(String name, CacheConfig<V> config, @Nullable RedisConnector connector) {
+    this.s = config;
+    this.name = name;
+    this.time = config.timeSource;
+    this.connector = connector;
+    this.negativeTtlNanos = config.negativeTtlNanos();
+    this.swrNanos = config.swrNanos();
+    this.sieNanos = config.sieNanos();
+    this.l1TtlNanos = config.l1TtlNanos();
+    this.userKeys = config.keySpace.child(name);
     int room = userKeys.maxKeyBytes() - userKeys.prefix().getBytes(StandardCharsets.UTF_8).length;
     this.safeKeyChars = Math.max(0, room / 3);
-    this.l1Enabled = settings.maximumSize != 0;
+    this.l1Enabled = config.maximumSize != 0 || config.weigher != null;
     Caffeine<String, Entry<V>> b = Caffeine.newBuilder().ticker(time::nanoTime)
         .<String, Entry<V>>expireAfter(new EntryExpiry<V>())
         .evictionListener((k, e, cause) -> evictions.increment());
-    if (settings.weigher != null) {
-      com.github.benmanes.caffeine.cache.Weigher<String, ? super V> w = settings.weigher;
-      b.maximumWeight(settings.maximumWeight).weigher((k, e) -> e.value == null ? 1 : w.weigh(k, e.value));
+    if (config.weigher != null) {
+      com.github.benmanes.caffeine.cache.Weigher<String, ? super V> w = config.weigher;
+      b.maximumWeight(config.maximumWeight).weigher((k, e) -> e.value == null ? 1 : w.weigh(k, e.value));
     } else {
-      b.maximumSize(settings.maximumSize);
+      b.maximumSize(config.maximumSize);
     }
     this.l1 = b.build();
-    this.l2 = settings.connector == null ? null : RedisTier.create(settings.connector,
-        new RedisTier.Options(name, settings.keySpace, settings.l2Timeout, settings.patternDepth, settings.singleSlot,
-            settings.longestLife(), settings.breakerFailures, settings.breakerOpen, time), this);
-    this.writeBehind = settings.writeStrategy == WriteStrategy.WRITE_BEHIND
-        ? new WriteBehind<>(name, Objects.requireNonNull(settings.writer), settings.writeBehindBatch,
-            settings.writeBehindInterval, settings.writeBehindMaxPending, settings.writeBehindBackoff,
-            settings.writeFailureListener)
+    this.l2 = connector == null ? null : RedisTier.create(connector,
+        new RedisTier.Options(name, config.keySpace, config.l2Timeout, config.patternDepth, config.singleSlot,
+            config.longestLife(), config.breakerFailures, config.breakerOpen, time), this);
+    this.writeBehind = config.writeStrategy == WriteStrategy.WRITE_BEHIND
+        ? new WriteBehind<>(name, Objects.requireNonNull(config.writer), config.writeBehindBatch,
+            config.writeBehindInterval, config.writeBehindMaxPending, config.writeBehindBackoff,
+            config.writeFailureListener)
         : null;
-    this.meters = settings.meterRegistry == null ? null : new CacheMeters(settings.meterRegistry, this);
+    this.meters = new CacheMeters(config.meterRegistry, this);
   }
 
   /** Expires each entry at its own hard expiry; reads do not extend it. */
@@ -348,10 +359,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   }
 
   private void recordLoad(long startNanos) {
-    CacheMeters m = meters;
-    if (m != null) {
-      m.loadTime.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-    }
+    meters.recordLoad(System.nanoTime() - startNanos);
   }
 
   /** One background reload of {@code key} at a time; its value replaces the stale one in both levels. */
@@ -686,20 +694,20 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   private Entry<V> prepare(String key, @Nullable V value, Duration ttl, Map<String, @Nullable StoredValue> toL2) {
     long now = time.nanoTime();
     if (value == null) {
-      if (s.negativeTtlNanos == 0) {
+      if (negativeTtlNanos == 0) {
         return Entry.of(null, now, 0, 0, 0, 0);
       }
-      long life = s.negativeTtlNanos;
+      long life = negativeTtlNanos;
       if (l2 != null) {
         long wall = time.currentTimeMillis();
         long until = wall + TimeUnit.NANOSECONDS.toMillis(life);
         toL2.put(key, StoredValue.absent(until, until));
       }
-      return Entry.of(null, now, life, life, life, s.l1TtlNanos);
+      return Entry.of(null, now, life, life, life, l1TtlNanos);
     }
     long fresh = jittered(ttl);
-    long stale = fresh + s.swrNanos;
-    long hard = fresh + Math.max(s.swrNanos, s.sieNanos);
+    long stale = fresh + swrNanos;
+    long hard = fresh + Math.max(swrNanos, sieNanos);
     if (l2 != null) {
       byte[] payload = encode(key, value);
       if (payload == null || payload.length > s.maxL2ValueBytes) {
@@ -713,7 +721,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
             wall + TimeUnit.NANOSECONDS.toMillis(stale), wall + TimeUnit.NANOSECONDS.toMillis(hard), payload));
       }
     }
-    return Entry.of(value, now, fresh, stale, hard, s.l1TtlNanos);
+    return Entry.of(value, now, fresh, stale, hard, l1TtlNanos);
   }
 
   private byte @Nullable [] encode(String key, V value) {
@@ -747,7 +755,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
         return null;
       }
     }
-    return Entry.of(value, now, fresh, stale, hard, s.l1TtlNanos);
+    return Entry.of(value, now, fresh, stale, hard, l1TtlNanos);
   }
 
   private int stripe(String key) {
@@ -773,7 +781,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   }
 
   private boolean installed(String key, Entry<V> e, long stamp) {
-    if (e.value == null && s.negativeTtlNanos == 0) {
+    if (e.value == null && negativeTtlNanos == 0) {
       return false;
     }
     int i = stripe(key);
@@ -843,7 +851,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   /** Waits for a write of many keys, for at most the connector's command timeout. */
   private void awaitBulk(CompletableFuture<Void> f) {
-    long commandTimeout = s.connector == null ? 0 : s.connector.options().commandTimeout().toNanos();
+    long commandTimeout = connector == null ? 0 : connector.options().commandTimeout().toNanos();
     awaitFor(f, Math.max(s.l2Timeout.toNanos() * 4, commandTimeout));
   }
 
@@ -881,7 +889,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   // ------------------------------------------------------------------ state
 
   @Override
-  public String cacheName() {
+  public String name() {
     return name;
   }
 
@@ -953,9 +961,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     if (l2 != null) {
       l2.close();
     }
-    if (meters != null) {
-      meters.close();
-    }
+    meters.close();
   }
 
   @Override

@@ -91,7 +91,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Redis tier of one two-level cache: values with a header ({@link StoredValue}), generations
  * for O(1) pattern invalidation and clear, invalidation messages on a pub/sub channel, a circuit
- * breaker and the stampede lease. Used by {@link dev.headroom.cache.CacheBuilder#redis}; methods
+ * breaker and the stampede lease. Used by {@link dev.headroom.cache.Caches#redis}; methods
  * never throw because of Redis. Thread-safe.
  */
 public final class RedisTier implements AutoCloseable {
@@ -826,6 +826,11 @@ public final class RedisTier implements AutoCloseable {
       d.put("lastError", e);
     }
     return d;
+  }
+
+  /** Whether the breaker lets commands through (closed). */
+  public boolean available() {
+    return breaker.state() == CircuitBreaker.State.CLOSED;
   }
 
   /** The breaker's state. */

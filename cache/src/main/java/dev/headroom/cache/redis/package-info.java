@@ -1,7 +1,7 @@
 /**
  * The Redis tier of the two-level cache: value format, key layout with generations, pub/sub
  * invalidation, circuit breaker and stampede lease. Reach it through
- * {@link dev.headroom.cache.CacheBuilder#redis}; application code does not use these classes directly.
+ * {@link dev.headroom.cache.Caches#redis}; application code does not use these classes directly.
  */
 @NullMarked
 package dev.headroom.cache.redis;
