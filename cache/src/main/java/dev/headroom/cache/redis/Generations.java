@@ -162,7 +162,8 @@ final class Generations {
    * newer than this reply.
    */
   void bumped(String prefix, long epochOfBump, long generation) {
-    known.asMap().compute(prefix, (k, old) -> epoch.get() == epochOfBump ? generation : old);
+    Long g = generation; // boxed: "? g : old" must not unbox a null old
+    known.asMap().compute(prefix, (k, old) -> epoch.get() == epochOfBump ? g : old);
   }
 
   /** The generation of {@code prefix} known locally, or null. */
