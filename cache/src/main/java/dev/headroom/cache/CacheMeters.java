@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * the cache's LongAdders, so a get costs no meter work; only load times use a Timer (loads are slow
  * anyway). {@code headroom.cache.gets} carries {@code result} = {@code hit}|{@code miss} and
  * {@code level} = {@code l1}|{@code l2} (a miss is tagged with the last level asked), each read
- * counted exactly once. Without a registry nothing is registered.
+ * counted exactly once. Without a registry nothing is registered; a second open cache of the same
+ * name on one registry is refused.
  */
 final class CacheMeters implements AutoCloseable {
 
@@ -51,7 +52,7 @@ final class CacheMeters implements AutoCloseable {
 
   CacheMeters(@Nullable MeterRegistry registry, TwoLevelCache<?> cache) {
     this.meters = InstanceMeters.of(registry, TAG_CACHE, cache.name());
-    if (!meters.enabled()) {
+    if (registry == null) {
       this.loadTime = null;
       return;
     }
@@ -87,6 +88,19 @@ final class CacheMeters implements AutoCloseable {
     }
     this.loadTime = meters.register(r -> Timer.builder(CACHE_LOAD_DURATION).tags(meters.tags())
         .description("Time spent in loaders").register(r));
+  }
+
+  /**
+   * Refuses a cache whose name an open cache already publishes meters under in {@code registry}:
+   * Micrometer would hand it that cache's meters.
+   *
+   * @throws IllegalStateException naming the cache
+   */
+  static void refuseDuplicate(@Nullable MeterRegistry registry, String name) {
+    if (registry != null && !registry.find(CACHE_GETS).tag(TAG_CACHE, name).meters().isEmpty()) {
+      throw new IllegalStateException("name must be unique among the open caches publishing to one meter registry,"
+          + " was '" + name + "' (close the other cache first)");
+    }
   }
 
   /** Records the time a loader took; nothing without a registry. */

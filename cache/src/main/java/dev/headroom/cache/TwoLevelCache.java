@@ -88,6 +88,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   final LongAdder tooLarge = new LongAdder();
 
   TwoLevelCache(String name, CacheConfig<V> config, @Nullable RedisConnector connector) {
+    CacheMeters.refuseDuplicate(config.meterRegistry, name);
     this.s = config;
     this.name = name;
     this.time = config.timeSource;

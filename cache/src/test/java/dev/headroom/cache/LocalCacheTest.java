@@ -107,4 +107,15 @@ class LocalCacheTest extends CacheContractTest {
     cache.close();
     assertThat(registry.getMeters()).extracting(Meter::getId).noneMatch(id -> id.getName().startsWith("headroom.cache"));
   }
+
+  @Test
+  void aSecondOpenCacheOfOneNameOnOneMeterRegistryIsRefused() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CacheConfig<String> config = CacheConfig.builder(Codec.utf8()).meterRegistry(registry).build();
+    Cache<String> first = Caches.inMemory("users", config);
+    assertThatThrownBy(() -> Caches.inMemory("users", config)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was 'users'");
+    first.close();
+    Caches.inMemory("users", config).close();
+  }
 }
