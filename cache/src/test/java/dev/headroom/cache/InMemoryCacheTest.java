@@ -12,7 +12,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The contract on the L1-only cache (the embedded default), plus L1 bounds, builder checks and meters. */
-class LocalCacheTest extends CacheContractTest {
+class InMemoryCacheTest extends CacheContractTest {
 
   @Override
   protected <V> Cache<V> make(String name, CacheConfig<V> config) {
