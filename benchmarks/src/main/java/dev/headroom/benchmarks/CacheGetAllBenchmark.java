@@ -1,6 +1,8 @@
 package dev.headroom.benchmarks;
 
 import dev.headroom.cache.Cache;
+import dev.headroom.cache.CacheConfig;
+import dev.headroom.cache.Caches;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
@@ -81,9 +83,9 @@ public class CacheGetAllBenchmark {
       rawBatches[b] = batch.stream().map(k -> "headroom-bench-raw:" + k).toArray(String[]::new);
     }
     if (impl.equals("headroom")) {
-      Cache<String> c = Cache.builder("getallbench", Codec.utf8()).redis(connector)
+      Cache<String> c = Caches.redis(connector, "getallbench", CacheConfig.builder(Codec.utf8())
           .keySpace(KeySpace.of("headroom-bench")).maximumSize(0).ttl(Duration.ofHours(1))
-          .l2Timeout(Duration.ofSeconds(1)).build();
+          .l2Timeout(Duration.ofSeconds(1)).build());
       cache = c;
       c.putAll(all);
       CacheL1HitBenchmark.awaitFilled(() -> c.getAll(batches.get(0)).size() == BATCH);

@@ -7,6 +7,8 @@ import com.alicp.jetcache.support.JavaValueDecoder;
 import com.alicp.jetcache.support.JavaValueEncoder;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.headroom.cache.Cache;
+import dev.headroom.cache.CacheConfig;
+import dev.headroom.cache.Caches;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
@@ -78,8 +80,8 @@ public class CacheL1HitBenchmark {
     switch (impl) {
       case "headroom" -> {
         RedisConnector connector = RedisConnector.create(url);
-        Cache<String> cache = Cache.builder("l1bench", Codec.utf8()).redis(connector)
-            .keySpace(KeySpace.of("headroom-bench")).maximumSize(2L * ENTRIES).ttl(Duration.ofHours(1)).build();
+        Cache<String> cache = Caches.redis(connector, "l1bench", CacheConfig.builder(Codec.utf8())
+            .keySpace(KeySpace.of("headroom-bench")).maximumSize(2L * ENTRIES).ttl(Duration.ofHours(1)).build());
         cache.putAll(all);
         get = cache::get;
         closer = () -> {

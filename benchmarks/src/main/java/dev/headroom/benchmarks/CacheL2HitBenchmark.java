@@ -1,6 +1,8 @@
 package dev.headroom.benchmarks;
 
 import dev.headroom.cache.Cache;
+import dev.headroom.cache.CacheConfig;
+import dev.headroom.cache.Caches;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
@@ -69,8 +71,8 @@ public class CacheL2HitBenchmark {
     RedisConnector connector = RedisConnector.create(url);
     switch (impl) {
       case "headroom" -> {
-        Cache<String> cache = Cache.builder("l2bench", Codec.utf8()).redis(connector)
-            .keySpace(KeySpace.of("headroom-bench")).maximumSize(0).ttl(Duration.ofHours(1)).l2Timeout(Duration.ofSeconds(1)).build();
+        Cache<String> cache = Caches.redis(connector, "l2bench", CacheConfig.builder(Codec.utf8())
+            .keySpace(KeySpace.of("headroom-bench")).maximumSize(0).ttl(Duration.ofHours(1)).l2Timeout(Duration.ofSeconds(1)).build());
         cache.putAll(all);
         get = cache::get;
         closer = () -> {

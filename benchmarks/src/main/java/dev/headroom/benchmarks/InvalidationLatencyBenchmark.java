@@ -1,6 +1,8 @@
 package dev.headroom.benchmarks;
 
 import dev.headroom.cache.Cache;
+import dev.headroom.cache.CacheConfig;
+import dev.headroom.cache.Caches;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
@@ -111,10 +113,10 @@ public class InvalidationLatencyBenchmark {
     if (impl.equals("headroom")) {
       RedisConnector connectorA = RedisConnector.create(url);
       RedisConnector connectorB = RedisConnector.create(url);
-      Cache<String> a = Cache.builder("invalbench", Codec.utf8()).redis(connectorA)
-          .keySpace(KeySpace.of("headroom-bench")).ttl(Duration.ofHours(1)).build();
-      Cache<String> b = Cache.builder("invalbench", Codec.utf8()).redis(connectorB)
-          .keySpace(KeySpace.of("headroom-bench")).ttl(Duration.ofHours(1)).build();
+      CacheConfig<String> config = CacheConfig.builder(Codec.utf8()).keySpace(KeySpace.of("headroom-bench"))
+          .ttl(Duration.ofHours(1)).build();
+      Cache<String> a = Caches.redis(connectorA, "invalbench", config);
+      Cache<String> b = Caches.redis(connectorB, "invalbench", config);
       nodes = new HeadroomNodes(connectorA, connectorB, a, b);
     } else {
       RedissonClient clientA = CacheL1HitBenchmark.redisson(url);

@@ -1,7 +1,5 @@
 package dev.headroom.cache;
 
-import dev.headroom.core.codec.Codec;
-import dev.headroom.core.codec.JsonCodec;
 import dev.headroom.core.health.HealthCheck;
 import java.time.Duration;
 import java.util.Collection;
@@ -11,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A cache of values of type {@code V} under String keys, in two levels: a bounded in-process L1
- * (Caffeine) and, when built with a Redis connector, an L2 shared by every process on that Redis.
- * Without a connector it is L1 only, with the same contract.
+ * (Caffeine) and, when made by {@link Caches#redis}, an L2 shared by every process on that Redis.
+ * Made by {@link Caches#inMemory} it is L1 only, with the same contract.
  *
  * <ul>
  *   <li><b>Reads</b> look in L1, then L2; {@link #get(String, CacheLoader)} loads a miss once per
@@ -36,32 +34,13 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Cache<V> extends HealthCheck, AutoCloseable {
 
-  /** A builder for a cache named {@code name} whose values L2 stores with {@code codec}. */
-  static <V> CacheBuilder<V> builder(String name, Codec<V> codec) {
-    return new CacheBuilder<>(name, codec);
-  }
-
-  /** A builder for a cache named {@code name} whose values L2 stores as JSON ({@link JsonCodec}). */
-  static <V> CacheBuilder<V> builder(String name, Class<V> type) {
-    return new CacheBuilder<>(name, JsonCodec.of(type));
-  }
-
   /**
-   * The name the cache was built with ({@code Cache.builder(name, ...)}), e.g. {@code "users"};
-   * unique per key space. Use this one for the cache itself: {@link CacheRegistry#get(String)},
-   * the {@code cache} tag of its meters, and its Redis keys all use it.
-   */
-  String cacheName();
-
-  /**
-   * The name of this cache's health indicator: {@code "cache:" + cacheName()}, e.g.
-   * {@code "cache:users"} ({@link HealthCheck#name()}). Only for naming health; everywhere else
-   * (registry look-ups, meters) use {@link #cacheName()}.
+   * The name the cache was made with ({@code Caches.inMemory(name, ...)}), e.g. {@code "users"};
+   * unique per key space. {@link CacheRegistry#get(String)}, the {@code cache} tag of its meters,
+   * its health and its Redis keys all use it.
    */
   @Override
-  default String name() {
-    return "cache:" + cacheName();
-  }
+  String name();
 
   /** Whether this cache has a Redis L2. */
   boolean isTwoLevel();
@@ -75,7 +54,7 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
   /**
    * The value of {@code key}, loaded by {@code loader} on a miss and cached in both levels. Only
    * one load per key runs at a time in this process; callers that arrive meanwhile wait for it.
-   * A null from the loader is cached as absent (see {@link CacheBuilder#negativeTtl}) and returned.
+   * A null from the loader is cached as absent (see {@link CacheConfig.Builder#negativeTtl}) and returned.
    *
    * @throws CacheLoadException if the loader fails and no stale value may be served in its place
    */
@@ -123,7 +102,7 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
    * Removes every key that starts with a prefix, in both levels and every process, in O(1) on
    * Redis (no {@code KEYS}, no {@code SCAN}). The pattern is {@code prefix*} where the prefix is
    * made of whole segments ending with {@code ':'}, has no other glob character, and has at most
-   * {@link CacheBuilder#patternDepth(int) patternDepth} segments: {@code "user:*"},
+   * {@link CacheConfig.Builder#patternDepth(int) patternDepth} segments: {@code "user:*"},
    * {@code "user:42:*"}. Matching is literal, so glob characters inside keys match nothing special.
    *
    * @throws IllegalArgumentException for any other pattern, naming the rule it breaks;

@@ -1,88 +1,132 @@
 package dev.headroom.cache;
 
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_EVICTIONS;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_GETS;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_HIT_RATE;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_INVALIDATIONS;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_INVALIDATION_GAPS;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_L2_AVAILABLE;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_L2_CORRUPT;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_L2_ERRORS;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_L2_SKIPPED;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_LOADS;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_LOAD_DURATION;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_SIZE;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_STALE_SERVED;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_WRITE_BEHIND_FAILURES;
+import static dev.headroom.core.metrics.HeadroomMeters.CACHE_WRITE_BEHIND_QUEUE;
+import static dev.headroom.core.metrics.HeadroomMeters.RESULT_HIT;
+import static dev.headroom.core.metrics.HeadroomMeters.RESULT_MISS;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_CACHE;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_DIRECTION;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_LEVEL;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_REASON;
+import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
+
 import dev.headroom.cache.redis.RedisTier;
+import dev.headroom.core.metrics.InstanceMeters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of one cache, all tagged {@code cache=<name>}. Counters are function counters over
- * the cache's LongAdders, so a get costs no meter work; only load times use a Timer (loads are
- * slow anyway). Names and tags are the contract monitoring reads: {@code headroom.cache.gets} with
- * {@code result} = {@code hit}|{@code miss} and {@code level} = {@code l1}|{@code l2} (a miss is
- * tagged with the last level asked), each read counted exactly once.
+ * The meters of one cache, named by core's {@code HeadroomMeters} and tagged {@code cache=<name>},
+ * bound through {@link InstanceMeters} and removed on close. Counters are function counters over
+ * the cache's LongAdders, so a get costs no meter work; only load times use a Timer (loads are slow
+ * anyway). {@code headroom.cache.gets} carries {@code result} = {@code hit}|{@code miss} and
+ * {@code level} = {@code l1}|{@code l2} (a miss is tagged with the last level asked), each read
+ * counted exactly once. Without a registry nothing is registered; a second open cache of the same
+ * name on one registry is refused.
  */
 final class CacheMeters implements AutoCloseable {
 
-  static final String GETS = "headroom.cache.gets";
+  private final InstanceMeters meters;
+  private final @Nullable Timer loadTime;
 
-  private final MeterRegistry registry;
-  private final List<Meter> meters = new ArrayList<>();
-  final Timer loadTime;
-
-  CacheMeters(MeterRegistry registry, TwoLevelCache<?> cache) {
-    this.registry = registry;
-    String name = cache.cacheName();
+  CacheMeters(@Nullable MeterRegistry registry, TwoLevelCache<?> cache) {
+    this.meters = InstanceMeters.of(registry, TAG_CACHE, cache.name());
+    if (registry == null) {
+      this.loadTime = null;
+      return;
+    }
     RedisTier tier = cache.tier();
     String lastLevel = tier == null ? "l1" : "l2";
-    counter(GETS, cache.l1Hits, name, "level", "l1", "result", "hit");
-    counter(GETS, cache.l2Hits, name, "level", "l2", "result", "hit");
-    counter(GETS, cache.misses, name, "level", lastLevel, "result", "miss");
-    counter("headroom.cache.loads", cache.loads, name, "result", "success");
-    counter("headroom.cache.loads", cache.loadFailures, name, "result", "failure");
-    counter("headroom.cache.stale.served", cache.staleServed, name);
-    counter("headroom.cache.evictions", cache.evictions, name);
-    counter("headroom.cache.l2.skipped", cache.tooLarge, name, "reason", "too_large");
-    gauge("headroom.cache.size", cache, c -> c.l1Size(), name, "level", "l1");
-    gauge("headroom.cache.hit.rate", cache, c -> ratio(c.l1Hits.sum(), c.l1Hits.sum() + c.l2Hits.sum() + c.misses.sum()),
-        name, "level", "l1");
-    gauge("headroom.cache.hit.rate", cache, c -> ratio(c.l1Hits.sum() + c.l2Hits.sum(),
-        c.l1Hits.sum() + c.l2Hits.sum() + c.misses.sum()), name, "level", "all");
+    counter(CACHE_GETS, cache.l1Hits, TAG_LEVEL, "l1", TAG_RESULT, RESULT_HIT);
+    counter(CACHE_GETS, cache.l2Hits, TAG_LEVEL, "l2", TAG_RESULT, RESULT_HIT);
+    counter(CACHE_GETS, cache.misses, TAG_LEVEL, lastLevel, TAG_RESULT, RESULT_MISS);
+    counter(CACHE_LOADS, cache.loads, TAG_RESULT, "success");
+    counter(CACHE_LOADS, cache.loadFailures, TAG_RESULT, "failure");
+    counter(CACHE_STALE_SERVED, cache.staleServed);
+    counter(CACHE_EVICTIONS, cache.evictions);
+    counter(CACHE_L2_SKIPPED, cache.tooLarge, TAG_REASON, "too_large");
+    gauge(CACHE_SIZE, cache, c -> c.l1Size(), TAG_LEVEL, "l1");
+    gauge(CACHE_HIT_RATE, cache, c -> ratio(c.l1Hits.sum(), c.l1Hits.sum() + c.l2Hits.sum() + c.misses.sum()),
+        TAG_LEVEL, "l1");
+    gauge(CACHE_HIT_RATE, cache, c -> ratio(c.l1Hits.sum() + c.l2Hits.sum(),
+        c.l1Hits.sum() + c.l2Hits.sum() + c.misses.sum()), TAG_LEVEL, "all");
     if (tier != null) {
-      gauge("headroom.cache.hit.rate", cache, c -> ratio(c.l2Hits.sum(), c.l2Hits.sum() + c.misses.sum()),
-          name, "level", "l2");
-      fn("headroom.cache.l2.errors", tier, RedisTier::errors, name);
-      fn("headroom.cache.l2.skipped", tier, RedisTier::skipped, name, "reason", "breaker_open");
-      fn("headroom.cache.l2.corrupt", tier, RedisTier::corrupt, name);
-      fn("headroom.cache.invalidations", tier, RedisTier::sent, name, "direction", "sent");
-      fn("headroom.cache.invalidations", tier, RedisTier::received, name, "direction", "received");
-      fn("headroom.cache.invalidation.gaps", tier, RedisTier::gaps, name);
-      gauge("headroom.cache.l2.available", tier, t -> t.breakerState() == dev.headroom.cache.redis.CircuitBreaker.State.CLOSED ? 1 : 0, name);
+      gauge(CACHE_HIT_RATE, cache, c -> ratio(c.l2Hits.sum(), c.l2Hits.sum() + c.misses.sum()), TAG_LEVEL, "l2");
+      fn(CACHE_L2_ERRORS, tier, RedisTier::errors);
+      fn(CACHE_L2_SKIPPED, tier, RedisTier::skipped, TAG_REASON, "breaker_open");
+      fn(CACHE_L2_CORRUPT, tier, RedisTier::corrupt);
+      fn(CACHE_INVALIDATIONS, tier, RedisTier::sent, TAG_DIRECTION, "sent");
+      fn(CACHE_INVALIDATIONS, tier, RedisTier::received, TAG_DIRECTION, "received");
+      fn(CACHE_INVALIDATION_GAPS, tier, RedisTier::gaps);
+      gauge(CACHE_L2_AVAILABLE, tier, t -> t.available() ? 1 : 0);
     }
     WriteBehind<?> wb = cache.writeBehind();
     if (wb != null) {
-      gauge("headroom.cache.writebehind.queue", wb, WriteBehind::pending, name);
-      fn("headroom.cache.writebehind.failures", wb, WriteBehind::failures, name);
+      gauge(CACHE_WRITE_BEHIND_QUEUE, wb, WriteBehind::pending);
+      fn(CACHE_WRITE_BEHIND_FAILURES, wb, WriteBehind::failures);
     }
-    this.loadTime = Timer.builder("headroom.cache.load.duration").tag("cache", name)
-        .description("Time spent in loaders").register(registry);
-    meters.add(loadTime);
+    this.loadTime = meters.register(r -> Timer.builder(CACHE_LOAD_DURATION).tags(meters.tags())
+        .description("Time spent in loaders").register(r));
+  }
+
+  /**
+   * Refuses a cache whose name an open cache already publishes meters under in {@code registry}:
+   * Micrometer would hand it that cache's meters.
+   *
+   * @throws IllegalStateException naming the cache
+   */
+  static void refuseDuplicate(@Nullable MeterRegistry registry, String name) {
+    if (registry != null && !registry.find(CACHE_GETS).tag(TAG_CACHE, name).meters().isEmpty()) {
+      throw new IllegalStateException("name must be unique among the open caches publishing to one meter registry,"
+          + " was '" + name + "' (close the other cache first)");
+    }
+  }
+
+  /** Records the time a loader took; nothing without a registry. */
+  void recordLoad(long nanos) {
+    Timer t = loadTime;
+    if (t != null) {
+      t.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   private static double ratio(long part, long whole) {
     return whole == 0 ? Double.NaN : (double) part / whole;
   }
 
-  private void counter(String meter, LongAdder adder, String cache, String... tags) {
-    fn(meter, adder, LongAdder::sum, cache, tags);
+  private void counter(String meter, LongAdder adder, String... tags) {
+    fn(meter, adder, LongAdder::sum, tags);
   }
 
-  private <T> void fn(String meter, T obj, ToDoubleFunction<T> f, String cache, String... tags) {
-    meters.add(FunctionCounter.builder(meter, obj, f).tag("cache", cache).tags(tags).register(registry));
+  private <T> void fn(String meter, T obj, ToDoubleFunction<T> f, String... tags) {
+    meters.register(r -> FunctionCounter.builder(meter, obj, f).tags(meters.tags(tags)).register(r));
   }
 
-  private <T> void gauge(String meter, T obj, ToDoubleFunction<T> f, String cache, String... tags) {
-    meters.add(Gauge.builder(meter, obj, f).tag("cache", cache).tags(tags).register(registry));
+  private <T> void gauge(String meter, T obj, ToDoubleFunction<T> f, String... tags) {
+    meters.register(r -> Gauge.builder(meter, obj, f).tags(meters.tags(tags)).strongReference(true).register(r));
   }
 
   @Override
   public void close() {
-    meters.forEach(registry::remove);
+    meters.close();
   }
 }

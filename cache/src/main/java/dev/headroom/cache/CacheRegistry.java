@@ -1,120 +1,82 @@
 package dev.headroom.cache;
 
+import dev.headroom.core.config.Require;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.redis.RedisConnector;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
-import java.util.Collections;
+import dev.headroom.core.registry.Registry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Named caches of one service, with shared defaults: a Redis connector and a meter registry that
- * every cache built through {@link #create(CacheBuilder)} gets unless its builder set its own.
+ * The named caches of one service, on one optional Redis connector: {@link #getOrCreate} makes a
+ * cache the first time its name is asked for (two-level when the registry has a connector, L1 only
+ * otherwise) and answers the same cache afterwards. Listing, listeners, {@link #add} of a cache made
+ * elsewhere, {@link #remove} and {@link #close()} come from core's {@link Registry}.
  *
  * <pre>{@code
- * CacheRegistry caches = CacheRegistry.create(connector, meterRegistry);   // or CacheRegistry.inMemory()
- * Cache<User> users = caches.create(Cache.builder("users", User.class).ttl(TtlTier.LONG));
+ * CacheRegistry caches = CacheRegistry.create(redis);          // Optional<RedisConnector>
+ * Cache<User> users = caches.getOrCreate("users", CacheConfig.ofDefaults(User.class));
  * Cache<?> same = caches.get("users");
  * }</pre>
  *
- * Its health is the worst of its caches'; closing it closes them. Thread-safe.
+ * Its health is the worst of its caches'; closing it closes them (the connector stays open).
+ * Thread-safe.
  */
-public final class CacheRegistry implements HealthCheck, AutoCloseable {
+public final class CacheRegistry extends Registry<Cache<?>> implements HealthCheck {
 
   private final @Nullable RedisConnector connector;
-  private final @Nullable MeterRegistry meterRegistry;
-  private final Map<String, Cache<?>> caches = Collections.synchronizedMap(new LinkedHashMap<>());
-  private final Set<String> names = ConcurrentHashMap.newKeySet();
+  private volatile List<Cache<?>> closedCaches = List.of();
 
-  private CacheRegistry(@Nullable RedisConnector connector, @Nullable MeterRegistry meterRegistry) {
+  private CacheRegistry(@Nullable RedisConnector connector) {
+    super("cache");
     this.connector = connector;
-    this.meterRegistry = meterRegistry;
   }
 
-  /** A registry whose caches are L1 only unless their builders set a connector. */
+  /** A registry whose caches are L1 only. */
   public static CacheRegistry inMemory() {
-    return new CacheRegistry(null, null);
+    return new CacheRegistry(null);
   }
 
-  /** A registry whose caches use {@code connector} for L2 and publish meters to {@code meterRegistry} (either may be null). */
-  public static CacheRegistry create(@Nullable RedisConnector connector, @Nullable MeterRegistry meterRegistry) {
-    return new CacheRegistry(connector, meterRegistry);
-  }
-
-  /**
-   * Builds a cache with the registry's defaults and registers it.
-   *
-   * @throws IllegalArgumentException if a cache of that name is already registered
-   */
-  public <V> Cache<V> create(CacheBuilder<V> builder) {
-    Objects.requireNonNull(builder, "builder");
-    claim(builder.name());
-    try {
-      if (!builder.hasRedis() && connector != null) {
-        builder.redis(connector);
-      }
-      if (!builder.hasMeterRegistry() && meterRegistry != null) {
-        builder.meterRegistry(meterRegistry);
-      }
-      Cache<V> cache = builder.build();
-      caches.put(cache.cacheName(), cache);
-      return cache;
-    } catch (RuntimeException e) {
-      names.remove(builder.name());
-      throw e;
-    }
+  /** A registry whose caches use the connector for L2 when there is one, and are L1 only otherwise. */
+  public static CacheRegistry create(Optional<RedisConnector> redis) {
+    return new CacheRegistry(Require.nonNull("redis", redis).orElse(null));
   }
 
   /**
-   * Registers a cache built elsewhere.
+   * The cache named {@code name}, made with {@code config} if there is none yet ({@link
+   * Caches#create}). A cache already registered under that name is answered as it is: its
+   * configuration is not compared with {@code config}, so use one value type per name.
    *
-   * @throws IllegalArgumentException if a cache of that name is already registered
+   * @throws IllegalArgumentException if the name is not a valid cache name or the config is refused
+   * @throws IllegalStateException if the registry is closed
    */
-  public <V> Cache<V> register(Cache<V> cache) {
-    Objects.requireNonNull(cache, "cache");
-    claim(cache.cacheName());
-    caches.put(cache.cacheName(), cache);
-    return cache;
-  }
-
-  private void claim(String name) {
-    if (!names.add(name)) {
-      throw new IllegalArgumentException("a cache named '" + name + "' is already registered");
-    }
+  @SuppressWarnings("unchecked")
+  public <V> Cache<V> getOrCreate(String name, CacheConfig<V> config) {
+    Require.nonNull("config", config);
+    return (Cache<V>) getOrCreate(name, n -> Caches.create(Optional.ofNullable(connector), n, config));
   }
 
   /**
-   * The cache of that name.
+   * Adds a cache made elsewhere under its own name.
    *
-   * @throws IllegalArgumentException if there is none; the message lists the known names
+   * @throws IllegalArgumentException if a cache of that name is registered, or {@code name} is not
+   *     the cache's name
    */
-  public Cache<?> get(String name) {
-    Cache<?> c = caches.get(Objects.requireNonNull(name, "name"));
-    if (c == null) {
-      throw new IllegalArgumentException("no cache named '" + name + "'; known: " + names());
-    }
-    return c;
+  @Override
+  public Cache<?> add(String name, Cache<?> cache) {
+    Require.nonNull("cache", cache);
+    Require.that(cache.name().equals(name), "name", name, "be the cache's name '" + cache.name() + "'");
+    return super.add(name, cache);
   }
 
-  /** The cache of that name, if registered. */
-  public Optional<Cache<?>> find(String name) {
-    return Optional.ofNullable(caches.get(Objects.requireNonNull(name, "name")));
-  }
-
-  /** The names, in registration order. */
-  public List<String> names() {
-    synchronized (caches) {
-      return List.copyOf(caches.keySet());
-    }
+  /** Whether the caches made here have a Redis L2. */
+  public boolean isTwoLevel() {
+    return connector != null;
   }
 
   @Override
@@ -122,38 +84,33 @@ public final class CacheRegistry implements HealthCheck, AutoCloseable {
     return "cache";
   }
 
-  /** The worst status of the caches, with each cache that is not UP in the details. */
+  /** The worst status of the caches, with each cache that is not UP in the details; DOWN once closed. */
   @Override
   public Health health() {
-    List<Cache<?>> all;
-    synchronized (caches) {
-      all = new ArrayList<>(caches.values());
+    List<Cache<?>> caches = all();
+    if (caches.isEmpty()) {
+      caches = closedCaches;
     }
     HealthStatus status = HealthStatus.UP;
     Map<String, Object> details = new LinkedHashMap<>();
-    for (Cache<?> c : all) {
+    for (Cache<?> c : caches) {
       Health h = c.health();
       status = status.worst(h.status());
       if (h.status() != HealthStatus.UP) {
-        details.put(c.cacheName(), h.details());
+        details.put(c.name(), h.details());
       }
     }
-    details.put("caches", all.size());
+    details.put("caches", caches.size());
     return Health.of(status, details);
   }
 
-  /** Closes every cache (flushing write-behind queues); the connector stays open. */
+  /** Closes every cache (flushing write-behind queues), newest first; the connector stays open. */
   @Override
   public void close() {
-    List<Cache<?>> all;
-    synchronized (caches) {
-      all = new ArrayList<>(caches.values());
+    List<Cache<?>> caches = all();
+    if (!caches.isEmpty()) {
+      closedCaches = caches;
     }
-    all.forEach(Cache::close);
-  }
-
-  @Override
-  public String toString() {
-    return "CacheRegistry" + names();
+    super.close();
   }
 }

@@ -39,7 +39,7 @@ final class Patterns {
     }
     if (segments > depth) {
       throw new IllegalArgumentException(where + "names " + segments + " key segments, more than this cache's "
-          + "pattern depth of " + depth + " (see CacheBuilder.patternDepth)");
+          + "pattern depth of " + depth + " (see CacheConfig.Builder.patternDepth)");
     }
     return prefix;
   }

@@ -1,13 +1,13 @@
 package dev.headroom.cache;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.headroom.cache.redis.Invalidation;
 import dev.headroom.cache.redis.RedisTier;
 import dev.headroom.cache.redis.StoredValue;
+import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.TimeSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,40 +30,28 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * The one implementation of Cache: a Caffeine L1 plus an optional RedisTier L2.
+ * The one implementation of Cache: the read and write paths over an EpochGuardedL1 and an
+ * optional RedisTier L2, with entries shaped by EntryLifetimes.
  *
- * Hot path. An L1 hit is Caffeine's getIfPresent, a freshness check and a LongAdder increment.
- * Caffeine's variable expiry (an Expiry reading each entry's hard expiry, with a Ticker on the
- * cache's TimeSource) already drops expired entries; it reads the ticker on each getIfPresent. So
- * an entry without stale windows ("simple") needs no extra clock read beyond Caffeine's own; only
- * caches with stale-while-revalidate or stale-if-error read the clock a second time on a hit. Counters are LongAdders that Micrometer reads through function counters: no
- * meter lookup or tag handling per get.
- *
- * Lifetimes. A put or load picks a TTL (default, tier or per put), spreads it by the jitter, and
- * derives fresh-until, stale-until (fresh + stale-while-revalidate) and hard expiry (fresh + the
- * larger stale window). L2 stores them as absolute wall-clock times in the value header and
- * expires the key at the hard expiry; an L1 entry built from an L2 value gets the same instants,
- * so L1 never outlives L2 (up to clock skew between processes), and l1Ttl can shorten it further.
+ * Hot path. An L1 hit is Caffeine's getIfPresent, a freshness check and a LongAdder increment. An
+ * entry without stale windows ("simple") needs no clock read beyond Caffeine's own; only caches
+ * with stale-while-revalidate or stale-if-error read the clock a second time on a hit. Counters
+ * are LongAdders that Micrometer reads through function counters: no meter lookup or tag handling
+ * per get.
  *
  * Single flight. Concurrent misses of one key in this process share one load through a map of
  * in-flight futures; the first caller loads on its own thread, the others wait for its result.
  * This is used instead of Caffeine's compute because the load includes a Redis round trip, a
  * possible lease wait and the user's loader: compute would hold a lock on Caffeine's hash bin for
- * all of that and block unrelated keys that share the bin.
- *
- * Lost updates. A load (or an L2 read) that started before an invalidation must not install its
- * older value after it. Each key maps to one of 64 epoch counters; invalidate, put, a received
- * message, a pattern or clear bump the counters (a pattern or clear bumps all), and install()
- * writes to L1 only inside Caffeine's compute, and only if the epoch is still the one read before
- * the load began. Since the invalidation bumps the epoch before it removes the L1 entry, either
- * the install sees the new epoch, or the removal comes after the install and removes it.
+ * all of that and block unrelated keys that share the bin. Every read or load takes the key's
+ * stamp from L1 first and installs through it (see EpochGuardedL1), so an invalidation that comes
+ * meanwhile wins.
  *
  * Redis failures never surface: RedisTier answers misses and skips writes, and reports lost state
  * (a sequence gap, a re-subscription, a recovery from an outage) by onStateLost, which clears L1.
@@ -71,24 +59,23 @@ import org.slf4j.LoggerFactory;
 final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   private static final Logger log = LoggerFactory.getLogger(TwoLevelCache.class);
-  private static final int STRIPES = 64;
   private static final int WARM_BATCH = 100;
 
-  private final Settings<V> s;
+  private final CacheConfig<V> s;
   private final String name;
   private final TimeSource time;
-  private final com.github.benmanes.caffeine.cache.Cache<String, Entry<V>> l1;
-  private final boolean l1Enabled;
+  private final @Nullable RedisConnector connector;
+  private final EpochGuardedL1<V> l1;
+  private final EntryLifetimes<V> lifetimes;
   private final @Nullable RedisTier l2;
   private final KeySpace userKeys;
   private final int safeKeyChars;
   private final ConcurrentHashMap<String, CompletableFuture<Entry<V>>> inflight = new ConcurrentHashMap<>();
   private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
-  private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
   private final String leaseTokenPrefix = UUID.randomUUID() + ":";
   private final AtomicLong leaseTokens = new AtomicLong();
   private final @Nullable WriteBehind<V> writeBehind;
-  private final @Nullable CacheMeters meters;
+  private final CacheMeters meters;
   private volatile boolean closed;
 
   final LongAdder l1Hits = new LongAdder();
@@ -100,51 +87,26 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   final LongAdder evictions = new LongAdder();
   final LongAdder tooLarge = new LongAdder();
 
-  TwoLevelCache(Settings<V> settings) {
-    this.s = settings;
-    this.name = settings.name;
-    this.time = settings.time;
-    this.userKeys = settings.keySpace.child(name);
+  TwoLevelCache(String name, CacheConfig<V> config, @Nullable RedisConnector connector) {
+    CacheMeters.refuseDuplicate(config.meterRegistry, name);
+    this.s = config;
+    this.name = name;
+    this.time = config.timeSource;
+    this.connector = connector;
+    this.userKeys = config.keySpace.child(name);
     int room = userKeys.maxKeyBytes() - userKeys.prefix().getBytes(StandardCharsets.UTF_8).length;
     this.safeKeyChars = Math.max(0, room / 3);
-    this.l1Enabled = settings.maximumSize != 0;
-    Caffeine<String, Entry<V>> b = Caffeine.newBuilder().ticker(time::nanoTime)
-        .<String, Entry<V>>expireAfter(new EntryExpiry<V>())
-        .evictionListener((k, e, cause) -> evictions.increment());
-    if (settings.weigher != null) {
-      com.github.benmanes.caffeine.cache.Weigher<String, ? super V> w = settings.weigher;
-      b.maximumWeight(settings.maximumWeight).weigher((k, e) -> e.value == null ? 1 : w.weigh(k, e.value));
-    } else {
-      b.maximumSize(settings.maximumSize);
-    }
-    this.l1 = b.build();
-    this.l2 = settings.connector == null ? null : RedisTier.create(settings.connector,
-        new RedisTier.Options(name, settings.keySpace, settings.l2Timeout, settings.patternDepth, settings.singleSlot,
-            settings.longestLife(), settings.breakerFailures, settings.breakerOpen, time), this);
-    this.writeBehind = settings.writeStrategy == WriteStrategy.WRITE_BEHIND
-        ? new WriteBehind<>(name, Objects.requireNonNull(settings.writer), settings.writeBehindBatch,
-            settings.writeBehindInterval, settings.writeBehindMaxPending, settings.writeBehindBackoff,
-            settings.writeFailureListener)
+    this.l1 = new EpochGuardedL1<>(config.maximumSize, config.maximumWeight, config.weigher, time, evictions);
+    this.lifetimes = new EntryLifetimes<>(name, config, connector != null, tooLarge, this::corruptInL2);
+    this.l2 = connector == null ? null : RedisTier.create(connector,
+        new RedisTier.Options(name, config.keySpace, config.l2Timeout, config.patternDepth, config.singleSlot,
+            config.longestLife(), config.breakerFailures, config.breakerOpen, time), this);
+    this.writeBehind = config.writeStrategy == WriteStrategy.WRITE_BEHIND
+        ? new WriteBehind<>(name, Objects.requireNonNull(config.writer), config.writeBehindBatch,
+            config.writeBehindInterval, config.writeBehindMaxPending, config.writeBehindBackoff,
+            config.writeFailureListener)
         : null;
-    this.meters = settings.meterRegistry == null ? null : new CacheMeters(settings.meterRegistry, this);
-  }
-
-  /** Expires each entry at its own hard expiry; reads do not extend it. */
-  private static final class EntryExpiry<V> implements Expiry<String, Entry<V>> {
-    @Override
-    public long expireAfterCreate(String key, Entry<V> e, long now) {
-      return Math.max(0, e.hardUntil - now);
-    }
-
-    @Override
-    public long expireAfterUpdate(String key, Entry<V> e, long now, long current) {
-      return Math.max(0, e.hardUntil - now);
-    }
-
-    @Override
-    public long expireAfterRead(String key, Entry<V> e, long now, long current) {
-      return current;
-    }
+    this.meters = new CacheMeters(config.meterRegistry, this);
   }
 
   // ------------------------------------------------------------------ reads
@@ -154,7 +116,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
    * needs no clock read: Caffeine's expiry has already checked it.
    */
   private @Nullable Entry<V> freshInL1(String key) {
-    Entry<V> e = l1.getIfPresent(key);
+    Entry<V> e = l1.get(key);
     if (e != null && (e.simple || e.isFreshAt(time.nanoTime()))) {
       l1Hits.increment();
       return e;
@@ -198,7 +160,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     }
     // Past its TTL (only an entry with stale windows is still in L1 then): serve it while one
     // reload runs, or keep it for the loader to fall back on.
-    Entry<V> e = l1.getIfPresent(key);
+    Entry<V> e = l1.get(key);
     long now = time.nanoTime();
     if (e != null && e.isServableStaleAt(now)) {
       l1Hits.increment();
@@ -236,7 +198,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     try {
       return f.join();
     } catch (CompletionException e) {
-      Throwable c = e.getCause();
+      Throwable c = Failures.unwrap(e);
       if (c instanceof RuntimeException re) {
         throw re;
       }
@@ -348,10 +310,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   }
 
   private void recordLoad(long startNanos) {
-    CacheMeters m = meters;
-    if (m != null) {
-      m.loadTime.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-    }
+    meters.recordLoad(System.nanoTime() - startNanos);
   }
 
   /** One background reload of {@code key} at a time; its value replaces the stale one in both levels. */
@@ -472,7 +431,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   @Override
   public void put(String key, V value, Duration ttl) {
-    await(putAsync(key, value, checkTtl(ttl)));
+    await(putAsync(key, value, lifetimes.checkTtl(ttl)));
   }
 
   @Override
@@ -658,113 +617,29 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   // ------------------------------------------------------------------ entries and L1
 
-  private Duration checkTtl(Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("cache '" + name + "': ttl must be positive, was " + ttl);
-    }
-    if (ttl.compareTo(s.maxTtl) > 0) {
-      throw new IllegalArgumentException("cache '" + name + "': ttl " + ttl + " exceeds the cache's maxTtl " + s.maxTtl);
-    }
-    return ttl;
-  }
-
-  private long jittered(Duration ttl) {
-    long nanos = ttl.toNanos();
-    if (s.jitter == 0) {
-      return nanos;
-    }
-    double f = 1 + s.jitter * (2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble() - 1);
-    return Math.max(1, (long) (nanos * f));
-  }
-
-  /**
-   * The L1 entry for a value (null: absent) and, into {@code toL2}, what L2 should hold for it:
-   * the stored value, or null to delete the key (too large for L2). Nothing when a null value is
-   * not to be cached (negative TTL 0): the entry returned then is not meant to be installed.
-   */
-  private Entry<V> prepare(String key, @Nullable V value, Duration ttl, Map<String, @Nullable StoredValue> toL2) {
-    long now = time.nanoTime();
-    if (value == null) {
-      if (s.negativeTtlNanos == 0) {
-        return Entry.of(null, now, 0, 0, 0, 0);
-      }
-      long life = s.negativeTtlNanos;
-      if (l2 != null) {
-        long wall = time.currentTimeMillis();
-        long until = wall + TimeUnit.NANOSECONDS.toMillis(life);
-        toL2.put(key, StoredValue.absent(until, until));
-      }
-      return Entry.of(null, now, life, life, life, s.l1TtlNanos);
-    }
-    long fresh = jittered(ttl);
-    long stale = fresh + s.swrNanos;
-    long hard = fresh + Math.max(s.swrNanos, s.sieNanos);
-    if (l2 != null) {
-      byte[] payload = encode(key, value);
-      if (payload == null || payload.length > s.maxL2ValueBytes) {
-        if (payload != null) {
-          tooLarge.increment();
-        }
-        toL2.put(key, null);
-      } else {
-        long wall = time.currentTimeMillis();
-        toL2.put(key, new StoredValue(false, wall + TimeUnit.NANOSECONDS.toMillis(fresh),
-            wall + TimeUnit.NANOSECONDS.toMillis(stale), wall + TimeUnit.NANOSECONDS.toMillis(hard), payload));
-      }
-    }
-    return Entry.of(value, now, fresh, stale, hard, s.l1TtlNanos);
-  }
-
-  private byte @Nullable [] encode(String key, V value) {
-    try {
-      return s.codec.encode(value);
-    } catch (RuntimeException e) {
-      log.warn("cache '{}': could not encode the value of '{}' for Redis; it stays in L1 only", name, key, e);
-      return null;
-    }
-  }
-
-  /** The L1 entry of an L2 value, or null if it has expired or cannot be decoded (then it is deleted). */
-  private @Nullable Entry<V> fromStored(String key, StoredValue sv) {
-    return fromStored(key, sv, time.nanoTime(), time.currentTimeMillis());
-  }
-
-  /** Like {@link #fromStored(String, StoredValue)} with the clocks read once by the caller (for batches). */
-  private @Nullable Entry<V> fromStored(String key, StoredValue sv, long now, long wall) {
-    long hard = TimeUnit.MILLISECONDS.toNanos(sv.hardUntilMillis() - wall);
-    if (hard <= 0) {
-      return null;
-    }
-    long fresh = TimeUnit.MILLISECONDS.toNanos(sv.freshUntilMillis() - wall);
-    long stale = TimeUnit.MILLISECONDS.toNanos(sv.staleUntilMillis() - wall);
-    V value = null;
-    if (!sv.negative()) {
-      try {
-        value = s.codec.decode(sv.payload());
-      } catch (RuntimeException e) {
-        Objects.requireNonNull(l2).corrupt(key, e);
-        return null;
-      }
-    }
-    return Entry.of(value, now, fresh, stale, hard, s.l1TtlNanos);
-  }
-
-  private int stripe(String key) {
-    int h = key.hashCode();
-    return (h ^ (h >>> 16)) & (STRIPES - 1);
+  /** An L2 value the codec could not decode: the tier deletes and counts it. */
+  private void corruptInL2(String key, Exception e) {
+    Objects.requireNonNull(l2).corrupt(key, e);
   }
 
   private long stamp(String key) {
-    return epochs.get(stripe(key));
+    return l1.stamp(key);
   }
 
   private long[] stamps(List<String> keys) {
-    long[] out = new long[keys.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = stamp(keys.get(i));
-    }
-    return out;
+    return l1.stamps(keys);
+  }
+
+  private @Nullable Entry<V> fromStored(String key, StoredValue sv) {
+    return lifetimes.fromStored(key, sv);
+  }
+
+  private @Nullable Entry<V> fromStored(String key, StoredValue sv, long now, long wall) {
+    return lifetimes.fromStored(key, sv, now, wall);
+  }
+
+  private Entry<V> prepare(String key, @Nullable V value, Duration ttl, Map<String, @Nullable StoredValue> toL2) {
+    return lifetimes.prepare(key, value, ttl, toL2);
   }
 
   /** Installs a loaded or read entry unless the key was invalidated since {@code stamp}. */
@@ -773,48 +648,31 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   }
 
   private boolean installed(String key, Entry<V> e, long stamp) {
-    if (e.value == null && s.negativeTtlNanos == 0) {
+    if (e.value == null && !lifetimes.cachesAbsence()) {
       return false;
     }
-    int i = stripe(key);
-    if (!l1Enabled) {
-      return epochs.get(i) == stamp;
-    }
-    // e is a new entry, so the map holds it afterwards exactly when the epoch allowed the install.
-    return l1.asMap().compute(key, (k, old) -> epochs.get(i) == stamp ? e : old) == e;
+    return l1.installIf(key, e, stamp);
   }
 
   /** Installs a put value: it wins over loads in flight, which started before it. */
   private void installNow(String key, Entry<V> e) {
-    epochs.incrementAndGet(stripe(key));
+    l1.put(key, e);
     inflight.remove(key);
-    if (l1Enabled) {
-      l1.put(key, e);
-    }
   }
 
   private void dropLocally(String key) {
-    epochs.incrementAndGet(stripe(key));
+    l1.drop(key);
     inflight.remove(key);
-    l1.invalidate(key);
   }
 
   private void dropPrefixLocally(String prefix) {
-    bumpAllEpochs();
+    l1.dropPrefix(prefix);
     inflight.keySet().removeIf(k -> k.startsWith(prefix));
-    l1.asMap().keySet().removeIf(k -> k.startsWith(prefix));
   }
 
   private void dropAllLocally() {
-    bumpAllEpochs();
+    l1.dropAll();
     inflight.clear();
-    l1.invalidateAll();
-  }
-
-  private void bumpAllEpochs() {
-    for (int i = 0; i < STRIPES; i++) {
-      epochs.incrementAndGet(i);
-    }
   }
 
   private void checkKey(String key) {
@@ -843,7 +701,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   /** Waits for a write of many keys, for at most the connector's command timeout. */
   private void awaitBulk(CompletableFuture<Void> f) {
-    long commandTimeout = s.connector == null ? 0 : s.connector.options().commandTimeout().toNanos();
+    long commandTimeout = connector == null ? 0 : connector.options().commandTimeout().toNanos();
     awaitFor(f, Math.max(s.l2Timeout.toNanos() * 4, commandTimeout));
   }
 
@@ -881,7 +739,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   // ------------------------------------------------------------------ state
 
   @Override
-  public String cacheName() {
+  public String name() {
     return name;
   }
 
@@ -908,7 +766,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   @Override
   public long l1Size() {
-    return l1.estimatedSize();
+    return l1.size();
   }
 
   /** The tier, for meters and tests in this package. */
@@ -925,7 +783,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   public Health health() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("levels", l2 == null ? "l1" : "l1+l2");
-    d.put("l1Size", l1.estimatedSize());
+    d.put("l1Size", l1.size());
     HealthStatus status = HealthStatus.UP;
     if (l2 != null) {
       status = l2.status();
@@ -953,9 +811,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     if (l2 != null) {
       l2.close();
     }
-    if (meters != null) {
-      meters.close();
-    }
+    meters.close();
   }
 
   @Override

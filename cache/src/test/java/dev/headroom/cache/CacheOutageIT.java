@@ -48,8 +48,8 @@ class CacheOutageIT {
   }
 
   private Cache<String> build() {
-    return Cache.builder("outage", Codec.utf8()).redis(connector).keySpace(KeySpace.of("outage"))
-        .l2Timeout(Duration.ofMillis(100)).circuitBreaker(3, Duration.ofMillis(200)).build();
+    return Caches.redis(connector, "outage", CacheConfig.builder(Codec.utf8()).keySpace(KeySpace.of("outage"))
+        .l2Timeout(Duration.ofMillis(100)).circuitBreaker(3, Duration.ofMillis(200)).build());
   }
 
   private void awaitUp() {
@@ -123,7 +123,8 @@ class CacheOutageIT {
     assertThat(cache.health().details()).containsEntry("subscribed", true);
     cache.put("x", "z");
     try (RedisConnector other = RedisConnector.create(server.uri());
-        Cache<String> second = Cache.builder("outage", Codec.utf8()).redis(other).keySpace(KeySpace.of("outage")).build()) {
+        Cache<String> second = Caches.redis(other, "outage",
+            CacheConfig.builder(Codec.utf8()).keySpace(KeySpace.of("outage")).build())) {
       assertThat(second.get("x")).isEqualTo("z");
     }
   }

@@ -49,13 +49,18 @@ class RedisClusterCacheIT extends CacheContractTest {
   }
 
   @Override
-  protected <V> CacheBuilder<V> backend(CacheBuilder<V> builder) {
-    return builder.redis(connector).keySpace(keySpace).l2Timeout(Duration.ofSeconds(1));
+  protected <V> CacheConfig.Builder<V> backend(CacheConfig.Builder<V> config) {
+    return config.keySpace(keySpace).l2Timeout(Duration.ofSeconds(1));
+  }
+
+  @Override
+  protected <V> Cache<V> make(String name, CacheConfig<V> config) {
+    return Caches.redis(connector, name, config);
   }
 
   private Cache<String> node(RedisConnector c, boolean singleSlot) {
-    Cache<String> cache = Cache.builder("cluster", Codec.utf8()).redis(c).keySpace(keySpace).singleSlot(singleSlot)
-        .l2Timeout(Duration.ofSeconds(1)).build();
+    Cache<String> cache = Caches.redis(c, "cluster", CacheConfig.builder(Codec.utf8()).keySpace(keySpace)
+        .singleSlot(singleSlot).l2Timeout(Duration.ofSeconds(1)).build());
     await().atMost(Duration.ofSeconds(5)).until(() -> ((TwoLevelCache<String>) cache).tier().subscribed());
     return cache;
   }

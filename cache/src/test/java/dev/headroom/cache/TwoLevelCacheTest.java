@@ -37,6 +37,7 @@ class TwoLevelCacheTest extends CacheContractTest {
 
   private static RedisConnector connector;
   private static RedisConnector otherNode;
+  private static final AtomicInteger SPACES = new AtomicInteger();
   private KeySpace keySpace;
 
   @BeforeAll
@@ -51,20 +52,30 @@ class TwoLevelCacheTest extends CacheContractTest {
     otherNode.close();
   }
 
+  /**
+   * One key space per test, under the class's TestRedis prefix (deleted after the class): a
+   * TestRedis resolved for a {@code @BeforeEach} method is the class's one under JUnit 6, so the
+   * per-test part comes from this counter.
+   */
   @BeforeEach
-  void keySpace(TestRedis perTest) {
-    keySpace = KeySpace.of(perTest.keyPrefix(), "cache");
+  void keySpace(TestRedis redis) {
+    keySpace = KeySpace.of(redis.keyPrefix(), "t" + SPACES.incrementAndGet(), "cache");
   }
 
   @Override
-  protected <V> CacheBuilder<V> backend(CacheBuilder<V> builder) {
-    return builder.redis(connector).keySpace(keySpace).l2Timeout(Duration.ofSeconds(1));
+  protected <V> CacheConfig.Builder<V> backend(CacheConfig.Builder<V> config) {
+    return config.keySpace(keySpace).l2Timeout(Duration.ofSeconds(1));
+  }
+
+  @Override
+  protected <V> Cache<V> make(String name, CacheConfig<V> config) {
+    return Caches.redis(connector, name, config);
   }
 
   /** The same cache on another node: its own connector, its own L1. */
-  private Cache<String> node(RedisConnector c, UnaryOperator<CacheBuilder<String>> custom) {
-    Cache<String> cache = custom.apply(Cache.builder("contract", Codec.utf8()).redis(c).keySpace(keySpace)
-        .timeSource(time).jitter(0).executor(Runnable::run).l2Timeout(Duration.ofSeconds(1))).build();
+  private Cache<String> node(RedisConnector c, UnaryOperator<CacheConfig.Builder<String>> custom) {
+    Cache<String> cache = Caches.redis(c, "contract", custom.apply(CacheConfig.builder(Codec.utf8()).keySpace(keySpace)
+        .timeSource(time).jitter(0).executor(Runnable::run).l2Timeout(Duration.ofSeconds(1))).build());
     await().atMost(Duration.ofSeconds(5)).until(() -> ((TwoLevelCache<String>) cache).tier().subscribed());
     return cache;
   }
@@ -109,6 +120,9 @@ class TwoLevelCacheTest extends CacheContractTest {
     assertThat(b.stats().l1Hits()).isEqualTo(1);
     AtomicInteger calls = new AtomicInteger();
     a.get("absent", counting(calls, null));
+    // The loaded marker goes to L2 in the background: wait until Redis has it.
+    String marker = tierOf(a).redisKey("absent");
+    await().atMost(Duration.ofSeconds(5)).until(() -> connector.sync().exists(marker) == 1);
     assertThat(b.get("absent", counting(calls, "x"))).as("the negative marker is shared").isNull();
     assertThat(calls).hasValue(1);
   }
@@ -208,7 +222,7 @@ class TwoLevelCacheTest extends CacheContractTest {
 
   @Test
   void aValueTheCodecCannotDecodeIsAMissToo() {
-    Cache<Integer> ints = Cache.builder("contract", new Codec<Integer>() {
+    Cache<Integer> ints = Caches.redis(connector, "contract", CacheConfig.builder(new Codec<Integer>() {
       @Override
       public byte[] encode(Integer value) {
         return value.toString().getBytes(StandardCharsets.UTF_8);
@@ -218,7 +232,7 @@ class TwoLevelCacheTest extends CacheContractTest {
       public Integer decode(byte[] bytes) {
         return Integer.parseInt(new String(bytes, StandardCharsets.UTF_8));
       }
-    }).redis(connector).keySpace(keySpace).timeSource(time).build();
+    }).keySpace(keySpace).timeSource(time).build());
     try {
       Cache<String> strings = nodeA();
       strings.put("n", "not a number");
@@ -296,7 +310,7 @@ class TwoLevelCacheTest extends CacheContractTest {
 
   @Test
   void theLeaseLetsOneNodeLoadWhileTheOthersWait() throws Exception {
-    UnaryOperator<CacheBuilder<String>> leased = b -> b.timeSource(TimeSource.system())
+    UnaryOperator<CacheConfig.Builder<String>> leased = b -> b.timeSource(TimeSource.system())
         .stampedeLease(Duration.ofSeconds(10), Duration.ofSeconds(10));
     List<Cache<String>> nodes = List.of(node(connector, leased), node(otherNode, leased));
     AtomicInteger calls;

@@ -5,7 +5,9 @@ import dev.headroom.batch.Batcher;
 import dev.headroom.batch.BatcherConfig;
 import dev.headroom.batch.Batchers;
 import dev.headroom.cache.Cache;
+import dev.headroom.cache.CacheConfig;
 import dev.headroom.cache.CacheLoader;
+import dev.headroom.cache.Caches;
 import dev.headroom.cache.TtlTier;
 import dev.headroom.cdn.CdnConfig;
 import dev.headroom.cdn.CdnRouter;
@@ -120,10 +122,10 @@ public final class Demo {
     }
 
     out("");
-    out("cache (L1 only on the embedded default; add .redis(connector) for the shared L2)");
+    out("cache (L1 only on the embedded default; Caches.redis(connector, ...) adds the shared L2)");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AtomicInteger trackLoads = new AtomicInteger();
-    Cache<Track> tracks = Cache.builder("tracks", codec).ttl(TtlTier.LONG).meterRegistry(registry).build();
+    Cache<Track> tracks = Caches.inMemory("tracks", CacheConfig.builder(codec).ttl(TtlTier.LONG).meterRegistry(registry).build());
     CacheLoader<Track> fromDatabase = id -> {
       trackLoads.incrementAndGet();
       return id.equals("track:t-404") ? null : track;

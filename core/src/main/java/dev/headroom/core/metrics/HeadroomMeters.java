@@ -75,8 +75,29 @@ public final class HeadroomMeters {
   /** Timer: loader calls. Tag {@link #TAG_CACHE}. */
   public static final String CACHE_LOAD_DURATION = "headroom.cache.load.duration";
 
-  /** Counter: invalidations. Tags {@link #TAG_CACHE}, {@link #TAG_RESULT} (the kind). */
+  /**
+   * Function counter: invalidation messages. Tags {@link #TAG_CACHE}, {@link #TAG_DIRECTION}
+   * ({@code sent} or {@code received}).
+   */
   public static final String CACHE_INVALIDATIONS = "headroom.cache.invalidations";
+
+  /** Direction of a message: {@code sent} or {@code received}. */
+  public static final String TAG_DIRECTION = "direction";
+
+  /** Counter: Redis (L2) calls that failed. Tag {@link #TAG_CACHE}. */
+  public static final String CACHE_L2_ERRORS = "headroom.cache.l2.errors";
+
+  /**
+   * Counter: L2 reads or writes skipped. Tags {@link #TAG_CACHE}, {@link #TAG_REASON} ({@code
+   * breaker_open} or {@code too_large}).
+   */
+  public static final String CACHE_L2_SKIPPED = "headroom.cache.l2.skipped";
+
+  /** Counter: L2 values that failed to decode. Tag {@link #TAG_CACHE}. */
+  public static final String CACHE_L2_CORRUPT = "headroom.cache.l2.corrupt";
+
+  /** Gauge: 1 while the L2 is usable (circuit breaker closed), else 0. Tag {@link #TAG_CACHE}. */
+  public static final String CACHE_L2_AVAILABLE = "headroom.cache.l2.available";
 
   /** Counter: gaps in the invalidation stream that cleared L1. Tag {@link #TAG_CACHE}. */
   public static final String CACHE_INVALIDATION_GAPS = "headroom.cache.invalidation.gaps";

@@ -12,11 +12,11 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The contract on the L1-only cache (the embedded default), plus L1 bounds, builder checks and meters. */
-class LocalCacheTest extends CacheContractTest {
+class InMemoryCacheTest extends CacheContractTest {
 
   @Override
-  protected <V> CacheBuilder<V> backend(CacheBuilder<V> builder) {
-    return builder;
+  protected <V> Cache<V> make(String name, CacheConfig<V> config) {
+    return Caches.inMemory(name, config);
   }
 
   @Test
@@ -52,26 +52,35 @@ class LocalCacheTest extends CacheContractTest {
 
   @Test
   void builderRejectsBadValuesNamingThem() {
-    CacheBuilder<String> b = Cache.builder("x", Codec.utf8());
-    assertThatThrownBy(() -> Cache.builder("a:b", Codec.utf8())).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cache name 'a:b'");
-    assertThatThrownBy(() -> Cache.builder(null, Codec.utf8())).isInstanceOf(NullPointerException.class).hasMessage("name");
-    assertThatThrownBy(() -> Cache.builder("x", (Codec<String>) null)).isInstanceOf(NullPointerException.class).hasMessage("codec");
-    assertThatThrownBy(() -> b.maximumSize(-1)).hasMessage("maximumSize must be >= 0, was -1");
-    assertThatThrownBy(() -> b.jitter(0.7)).hasMessage("jitter must be between 0 and 0.5, was 0.7");
-    assertThatThrownBy(() -> b.ttl(Duration.ZERO)).hasMessage("ttl must be positive, was PT0S");
-    assertThatThrownBy(() -> b.negativeTtl(Duration.ofSeconds(-1))).hasMessage("negativeTtl must not be negative, was PT-1S");
-    assertThatThrownBy(() -> b.l2Timeout(null)).isInstanceOf(NullPointerException.class).hasMessage("l2Timeout");
-    assertThatThrownBy(() -> b.patternDepth(5)).hasMessage("patternDepth must be between 1 and 4, was 5");
-    assertThatThrownBy(() -> b.circuitBreaker(0, Duration.ofSeconds(1))).hasMessageContaining("circuitBreaker failures");
-    assertThatThrownBy(() -> Cache.builder("x", Codec.utf8()).ttl(Duration.ofDays(8)).build())
-        .hasMessageContaining("ttl (PT192H) exceeds maxTtl (PT168H)");
-    try (Cache<String> l1Only = Cache.builder("x", Codec.utf8())
-        .stampedeLease(Duration.ofSeconds(1), Duration.ofSeconds(1)).build()) {
+    CacheConfig<String> ok = CacheConfig.ofDefaults(Codec.utf8());
+    assertThatThrownBy(() -> Caches.inMemory("a:b", ok)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name must be a valid key-space segment, was 'a:b'");
+    assertThatThrownBy(() -> Caches.inMemory(null, ok)).isInstanceOf(NullPointerException.class)
+        .hasMessage("name must not be null");
+    assertThatThrownBy(() -> CacheConfig.builder((Codec<String>) null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("codec must not be null");
+    assertThatThrownBy(() -> CacheConfig.builder(Codec.utf8()).maximumSize(-1).build())
+        .hasMessage("maximumSize must be at least 0, was -1");
+    assertThatThrownBy(() -> CacheConfig.builder(Codec.utf8()).jitter(0.7).build())
+        .hasMessage("jitter must be between 0.0 and 0.5, was 0.7");
+    assertThatThrownBy(() -> CacheConfig.builder(Codec.utf8()).ttl(Duration.ZERO).build())
+        .hasMessage("ttl must be positive, was PT0S");
+    assertThatThrownBy(() -> CacheConfig.builder(Codec.utf8()).negativeTtl(Duration.ofSeconds(-1)).build())
+        .hasMessage("negativeTtl must not be negative, was PT-1S");
+    assertThatThrownBy(() -> CacheConfig.builder(Codec.utf8()).l2Timeout(null).build())
+        .isInstanceOf(NullPointerException.class).hasMessage("l2Timeout must not be null");
+    assertThatThrownBy(() -> CacheConfig.builder(Codec.utf8()).patternDepth(5).build())
+        .hasMessage("patternDepth must be between 1 and 4, was 5");
+    assertThatThrownBy(() -> CacheConfig.builder(Codec.utf8()).circuitBreaker(0, Duration.ofSeconds(1)).build())
+        .hasMessageContaining("circuitBreaker failures");
+    assertThatThrownBy(() -> CacheConfig.builder(Codec.utf8()).ttl(Duration.ofDays(8)).build())
+        .hasMessage("ttl must be at most maxTtl (PT168H), was PT192H");
+    try (Cache<String> l1Only = Caches.inMemory("x", CacheConfig.builder(Codec.utf8())
+        .stampedeLease(Duration.ofSeconds(1), Duration.ofSeconds(1)).build())) {
       assertThat(l1Only.get("k", k -> "v")).as("the lease has nothing to coordinate in one process").isEqualTo("v");
     }
-    assertThatThrownBy(() -> Cache.builder("x", Codec.utf8()).maximumSize(0).build())
-        .hasMessageContaining("maximumSize 0 disables L1");
+    assertThatThrownBy(() -> Caches.inMemory("x", CacheConfig.builder(Codec.utf8()).maximumSize(0).build()))
+        .hasMessageContaining("0 disables L1");
   }
 
   @Test
@@ -97,5 +106,16 @@ class LocalCacheTest extends CacheContractTest {
     assertThat(registry.get("headroom.cache.load.duration").timer().count()).isEqualTo(1);
     cache.close();
     assertThat(registry.getMeters()).extracting(Meter::getId).noneMatch(id -> id.getName().startsWith("headroom.cache"));
+  }
+
+  @Test
+  void aSecondOpenCacheOfOneNameOnOneMeterRegistryIsRefused() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CacheConfig<String> config = CacheConfig.builder(Codec.utf8()).meterRegistry(registry).build();
+    Cache<String> first = Caches.inMemory("users", config);
+    assertThatThrownBy(() -> Caches.inMemory("users", config)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was 'users'");
+    first.close();
+    Caches.inMemory("users", config).close();
   }
 }
