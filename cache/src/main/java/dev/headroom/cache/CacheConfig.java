@@ -540,7 +540,9 @@ public final class CacheConfig<V> {
         Require.positive(field, t.getValue());
         Require.that(t.getValue().compareTo(maxTtl) <= 0, field, t.getValue(), "be at most maxTtl (" + maxTtl + ")");
       }
-      Duration ttl = defaultTtl != null ? Require.positive("ttl", defaultTtl) : tiers.get(Objects.requireNonNull(defaultTier));
+      Duration ttl = defaultTtl != null
+          ? Require.positive("ttl", defaultTtl)
+          : Objects.requireNonNull(tiers.get(Objects.requireNonNull(defaultTier)), "every tier has a duration");
       Require.that(ttl.compareTo(maxTtl) <= 0, "ttl", ttl, "be at most maxTtl (" + maxTtl + ")");
       Require.inRange("jitter", jitter, 0, 0.5);
       Require.nonNegative("negativeTtl", negativeTtl);

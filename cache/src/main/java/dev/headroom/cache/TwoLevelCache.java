@@ -253,7 +253,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     }
     misses.increment();
     String token = leaseToken;
-    return callLoader(key, loader, stale, stamp, token == null ? null : () -> tier.releaseLease(key, token));
+    RedisTier leaseTier = tier;
+    return callLoader(key, loader, stale, stamp,
+        token == null || leaseTier == null ? null : () -> leaseTier.releaseLease(key, token));
   }
 
   /**
@@ -293,7 +295,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
         if (stored == null) {
           afterStore.run();
         } else {
-          stored.whenComplete((r, t) -> afterStore.run());
+          // The write's own outcome is recorded by the tier; this stage only runs afterStore.
+          var unused = stored.whenComplete((r, t) -> afterStore.run());
         }
       }
     }
@@ -403,7 +406,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
         found.put(k, e);
       }
       if (l2 != null) {
-        l2.write(toL2, false);
+        // Fire and forget: the tier records a failed write (breaker, meters); the loaded values are served already.
+        var unused = l2.write(toL2, false);
       }
     }
     Map<String, V> out = new LinkedHashMap<>();

@@ -62,7 +62,8 @@ final class WriteBehind<V> implements AutoCloseable {
       return t;
     });
     long ms = Math.max(1, interval.toMillis());
-    thread.scheduleWithFixedDelay(this::drain, ms, ms, TimeUnit.MILLISECONDS);
+    // Runs until close() shuts the executor down; drain() handles and reports its own failures.
+    var unused = thread.scheduleWithFixedDelay(this::drain, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   /** Queues values, or refuses all of them if the new keys do not fit. */

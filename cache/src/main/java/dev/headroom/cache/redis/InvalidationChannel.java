@@ -233,7 +233,8 @@ final class InvalidationChannel implements AutoCloseable {
     StatefulRedisPubSubConnection<String, String> c = pubsub;
     pubsub = null;
     if (c != null) {
-      c.closeAsync();
+      // Nothing waits for the close: the channel is gone for this cache either way.
+      var unused = c.closeAsync();
     }
   }
 }

@@ -298,7 +298,8 @@ public final class RedisTier implements AutoCloseable {
       log.warn("cache '{}': a value in Redis could not be decoded and was deleted (key '{}'); later ones are only counted: {}",
           options.cacheName(), key, cause.toString());
     }
-    delete(List.of(key), false);
+    // Best effort: if the delete fails the value is undecodable again next time, and counted again.
+    var unused = delete(List.of(key), false);
   }
 
   // ---------------------------------------------------------------- writes
@@ -324,7 +325,7 @@ public final class RedisTier implements AutoCloseable {
         for (int i = 0; i < keys.size(); i++) {
           StoredValue v = values.get(keys.get(i));
           long px = v == null ? 0 : v.hardUntilMillis() - now;
-          if (px <= 0) {
+          if (v == null || px <= 0) {
             deletes.add(valueKeys.get(i));
           } else {
             commands.add(cmd.set(valueKeys.get(i), v.encode(), SetArgs.Builder.px(px)).toCompletableFuture());
@@ -411,7 +412,8 @@ public final class RedisTier implements AutoCloseable {
    * released earlier it could reach Redis before the value and send waiting processes to their loaders.
    */
   public void releaseLease(String key, String token) {
-    RELEASE.<Long>execute(connector, ScriptOutputType.INTEGER, new String[] {leasePrefix + key}, token)
+    // The outcome only feeds the breaker: an unreleased lease expires by its own TTL.
+    var unused = RELEASE.<Long>execute(connector, ScriptOutputType.INTEGER, new String[] {leasePrefix + key}, token)
         .whenComplete((r, t) -> calls.record(t));
   }
 

@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param hardUntilMillis when the entry expires
  * @param payload the codec's bytes (empty when negative)
  */
+@SuppressWarnings("ArrayRecordComponent") // the payload passes through uncopied; equals compares contents
 public record StoredValue(boolean negative, long freshUntilMillis, long staleUntilMillis, long hardUntilMillis,
     byte[] payload) {
 
