@@ -1,7 +1,7 @@
 /**
  * Headroom's two-level cache: a Caffeine L1 in each process and an optional Redis L2 shared by
- * every process. Only {@code dev.headroom.cache} is exported; the Redis tier
- * ({@code dev.headroom.cache.redis}) is reached through {@code Caches.redis} and cannot be named.
+ * every process. Only {@code dev.headroom.cache} is exported; the Redis tier ({@code
+ * dev.headroom.cache.redis}) is reached through {@code Caches.redis} and cannot be named.
  *
  * <p>Lettuce is needed only for the Redis L2: an in-memory cache runs without it.
  */

@@ -1,11 +1,11 @@
 /**
- * What every Headroom module shares: the time source, the Redis connector and scripts, codecs,
- * key spaces, backoff, configuration from the environment, JDBC pools, the health SPI, the meter
+ * What every Headroom module shares: the time source, the Redis connector and scripts, codecs, key
+ * spaces, backoff, configuration from the environment, JDBC pools, the health SPI, the meter
  * contract and the registry of named instances.
  *
  * <p>Lettuce (the Redis connector), Jackson (the JSON codec) and HikariCP (the JDBC pools) are
- * optional: a module that uses them declares them, so a module that does not, such as
- * headroom-cdn, carries none of them.
+ * optional: a module that uses them declares them, so a module that does not, such as headroom-cdn,
+ * carries none of them.
  */
 module dev.headroom.core {
   requires transitive micrometer.core;

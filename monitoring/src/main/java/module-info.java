@@ -1,6 +1,6 @@
 /**
- * Monitoring over Micrometer: request metrics over sliding windows (and aggregatable histograms),
- * a health snapshot as JSON, alert rules, scaling advice and an optional HTTP endpoint.
+ * Monitoring over Micrometer: request metrics over sliding windows (and aggregatable histograms), a
+ * health snapshot as JSON, alert rules, scaling advice and an optional HTTP endpoint.
  *
  * <p>HdrHistogram publishes no module name, so it is required by the name derived from its file
  * name, {@code HdrHistogram}; it stays an implementation detail (no API type comes from it).

@@ -1,7 +1,7 @@
 /**
- * Rate limiters in memory and on Redis. Only the API package is exported: the backends
- * ({@code memory}, {@code redis}) and the seam between them ({@code spi}) are reached through
- * {@link dev.headroom.ratelimit.RateLimiters}. Lettuce is needed only by the Redis backend.
+ * Rate limiters in memory and on Redis. Only the API package is exported: the backends ({@code
+ * memory}, {@code redis}) and the seam between them ({@code spi}) are reached through {@link
+ * dev.headroom.ratelimit.RateLimiters}. Lettuce is needed only by the Redis backend.
  */
 module dev.headroom.ratelimit {
   requires transitive dev.headroom.core;

@@ -10,7 +10,9 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
-/** Ready {@link BatchLoader}s: Redis {@code MGET} and one JDBC {@code SELECT … IN (…)} per batch. */
+/**
+ * Ready {@link BatchLoader}s: Redis {@code MGET} and one JDBC {@code SELECT … IN (…)} per batch.
+ */
 public final class BatchLoaders {
 
   /** The placeholder in a JDBC loader's SQL where the key parameters go. */
@@ -19,17 +21,19 @@ public final class BatchLoaders {
   private BatchLoaders() {}
 
   /**
-   * One {@code MGET} per batch on the connector's shared binary connection. {@code redisKey} maps
-   * a key to its full Redis key (usually through a {@link dev.headroom.core.key.KeySpace}); a Redis
+   * One {@code MGET} per batch on the connector's shared binary connection. {@code redisKey} maps a
+   * key to its full Redis key (usually through a {@link dev.headroom.core.key.KeySpace}); a Redis
    * key that does not exist is absent; a value {@code codec} cannot decode fails that key alone
    * with the {@link dev.headroom.core.codec.CodecException}. On Redis Cluster, Lettuce splits the
    * {@code MGET} by slot and reassembles the answer in order. When Redis is unreachable or slow,
    * the whole call fails with the connector's error (retry it with {@link
    * BatcherConfig.Builder#retry}). Never blocks; thread-safe.
    */
-  public static <K, V> BatchLoader<K, V> redisMget(RedisConnector connector, Function<? super K, String> redisKey,
-      Codec<V> codec) {
-    return new MgetLoader<>(Objects.requireNonNull(connector, "connector"), Objects.requireNonNull(redisKey, "redisKey"),
+  public static <K, V> BatchLoader<K, V> redisMget(
+      RedisConnector connector, Function<? super K, String> redisKey, Codec<V> codec) {
+    return new MgetLoader<>(
+        Objects.requireNonNull(connector, "connector"),
+        Objects.requireNonNull(redisKey, "redisKey"),
         Objects.requireNonNull(codec, "codec"));
   }
 
@@ -38,8 +42,8 @@ public final class BatchLoaders {
    * batcher's executor: give the batcher one sized like the connection pool). See {@link
    * #jdbc(DataSource, String, RowReader, RowReader, Executor)}.
    */
-  public static <K, V> BatchLoader<K, V> jdbc(DataSource dataSource, String sql, RowReader<? extends K> key,
-      RowReader<? extends V> value) {
+  public static <K, V> BatchLoader<K, V> jdbc(
+      DataSource dataSource, String sql, RowReader<? extends K> key, RowReader<? extends V> value) {
     return new JdbcLoader<>(dataSource, sql, key, value, null);
   }
 
@@ -58,9 +62,14 @@ public final class BatchLoaders {
    * @throws IllegalArgumentException if {@code sql} does not contain {@value #KEYS_PLACEHOLDER}
    *     exactly once
    */
-  public static <K, V> BatchLoader<K, V> jdbc(DataSource dataSource, String sql, RowReader<? extends K> key,
-      RowReader<? extends V> value, Executor executor) {
-    return new JdbcLoader<>(dataSource, sql, key, value, Objects.requireNonNull(executor, "executor"));
+  public static <K, V> BatchLoader<K, V> jdbc(
+      DataSource dataSource,
+      String sql,
+      RowReader<? extends K> key,
+      RowReader<? extends V> value,
+      Executor executor) {
+    return new JdbcLoader<>(
+        dataSource, sql, key, value, Objects.requireNonNull(executor, "executor"));
   }
 
   /**

@@ -49,8 +49,8 @@ interface BatchMetrics extends AutoCloseable {
   /**
    * The meters of {@code batcher} in {@code registry}, or none without one.
    *
-   * @throws IllegalStateException if {@code registry} already holds the meters of a live batcher
-   *     of that name: two batchers never half-share a {@code pending} gauge
+   * @throws IllegalStateException if {@code registry} already holds the meters of a live batcher of
+   *     that name: two batchers never half-share a {@code pending} gauge
    */
   static BatchMetrics create(@Nullable MeterRegistry registry, Batcher<?, ?> batcher) {
     return registry == null ? Noop.INSTANCE : Micrometer.register(registry, batcher);
@@ -97,29 +97,76 @@ interface BatchMetrics extends AutoCloseable {
 
     private Micrometer(InstanceMeters meters, Batcher<?, ?> batcher) {
       this.meters = meters;
-      this.size = registered(meters.register(r -> DistributionSummary.builder(BATCH_SIZE).description("keys per loader call")
-          .baseUnit("keys").tags(meters.tags()).publishPercentileHistogram().register(r)));
-      this.linger = registered(meters.register(r -> Timer.builder(BATCH_LINGER)
-          .description("time from a window's first key to its dispatch").tags(meters.tags()).register(r)));
-      this.loader = registered(meters.register(r -> Timer.builder(BATCH_LOADER).description("duration of loader calls")
-          .tags(meters.tags()).register(r)));
-      this.rejected = registered(meters.register(r -> Counter.builder(BATCH_REJECTED)
-          .description("loads refused because the batcher was full").tags(meters.tags()).register(r)));
-      this.retries = registered(meters.register(r -> Counter.builder(BATCH_RETRIES)
-          .description("keys reloaded after a failure").tags(meters.tags()).register(r)));
+      this.size =
+          registered(
+              meters.register(
+                  r ->
+                      DistributionSummary.builder(BATCH_SIZE)
+                          .description("keys per loader call")
+                          .baseUnit("keys")
+                          .tags(meters.tags())
+                          .publishPercentileHistogram()
+                          .register(r)));
+      this.linger =
+          registered(
+              meters.register(
+                  r ->
+                      Timer.builder(BATCH_LINGER)
+                          .description("time from a window's first key to its dispatch")
+                          .tags(meters.tags())
+                          .register(r)));
+      this.loader =
+          registered(
+              meters.register(
+                  r ->
+                      Timer.builder(BATCH_LOADER)
+                          .description("duration of loader calls")
+                          .tags(meters.tags())
+                          .register(r)));
+      this.rejected =
+          registered(
+              meters.register(
+                  r ->
+                      Counter.builder(BATCH_REJECTED)
+                          .description("loads refused because the batcher was full")
+                          .tags(meters.tags())
+                          .register(r)));
+      this.retries =
+          registered(
+              meters.register(
+                  r ->
+                      Counter.builder(BATCH_RETRIES)
+                          .description("keys reloaded after a failure")
+                          .tags(meters.tags())
+                          .register(r)));
       for (String kind : FAILURE_KINDS) {
-        errors.put(kind, registered(meters.register(r -> Counter.builder(BATCH_ERRORS)
-            .description("keys answered with an error").tags(meters.tags(TAG_RESULT, kind)).register(r))));
+        errors.put(
+            kind,
+            registered(
+                meters.register(
+                    r ->
+                        Counter.builder(BATCH_ERRORS)
+                            .description("keys answered with an error")
+                            .tags(meters.tags(TAG_RESULT, kind))
+                            .register(r))));
       }
-      meters.register(r -> Gauge.builder(BATCH_PENDING, batcher, Batcher::pendingKeys)
-          .description("keys accepted and not yet answered").tags(meters.tags()).strongReference(true).register(r));
+      meters.register(
+          r ->
+              Gauge.builder(BATCH_PENDING, batcher, Batcher::pendingKeys)
+                  .description("keys accepted and not yet answered")
+                  .tags(meters.tags())
+                  .strongReference(true)
+                  .register(r));
     }
 
     static Micrometer register(MeterRegistry registry, Batcher<?, ?> batcher) {
       synchronized (NAMES) {
         if (registry.find(BATCH_PENDING).tag(TAG_BATCHER, batcher.name()).gauge() != null) {
-          throw new IllegalStateException("batcher '" + batcher.name() + "': this MeterRegistry already holds the meters"
-              + " of a live batcher of that name; close it first or choose another name");
+          throw new IllegalStateException(
+              "batcher '"
+                  + batcher.name()
+                  + "': this MeterRegistry already holds the meters"
+                  + " of a live batcher of that name; close it first or choose another name");
         }
         return new Micrometer(InstanceMeters.of(registry, TAG_BATCHER, batcher.name()), batcher);
       }

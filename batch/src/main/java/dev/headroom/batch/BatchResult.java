@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What one loader call answers: a value for some keys, an error for others; a requested key in
- * neither is <em>absent</em> (the batcher answers it as its absent contract says: an empty
- * {@code Optional}, a default, or {@link MissingValueException}). Keys that were not requested are
+ * neither is <em>absent</em> (the batcher answers it as its absent contract says: an empty {@code
+ * Optional}, a default, or {@link MissingValueException}). Keys that were not requested are
  * ignored. Immutable.
  *
  * @param <K> the key type
@@ -59,8 +59,8 @@ public final class BatchResult<K, V> {
   }
 
   /**
-   * Values aligned with the keys: {@code values.get(i)} belongs to {@code keys.get(i)}; a
-   * {@code null} element means absent.
+   * Values aligned with the keys: {@code values.get(i)} belongs to {@code keys.get(i)}; a {@code
+   * null} element means absent.
    *
    * @throws IllegalArgumentException if the sizes differ: no value is assigned to any key then
    */
@@ -68,8 +68,12 @@ public final class BatchResult<K, V> {
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(values, "values");
     if (keys.size() != values.size()) {
-      throw new IllegalArgumentException("the loader returned " + values.size() + " values for " + keys.size()
-          + " keys; a list result must have exactly one element per key, in the keys' order");
+      throw new IllegalArgumentException(
+          "the loader returned "
+              + values.size()
+              + " values for "
+              + keys.size()
+              + " keys; a list result must have exactly one element per key, in the keys' order");
     }
     // Kept as arrays: the batcher reads them by position; the map is built only if asked for.
     return new BatchResult<>(keys, keys.toArray(), values.toArray());
@@ -117,7 +121,10 @@ public final class BatchResult<K, V> {
     return map().get(key);
   }
 
-  /** The value of {@code key}, the {@code i}-th of {@code requested} (the keys the loader was given). */
+  /**
+   * The value of {@code key}, the {@code i}-th of {@code requested} (the keys the loader was
+   * given).
+   */
   @SuppressWarnings("unchecked")
   @Nullable V valueAt(List<K> requested, int i, K key) {
     Object[] vals = alignedValues;
@@ -137,8 +144,8 @@ public final class BatchResult<K, V> {
   }
 
   /**
-   * Collects values and per-key errors; a later call for the same key replaces the earlier one.
-   * Not thread-safe.
+   * Collects values and per-key errors; a later call for the same key replaces the earlier one. Not
+   * thread-safe.
    *
    * @param <K> the key type
    * @param <V> the value type
@@ -158,7 +165,9 @@ public final class BatchResult<K, V> {
       return this;
     }
 
-    /** An error for {@code key} alone: that key fails (or is retried), the others are unaffected. */
+    /**
+     * An error for {@code key} alone: that key fails (or is retried), the others are unaffected.
+     */
     public Builder<K, V> failure(K key, Throwable error) {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(error, "error");
@@ -169,7 +178,8 @@ public final class BatchResult<K, V> {
 
     /** The immutable result. */
     public BatchResult<K, V> build() {
-      return new BatchResult<>(new HashMap<>(values), failures.isEmpty() ? Map.of() : new HashMap<>(failures));
+      return new BatchResult<>(
+          new HashMap<>(values), failures.isEmpty() ? Map.of() : new HashMap<>(failures));
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.headroom.batch;
 
 /**
- * The loader did not answer within the configured {@linkplain BatcherConfig#loaderTimeout()
- * loader timeout}; every key of that call fails (or is retried) with it.
+ * The loader did not answer within the configured {@linkplain BatcherConfig#loaderTimeout() loader
+ * timeout}; every key of that call fails (or is retried) with it.
  */
 public final class BatchTimeoutException extends BatchLoadException {
 

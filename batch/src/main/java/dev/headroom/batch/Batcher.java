@@ -21,12 +21,12 @@ import java.util.concurrent.CompletableFuture;
  * BatcherConfig#maxBatchSize()} keys, when {@link BatcherConfig#maxLinger()} has passed since its
  * first key (on the configured {@link BatcherConfig#timeSource() time source}), or on {@link
  * #dispatch()}. Identical keys in one window are loaded once and share the answer. Every returned
- * future completes exactly once: with the key's result (an absent key answers as the factory
- * method says: {@code Optional.empty()}, a default, or a failure), or with a {@link
- * BatchException} — {@link BatchLoadException} (the loader failed, after retries if configured),
- * {@link BatchTimeoutException}, {@link BatcherFullException}, {@link MissingValueException}. A
- * load issued from a callback of another load is dispatched by the linger timer like any other,
- * so chained loads never hang (a size-only batcher, without linger, waits for {@code dispatch()}
+ * future completes exactly once: with the key's result (an absent key answers as the factory method
+ * says: {@code Optional.empty()}, a default, or a failure), or with a {@link BatchException} —
+ * {@link BatchLoadException} (the loader failed, after retries if configured), {@link
+ * BatchTimeoutException}, {@link BatcherFullException}, {@link MissingValueException}. A load
+ * issued from a callback of another load is dispatched by the linger timer like any other, so
+ * chained loads never hang (a size-only batcher, without linger, waits for {@code dispatch()}
  * instead).
  *
  * <p>Thread-safe. Futures are completed on the loader's completion thread (or the timer's for
@@ -50,12 +50,12 @@ public interface Batcher<K, R> extends AutoCloseable, HealthCheck {
 
   /**
    * The results of {@code keys}, in their order (duplicates allowed; each distinct key is loaded
-   * once). Once every key is answered, fails with the error of the first key (in the given
-   * order) that failed, if any.
+   * once). Once every key is answered, fails with the error of the first key (in the given order)
+   * that failed, if any.
    *
    * @throws NullPointerException if {@code keys} or one of them is null (no key is loaded then)
-   * @throws BatcherFullException under {@link Overflow#failFast()}; the keys accepted before
-   *     still load
+   * @throws BatcherFullException under {@link Overflow#failFast()}; the keys accepted before still
+   *     load
    */
   CompletableFuture<List<R>> loadMany(Collection<? extends K> keys);
 
@@ -66,7 +66,9 @@ public interface Batcher<K, R> extends AutoCloseable, HealthCheck {
    */
   int dispatch();
 
-  /** Forgets the cached result of {@code key}, if results are cached; a later load loads it again. */
+  /**
+   * Forgets the cached result of {@code key}, if results are cached; a later load loads it again.
+   */
   void clear(K key);
 
   /** Forgets every cached result. */

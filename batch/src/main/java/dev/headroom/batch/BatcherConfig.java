@@ -12,25 +12,29 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The policy of a {@link Batcher}: when a window is handed to the loader, how many loader calls
- * and pending keys it may have, what happens when it is full, how long a loader call may take,
- * which failures are retried, whether results are cached; and where it runs: the {@link
- * TimeSource} its windows, timeouts and retry delays are timed and scheduled on, the executor the
- * loader is called on, and the {@link MeterRegistry} its meters go to. Immutable and thread-safe;
- * built with {@link #builder()}, {@link #ofDefaults()} or {@link #toBuilder()}. Every value is
- * checked when it is set, and the combination when {@link Builder#build()} is called; a bad value
- * fails there with an {@link IllegalArgumentException} naming the field, the value and the rule.
+ * The policy of a {@link Batcher}: when a window is handed to the loader, how many loader calls and
+ * pending keys it may have, what happens when it is full, how long a loader call may take, which
+ * failures are retried, whether results are cached; and where it runs: the {@link TimeSource} its
+ * windows, timeouts and retry delays are timed and scheduled on, the executor the loader is called
+ * on, and the {@link MeterRegistry} its meters go to. Immutable and thread-safe; built with {@link
+ * #builder()}, {@link #ofDefaults()} or {@link #toBuilder()}. Every value is checked when it is
+ * set, and the combination when {@link Builder#build()} is called; a bad value fails there with an
+ * {@link IllegalArgumentException} naming the field, the value and the rule.
  */
 public final class BatcherConfig {
 
   /** Default {@link #maxBatchSize()}. */
   public static final int DEFAULT_MAX_BATCH_SIZE = 100;
+
   /** Default {@link #maxLinger()}. */
   public static final Duration DEFAULT_MAX_LINGER = Duration.ofMillis(5);
+
   /** Default {@link #maxInFlight()}: no limit (bounded by {@link #maxPendingKeys()} only). */
   public static final int DEFAULT_MAX_IN_FLIGHT = Integer.MAX_VALUE;
+
   /** Default {@link #maxPendingKeys()}. */
   public static final int DEFAULT_MAX_PENDING_KEYS = 10_000;
+
   /** Default {@link #loaderTimeout()}. */
   public static final Duration DEFAULT_LOADER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -102,8 +106,8 @@ public final class BatcherConfig {
   }
 
   /**
-   * How long after its first key a window is dispatched if it has not filled; empty for a
-   * size-only batcher, whose partial windows wait for {@link Batcher#dispatch()}.
+   * How long after its first key a window is dispatched if it has not filled; empty for a size-only
+   * batcher, whose partial windows wait for {@link Batcher#dispatch()}.
    */
   public Optional<Duration> maxLinger() {
     return Optional.ofNullable(maxLinger);
@@ -124,7 +128,10 @@ public final class BatcherConfig {
     return overflow;
   }
 
-  /** How long one loader call may take before its keys fail with {@link BatchTimeoutException}; empty for no limit. */
+  /**
+   * How long one loader call may take before its keys fail with {@link BatchTimeoutException};
+   * empty for no limit.
+   */
   public Optional<Duration> loaderTimeout() {
     return Optional.ofNullable(loaderTimeout);
   }
@@ -167,11 +174,23 @@ public final class BatcherConfig {
 
   @Override
   public String toString() {
-    return "BatcherConfig[maxBatchSize=" + maxBatchSize + ", maxLinger=" + (maxLinger == null ? "none" : maxLinger)
-        + ", maxInFlight=" + (maxInFlight == Integer.MAX_VALUE ? "unlimited" : maxInFlight)
-        + ", maxPendingKeys=" + maxPendingKeys + ", overflow=" + overflow
-        + ", loaderTimeout=" + (loaderTimeout == null ? "none" : loaderTimeout)
-        + ", retry=" + (retry == null ? "none" : retry) + ", cacheResults=" + cacheResults + "]";
+    return "BatcherConfig[maxBatchSize="
+        + maxBatchSize
+        + ", maxLinger="
+        + (maxLinger == null ? "none" : maxLinger)
+        + ", maxInFlight="
+        + (maxInFlight == Integer.MAX_VALUE ? "unlimited" : maxInFlight)
+        + ", maxPendingKeys="
+        + maxPendingKeys
+        + ", overflow="
+        + overflow
+        + ", loaderTimeout="
+        + (loaderTimeout == null ? "none" : loaderTimeout)
+        + ", retry="
+        + (retry == null ? "none" : retry)
+        + ", cacheResults="
+        + cacheResults
+        + "]";
   }
 
   /** Builds a {@link BatcherConfig}; each setter checks its value at once. Not thread-safe. */
@@ -192,8 +211,8 @@ public final class BatcherConfig {
     private Builder() {}
 
     /**
-     * The most distinct keys in one loader call (default 100); use
-     * {@link Integer#MAX_VALUE} for a time-only batcher.
+     * The most distinct keys in one loader call (default 100); use {@link Integer#MAX_VALUE} for a
+     * time-only batcher.
      *
      * @throws IllegalArgumentException if not at least 1
      */
@@ -242,7 +261,10 @@ public final class BatcherConfig {
       return this;
     }
 
-    /** What {@code load} does when the pending keys are at their maximum (default {@link Overflow#reject()}). */
+    /**
+     * What {@code load} does when the pending keys are at their maximum (default {@link
+     * Overflow#reject()}).
+     */
     public Builder overflow(Overflow overflow) {
       this.overflow = Require.nonNull("overflow", overflow);
       return this;
@@ -287,8 +309,8 @@ public final class BatcherConfig {
     }
 
     /**
-     * Keep every successful result for the batcher's lifetime, DataLoader style (default off).
-     * The cache has no bound and no expiry: use it with one batcher per request.
+     * Keep every successful result for the batcher's lifetime, DataLoader style (default off). The
+     * cache has no bound and no expiry: use it with one batcher per request.
      */
     public Builder cacheResults(boolean cacheResults) {
       this.cacheResults = cacheResults;
@@ -306,8 +328,8 @@ public final class BatcherConfig {
     }
 
     /**
-     * The clock of every decision and timer (default {@link TimeSource#system()}, one shared
-     * daemon timer thread); tests give a {@code ManualTimeSource} and move it.
+     * The clock of every decision and timer (default {@link TimeSource#system()}, one shared daemon
+     * timer thread); tests give a {@code ManualTimeSource} and move it.
      */
     public Builder timeSource(TimeSource timeSource) {
       this.timeSource = Require.nonNull("timeSource", timeSource);
@@ -328,12 +350,17 @@ public final class BatcherConfig {
      * The immutable configuration.
      *
      * @throws IllegalArgumentException if the values contradict each other: without a linger,
-     *     {@code maxPendingKeys} must be at least {@code maxBatchSize}, or a window could never fill
+     *     {@code maxPendingKeys} must be at least {@code maxBatchSize}, or a window could never
+     *     fill
      */
     public BatcherConfig build() {
-      Require.that(maxLinger != null || maxBatchSize == Integer.MAX_VALUE || maxPendingKeys >= maxBatchSize,
-          "maxPendingKeys", maxPendingKeys,
-          "be at least maxBatchSize (" + maxBatchSize + ") when there is no linger, or a window could never fill");
+      Require.that(
+          maxLinger != null || maxBatchSize == Integer.MAX_VALUE || maxPendingKeys >= maxBatchSize,
+          "maxPendingKeys",
+          maxPendingKeys,
+          "be at least maxBatchSize ("
+              + maxBatchSize
+              + ") when there is no linger, or a window could never fill");
       return new BatcherConfig(this);
     }
   }

@@ -47,10 +47,12 @@ public final class BatcherRegistry extends Registry<Batcher<?, ?>> {
    * {@code config} if there is none yet (an existing batcher keeps its own loader and config).
    */
   @SuppressWarnings("unchecked")
-  public <K, V> Batcher<K, Optional<V>> batcher(String name, BatchLoader<K, V> loader, BatcherConfig config) {
+  public <K, V> Batcher<K, Optional<V>> batcher(
+      String name, BatchLoader<K, V> loader, BatcherConfig config) {
     Require.nonNull("loader", loader);
     Require.nonNull("config", config);
-    return (Batcher<K, Optional<V>>) super.getOrCreate(name, n -> Batchers.create(n, loader, config));
+    return (Batcher<K, Optional<V>>)
+        super.getOrCreate(name, n -> Batchers.create(n, loader, config));
   }
 
   /** The batcher named {@code name}, typed as it was created. */

@@ -14,43 +14,57 @@ import java.util.function.Function;
  * Batcher<Long, Optional<User>> users = Batchers.create("users", loader, BatcherConfig.ofDefaults());
  * }</pre>
  *
- * <p>The three batcher factories differ only in what a key the loader gave no value answers:
- * {@link Optional#empty()} ({@link #create}), a default value ({@link #createWithDefault}), or a
- * {@link MissingValueException} ({@link #createRequired}). Every name must be non-blank; with a
- * meter registry in the config, one registry holds one live instance per name (a second is refused
- * with an {@link IllegalStateException} until the first is closed).
+ * <p>The three batcher factories differ only in what a key the loader gave no value answers: {@link
+ * Optional#empty()} ({@link #create}), a default value ({@link #createWithDefault}), or a {@link
+ * MissingValueException} ({@link #createRequired}). Every name must be non-blank; with a meter
+ * registry in the config, one registry holds one live instance per name (a second is refused with
+ * an {@link IllegalStateException} until the first is closed).
  */
 public final class Batchers {
 
   private Batchers() {}
 
   /**
-   * A batcher named {@code name} on {@code loader}: a present key answers {@code Optional.of(value)},
-   * an absent one {@link Optional#empty()}.
+   * A batcher named {@code name} on {@code loader}: a present key answers {@code
+   * Optional.of(value)}, an absent one {@link Optional#empty()}.
    *
    * @throws IllegalArgumentException if {@code name} is blank
    * @throws IllegalStateException if the config's meter registry holds a live batcher of that name
    */
-  public static <K, V> Batcher<K, Optional<V>> create(String name, BatchLoader<K, V> loader, BatcherConfig config) {
-    return new WindowBatcher<K, V, Optional<V>>(checkName(name), Require.nonNull("loader", loader),
-        Require.nonNull("config", config), Optional::of, Optional.empty());
+  public static <K, V> Batcher<K, Optional<V>> create(
+      String name, BatchLoader<K, V> loader, BatcherConfig config) {
+    return new WindowBatcher<K, V, Optional<V>>(
+        checkName(name),
+        Require.nonNull("loader", loader),
+        Require.nonNull("config", config),
+        Optional::of,
+        Optional.empty());
   }
 
   /** Like {@link #create}, but an absent key answers {@code defaultValue}. */
-  public static <K, V> Batcher<K, V> createWithDefault(String name, BatchLoader<K, V> loader, V defaultValue,
-      BatcherConfig config) {
+  public static <K, V> Batcher<K, V> createWithDefault(
+      String name, BatchLoader<K, V> loader, V defaultValue, BatcherConfig config) {
     Require.nonNull("defaultValue", defaultValue);
-    return new WindowBatcher<K, V, V>(checkName(name), Require.nonNull("loader", loader),
-        Require.nonNull("config", config), Function.identity(), defaultValue);
+    return new WindowBatcher<K, V, V>(
+        checkName(name),
+        Require.nonNull("loader", loader),
+        Require.nonNull("config", config),
+        Function.identity(),
+        defaultValue);
   }
 
   /**
    * Like {@link #create}, but every key must have a value: an absent key fails with {@link
    * MissingValueException}.
    */
-  public static <K, V> Batcher<K, V> createRequired(String name, BatchLoader<K, V> loader, BatcherConfig config) {
-    return new WindowBatcher<K, V, V>(checkName(name), Require.nonNull("loader", loader),
-        Require.nonNull("config", config), Function.identity(), null);
+  public static <K, V> Batcher<K, V> createRequired(
+      String name, BatchLoader<K, V> loader, BatcherConfig config) {
+    return new WindowBatcher<K, V, V>(
+        checkName(name),
+        Require.nonNull("loader", loader),
+        Require.nonNull("config", config),
+        Function.identity(),
+        null);
   }
 
   /**
@@ -59,10 +73,11 @@ public final class Batchers {
    * argument replaces the pending one.
    *
    * @throws IllegalArgumentException if {@code name} is blank
-   * @throws IllegalStateException if the config's meter registry holds a live debouncer of that name
+   * @throws IllegalStateException if the config's meter registry holds a live debouncer of that
+   *     name
    */
-  public static <K, A> Debouncer<K, A> debouncer(String name, BiConsumer<? super K, ? super A> action,
-      DebouncerConfig config) {
+  public static <K, A> Debouncer<K, A> debouncer(
+      String name, BiConsumer<? super K, ? super A> action, DebouncerConfig config) {
     return debouncer(name, action, (pending, latest) -> latest, config);
   }
 
@@ -71,9 +86,15 @@ public final class Batchers {
    * the pending one as {@code merge.apply(pending, latest)}: an accumulator (say, concatenating
    * lists) lets the run see every call's argument.
    */
-  public static <K, A> Debouncer<K, A> debouncer(String name, BiConsumer<? super K, ? super A> action,
-      BinaryOperator<A> merge, DebouncerConfig config) {
-    return new KeyedDebouncer<>(checkName(name), Require.nonNull("action", action), Require.nonNull("merge", merge),
+  public static <K, A> Debouncer<K, A> debouncer(
+      String name,
+      BiConsumer<? super K, ? super A> action,
+      BinaryOperator<A> merge,
+      DebouncerConfig config) {
+    return new KeyedDebouncer<>(
+        checkName(name),
+        Require.nonNull("action", action),
+        Require.nonNull("merge", merge),
         Require.nonNull("config", config));
   }
 
@@ -86,11 +107,17 @@ public final class Batchers {
    *
    * @throws IllegalArgumentException if {@code name} is blank or {@code interval} is not positive
    */
-  public static <K, A> Debouncer<K, A> throttle(String name, Duration interval, BiConsumer<? super K, ? super A> action,
+  public static <K, A> Debouncer<K, A> throttle(
+      String name,
+      Duration interval,
+      BiConsumer<? super K, ? super A> action,
       DebouncerConfig config) {
     Require.positive("interval", interval);
     Require.nonNull("config", config);
-    return debouncer(name, action, config.toBuilder().waitTime(interval).maxWait(interval).leading(true).build());
+    return debouncer(
+        name,
+        action,
+        config.toBuilder().waitTime(interval).maxWait(interval).leading(true).build());
   }
 
   private static String checkName(String name) {

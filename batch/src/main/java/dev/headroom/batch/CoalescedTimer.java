@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * and the owner's fire() takes that lock and claims the task (claim answers false for a task that
  * was cancelled or replaced after it was already due) before acting.
  */
-/** A timer that serves many ordered deadlines with one scheduled task; guarded by its owner's lock. */
+/**
+ * A timer that serves many ordered deadlines with one scheduled task; guarded by its owner's lock.
+ */
 final class CoalescedTimer {
 
   /** What the owner does when the timer fires; it takes its lock and {@link #claim}s the task. */
@@ -109,7 +111,9 @@ final class CoalescedTimer {
     return now - deadline < 0 ? deadline : now;
   }
 
-  /** The scheduled task: holds the timer (hence its owner) strongly while busy, weakly when idle. */
+  /**
+   * The scheduled task: holds the timer (hence its owner) strongly while busy, weakly when idle.
+   */
   static final class Task implements Runnable {
     final long deadline;
     private final WeakReference<CoalescedTimer> weak;

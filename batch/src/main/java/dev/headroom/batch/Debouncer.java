@@ -20,7 +20,8 @@ import dev.headroom.core.health.HealthCheck;
  *   <li><b>leading</b> (default off): the first call of a burst runs the action at once; with
  *       trailing also on, a trailing run happens only if more calls came during the wait.
  *   <li><b>maxWait</b>: while calls keep coming, the action still runs at least every maxWait.
- *   <li>{@link Batchers#throttle} is leading + trailing with maxWait = wait: at most once per interval.
+ *   <li>{@link Batchers#throttle} is leading + trailing with maxWait = wait: at most once per
+ *       interval.
  * </ul>
  *
  * Time is read and timers scheduled on the config's {@link DebouncerConfig#timeSource()}. Keys are

@@ -13,10 +13,9 @@ import org.jspecify.annotations.Nullable;
  * The configuration of a {@link Debouncer}, with lodash's options: the wait, the leading and
  * trailing edges and maxWait; and where it runs: the {@link TimeSource} every decision is read and
  * every timer scheduled on, the executor of timed runs, and the {@link MeterRegistry} of its
- * meters. Immutable and thread-safe; built with {@link #builder()}, {@link #ofDefaults()} or
- * {@link #toBuilder()}. A bad value fails when it is set, a bad combination in {@link
- * Builder#build()}, with an {@link IllegalArgumentException} naming the field, the value and the
- * rule.
+ * meters. Immutable and thread-safe; built with {@link #builder()}, {@link #ofDefaults()} or {@link
+ * #toBuilder()}. A bad value fails when it is set, a bad combination in {@link Builder#build()},
+ * with an {@link IllegalArgumentException} naming the field, the value and the rule.
  */
 public final class DebouncerConfig {
 
@@ -89,7 +88,10 @@ public final class DebouncerConfig {
     return trailing;
   }
 
-  /** Where the {@code headroom.debouncer.*} meters go, tagged {@code debouncer=<name>}; empty for none. */
+  /**
+   * Where the {@code headroom.debouncer.*} meters go, tagged {@code debouncer=<name>}; empty for
+   * none.
+   */
   public Optional<MeterRegistry> meterRegistry() {
     return Optional.ofNullable(meterRegistry);
   }
@@ -106,8 +108,15 @@ public final class DebouncerConfig {
 
   @Override
   public String toString() {
-    return "DebouncerConfig[wait=" + waitTime + ", maxWait=" + (maxWait == null ? "none" : maxWait)
-        + ", leading=" + leading + ", trailing=" + trailing + "]";
+    return "DebouncerConfig[wait="
+        + waitTime
+        + ", maxWait="
+        + (maxWait == null ? "none" : maxWait)
+        + ", leading="
+        + leading
+        + ", trailing="
+        + trailing
+        + "]";
   }
 
   /** Builds a {@link DebouncerConfig}; each setter checks its value at once. Not thread-safe. */
@@ -144,7 +153,10 @@ public final class DebouncerConfig {
       return this;
     }
 
-    /** No maxWait (the default): while calls keep coming, a key's trailing run waits for a quiet period. */
+    /**
+     * No maxWait (the default): while calls keep coming, a key's trailing run waits for a quiet
+     * period.
+     */
     public Builder noMaxWait() {
       this.maxWait = null;
       return this;
@@ -163,9 +175,8 @@ public final class DebouncerConfig {
     }
 
     /**
-     * Publish the {@code headroom.debouncer.*} counters, tagged {@code debouncer=<name>}, to
-     * {@code meterRegistry}; null (the default) for none. One registry holds one live debouncer
-     * per name.
+     * Publish the {@code headroom.debouncer.*} counters, tagged {@code debouncer=<name>}, to {@code
+     * meterRegistry}; null (the default) for none. One registry holds one live debouncer per name.
      */
     public Builder meterRegistry(@Nullable MeterRegistry meterRegistry) {
       this.meterRegistry = meterRegistry;
@@ -187,12 +198,19 @@ public final class DebouncerConfig {
     /**
      * The immutable configuration.
      *
-     * @throws IllegalArgumentException if leading and trailing are both off (the action would
-     *     never run) or maxWait is less than the wait
+     * @throws IllegalArgumentException if leading and trailing are both off (the action would never
+     *     run) or maxWait is less than the wait
      */
     public DebouncerConfig build() {
-      Require.that(leading || trailing, "trailing", false, "be true when leading is false, or the action would never run");
-      Require.that(maxWait == null || maxWait.compareTo(waitTime) >= 0, "maxWait", maxWait,
+      Require.that(
+          leading || trailing,
+          "trailing",
+          false,
+          "be true when leading is false, or the action would never run");
+      Require.that(
+          maxWait == null || maxWait.compareTo(waitTime) >= 0,
+          "maxWait",
+          maxWait,
           "be at least waitTime (" + waitTime + ")");
       return new DebouncerConfig(this);
     }

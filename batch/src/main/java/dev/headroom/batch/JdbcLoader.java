@@ -30,8 +30,12 @@ final class JdbcLoader<K, V> implements BatchLoader<K, V> {
   private final @Nullable Executor executor;
   private final ConcurrentHashMap<Integer, String> statements = new ConcurrentHashMap<>();
 
-  JdbcLoader(DataSource dataSource, String sql, BatchLoaders.RowReader<? extends K> keyReader,
-      BatchLoaders.RowReader<? extends V> valueReader, @Nullable Executor executor) {
+  JdbcLoader(
+      DataSource dataSource,
+      String sql,
+      BatchLoaders.RowReader<? extends K> keyReader,
+      BatchLoaders.RowReader<? extends V> valueReader,
+      @Nullable Executor executor) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.sql = Objects.requireNonNull(sql, "sql");
     this.keyReader = Objects.requireNonNull(keyReader, "key");
@@ -39,9 +43,13 @@ final class JdbcLoader<K, V> implements BatchLoader<K, V> {
     this.executor = executor;
     int at = sql.indexOf(BatchLoaders.KEYS_PLACEHOLDER);
     if (at < 0 || sql.indexOf(BatchLoaders.KEYS_PLACEHOLDER, at + 1) >= 0) {
-      throw new IllegalArgumentException("sql must contain " + BatchLoaders.KEYS_PLACEHOLDER
-          + " exactly once, where the key parameters go (as in WHERE id IN (" + BatchLoaders.KEYS_PLACEHOLDER
-          + ")), was: " + sql);
+      throw new IllegalArgumentException(
+          "sql must contain "
+              + BatchLoaders.KEYS_PLACEHOLDER
+              + " exactly once, where the key parameters go (as in WHERE id IN ("
+              + BatchLoaders.KEYS_PLACEHOLDER
+              + ")), was: "
+              + sql);
     }
     this.head = sql.substring(0, at);
     this.tail = sql.substring(at + BatchLoaders.KEYS_PLACEHOLDER.length());
@@ -56,13 +64,15 @@ final class JdbcLoader<K, V> implements BatchLoader<K, V> {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return query(keys);
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    }, executor);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return query(keys);
+          } catch (SQLException e) {
+            throw new CompletionException(e);
+          }
+        },
+        executor);
   }
 
   private BatchResult<K, V> query(List<K> keys) throws SQLException {
@@ -72,7 +82,8 @@ final class JdbcLoader<K, V> implements BatchLoader<K, V> {
     }
     Map<K, V> values = new HashMap<>();
     Set<K> repeated = new HashSet<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(statement(params))) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(statement(params))) {
       for (int i = 0; i < params; i++) {
         ps.setObject(i + 1, keys.get(Math.min(i, keys.size() - 1)));
       }
@@ -87,13 +98,15 @@ final class JdbcLoader<K, V> implements BatchLoader<K, V> {
       }
     }
     BatchResult.Builder<K, V> result = BatchResult.builder();
-    values.forEach((k, v) -> {
-      if (repeated.contains(k)) {
-        result.failure(k, new IllegalStateException("the query returned more than one row for this key"));
-      } else {
-        result.value(k, v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (repeated.contains(k)) {
+            result.failure(
+                k, new IllegalStateException("the query returned more than one row for this key"));
+          } else {
+            result.value(k, v);
+          }
+        });
     return result.build();
   }
 

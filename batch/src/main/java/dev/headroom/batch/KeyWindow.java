@@ -50,7 +50,7 @@ final class KeyWindow {
   /** The position of {@code key} (whose hash code is {@code hash}), or -1. */
   int indexOf(Object key, int hash) {
     int mask = index.length - 1;
-    for (int i = home(hash);; i = (i + 1) & mask) {
+    for (int i = home(hash); ; i = (i + 1) & mask) {
       int p = index[i] - 1;
       if (p < 0) {
         return -1;

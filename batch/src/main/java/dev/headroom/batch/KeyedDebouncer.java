@@ -49,7 +49,9 @@ final class KeyedDebouncer<K, A> implements Debouncer<K, A> {
 
   private static final Logger log = LoggerFactory.getLogger(KeyedDebouncer.class);
 
-  /** Guards the check that a name is free in a meter registry and the registration that takes it. */
+  /**
+   * Guards the check that a name is free in a meter registry and the registration that takes it.
+   */
   private static final Object NAMES = new Object();
 
   private final String name;
@@ -63,8 +65,10 @@ final class KeyedDebouncer<K, A> implements Debouncer<K, A> {
   private final TimeSource time;
   private final Executor executor;
   private final InstanceMeters meters;
+
   /** Calls that found no pending argument for their key, and calls merged into a pending one. */
   private final @Nullable Counter accepted;
+
   private final @Nullable Counter coalesced;
   private final @Nullable Counter succeeded;
   private final @Nullable Counter errors;
@@ -72,9 +76,14 @@ final class KeyedDebouncer<K, A> implements Debouncer<K, A> {
   private volatile boolean closed;
 
   /**
-   * @throws IllegalStateException if the config's meter registry holds a live debouncer named {@code name}
+   * @throws IllegalStateException if the config's meter registry holds a live debouncer named
+   *     {@code name}
    */
-  KeyedDebouncer(String name, BiConsumer<? super K, ? super A> action, BinaryOperator<A> merge, DebouncerConfig config) {
+  KeyedDebouncer(
+      String name,
+      BiConsumer<? super K, ? super A> action,
+      BinaryOperator<A> merge,
+      DebouncerConfig config) {
     this.name = name;
     this.wait = config.waitTime().toNanos();
     this.maxing = config.maxWait().isPresent();
@@ -88,11 +97,15 @@ final class KeyedDebouncer<K, A> implements Debouncer<K, A> {
     MeterRegistry r = config.meterRegistry().orElse(null);
     synchronized (NAMES) {
       if (r != null && r.find(DEBOUNCER_CALLS).tag(TAG_DEBOUNCER, name).counter() != null) {
-        throw new IllegalStateException("debouncer '" + name + "': this MeterRegistry already holds the meters of a live"
-            + " debouncer of that name; close it first or choose another name");
+        throw new IllegalStateException(
+            "debouncer '"
+                + name
+                + "': this MeterRegistry already holds the meters of a live"
+                + " debouncer of that name; close it first or choose another name");
       }
       this.meters = InstanceMeters.of(r, TAG_DEBOUNCER, name);
-      this.accepted = counter(DEBOUNCER_CALLS, "accepted", "calls that started a pending run or ran at once");
+      this.accepted =
+          counter(DEBOUNCER_CALLS, "accepted", "calls that started a pending run or ran at once");
       this.coalesced = counter(DEBOUNCER_CALLS, "coalesced", "calls merged into a pending run");
     }
     this.succeeded = counter(DEBOUNCER_RUNS, "success", "runs of the action");
@@ -100,8 +113,12 @@ final class KeyedDebouncer<K, A> implements Debouncer<K, A> {
   }
 
   private @Nullable Counter counter(String meter, String result, String description) {
-    return meters.register(reg -> Counter.builder(meter).description(description)
-        .tags(meters.tags(TAG_RESULT, result)).register(reg));
+    return meters.register(
+        reg ->
+            Counter.builder(meter)
+                .description(description)
+                .tags(meters.tags(TAG_RESULT, result))
+                .register(reg));
   }
 
   private static void increment(@Nullable Counter counter) {
@@ -346,8 +363,19 @@ final class KeyedDebouncer<K, A> implements Debouncer<K, A> {
 
   @Override
   public String toString() {
-    return "Debouncer[" + name + ", wait=" + wait / 1_000_000 + "ms" + (maxing ? ", maxWait=" + maxWait / 1_000_000 + "ms" : "")
-        + ", leading=" + leading + ", trailing=" + trailing + ", activeKeys=" + states.size() + "]";
+    return "Debouncer["
+        + name
+        + ", wait="
+        + wait / 1_000_000
+        + "ms"
+        + (maxing ? ", maxWait=" + maxWait / 1_000_000 + "ms" : "")
+        + ", leading="
+        + leading
+        + ", trailing="
+        + trailing
+        + ", activeKeys="
+        + states.size()
+        + "]";
   }
 
   /** lodash's per-debounce variables, for one key; guarded by its own monitor. */

@@ -35,7 +35,8 @@ final class MgetLoader<K, V> implements BatchLoader<K, V> {
 
   private BatchResult<K, V> result(List<K> keys, List<KeyValue<String, byte[]>> answer) {
     if (answer.size() != keys.size()) {
-      throw new IllegalStateException("MGET answered " + answer.size() + " values for " + keys.size() + " keys");
+      throw new IllegalStateException(
+          "MGET answered " + answer.size() + " values for " + keys.size() + " keys");
     }
     BatchResult.Builder<K, V> result = BatchResult.builder();
     for (int i = 0; i < keys.size(); i++) {

@@ -51,7 +51,8 @@ public final class Overflow {
   public static Overflow block(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative()) {
-      throw new IllegalArgumentException("overflow block timeout must not be negative, was " + timeout);
+      throw new IllegalArgumentException(
+          "overflow block timeout must not be negative, was " + timeout);
     }
     return new Overflow(Kind.BLOCK, timeout);
   }
@@ -88,6 +89,8 @@ public final class Overflow {
 
   @Override
   public String toString() {
-    return kind == Kind.BLOCK ? "block(" + timeout + ")" : kind == Kind.FAIL_FAST ? "failFast()" : "reject()";
+    return kind == Kind.BLOCK
+        ? "block(" + timeout + ")"
+        : kind == Kind.FAIL_FAST ? "failFast()" : "reject()";
   }
 }

@@ -9,8 +9,8 @@ import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -108,20 +108,28 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
 
   private final Object lock = new Object();
   private @Nullable KeyWindow window;
-  /** The open window's linger deadline, and whether it opened alone (no other within one linger). */
+
+  /**
+   * The open window's linger deadline, and whether it opened alone (no other within one linger).
+   */
   private long windowDeadline;
+
   private boolean windowAlone;
   private long windowOpenedNanos;
   private final ArrayDeque<Batch> queued = new ArrayDeque<>();
   private int inFlight;
   private boolean closed;
+
   /** The size of the last sealed window: the next window starts with room for as many keys. */
   private int lastWindowSize = KeyWindow.MIN_CAPACITY;
+
   private boolean anyWindow;
   private long lastWindowOpened;
   private final CoalescedTimer lingerTimer;
+
   /** Calls in flight with a timeout, oldest first (so earliest deadline first). */
   private @Nullable Call oldest;
+
   private @Nullable Call newest;
   private boolean anyCall;
   private long lastCallStarted;
@@ -131,10 +139,14 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
    * A batcher whose present keys answer {@code present.apply(value)} and absent keys {@code
    * absent}, or fail with {@link MissingValueException} when {@code absent} is null.
    *
-   * @throws IllegalStateException if the config's meter registry already holds a live batcher
-   *     named {@code name}
+   * @throws IllegalStateException if the config's meter registry already holds a live batcher named
+   *     {@code name}
    */
-  WindowBatcher(String name, BatchLoader<K, V> loader, BatcherConfig config, Function<? super V, ? extends R> present,
+  WindowBatcher(
+      String name,
+      BatchLoader<K, V> loader,
+      BatcherConfig config,
+      Function<? super V, ? extends R> present,
       @Nullable R absent) {
     this.name = name;
     this.config = config;
@@ -164,19 +176,21 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
   }
 
   /**
-   * A future of the caller's own that follows {@code shared}, failing with the same exception
-   * (not wrapped, unlike {@link CompletableFuture#copy()}).
+   * A future of the caller's own that follows {@code shared}, failing with the same exception (not
+   * wrapped, unlike {@link CompletableFuture#copy()}).
    */
   private static <T> CompletableFuture<T> own(CompletableFuture<T> shared) {
     CompletableFuture<T> mine = new CompletableFuture<>();
     // The stage whenComplete returns only mirrors shared: the outcome goes to mine.
-    var unused = shared.whenComplete((value, error) -> {
-      if (error == null) {
-        mine.complete(value);
-      } else {
-        mine.completeExceptionally(Failures.unwrap(error));
-      }
-    });
+    var unused =
+        shared.whenComplete(
+            (value, error) -> {
+              if (error == null) {
+                mine.complete(value);
+              } else {
+                mine.completeExceptionally(Failures.unwrap(error));
+              }
+            });
     return mine;
   }
 
@@ -200,17 +214,20 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     }
     CompletableFuture<List<R>> all = new CompletableFuture<>();
     // The stage whenComplete returns carries nothing: the outcome goes to all.
-    var unused = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).whenComplete((done, anyError) -> {
-      List<R> results = new ArrayList<>(futures.size());
-      for (CompletableFuture<R> f : futures) {
-        if (f.isCompletedExceptionally()) {
-          all.completeExceptionally(Failures.unwrap(f.handle((value, e) -> e).join()));
-          return;
-        }
-        results.add(f.join());
-      }
-      all.complete(results);
-    });
+    var unused =
+        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+            .whenComplete(
+                (done, anyError) -> {
+                  List<R> results = new ArrayList<>(futures.size());
+                  for (CompletableFuture<R> f : futures) {
+                    if (f.isCompletedExceptionally()) {
+                      all.completeExceptionally(Failures.unwrap(f.handle((value, e) -> e).join()));
+                      return;
+                    }
+                    results.add(f.join());
+                  }
+                  all.complete(results);
+                });
     return all;
   }
 
@@ -260,8 +277,11 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       }
     }
     metrics.rejected();
-    BatcherFullException e = full(policy.kind() == Overflow.Kind.BLOCK
-        ? "no room within " + policy.timeout() : "refused at once (overflow " + policy + ")");
+    BatcherFullException e =
+        full(
+            policy.kind() == Overflow.Kind.BLOCK
+                ? "no room within " + policy.timeout()
+                : "refused at once (overflow " + policy + ")");
     if (policy.kind() == Overflow.Kind.FAIL_FAST) {
       throw e;
     }
@@ -269,7 +289,8 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
   }
 
   private BatcherFullException full(String what) {
-    return new BatcherFullException(name, config.maxPendingKeys() + " keys are pending, the maximum; " + what);
+    return new BatcherFullException(
+        name, config.maxPendingKeys() + " keys are pending, the maximum; " + what);
   }
 
   private CompletableFuture<R> addAfterWait(K key, int hash) {
@@ -350,7 +371,8 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
   }
 
   private KeyWindow openLocked() {
-    KeyWindow w = new KeyWindow(Math.min(maxBatchSize, Math.max(KeyWindow.MIN_CAPACITY, lastWindowSize)));
+    KeyWindow w =
+        new KeyWindow(Math.min(maxBatchSize, Math.max(KeyWindow.MIN_CAPACITY, lastWindowSize)));
     window = w;
     windowAlone = false;
     if (lingerNanos >= 0) {
@@ -483,7 +505,10 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     call.linked = false;
   }
 
-  /** The linger timer fired: seals the open window once its linger has passed; else waits for its deadline. */
+  /**
+   * The linger timer fired: seals the open window once its linger has passed; else waits for its
+   * deadline.
+   */
   private void lingerFired(CoalescedTimer.Task task) {
     List<Batch> launch;
     synchronized (lock) {
@@ -504,7 +529,10 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     launch(launch);
   }
 
-  /** The timeout timer fired: times out every call whose deadline has passed; then waits for the oldest left. */
+  /**
+   * The timeout timer fired: times out every call whose deadline has passed; then waits for the
+   * oldest left.
+   */
   private void timeoutFired(CoalescedTimer.Task task) {
     List<Call> expired = null;
     synchronized (lock) {
@@ -570,10 +598,14 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
         return;
       }
       if (stage == null) {
-        answer(null, new NullPointerException("the loader returned null instead of a CompletionStage"));
+        answer(
+            null,
+            new NullPointerException("the loader returned null instead of a CompletionStage"));
         return;
       }
-      if (stage instanceof CompletableFuture<BatchResult<K, V>> done && done.isDone() && !done.isCompletedExceptionally()) {
+      if (stage instanceof CompletableFuture<BatchResult<K, V>> done
+          && done.isDone()
+          && !done.isCompletedExceptionally()) {
         answer(done.join(), null);
         return;
       }
@@ -586,9 +618,17 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       }
       metrics.loaderTime(metrics.enabled() ? time.nanoTime() - startNanos : 0L);
       finished(this);
-      BatchTimeoutException e = new BatchTimeoutException(name, "the loader did not answer a batch of "
-          + batch.size + " keys within " + config.loaderTimeout().orElseThrow()
-          + " (attempt " + batch.attempt + ")", batch.attempt);
+      BatchTimeoutException e =
+          new BatchTimeoutException(
+              name,
+              "the loader did not answer a batch of "
+                  + batch.size
+                  + " keys within "
+                  + config.loaderTimeout().orElseThrow()
+                  + " (attempt "
+                  + batch.attempt
+                  + ")",
+              batch.attempt);
       failOrRetry(batch.keys, batch.slots, batch.size, e, e, "timeout");
     }
 
@@ -600,10 +640,22 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       metrics.loaderTime(metrics.enabled() ? time.nanoTime() - startNanos : 0L);
       finished(this);
       if (error != null || result == null) {
-        Throwable cause = error == null
-            ? new NullPointerException("the loader's stage completed with null instead of a BatchResult") : Failures.unwrap(error);
-        BatchLoadException e = new BatchLoadException(name, "the loader failed a batch of " + batch.size
-            + " keys (attempt " + batch.attempt + "): " + cause, batch.attempt, cause);
+        Throwable cause =
+            error == null
+                ? new NullPointerException(
+                    "the loader's stage completed with null instead of a BatchResult")
+                : Failures.unwrap(error);
+        BatchLoadException e =
+            new BatchLoadException(
+                name,
+                "the loader failed a batch of "
+                    + batch.size
+                    + " keys (attempt "
+                    + batch.attempt
+                    + "): "
+                    + cause,
+                batch.attempt,
+                cause);
         failOrRetry(batch.keys, batch.slots, batch.size, cause, e, "loader");
         return;
       }
@@ -630,8 +682,15 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
         } else if (absent != null) {
           succeed(slots[i], absent);
         } else {
-          fail(keys[i], slots[i], new MissingValueException(name, "the loader returned no value for a key (attempt "
-              + batch.attempt + ") and this batcher requires one"), "missing");
+          fail(
+              keys[i],
+              slots[i],
+              new MissingValueException(
+                  name,
+                  "the loader returned no value for a key (attempt "
+                      + batch.attempt
+                      + ") and this batcher requires one"),
+              "missing");
         }
       }
       if (failed != null && errors != null) {
@@ -655,8 +714,15 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
           retryKeys[retryCount] = batch.keys[i];
           retrySlots[retryCount++] = batch.slots[i];
         } else {
-          fail(batch.keys[i], batch.slots[i], new BatchLoadException(name, "the loader failed this key (attempt "
-              + batch.attempt + "): " + cause, batch.attempt, cause), "key");
+          fail(
+              batch.keys[i],
+              batch.slots[i],
+              new BatchLoadException(
+                  name,
+                  "the loader failed this key (attempt " + batch.attempt + "): " + cause,
+                  batch.attempt,
+                  cause),
+              "key");
         }
       }
       if (retryKeys != null && retrySlots != null) {
@@ -665,7 +731,12 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     }
 
     /** A failure of the whole call: retry every key, or fail them all with {@code failure}. */
-    private void failOrRetry(Object[] keys, Object[] slots, int size, Throwable cause, BatchLoadException failure,
+    private void failOrRetry(
+        Object[] keys,
+        Object[] slots,
+        int size,
+        Throwable cause,
+        BatchLoadException failure,
         String kind) {
       if (mayRetry(cause)) {
         scheduleRetry(keys, slots, size);
@@ -685,10 +756,17 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       if (backoff == null) {
         throw new AssertionError("retry without a policy");
       }
-      long delayMillis = backoff.delayMillis(batch.attempt, batch.previousDelayMillis, ThreadLocalRandom.current());
+      long delayMillis =
+          backoff.delayMillis(
+              batch.attempt, batch.previousDelayMillis, ThreadLocalRandom.current());
       Batch next = new Batch(keys, slots, size, batch.attempt + 1, delayMillis);
       metrics.retried(size);
-      log.debug("batcher '{}': retrying {} keys in {} ms (attempt {})", name, size, delayMillis, next.attempt);
+      log.debug(
+          "batcher '{}': retrying {} keys in {} ms (attempt {})",
+          name,
+          size,
+          delayMillis,
+          next.attempt);
       time.schedule(() -> requeue(next), TimeUnit.MILLISECONDS.toNanos(delayMillis));
     }
   }
@@ -781,7 +859,8 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("pendingKeys", pending);
     details.put("maxPendingKeys", max);
-    HealthStatus status = isClosed ? HealthStatus.DOWN : pending >= max ? HealthStatus.DEGRADED : HealthStatus.UP;
+    HealthStatus status =
+        isClosed ? HealthStatus.DOWN : pending >= max ? HealthStatus.DEGRADED : HealthStatus.UP;
     if (isClosed) {
       details.put("closed", true);
     }

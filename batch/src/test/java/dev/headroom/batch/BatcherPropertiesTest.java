@@ -42,13 +42,24 @@ class BatcherPropertiesTest {
     ManualTimeSource time = ManualTimeSource.create();
     List<List<Integer>> calls = Collections.synchronizedList(new ArrayList<>());
     List<Runnable> unanswered = new ArrayList<>();
-    BatchLoader<Integer, String> loader = batch -> {
-      calls.add(List.copyOf(batch));
-      CompletableFuture<BatchResult<Integer, String>> f = new CompletableFuture<>();
-      unanswered.add(() -> f.complete(answer(batch, aligned, random)));
-      return f;
-    };
-    Batcher<Integer, String> batcher = Batchers.createRequired("prop", loader, BatcherConfig.builder().maxBatchSize(maxBatchSize).maxLinger(Duration.ofMillis(5)).maxInFlight(maxInFlight).timeSource(time).executor(Runnable::run).build());
+    BatchLoader<Integer, String> loader =
+        batch -> {
+          calls.add(List.copyOf(batch));
+          CompletableFuture<BatchResult<Integer, String>> f = new CompletableFuture<>();
+          unanswered.add(() -> f.complete(answer(batch, aligned, random)));
+          return f;
+        };
+    Batcher<Integer, String> batcher =
+        Batchers.createRequired(
+            "prop",
+            loader,
+            BatcherConfig.builder()
+                .maxBatchSize(maxBatchSize)
+                .maxLinger(Duration.ofMillis(5))
+                .maxInFlight(maxInFlight)
+                .timeSource(time)
+                .executor(Runnable::run)
+                .build());
 
     List<CompletableFuture<String>> futures = new ArrayList<>();
     List<AtomicInteger> completions = new ArrayList<>();
@@ -62,7 +73,7 @@ class BatcherPropertiesTest {
         case 0 -> time.advance(Duration.ofMillis(random.nextInt(7)));
         case 1 -> batcher.dispatch();
         case 2 -> answerOne(unanswered, random);
-        default -> { }
+        default -> {}
       }
     }
     time.advance(Duration.ofMillis(5));
@@ -94,13 +105,23 @@ class BatcherPropertiesTest {
     ManualTimeSource time = ManualTimeSource.create();
     List<List<Integer>> calls = new ArrayList<>();
     AtomicInteger version = new AtomicInteger();
-    BatchLoader<Integer, String> loader = batch -> {
-      calls.add(List.copyOf(batch));
-      Map<Integer, String> m = new LinkedHashMap<>();
-      batch.forEach(k -> m.put(k, k + "@" + version.incrementAndGet()));
-      return CompletableFuture.completedFuture(BatchResult.of(m));
-    };
-    Batcher<Integer, String> batcher = Batchers.createRequired("dupes", loader, BatcherConfig.builder().maxBatchSize(Integer.MAX_VALUE).maxLinger(Duration.ofMillis(5)).timeSource(time).executor(Runnable::run).build());
+    BatchLoader<Integer, String> loader =
+        batch -> {
+          calls.add(List.copyOf(batch));
+          Map<Integer, String> m = new LinkedHashMap<>();
+          batch.forEach(k -> m.put(k, k + "@" + version.incrementAndGet()));
+          return CompletableFuture.completedFuture(BatchResult.of(m));
+        };
+    Batcher<Integer, String> batcher =
+        Batchers.createRequired(
+            "dupes",
+            loader,
+            BatcherConfig.builder()
+                .maxBatchSize(Integer.MAX_VALUE)
+                .maxLinger(Duration.ofMillis(5))
+                .timeSource(time)
+                .executor(Runnable::run)
+                .build());
     Map<Integer, List<CompletableFuture<String>>> byKey = new LinkedHashMap<>();
     for (int key : keys) {
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(batcher.load(key));
@@ -109,11 +130,12 @@ class BatcherPropertiesTest {
 
     assertThat(calls).hasSize(1);
     assertThat(calls.get(0)).containsExactlyElementsOf(byKey.keySet());
-    byKey.forEach((key, fs) -> {
-      String first = fs.get(0).join();
-      assertThat(first).startsWith(key + "@");
-      assertThat(fs).allSatisfy(f -> assertThat(f).isCompletedWithValue(first));
-    });
+    byKey.forEach(
+        (key, fs) -> {
+          String first = fs.get(0).join();
+          assertThat(first).startsWith(key + "@");
+          assertThat(fs).allSatisfy(f -> assertThat(f).isCompletedWithValue(first));
+        });
   }
 
   @Property(tries = 200)
@@ -124,32 +146,46 @@ class BatcherPropertiesTest {
     ManualTimeSource time = ManualTimeSource.create();
     Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
     List<List<Integer>> calls = new ArrayList<>();
-    BatchLoader<Integer, String> loader = batch -> {
-      calls.add(List.copyOf(batch));
-      boolean anyFirst = false;
-      BatchResult.Builder<Integer, String> b = BatchResult.builder();
-      for (int k : batch) {
-        boolean first = attempts.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet() == 1;
-        anyFirst |= first;
-        if (first) {
-          b.failure(k, new IllegalStateException("transient " + k));
-        } else {
-          b.value(k, "v" + k);
-        }
-      }
-      return switch (random.nextInt(3)) {
-        case 0 -> anyFirst
-            ? CompletableFuture.failedFuture(new IllegalStateException("whole call"))
-            : CompletableFuture.completedFuture(b.build());
-        case 1 -> new CompletableFuture<>();
-        default -> CompletableFuture.completedFuture(b.build());
-      };
-    };
-    Batcher<Integer, String> batcher = Batchers.createRequired("retry", loader, BatcherConfig.builder().maxBatchSize(maxBatchSize).maxLinger(Duration.ofMillis(5))
-            .loaderTimeout(Duration.ofMillis(50))
-            .retry(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))
-                .jitter(Jitter.NONE).unlimitedAttempts().build())
-            .timeSource(time).executor(Runnable::run).build());
+    BatchLoader<Integer, String> loader =
+        batch -> {
+          calls.add(List.copyOf(batch));
+          boolean anyFirst = false;
+          BatchResult.Builder<Integer, String> b = BatchResult.builder();
+          for (int k : batch) {
+            boolean first =
+                attempts.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet() == 1;
+            anyFirst |= first;
+            if (first) {
+              b.failure(k, new IllegalStateException("transient " + k));
+            } else {
+              b.value(k, "v" + k);
+            }
+          }
+          return switch (random.nextInt(3)) {
+            case 0 ->
+                anyFirst
+                    ? CompletableFuture.failedFuture(new IllegalStateException("whole call"))
+                    : CompletableFuture.completedFuture(b.build());
+            case 1 -> new CompletableFuture<>();
+            default -> CompletableFuture.completedFuture(b.build());
+          };
+        };
+    Batcher<Integer, String> batcher =
+        Batchers.createRequired(
+            "retry",
+            loader,
+            BatcherConfig.builder()
+                .maxBatchSize(maxBatchSize)
+                .maxLinger(Duration.ofMillis(5))
+                .loaderTimeout(Duration.ofMillis(50))
+                .retry(
+                    Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))
+                        .jitter(Jitter.NONE)
+                        .unlimitedAttempts()
+                        .build())
+                .timeSource(time)
+                .executor(Runnable::run)
+                .build());
 
     List<CompletableFuture<String>> futures = new ArrayList<>();
     for (int key : keys) {
@@ -177,8 +213,11 @@ class BatcherPropertiesTest {
     }
   }
 
-  /** The answer for {@code batch}: a map filled in random order, or a list aligned with the keys. */
-  private static BatchResult<Integer, String> answer(List<Integer> batch, boolean aligned, Random random) {
+  /**
+   * The answer for {@code batch}: a map filled in random order, or a list aligned with the keys.
+   */
+  private static BatchResult<Integer, String> answer(
+      List<Integer> batch, boolean aligned, Random random) {
     boolean anyFailing = batch.stream().anyMatch(k -> k % FAILING == 0);
     if (aligned && !anyFailing) {
       return BatchResult.aligned(batch, batch.stream().map(k -> "v" + k).toList());

@@ -16,8 +16,12 @@ import org.junit.jupiter.api.Test;
 class BatcherRegistryTest {
 
   private final ManualTimeSource time = ManualTimeSource.create();
-  private final BatcherConfig defaults = BatcherConfig.builder().maxLinger(Duration.ofMillis(5)).timeSource(time)
-      .executor(Runnable::run).build();
+  private final BatcherConfig defaults =
+      BatcherConfig.builder()
+          .maxLinger(Duration.ofMillis(5))
+          .timeSource(time)
+          .executor(Runnable::run)
+          .build();
 
   @Test
   void createsABatcherOnFirstUseAndAnswersItAfterwards() {
@@ -43,17 +47,18 @@ class BatcherRegistryTest {
     BatcherRegistry registry = BatcherRegistry.create(defaults);
     Batcher<Integer, Optional<String>> users = registry.batcher("users", loader);
     List<String> events = new ArrayList<>();
-    registry.addListener(new RegistryListener<Batcher<?, ?>>() {
-      @Override
-      public void added(String name, Batcher<?, ?> instance) {
-        events.add("+" + name);
-      }
+    registry.addListener(
+        new RegistryListener<Batcher<?, ?>>() {
+          @Override
+          public void added(String name, Batcher<?, ?> instance) {
+            events.add("+" + name);
+          }
 
-      @Override
-      public void removed(String name, Batcher<?, ?> instance) {
-        events.add("-" + name);
-      }
-    });
+          @Override
+          public void removed(String name, Batcher<?, ?> instance) {
+            events.add("-" + name);
+          }
+        });
     registry.add("manual", Batchers.create("manual", loader, defaults));
     assertThatThrownBy(() -> registry.add("manual", Batchers.create("manual-2", loader, defaults)))
         .isInstanceOf(IllegalArgumentException.class);

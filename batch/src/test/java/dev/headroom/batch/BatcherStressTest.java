@@ -48,30 +48,40 @@ class BatcherStressTest {
     public CompletableFuture<BatchResult<Integer, Integer>> load(List<Integer> keys) {
       calls.add(List.copyOf(keys));
       maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-      return CompletableFuture.supplyAsync(() -> {
-        Map<Integer, Integer> m = new HashMap<>();
-        keys.forEach(k -> m.put(k, k * 3));
-        running.decrementAndGet();
-        return BatchResult.of(m);
-      }, pool);
+      return CompletableFuture.supplyAsync(
+          () -> {
+            Map<Integer, Integer> m = new HashMap<>();
+            keys.forEach(k -> m.put(k, k * 3));
+            running.decrementAndGet();
+            return BatchResult.of(m);
+          },
+          pool);
     }
   }
 
-  private static List<CompletableFuture<Integer>> loadFromManyThreads(Batcher<Integer, Integer> batcher)
-      throws InterruptedException {
+  private static List<CompletableFuture<Integer>> loadFromManyThreads(
+      Batcher<Integer, Integer> batcher) throws InterruptedException {
     List<List<CompletableFuture<Integer>>> perThread = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       perThread.add(new ArrayList<>());
     }
-    Concurrently.run(THREADS, t -> {
-      for (int i = 0; i < LOADS_PER_THREAD; i++) {
-        int key = ThreadLocalRandom.current().nextInt(500);
-        perThread.get(t).add(batcher.load(key).thenApply(v -> {
-          assertThat(v).isEqualTo(key * 3);
-          return v;
-        }));
-      }
-    });
+    Concurrently.run(
+        THREADS,
+        t -> {
+          for (int i = 0; i < LOADS_PER_THREAD; i++) {
+            int key = ThreadLocalRandom.current().nextInt(500);
+            perThread
+                .get(t)
+                .add(
+                    batcher
+                        .load(key)
+                        .thenApply(
+                            v -> {
+                              assertThat(v).isEqualTo(key * 3);
+                              return v;
+                            }));
+          }
+        });
     List<CompletableFuture<Integer>> futures = new ArrayList<>();
     perThread.forEach(futures::addAll);
     return futures;
@@ -80,10 +90,20 @@ class BatcherStressTest {
   @Test
   void everyLoadOfManyThreadsIsAnsweredWithinTheLimits() throws Exception {
     AsyncLoader loader = new AsyncLoader(loaderPool);
-    try (Batcher<Integer, Integer> batcher = Batchers.createRequired("stress", loader, BatcherConfig.builder().maxBatchSize(32).maxLinger(Duration.ofMillis(1)).maxInFlight(3)
-            .maxPendingKeys(200).overflow(Overflow.block(Duration.ofSeconds(30))).build())) {
+    try (Batcher<Integer, Integer> batcher =
+        Batchers.createRequired(
+            "stress",
+            loader,
+            BatcherConfig.builder()
+                .maxBatchSize(32)
+                .maxLinger(Duration.ofMillis(1))
+                .maxInFlight(3)
+                .maxPendingKeys(200)
+                .overflow(Overflow.block(Duration.ofSeconds(30)))
+                .build())) {
       List<CompletableFuture<Integer>> futures = loadFromManyThreads(batcher);
-      CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
+      CompletableFuture<Void> all =
+          CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
       await().atMost(Duration.ofSeconds(30)).until(all::isDone);
 
       assertThat(all).isCompleted();
@@ -93,7 +113,9 @@ class BatcherStressTest {
         assertThat(call).hasSizeBetween(1, 32);
         assertThat(new HashSet<>(call)).hasSameSizeAs(call);
       }
-      assertThat(loader.calls.stream().mapToInt(List::size).sum()).as("coalesced").isLessThan(THREADS * LOADS_PER_THREAD);
+      assertThat(loader.calls.stream().mapToInt(List::size).sum())
+          .as("coalesced")
+          .isLessThan(THREADS * LOADS_PER_THREAD);
       await().atMost(Duration.ofSeconds(10)).until(() -> batcher.pendingKeys() == 0);
     }
   }
@@ -101,17 +123,30 @@ class BatcherStressTest {
   @Test
   void underRejectEveryLoadIsEitherAnsweredOrRefusedAndNoRoomLeaks() throws Exception {
     AsyncLoader loader = new AsyncLoader(loaderPool);
-    try (Batcher<Integer, Integer> batcher = Batchers.createRequired("stress-reject", loader, BatcherConfig.builder().maxBatchSize(16).maxLinger(Duration.ofMillis(1)).maxInFlight(2)
-            .maxPendingKeys(40).overflow(Overflow.reject()).build())) {
+    try (Batcher<Integer, Integer> batcher =
+        Batchers.createRequired(
+            "stress-reject",
+            loader,
+            BatcherConfig.builder()
+                .maxBatchSize(16)
+                .maxLinger(Duration.ofMillis(1))
+                .maxInFlight(2)
+                .maxPendingKeys(40)
+                .overflow(Overflow.reject())
+                .build())) {
       List<CompletableFuture<Integer>> futures = loadFromManyThreads(batcher);
-      CompletableFuture<Void> settled = CompletableFuture.allOf(futures.stream()
-          .map(f -> f.handle((v, e) -> v)).toArray(CompletableFuture<?>[]::new));
+      CompletableFuture<Void> settled =
+          CompletableFuture.allOf(
+              futures.stream()
+                  .map(f -> f.handle((v, e) -> v))
+                  .toArray(CompletableFuture<?>[]::new));
       await().atMost(Duration.ofSeconds(30)).until(settled::isDone);
 
       int answered = 0;
       for (CompletableFuture<Integer> f : futures) {
         if (f.isCompletedExceptionally()) {
-          assertThat(f.handle((v, e) -> e.getCause()).join()).isInstanceOf(BatcherFullException.class);
+          assertThat(f.handle((v, e) -> e.getCause()).join())
+              .isInstanceOf(BatcherFullException.class);
         } else {
           answered++;
         }

@@ -26,13 +26,17 @@ class BatcherTest {
   }
 
   private static BatcherConfig sizeAndLinger(int size, long lingerMillis) {
-    return BatcherConfig.builder().maxBatchSize(size).maxLinger(Duration.ofMillis(lingerMillis)).build();
+    return BatcherConfig.builder()
+        .maxBatchSize(size)
+        .maxLinger(Duration.ofMillis(lingerMillis))
+        .build();
   }
 
   @Test
   void dispatchesAWindowAsSoonAsItFills() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 10)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 10)));
 
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
@@ -49,7 +53,8 @@ class BatcherTest {
   @Test
   void dispatchesAPartialWindowWhenTheLingerHasPassedSinceItsFirstKey() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(100, 10)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(100, 10)));
 
     CompletableFuture<String> one = b.load(1);
     time.advance(Duration.ofMillis(6));
@@ -66,7 +71,9 @@ class BatcherTest {
   @Test
   void aSizeOnlyBatcherWaitsForDispatch() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(BatcherConfig.builder().maxBatchSize(2).noLinger().build()));
+    Batcher<Integer, String> b =
+        Batchers.createRequired(
+            "test", loader, manual(BatcherConfig.builder().maxBatchSize(2).noLinger().build()));
 
     CompletableFuture<String> one = b.load(1);
     time.advance(Duration.ofHours(1));
@@ -83,7 +90,8 @@ class BatcherTest {
   @Test
   void aTimeOnlyBatcherSendsEverythingOfItsLingerInOneCall() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(Integer.MAX_VALUE, 5)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(Integer.MAX_VALUE, 5)));
     List<CompletableFuture<String>> futures = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       futures.add(b.load(i));
@@ -97,7 +105,8 @@ class BatcherTest {
   @Test
   void identicalKeysInOneWindowAreLoadedOnceAndShareTheAnswer() {
     RecordingLoader<String, String> loader = RecordingLoader.mapping(String::toUpperCase);
-    Batcher<String, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
+    Batcher<String, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
 
     CompletableFuture<String> a1 = b.load("a");
     CompletableFuture<String> bee = b.load("b");
@@ -113,7 +122,8 @@ class BatcherTest {
   @Test
   void cancellingOneCallersFutureLeavesTheOthersOfTheSameKey() {
     RecordingLoader<String, String> loader = RecordingLoader.mapping(String::toUpperCase);
-    Batcher<String, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
+    Batcher<String, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
     CompletableFuture<String> first = b.load("a");
     CompletableFuture<String> second = b.load("a");
     first.cancel(true);
@@ -125,12 +135,14 @@ class BatcherTest {
   @Test
   void theLoaderGetsDistinctKeysInFirstRequestOrderAsAnUnmodifiableList() {
     List<List<Integer>> seen = new ArrayList<>();
-    BatchLoader<Integer, Integer> loader = keys -> {
-      seen.add(keys);
-      assertThatThrownBy(() -> keys.add(9)).isInstanceOf(UnsupportedOperationException.class);
-      return CompletableFuture.completedFuture(BatchResult.of(Map.of()));
-    };
-    Batcher<Integer, Optional<Integer>> b = Batchers.create("test", loader, manual(sizeAndLinger(10, 5)));
+    BatchLoader<Integer, Integer> loader =
+        keys -> {
+          seen.add(keys);
+          assertThatThrownBy(() -> keys.add(9)).isInstanceOf(UnsupportedOperationException.class);
+          return CompletableFuture.completedFuture(BatchResult.of(Map.of()));
+        };
+    Batcher<Integer, Optional<Integer>> b =
+        Batchers.create("test", loader, manual(sizeAndLinger(10, 5)));
     for (int k : new int[] {3, 1, 3, 2, 1}) {
       b.load(k);
     }
@@ -140,20 +152,28 @@ class BatcherTest {
 
   @Test
   void aMapLoadersMissingKeyIsAnEmptyOptionalADefaultOrAnError() {
-    BatchLoader<Integer, String> loader = BatchLoader.mappedSync(keys -> {
-      Map<Integer, String> m = new HashMap<>();
-      m.put(1, "one");
-      m.put(3, null);
-      m.put(99, "not requested");
-      return m;
-    });
-    Batcher<Integer, Optional<String>> optional = Batchers.create("test", loader, manual(sizeAndLinger(3, 5)));
-    Batcher<Integer, String> defaulted = Batchers.createWithDefault("test", loader, "none", manual(sizeAndLinger(3, 5)));
-    Batcher<Integer, String> required = Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 5)));
+    BatchLoader<Integer, String> loader =
+        BatchLoader.mappedSync(
+            keys -> {
+              Map<Integer, String> m = new HashMap<>();
+              m.put(1, "one");
+              m.put(3, null);
+              m.put(99, "not requested");
+              return m;
+            });
+    Batcher<Integer, Optional<String>> optional =
+        Batchers.create("test", loader, manual(sizeAndLinger(3, 5)));
+    Batcher<Integer, String> defaulted =
+        Batchers.createWithDefault("test", loader, "none", manual(sizeAndLinger(3, 5)));
+    Batcher<Integer, String> required =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 5)));
 
-    List<CompletableFuture<Optional<String>>> o = List.of(optional.load(1), optional.load(2), optional.load(3));
-    List<CompletableFuture<String>> d = List.of(defaulted.load(1), defaulted.load(2), defaulted.load(3));
-    List<CompletableFuture<String>> r = List.of(required.load(1), required.load(2), required.load(3));
+    List<CompletableFuture<Optional<String>>> o =
+        List.of(optional.load(1), optional.load(2), optional.load(3));
+    List<CompletableFuture<String>> d =
+        List.of(defaulted.load(1), defaulted.load(2), defaulted.load(3));
+    List<CompletableFuture<String>> r =
+        List.of(required.load(1), required.load(2), required.load(3));
 
     assertThat(o.get(0)).isCompletedWithValue(Optional.of("one"));
     assertThat(o.get(1)).isCompletedWithValue(Optional.empty());
@@ -161,14 +181,18 @@ class BatcherTest {
     assertThat(d.get(0)).isCompletedWithValue("one");
     assertThat(d.get(1)).isCompletedWithValue("none");
     assertThat(r.get(0)).isCompletedWithValue("one");
-    assertThat(failure(r.get(1))).isInstanceOf(MissingValueException.class)
-        .hasMessageContaining("batcher 'test'").hasMessageContaining("no value");
+    assertThat(failure(r.get(1)))
+        .isInstanceOf(MissingValueException.class)
+        .hasMessageContaining("batcher 'test'")
+        .hasMessageContaining("no value");
   }
 
   @Test
   void anAlignedListAnswersByPositionAndNullIsAbsent() {
-    BatchLoader<Integer, String> loader = BatchLoader.alignedSync(keys -> Arrays.asList(keys.get(0) == 1 ? "one" : "x", null));
-    Batcher<Integer, Optional<String>> b = Batchers.create("test", loader, manual(sizeAndLinger(2, 5)));
+    BatchLoader<Integer, String> loader =
+        BatchLoader.alignedSync(keys -> Arrays.asList(keys.get(0) == 1 ? "one" : "x", null));
+    Batcher<Integer, Optional<String>> b =
+        Batchers.create("test", loader, manual(sizeAndLinger(2, 5)));
     CompletableFuture<Optional<String>> one = b.load(1);
     CompletableFuture<Optional<String>> two = b.load(2);
     assertThat(one).isCompletedWithValue(Optional.of("one"));
@@ -177,14 +201,19 @@ class BatcherTest {
 
   @Test
   void aListOfTheWrongSizeFailsTheWholeBatchAndAssignsNothing() {
-    BatchLoader<Integer, String> loader = BatchLoader.aligned(keys -> CompletableFuture.completedFuture(List.of("only one")));
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
+    BatchLoader<Integer, String> loader =
+        BatchLoader.aligned(keys -> CompletableFuture.completedFuture(List.of("only one")));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
     for (CompletableFuture<String> f : List.of(one, two)) {
-      assertThat(failure(f)).isInstanceOf(BatchLoadException.class)
+      assertThat(failure(f))
+          .isInstanceOf(BatchLoadException.class)
           .hasMessageContaining("batch of 2 keys")
-          .cause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 values for 2 keys");
+          .cause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("1 values for 2 keys");
     }
     assertThat(b.pendingKeys()).isZero();
   }
@@ -192,34 +221,54 @@ class BatcherTest {
   @Test
   void aPerKeyErrorFailsThatKeyOnly() {
     IllegalStateException boom = new IllegalStateException("row 2 is corrupt");
-    BatchLoader<Integer, String> loader = keys -> CompletableFuture.completedFuture(
-        BatchResult.<Integer, String>builder().value(1, "one").failure(2, boom).value(3, "three").build());
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 5)));
+    BatchLoader<Integer, String> loader =
+        keys ->
+            CompletableFuture.completedFuture(
+                BatchResult.<Integer, String>builder()
+                    .value(1, "one")
+                    .failure(2, boom)
+                    .value(3, "three")
+                    .build());
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(3, 5)));
     CompletableFuture<String> one = b.load(1);
     CompletableFuture<String> two = b.load(2);
     CompletableFuture<String> three = b.load(3);
     assertThat(one).isCompletedWithValue("one");
     assertThat(three).isCompletedWithValue("three");
-    assertThat(failure(two)).isInstanceOf(BatchLoadException.class).hasCause(boom)
+    assertThat(failure(two))
+        .isInstanceOf(BatchLoadException.class)
+        .hasCause(boom)
         .hasMessageContaining("failed this key");
   }
 
   @Test
   void aFailureOfTheWholeCallFailsEveryKeyWithTheCause() {
     RuntimeException down = new IllegalStateException("database down");
-    List<BatchLoader<Integer, String>> loaders = List.of(
-        keys -> {
-          throw down;
-        },
-        keys -> CompletableFuture.failedFuture(down),
-        keys -> CompletableFuture.supplyAsync(() -> {
-          throw down;
-        }, Runnable::run));
+    List<BatchLoader<Integer, String>> loaders =
+        List.of(
+            keys -> {
+              throw down;
+            },
+            keys -> CompletableFuture.failedFuture(down),
+            keys ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      throw down;
+                    },
+                    Runnable::run));
     for (BatchLoader<Integer, String> loader : loaders) {
-      Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
+      Batcher<Integer, String> b =
+          Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
       List<CompletableFuture<String>> fs = List.of(b.load(1), b.load(2));
-      assertThat(fs).allSatisfy(f -> assertThat(failure(f)).isInstanceOf(BatchLoadException.class).hasCause(down)
-          .hasMessageContaining("batcher 'test'").hasMessageContaining("database down"));
+      assertThat(fs)
+          .allSatisfy(
+              f ->
+                  assertThat(failure(f))
+                      .isInstanceOf(BatchLoadException.class)
+                      .hasCause(down)
+                      .hasMessageContaining("batcher 'test'")
+                      .hasMessageContaining("database down"));
       assertThat(b.pendingKeys()).isZero();
     }
   }
@@ -230,18 +279,28 @@ class BatcherTest {
     BatchLoader<Integer, String> nullResult = keys -> CompletableFuture.completedFuture(null);
     BatchLoader<Integer, String> nullMap = BatchLoader.mappedSync(keys -> null);
     for (BatchLoader<Integer, String> loader : List.of(nullStage, nullResult, nullMap)) {
-      Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(1, 5)));
-      assertThat(failure(b.load(1))).isInstanceOf(BatchLoadException.class)
-          .cause().isInstanceOf(NullPointerException.class).hasMessageContaining("null instead of");
+      Batcher<Integer, String> b =
+          Batchers.createRequired("test", loader, manual(sizeAndLinger(1, 5)));
+      assertThat(failure(b.load(1)))
+          .isInstanceOf(BatchLoadException.class)
+          .cause()
+          .isInstanceOf(NullPointerException.class)
+          .hasMessageContaining("null instead of");
     }
   }
 
   @Test
   void nullKeysAreRefusedWithAClearError() {
-    Batcher<Integer, String> b = Batchers.createRequired("test", RecordingLoader.<Integer, String>mapping(k -> "v"), manual(sizeAndLinger(2, 5)));
-    assertThatThrownBy(() -> b.load(null)).isInstanceOf(NullPointerException.class)
+    Batcher<Integer, String> b =
+        Batchers.createRequired(
+            "test",
+            RecordingLoader.<Integer, String>mapping(k -> "v"),
+            manual(sizeAndLinger(2, 5)));
+    assertThatThrownBy(() -> b.load(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("batcher 'test': key must not be null");
-    assertThatThrownBy(() -> b.loadMany(Arrays.asList(1, null))).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> b.loadMany(Arrays.asList(1, null)))
+        .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("must not contain null");
     assertThat(b.pendingKeys()).as("no key of a refused loadMany is loaded").isZero();
   }
@@ -249,7 +308,8 @@ class BatcherTest {
   @Test
   void loadManyAnswersInTheGivenOrderWithDuplicates() throws Exception {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
     CompletableFuture<List<String>> all = b.loadMany(List.of(3, 1, 3, 2));
     time.advance(Duration.ofMillis(5));
     assertThat(all.get()).containsExactly("v3", "v1", "v3", "v2");
@@ -258,8 +318,10 @@ class BatcherTest {
 
   @Test
   void callbacksSeeTheBatchExceptionItselfNotAWrapper() {
-    BatchLoader<Integer, String> loader = keys -> CompletableFuture.failedFuture(new IllegalStateException("down"));
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
+    BatchLoader<Integer, String> loader =
+        keys -> CompletableFuture.failedFuture(new IllegalStateException("down"));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
     CompletableFuture<Throwable> single = b.load(1).handle((v, e) -> e);
     CompletableFuture<Throwable> many = b.loadMany(List.of(1, 2)).handle((v, e) -> e);
     time.advance(Duration.ofMillis(5));
@@ -269,21 +331,34 @@ class BatcherTest {
 
   @Test
   void loadManyFailsWhenOneKeyFails() {
-    BatchLoader<Integer, String> loader = keys -> CompletableFuture.completedFuture(
-        BatchResult.<Integer, String>builder().value(1, "one").failure(2, new IllegalStateException("bad")).build());
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
-    assertThat(failure(b.loadMany(List.of(1, 2)))).isInstanceOf(BatchLoadException.class).hasMessageContaining("bad");
+    BatchLoader<Integer, String> loader =
+        keys ->
+            CompletableFuture.completedFuture(
+                BatchResult.<Integer, String>builder()
+                    .value(1, "one")
+                    .failure(2, new IllegalStateException("bad"))
+                    .build());
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(2, 5)));
+    assertThat(failure(b.loadMany(List.of(1, 2))))
+        .isInstanceOf(BatchLoadException.class)
+        .hasMessageContaining("bad");
   }
 
   @Test
   void theResultCacheAnswersAgainWithoutLoadingAndForgetsFailures() {
     int[] calls = new int[1];
-    BatchLoader<Integer, String> loader = keys -> {
-      calls[0]++;
-      return calls[0] == 2 ? CompletableFuture.failedFuture(new IllegalStateException("once"))
-          : CompletableFuture.completedFuture(BatchResult.of(Map.of(keys.get(0), "v" + calls[0])));
-    };
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(1, 5).toBuilder().cacheResults(true).build()));
+    BatchLoader<Integer, String> loader =
+        keys -> {
+          calls[0]++;
+          return calls[0] == 2
+              ? CompletableFuture.failedFuture(new IllegalStateException("once"))
+              : CompletableFuture.completedFuture(
+                  BatchResult.of(Map.of(keys.get(0), "v" + calls[0])));
+        };
+    Batcher<Integer, String> b =
+        Batchers.createRequired(
+            "test", loader, manual(sizeAndLinger(1, 5).toBuilder().cacheResults(true).build()));
 
     assertThat(b.load(1)).isCompletedWithValue("v1");
     assertThat(b.load(1)).isCompletedWithValue("v1");
@@ -298,7 +373,8 @@ class BatcherTest {
   @Test
   void withoutTheCacheEveryWindowLoadsAgain() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(1, 5)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(1, 5)));
     b.load(1);
     b.load(1);
     assertThat(loader.callCount()).isEqualTo(2);
@@ -307,7 +383,8 @@ class BatcherTest {
   @Test
   void aLoadIssuedFromAnotherLoadsCallbackIsDispatchedByTheTimer() {
     RecordingLoader<Integer, Integer> loader = RecordingLoader.mapping(k -> k + 1);
-    Batcher<Integer, Integer> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(100, 5)));
+    Batcher<Integer, Integer> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(100, 5)));
 
     CompletableFuture<Integer> chained = b.load(1).thenCompose(b::load).thenCompose(b::load);
     time.advance(Duration.ofMillis(5));
@@ -320,12 +397,17 @@ class BatcherTest {
 
   @Test
   void chainedLoadsOnRealThreadsComplete() throws Exception {
-    BatchLoader<Integer, Integer> async = BatchLoader.mapped(keys -> CompletableFuture.supplyAsync(() -> {
-      Map<Integer, Integer> m = new HashMap<>();
-      keys.forEach(k -> m.put(k, k * 2));
-      return m;
-    }));
-    try (Batcher<Integer, Integer> b = Batchers.createRequired("chain", async, sizeAndLinger(10, 1))) {
+    BatchLoader<Integer, Integer> async =
+        BatchLoader.mapped(
+            keys ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      Map<Integer, Integer> m = new HashMap<>();
+                      keys.forEach(k -> m.put(k, k * 2));
+                      return m;
+                    }));
+    try (Batcher<Integer, Integer> b =
+        Batchers.createRequired("chain", async, sizeAndLinger(10, 1))) {
       CompletionStage<Integer> chain = b.load(1);
       for (int i = 0; i < 10; i++) {
         chain = chain.thenCompose(b::load);
@@ -339,35 +421,52 @@ class BatcherTest {
   @Test
   void closeDispatchesWhatIsPendingAndRefusesNewLoads() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("test", loader, manual(sizeAndLinger(10, 5)));
     CompletableFuture<String> one = b.load(1);
     b.close();
     b.close();
     assertThat(one).isCompletedWithValue("v1");
-    assertThatThrownBy(() -> b.load(2)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> b.load(2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
   void aRejectingExecutorFailsTheBatchInsteadOfLosingIt() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("test", loader, sizeAndLinger(1, 5).toBuilder().timeSource(time).executor(r -> {
-          throw new java.util.concurrent.RejectedExecutionException("pool shut down");
-        }).build());
-    assertThat(failure(b.load(1))).isInstanceOf(BatchLoadException.class).hasMessageContaining("pool shut down");
+    Batcher<Integer, String> b =
+        Batchers.createRequired(
+            "test",
+            loader,
+            sizeAndLinger(1, 5).toBuilder()
+                .timeSource(time)
+                .executor(
+                    r -> {
+                      throw new java.util.concurrent.RejectedExecutionException("pool shut down");
+                    })
+                .build());
+    assertThat(failure(b.load(1)))
+        .isInstanceOf(BatchLoadException.class)
+        .hasMessageContaining("pool shut down");
     assertThat(b.pendingKeys()).isZero();
   }
 
   @Test
   void aKeyedLoaderAnswersValuesByTheirOwnKeyAndFailsAKeyWithSeveral() {
-    BatchLoader<Integer, String> loader = BatchLoader.keyedSync(
-        keys -> List.of("1:one", "3:three", "3:drei", "9:not asked"), v -> Integer.parseInt(v.substring(0, 1)));
-    Batcher<Integer, Optional<String>> b = Batchers.create("test", loader, manual(sizeAndLinger(3, 5)));
+    BatchLoader<Integer, String> loader =
+        BatchLoader.keyedSync(
+            keys -> List.of("1:one", "3:three", "3:drei", "9:not asked"),
+            v -> Integer.parseInt(v.substring(0, 1)));
+    Batcher<Integer, Optional<String>> b =
+        Batchers.create("test", loader, manual(sizeAndLinger(3, 5)));
     CompletableFuture<Optional<String>> one = b.load(1);
     CompletableFuture<Optional<String>> two = b.load(2);
     CompletableFuture<Optional<String>> three = b.load(3);
     assertThat(one).isCompletedWithValue(Optional.of("1:one"));
     assertThat(two).isCompletedWithValue(Optional.empty());
-    assertThat(failure(three)).isInstanceOf(BatchLoadException.class)
+    assertThat(failure(three))
+        .isInstanceOf(BatchLoadException.class)
         .hasRootCauseMessage("the loader returned more than one value for this key");
   }
 }

@@ -20,40 +20,50 @@ class BatcherTimersTest {
 
   private final ManualTimeSource time = ManualTimeSource.create();
   private final AtomicInteger schedules = new AtomicInteger();
-  private final TimeSource counting = new TimeSource() {
-    @Override
-    public Cancellable schedule(Runnable task, long delayNanos) {
-      schedules.incrementAndGet();
-      return time.schedule(task, delayNanos);
-    }
+  private final TimeSource counting =
+      new TimeSource() {
+        @Override
+        public Cancellable schedule(Runnable task, long delayNanos) {
+          schedules.incrementAndGet();
+          return time.schedule(task, delayNanos);
+        }
 
-    @Override
-    public long nanoTime() {
-      return time.nanoTime();
-    }
+        @Override
+        public long nanoTime() {
+          return time.nanoTime();
+        }
 
-    @Override
-    public long currentTimeMillis() {
-      return time.currentTimeMillis();
-    }
-  };
+        @Override
+        public long currentTimeMillis() {
+          return time.currentTimeMillis();
+        }
+      };
 
   private BatcherConfig manual(BatcherConfig config) {
     return config.toBuilder().timeSource(counting).executor(Runnable::run).build();
   }
 
   private static BatcherConfig sizeAndLinger(int size, long lingerMillis) {
-    return BatcherConfig.builder().maxBatchSize(size).maxLinger(Duration.ofMillis(lingerMillis)).noLoaderTimeout().build();
+    return BatcherConfig.builder()
+        .maxBatchSize(size)
+        .maxLinger(Duration.ofMillis(lingerMillis))
+        .noLoaderTimeout()
+        .build();
   }
 
   private static BatcherConfig sizeOneWithTimeout(long timeoutMillis) {
-    return BatcherConfig.builder().maxBatchSize(1).noLinger().loaderTimeout(Duration.ofMillis(timeoutMillis)).build();
+    return BatcherConfig.builder()
+        .maxBatchSize(1)
+        .noLinger()
+        .loaderTimeout(Duration.ofMillis(timeoutMillis))
+        .build();
   }
 
   @Test
   void windowsSealedBySizeWithinOneLingerArmOneTimer() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("timers", loader, manual(sizeAndLinger(2, 10)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("timers", loader, manual(sizeAndLinger(2, 10)));
 
     b.load(0);
     b.load(1);
@@ -70,26 +80,35 @@ class BatcherTimersTest {
 
     assertThat(loader.callCount()).isEqualTo(21);
     assertThat(fs).allSatisfy(f -> assertThat(f).isCompleted());
-    assertThat(schedules.get() - before).as("20 windows sealed by size within one linger").isEqualTo(1);
+    assertThat(schedules.get() - before)
+        .as("20 windows sealed by size within one linger")
+        .isEqualTo(1);
     time.advance(Duration.ofMillis(10));
-    assertThat(time.pendingTasks()).as("the timer finds no open window and stays disarmed").isZero();
+    assertThat(time.pendingTasks())
+        .as("the timer finds no open window and stays disarmed")
+        .isZero();
     assertThat(loader.callCount()).isEqualTo(21);
   }
 
   @Test
   void aWindowOpenedAfterTheTimerWasArmedFlushesAtItsOwnDeadline() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("timers", loader, manual(sizeAndLinger(2, 10)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("timers", loader, manual(sizeAndLinger(2, 10)));
     b.load(1);
     b.load(2);
     b.load(3);
     b.load(4);
-    assertThat(time.pendingTasks()).as("armed for the window of 3 and 4, kept after it filled").isEqualTo(1);
+    assertThat(time.pendingTasks())
+        .as("armed for the window of 3 and 4, kept after it filled")
+        .isEqualTo(1);
     int before = schedules.get();
 
     time.advance(Duration.ofMillis(4));
     CompletableFuture<String> five = b.load(5);
-    assertThat(schedules.get()).as("the armed timer is due earlier: nothing new is scheduled").isEqualTo(before);
+    assertThat(schedules.get())
+        .as("the armed timer is due earlier: nothing new is scheduled")
+        .isEqualTo(before);
     time.advance(Duration.ofMillis(6));
     assertThat(five).as("the timer fired at 10 ms, before this window's deadline").isNotDone();
     time.advance(Duration.ofMillis(3));
@@ -104,7 +123,8 @@ class BatcherTimersTest {
   @Test
   void aWindowOpenedJustBeforeTheTimerFiresStillWaitsItsWholeLinger() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("timers", loader, manual(sizeAndLinger(100, 10)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("timers", loader, manual(sizeAndLinger(100, 10)));
     b.load(1);
     b.dispatch();
     b.load(2);
@@ -126,17 +146,19 @@ class BatcherTimersTest {
   @Test
   void loaderTimeoutsFireForEachStuckBatchInOrderFromOneTimer() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("timers", loader, manual(sizeOneWithTimeout(100)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("timers", loader, manual(sizeOneWithTimeout(100)));
     List<Integer> failedInOrder = new ArrayList<>();
     List<CompletableFuture<String>> fs = new ArrayList<>();
     for (int k = 0; k < 3; k++) {
       int key = k;
       CompletableFuture<String> f = b.load(key);
-      f.whenComplete((v, e) -> {
-        if (e != null) {
-          failedInOrder.add(key);
-        }
-      });
+      f.whenComplete(
+          (v, e) -> {
+            if (e != null) {
+              failedInOrder.add(key);
+            }
+          });
       fs.add(f);
       assertThat(time.pendingTasks()).as("one timer for every call in flight").isEqualTo(1);
       time.advance(Duration.ofMillis(30));
@@ -154,7 +176,8 @@ class BatcherTimersTest {
     time.advance(Duration.ofMillis(30));
 
     assertThat(failedInOrder).containsExactly(0, 1, 2);
-    assertThat(fs).allSatisfy(f -> assertThat(failure(f)).isInstanceOf(BatchTimeoutException.class));
+    assertThat(fs)
+        .allSatisfy(f -> assertThat(failure(f)).isInstanceOf(BatchTimeoutException.class));
     assertThat(b.pendingKeys()).isZero();
     assertThat(time.pendingTasks()).isZero();
   }
@@ -162,7 +185,8 @@ class BatcherTimersTest {
   @Test
   void aBatchThatAnsweredIsNeverFailedByALaterTimer() {
     RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("timers", loader, manual(sizeOneWithTimeout(100)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("timers", loader, manual(sizeOneWithTimeout(100)));
     CompletableFuture<String> first = b.load(1);
     time.advance(Duration.ofMillis(10));
     CompletableFuture<String> middle = b.load(2);
@@ -188,7 +212,8 @@ class BatcherTimersTest {
   @Test
   void callsStartedBackToBackShareTheTimeoutTimer() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("timers", loader, manual(sizeOneWithTimeout(100)));
+    Batcher<Integer, String> b =
+        Batchers.createRequired("timers", loader, manual(sizeOneWithTimeout(100)));
     b.load(0);
     assertThat(time.pendingTasks()).as("a lone call cancels its timer when it answers").isZero();
     int before = schedules.get();
@@ -204,8 +229,16 @@ class BatcherTimersTest {
   @Test
   void closeCancelsTheTimersNothingWaitsOn() {
     RecordingLoader<Integer, String> loader = RecordingLoader.mapping(k -> "v" + k);
-    Batcher<Integer, String> b = Batchers.createRequired("timers", loader, manual(BatcherConfig.builder().maxBatchSize(1)
-        .maxLinger(Duration.ofMillis(10)).loaderTimeout(Duration.ofMillis(100)).build()));
+    Batcher<Integer, String> b =
+        Batchers.createRequired(
+            "timers",
+            loader,
+            manual(
+                BatcherConfig.builder()
+                    .maxBatchSize(1)
+                    .maxLinger(Duration.ofMillis(10))
+                    .loaderTimeout(Duration.ofMillis(100))
+                    .build()));
     for (int k = 0; k < 5; k++) {
       b.load(k);
     }
@@ -216,9 +249,12 @@ class BatcherTimersTest {
 
   @Test
   void anAlignedResultStillAnswersItsValuesByKey() {
-    BatchResult<Integer, String> r = BatchResult.aligned(List.of(1, 2, 3), Arrays.asList("a", null, "c"));
+    BatchResult<Integer, String> r =
+        BatchResult.aligned(List.of(1, 2, 3), Arrays.asList("a", null, "c"));
     assertThat(r.values()).isEqualTo(Map.of(1, "a", 3, "c"));
-    assertThat(r.valueAt(List.of(1, 2, 3), 0, 1)).as("another list: looked up by key").isEqualTo("a");
+    assertThat(r.valueAt(List.of(1, 2, 3), 0, 1))
+        .as("another list: looked up by key")
+        .isEqualTo("a");
     assertThat(r.value(2)).isNull();
     assertThat(r).hasToString("BatchResult[2 values, 0 failures]");
   }

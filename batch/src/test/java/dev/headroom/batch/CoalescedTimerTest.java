@@ -20,13 +20,16 @@ class CoalescedTimerTest {
 
   /** An owner that claims the task and records the clock at which it fired. */
   private CoalescedTimer newTimer() {
-    timer = new CoalescedTimer(time, task -> {
-      synchronized (lock) {
-        if (timer.claim(task)) {
-          fired.add(millis(timer.nowAtLeast(task.deadline)));
-        }
-      }
-    });
+    timer =
+        new CoalescedTimer(
+            time,
+            task -> {
+              synchronized (lock) {
+                if (timer.claim(task)) {
+                  fired.add(millis(timer.nowAtLeast(task.deadline)));
+                }
+              }
+            });
     return timer;
   }
 
@@ -103,10 +106,13 @@ class CoalescedTimerTest {
   @Test
   void anIdleTimerDoesNotKeepItsOwnerAlive() {
     WeakReference<CoalescedTimer> weak = armIdleAndDrop();
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      System.gc();
-      return weak.get() == null;
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              System.gc();
+              return weak.get() == null;
+            });
     time.advance(Duration.ofMillis(20));
     assertThat(fired).isEmpty();
   }
@@ -129,11 +135,14 @@ class CoalescedTimerTest {
 
   private void armBusyAndDrop(List<Long> seen) {
     CoalescedTimer[] self = new CoalescedTimer[1];
-    self[0] = new CoalescedTimer(time, task -> {
-      if (self[0].claim(task)) {
-        seen.add(millis(self[0].nowAtLeast(task.deadline)));
-      }
-    });
+    self[0] =
+        new CoalescedTimer(
+            time,
+            task -> {
+              if (self[0].claim(task)) {
+                seen.add(millis(self[0].nowAtLeast(task.deadline)));
+              }
+            });
     self[0].arm(at(10), time.nanoTime());
   }
 }

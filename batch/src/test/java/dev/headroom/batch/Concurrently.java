@@ -14,7 +14,10 @@ final class Concurrently {
 
   private Concurrently() {}
 
-  /** Runs {@code body.accept(threadIndex)} on {@code threads} threads at once; rethrows the first failure. */
+  /**
+   * Runs {@code body.accept(threadIndex)} on {@code threads} threads at once; rethrows the first
+   * failure.
+   */
   static void run(int threads, IntConsumer body) throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -22,15 +25,18 @@ final class Concurrently {
       List<CompletableFuture<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int index = t;
-        done.add(CompletableFuture.runAsync(() -> {
-          try {
-            start.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted before the start", e);
-          }
-          body.accept(index);
-        }, pool));
+        done.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    start.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted before the start", e);
+                  }
+                  body.accept(index);
+                },
+                pool));
       }
       start.countDown();
       CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).join();

@@ -28,8 +28,16 @@ class DebouncerConfigTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ManualTimeSource time = ManualTimeSource.create();
     Executor executor = Runnable::run;
-    DebouncerConfig c = DebouncerConfig.builder().waitTime(Duration.ofMillis(20)).maxWait(Duration.ofMillis(50))
-        .leading(true).trailing(false).meterRegistry(registry).timeSource(time).executor(executor).build();
+    DebouncerConfig c =
+        DebouncerConfig.builder()
+            .waitTime(Duration.ofMillis(20))
+            .maxWait(Duration.ofMillis(50))
+            .leading(true)
+            .trailing(false)
+            .meterRegistry(registry)
+            .timeSource(time)
+            .executor(executor)
+            .build();
     DebouncerConfig copy = c.toBuilder().build();
     assertThat(copy.toString()).isEqualTo(c.toString());
     assertThat(copy.meterRegistry()).containsSame(registry);
@@ -41,10 +49,16 @@ class DebouncerConfigTest {
   @Test
   void badValuesFailWithTheFieldTheValueAndTheRule() {
     assertThatThrownBy(() -> DebouncerConfig.builder().maxWait(Duration.ofMillis(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxWait must be positive, was PT-0.001S");
-    assertThatThrownBy(() -> DebouncerConfig.builder().executor(null)).isInstanceOf(NullPointerException.class)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxWait must be positive, was PT-0.001S");
+    assertThatThrownBy(() -> DebouncerConfig.builder().executor(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("executor must not be null");
-    assertThatThrownBy(() -> Batchers.throttle("t", Duration.ZERO, (String k, Integer a) -> { }, DebouncerConfig.ofDefaults()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("interval must be positive, was PT0S");
+    assertThatThrownBy(
+            () ->
+                Batchers.throttle(
+                    "t", Duration.ZERO, (String k, Integer a) -> {}, DebouncerConfig.ofDefaults()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("interval must be positive, was PT0S");
   }
 }

@@ -17,6 +17,7 @@ class DebouncerTest {
 
   private final ManualTimeSource time = ManualTimeSource.create();
   private final long origin = time.nanoTime();
+
   /** Runs as "key@millis:argument", millis since the test began. */
   private final List<String> runs = new CopyOnWriteArrayList<>();
 
@@ -41,7 +42,10 @@ class DebouncerTest {
     time.advance(Duration.ofMillis(millis - now));
   }
 
-  /** Calls {@code key} at every {@code step} ms from {@code from} to {@code to} (inclusive), with the time as argument. */
+  /**
+   * Calls {@code key} at every {@code step} ms from {@code from} to {@code to} (inclusive), with
+   * the time as argument.
+   */
   private void callEvery(Debouncer<String, Integer> d, String key, int from, int to, int step) {
     for (int t = from; t <= to; t += step) {
       advanceTo(t);
@@ -71,7 +75,9 @@ class DebouncerTest {
     advanceTo(89);
     d.call("k", 89);
     advanceTo(200);
-    assertThat(runs).as("89 came within 50 ms of the last call: same burst").containsExactly("k@0:0");
+    assertThat(runs)
+        .as("89 came within 50 ms of the last call: same burst")
+        .containsExactly("k@0:0");
     d.call("k", 200);
     assertThat(runs).containsExactly("k@0:0", "k@200:200");
   }
@@ -98,7 +104,8 @@ class DebouncerTest {
 
   @Test
   void throttleRunsAtMostOncePerInterval() {
-    Debouncer<String, Integer> t = Batchers.throttle("t", Duration.ofMillis(30), this::record, manual().build());
+    Debouncer<String, Integer> t =
+        Batchers.throttle("t", Duration.ofMillis(30), this::record, manual().build());
     callEvery(t, "k", 0, 100, 10);
     advanceTo(1000);
     assertThat(runs).containsExactly("k@0:0", "k@30:20", "k@60:50", "k@90:80", "k@120:100");
@@ -107,8 +114,12 @@ class DebouncerTest {
 
   @Test
   void throttleWithoutTrailingDropsTheCallsOfTheInterval() {
-    Debouncer<String, Integer> t = Batchers.throttle("t", Duration.ofMillis(30), this::record,
-        manual().leading(true).trailing(false).build());
+    Debouncer<String, Integer> t =
+        Batchers.throttle(
+            "t",
+            Duration.ofMillis(30),
+            this::record,
+            manual().leading(true).trailing(false).build());
     callEvery(t, "k", 0, 100, 10);
     advanceTo(1000);
     assertThat(runs).containsExactly("k@0:0", "k@30:30", "k@60:60", "k@90:90");
@@ -124,7 +135,9 @@ class DebouncerTest {
     advanceTo(10);
     d.call("k", 10);
     advanceTo(500);
-    assertThat(runs).as("after cancel the next call is a new leading edge").containsExactly("k@0:0", "k@10:10");
+    assertThat(runs)
+        .as("after cancel the next call is a new leading edge")
+        .containsExactly("k@0:0", "k@10:10");
   }
 
   @Test
@@ -166,11 +179,16 @@ class DebouncerTest {
 
   @Test
   void anAccumulatorCombinesTheArgumentsOfARun() {
-    Debouncer<String, List<Integer>> d = Batchers.debouncer("acc", this::record, (pending, latest) -> {
-          List<Integer> all = new ArrayList<>(pending);
-          all.addAll(latest);
-          return all;
-        }, manual().waitTime(Duration.ofMillis(50)).leading(true).build());
+    Debouncer<String, List<Integer>> d =
+        Batchers.debouncer(
+            "acc",
+            this::record,
+            (pending, latest) -> {
+              List<Integer> all = new ArrayList<>(pending);
+              all.addAll(latest);
+              return all;
+            },
+            manual().waitTime(Duration.ofMillis(50)).leading(true).build());
     for (int t = 0; t <= 30; t += 10) {
       advanceTo(t);
       d.call("k", List.of(t));
@@ -183,12 +201,16 @@ class DebouncerTest {
   void anActionMayCallItsOwnKeyAgain() {
     List<Integer> seen = new ArrayList<>();
     AtomicReference<Debouncer<String, Integer>> self = new AtomicReference<>();
-    self.set(Batchers.debouncer("self", (String k, Integer n) -> {
-      seen.add(n);
-      if (n < 3) {
-        self.get().call(k, n + 1);
-      }
-    }, manual().waitTime(Duration.ofMillis(10)).build()));
+    self.set(
+        Batchers.debouncer(
+            "self",
+            (String k, Integer n) -> {
+              seen.add(n);
+              if (n < 3) {
+                self.get().call(k, n + 1);
+              }
+            },
+            manual().waitTime(Duration.ofMillis(10)).build()));
     self.get().call("k", 0);
     advanceTo(100);
     assertThat(seen).containsExactly(0, 1, 2, 3);
@@ -197,20 +219,34 @@ class DebouncerTest {
   @Test
   void aThrowingActionIsCountedAndTheKeyKeepsWorking() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Debouncer<String, Integer> d = Batchers.debouncer("boom", (String k, Integer n) -> {
-      if (n == 0) {
-        throw new IllegalStateException("first run fails");
-      }
-      record(k, n);
-    }, manual().waitTime(Duration.ofMillis(10)).meterRegistry(registry).build());
+    Debouncer<String, Integer> d =
+        Batchers.debouncer(
+            "boom",
+            (String k, Integer n) -> {
+              if (n == 0) {
+                throw new IllegalStateException("first run fails");
+              }
+              record(k, n);
+            },
+            manual().waitTime(Duration.ofMillis(10)).meterRegistry(registry).build());
     d.call("k", 0);
     advanceTo(10);
     d.call("k", 1);
     advanceTo(100);
     assertThat(runs).containsExactly("k@20:1");
-    assertThat(registry.get("headroom.debouncer.runs").tags("debouncer", "boom", "result", "error").counter().count())
+    assertThat(
+            registry
+                .get("headroom.debouncer.runs")
+                .tags("debouncer", "boom", "result", "error")
+                .counter()
+                .count())
         .isEqualTo(1.0);
-    assertThat(registry.get("headroom.debouncer.runs").tags("debouncer", "boom", "result", "success").counter().count())
+    assertThat(
+            registry
+                .get("headroom.debouncer.runs")
+                .tags("debouncer", "boom", "result", "success")
+                .counter()
+                .count())
         .isEqualTo(1.0);
   }
 
@@ -220,11 +256,24 @@ class DebouncerTest {
     Debouncer<String, Integer> d = debouncer(debounce(50).meterRegistry(registry));
     callEvery(d, "k", 0, 40, 10);
     advanceTo(200);
-    assertThat(registry.get("headroom.debouncer.calls").tag("debouncer", "test").counters().stream()
-        .mapToDouble(c -> c.count()).sum()).as("calls, accepted or coalesced").isEqualTo(5.0);
-    assertThat(registry.get("headroom.debouncer.runs").tag("debouncer", "test").counters().stream()
-        .mapToDouble(c -> c.count()).sum()).as("runs, successful or not").isEqualTo(1.0);
-    assertThat(registry.get("headroom.debouncer.calls").tags("debouncer", "test", "result", "coalesced").counter().count())
+    assertThat(
+            registry.get("headroom.debouncer.calls").tag("debouncer", "test").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum())
+        .as("calls, accepted or coalesced")
+        .isEqualTo(5.0);
+    assertThat(
+            registry.get("headroom.debouncer.runs").tag("debouncer", "test").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum())
+        .as("runs, successful or not")
+        .isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("headroom.debouncer.calls")
+                .tags("debouncer", "test", "result", "coalesced")
+                .counter()
+                .count())
         .isEqualTo(4.0);
   }
 
@@ -236,22 +285,36 @@ class DebouncerTest {
     advanceTo(500);
     assertThat(runs).isEmpty();
     assertThat(d.activeKeys()).isZero();
-    assertThatThrownBy(() -> d.call("a", 2)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> d.call("a", 2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
   void badInputFailsWithTheFieldTheValueAndTheRule() {
     assertThatThrownBy(() -> DebouncerConfig.builder().waitTime(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("waitTime must be positive, was PT0S");
-    assertThatThrownBy(() -> DebouncerConfig.builder().waitTime(Duration.ofMillis(100)).maxWait(Duration.ofMillis(50)).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxWait must be at least waitTime (PT0.1S), was PT0.05S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("waitTime must be positive, was PT0S");
+    assertThatThrownBy(
+            () ->
+                DebouncerConfig.builder()
+                    .waitTime(Duration.ofMillis(100))
+                    .maxWait(Duration.ofMillis(50))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxWait must be at least waitTime (PT0.1S), was PT0.05S");
     assertThatThrownBy(() -> DebouncerConfig.builder().trailing(false).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("trailing must be true when leading is false, or the action would never run, was false");
-    assertThatThrownBy(() -> Batchers.debouncer("", (String k, Integer a) -> { }, DebouncerConfig.ofDefaults()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("name must not be blank, was ''");
+        .hasMessage(
+            "trailing must be true when leading is false, or the action would never run, was false");
+    assertThatThrownBy(
+            () -> Batchers.debouncer("", (String k, Integer a) -> {}, DebouncerConfig.ofDefaults()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("name must not be blank, was ''");
     Debouncer<String, Integer> d = debouncer(debounce(50));
-    assertThatThrownBy(() -> d.call(null, 1)).isInstanceOf(NullPointerException.class).hasMessageContaining("must not be null");
+    assertThatThrownBy(() -> d.call(null, 1))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("must not be null");
     assertThatThrownBy(() -> d.call("k", null)).isInstanceOf(NullPointerException.class);
   }
 }

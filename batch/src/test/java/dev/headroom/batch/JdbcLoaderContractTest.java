@@ -40,7 +40,8 @@ abstract class JdbcLoaderContractTest {
     String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
     users = "batch_users_" + suffix;
     tags = "batch_tags_" + suffix;
-    try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = db.getConnection();
+        Statement st = c.createStatement()) {
       st.execute("CREATE TABLE " + users + " (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL)");
       st.execute("CREATE TABLE " + tags + " (user_id INT NOT NULL, tag VARCHAR(100) NOT NULL)");
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + users + " VALUES (?, ?)")) {
@@ -57,7 +58,8 @@ abstract class JdbcLoaderContractTest {
 
   @AfterEach
   void dropTables() throws SQLException {
-    try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = db.getConnection();
+        Statement st = c.createStatement()) {
       st.execute("DROP TABLE " + users);
       st.execute("DROP TABLE " + tags);
     } finally {
@@ -74,16 +76,26 @@ abstract class JdbcLoaderContractTest {
   }
 
   private BatcherConfig.Builder config() {
-    return BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).executor(executor);
+    return BatcherConfig.builder()
+        .maxBatchSize(100)
+        .maxLinger(Duration.ofMillis(1))
+        .executor(executor);
   }
 
   @Test
   void loadsEachBatchWithOneQuery() {
     AtomicInteger calls = new AtomicInteger();
-    BatchLoader<Integer, String> loader = counting(BatchLoaders.jdbc(db,
-        "SELECT id, name FROM " + users + " WHERE id IN (:keys)", rs -> rs.getInt("id"), rs -> rs.getString("name")), calls);
+    BatchLoader<Integer, String> loader =
+        counting(
+            BatchLoaders.jdbc(
+                db,
+                "SELECT id, name FROM " + users + " WHERE id IN (:keys)",
+                rs -> rs.getInt("id"),
+                rs -> rs.getString("name")),
+            calls);
     BatcherConfig sizeOnly = BatcherConfig.builder().maxBatchSize(100).noLinger().build();
-    try (Batcher<Integer, Optional<String>> b = Batchers.create("jdbc", loader, sizeOnly.toBuilder().executor(executor).build())) {
+    try (Batcher<Integer, Optional<String>> b =
+        Batchers.create("jdbc", loader, sizeOnly.toBuilder().executor(executor).build())) {
       List<Integer> keys = new ArrayList<>();
       for (int id = 1; id <= 250; id++) {
         keys.add(id * 2);
@@ -93,7 +105,8 @@ abstract class JdbcLoaderContractTest {
       List<Optional<String>> names = answer.join();
       for (int i = 0; i < keys.size(); i++) {
         int id = keys.get(i);
-        assertThat(names.get(i)).isEqualTo(id <= 300 ? Optional.of("user-" + id) : Optional.empty());
+        assertThat(names.get(i))
+            .isEqualTo(id <= 300 ? Optional.of("user-" + id) : Optional.empty());
       }
       assertThat(calls).hasValue(3);
     }
@@ -101,8 +114,13 @@ abstract class JdbcLoaderContractTest {
 
   @Test
   void runsOnTheGivenExecutorAndKeepsTheKeysOfEveryBatchSize() {
-    BatchLoader<Integer, String> loader = BatchLoaders.jdbc(db,
-        "SELECT id, name FROM " + users + " WHERE id IN (:keys) ORDER BY id DESC", rs -> rs.getInt(1), rs -> rs.getString(2), executor);
+    BatchLoader<Integer, String> loader =
+        BatchLoaders.jdbc(
+            db,
+            "SELECT id, name FROM " + users + " WHERE id IN (:keys) ORDER BY id DESC",
+            rs -> rs.getInt(1),
+            rs -> rs.getString(2),
+            executor);
     for (int size = 1; size <= 9; size++) {
       List<Integer> keys = new ArrayList<>();
       for (int k = 0; k < size; k++) {
@@ -117,35 +135,51 @@ abstract class JdbcLoaderContractTest {
 
   @Test
   void aKeyWithSeveralRowsFailsAloneInsteadOfPickingOne() {
-    BatchLoader<Integer, String> loader = BatchLoaders.jdbc(db,
-        "SELECT user_id, tag FROM " + tags + " WHERE user_id IN (:keys)", rs -> rs.getInt(1), rs -> rs.getString(2));
-    try (Batcher<Integer, Optional<String>> b = Batchers.create("jdbc", loader, config().executor(Runnable::run).build())) {
+    BatchLoader<Integer, String> loader =
+        BatchLoaders.jdbc(
+            db,
+            "SELECT user_id, tag FROM " + tags + " WHERE user_id IN (:keys)",
+            rs -> rs.getInt(1),
+            rs -> rs.getString(2));
+    try (Batcher<Integer, Optional<String>> b =
+        Batchers.create("jdbc", loader, config().executor(Runnable::run).build())) {
       CompletableFuture<Optional<String>> one = b.load(1);
       CompletableFuture<Optional<String>> two = b.load(2);
       CompletableFuture<Optional<String>> three = b.load(3);
       assertThat(two.join()).contains("c");
       assertThat(three.join()).isEmpty();
-      assertThatThrownBy(one::join).hasCauseInstanceOf(BatchLoadException.class)
+      assertThatThrownBy(one::join)
+          .hasCauseInstanceOf(BatchLoadException.class)
           .hasRootCauseMessage("the query returned more than one row for this key");
     }
   }
 
   @Test
   void anSqlErrorFailsTheWholeBatchWithTheSqlException() {
-    BatchLoader<Integer, String> loader = BatchLoaders.jdbc(db,
-        "SELECT id, no_such_column FROM " + users + " WHERE id IN (:keys)", rs -> rs.getInt(1), rs -> rs.getString(2), executor);
+    BatchLoader<Integer, String> loader =
+        BatchLoaders.jdbc(
+            db,
+            "SELECT id, no_such_column FROM " + users + " WHERE id IN (:keys)",
+            rs -> rs.getInt(1),
+            rs -> rs.getString(2),
+            executor);
     try (Batcher<Integer, Optional<String>> b = Batchers.create("jdbc", loader, config().build())) {
       CompletableFuture<Optional<String>> one = b.load(1);
       CompletableFuture<Optional<String>> two = b.load(2);
       CompletableFuture.allOf(one, two).exceptionally(e -> null).join();
-      assertThat(failure(one)).isInstanceOf(BatchLoadException.class).hasCauseInstanceOf(SQLException.class);
-      assertThat(failure(two)).isInstanceOf(BatchLoadException.class).hasCauseInstanceOf(SQLException.class);
+      assertThat(failure(one))
+          .isInstanceOf(BatchLoadException.class)
+          .hasCauseInstanceOf(SQLException.class);
+      assertThat(failure(two))
+          .isInstanceOf(BatchLoadException.class)
+          .hasCauseInstanceOf(SQLException.class);
     }
   }
 
   @Test
   void sqlWithoutExactlyOnePlaceholderIsRefused() {
-    assertThatThrownBy(() -> BatchLoaders.jdbc(db, "SELECT id, name FROM " + users, rs -> 1, rs -> "x"))
+    assertThatThrownBy(
+            () -> BatchLoaders.jdbc(db, "SELECT id, name FROM " + users, rs -> 1, rs -> "x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("sql must contain :keys exactly once, where the key parameters go");
     assertThatThrownBy(() -> BatchLoaders.jdbc(db, "SELECT :keys, :keys", rs -> 1, rs -> "x"))

@@ -9,6 +9,7 @@ class JdbcLoaderH2Test extends JdbcLoaderContractTest {
 
   @Override
   PooledDataSource openDataSource() {
-    return DataSources.create(PoolConfig.builder("jdbc:h2:mem:batch-loader;DB_CLOSE_DELAY=-1").poolSize(2).build());
+    return DataSources.create(
+        PoolConfig.builder("jdbc:h2:mem:batch-loader;DB_CLOSE_DELAY=-1").poolSize(2).build());
   }
 }

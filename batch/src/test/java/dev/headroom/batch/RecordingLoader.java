@@ -29,20 +29,25 @@ final class RecordingLoader<K, V> implements BatchLoader<K, V> {
 
   /** Answers every key with {@code value(key)} at once. */
   static <K, V> RecordingLoader<K, V> mapping(Function<K, V> value) {
-    return answering(keys -> {
-      BatchResult.Builder<K, V> b = BatchResult.builder();
-      keys.forEach(k -> b.value(k, value.apply(k)));
-      return b.build();
-    });
+    return answering(
+        keys -> {
+          BatchResult.Builder<K, V> b = BatchResult.builder();
+          keys.forEach(k -> b.value(k, value.apply(k)));
+          return b.build();
+        });
   }
 
-  /** Leaves every call pending until the test completes it; {@link #answer(int)} uses {@code value}. */
+  /**
+   * Leaves every call pending until the test completes it; {@link #answer(int)} uses {@code value}.
+   */
   static <K, V> RecordingLoader<K, V> deferred(Function<K, V> value) {
-    return new RecordingLoader<>(keys -> {
-      BatchResult.Builder<K, V> b = BatchResult.builder();
-      keys.forEach(k -> b.value(k, value.apply(k)));
-      return b.build();
-    }, true);
+    return new RecordingLoader<>(
+        keys -> {
+          BatchResult.Builder<K, V> b = BatchResult.builder();
+          keys.forEach(k -> b.value(k, value.apply(k)));
+          return b.build();
+        },
+        true);
   }
 
   @Override

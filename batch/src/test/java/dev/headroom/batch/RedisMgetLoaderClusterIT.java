@@ -16,12 +16,16 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The MGET loader on a real 3-master Redis Cluster: one batch spans every master and keeps the key order. */
+/**
+ * The MGET loader on a real 3-master Redis Cluster: one batch spans every master and keeps the key
+ * order.
+ */
 class RedisMgetLoaderClusterIT {
 
   @Test
   void aBatchWhoseKeysSpanEverySlotRangeAnswersEachKeyItsOwnValue() {
-    try (RedisCluster cluster = RedisCluster.start(); RedisConnector connector = RedisConnector.create(cluster.uri())) {
+    try (RedisCluster cluster = RedisCluster.start();
+        RedisConnector connector = RedisConnector.create(cluster.uri())) {
       assertThat(connector.topology()).isEqualTo(RedisTopology.CLUSTER);
       KeySpace space = KeySpace.of("batch-it");
       Set<Integer> masters = new HashSet<>();
@@ -36,11 +40,17 @@ class RedisMgetLoaderClusterIT {
       }
       assertThat(masters).containsExactlyInAnyOrder(0, 1, 2);
 
-      BatchLoader<Integer, String> mget = BatchLoaders.redisMget(connector, id -> space.key("item:" + id), Codec.utf8());
-      try (Batcher<Integer, Optional<String>> batcher = Batchers.create("cluster", mget, BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build())) {
+      BatchLoader<Integer, String> mget =
+          BatchLoaders.redisMget(connector, id -> space.key("item:" + id), Codec.utf8());
+      try (Batcher<Integer, Optional<String>> batcher =
+          Batchers.create(
+              "cluster",
+              mget,
+              BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build())) {
         List<Optional<String>> values = batcher.loadMany(ids).join();
         for (int id = 0; id < 90; id++) {
-          assertThat(values.get(id)).isEqualTo(id % 3 == 0 ? Optional.empty() : Optional.of("value-" + id));
+          assertThat(values.get(id))
+              .isEqualTo(id % 3 == 0 ? Optional.empty() : Optional.of("value-" + id));
         }
       }
     }

@@ -72,15 +72,22 @@ public class BatchedRedisBenchmark {
     String url = BenchRedis.url();
     connector = RedisConnector.create(url);
     for (int i = 0; i < KEYS; i++) {
-      connector.binarySync().set(PREFIX + i, ("value-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      connector
+          .binarySync()
+          .set(PREFIX + i, ("value-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    BatchLoader<Integer, byte[]> mget = BatchLoaders.redisMget(connector, i -> PREFIX + i, Codec.bytes());
-    BatchLoader<Integer, byte[]> counted = keys -> {
-      mgets.incrementAndGet();
-      return mget.load(keys);
-    };
-    batcher = Batchers.create("bench-mget", counted,
-        BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build());
+    BatchLoader<Integer, byte[]> mget =
+        BatchLoaders.redisMget(connector, i -> PREFIX + i, Codec.bytes());
+    BatchLoader<Integer, byte[]> counted =
+        keys -> {
+          mgets.incrementAndGet();
+          return mget.load(keys);
+        };
+    batcher =
+        Batchers.create(
+            "bench-mget",
+            counted,
+            BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(1)).build());
   }
 
   /** Deletes the keys and closes everything. */
@@ -124,5 +131,4 @@ public class BatchedRedisBenchmark {
     }
     return found;
   }
-
 }

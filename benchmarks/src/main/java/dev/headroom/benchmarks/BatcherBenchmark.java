@@ -24,12 +24,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * 100 single-key loads coalesced into one bulk call against an in-memory loader, then every
- * answer awaited. Scores are keys per second.
+ * 100 single-key loads coalesced into one bulk call against an in-memory loader, then every answer
+ * awaited. Scores are keys per second.
  *
- * <p>Headroom's batcher fires when the 100th key fills the window (max batch size 100); java-dataloader
- * is dispatched by hand after the 100th load, as it requires. Both call the loader on the calling
- * thread, both with caching off (each invocation loads the same 100 keys again).
+ * <p>Headroom's batcher fires when the 100th key fills the window (max batch size 100);
+ * java-dataloader is dispatched by hand after the 100th load, as it requires. Both call the loader
+ * on the calling thread, both with caching off (each invocation loads the same 100 keys again).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick BatcherBenchmark</pre>
  */
@@ -51,11 +51,20 @@ public class BatcherBenchmark {
   /** Builds both batchers over the same in-memory loader. */
   @Setup
   public void setUp() {
-    batcher = Batchers.createWithDefault("bench", BatchLoader.<Integer, Integer>alignedSync(BatcherBenchmark::loadAll), -1,
-        BatcherConfig.builder().maxBatchSize(KEYS).maxLinger(Duration.ofSeconds(1)).executor(Runnable::run).build());
-    dataLoader = DataLoaderFactory.newDataLoader(
-        keys -> CompletableFuture.completedFuture(loadAll(keys)),
-        DataLoaderOptions.newOptions().setCachingEnabled(false).build());
+    batcher =
+        Batchers.createWithDefault(
+            "bench",
+            BatchLoader.<Integer, Integer>alignedSync(BatcherBenchmark::loadAll),
+            -1,
+            BatcherConfig.builder()
+                .maxBatchSize(KEYS)
+                .maxLinger(Duration.ofSeconds(1))
+                .executor(Runnable::run)
+                .build());
+    dataLoader =
+        DataLoaderFactory.newDataLoader(
+            keys -> CompletableFuture.completedFuture(loadAll(keys)),
+            DataLoaderOptions.newOptions().setCachingEnabled(false).build());
   }
 
   /** Closes the batcher. */
@@ -94,5 +103,4 @@ public class BatcherBenchmark {
     }
     return sum;
   }
-
 }

@@ -31,12 +31,14 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * {@code getAll} of 100 keys whose values are only in Redis (10 000 keys, batches drawn uniformly),
- * 4 threads. Headroom reads them in one {@code MGET} (asserted by the cache's tests). Its L2 timeout
- * is 1 s here, so a JIT or GC pause on a shared machine does not turn reads into misses.
+ * 4 threads. Headroom reads them in one {@code MGET} (asserted by the cache's tests). Its L2
+ * timeout is 1 s here, so a JIT or GC pause on a shared machine does not turn reads into misses.
  *
  * <ul>
- *   <li>{@code headroom}: a two-level {@link Cache} with L1 disabled, {@code getAll(keys)} into a map;
- *   <li>{@code lettuce}: raw {@code MGET} of the 100 keys plus UTF-8 decoding into a map, the floor.
+ *   <li>{@code headroom}: a two-level {@link Cache} with L1 disabled, {@code getAll(keys)} into a
+ *       map;
+ *   <li>{@code lettuce}: raw {@code MGET} of the 100 keys plus UTF-8 decoding into a map, the
+ *       floor.
  * </ul>
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick CacheGetAllBenchmark</pre>
@@ -83,16 +85,29 @@ public class CacheGetAllBenchmark {
       rawBatches[b] = batch.stream().map(k -> "headroom-bench-raw:" + k).toArray(String[]::new);
     }
     if (impl.equals("headroom")) {
-      Cache<String> c = Caches.redis(connector, "getallbench", CacheConfig.builder(Codec.utf8())
-          .keySpace(KeySpace.of("headroom-bench")).maximumSize(0).ttl(Duration.ofHours(1))
-          .l2Timeout(Duration.ofSeconds(1)).build());
+      Cache<String> c =
+          Caches.redis(
+              connector,
+              "getallbench",
+              CacheConfig.builder(Codec.utf8())
+                  .keySpace(KeySpace.of("headroom-bench"))
+                  .maximumSize(0)
+                  .ttl(Duration.ofHours(1))
+                  .l2Timeout(Duration.ofSeconds(1))
+                  .build());
       cache = c;
       c.putAll(all);
       CacheL1HitBenchmark.awaitFilled(() -> c.getAll(batches.get(0)).size() == BATCH);
     } else {
       commands = connector.binaryAsync();
-      all.keySet().forEach(k -> connector.binarySync().set("headroom-bench-raw:" + k,
-          CacheL1HitBenchmark.VALUE.getBytes(StandardCharsets.UTF_8)));
+      all.keySet()
+          .forEach(
+              k ->
+                  connector
+                      .binarySync()
+                      .set(
+                          "headroom-bench-raw:" + k,
+                          CacheL1HitBenchmark.VALUE.getBytes(StandardCharsets.UTF_8)));
     }
   }
 
@@ -127,8 +142,8 @@ public class CacheGetAllBenchmark {
       }
       return out;
     }
-    List<KeyValue<String, byte[]>> kvs = Objects.requireNonNull(commands, "set up when there is no cache")
-        .mget(rawBatches[b]).get();
+    List<KeyValue<String, byte[]>> kvs =
+        Objects.requireNonNull(commands, "set up when there is no cache").mget(rawBatches[b]).get();
     Map<String, String> out = new HashMap<>();
     for (KeyValue<String, byte[]> kv : kvs) {
       out.put(kv.getKey(), new String(kv.getValue(), StandardCharsets.UTF_8));

@@ -37,10 +37,10 @@ import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 /**
- * A get of a key present in the local level: 100 000 entries, keys drawn with Zipfian popularity
- * (s = 0.99), 2 threads. Every two-level cache is connected to a real Redis ({@code REDIS_URL},
- * else {@code redis://127.0.0.1:6379}) and filled before measuring, so this measures the hit path
- * of each library's near cache.
+ * A get of a key present in the local level: 100 000 entries, keys drawn with Zipfian popularity (s
+ * = 0.99), 2 threads. Every two-level cache is connected to a real Redis ({@code REDIS_URL}, else
+ * {@code redis://127.0.0.1:6379}) and filled before measuring, so this measures the hit path of
+ * each library's near cache.
  *
  * <ul>
  *   <li>{@code headroom}: a two-level {@link Cache} ({@code get(key)});
@@ -59,7 +59,8 @@ public class CacheL1HitBenchmark {
 
   static final int ENTRIES = 100_000;
   private static final int SAMPLE = 1 << 20;
-  static final String VALUE = "{\"id\":42,\"name\":\"Ada Lovelace\",\"plan\":\"pro\",\"tags\":[\"a\",\"b\"]}";
+  static final String VALUE =
+      "{\"id\":42,\"name\":\"Ada Lovelace\",\"plan\":\"pro\",\"tags\":[\"a\",\"b\"]}";
 
   /** Which implementation runs. */
   @Param({"headroom", "caffeine", "jetcache", "redisson"})
@@ -80,44 +81,60 @@ public class CacheL1HitBenchmark {
     switch (impl) {
       case "headroom" -> {
         RedisConnector connector = RedisConnector.create(url);
-        Cache<String> cache = Caches.redis(connector, "l1bench", CacheConfig.builder(Codec.utf8())
-            .keySpace(KeySpace.of("headroom-bench")).maximumSize(2L * ENTRIES).ttl(Duration.ofHours(1)).build());
+        Cache<String> cache =
+            Caches.redis(
+                connector,
+                "l1bench",
+                CacheConfig.builder(Codec.utf8())
+                    .keySpace(KeySpace.of("headroom-bench"))
+                    .maximumSize(2L * ENTRIES)
+                    .ttl(Duration.ofHours(1))
+                    .build());
         cache.putAll(all);
         get = cache::get;
-        closer = () -> {
-          cache.clear();
-          cache.close();
-          connector.close();
-        };
+        closer =
+            () -> {
+              cache.clear();
+              cache.close();
+              connector.close();
+            };
       }
       case "caffeine" -> {
-        com.github.benmanes.caffeine.cache.Cache<String, String> cache = Caffeine.newBuilder()
-            .maximumSize(2L * ENTRIES).expireAfterWrite(Duration.ofHours(1)).build();
+        com.github.benmanes.caffeine.cache.Cache<String, String> cache =
+            Caffeine.newBuilder()
+                .maximumSize(2L * ENTRIES)
+                .expireAfterWrite(Duration.ofHours(1))
+                .build();
         cache.putAll(all);
         get = cache::getIfPresent;
-        closer = () -> { };
+        closer = () -> {};
       }
       case "jetcache" -> {
         RedisClient client = RedisClient.create(url);
         com.alicp.jetcache.Cache<String, String> cache = jetCache(client, "l1bench", 2 * ENTRIES);
         cache.putAll(all);
         get = cache::get;
-        closer = () -> {
-          cache.removeAll(all.keySet());
-          cache.close();
-          client.shutdown();
-        };
+        closer =
+            () -> {
+              cache.removeAll(all.keySet());
+              cache.close();
+              client.shutdown();
+            };
       }
       case "redisson" -> {
         RedissonClient client = redisson(url);
-        RLocalCachedMap<String, String> map = client.getLocalCachedMap(LocalCachedMapOptions.<String, String>name(
-            "headroom-bench-redisson-l1").codec(StringCodec.INSTANCE).cacheSize(2 * ENTRIES));
+        RLocalCachedMap<String, String> map =
+            client.getLocalCachedMap(
+                LocalCachedMapOptions.<String, String>name("headroom-bench-redisson-l1")
+                    .codec(StringCodec.INSTANCE)
+                    .cacheSize(2 * ENTRIES));
         map.putAll(all);
         get = map::get;
-        closer = () -> {
-          map.delete();
-          client.shutdown();
-        };
+        closer =
+            () -> {
+              map.delete();
+              client.shutdown();
+            };
       }
       default -> throw new IllegalStateException(impl);
     }
@@ -129,7 +146,10 @@ public class CacheL1HitBenchmark {
     }
   }
 
-  /** Waits (at most a minute) until a freshly filled cache answers, as writes may still be in flight. */
+  /**
+   * Waits (at most a minute) until a freshly filled cache answers, as writes may still be in
+   * flight.
+   */
   static void awaitFilled(java.util.function.BooleanSupplier filled) {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     while (!filled.getAsBoolean()) {
@@ -140,16 +160,30 @@ public class CacheL1HitBenchmark {
     }
   }
 
-  /** JetCache's multi-level cache: its Caffeine cache in front of its Lettuce Redis cache, Java serialization in Redis. */
-  static com.alicp.jetcache.Cache<String, String> jetCache(RedisClient client, String name, int localSize) {
-    com.alicp.jetcache.Cache<String, String> local = CaffeineCacheBuilder.createCaffeineCacheBuilder()
-        .limit(localSize).expireAfterWrite(1, TimeUnit.HOURS).buildCache();
-    com.alicp.jetcache.Cache<String, String> remote = RedisLettuceCacheBuilder.createRedisLettuceCacheBuilder()
-        .redisClient(client).keyPrefix("headroom-bench-jetcache-" + name + ":").keyConvertor(k -> k)
-        .valueEncoder(JavaValueEncoder.INSTANCE).valueDecoder(JavaValueDecoder.INSTANCE)
-        .expireAfterWrite(1, TimeUnit.HOURS).buildCache();
-    return MultiLevelCacheBuilder.createMultiLevelCacheBuilder().addCache(local, remote)
-        .expireAfterWrite(1, TimeUnit.HOURS).buildCache();
+  /**
+   * JetCache's multi-level cache: its Caffeine cache in front of its Lettuce Redis cache, Java
+   * serialization in Redis.
+   */
+  static com.alicp.jetcache.Cache<String, String> jetCache(
+      RedisClient client, String name, int localSize) {
+    com.alicp.jetcache.Cache<String, String> local =
+        CaffeineCacheBuilder.createCaffeineCacheBuilder()
+            .limit(localSize)
+            .expireAfterWrite(1, TimeUnit.HOURS)
+            .buildCache();
+    com.alicp.jetcache.Cache<String, String> remote =
+        RedisLettuceCacheBuilder.createRedisLettuceCacheBuilder()
+            .redisClient(client)
+            .keyPrefix("headroom-bench-jetcache-" + name + ":")
+            .keyConvertor(k -> k)
+            .valueEncoder(JavaValueEncoder.INSTANCE)
+            .valueDecoder(JavaValueDecoder.INSTANCE)
+            .expireAfterWrite(1, TimeUnit.HOURS)
+            .buildCache();
+    return MultiLevelCacheBuilder.createMultiLevelCacheBuilder()
+        .addCache(local, remote)
+        .expireAfterWrite(1, TimeUnit.HOURS)
+        .buildCache();
   }
 
   static RedissonClient redisson(String url) {

@@ -30,13 +30,14 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * A get whose value is only in Redis: 10 000 keys drawn uniformly, 8 threads each waiting for its
- * answer (one round trip per get). Headroom's L2 timeout is 1 s here, so a JIT or GC pause on a shared
- * machine does not turn reads into misses.
+ * answer (one round trip per get). Headroom's L2 timeout is 1 s here, so a JIT or GC pause on a
+ * shared machine does not turn reads into misses.
  *
  * <ul>
- *   <li>{@code headroom}: a two-level {@link Cache} with L1 disabled ({@code maximumSize(0)}), so every
- *       get reads L2: generation lookup, {@code GET}, header and codec decode;
- *   <li>{@code lettuce}: raw {@code GET} on the same kind of connection plus UTF-8 decoding, the floor;
+ *   <li>{@code headroom}: a two-level {@link Cache} with L1 disabled ({@code maximumSize(0)}), so
+ *       every get reads L2: generation lookup, {@code GET}, header and codec decode;
+ *   <li>{@code lettuce}: raw {@code GET} on the same kind of connection plus UTF-8 decoding, the
+ *       floor;
  *   <li>{@code redisson}: {@code RBucket.get} with Redisson's String codec.
  * </ul>
  *
@@ -71,50 +72,73 @@ public class CacheL2HitBenchmark {
     RedisConnector connector = RedisConnector.create(url);
     switch (impl) {
       case "headroom" -> {
-        Cache<String> cache = Caches.redis(connector, "l2bench", CacheConfig.builder(Codec.utf8())
-            .keySpace(KeySpace.of("headroom-bench")).maximumSize(0).ttl(Duration.ofHours(1)).l2Timeout(Duration.ofSeconds(1)).build());
+        Cache<String> cache =
+            Caches.redis(
+                connector,
+                "l2bench",
+                CacheConfig.builder(Codec.utf8())
+                    .keySpace(KeySpace.of("headroom-bench"))
+                    .maximumSize(0)
+                    .ttl(Duration.ofHours(1))
+                    .l2Timeout(Duration.ofSeconds(1))
+                    .build());
         cache.putAll(all);
         get = cache::get;
-        closer = () -> {
-          cache.clear();
-          cache.close();
-          connector.close();
-        };
+        closer =
+            () -> {
+              cache.clear();
+              cache.close();
+              connector.close();
+            };
       }
       case "lettuce" -> {
         RedisClusterAsyncCommands<String, byte[]> commands = connector.binaryAsync();
         for (String k : keys) {
-          connector.binarySync().set("headroom-bench-raw:" + k, CacheL1HitBenchmark.VALUE.getBytes(StandardCharsets.UTF_8));
+          connector
+              .binarySync()
+              .set(
+                  "headroom-bench-raw:" + k,
+                  CacheL1HitBenchmark.VALUE.getBytes(StandardCharsets.UTF_8));
         }
-        get = k -> {
-          try {
-            byte[] bytes = commands.get("headroom-bench-raw:" + k).get();
-            return new String(bytes, StandardCharsets.UTF_8);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        };
-        closer = () -> {
-          for (String k : keys) {
-            connector.sync().del("headroom-bench-raw:" + k);
-          }
-          connector.close();
-        };
+        get =
+            k -> {
+              try {
+                byte[] bytes = commands.get("headroom-bench-raw:" + k).get();
+                return new String(bytes, StandardCharsets.UTF_8);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            };
+        closer =
+            () -> {
+              for (String k : keys) {
+                connector.sync().del("headroom-bench-raw:" + k);
+              }
+              connector.close();
+            };
       }
       case "redisson" -> {
         RedissonClient client = CacheL1HitBenchmark.redisson(url);
         for (String k : keys) {
-          client.<String>getBucket("headroom-bench-redisson:" + k, StringCodec.INSTANCE).set(CacheL1HitBenchmark.VALUE);
+          client
+              .<String>getBucket("headroom-bench-redisson:" + k, StringCodec.INSTANCE)
+              .set(CacheL1HitBenchmark.VALUE);
         }
-        get = k -> client.<String>getBucket("headroom-bench-redisson:" + k, StringCodec.INSTANCE).get();
-        closer = () -> {
-          for (String k : keys) {
-            RBucket<String> b = client.getBucket("headroom-bench-redisson:" + k, StringCodec.INSTANCE);
-            b.delete();
-          }
-          client.shutdown();
-          connector.close();
-        };
+        get =
+            k ->
+                client
+                    .<String>getBucket("headroom-bench-redisson:" + k, StringCodec.INSTANCE)
+                    .get();
+        closer =
+            () -> {
+              for (String k : keys) {
+                RBucket<String> b =
+                    client.getBucket("headroom-bench-redisson:" + k, StringCodec.INSTANCE);
+                b.delete();
+              }
+              client.shutdown();
+              connector.close();
+            };
       }
       default -> throw new IllegalStateException(impl);
     }

@@ -78,8 +78,13 @@ public class CdnUrlBenchmark {
     for (int i = 0; i < MANY; i++) {
       manyPaths[i] = "covers/album " + (i % 1000) + "/track-" + i + "-Été.jpg";
     }
-    router = CdnRouters.create("bench", CdnConfig.builder().baseUrl(URI.create(BASE))
-        .versioning(AssetManifest.of(manifest)).build());
+    router =
+        CdnRouters.create(
+            "bench",
+            CdnConfig.builder()
+                .baseUrl(URI.create(BASE))
+                .versioning(AssetManifest.of(manifest))
+                .build());
     signer = HmacSigner.of(HmacKey.of("k1", secret));
     grant = Grant.until(EXPIRES);
     mac = Mac.getInstance("HmacSHA256");
@@ -115,7 +120,11 @@ public class CdnUrlBenchmark {
     String url = handWrittenUrl(PATH);
     long exp = EXPIRES.getEpochSecond();
     byte[] sig = mac.doFinal((url + "\n" + exp).getBytes(StandardCharsets.UTF_8));
-    return url + "&exp=" + exp + "&sig=" + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+    return url
+        + "&exp="
+        + exp
+        + "&sig="
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
   }
 
   private String handWrittenUrl(String path) {

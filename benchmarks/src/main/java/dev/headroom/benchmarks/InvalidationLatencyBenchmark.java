@@ -33,7 +33,8 @@ import org.redisson.client.codec.StringCodec;
  *
  * <ul>
  *   <li>{@code headroom}: two-level {@link Cache} instances on two connectors;
- *   <li>{@code redisson}: two {@code RLocalCachedMap} instances on two clients (its own invalidation messages).
+ *   <li>{@code redisson}: two {@code RLocalCachedMap} instances on two clients (its own
+ *       invalidation messages).
  * </ul>
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick InvalidationLatencyBenchmark</pre>
@@ -62,7 +63,8 @@ public class InvalidationLatencyBenchmark {
     void close();
   }
 
-  private record HeadroomNodes(RedisConnector connectorA, RedisConnector connectorB, Cache<String> a, Cache<String> b)
+  private record HeadroomNodes(
+      RedisConnector connectorA, RedisConnector connectorB, Cache<String> a, Cache<String> b)
       implements Nodes {
 
     @Override
@@ -85,8 +87,12 @@ public class InvalidationLatencyBenchmark {
     }
   }
 
-  private record RedissonNodes(RedissonClient clientA, RedissonClient clientB, RLocalCachedMap<String, String> mapA,
-      RLocalCachedMap<String, String> mapB) implements Nodes {
+  private record RedissonNodes(
+      RedissonClient clientA,
+      RedissonClient clientB,
+      RLocalCachedMap<String, String> mapA,
+      RLocalCachedMap<String, String> mapB)
+      implements Nodes {
 
     @Override
     public void write(String value) {
@@ -113,18 +119,27 @@ public class InvalidationLatencyBenchmark {
     if (impl.equals("headroom")) {
       RedisConnector connectorA = RedisConnector.create(url);
       RedisConnector connectorB = RedisConnector.create(url);
-      CacheConfig<String> config = CacheConfig.builder(Codec.utf8()).keySpace(KeySpace.of("headroom-bench"))
-          .ttl(Duration.ofHours(1)).build();
+      CacheConfig<String> config =
+          CacheConfig.builder(Codec.utf8())
+              .keySpace(KeySpace.of("headroom-bench"))
+              .ttl(Duration.ofHours(1))
+              .build();
       Cache<String> a = Caches.redis(connectorA, "invalbench", config);
       Cache<String> b = Caches.redis(connectorB, "invalbench", config);
       nodes = new HeadroomNodes(connectorA, connectorB, a, b);
     } else {
       RedissonClient clientA = CacheL1HitBenchmark.redisson(url);
       RedissonClient clientB = CacheL1HitBenchmark.redisson(url);
-      RLocalCachedMap<String, String> mapA = clientA.getLocalCachedMap(LocalCachedMapOptions
-          .<String, String>name("headroom-bench-redisson-inval").codec(StringCodec.INSTANCE).cacheSize(1000));
-      RLocalCachedMap<String, String> mapB = clientB.getLocalCachedMap(LocalCachedMapOptions
-          .<String, String>name("headroom-bench-redisson-inval").codec(StringCodec.INSTANCE).cacheSize(1000));
+      RLocalCachedMap<String, String> mapA =
+          clientA.getLocalCachedMap(
+              LocalCachedMapOptions.<String, String>name("headroom-bench-redisson-inval")
+                  .codec(StringCodec.INSTANCE)
+                  .cacheSize(1000));
+      RLocalCachedMap<String, String> mapB =
+          clientB.getLocalCachedMap(
+              LocalCachedMapOptions.<String, String>name("headroom-bench-redisson-inval")
+                  .codec(StringCodec.INSTANCE)
+                  .cacheSize(1000));
       nodes = new RedissonNodes(clientA, clientB, mapA, mapB);
     }
     nodes.write("v0");

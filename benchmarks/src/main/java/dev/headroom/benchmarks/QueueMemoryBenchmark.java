@@ -31,10 +31,12 @@ import org.openjdk.jmh.annotations.Threads;
  * run them, and the operation ends when all have run. The score is jobs per second.
  *
  * <ul>
- *   <li>{@code headroom}: {@link JobQueues#inMemory} with default options (priority order with aging,
- *       1000 completed jobs kept, job ids, payload codec, attempts and leases tracked), a pool of 2;
- *   <li>{@code executor}: a {@link ThreadPoolExecutor} of 2 threads over a {@link PriorityBlockingQueue}
- *       of comparable tasks (priority, then a sequence for FIFO): what one writes by hand.
+ *   <li>{@code headroom}: {@link JobQueues#inMemory} with default options (priority order with
+ *       aging, 1000 completed jobs kept, job ids, payload codec, attempts and leases tracked), a
+ *       pool of 2;
+ *   <li>{@code executor}: a {@link ThreadPoolExecutor} of 2 threads over a {@link
+ *       PriorityBlockingQueue} of comparable tasks (priority, then a sequence for FIFO): what one
+ *       writes by hand.
  * </ul>
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick QueueMemoryBenchmark</pre>
@@ -69,7 +71,8 @@ public class QueueMemoryBenchmark {
         pool = q.workers().handle(NOOP, job -> batch.countDown()).concurrency(2).start();
       }
       case "executor" -> {
-        ThreadPoolExecutor e = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>());
+        ThreadPoolExecutor e =
+            new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>());
         executor = e;
         e.prestartAllCoreThreads();
       }
@@ -130,7 +133,9 @@ public class QueueMemoryBenchmark {
 
     @Override
     public int compareTo(Task o) {
-      return priority != o.priority ? Integer.compare(o.priority, priority) : Long.compare(seq, o.seq);
+      return priority != o.priority
+          ? Integer.compare(o.priority, priority)
+          : Long.compare(seq, o.seq);
     }
   }
 }

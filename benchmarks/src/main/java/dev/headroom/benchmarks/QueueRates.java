@@ -8,7 +8,8 @@ record QueueRates(double add, double process) {
 
   /** The median of each rate over the rounds (the upper one for an even count). */
   static QueueRates median(List<QueueRates> rounds) {
-    return new QueueRates(median(rounds, Comparator.comparingDouble(QueueRates::add)).add(),
+    return new QueueRates(
+        median(rounds, Comparator.comparingDouble(QueueRates::add)).add(),
         median(rounds, Comparator.comparingDouble(QueueRates::process)).process());
   }
 

@@ -41,14 +41,14 @@ import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
 /**
- * No-op jobs through a queue on a real Redis ({@code REDIS_URL}, else {@code redis://127.0.0.1:6379}),
- * in batches of {@value #JOBS}; scores are jobs per second.
+ * No-op jobs through a queue on a real Redis ({@code REDIS_URL}, else {@code
+ * redis://127.0.0.1:6379}), in batches of {@value #JOBS}; scores are jobs per second.
  *
  * <ul>
  *   <li>{@code enqueue}: one producer adds a batch in bulk ({@code enqueueAll}: pipelined Lua
  *       batches; Redisson: {@code addAll});
- *   <li>{@code process}: the batch is in Redis beforehand; 50 consumers start, take every job, run a
- *       no-op and record it done (Headroom: the completion stored, via a listener).
+ *   <li>{@code process}: the batch is in Redis beforehand; 50 consumers start, take every job, run
+ *       a no-op and record it done (Headroom: the completion stored, via a listener).
  * </ul>
  *
  * Implementations: {@code headroom} ({@link JobQueues#redis}, default options: leases, attempts,
@@ -71,10 +71,13 @@ public class QueueRedisBenchmark {
   /** A Redisson queue item: higher priority first, then FIFO. */
   public static final class Item implements Comparable<Item>, Serializable {
     private static final long serialVersionUID = 1L;
+
     /** Priority. */
     public int priority;
+
     /** FIFO tie-break. */
     public long seq;
+
     /** The payload (null only while the codec fills a new item). */
     public @Nullable String payload;
 
@@ -89,7 +92,9 @@ public class QueueRedisBenchmark {
 
     @Override
     public int compareTo(Item o) {
-      return priority != o.priority ? Integer.compare(o.priority, priority) : Long.compare(seq, o.seq);
+      return priority != o.priority
+          ? Integer.compare(o.priority, priority)
+          : Long.compare(seq, o.seq);
     }
   }
 
@@ -123,18 +128,25 @@ public class QueueRedisBenchmark {
       keySpace = KeySpace.of("headroom-bench-queue");
       switch (impl) {
         case "headroom" -> {
-          JobQueue q = JobQueues.redis(connector, "bench", JobQueueConfig.builder().keySpace(keySpace).build());
+          JobQueue q =
+              JobQueues.redis(
+                  connector, "bench", JobQueueConfig.builder().keySpace(keySpace).build());
           queue = q;
-          q.addListener(new JobListener() {
-            @Override
-            public void onCompleted(JobEvent e) {
-              done.countDown();
-            }
-          });
+          q.addListener(
+              new JobListener() {
+                @Override
+                public void onCompleted(JobEvent e) {
+                  done.countDown();
+                }
+              });
         }
         case "redisson" -> {
           Config config = new Config();
-          config.useSingleServer().setAddress(url).setConnectionPoolSize(64).setConnectionMinimumIdleSize(CONCURRENCY);
+          config
+              .useSingleServer()
+              .setAddress(url)
+              .setConnectionPoolSize(64)
+              .setConnectionMinimumIdleSize(CONCURRENCY);
           RedissonClient client = Redisson.create(config);
           redisson = client;
           items = client.getPriorityBlockingQueue("headroom-bench-queue-redisson");
@@ -220,25 +232,28 @@ public class QueueRedisBenchmark {
   public void process(Queues q, Loaded loaded) throws InterruptedException {
     CountDownLatch done = q.done;
     if (q.queue != null) {
-      q.pool = q.queue.workers().handle(NOOP, job -> { }).concurrency(CONCURRENCY).start();
+      q.pool = q.queue.workers().handle(NOOP, job -> {}).concurrency(CONCURRENCY).start();
     } else {
-      RPriorityBlockingQueue<Item> items = Objects.requireNonNull(q.items, "connected when there is no queue");
+      RPriorityBlockingQueue<Item> items =
+          Objects.requireNonNull(q.items, "connected when there is no queue");
       ExecutorService consumers = Executors.newFixedThreadPool(CONCURRENCY);
       q.consumers = consumers;
       for (int i = 0; i < CONCURRENCY; i++) {
-        consumers.execute(() -> {
-          while (done.getCount() > 0) {
-            if (items.poll() != null) {
-              done.countDown();
-            } else {
-              LockSupport.parkNanos(1_000_000);
-            }
-          }
-        });
+        consumers.execute(
+            () -> {
+              while (done.getCount() > 0) {
+                if (items.poll() != null) {
+                  done.countDown();
+                } else {
+                  LockSupport.parkNanos(1_000_000);
+                }
+              }
+            });
       }
     }
     if (!done.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(q.impl + ": " + done.getCount() + " of " + JOBS + " jobs not processed within 60 s");
+      throw new IllegalStateException(
+          q.impl + ": " + done.getCount() + " of " + JOBS + " jobs not processed within 60 s");
     }
   }
 }

@@ -28,10 +28,10 @@ import org.openjdk.jmh.annotations.Threads;
  * <ul>
  *   <li>{@code headroom}: {@link RateLimiters#inMemory} with the sliding counter (the default);
  *   <li>{@code headroom-log}: the same with the exact sliding log;
- *   <li>{@code bucket4j}: Bucket4j local lock-free buckets ({@code tryConsume(1)}), one per key in a
- *       {@link ConcurrentHashMap} for the many-keys case;
- *   <li>{@code resilience4j}: Resilience4j {@code RateLimiter.acquirePermission()} with no wait, one
- *       per key from its registry for the many-keys case.
+ *   <li>{@code bucket4j}: Bucket4j local lock-free buckets ({@code tryConsume(1)}), one per key in
+ *       a {@link ConcurrentHashMap} for the many-keys case;
+ *   <li>{@code resilience4j}: Resilience4j {@code RateLimiter.acquirePermission()} with no wait,
+ *       one per key from its registry for the many-keys case.
  * </ul>
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick RateLimitLocalBenchmark</pre>
@@ -42,8 +42,12 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(2)
 public class RateLimitLocalBenchmark {
 
-  /** 10^8 per 100 ms: one per nanosecond, Bucket4j's highest refill rate, and far above any throughput here. */
+  /**
+   * 10^8 per 100 ms: one per nanosecond, Bucket4j's highest refill rate, and far above any
+   * throughput here.
+   */
   private static final long HUGE = 100_000_000;
+
   private static final Duration WINDOW = Duration.ofMillis(100);
   private static final int KEYS = 100_000;
   private static final int SAMPLE = 1 << 20;
@@ -66,16 +70,27 @@ public class RateLimitLocalBenchmark {
   /** Builds the implementation and the key sample. */
   @Setup
   public void setUp() {
-    Algorithm algorithm = impl.equals("headroom-log") ? Algorithm.SLIDING_LOG : Algorithm.SLIDING_COUNTER;
-    headroom = RateLimiters.inMemory("bench",
-        dev.headroom.ratelimit.RateLimiterConfig.builder().algorithm(algorithm).limit(HUGE, WINDOW).build());
+    Algorithm algorithm =
+        impl.equals("headroom-log") ? Algorithm.SLIDING_LOG : Algorithm.SLIDING_COUNTER;
+    headroom =
+        RateLimiters.inMemory(
+            "bench",
+            dev.headroom.ratelimit.RateLimiterConfig.builder()
+                .algorithm(algorithm)
+                .limit(HUGE, WINDOW)
+                .build());
     bucket = newBucket();
     buckets = new ConcurrentHashMap<>();
-    RateLimiterConfig config = RateLimiterConfig.custom().limitForPeriod(Integer.MAX_VALUE).limitRefreshPeriod(WINDOW)
-        .timeoutDuration(Duration.ZERO).build();
+    RateLimiterConfig config =
+        RateLimiterConfig.custom()
+            .limitForPeriod(Integer.MAX_VALUE)
+            .limitRefreshPeriod(WINDOW)
+            .timeoutDuration(Duration.ZERO)
+            .build();
     r4j = io.github.resilience4j.ratelimiter.RateLimiter.of("bench", config);
     r4jRegistry = RateLimiterRegistry.of(config);
-    sample = keys.equals("hot") ? new String[] {"hot"} : zipfian(KEYS, 0.99, SAMPLE, new Random(42));
+    sample =
+        keys.equals("hot") ? new String[] {"hot"} : zipfian(KEYS, 0.99, SAMPLE, new Random(42));
   }
 
   private static Bucket newBucket() {
@@ -94,8 +109,11 @@ public class RateLimitLocalBenchmark {
     String key = sample.length == 1 ? sample[0] : sample[cursor.next++ & (SAMPLE - 1)];
     return switch (impl) {
       case "headroom", "headroom-log" -> headroom.tryAcquire(key).allowed();
-      case "bucket4j" -> (sample.length == 1 ? bucket : buckets.computeIfAbsent(key, k -> newBucket())).tryConsume(1);
-      case "resilience4j" -> (sample.length == 1 ? r4j : r4jRegistry.rateLimiter(key)).acquirePermission();
+      case "bucket4j" ->
+          (sample.length == 1 ? bucket : buckets.computeIfAbsent(key, k -> newBucket()))
+              .tryConsume(1);
+      case "resilience4j" ->
+          (sample.length == 1 ? r4j : r4jRegistry.rateLimiter(key)).acquirePermission();
       default -> throw new IllegalStateException(impl);
     };
   }

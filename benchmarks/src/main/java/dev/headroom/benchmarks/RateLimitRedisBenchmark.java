@@ -38,16 +38,18 @@ import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
 /**
- * Rate-limit decisions against a real Redis ({@code REDIS_URL}, else {@code redis://127.0.0.1:6379}),
- * 8 threads each waiting for its answer, keys drawn uniformly from 1000, and a limit so large
- * nothing is denied. Every decision is a network round trip, so this measures round trips per
- * decision and the client-side cost around them.
+ * Rate-limit decisions against a real Redis ({@code REDIS_URL}, else {@code
+ * redis://127.0.0.1:6379}), 8 threads each waiting for its answer, keys drawn uniformly from 1000,
+ * and a limit so large nothing is denied. Every decision is a network round trip, so this measures
+ * round trips per decision and the client-side cost around them.
  *
  * <ul>
- *   <li>{@code headroom}: {@link RateLimiters#redis} with the sliding counter (one {@code EVALSHA});
+ *   <li>{@code headroom}: {@link RateLimiters#redis} with the sliding counter (one {@code
+ *       EVALSHA});
  *   <li>{@code raw}: {@code EVALSHA} of {@code return redis.call('INCR', KEYS[1])} through Lettuce,
  *       on the same connection: the floor for one script round trip;
- *   <li>{@code bucket4j}: Bucket4j's Lettuce compare-and-swap proxy manager ({@code tryConsume(1)});
+ *   <li>{@code bucket4j}: Bucket4j's Lettuce compare-and-swap proxy manager ({@code
+ *       tryConsume(1)});
  *   <li>{@code redisson}: Redisson's {@code RRateLimiter.tryAcquire()}.
  * </ul>
  *
@@ -60,8 +62,10 @@ import org.redisson.config.Config;
 public class RateLimitRedisBenchmark {
 
   private static final int KEYS = 1000;
+
   /** 10^9 per second: one per nanosecond, Bucket4j's highest refill rate. */
   private static final long HUGE = 1_000_000_000L;
+
   private static final String SET_UP = "setUp() sets the fields of the impl under test";
 
   /** Which implementation runs. */
@@ -90,8 +94,15 @@ public class RateLimitRedisBenchmark {
     }
     connector = RedisConnector.create(url);
     switch (impl) {
-      case "headroom" -> headroom = RateLimiters.redis(connector, "bench", RateLimiterConfig.builder()
-          .limit(HUGE, Duration.ofSeconds(1)).keySpace(KeySpace.of("headroom-bench")).build());
+      case "headroom" ->
+          headroom =
+              RateLimiters.redis(
+                  connector,
+                  "bench",
+                  RateLimiterConfig.builder()
+                      .limit(HUGE, Duration.ofSeconds(1))
+                      .keySpace(KeySpace.of("headroom-bench"))
+                      .build());
       case "raw" -> {
         rawSha = connector.sync().scriptLoad("return redis.call('INCR', KEYS[1])");
         String[][] raw = new String[KEYS][];
@@ -103,17 +114,28 @@ public class RateLimitRedisBenchmark {
       case "bucket4j" -> {
         RedisClient client = RedisClient.create(url);
         bucket4jClient = client;
-        StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisConnection<byte[], byte[]> connection =
+            client.connect(ByteArrayCodec.INSTANCE);
         bucket4jConnection = connection;
-        LettuceBasedProxyManager<byte[]> manager = Bucket4jLettuce.casBasedBuilder(connection)
-            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-            .build();
-        BucketConfiguration config = BucketConfiguration.builder()
-            .addLimit(l -> l.capacity(HUGE).refillGreedy(HUGE, Duration.ofSeconds(1))).build();
+        LettuceBasedProxyManager<byte[]> manager =
+            Bucket4jLettuce.casBasedBuilder(connection)
+                .expirationAfterWrite(
+                    ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        Duration.ofSeconds(10)))
+                .build();
+        BucketConfiguration config =
+            BucketConfiguration.builder()
+                .addLimit(l -> l.capacity(HUGE).refillGreedy(HUGE, Duration.ofSeconds(1)))
+                .build();
         BucketProxy[] buckets = new BucketProxy[KEYS];
         bucket4j = buckets;
         for (int i = 0; i < KEYS; i++) {
-          buckets[i] = manager.builder().build(("headroom-bench-bucket4j:" + i).getBytes(StandardCharsets.UTF_8), () -> config);
+          buckets[i] =
+              manager
+                  .builder()
+                  .build(
+                      ("headroom-bench-bucket4j:" + i).getBytes(StandardCharsets.UTF_8),
+                      () -> config);
         }
       }
       case "redisson" -> {
@@ -169,8 +191,14 @@ public class RateLimitRedisBenchmark {
     int k = cursor.random.nextInt(KEYS);
     return switch (impl) {
       case "headroom" -> Objects.requireNonNull(headroom, SET_UP).tryAcquire(keys[k]).allowed();
-      case "raw" -> connector.async().<Long>evalsha(Objects.requireNonNull(rawSha, SET_UP), ScriptOutputType.INTEGER,
-          Objects.requireNonNull(rawKeys, SET_UP)[k]).get();
+      case "raw" ->
+          connector
+              .async()
+              .<Long>evalsha(
+                  Objects.requireNonNull(rawSha, SET_UP),
+                  ScriptOutputType.INTEGER,
+                  Objects.requireNonNull(rawKeys, SET_UP)[k])
+              .get();
       case "bucket4j" -> Objects.requireNonNull(bucket4j, SET_UP)[k].tryConsume(1);
       case "redisson" -> Objects.requireNonNull(redisson, SET_UP)[k].tryAcquire();
       default -> throw new IllegalStateException(impl);

@@ -20,11 +20,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Record one request duration from two threads: Headroom's {@link RequestMetrics} (sliding 1 and
- * 5 min windows, per endpoint, 4xx/5xx apart) against a Micrometer {@link Timer} publishing
- * percentiles 0.5/0.95/0.99 on a {@link SimpleMeterRegistry}, and a raw HdrHistogram
- * {@link Recorder} (the floor: one histogram, no windows, no endpoints, no status).
- * Durations cycle through 1,024 log-normal values around 50 ms.
+ * Record one request duration from two threads: Headroom's {@link RequestMetrics} (sliding 1 and 5
+ * min windows, per endpoint, 4xx/5xx apart) against a Micrometer {@link Timer} publishing
+ * percentiles 0.5/0.95/0.99 on a {@link SimpleMeterRegistry}, and a raw HdrHistogram {@link
+ * Recorder} (the floor: one histogram, no windows, no endpoints, no status). Durations cycle
+ * through 1,024 log-normal values around 50 ms.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick RecordBenchmark</pre>
  */
@@ -51,7 +51,8 @@ public class RecordBenchmark {
   public void setUp() {
     Random random = new Random(42);
     for (int i = 0; i < durations.length; i++) {
-      durations[i] = Duration.ofNanos((long) Math.exp(Math.log(50e6) + 0.8 * random.nextGaussian()));
+      durations[i] =
+          Duration.ofNanos((long) Math.exp(Math.log(50e6) + 0.8 * random.nextGaussian()));
     }
     switch (impl) {
       case "headroom" -> {
@@ -60,7 +61,10 @@ public class RecordBenchmark {
       }
       case "micrometer" -> {
         kind = 1;
-        timer = Timer.builder("http.request").publishPercentiles(0.5, 0.95, 0.99).register(new SimpleMeterRegistry());
+        timer =
+            Timer.builder("http.request")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(new SimpleMeterRegistry());
       }
       case "hdrhistogram" -> {
         kind = 2;
@@ -81,9 +85,12 @@ public class RecordBenchmark {
   public void record(Cursor cursor) {
     Duration d = durations[cursor.next++ & MASK];
     switch (kind) {
-      case 0 -> Objects.requireNonNull(metrics, "set up for kind 0").recordRequest("/api/tracks/{id}", "GET", 200, d);
+      case 0 ->
+          Objects.requireNonNull(metrics, "set up for kind 0")
+              .recordRequest("/api/tracks/{id}", "GET", 200, d);
       case 1 -> Objects.requireNonNull(timer, "set up for kind 1").record(d);
-      default -> Objects.requireNonNull(recorder, "set up for kind 2").recordValue(d.toNanos() / 1_000);
+      default ->
+          Objects.requireNonNull(recorder, "set up for kind 2").recordValue(d.toNanos() / 1_000);
     }
   }
 }

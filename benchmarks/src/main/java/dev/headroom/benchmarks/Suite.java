@@ -21,9 +21,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the suite with one profile and prints one table: scenario, impl, score, error, and the
- * ratio of each peer to {@code headroom} in the same scenario (above 1.0 means Headroom is faster
- * for throughput scores).
+ * Runs the suite with one profile and prints one table: scenario, impl, score, error, and the ratio
+ * of each peer to {@code headroom} in the same scenario (above 1.0 means Headroom is faster for
+ * throughput scores).
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [quick|full] [include-regex]
@@ -50,19 +50,35 @@ public final class Suite {
   public static void main(String[] args) throws RunnerException, IOException {
     String profile = args.length > 0 ? args[0] : "quick";
     String include = args.length > 1 ? args[1] : ".*Benchmark.*";
-    Path json = Path.of(System.getProperty("headroom.jmh.out", "benchmarks/target/jmh-result.json"));
+    Path json =
+        Path.of(System.getProperty("headroom.jmh.out", "benchmarks/target/jmh-result.json"));
     if (json.getParent() != null) {
       Files.createDirectories(json.getParent());
     }
-    ChainedOptionsBuilder options = new OptionsBuilder().include(include)
-        .resultFormat(ResultFormatType.JSON).result(json.toString())
-        .shouldFailOnError(true);
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include(include)
+            .resultFormat(ResultFormatType.JSON)
+            .result(json.toString())
+            .shouldFailOnError(true);
     switch (profile) {
-      case "quick" -> options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-          .measurementIterations(5).measurementTime(TimeValue.seconds(1));
-      case "full" -> options.forks(3).warmupIterations(5).warmupTime(TimeValue.seconds(2))
-          .measurementIterations(10).measurementTime(TimeValue.seconds(2));
-      default -> throw new IllegalArgumentException("profile must be 'quick' or 'full', was '" + profile + "'");
+      case "quick" ->
+          options
+              .forks(1)
+              .warmupIterations(3)
+              .warmupTime(TimeValue.seconds(1))
+              .measurementIterations(5)
+              .measurementTime(TimeValue.seconds(1));
+      case "full" ->
+          options
+              .forks(3)
+              .warmupIterations(5)
+              .warmupTime(TimeValue.seconds(2))
+              .measurementIterations(10)
+              .measurementTime(TimeValue.seconds(2));
+      default ->
+          throw new IllegalArgumentException(
+              "profile must be 'quick' or 'full', was '" + profile + "'");
     }
     Collection<RunResult> results = new Runner(options.build()).run();
     String table = table(results);
@@ -78,22 +94,33 @@ public final class Suite {
   }
 
   /**
-   * The queue on Redis against BullMQ, which runs outside the JVM: both add 20 000 jobs in bulk
-   * and process them at concurrency 50, median of three rounds, one after the other on the same
-   * Redis; the last column is BullMQ's processing rate over Headroom's.
+   * The queue on Redis against BullMQ, which runs outside the JVM: both add 20 000 jobs in bulk and
+   * process them at concurrency 50, median of three rounds, one after the other on the same Redis;
+   * the last column is BullMQ's processing rate over Headroom's.
    */
   static String queuePeers() throws IOException {
     try {
-      Optional<QueueRates> bullmq = BullMqPeer.run(QUEUE_PEER_JOBS, QUEUE_PEER_CONCURRENCY, QUEUE_PEER_ROUNDS);
+      Optional<QueueRates> bullmq =
+          BullMqPeer.run(QUEUE_PEER_JOBS, QUEUE_PEER_CONCURRENCY, QUEUE_PEER_ROUNDS);
       if (bullmq.isEmpty()) {
         return "";
       }
-      QueueRates ours = QueueThroughput.measure(QUEUE_PEER_JOBS, QUEUE_PEER_CONCURRENCY, QUEUE_PEER_ROUNDS);
-      String rows = "| queue on Redis, " + QUEUE_PEER_JOBS + " jobs, concurrency " + QUEUE_PEER_CONCURRENCY
-          + " | add jobs/s | process jobs/s | peer / headroom (process) |\n|---|---:|---:|---:|\n"
-          + String.format(Locale.ROOT, "| headroom | %.0f | %.0f | 1.00 |%n", ours.add(), ours.process())
-          + String.format(Locale.ROOT, "| bullmq | %.0f | %.0f | %.2f |%n", bullmq.get().add(), bullmq.get().process(),
-              bullmq.get().process() / ours.process());
+      QueueRates ours =
+          QueueThroughput.measure(QUEUE_PEER_JOBS, QUEUE_PEER_CONCURRENCY, QUEUE_PEER_ROUNDS);
+      String rows =
+          "| queue on Redis, "
+              + QUEUE_PEER_JOBS
+              + " jobs, concurrency "
+              + QUEUE_PEER_CONCURRENCY
+              + " | add jobs/s | process jobs/s | peer / headroom (process) |\n|---|---:|---:|---:|\n"
+              + String.format(
+                  Locale.ROOT, "| headroom | %.0f | %.0f | 1.00 |%n", ours.add(), ours.process())
+              + String.format(
+                  Locale.ROOT,
+                  "| bullmq | %.0f | %.0f | %.2f |%n",
+                  bullmq.get().add(),
+                  bullmq.get().process(),
+                  bullmq.get().process() / ours.process());
       System.out.println(rows);
       return rows;
     } catch (InterruptedException e) {
@@ -117,9 +144,15 @@ public final class Suite {
           otherParams.add(key + "=" + r.getParams().getParam(key));
         }
       }
-      String scenario = shortName + (otherParams.isEmpty() ? "" : " " + String.join(",", otherParams))
-          + " (" + r.getParams().getThreads() + "t)";
-      byScenario.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).put(impl, r.getPrimaryResult());
+      String scenario =
+          shortName
+              + (otherParams.isEmpty() ? "" : " " + String.join(",", otherParams))
+              + " ("
+              + r.getParams().getThreads()
+              + "t)";
+      byScenario
+          .computeIfAbsent(scenario, k -> new LinkedHashMap<>())
+          .put(impl, r.getPrimaryResult());
     }
     StringBuilder sb = new StringBuilder();
     sb.append("| scenario | impl | score | error | unit | peer / headroom |\n");
@@ -134,8 +167,16 @@ public final class Suite {
         } else if (impl.getKey().equals("headroom")) {
           ratio = "1.00";
         }
-        sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %s | %s |%n", e.getKey(), impl.getKey(),
-            res.getScore(), res.getScoreError(), res.getScoreUnit(), ratio));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %.1f | %.1f | %s | %s |%n",
+                e.getKey(),
+                impl.getKey(),
+                res.getScore(),
+                res.getScoreError(),
+                res.getScoreUnit(),
+                ratio));
       }
     }
     return sb.toString();

@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  *       skipped; no exception reaches a caller because of Redis. The cache recovers by itself.
  * </ul>
  *
- * <p>Keys are non-empty Strings of at most the key space's limit ({@code prefix + key} in UTF-8);
- * a null key or value fails with {@link NullPointerException} naming the argument, a key too long
+ * <p>Keys are non-empty Strings of at most the key space's limit ({@code prefix + key} in UTF-8); a
+ * null key or value fails with {@link NullPointerException} naming the argument, a key too long
  * with {@link dev.headroom.core.key.InvalidKeyException}. L1 holds the value objects themselves
  * (not copies): do not mutate a value after putting it. Thread-safe.
  *
@@ -53,8 +53,9 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
 
   /**
    * The value of {@code key}, loaded by {@code loader} on a miss and cached in both levels. Only
-   * one load per key runs at a time in this process; callers that arrive meanwhile wait for it.
-   * A null from the loader is cached as absent (see {@link CacheConfig.Builder#negativeTtl}) and returned.
+   * one load per key runs at a time in this process; callers that arrive meanwhile wait for it. A
+   * null from the loader is cached as absent (see {@link CacheConfig.Builder#negativeTtl}) and
+   * returned.
    *
    * @throws CacheLoadException if the loader fails and no stale value may be served in its place
    */
@@ -64,9 +65,9 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
   Map<String, V> getAll(Collection<String> keys);
 
   /**
-   * The values of {@code keys}: L1 first, then L2 in one round trip, then one call of
-   * {@code loader} for the rest. Keys the loader does not return are cached as absent and left
-   * out of the result. The result iterates in the order of {@code keys}.
+   * The values of {@code keys}: L1 first, then L2 in one round trip, then one call of {@code
+   * loader} for the rest. Keys the loader does not return are cached as absent and left out of the
+   * result. The result iterates in the order of {@code keys}.
    *
    * @throws CacheLoadException if the bulk loader fails
    */
@@ -81,14 +82,15 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
   /**
    * Stores a value with its own TTL (jitter applies).
    *
-   * @throws IllegalArgumentException if {@code ttl} is not positive or above the cache's maximum TTL
+   * @throws IllegalArgumentException if {@code ttl} is not positive or above the cache's maximum
+   *     TTL
    */
   void put(String key, V value, Duration ttl);
 
   /**
    * Stores several values with the default TTL. Other processes are told to drop these keys from
-   * their L1 by invalidation messages of at most 1 000 keys each: one message for up to 1 000
-   * keys, one more for each further 1 000.
+   * their L1 by invalidation messages of at most 1 000 keys each: one message for up to 1 000 keys,
+   * one more for each further 1 000.
    */
   void putAll(Map<String, ? extends V> values);
 
@@ -99,14 +101,14 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
   void invalidateAll(Collection<String> keys);
 
   /**
-   * Removes every key that starts with a prefix, in both levels and every process, in O(1) on
-   * Redis (no {@code KEYS}, no {@code SCAN}). The pattern is {@code prefix*} where the prefix is
-   * made of whole segments ending with {@code ':'}, has no other glob character, and has at most
-   * {@link CacheConfig.Builder#patternDepth(int) patternDepth} segments: {@code "user:*"},
-   * {@code "user:42:*"}. Matching is literal, so glob characters inside keys match nothing special.
+   * Removes every key that starts with a prefix, in both levels and every process, in O(1) on Redis
+   * (no {@code KEYS}, no {@code SCAN}). The pattern is {@code prefix*} where the prefix is made of
+   * whole segments ending with {@code ':'}, has no other glob character, and has at most {@link
+   * CacheConfig.Builder#patternDepth(int) patternDepth} segments: {@code "user:*"}, {@code
+   * "user:42:*"}. Matching is literal, so glob characters inside keys match nothing special.
    *
-   * @throws IllegalArgumentException for any other pattern, naming the rule it breaks;
-   *     {@code "*"} alone is refused: use {@link #clear()}
+   * @throws IllegalArgumentException for any other pattern, naming the rule it breaks; {@code "*"}
+   *     alone is refused: use {@link #clear()}
    */
   void invalidatePattern(String pattern);
 
@@ -131,16 +133,27 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
   /** Like {@link #get(String, CacheLoader)}, with a miss loaded on the cache's executor. */
   CompletableFuture<@Nullable V> getAsync(String key, CacheLoader<? extends V> loader);
 
-  /** Like {@link #getAll(Collection, BulkLoader)}, on the cache's executor unless every key is in L1. */
-  CompletableFuture<Map<String, V>> getAllAsync(Collection<String> keys, BulkLoader<? extends V> loader);
+  /**
+   * Like {@link #getAll(Collection, BulkLoader)}, on the cache's executor unless every key is in
+   * L1.
+   */
+  CompletableFuture<Map<String, V>> getAllAsync(
+      Collection<String> keys, BulkLoader<? extends V> loader);
 
-  /** Like {@link #put(String, Object)}; the future completes when L2 has the value and other processes were told (never exceptionally because of Redis). */
+  /**
+   * Like {@link #put(String, Object)}; the future completes when L2 has the value and other
+   * processes were told (never exceptionally because of Redis).
+   */
   CompletableFuture<Void> putAsync(String key, V value);
 
-  /** Like {@link #invalidate(String)}; the future completes when L2 and other processes were told. */
+  /**
+   * Like {@link #invalidate(String)}; the future completes when L2 and other processes were told.
+   */
   CompletableFuture<Void> invalidateAsync(String key);
 
-  /** Writes every pending write-behind value to the writer now; no-op for other write strategies. */
+  /**
+   * Writes every pending write-behind value to the writer now; no-op for other write strategies.
+   */
   void flush();
 
   /** Counters since the cache was built. */

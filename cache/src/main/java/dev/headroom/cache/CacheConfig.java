@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The configuration of a {@link Cache}: how its values are encoded for Redis, how large L1 may
  * grow, TTLs, stale windows, the L2 timeout and circuit breaker, the stampede lease, the write
- * strategy, the meter registry and the time source. Immutable and thread-safe; made with
- * {@link #builder(Class)} or {@link #builder(Codec)}, copied with {@link #toBuilder()}, and checked
- * when built: a bad value fails there with an {@link IllegalArgumentException} naming the field,
- * the value and the rule.
+ * strategy, the meter registry and the time source. Immutable and thread-safe; made with {@link
+ * #builder(Class)} or {@link #builder(Codec)}, copied with {@link #toBuilder()}, and checked when
+ * built: a bad value fails there with an {@link IllegalArgumentException} naming the field, the
+ * value and the rule.
  *
  * <pre>{@code
  * CacheConfig<User> config = CacheConfig.builder(User.class)
@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * The same configuration serves an L1-only and a two-level cache: settings of L2 (timeout,
- * breaker, lease, pattern depth, single slot) are ignored without Redis.
+ * The same configuration serves an L1-only and a two-level cache: settings of L2 (timeout, breaker,
+ * lease, pattern depth, single slot) are ignored without Redis.
  *
  * @param <V> the value type
  */
@@ -43,26 +43,37 @@ public final class CacheConfig<V> {
 
   /** Default L1 bound: 10,000 entries. */
   public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+
   /** Default TTL jitter: ±10 %. */
   public static final double DEFAULT_JITTER = 0.10;
+
   /** Default TTL of a cached "absent": 30 seconds. */
   public static final Duration DEFAULT_NEGATIVE_TTL = Duration.ofSeconds(30);
+
   /** Default longest TTL a put may ask for: 7 days. */
   public static final Duration DEFAULT_MAX_TTL = Duration.ofDays(7);
+
   /** Default deadline of an L2 read before it counts as a miss: 50 ms. */
   public static final Duration DEFAULT_L2_TIMEOUT = Duration.ofMillis(50);
+
   /** Default largest encoded value written to L2: 512 KiB. */
   public static final int DEFAULT_MAX_L2_VALUE_BYTES = 512 * 1024;
+
   /** Default consecutive L2 failures that open the circuit breaker. */
   public static final int DEFAULT_BREAKER_FAILURES = 5;
+
   /** Default time the breaker stays open before one probe. */
   public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(1);
+
   /** Default number of key segments a pattern may name ({@code user:42:*} has 2). */
   public static final int DEFAULT_PATTERN_DEPTH = 2;
+
   /** Default write-behind batch size. */
   public static final int DEFAULT_WRITE_BEHIND_BATCH = 100;
+
   /** Default write-behind flush interval. */
   public static final Duration DEFAULT_WRITE_BEHIND_INTERVAL = Duration.ofSeconds(1);
+
   /** Default limit of distinct keys queued for write-behind. */
   public static final int DEFAULT_WRITE_BEHIND_MAX_PENDING = 10_000;
 
@@ -236,7 +247,13 @@ public final class CacheConfig<V> {
 
   @Override
   public String toString() {
-    return "CacheConfig[ttl=" + defaultTtl + ", maximumSize=" + maximumSize + ", writeStrategy=" + writeStrategy + "]";
+    return "CacheConfig[ttl="
+        + defaultTtl
+        + ", maximumSize="
+        + maximumSize
+        + ", writeStrategy="
+        + writeStrategy
+        + "]";
   }
 
   /**
@@ -274,8 +291,11 @@ public final class CacheConfig<V> {
     private int writeBehindBatch = DEFAULT_WRITE_BEHIND_BATCH;
     private Duration writeBehindInterval = DEFAULT_WRITE_BEHIND_INTERVAL;
     private int writeBehindMaxPending = DEFAULT_WRITE_BEHIND_MAX_PENDING;
-    private Backoff writeBehindBackoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5))
-        .jitter(Jitter.EQUAL).maxAttempts(5).build();
+    private Backoff writeBehindBackoff =
+        Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5))
+            .jitter(Jitter.EQUAL)
+            .maxAttempts(5)
+            .build();
     private @Nullable WriteFailureListener<V> writeFailureListener;
     private @Nullable MeterRegistry meterRegistry;
     private TimeSource timeSource = TimeSource.system();
@@ -323,15 +343,19 @@ public final class CacheConfig<V> {
       this.executor = c.executor;
     }
 
-    /** The key space of the Redis keys (default {@code headroom:cache:}); the cache's keys go under {@code <prefix><name>:}. */
+    /**
+     * The key space of the Redis keys (default {@code headroom:cache:}); the cache's keys go under
+     * {@code <prefix><name>:}.
+     */
     public Builder<V> keySpace(KeySpace keySpace) {
       this.keySpace = keySpace;
       return this;
     }
 
     /**
-     * Bounds L1 to {@code maximumSize} entries (default {@value #DEFAULT_MAXIMUM_SIZE}), evicting by
-     * Caffeine's W-TinyLFU; at least 0. 0 disables L1: every read goes to L2 (a two-level cache only).
+     * Bounds L1 to {@code maximumSize} entries (default {@value #DEFAULT_MAXIMUM_SIZE}), evicting
+     * by Caffeine's W-TinyLFU; at least 0. 0 disables L1: every read goes to L2 (a two-level cache
+     * only).
      */
     public Builder<V> maximumSize(long maximumSize) {
       this.maximumSize = maximumSize;
@@ -340,7 +364,10 @@ public final class CacheConfig<V> {
       return this;
     }
 
-    /** Bounds L1 by the total weight of its entries (at least 1), as {@code weigher} weighs them, instead of by count. */
+    /**
+     * Bounds L1 by the total weight of its entries (at least 1), as {@code weigher} weighs them,
+     * instead of by count.
+     */
     public Builder<V> maximumWeight(long maximumWeight, Weigher<String, ? super V> weigher) {
       this.weigher = Require.nonNull("weigher", weigher);
       this.maximumWeight = maximumWeight;
@@ -367,7 +394,10 @@ public final class CacheConfig<V> {
       return this;
     }
 
-    /** The longest TTL any entry may have (default 7 days); it also bounds how long invalidation markers live in Redis. */
+    /**
+     * The longest TTL any entry may have (default 7 days); it also bounds how long invalidation
+     * markers live in Redis.
+     */
     public Builder<V> maxTtl(Duration maxTtl) {
       this.maxTtl = maxTtl;
       return this;
@@ -382,7 +412,10 @@ public final class CacheConfig<V> {
       return this;
     }
 
-    /** How long a loader's "absent" is remembered (default 30 s); {@link Duration#ZERO} disables negative caching. */
+    /**
+     * How long a loader's "absent" is remembered (default 30 s); {@link Duration#ZERO} disables
+     * negative caching.
+     */
     public Builder<V> negativeTtl(Duration ttl) {
       this.negativeTtl = ttl;
       return this;
@@ -403,7 +436,10 @@ public final class CacheConfig<V> {
       return this;
     }
 
-    /** Caps how long an entry stays in L1 (it never outlives L2 anyway); by default L1 keeps it as long as L2. */
+    /**
+     * Caps how long an entry stays in L1 (it never outlives L2 anyway); by default L1 keeps it as
+     * long as L2.
+     */
     public Builder<V> l1Ttl(Duration ttl) {
       this.l1Ttl = Require.nonNull("l1Ttl", ttl);
       return this;
@@ -415,7 +451,10 @@ public final class CacheConfig<V> {
       return this;
     }
 
-    /** Encoded values larger than this stay in L1 only (default 512 KiB), counted as {@code l2TooLarge}. */
+    /**
+     * Encoded values larger than this stay in L1 only (default 512 KiB), counted as {@code
+     * l2TooLarge}.
+     */
     public Builder<V> maxL2ValueBytes(int bytes) {
       this.maxL2ValueBytes = bytes;
       return this;
@@ -423,8 +462,8 @@ public final class CacheConfig<V> {
 
     /**
      * The circuit breaker: after {@code failures} consecutive L2 failures (timeouts and lost
-     * connections; error replies do not count) it stops sending commands for {@code open}, then lets
-     * one probe through (defaults 5 and 1 s).
+     * connections; error replies do not count) it stops sending commands for {@code open}, then
+     * lets one probe through (defaults 5 and 1 s).
      */
     public Builder<V> circuitBreaker(int failures, Duration open) {
       this.breakerFailures = failures;
@@ -433,10 +472,10 @@ public final class CacheConfig<V> {
     }
 
     /**
-     * Enables the cross-process stampede lease: on a miss one process takes a Redis lease of
-     * {@code leaseTime} for the key and loads; the others poll L2 for at most {@code maxWait}, then
-     * load themselves. Without Redis (L1 only, one process) it has nothing to coordinate and is
-     * ignored, so one configuration serves the embedded default and Redis alike.
+     * Enables the cross-process stampede lease: on a miss one process takes a Redis lease of {@code
+     * leaseTime} for the key and loads; the others poll L2 for at most {@code maxWait}, then load
+     * themselves. Without Redis (L1 only, one process) it has nothing to coordinate and is ignored,
+     * so one configuration serves the embedded default and Redis alike.
      */
     public Builder<V> stampedeLease(Duration leaseTime, Duration maxWait) {
       this.leaseTime = Require.nonNull("stampedeLease leaseTime", leaseTime);
@@ -444,24 +483,31 @@ public final class CacheConfig<V> {
       return this;
     }
 
-    /** How many leading key segments a pattern may name (default 2, from 1 to 4); each costs a generation lookup per L2 key. */
+    /**
+     * How many leading key segments a pattern may name (default 2, from 1 to 4); each costs a
+     * generation lookup per L2 key.
+     */
     public Builder<V> patternDepth(int depth) {
       this.patternDepth = depth;
       return this;
     }
 
     /**
-     * On Redis Cluster, puts every key of this cache in one hash slot, so {@code getAll} is a single
-     * {@code MGET} on one node; by default keys spread over the cluster and a multi-key read is split
-     * per slot (sent concurrently; about 7× slower for 100 keys on a 3-master cluster, see the
-     * README). Use it for small caches read mostly in bulk: the whole cache then lives on one node.
+     * On Redis Cluster, puts every key of this cache in one hash slot, so {@code getAll} is a
+     * single {@code MGET} on one node; by default keys spread over the cluster and a multi-key read
+     * is split per slot (sent concurrently; about 7× slower for 100 keys on a 3-master cluster, see
+     * the README). Use it for small caches read mostly in bulk: the whole cache then lives on one
+     * node.
      */
     public Builder<V> singleSlot(boolean singleSlot) {
       this.singleSlot = singleSlot;
       return this;
     }
 
-    /** Write-through: {@code put} writes with {@code writer} first (see {@link WriteStrategy#WRITE_THROUGH}). */
+    /**
+     * Write-through: {@code put} writes with {@code writer} first (see {@link
+     * WriteStrategy#WRITE_THROUGH}).
+     */
     public Builder<V> writeThrough(CacheWriter<V> writer) {
       this.writer = Require.nonNull("writer", writer);
       this.writeStrategy = WriteStrategy.WRITE_THROUGH;
@@ -475,14 +521,19 @@ public final class CacheConfig<V> {
       return this;
     }
 
-    /** Write-behind flushes when {@code batchSize} keys are queued or {@code interval} has passed (defaults 100 and 1 s). */
+    /**
+     * Write-behind flushes when {@code batchSize} keys are queued or {@code interval} has passed
+     * (defaults 100 and 1 s).
+     */
     public Builder<V> writeBehindBatching(int batchSize, Duration interval) {
       this.writeBehindBatch = batchSize;
       this.writeBehindInterval = interval;
       return this;
     }
 
-    /** The most distinct keys queued for write-behind (default 10,000); a put beyond it is refused. */
+    /**
+     * The most distinct keys queued for write-behind (default 10,000); a put beyond it is refused.
+     */
     public Builder<V> writeBehindMaxPending(int maxPending) {
       this.writeBehindMaxPending = maxPending;
       return this;
@@ -494,27 +545,36 @@ public final class CacheConfig<V> {
       return this;
     }
 
-    /** Told about write-behind batches that failed every retry (by default they are logged as errors). */
+    /**
+     * Told about write-behind batches that failed every retry (by default they are logged as
+     * errors).
+     */
     public Builder<V> writeFailureListener(WriteFailureListener<V> listener) {
       this.writeFailureListener = Require.nonNull("writeFailureListener", listener);
       return this;
     }
 
-    /** Publishes the cache's meters ({@code headroom.cache.*}, tag {@code cache=<name>}) to this registry (default none). */
+    /**
+     * Publishes the cache's meters ({@code headroom.cache.*}, tag {@code cache=<name>}) to this
+     * registry (default none).
+     */
     public Builder<V> meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Require.nonNull("meterRegistry", registry);
       return this;
     }
 
-    /** Where TTLs and the breaker read the time (default {@link TimeSource#system()}); tests pass a {@code ManualTimeSource}. */
+    /**
+     * Where TTLs and the breaker read the time (default {@link TimeSource#system()}); tests pass a
+     * {@code ManualTimeSource}.
+     */
     public Builder<V> timeSource(TimeSource timeSource) {
       this.timeSource = Require.nonNull("timeSource", timeSource);
       return this;
     }
 
     /**
-     * Runs background reloads, async loads, and the decoding of values read by {@code getAsync(key)}
-     * (default the common fork-join pool).
+     * Runs background reloads, async loads, and the decoding of values read by {@code
+     * getAsync(key)} (default the common fork-join pool).
      */
     public Builder<V> executor(Executor executor) {
       this.executor = Require.nonNull("executor", executor);
@@ -538,11 +598,17 @@ public final class CacheConfig<V> {
       for (Map.Entry<TtlTier, Duration> t : tiers.entrySet()) {
         String field = "tier " + t.getKey();
         Require.positive(field, t.getValue());
-        Require.that(t.getValue().compareTo(maxTtl) <= 0, field, t.getValue(), "be at most maxTtl (" + maxTtl + ")");
+        Require.that(
+            t.getValue().compareTo(maxTtl) <= 0,
+            field,
+            t.getValue(),
+            "be at most maxTtl (" + maxTtl + ")");
       }
-      Duration ttl = defaultTtl != null
-          ? Require.positive("ttl", defaultTtl)
-          : Objects.requireNonNull(tiers.get(Objects.requireNonNull(defaultTier)), "every tier has a duration");
+      Duration ttl =
+          defaultTtl != null
+              ? Require.positive("ttl", defaultTtl)
+              : Objects.requireNonNull(
+                  tiers.get(Objects.requireNonNull(defaultTier)), "every tier has a duration");
       Require.that(ttl.compareTo(maxTtl) <= 0, "ttl", ttl, "be at most maxTtl (" + maxTtl + ")");
       Require.inRange("jitter", jitter, 0, 0.5);
       Require.nonNegative("negativeTtl", negativeTtl);
@@ -563,8 +629,11 @@ public final class CacheConfig<V> {
       Require.positive("writeBehind batchSize", writeBehindBatch);
       Require.positive("writeBehind interval", writeBehindInterval);
       Require.positive("writeBehind maxPending", writeBehindMaxPending);
-      Require.that(writeFailureListener == null || writeStrategy == WriteStrategy.WRITE_BEHIND,
-          "writeFailureListener", writeFailureListener, "be set only with write-behind (the strategy is " + writeStrategy + ")");
+      Require.that(
+          writeFailureListener == null || writeStrategy == WriteStrategy.WRITE_BEHIND,
+          "writeFailureListener",
+          writeFailureListener,
+          "be set only with write-behind (the strategy is " + writeStrategy + ")");
       return new CacheConfig<>(this, ttl);
     }
   }

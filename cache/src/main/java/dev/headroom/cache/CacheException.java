@@ -2,7 +2,10 @@ package dev.headroom.cache;
 
 import org.jspecify.annotations.Nullable;
 
-/** A cache operation failed for a reason other than Redis (which a cache never reports). Carries the cache's name. */
+/**
+ * A cache operation failed for a reason other than Redis (which a cache never reports). Carries the
+ * cache's name.
+ */
 public class CacheException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

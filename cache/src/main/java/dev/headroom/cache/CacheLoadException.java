@@ -1,6 +1,8 @@
 package dev.headroom.cache;
 
-/** A loader failed and no stale value could be served instead; the cause is the loader's exception. */
+/**
+ * A loader failed and no stale value could be served instead; the cause is the loader's exception.
+ */
 public class CacheLoadException extends CacheException {
 
   private static final long serialVersionUID = 1L;

@@ -38,10 +38,10 @@ import org.jspecify.annotations.Nullable;
  * The meters of one cache, named by core's {@code HeadroomMeters} and tagged {@code cache=<name>},
  * bound through {@link InstanceMeters} and removed on close. Counters are function counters over
  * the cache's LongAdders, so a get costs no meter work; only load times use a Timer (loads are slow
- * anyway). {@code headroom.cache.gets} carries {@code result} = {@code hit}|{@code miss} and
- * {@code level} = {@code l1}|{@code l2} (a miss is tagged with the last level asked), each read
- * counted exactly once. Without a registry nothing is registered; a second open cache of the same
- * name on one registry is refused.
+ * anyway). {@code headroom.cache.gets} carries {@code result} = {@code hit}|{@code miss} and {@code
+ * level} = {@code l1}|{@code l2} (a miss is tagged with the last level asked), each read counted
+ * exactly once. Without a registry nothing is registered; a second open cache of the same name on
+ * one registry is refused.
  */
 final class CacheMeters implements AutoCloseable {
 
@@ -65,12 +65,27 @@ final class CacheMeters implements AutoCloseable {
     counter(CACHE_EVICTIONS, cache.evictions);
     counter(CACHE_L2_SKIPPED, cache.tooLarge, TAG_REASON, "too_large");
     gauge(CACHE_SIZE, cache, c -> c.l1Size(), TAG_LEVEL, "l1");
-    gauge(CACHE_HIT_RATE, cache, c -> ratio(c.l1Hits.sum(), c.l1Hits.sum() + c.l2Hits.sum() + c.misses.sum()),
-        TAG_LEVEL, "l1");
-    gauge(CACHE_HIT_RATE, cache, c -> ratio(c.l1Hits.sum() + c.l2Hits.sum(),
-        c.l1Hits.sum() + c.l2Hits.sum() + c.misses.sum()), TAG_LEVEL, "all");
+    gauge(
+        CACHE_HIT_RATE,
+        cache,
+        c -> ratio(c.l1Hits.sum(), c.l1Hits.sum() + c.l2Hits.sum() + c.misses.sum()),
+        TAG_LEVEL,
+        "l1");
+    gauge(
+        CACHE_HIT_RATE,
+        cache,
+        c ->
+            ratio(
+                c.l1Hits.sum() + c.l2Hits.sum(), c.l1Hits.sum() + c.l2Hits.sum() + c.misses.sum()),
+        TAG_LEVEL,
+        "all");
     if (tier != null) {
-      gauge(CACHE_HIT_RATE, cache, c -> ratio(c.l2Hits.sum(), c.l2Hits.sum() + c.misses.sum()), TAG_LEVEL, "l2");
+      gauge(
+          CACHE_HIT_RATE,
+          cache,
+          c -> ratio(c.l2Hits.sum(), c.l2Hits.sum() + c.misses.sum()),
+          TAG_LEVEL,
+          "l2");
       fn(CACHE_L2_ERRORS, tier, RedisTier::errors);
       fn(CACHE_L2_SKIPPED, tier, RedisTier::skipped, TAG_REASON, "breaker_open");
       fn(CACHE_L2_CORRUPT, tier, RedisTier::corrupt);
@@ -84,8 +99,13 @@ final class CacheMeters implements AutoCloseable {
       gauge(CACHE_WRITE_BEHIND_QUEUE, wb, WriteBehind::pending);
       fn(CACHE_WRITE_BEHIND_FAILURES, wb, WriteBehind::failures);
     }
-    this.loadTime = meters.register(r -> Timer.builder(CACHE_LOAD_DURATION).tags(meters.tags())
-        .description("Time spent in loaders").register(r));
+    this.loadTime =
+        meters.register(
+            r ->
+                Timer.builder(CACHE_LOAD_DURATION)
+                    .tags(meters.tags())
+                    .description("Time spent in loaders")
+                    .register(r));
   }
 
   /**
@@ -96,8 +116,11 @@ final class CacheMeters implements AutoCloseable {
    */
   static void refuseDuplicate(@Nullable MeterRegistry registry, String name) {
     if (registry != null && !registry.find(CACHE_GETS).tag(TAG_CACHE, name).meters().isEmpty()) {
-      throw new IllegalStateException("name must be unique among the open caches publishing to one meter registry,"
-          + " was '" + name + "' (close the other cache first)");
+      throw new IllegalStateException(
+          "name must be unique among the open caches publishing to one meter registry,"
+              + " was '"
+              + name
+              + "' (close the other cache first)");
     }
   }
 
@@ -118,11 +141,14 @@ final class CacheMeters implements AutoCloseable {
   }
 
   private <T> void fn(String meter, T obj, ToDoubleFunction<T> f, String... tags) {
-    meters.register(r -> FunctionCounter.builder(meter, obj, f).tags(meters.tags(tags)).register(r));
+    meters.register(
+        r -> FunctionCounter.builder(meter, obj, f).tags(meters.tags(tags)).register(r));
   }
 
   private <T> void gauge(String meter, T obj, ToDoubleFunction<T> f, String... tags) {
-    meters.register(r -> Gauge.builder(meter, obj, f).tags(meters.tags(tags)).strongReference(true).register(r));
+    meters.register(
+        r ->
+            Gauge.builder(meter, obj, f).tags(meters.tags(tags)).strongReference(true).register(r));
   }
 
   @Override

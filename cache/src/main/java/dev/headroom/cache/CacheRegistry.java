@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The named caches of one service, on one optional Redis connector: {@link #getOrCreate} makes a
  * cache the first time its name is asked for (two-level when the registry has a connector, L1 only
- * otherwise) and answers the same cache afterwards. Listing, listeners, {@link #add} of a cache made
- * elsewhere, {@link #remove} and {@link #close()} come from core's {@link Registry}.
+ * otherwise) and answers the same cache afterwards. Listing, listeners, {@link #add} of a cache
+ * made elsewhere, {@link #remove} and {@link #close()} come from core's {@link Registry}.
  *
  * <pre>{@code
  * CacheRegistry caches = CacheRegistry.create(redis);          // Optional<RedisConnector>
@@ -42,7 +42,9 @@ public final class CacheRegistry extends Registry<Cache<?>> implements HealthChe
     return new CacheRegistry(null);
   }
 
-  /** A registry whose caches use the connector for L2 when there is one, and are L1 only otherwise. */
+  /**
+   * A registry whose caches use the connector for L2 when there is one, and are L1 only otherwise.
+   */
   public static CacheRegistry create(Optional<RedisConnector> redis) {
     return new CacheRegistry(Require.nonNull("redis", redis).orElse(null));
   }
@@ -58,7 +60,8 @@ public final class CacheRegistry extends Registry<Cache<?>> implements HealthChe
   @SuppressWarnings("unchecked")
   public <V> Cache<V> getOrCreate(String name, CacheConfig<V> config) {
     Require.nonNull("config", config);
-    return (Cache<V>) getOrCreate(name, n -> Caches.create(Optional.ofNullable(connector), n, config));
+    return (Cache<V>)
+        getOrCreate(name, n -> Caches.create(Optional.ofNullable(connector), n, config));
   }
 
   /**
@@ -70,7 +73,8 @@ public final class CacheRegistry extends Registry<Cache<?>> implements HealthChe
   @Override
   public Cache<?> add(String name, Cache<?> cache) {
     Require.nonNull("cache", cache);
-    Require.that(cache.name().equals(name), "name", name, "be the cache's name '" + cache.name() + "'");
+    Require.that(
+        cache.name().equals(name), "name", name, "be the cache's name '" + cache.name() + "'");
     return super.add(name, cache);
   }
 
@@ -84,7 +88,10 @@ public final class CacheRegistry extends Registry<Cache<?>> implements HealthChe
     return "cache";
   }
 
-  /** The worst status of the caches, with each cache that is not UP in the details; DOWN once closed. */
+  /**
+   * The worst status of the caches, with each cache that is not UP in the details; DOWN once
+   * closed.
+   */
   @Override
   public Health health() {
     List<Cache<?>> caches = all();

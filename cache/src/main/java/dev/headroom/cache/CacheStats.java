@@ -23,9 +23,23 @@ package dev.headroom.cache;
  * @param writeBehindPending values queued for the write-behind writer
  * @param writeFailures write-behind batches handed to the failure listener
  */
-public record CacheStats(long l1Hits, long l2Hits, long misses, long loads, long loadFailures, long staleServed,
-    long evictions, long l2Errors, long l2Skipped, long l2TooLarge, long l2Corrupt, long invalidationsSent,
-    long invalidationsReceived, long invalidationGaps, long writeBehindPending, long writeFailures) {
+public record CacheStats(
+    long l1Hits,
+    long l2Hits,
+    long misses,
+    long loads,
+    long loadFailures,
+    long staleServed,
+    long evictions,
+    long l2Errors,
+    long l2Skipped,
+    long l2TooLarge,
+    long l2Corrupt,
+    long invalidationsSent,
+    long invalidationsReceived,
+    long invalidationGaps,
+    long writeBehindPending,
+    long writeFailures) {
 
   /** Reads in all. */
   public long gets() {

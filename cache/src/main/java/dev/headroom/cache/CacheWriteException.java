@@ -2,7 +2,9 @@ package dev.headroom.cache;
 
 import org.jspecify.annotations.Nullable;
 
-/** A write-through write failed, or the write-behind queue is full; the cache was left untouched. */
+/**
+ * A write-through write failed, or the write-behind queue is full; the cache was left untouched.
+ */
 public class CacheWriteException extends CacheException {
 
   private static final long serialVersionUID = 1L;

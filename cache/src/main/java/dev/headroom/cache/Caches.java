@@ -8,8 +8,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes {@link Cache}s: {@link #inMemory} (L1 only, the embedded default), {@link #redis} (L1 plus a
- * Redis L2 shared by every process on that Redis) and {@link #create} (Redis when a connector is
+ * Makes {@link Cache}s: {@link #inMemory} (L1 only, the embedded default), {@link #redis} (L1 plus
+ * a Redis L2 shared by every process on that Redis) and {@link #create} (Redis when a connector is
  * present, memory otherwise).
  *
  * <pre>{@code
@@ -36,8 +36,8 @@ public final class Caches {
 
   /**
    * A two-level cache on {@code connector} (shared, not owned: closing the cache leaves it open).
-   * It subscribes to invalidations in the background, retrying while Redis is down: building
-   * never fails because of Redis.
+   * It subscribes to invalidations in the background, retrying while Redis is down: building never
+   * fails because of Redis.
    *
    * @throws IllegalArgumentException if the name is not a valid key-space segment
    */
@@ -45,16 +45,23 @@ public final class Caches {
     return build(name, config, Require.nonNull("connector", connector));
   }
 
-  /** A two-level cache on the connector when there is one ({@link #redis}), else {@link #inMemory}. */
-  public static <V> Cache<V> create(Optional<RedisConnector> redis, String name, CacheConfig<V> config) {
+  /**
+   * A two-level cache on the connector when there is one ({@link #redis}), else {@link #inMemory}.
+   */
+  public static <V> Cache<V> create(
+      Optional<RedisConnector> redis, String name, CacheConfig<V> config) {
     Require.nonNull("redis", redis);
     return build(name, config, redis.orElse(null));
   }
 
-  private static <V> Cache<V> build(String name, CacheConfig<V> config, @Nullable RedisConnector connector) {
+  private static <V> Cache<V> build(
+      String name, CacheConfig<V> config, @Nullable RedisConnector connector) {
     checkName(name);
     Require.nonNull("config", config);
-    Require.that(config.maximumSize != 0 || config.weigher != null || connector != null, "maximumSize", 0,
+    Require.that(
+        config.maximumSize != 0 || config.weigher != null || connector != null,
+        "maximumSize",
+        0,
         "be at least 1 without Redis (0 disables L1, which leaves nothing)");
     return new TwoLevelCache<>(name, config, connector);
   }
@@ -64,7 +71,8 @@ public final class Caches {
     try {
       KeySpace.of(name);
     } catch (InvalidKeyException e) {
-      throw new IllegalArgumentException("name must be a valid key-space segment, was '" + name + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "name must be a valid key-space segment, was '" + name + "': " + e.getMessage(), e);
     }
   }
 }

@@ -3,10 +3,10 @@ package dev.headroom.cache;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An L1 entry: the value (null for a cached "absent") and three instants on the cache's
- * monotonic clock: fresh until, servable-while-revalidating until, and expiry (Caffeine removes
- * the entry then). {@code simple} means the three coincide, so a hit needs no clock read of its
- * own: Caffeine's expiry check (which reads the ticker) has already covered it.
+ * An L1 entry: the value (null for a cached "absent") and three instants on the cache's monotonic
+ * clock: fresh until, servable-while-revalidating until, and expiry (Caffeine removes the entry
+ * then). {@code simple} means the three coincide, so a hit needs no clock read of its own:
+ * Caffeine's expiry check (which reads the ticker) has already covered it.
  */
 final class Entry<V> {
 

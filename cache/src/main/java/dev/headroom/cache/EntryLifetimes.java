@@ -49,7 +49,11 @@ final class EntryLifetimes<V> {
    * @param tooLarge counts values too large for L2
    * @param corrupt told of an L2 value the codec cannot decode
    */
-  EntryLifetimes(String cacheName, CacheConfig<V> config, boolean twoLevel, LongAdder tooLarge,
+  EntryLifetimes(
+      String cacheName,
+      CacheConfig<V> config,
+      boolean twoLevel,
+      LongAdder tooLarge,
       BiConsumer<String, Exception> corrupt) {
     this.cacheName = cacheName;
     this.codec = config.codec;
@@ -79,10 +83,12 @@ final class EntryLifetimes<V> {
   Duration checkTtl(@Nullable Duration ttl) {
     java.util.Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("cache '" + cacheName + "': ttl must be positive, was " + ttl);
+      throw new IllegalArgumentException(
+          "cache '" + cacheName + "': ttl must be positive, was " + ttl);
     }
     if (ttl.compareTo(maxTtl) > 0) {
-      throw new IllegalArgumentException("cache '" + cacheName + "': ttl " + ttl + " exceeds the cache's maxTtl " + maxTtl);
+      throw new IllegalArgumentException(
+          "cache '" + cacheName + "': ttl " + ttl + " exceeds the cache's maxTtl " + maxTtl);
     }
     return ttl;
   }
@@ -98,11 +104,12 @@ final class EntryLifetimes<V> {
   }
 
   /**
-   * The L1 entry for a value (null: absent) and, into {@code toL2}, what L2 should hold for it:
-   * the stored value, or null to delete the key (too large for L2). Nothing when a null value is
-   * not to be cached (negative TTL 0): the entry returned then is not meant to be installed.
+   * The L1 entry for a value (null: absent) and, into {@code toL2}, what L2 should hold for it: the
+   * stored value, or null to delete the key (too large for L2). Nothing when a null value is not to
+   * be cached (negative TTL 0): the entry returned then is not meant to be installed.
    */
-  Entry<V> prepare(String key, @Nullable V value, Duration ttl, Map<String, @Nullable StoredValue> toL2) {
+  Entry<V> prepare(
+      String key, @Nullable V value, Duration ttl, Map<String, @Nullable StoredValue> toL2) {
     long now = time.nanoTime();
     if (value == null) {
       if (negativeTtlNanos == 0) {
@@ -128,8 +135,14 @@ final class EntryLifetimes<V> {
         toL2.put(key, null);
       } else {
         long wall = time.currentTimeMillis();
-        toL2.put(key, new StoredValue(false, wall + TimeUnit.NANOSECONDS.toMillis(fresh),
-            wall + TimeUnit.NANOSECONDS.toMillis(stale), wall + TimeUnit.NANOSECONDS.toMillis(hard), payload));
+        toL2.put(
+            key,
+            new StoredValue(
+                false,
+                wall + TimeUnit.NANOSECONDS.toMillis(fresh),
+                wall + TimeUnit.NANOSECONDS.toMillis(stale),
+                wall + TimeUnit.NANOSECONDS.toMillis(hard),
+                payload));
       }
     }
     return Entry.of(value, now, fresh, stale, hard, l1TtlNanos);
@@ -139,17 +152,27 @@ final class EntryLifetimes<V> {
     try {
       return codec.encode(value);
     } catch (RuntimeException e) {
-      log.warn("cache '{}': could not encode the value of '{}' for Redis; it stays in L1 only", cacheName, key, e);
+      log.warn(
+          "cache '{}': could not encode the value of '{}' for Redis; it stays in L1 only",
+          cacheName,
+          key,
+          e);
       return null;
     }
   }
 
-  /** The L1 entry of an L2 value, or null if it has expired or cannot be decoded (then it is reported corrupt). */
+  /**
+   * The L1 entry of an L2 value, or null if it has expired or cannot be decoded (then it is
+   * reported corrupt).
+   */
   @Nullable Entry<V> fromStored(String key, StoredValue sv) {
     return fromStored(key, sv, time.nanoTime(), time.currentTimeMillis());
   }
 
-  /** Like {@link #fromStored(String, StoredValue)} with the clocks read once by the caller (for batches). */
+  /**
+   * Like {@link #fromStored(String, StoredValue)} with the clocks read once by the caller (for
+   * batches).
+   */
   @Nullable Entry<V> fromStored(String key, StoredValue sv, long now, long wall) {
     long hard = TimeUnit.MILLISECONDS.toNanos(sv.hardUntilMillis() - wall);
     if (hard <= 0) {

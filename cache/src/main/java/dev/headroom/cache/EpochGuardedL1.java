@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The L1 of one cache: a bounded Caffeine map of {@link Entry}s that expire at their own hard
  * expiry, guarded by epoch stripes so that a value read or loaded before an invalidation is never
- * installed after it. With maximum size 0 it holds nothing but still keeps the epochs (a
- * two-level cache without L1). Thread-safe.
+ * installed after it. With maximum size 0 it holds nothing but still keeps the epochs (a two-level
+ * cache without L1). Thread-safe.
  */
 final class EpochGuardedL1<V> {
 
@@ -42,14 +42,21 @@ final class EpochGuardedL1<V> {
    * @param maximumWeight the bound in weight, with {@code weigher}
    * @param evictions counts entries evicted for size
    */
-  EpochGuardedL1(long maximumSize, long maximumWeight, @Nullable Weigher<String, ? super V> weigher, TimeSource time,
+  EpochGuardedL1(
+      long maximumSize,
+      long maximumWeight,
+      @Nullable Weigher<String, ? super V> weigher,
+      TimeSource time,
       LongAdder evictions) {
     this.enabled = maximumSize != 0 || weigher != null;
-    Caffeine<String, Entry<V>> b = Caffeine.newBuilder().ticker(time::nanoTime)
-        .<String, Entry<V>>expireAfter(new EntryExpiry<V>())
-        .evictionListener((k, e, cause) -> evictions.increment());
+    Caffeine<String, Entry<V>> b =
+        Caffeine.newBuilder()
+            .ticker(time::nanoTime)
+            .<String, Entry<V>>expireAfter(new EntryExpiry<V>())
+            .evictionListener((k, e, cause) -> evictions.increment());
     if (weigher != null) {
-      b.maximumWeight(maximumWeight).weigher((k, e) -> e.value == null ? 1 : weigher.weigh(k, e.value));
+      b.maximumWeight(maximumWeight)
+          .weigher((k, e) -> e.value == null ? 1 : weigher.weigh(k, e.value));
     } else {
       b.maximumSize(maximumSize);
     }
@@ -79,7 +86,10 @@ final class EpochGuardedL1<V> {
     return map.getIfPresent(key);
   }
 
-  /** The epoch of {@code key} now: take it before reading or loading what {@link #installIf} installs. */
+  /**
+   * The epoch of {@code key} now: take it before reading or loading what {@link #installIf}
+   * installs.
+   */
   long stamp(String key) {
     return epochs.get(stripe(key));
   }

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Named TTLs, so a service says how long a kind of value may live rather than repeating numbers.
- * The durations are defaults; a cache may change them with {@link CacheConfig.Builder#tier(TtlTier, Duration)}.
+ * The durations are defaults; a cache may change them with {@link CacheConfig.Builder#tier(TtlTier,
+ * Duration)}.
  */
 public enum TtlTier {
   /** 60 seconds: volatile values (stock levels, presence). */

@@ -70,7 +70,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   private final @Nullable RedisTier l2;
   private final KeySpace userKeys;
   private final int safeKeyChars;
-  private final ConcurrentHashMap<String, CompletableFuture<Entry<V>>> inflight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<Entry<V>>> inflight =
+      new ConcurrentHashMap<>();
   private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
   private final String leaseTokenPrefix = UUID.randomUUID() + ":";
   private final AtomicLong leaseTokens = new AtomicLong();
@@ -96,16 +97,38 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     this.userKeys = config.keySpace.child(name);
     int room = userKeys.maxKeyBytes() - userKeys.prefix().getBytes(StandardCharsets.UTF_8).length;
     this.safeKeyChars = Math.max(0, room / 3);
-    this.l1 = new EpochGuardedL1<>(config.maximumSize, config.maximumWeight, config.weigher, time, evictions);
-    this.lifetimes = new EntryLifetimes<>(name, config, connector != null, tooLarge, this::corruptInL2);
-    this.l2 = connector == null ? null : RedisTier.create(connector,
-        new RedisTier.Options(name, config.keySpace, config.l2Timeout, config.patternDepth, config.singleSlot,
-            config.longestLife(), config.breakerFailures, config.breakerOpen, time), this);
-    this.writeBehind = config.writeStrategy == WriteStrategy.WRITE_BEHIND
-        ? new WriteBehind<>(name, Objects.requireNonNull(config.writer), config.writeBehindBatch,
-            config.writeBehindInterval, config.writeBehindMaxPending, config.writeBehindBackoff,
-            config.writeFailureListener)
-        : null;
+    this.l1 =
+        new EpochGuardedL1<>(
+            config.maximumSize, config.maximumWeight, config.weigher, time, evictions);
+    this.lifetimes =
+        new EntryLifetimes<>(name, config, connector != null, tooLarge, this::corruptInL2);
+    this.l2 =
+        connector == null
+            ? null
+            : RedisTier.create(
+                connector,
+                new RedisTier.Options(
+                    name,
+                    config.keySpace,
+                    config.l2Timeout,
+                    config.patternDepth,
+                    config.singleSlot,
+                    config.longestLife(),
+                    config.breakerFailures,
+                    config.breakerOpen,
+                    time),
+                this);
+    this.writeBehind =
+        config.writeStrategy == WriteStrategy.WRITE_BEHIND
+            ? new WriteBehind<>(
+                name,
+                Objects.requireNonNull(config.writer),
+                config.writeBehindBatch,
+                config.writeBehindInterval,
+                config.writeBehindMaxPending,
+                config.writeBehindBackoff,
+                config.writeFailureListener)
+            : null;
     this.meters = new CacheMeters(config.meterRegistry, this);
   }
 
@@ -254,18 +277,26 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     misses.increment();
     String token = leaseToken;
     RedisTier leaseTier = tier;
-    return callLoader(key, loader, stale, stamp,
+    return callLoader(
+        key,
+        loader,
+        stale,
+        stamp,
         token == null || leaseTier == null ? null : () -> leaseTier.releaseLease(key, token));
   }
 
   /**
-   * Loads {@code key}, installs the value and writes it to L2 in the background; then runs
-   * {@code afterStore} (if any): once Redis has answered the write, or at once when nothing was
-   * written (the load failed, or the key was invalidated meanwhile). Releasing the stampede lease
-   * there, not before, keeps waiting processes from finding neither the lease nor the value: the
-   * release goes over another connection and could otherwise overtake the write.
+   * Loads {@code key}, installs the value and writes it to L2 in the background; then runs {@code
+   * afterStore} (if any): once Redis has answered the write, or at once when nothing was written
+   * (the load failed, or the key was invalidated meanwhile). Releasing the stampede lease there,
+   * not before, keeps waiting processes from finding neither the lease nor the value: the release
+   * goes over another connection and could otherwise overtake the write.
    */
-  private Entry<V> callLoader(String key, CacheLoader<? extends V> loader, @Nullable Entry<V> stale, long stamp,
+  private Entry<V> callLoader(
+      String key,
+      CacheLoader<? extends V> loader,
+      @Nullable Entry<V> stale,
+      long stamp,
       @Nullable Runnable afterStore) {
     CompletableFuture<Void> stored = null;
     try {
@@ -316,22 +347,30 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     meters.recordLoad(System.nanoTime() - startNanos);
   }
 
-  /** One background reload of {@code key} at a time; its value replaces the stale one in both levels. */
+  /**
+   * One background reload of {@code key} at a time; its value replaces the stale one in both
+   * levels.
+   */
   private void refresh(String key, CacheLoader<? extends V> loader) {
     if (!refreshing.add(key)) {
       return;
     }
     long stamp = stamp(key);
     try {
-      s.executor.execute(() -> {
-        try {
-          callLoader(key, loader, null, stamp, null);
-        } catch (RuntimeException e) {
-          log.debug("cache '{}': background reload of '{}' failed; the stale value stays", name, key, e);
-        } finally {
-          refreshing.remove(key);
-        }
-      });
+      s.executor.execute(
+          () -> {
+            try {
+              callLoader(key, loader, null, stamp, null);
+            } catch (RuntimeException e) {
+              log.debug(
+                  "cache '{}': background reload of '{}' failed; the stale value stays",
+                  name,
+                  key,
+                  e);
+            } finally {
+              refreshing.remove(key);
+            }
+          });
     } catch (RejectedExecutionException e) {
       refreshing.remove(key);
     }
@@ -347,7 +386,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     return getAllInternal(keys, Objects.requireNonNull(loader, "loader"));
   }
 
-  private Map<String, V> getAllInternal(Collection<String> keys, @Nullable BulkLoader<? extends V> loader) {
+  private Map<String, V> getAllInternal(
+      Collection<String> keys, @Nullable BulkLoader<? extends V> loader) {
     List<String> wanted = distinct(keys);
     Map<String, Entry<V>> found = new HashMap<>();
     List<String> missing = new ArrayList<>();
@@ -406,7 +446,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
         found.put(k, e);
       }
       if (l2 != null) {
-        // Fire and forget: the tier records a failed write (breaker, meters); the loaded values are served already.
+        // Fire and forget: the tier records a failed write (breaker, meters); the loaded values are
+        // served already.
         var unused = l2.write(toL2, false);
       }
     }
@@ -453,8 +494,11 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   public void putAll(Map<String, ? extends V> values) {
     Objects.requireNonNull(values, "values");
     Map<String, V> copy = new LinkedHashMap<>();
-    values.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "values contains a null key"),
-        Objects.requireNonNull(v, "values contains a null value")));
+    values.forEach(
+        (k, v) ->
+            copy.put(
+                Objects.requireNonNull(k, "values contains a null key"),
+                Objects.requireNonNull(v, "values contains a null value")));
     awaitBulk(putAllAsync(copy, s.defaultTtl));
   }
 
@@ -480,8 +524,10 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        throw new CacheWriteException(name, "write-through of " + describe(values.keySet())
-            + " failed; the cache was not changed", e);
+        throw new CacheWriteException(
+            name,
+            "write-through of " + describe(values.keySet()) + " failed; the cache was not changed",
+            e);
       }
     } else if (writeBehind != null) {
       writeBehind.enqueue(values);
@@ -575,16 +621,19 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     long stamp = stamp(key);
     // Decoding (the codec, up to maxL2ValueBytes) and the install (a Caffeine compute) run on the
     // cache's executor, not on the Redis I/O thread that completes the read.
-    return tier.getAsync(key).thenApplyAsync(sv -> {
-      Entry<V> found = sv == null ? null : fromStored(key, sv);
-      if (found == null || !found.isFreshAt(time.nanoTime())) {
-        misses.increment();
-        return null;
-      }
-      install(key, found, stamp);
-      l2Hits.increment();
-      return found.value;
-    }, s.executor);
+    return tier.getAsync(key)
+        .thenApplyAsync(
+            sv -> {
+              Entry<V> found = sv == null ? null : fromStored(key, sv);
+              if (found == null || !found.isFreshAt(time.nanoTime())) {
+                misses.increment();
+                return null;
+              }
+              install(key, found, stamp);
+              l2Hits.increment();
+              return found.value;
+            },
+            s.executor);
   }
 
   @Override
@@ -598,7 +647,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   }
 
   @Override
-  public CompletableFuture<Map<String, V>> getAllAsync(Collection<String> keys, BulkLoader<? extends V> loader) {
+  public CompletableFuture<Map<String, V>> getAllAsync(
+      Collection<String> keys, BulkLoader<? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
     List<String> wanted = distinct(keys);
     Map<String, V> out = new LinkedHashMap<>();
@@ -607,10 +657,12 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       if (e == null) {
         // The keys before this one were L1 hits (counted); the rest go through getAll, after them.
         List<String> rest = wanted.subList(i, wanted.size());
-        return CompletableFuture.supplyAsync(() -> {
-          out.putAll(getAll(rest, loader));
-          return out;
-        }, s.executor);
+        return CompletableFuture.supplyAsync(
+            () -> {
+              out.putAll(getAll(rest, loader));
+              return out;
+            },
+            s.executor);
       }
       if (e.value != null) {
         out.put(wanted.get(i), e.value);
@@ -642,7 +694,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     return lifetimes.fromStored(key, sv, now, wall);
   }
 
-  private Entry<V> prepare(String key, @Nullable V value, Duration ttl, Map<String, @Nullable StoredValue> toL2) {
+  private Entry<V> prepare(
+      String key, @Nullable V value, Duration ttl, Map<String, @Nullable StoredValue> toL2) {
     return lifetimes.prepare(key, value, ttl, toL2);
   }
 
@@ -718,7 +771,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      log.debug("cache '{}': Redis did not confirm a write in time; it continues in the background", name);
+      log.debug(
+          "cache '{}': Redis did not confirm a write in time; it continues in the background",
+          name);
     }
   }
 
@@ -762,10 +817,23 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public CacheStats stats() {
     RedisTier t = l2;
-    return new CacheStats(l1Hits.sum(), l2Hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
-        staleServed.sum(), evictions.sum(), t == null ? 0 : t.errors(), t == null ? 0 : t.skipped(), tooLarge.sum(),
-        t == null ? 0 : t.corrupt(), t == null ? 0 : t.sent(), t == null ? 0 : t.received(), t == null ? 0 : t.gaps(),
-        writeBehind == null ? 0 : writeBehind.pending(), writeBehind == null ? 0 : writeBehind.failures());
+    return new CacheStats(
+        l1Hits.sum(),
+        l2Hits.sum(),
+        misses.sum(),
+        loads.sum(),
+        loadFailures.sum(),
+        staleServed.sum(),
+        evictions.sum(),
+        t == null ? 0 : t.errors(),
+        t == null ? 0 : t.skipped(),
+        tooLarge.sum(),
+        t == null ? 0 : t.corrupt(),
+        t == null ? 0 : t.sent(),
+        t == null ? 0 : t.received(),
+        t == null ? 0 : t.gaps(),
+        writeBehind == null ? 0 : writeBehind.pending(),
+        writeBehind == null ? 0 : writeBehind.failures());
   }
 
   @Override
@@ -782,7 +850,10 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     return writeBehind;
   }
 
-  /** UP; with Redis, DEGRADED while it is unreachable or the channel is not subscribed (L1 and loaders still serve). */
+  /**
+   * UP; with Redis, DEGRADED while it is unreachable or the channel is not subscribed (L1 and
+   * loaders still serve).
+   */
   @Override
   public Health health() {
     Map<String, Object> d = new LinkedHashMap<>();

@@ -48,19 +48,27 @@ final class WriteBehind<V> implements AutoCloseable {
   private int inFlight;
   private boolean closed;
 
-  WriteBehind(String cacheName, CacheWriter<V> writer, int batchSize, Duration interval, int maxPending,
-      Backoff backoff, @Nullable WriteFailureListener<V> listener) {
+  WriteBehind(
+      String cacheName,
+      CacheWriter<V> writer,
+      int batchSize,
+      Duration interval,
+      int maxPending,
+      Backoff backoff,
+      @Nullable WriteFailureListener<V> listener) {
     this.cacheName = cacheName;
     this.writer = writer;
     this.batchSize = batchSize;
     this.maxPending = maxPending;
     this.backoff = backoff;
     this.listener = listener;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "headroom-cache-write-behind-" + cacheName);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "headroom-cache-write-behind-" + cacheName);
+              t.setDaemon(true);
+              return t;
+            });
     long ms = Math.max(1, interval.toMillis());
     // Runs until close() shuts the executor down; drain() handles and reports its own failures.
     var unused = thread.scheduleWithFixedDelay(this::drain, ms, ms, TimeUnit.MILLISECONDS);
@@ -80,18 +88,25 @@ final class WriteBehind<V> implements AutoCloseable {
         }
       }
       if (pending.size() + added > maxPending) {
-        throw new CacheWriteException(cacheName, "the write-behind queue is full (" + pending.size() + " of "
-            + maxPending + " keys wait for the writer); the value was not cached. Raise writeBehindMaxPending "
-            + "or make the writer faster", null);
+        throw new CacheWriteException(
+            cacheName,
+            "the write-behind queue is full ("
+                + pending.size()
+                + " of "
+                + maxPending
+                + " keys wait for the writer); the value was not cached. Raise writeBehindMaxPending "
+                + "or make the writer faster",
+            null);
       }
       pending.putAll(values);
       full = pending.size() >= batchSize;
     }
     if (full && drainQueued.compareAndSet(false, true)) {
-      thread.execute(() -> {
-        drainQueued.set(false);
-        drain();
-      });
+      thread.execute(
+          () -> {
+            drainQueued.set(false);
+            drain();
+          });
     }
   }
 
@@ -181,15 +196,24 @@ final class WriteBehind<V> implements AutoCloseable {
   private void giveUp(Map<String, V> batch, Exception e, int attempts) {
     failures.increment();
     if (listener == null) {
-      log.error("cache '{}': write-behind could not write {} values after {} attempts; keys: {}",
-          cacheName, batch.size(), attempts, batch.keySet(), e);
+      log.error(
+          "cache '{}': write-behind could not write {} values after {} attempts; keys: {}",
+          cacheName,
+          batch.size(),
+          attempts,
+          batch.keySet(),
+          e);
       return;
     }
     try {
       listener.onWriteFailure(cacheName, batch, e);
     } catch (RuntimeException le) {
-      log.error("cache '{}': the write failure listener failed for {} values; keys: {}", cacheName, batch.size(),
-          batch.keySet(), le);
+      log.error(
+          "cache '{}': the write failure listener failed for {} values; keys: {}",
+          cacheName,
+          batch.size(),
+          batch.keySet(),
+          le);
     }
   }
 

@@ -11,6 +11,8 @@ import java.util.Map;
 @FunctionalInterface
 public interface WriteFailureListener<V> {
 
-  /** Called from the write-behind thread with the batch that was not written and the last failure. */
+  /**
+   * Called from the write-behind thread with the batch that was not written and the last failure.
+   */
   void onWriteFailure(String cacheName, Map<String, V> values, Throwable failure);
 }

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every cache has, L1 only or two-level: subclasses add the backend. Time is a
- * {@link ManualTimeSource}; background reloads run on the calling thread; jitter is off unless a
- * test turns it on.
+ * The behaviour every cache has, L1 only or two-level: subclasses add the backend. Time is a {@link
+ * ManualTimeSource}; background reloads run on the calling thread; jitter is off unless a test
+ * turns it on.
  */
 public abstract class CacheContractTest {
 
@@ -51,8 +51,9 @@ public abstract class CacheContractTest {
   }
 
   protected Cache<String> cache(UnaryOperator<CacheConfig.Builder<String>> custom) {
-    CacheConfig.Builder<String> b = backend(CacheConfig.builder(Codec.utf8())
-        .timeSource(time).jitter(0).executor(Runnable::run));
+    CacheConfig.Builder<String> b =
+        backend(
+            CacheConfig.builder(Codec.utf8()).timeSource(time).jitter(0).executor(Runnable::run));
     Cache<String> c = make("contract", custom.apply(b).build());
     opened.add(c);
     return c;
@@ -99,10 +100,17 @@ public abstract class CacheContractTest {
   @Test
   void aLoaderFailureIsACacheLoadExceptionNamingTheCacheAndNothingIsCached() {
     Cache<String> cache = cache();
-    assertThatThrownBy(() -> cache.get("k", key -> {
-      throw new IllegalStateException("db down");
-    })).isInstanceOf(CacheLoadException.class)
-        .hasMessageContaining("cache 'contract'").hasMessageContaining("'k'").hasRootCauseMessage("db down")
+    assertThatThrownBy(
+            () ->
+                cache.get(
+                    "k",
+                    key -> {
+                      throw new IllegalStateException("db down");
+                    }))
+        .isInstanceOf(CacheLoadException.class)
+        .hasMessageContaining("cache 'contract'")
+        .hasMessageContaining("'k'")
+        .hasRootCauseMessage("db down")
         .satisfies(e -> assertThat(((CacheException) e).cacheName()).isEqualTo("contract"));
     assertThat(cache.stats().loadFailures()).isEqualTo(1);
     AtomicInteger calls = new AtomicInteger();
@@ -156,7 +164,8 @@ public abstract class CacheContractTest {
 
   @Test
   void tiersCanBeConfigured() {
-    Cache<String> cache = cache(b -> b.tier(TtlTier.SHORT, Duration.ofSeconds(5)).ttl(TtlTier.SHORT));
+    Cache<String> cache =
+        cache(b -> b.tier(TtlTier.SHORT, Duration.ofSeconds(5)).ttl(TtlTier.SHORT));
     cache.put("a", "1");
     cache.put("b", "2", TtlTier.SHORT);
     time.advance(Duration.ofSeconds(6));
@@ -183,28 +192,35 @@ public abstract class CacheContractTest {
 
   @Test
   void staleWhileRevalidateServesTheOldValueAndReloadsOnce() {
-    Cache<String> cache = cache(b -> b.ttl(Duration.ofSeconds(10)).staleWhileRevalidate(Duration.ofSeconds(5)));
+    Cache<String> cache =
+        cache(b -> b.ttl(Duration.ofSeconds(10)).staleWhileRevalidate(Duration.ofSeconds(5)));
     AtomicInteger calls = new AtomicInteger();
     cache.get("k", counting(calls, "v1"));
     time.advance(Duration.ofSeconds(12));
     assertThat(cache.get("k")).as("a plain get does not serve stale values").isNull();
-    assertThat(cache.get("k", counting(calls, "v2"))).as("stale, served while revalidating").isEqualTo("v1");
+    assertThat(cache.get("k", counting(calls, "v2")))
+        .as("stale, served while revalidating")
+        .isEqualTo("v1");
     assertThat(calls).hasValue(2);
     assertThat(cache.get("k", counting(calls, "v3"))).isEqualTo("v2");
     assertThat(calls).hasValue(2);
     assertThat(cache.stats().staleServed()).isEqualTo(1);
     time.advance(Duration.ofSeconds(16));
-    assertThat(cache.get("k", counting(calls, "v4"))).as("past the stale window: loaded synchronously").isEqualTo("v4");
+    assertThat(cache.get("k", counting(calls, "v4")))
+        .as("past the stale window: loaded synchronously")
+        .isEqualTo("v4");
     assertThat(calls).hasValue(3);
   }
 
   @Test
   void staleIfErrorServesTheOldValueWithinItsBound() {
-    Cache<String> cache = cache(b -> b.ttl(Duration.ofSeconds(10)).staleIfError(Duration.ofSeconds(30)));
+    Cache<String> cache =
+        cache(b -> b.ttl(Duration.ofSeconds(10)).staleIfError(Duration.ofSeconds(30)));
     cache.put("k", "old");
-    CacheLoader<String> failing = key -> {
-      throw new IllegalStateException("db down");
-    };
+    CacheLoader<String> failing =
+        key -> {
+          throw new IllegalStateException("db down");
+        };
     time.advance(Duration.ofSeconds(15));
     assertThat(cache.get("k", failing)).isEqualTo("old");
     assertThat(cache.stats().staleServed()).isEqualTo(1);
@@ -217,12 +233,15 @@ public abstract class CacheContractTest {
     Cache<String> cache = cache();
     cache.put("b", "B");
     List<Set<String>> calls = new CopyOnWriteArrayList<>();
-    BulkLoader<String> loader = keys -> {
-      calls.add(Set.copyOf(keys));
-      Map<String, String> out = new HashMap<>();
-      keys.stream().filter(k -> !k.equals("d")).forEach(k -> out.put(k, k.toUpperCase(java.util.Locale.ROOT)));
-      return out;
-    };
+    BulkLoader<String> loader =
+        keys -> {
+          calls.add(Set.copyOf(keys));
+          Map<String, String> out = new HashMap<>();
+          keys.stream()
+              .filter(k -> !k.equals("d"))
+              .forEach(k -> out.put(k, k.toUpperCase(java.util.Locale.ROOT)));
+          return out;
+        };
     Map<String, String> got = cache.getAll(List.of("c", "a", "b", "d", "a"), loader);
     assertThat(got).containsExactly(Map.entry("c", "C"), Map.entry("a", "A"), Map.entry("b", "B"));
     assertThat(calls).containsExactly(Set.of("a", "c", "d"));
@@ -234,9 +253,15 @@ public abstract class CacheContractTest {
   @Test
   void aFailingBulkLoaderThrows() {
     Cache<String> cache = cache();
-    assertThatThrownBy(() -> cache.getAll(List.of("a", "b"), keys -> {
-      throw new IllegalStateException("boom");
-    })).isInstanceOf(CacheLoadException.class).hasMessageContaining("2 keys");
+    assertThatThrownBy(
+            () ->
+                cache.getAll(
+                    List.of("a", "b"),
+                    keys -> {
+                      throw new IllegalStateException("boom");
+                    }))
+        .isInstanceOf(CacheLoadException.class)
+        .hasMessageContaining("2 keys");
   }
 
   @Test
@@ -257,8 +282,16 @@ public abstract class CacheContractTest {
   @Test
   void invalidatePatternRemovesExactlyTheKeysUnderThePrefix() {
     Cache<String> cache = cache();
-    for (String k : List.of("user:1", "user:42:profile", "user:42:orders", "user:43:profile", "users:1", "admin:1",
-        "user:*", "user:[x]")) {
+    for (String k :
+        List.of(
+            "user:1",
+            "user:42:profile",
+            "user:42:orders",
+            "user:43:profile",
+            "users:1",
+            "admin:1",
+            "user:*",
+            "user:[x]")) {
       cache.put(k, k);
     }
     cache.invalidatePattern("user:42:*");
@@ -277,7 +310,8 @@ public abstract class CacheContractTest {
     Cache<String> cache = cache();
     cache.put("a*:1", "x");
     cache.put("ab:1", "y");
-    assertThatThrownBy(() -> cache.invalidatePattern("a*:*")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cache.invalidatePattern("a*:*"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("glob character '*'");
     cache.invalidatePattern("ab:*");
     assertThat(cache.get("a*:1")).isEqualTo("x");
@@ -287,17 +321,23 @@ public abstract class CacheContractTest {
   @Test
   void unsupportedPatternsAreRefusedWithTheRule() {
     Cache<String> cache = cache();
-    assertThatThrownBy(() -> cache.invalidatePattern("*")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cache.invalidatePattern("*"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("clear()");
-    assertThatThrownBy(() -> cache.invalidatePattern("user*")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cache.invalidatePattern("user*"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("segment separator");
-    assertThatThrownBy(() -> cache.invalidatePattern("user:")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cache.invalidatePattern("user:"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("followed by '*'");
-    assertThatThrownBy(() -> cache.invalidatePattern("us?r:*")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cache.invalidatePattern("us?r:*"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("glob character '?'");
-    assertThatThrownBy(() -> cache.invalidatePattern("a:b:c:*")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cache.invalidatePattern("a:b:c:*"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pattern depth of 2");
-    assertThatThrownBy(() -> cache.invalidatePattern(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> cache.invalidatePattern(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("pattern");
   }
 
@@ -315,30 +355,51 @@ public abstract class CacheContractTest {
   @Test
   void nullArgumentsFailNamingTheArgument() {
     Cache<String> cache = cache();
-    assertThatThrownBy(() -> cache.get(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
-    assertThatThrownBy(() -> cache.get("k", null)).isInstanceOf(NullPointerException.class).hasMessage("loader");
-    assertThatThrownBy(() -> cache.put("k", null)).isInstanceOf(NullPointerException.class).hasMessage("value");
-    assertThatThrownBy(() -> cache.put(null, "v")).isInstanceOf(NullPointerException.class).hasMessage("key");
-    assertThatThrownBy(() -> cache.put("k", "v", (Duration) null)).isInstanceOf(NullPointerException.class).hasMessage("ttl");
-    assertThatThrownBy(() -> cache.invalidate(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
-    assertThatThrownBy(() -> cache.getAll(null)).isInstanceOf(NullPointerException.class).hasMessage("keys");
+    assertThatThrownBy(() -> cache.get(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThatThrownBy(() -> cache.get("k", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("loader");
+    assertThatThrownBy(() -> cache.put("k", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("value");
+    assertThatThrownBy(() -> cache.put(null, "v"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThatThrownBy(() -> cache.put("k", "v", (Duration) null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ttl");
+    assertThatThrownBy(() -> cache.invalidate(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key");
+    assertThatThrownBy(() -> cache.getAll(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("keys");
     assertThatThrownBy(() -> cache.getAll(java.util.Arrays.asList("a", null)))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("null key");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("null key");
     Map<String, String> withNull = new HashMap<>();
     withNull.put("k", null);
-    assertThatThrownBy(() -> cache.putAll(withNull)).isInstanceOf(NullPointerException.class).hasMessageContaining("null value");
+    assertThatThrownBy(() -> cache.putAll(withNull))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("null value");
   }
 
   @Test
   void badKeysAndTtlsAreRejected() {
     Cache<String> cache = cache();
     String huge = "k".repeat(2000);
-    assertThatThrownBy(() -> cache.put(huge, "v")).isInstanceOf(InvalidKeyException.class).hasMessageContaining("over the limit");
+    assertThatThrownBy(() -> cache.put(huge, "v"))
+        .isInstanceOf(InvalidKeyException.class)
+        .hasMessageContaining("over the limit");
     assertThatThrownBy(() -> cache.get(huge, k -> "v")).isInstanceOf(InvalidKeyException.class);
     assertThatThrownBy(() -> cache.get("")).isInstanceOf(InvalidKeyException.class);
-    assertThatThrownBy(() -> cache.put("k", "v", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cache.put("k", "v", Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("positive");
-    assertThatThrownBy(() -> cache.put("k", "v", Duration.ofDays(30))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cache.put("k", "v", Duration.ofDays(30)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxTtl");
   }
 
@@ -356,23 +417,28 @@ public abstract class CacheContractTest {
     AtomicInteger calls = new AtomicInteger();
     CountDownLatch entered = new CountDownLatch(threads);
     CountDownLatch release = new CountDownLatch(1);
-    CacheLoader<String> slow = key -> {
-      calls.incrementAndGet();
-      release.await(10, TimeUnit.SECONDS);
-      return "v";
-    };
+    CacheLoader<String> slow =
+        key -> {
+          calls.incrementAndGet();
+          release.await(10, TimeUnit.SECONDS);
+          return "v";
+        };
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<String>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         Cache<String> node = nodes.get(i % nodes.size());
-        results.add(pool.submit(() -> {
-          entered.countDown();
-          return node.get("hot", slow);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  entered.countDown();
+                  return node.get("hot", slow);
+                }));
       }
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 1);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> calls.get() >= 1);
       release.countDown();
       for (Future<String> f : results) {
         assertThat(f.get(15, TimeUnit.SECONDS)).isEqualTo("v");
@@ -387,17 +453,23 @@ public abstract class CacheContractTest {
   void writeThroughWritesFirstAndLeavesTheCacheUntouchedOnFailure() {
     Map<String, String> db = new HashMap<>();
     AtomicInteger fail = new AtomicInteger();
-    Cache<String> cache = cache(b -> b.writeThrough(values -> {
-      if (fail.get() > 0) {
-        throw new IllegalStateException("db refused");
-      }
-      db.putAll(values);
-    }));
+    Cache<String> cache =
+        cache(
+            b ->
+                b.writeThrough(
+                    values -> {
+                      if (fail.get() > 0) {
+                        throw new IllegalStateException("db refused");
+                      }
+                      db.putAll(values);
+                    }));
     cache.put("k", "1");
     assertThat(db).containsEntry("k", "1");
     fail.set(1);
-    assertThatThrownBy(() -> cache.put("k", "2")).isInstanceOf(CacheWriteException.class)
-        .hasMessageContaining("not changed").hasRootCauseMessage("db refused");
+    assertThatThrownBy(() -> cache.put("k", "2"))
+        .isInstanceOf(CacheWriteException.class)
+        .hasMessageContaining("not changed")
+        .hasRootCauseMessage("db refused");
     assertThat(cache.get("k")).isEqualTo("1");
     assertThat(db).containsEntry("k", "1");
   }
@@ -405,8 +477,11 @@ public abstract class CacheContractTest {
   @Test
   void writeBehindCoalescesAndLosesNothingOnClose() {
     List<Map<String, String>> batches = new CopyOnWriteArrayList<>();
-    Cache<String> cache = cache(b -> b.writeBehind(values -> batches.add(Map.copyOf(values)))
-        .writeBehindBatching(1000, Duration.ofHours(1)));
+    Cache<String> cache =
+        cache(
+            b ->
+                b.writeBehind(values -> batches.add(Map.copyOf(values)))
+                    .writeBehindBatching(1000, Duration.ofHours(1)));
     for (int i = 0; i < 50; i++) {
       cache.put("k" + (i % 10), "v" + i);
     }
@@ -423,15 +498,26 @@ public abstract class CacheContractTest {
   void writeBehindFlushesBySizeAndReportsBatchesThatKeepFailing() {
     List<Map<String, String>> failed = new CopyOnWriteArrayList<>();
     AtomicInteger attempts = new AtomicInteger();
-    Cache<String> cache = cache(b -> b.writeBehind(values -> {
-      attempts.incrementAndGet();
-      throw new IllegalStateException("db down");
-    }).writeBehindBatching(2, Duration.ofHours(1))
-        .writeBehindRetry(Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(2)).maxAttempts(3).build())
-        .writeFailureListener((name, values, failure) -> failed.add(Map.copyOf(values))));
+    Cache<String> cache =
+        cache(
+            b ->
+                b.writeBehind(
+                        values -> {
+                          attempts.incrementAndGet();
+                          throw new IllegalStateException("db down");
+                        })
+                    .writeBehindBatching(2, Duration.ofHours(1))
+                    .writeBehindRetry(
+                        Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(2))
+                            .maxAttempts(3)
+                            .build())
+                    .writeFailureListener(
+                        (name, values, failure) -> failed.add(Map.copyOf(values))));
     cache.put("a", "1");
     cache.put("b", "2");
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> failed.size() == 1);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> failed.size() == 1);
     assertThat(failed.get(0)).containsOnly(Map.entry("a", "1"), Map.entry("b", "2"));
     assertThat(attempts).hasValue(3);
     assertThat(cache.stats().writeFailures()).isEqualTo(1);
@@ -440,13 +526,19 @@ public abstract class CacheContractTest {
   @Test
   void aFullWriteBehindQueueRefusesNewKeysWithoutCachingThem() {
     CountDownLatch blocked = new CountDownLatch(1);
-    Cache<String> cache = cache(b -> b.writeBehind(values -> blocked.await(10, TimeUnit.SECONDS))
-        .writeBehindBatching(1000, Duration.ofHours(1)).writeBehindMaxPending(3));
+    Cache<String> cache =
+        cache(
+            b ->
+                b.writeBehind(values -> blocked.await(10, TimeUnit.SECONDS))
+                    .writeBehindBatching(1000, Duration.ofHours(1))
+                    .writeBehindMaxPending(3));
     cache.put("a", "1");
     cache.put("b", "1");
     cache.put("c", "1");
     cache.put("a", "2");
-    assertThatThrownBy(() -> cache.put("d", "1")).isInstanceOf(CacheWriteException.class).hasMessageContaining("full");
+    assertThatThrownBy(() -> cache.put("d", "1"))
+        .isInstanceOf(CacheWriteException.class)
+        .hasMessageContaining("full");
     assertThat(cache.get("d")).isNull();
     blocked.countDown();
     cache.flush();
@@ -462,12 +554,15 @@ public abstract class CacheContractTest {
       keys.add("w" + i);
     }
     AtomicInteger calls = new AtomicInteger();
-    int stored = cache.warm(keys, batch -> {
-      calls.incrementAndGet();
-      Map<String, String> out = new HashMap<>();
-      batch.stream().filter(k -> !k.equals("w7")).forEach(k -> out.put(k, k));
-      return out;
-    });
+    int stored =
+        cache.warm(
+            keys,
+            batch -> {
+              calls.incrementAndGet();
+              Map<String, String> out = new HashMap<>();
+              batch.stream().filter(k -> !k.equals("w7")).forEach(k -> out.put(k, k));
+              return out;
+            });
     assertThat(stored).isEqualTo(249);
     assertThat(calls).hasValue(3);
     assertThat(cache.get("w200")).isEqualTo("w200");
@@ -481,7 +576,10 @@ public abstract class CacheContractTest {
     cache.putAsync("a", "1").get(5, TimeUnit.SECONDS);
     assertThat(cache.getAsync("a").get(5, TimeUnit.SECONDS)).isEqualTo("1");
     assertThat(cache.getAsync("b", k -> "loaded").get(5, TimeUnit.SECONDS)).isEqualTo("loaded");
-    assertThat(cache.getAllAsync(List.of("a", "b", "c"), keys -> Map.of("c", "C")).get(5, TimeUnit.SECONDS))
+    assertThat(
+            cache
+                .getAllAsync(List.of("a", "b", "c"), keys -> Map.of("c", "C"))
+                .get(5, TimeUnit.SECONDS))
         .containsExactly(Map.entry("a", "1"), Map.entry("b", "loaded"), Map.entry("c", "C"));
     cache.invalidateAsync("a").get(5, TimeUnit.SECONDS);
     assertThat(cache.get("a")).isNull();
@@ -504,16 +602,22 @@ public abstract class CacheContractTest {
   @Test
   void loadedValuesAreNotCachedWhenInvalidatedDuringTheLoad() {
     Cache<String> cache = cache();
-    String value = cache.get("k", key -> {
-      cache.invalidate("k");
-      return "stale";
-    });
+    String value =
+        cache.get(
+            "k",
+            key -> {
+              cache.invalidate("k");
+              return "stale";
+            });
     assertThat(value).isEqualTo("stale");
     assertThat(cache.get("k")).isNull();
-    String second = cache.get("p:1", key -> {
-      cache.invalidatePattern("p:*");
-      return "stale";
-    });
+    String second =
+        cache.get(
+            "p:1",
+            key -> {
+              cache.invalidatePattern("p:*");
+              return "stale";
+            });
     assertThat(second).isEqualTo("stale");
     assertThat(cache.get("p:1")).isNull();
   }

@@ -19,14 +19,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A dedicated Redis stopped, restarted, paused, or down from the start: callers keep getting values
- * and never an exception, the cache reports DEGRADED, recovers by itself, and clears L1 on
- * recovery because invalidations may have been missed.
+ * and never an exception, the cache reports DEGRADED, recovers by itself, and clears L1 on recovery
+ * because invalidations may have been missed.
  */
 class CacheOutageIT {
 
-  private static final RedisConnectorOptions FAST = RedisConnectorOptions.builder()
-      .commandTimeout(Duration.ofMillis(500)).connectTimeout(Duration.ofMillis(300))
-      .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+  private static final RedisConnectorOptions FAST =
+      RedisConnectorOptions.builder()
+          .commandTimeout(Duration.ofMillis(500))
+          .connectTimeout(Duration.ofMillis(300))
+          .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200))
+          .build();
 
   private RedisServer server;
   private RedisConnector connector;
@@ -48,15 +51,24 @@ class CacheOutageIT {
   }
 
   private Cache<String> build() {
-    return Caches.redis(connector, "outage", CacheConfig.builder(Codec.utf8()).keySpace(KeySpace.of("outage"))
-        .l2Timeout(Duration.ofMillis(100)).circuitBreaker(3, Duration.ofMillis(200)).build());
+    return Caches.redis(
+        connector,
+        "outage",
+        CacheConfig.builder(Codec.utf8())
+            .keySpace(KeySpace.of("outage"))
+            .l2Timeout(Duration.ofMillis(100))
+            .circuitBreaker(3, Duration.ofMillis(200))
+            .build());
   }
 
   private void awaitUp() {
-    await().atMost(Duration.ofSeconds(15)).until(() -> {
-      cache.get("probe");
-      return cache.health().status() == HealthStatus.UP;
-    });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              cache.get("probe");
+              return cache.health().status() == HealthStatus.UP;
+            });
   }
 
   @Test
@@ -74,7 +86,8 @@ class CacheOutageIT {
       assertThat(cache.get("new" + i)).isEqualTo("loaded");
       cache.put("p" + i, "x");
       cache.invalidate("p" + i);
-      assertThat(cache.getAll(List.of("a" + i, "b" + i), keys -> Map.of("a" + i, "A"))).containsOnlyKeys("a" + i);
+      assertThat(cache.getAll(List.of("a" + i, "b" + i), keys -> Map.of("a" + i, "A")))
+          .containsOnlyKeys("a" + i);
       cache.invalidatePattern("q:*");
       cache.putAsync("async" + i, "y").join();
       assertThat(cache.getAsync("missing" + i).join()).isNull();
@@ -88,7 +101,9 @@ class CacheOutageIT {
     server.restart();
     awaitUp();
     assertThat(cache.stats().invalidationGaps()).as("L1 was cleared on recovery").isPositive();
-    assertThat(cache.get("before")).as("no longer in L1, and the restarted Redis is empty").isNull();
+    assertThat(cache.get("before"))
+        .as("no longer in L1, and the restarted Redis is empty")
+        .isNull();
     cache.put("after", "w");
     assertThat(cache.get("after")).isEqualTo("w");
     assertThat(cache.get("new0", k -> "reloaded")).isEqualTo("reloaded");
@@ -123,8 +138,11 @@ class CacheOutageIT {
     assertThat(cache.health().details()).containsEntry("subscribed", true);
     cache.put("x", "z");
     try (RedisConnector other = RedisConnector.create(server.uri());
-        Cache<String> second = Caches.redis(other, "outage",
-            CacheConfig.builder(Codec.utf8()).keySpace(KeySpace.of("outage")).build())) {
+        Cache<String> second =
+            Caches.redis(
+                other,
+                "outage",
+                CacheConfig.builder(Codec.utf8()).keySpace(KeySpace.of("outage")).build())) {
       assertThat(second.get("x")).isEqualTo("z");
     }
   }

@@ -16,13 +16,18 @@ class CacheRegistryTest {
   void createsNamedCachesOnceAndAnswersThemByName() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (CacheRegistry registry = CacheRegistry.create(Optional.empty())) {
-      Cache<String> users = registry.getOrCreate("users", CacheConfig.builder(Codec.utf8()).meterRegistry(meters).build());
-      Cache<Integer> counts = registry.getOrCreate("counts", CacheConfig.builder(Integer.class).meterRegistry(meters).build());
+      Cache<String> users =
+          registry.getOrCreate(
+              "users", CacheConfig.builder(Codec.utf8()).meterRegistry(meters).build());
+      Cache<Integer> counts =
+          registry.getOrCreate(
+              "counts", CacheConfig.builder(Integer.class).meterRegistry(meters).build());
       users.put("a", "1");
       counts.put("a", 1);
       assertThat(registry.names()).containsExactly("users", "counts");
       assertThat(registry.get("users")).isSameAs(users);
-      assertThat(registry.getOrCreate("users", CacheConfig.ofDefaults(Codec.utf8()))).isSameAs(users);
+      assertThat(registry.getOrCreate("users", CacheConfig.ofDefaults(Codec.utf8())))
+          .isSameAs(users);
       assertThat(registry.find("nope")).isEmpty();
       assertThat(meters.find("headroom.cache.gets").tag("cache", "counts").meters()).isNotEmpty();
       assertThat(registry.health().status()).isEqualTo(HealthStatus.UP);
@@ -37,14 +42,18 @@ class CacheRegistryTest {
     try (CacheRegistry registry = CacheRegistry.inMemory()) {
       registry.getOrCreate("users", CacheConfig.ofDefaults(Codec.utf8()));
       Cache<String> other = Caches.inMemory("users", CacheConfig.ofDefaults(Codec.utf8()));
-      assertThatThrownBy(() -> registry.add("users", other)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> registry.add("users", other))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'users' (already taken)");
       other.close();
       Cache<String> orders = Caches.inMemory("orders", CacheConfig.ofDefaults(Codec.utf8()));
-      assertThatThrownBy(() -> registry.add("sales", orders)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> registry.add("sales", orders))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("name must be the cache's name 'orders', was sales");
-      assertThatThrownBy(() -> registry.get("orders")).isInstanceOf(NoSuchElementException.class)
-          .hasMessageContaining("no cache named 'orders'").hasMessageContaining("[users]");
+      assertThatThrownBy(() -> registry.get("orders"))
+          .isInstanceOf(NoSuchElementException.class)
+          .hasMessageContaining("no cache named 'orders'")
+          .hasMessageContaining("[users]");
       registry.add("orders", orders);
       assertThat(registry.names()).containsExactly("users", "orders");
     }

@@ -12,17 +12,23 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-memory cache runs with Lettuce, Netty and Reactor absent from the class path: the
- * {@code without-lettuce} surefire execution in this module's POM runs this class alone on such a
- * class path. If anything on the L1-only path loaded a Lettuce class, it would fail here with
- * {@link NoClassDefFoundError}.
+ * The in-memory cache runs with Lettuce, Netty and Reactor absent from the class path: the {@code
+ * without-lettuce} surefire execution in this module's POM runs this class alone on such a class
+ * path. If anything on the L1-only path loaded a Lettuce class, it would fail here with {@link
+ * NoClassDefFoundError}.
  */
 class CacheWithoutLettuceTest {
 
   @Test
   void theClassPathHasNoLettuceNettyOrReactor() {
-    for (String name : List.of("io.lettuce.core.RedisClient", "io.netty.channel.Channel", "reactor.core.publisher.Mono")) {
-      assertThatThrownBy(() -> Class.forName(name)).as(name).isInstanceOf(ClassNotFoundException.class);
+    for (String name :
+        List.of(
+            "io.lettuce.core.RedisClient",
+            "io.netty.channel.Channel",
+            "reactor.core.publisher.Mono")) {
+      assertThatThrownBy(() -> Class.forName(name))
+          .as(name)
+          .isInstanceOf(ClassNotFoundException.class);
     }
   }
 
@@ -35,8 +41,8 @@ class CacheWithoutLettuceTest {
       users.put("user:1", "Ada");
       assertThat(users.get("user:1")).isEqualTo("Ada");
       assertThat(users.get("user:2", k -> "Grace")).isEqualTo("Grace");
-      assertThat(users.getAll(List.of("user:1", "user:2"))).containsExactly(Map.entry("user:1", "Ada"),
-          Map.entry("user:2", "Grace"));
+      assertThat(users.getAll(List.of("user:1", "user:2")))
+          .containsExactly(Map.entry("user:1", "Ada"), Map.entry("user:2", "Grace"));
       users.invalidatePattern("user:*");
       assertThat(users.get("user:1")).isNull();
       assertThat(orders.isTwoLevel()).isFalse();

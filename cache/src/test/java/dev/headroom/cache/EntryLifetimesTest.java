@@ -24,14 +24,22 @@ class EntryLifetimesTest {
   private final List<String> corrupt = new ArrayList<>();
 
   private EntryLifetimes<String> lifetimes(CacheConfig.Builder<String> config, boolean twoLevel) {
-    return new EntryLifetimes<>("users", config.timeSource(time).jitter(0).build(), twoLevel, tooLarge,
+    return new EntryLifetimes<>(
+        "users",
+        config.timeSource(time).jitter(0).build(),
+        twoLevel,
+        tooLarge,
         (key, e) -> corrupt.add(key));
   }
 
   @Test
   void aValueIsFreshForItsTtlThenServableForTheStaleWindowsThenGone() {
-    EntryLifetimes<String> l = lifetimes(CacheConfig.builder(Codec.utf8())
-        .staleWhileRevalidate(Duration.ofSeconds(5)).staleIfError(Duration.ofSeconds(20)), false);
+    EntryLifetimes<String> l =
+        lifetimes(
+            CacheConfig.builder(Codec.utf8())
+                .staleWhileRevalidate(Duration.ofSeconds(5))
+                .staleIfError(Duration.ofSeconds(20)),
+            false);
     Map<String, @Nullable StoredValue> toL2 = new HashMap<>();
     Entry<String> e = l.prepare("k", "v", Duration.ofSeconds(10), toL2);
     long start = time.nanoTime();
@@ -46,7 +54,9 @@ class EntryLifetimesTest {
 
   @Test
   void l2GetsTheSameInstantsOnTheWallClockAndL1EntriesReadBackKeepThem() {
-    EntryLifetimes<String> l = lifetimes(CacheConfig.builder(Codec.utf8()).staleWhileRevalidate(Duration.ofSeconds(5)), true);
+    EntryLifetimes<String> l =
+        lifetimes(
+            CacheConfig.builder(Codec.utf8()).staleWhileRevalidate(Duration.ofSeconds(5)), true);
     Map<String, @Nullable StoredValue> toL2 = new HashMap<>();
     l.prepare("k", "v", Duration.ofSeconds(10), toL2);
     long wall = time.currentTimeMillis();
@@ -65,26 +75,32 @@ class EntryLifetimesTest {
 
   @Test
   void l1TtlCapsTheL1Entry() {
-    EntryLifetimes<String> l = lifetimes(CacheConfig.builder(Codec.utf8()).l1Ttl(Duration.ofSeconds(2)), false);
+    EntryLifetimes<String> l =
+        lifetimes(CacheConfig.builder(Codec.utf8()).l1Ttl(Duration.ofSeconds(2)), false);
     Entry<String> e = l.prepare("k", "v", Duration.ofSeconds(10), new HashMap<>());
     assertThat(e.isAliveAt(time.nanoTime() + Duration.ofSeconds(2).toNanos())).isFalse();
   }
 
   @Test
   void absenceLivesForTheNegativeTtlOrIsNotCached() {
-    EntryLifetimes<String> l = lifetimes(CacheConfig.builder(Codec.utf8()).negativeTtl(Duration.ofSeconds(3)), true);
+    EntryLifetimes<String> l =
+        lifetimes(CacheConfig.builder(Codec.utf8()).negativeTtl(Duration.ofSeconds(3)), true);
     Map<String, @Nullable StoredValue> toL2 = new HashMap<>();
     Entry<String> e = l.prepare("k", null, Duration.ofSeconds(10), toL2);
     assertThat(e.value).isNull();
     assertThat(e.isAliveAt(time.nanoTime() + Duration.ofSeconds(3).toNanos())).isFalse();
     assertThat(toL2.get("k").negative()).isTrue();
     assertThat(l.cachesAbsence()).isTrue();
-    assertThat(lifetimes(CacheConfig.builder(Codec.utf8()).negativeTtl(Duration.ZERO), true).cachesAbsence()).isFalse();
+    assertThat(
+            lifetimes(CacheConfig.builder(Codec.utf8()).negativeTtl(Duration.ZERO), true)
+                .cachesAbsence())
+        .isFalse();
   }
 
   @Test
   void aValueTooLargeForL2IsDeletedThereAndCounted() {
-    EntryLifetimes<String> l = lifetimes(CacheConfig.builder(Codec.utf8()).maxL2ValueBytes(4), true);
+    EntryLifetimes<String> l =
+        lifetimes(CacheConfig.builder(Codec.utf8()).maxL2ValueBytes(4), true);
     Map<String, @Nullable StoredValue> toL2 = new HashMap<>();
     l.prepare("k", "12345", Duration.ofSeconds(10), toL2);
     assertThat(toL2).containsEntry("k", null);
@@ -93,31 +109,43 @@ class EntryLifetimesTest {
 
   @Test
   void anUndecodableL2ValueIsReportedCorrupt() {
-    Codec<String> failing = new Codec<>() {
-      @Override
-      public byte[] encode(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
-      }
+    Codec<String> failing =
+        new Codec<>() {
+          @Override
+          public byte[] encode(String value) {
+            return value.getBytes(StandardCharsets.UTF_8);
+          }
 
-      @Override
-      public String decode(byte[] bytes) {
-        throw new IllegalArgumentException("bad");
-      }
-    };
+          @Override
+          public String decode(byte[] bytes) {
+            throw new IllegalArgumentException("bad");
+          }
+        };
     EntryLifetimes<String> l = lifetimes(CacheConfig.builder(failing), true);
     long wall = time.currentTimeMillis();
-    assertThat(l.fromStored("k", new StoredValue(false, wall + 1000, wall + 1000, wall + 1000, new byte[] {1}))).isNull();
+    assertThat(
+            l.fromStored(
+                "k", new StoredValue(false, wall + 1000, wall + 1000, wall + 1000, new byte[] {1})))
+        .isNull();
     assertThat(corrupt).containsExactly("k");
   }
 
   @Test
   void jitterSpreadsWithinItsFractionAndPutTtlsAreChecked() {
-    EntryLifetimes<String> l = new EntryLifetimes<>("users", CacheConfig.builder(Codec.utf8()).timeSource(time)
-        .jitter(0.1).build(), false, tooLarge, (k, e) -> {});
+    EntryLifetimes<String> l =
+        new EntryLifetimes<>(
+            "users",
+            CacheConfig.builder(Codec.utf8()).timeSource(time).jitter(0.1).build(),
+            false,
+            tooLarge,
+            (k, e) -> {});
     for (int i = 0; i < 100; i++) {
-      assertThat(l.jittered(Duration.ofSeconds(100))).isBetween(Duration.ofSeconds(90).toNanos(), Duration.ofSeconds(110).toNanos());
+      assertThat(l.jittered(Duration.ofSeconds(100)))
+          .isBetween(Duration.ofSeconds(90).toNanos(), Duration.ofSeconds(110).toNanos());
     }
-    assertThatThrownBy(() -> l.checkTtl(Duration.ZERO)).hasMessage("cache 'users': ttl must be positive, was PT0S");
-    assertThatThrownBy(() -> l.checkTtl(Duration.ofDays(8))).hasMessageContaining("exceeds the cache's maxTtl PT168H");
+    assertThatThrownBy(() -> l.checkTtl(Duration.ZERO))
+        .hasMessage("cache 'users': ttl must be positive, was PT0S");
+    assertThatThrownBy(() -> l.checkTtl(Duration.ofDays(8)))
+        .hasMessageContaining("exceeds the cache's maxTtl PT168H");
   }
 }

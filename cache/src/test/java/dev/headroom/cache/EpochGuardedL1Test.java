@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
-/** The epoch-guarded L1 on its own: a read or load that began before an invalidation never installs after it. */
+/**
+ * The epoch-guarded L1 on its own: a read or load that began before an invalidation never installs
+ * after it.
+ */
 class EpochGuardedL1Test {
 
   private final ManualTimeSource time = ManualTimeSource.create();

@@ -16,11 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The contract on a 3-master Redis Cluster, plus invalidation between two nodes and getAll across slots. */
+/**
+ * The contract on a 3-master Redis Cluster, plus invalidation between two nodes and getAll across
+ * slots.
+ */
 class RedisClusterCacheIT extends CacheContractTest {
 
   private static final AtomicInteger SPACES = new AtomicInteger();
@@ -59,16 +61,26 @@ class RedisClusterCacheIT extends CacheContractTest {
   }
 
   private Cache<String> node(RedisConnector c, boolean singleSlot) {
-    Cache<String> cache = Caches.redis(c, "cluster", CacheConfig.builder(Codec.utf8()).keySpace(keySpace)
-        .singleSlot(singleSlot).l2Timeout(Duration.ofSeconds(1)).build());
-    await().atMost(Duration.ofSeconds(5)).until(() -> ((TwoLevelCache<String>) cache).tier().subscribed());
+    Cache<String> cache =
+        Caches.redis(
+            c,
+            "cluster",
+            CacheConfig.builder(Codec.utf8())
+                .keySpace(keySpace)
+                .singleSlot(singleSlot)
+                .l2Timeout(Duration.ofSeconds(1))
+                .build());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ((TwoLevelCache<String>) cache).tier().subscribed());
     return cache;
   }
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void invalidationAndGetAllAcrossTheCluster(boolean singleSlot) {
-    try (Cache<String> a = node(connector, singleSlot); Cache<String> b = node(otherNode, singleSlot)) {
+    try (Cache<String> a = node(connector, singleSlot);
+        Cache<String> b = node(otherNode, singleSlot)) {
       List<String> keys = new ArrayList<>();
       Map<String, String> values = new HashMap<>();
       for (int i = 0; i < 100; i++) {

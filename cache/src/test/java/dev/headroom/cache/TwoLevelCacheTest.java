@@ -74,9 +74,22 @@ class TwoLevelCacheTest extends CacheContractTest {
 
   /** The same cache on another node: its own connector, its own L1. */
   private Cache<String> node(RedisConnector c, UnaryOperator<CacheConfig.Builder<String>> custom) {
-    Cache<String> cache = Caches.redis(c, "contract", custom.apply(CacheConfig.builder(Codec.utf8()).keySpace(keySpace)
-        .timeSource(time).jitter(0).executor(Runnable::run).l2Timeout(Duration.ofSeconds(1))).build());
-    await().atMost(Duration.ofSeconds(5)).until(() -> ((TwoLevelCache<String>) cache).tier().subscribed());
+    Cache<String> cache =
+        Caches.redis(
+            c,
+            "contract",
+            custom
+                .apply(
+                    CacheConfig.builder(Codec.utf8())
+                        .keySpace(keySpace)
+                        .timeSource(time)
+                        .jitter(0)
+                        .executor(Runnable::run)
+                        .l2Timeout(Duration.ofSeconds(1)))
+                .build());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ((TwoLevelCache<String>) cache).tier().subscribed());
     return cache;
   }
 
@@ -88,7 +101,10 @@ class TwoLevelCacheTest extends CacheContractTest {
     return node(otherNode, b -> b);
   }
 
-  /** Puts on {@code a} and waits until {@code b} has the invalidation message, so it cannot evict what b reads next. */
+  /**
+   * Puts on {@code a} and waits until {@code b} has the invalidation message, so it cannot evict
+   * what b reads next.
+   */
   private static void putAndDeliver(Cache<String> a, Cache<String> b, String key, String value) {
     long received = b.stats().invalidationsReceived();
     a.put(key, value);
@@ -106,7 +122,9 @@ class TwoLevelCacheTest extends CacheContractTest {
     Cache<String> cache = nodeA();
     assertThat(cache.isTwoLevel()).isTrue();
     assertThat(cache.health().status()).isEqualTo(HealthStatus.UP);
-    assertThat(cache.health().details()).containsEntry("levels", "l1+l2").containsEntry("breaker", "CLOSED");
+    assertThat(cache.health().details())
+        .containsEntry("levels", "l1+l2")
+        .containsEntry("breaker", "CLOSED");
   }
 
   @Test
@@ -217,22 +235,32 @@ class TwoLevelCacheTest extends CacheContractTest {
     Cache<String> b = nodeB();
     assertThat(b.get("k")).isNull();
     assertThat(b.stats().l2Corrupt()).isEqualTo(1);
-    assertThat(otherNode.binarySync().get(redisKey)).as("another version's value is not deleted").isEqualTo(newer);
+    assertThat(otherNode.binarySync().get(redisKey))
+        .as("another version's value is not deleted")
+        .isEqualTo(newer);
   }
 
   @Test
   void aValueTheCodecCannotDecodeIsAMissToo() {
-    Cache<Integer> ints = Caches.redis(connector, "contract", CacheConfig.builder(new Codec<Integer>() {
-      @Override
-      public byte[] encode(Integer value) {
-        return value.toString().getBytes(StandardCharsets.UTF_8);
-      }
+    Cache<Integer> ints =
+        Caches.redis(
+            connector,
+            "contract",
+            CacheConfig.builder(
+                    new Codec<Integer>() {
+                      @Override
+                      public byte[] encode(Integer value) {
+                        return value.toString().getBytes(StandardCharsets.UTF_8);
+                      }
 
-      @Override
-      public Integer decode(byte[] bytes) {
-        return Integer.parseInt(new String(bytes, StandardCharsets.UTF_8));
-      }
-    }).keySpace(keySpace).timeSource(time).build());
+                      @Override
+                      public Integer decode(byte[] bytes) {
+                        return Integer.parseInt(new String(bytes, StandardCharsets.UTF_8));
+                      }
+                    })
+                .keySpace(keySpace)
+                .timeSource(time)
+                .build());
     try {
       Cache<String> strings = nodeA();
       strings.put("n", "not a number");
@@ -263,10 +291,15 @@ class TwoLevelCacheTest extends CacheContractTest {
     Cache<String> a = nodeA();
     a.put("k", "v");
     List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Cache<String> b = node(otherNode, x -> x.executor(r -> {
-      threads.add(Thread.currentThread().getName());
-      r.run();
-    }));
+    Cache<String> b =
+        node(
+            otherNode,
+            x ->
+                x.executor(
+                    r -> {
+                      threads.add(Thread.currentThread().getName());
+                      r.run();
+                    }));
     assertThat(b.getAsync("k").join()).isEqualTo("v");
     assertThat(b.stats().l2Hits()).isEqualTo(1);
     assertThat(threads).as("the read's continuation was handed to the executor").hasSize(1);
@@ -287,7 +320,8 @@ class TwoLevelCacheTest extends CacheContractTest {
   @Test
   void l1NeverOutlivesL2AndL1TtlShortensIt() {
     Cache<String> a = node(connector, b -> b.ttl(Duration.ofSeconds(60)));
-    Cache<String> b = node(otherNode, x -> x.ttl(Duration.ofSeconds(600)).l1Ttl(Duration.ofSeconds(5)));
+    Cache<String> b =
+        node(otherNode, x -> x.ttl(Duration.ofSeconds(600)).l1Ttl(Duration.ofSeconds(5)));
     a.put("k", "v");
     time.advance(Duration.ofSeconds(30));
     assertThat(b.get("k")).isEqualTo("v");
@@ -310,8 +344,10 @@ class TwoLevelCacheTest extends CacheContractTest {
 
   @Test
   void theLeaseLetsOneNodeLoadWhileTheOthersWait() throws Exception {
-    UnaryOperator<CacheConfig.Builder<String>> leased = b -> b.timeSource(TimeSource.system())
-        .stampedeLease(Duration.ofSeconds(10), Duration.ofSeconds(10));
+    UnaryOperator<CacheConfig.Builder<String>> leased =
+        b ->
+            b.timeSource(TimeSource.system())
+                .stampedeLease(Duration.ofSeconds(10), Duration.ofSeconds(10));
     List<Cache<String>> nodes = List.of(node(connector, leased), node(otherNode, leased));
     AtomicInteger calls;
     try {
@@ -331,27 +367,50 @@ class TwoLevelCacheTest extends CacheContractTest {
     a.get("k");
     a.get("k");
     a.get("missing");
-    assertThat(registry.get("headroom.cache.gets").tags("level", "l2", "result", "hit").functionCounter().count()).isEqualTo(1);
-    assertThat(registry.get("headroom.cache.gets").tags("level", "l1", "result", "hit").functionCounter().count()).isEqualTo(1);
-    assertThat(registry.get("headroom.cache.gets").tags("level", "l2", "result", "miss").functionCounter().count()).isEqualTo(1);
-    assertThat(registry.get("headroom.cache.hit.rate").tags("level", "l2").gauge().value()).isEqualTo(0.5);
+    assertThat(
+            registry
+                .get("headroom.cache.gets")
+                .tags("level", "l2", "result", "hit")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("headroom.cache.gets")
+                .tags("level", "l1", "result", "hit")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("headroom.cache.gets")
+                .tags("level", "l2", "result", "miss")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+    assertThat(registry.get("headroom.cache.hit.rate").tags("level", "l2").gauge().value())
+        .isEqualTo(0.5);
     assertThat(registry.get("headroom.cache.l2.available").gauge().value()).isEqualTo(1);
-    assertThat(((TwoLevelCache<String>) a).tier().breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(((TwoLevelCache<String>) a).tier().breakerState())
+        .isEqualTo(CircuitBreaker.State.CLOSED);
   }
 
   @Test
   void getAllReadsL2InOneRoundTrip() {
-    try (RedisServer server = RedisServer.start(); RedisConnector own = RedisConnector.create(server.uri())) {
+    try (RedisServer server = RedisServer.start();
+        RedisConnector own = RedisConnector.create(server.uri())) {
       Cache<String> a = node(own, x -> x);
       List<String> keys = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         keys.add("g:" + i);
       }
-      a.warm(keys, batch -> {
-        Map<String, String> out = new java.util.HashMap<>();
-        batch.forEach(k -> out.put(k, k));
-        return out;
-      });
+      a.warm(
+          keys,
+          batch -> {
+            Map<String, String> out = new java.util.HashMap<>();
+            batch.forEach(k -> out.put(k, k));
+            return out;
+          });
       Cache<String> b = node(own, x -> x);
       b.get("g:0");
       long before = commandCalls(own, "mget");

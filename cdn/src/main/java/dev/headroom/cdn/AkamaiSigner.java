@@ -39,7 +39,8 @@ public final class AkamaiSigner implements UrlSigner {
   }
 
   /**
-   * A signer with the property's hex secret and the {@linkplain #DEFAULT_TOKEN_NAME default token name}.
+   * A signer with the property's hex secret and the {@linkplain #DEFAULT_TOKEN_NAME default token
+   * name}.
    *
    * @throws IllegalArgumentException if the secret is not hex or shorter than 16 bytes
    */
@@ -57,12 +58,18 @@ public final class AkamaiSigner implements UrlSigner {
     Objects.requireNonNull(hexSecret, "hexSecret");
     Objects.requireNonNull(tokenName, "tokenName");
     if (!tokenName.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw new IllegalArgumentException("tokenName='" + tokenName + "' is rejected: expected 1 to 64 characters of"
-          + " [A-Za-z0-9_-], such as __token__ or hdnts");
+      throw new IllegalArgumentException(
+          "tokenName='"
+              + tokenName
+              + "' is rejected: expected 1 to 64 characters of"
+              + " [A-Za-z0-9_-], such as __token__ or hdnts");
     }
     if (!hexSecret.matches("([0-9A-Fa-f]{2}){16,}")) {
-      throw new IllegalArgumentException("hexSecret of " + hexSecret.length() + " characters is rejected: expected"
-          + " the Akamai token secret as an even number of hex digits, at least 32");
+      throw new IllegalArgumentException(
+          "hexSecret of "
+              + hexSecret.length()
+              + " characters is rejected: expected"
+              + " the Akamai token secret as an even number of hex digits, at least 32");
     }
     return new AkamaiSigner(new HmacSha256(HexFormat.of().parseHex(hexSecret)), tokenName);
   }
@@ -71,7 +78,8 @@ public final class AkamaiSigner implements UrlSigner {
    * {@inheritDoc}
    *
    * @throws IllegalArgumentException if the URL has a fragment or already has the token parameter,
-   *     lies outside the grant's path prefix, or the grant's client IP is a block wider than one address
+   *     lies outside the grant's path prefix, or the grant's client IP is a block wider than one
+   *     address
    */
   @Override
   public URI sign(URI url, Grant grant) {
@@ -85,20 +93,26 @@ public final class AkamaiSigner implements UrlSigner {
     Objects.requireNonNull(grant, "grant");
     String url = target.text;
     if (target.hasParameter(tokenName)) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: it already has a " + tokenName
-          + " parameter");
+      throw new IllegalArgumentException(
+          "url='" + url + "' is rejected: it already has a " + tokenName + " parameter");
     }
     AssetPath path = target.path;
     StringBuilder token = new StringBuilder(160);
     grant.clientIp().ifPresent(ip -> token.append("ip=").append(singleAddress(ip)).append('~'));
-    grant.notBefore().ifPresent(start -> token.append("st=").append(start.getEpochSecond()).append('~'));
+    grant
+        .notBefore()
+        .ifPresent(start -> token.append("st=").append(start.getEpochSecond()).append('~'));
     token.append("exp=").append(grant.expires().getEpochSecond());
     String signed;
     if (grant.pathPrefix().isPresent()) {
       AssetPath prefix = grant.pathPrefix().get();
       if (!path.startsWith(prefix)) {
-        throw new IllegalArgumentException("url='" + url + "' is rejected: its path is outside the grant's"
-            + " pathPrefix " + prefix);
+        throw new IllegalArgumentException(
+            "url='"
+                + url
+                + "' is rejected: its path is outside the grant's"
+                + " pathPrefix "
+                + prefix);
       }
       token.append("~acl=").append(prefix.encoded()).append("/*");
       signed = token.toString();
@@ -107,7 +121,8 @@ public final class AkamaiSigner implements UrlSigner {
     }
     token.append("~hmac=").append(hmacHex(signed));
 
-    return URI.create(target.withQueryOpen().append(tokenName).append('=').append(token).toString());
+    return URI.create(
+        target.withQueryOpen().append(tokenName).append('=').append(token).toString());
   }
 
   private String hmacHex(String text) {
@@ -119,8 +134,11 @@ public final class AkamaiSigner implements UrlSigner {
     String bits = cidr.substring(slash + 1);
     boolean v6 = cidr.indexOf(':') >= 0;
     if (!bits.equals(v6 ? "128" : "32")) {
-      throw new IllegalArgumentException("clientIp=" + cidr + " is rejected: Akamai tokens bind one client address,"
-          + " not a block");
+      throw new IllegalArgumentException(
+          "clientIp="
+              + cidr
+              + " is rejected: Akamai tokens bind one client address,"
+              + " not a block");
     }
     return cidr.substring(0, slash);
   }

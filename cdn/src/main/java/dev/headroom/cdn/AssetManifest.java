@@ -18,14 +18,16 @@ import java.util.Optional;
  * hash. Immutable and thread-safe; load it once at start-up.
  *
  * <p>Two JSON shapes are read, and may be mixed in one file:
+ *
  * <ul>
- *   <li>entries with a {@code "file"} member, as Vite writes {@code manifest.json}:
- *       {@code {"src/main.js": {"file": "assets/main.4889e940.js"}}} — the hashed file is served
- *       instead of the source path;</li>
+ *   <li>entries with a {@code "file"} member, as Vite writes {@code manifest.json}: {@code
+ *       {"src/main.js": {"file": "assets/main.4889e940.js"}}} — the hashed file is served instead
+ *       of the source path;
  *   <li>a flat map of strings, {@code {"img/logo.png": "4889e940"}}. A value containing {@code /}
- *       or {@code .} is a hashed file path (as webpack's manifest plugin writes); any other value is
- *       a version token added to the URL.</li>
+ *       or {@code .} is a hashed file path (as webpack's manifest plugin writes); any other value
+ *       is a version token added to the URL.
  * </ul>
+ *
  * Keys and paths are compared decoded and without a leading slash, so {@code "/img/a b.png"} and
  * {@code "img/a%20b.png"} are the same key.
  */
@@ -44,8 +46,8 @@ public final class AssetManifest implements Versioning {
    * Reads a manifest file.
    *
    * @throws UncheckedIOException if the file cannot be read
-   * @throws IllegalArgumentException naming the file and the entry if the JSON is not a manifest
-   *     or holds an unsafe path
+   * @throws IllegalArgumentException naming the file and the entry if the JSON is not a manifest or
+   *     holds an unsafe path
    */
   public static AssetManifest load(Path file) {
     Objects.requireNonNull(file, "file");
@@ -53,7 +55,8 @@ public final class AssetManifest implements Versioning {
     try {
       json = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not read the asset manifest " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "could not read the asset manifest " + file + ": " + e.getMessage(), e);
     }
     return parse(json, file.toString());
   }
@@ -69,22 +72,31 @@ public final class AssetManifest implements Versioning {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("asset manifest " + source + " is not valid JSON: "
-          + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "asset manifest " + source + " is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the asset manifest " + source, e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("asset manifest " + source + " is rejected: expected a JSON object"
-          + " mapping paths to hashed files or hashes");
+      throw new IllegalArgumentException(
+          "asset manifest "
+              + source
+              + " is rejected: expected a JSON object"
+              + " mapping paths to hashed files or hashes");
     }
     Map<AssetPath, AssetVersion> versions = new HashMap<>();
     for (Map.Entry<String, JsonNode> entry : root.properties()) {
       try {
         versions.put(AssetPath.of(entry.getKey()), versionOf(entry.getValue()));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("asset manifest " + source + ", entry '" + entry.getKey()
-            + "' is rejected: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "asset manifest "
+                + source
+                + ", entry '"
+                + entry.getKey()
+                + "' is rejected: "
+                + e.getMessage(),
+            e);
       }
     }
     return new AssetManifest(Collections.unmodifiableMap(versions));
@@ -97,13 +109,15 @@ public final class AssetManifest implements Versioning {
    */
   public static AssetManifest of(Map<String, String> entries) {
     Map<AssetPath, AssetVersion> versions = new HashMap<>();
-    entries.forEach((path, value) -> {
-      try {
-        versions.put(AssetPath.of(path), flatValue(value));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("manifest entry '" + path + "' is rejected: " + e.getMessage(), e);
-      }
-    });
+    entries.forEach(
+        (path, value) -> {
+          try {
+            versions.put(AssetPath.of(path), flatValue(value));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "manifest entry '" + path + "' is rejected: " + e.getMessage(), e);
+          }
+        });
     return new AssetManifest(Collections.unmodifiableMap(versions));
   }
 
@@ -113,15 +127,18 @@ public final class AssetManifest implements Versioning {
     }
     JsonNode file = value.isObject() ? value.get("file") : null;
     if (file == null || !file.isTextual()) {
-      throw new IllegalArgumentException("expected a string (hash or hashed file) or an object with a"
-          + " string \"file\" member, found " + value.getNodeType());
+      throw new IllegalArgumentException(
+          "expected a string (hash or hashed file) or an object with a"
+              + " string \"file\" member, found "
+              + value.getNodeType());
     }
     return AssetVersion.hashedPath(file.asText());
   }
 
   private static AssetVersion flatValue(String value) {
     return value.indexOf('/') >= 0 || value.indexOf('.') >= 0
-        ? AssetVersion.hashedPath(value) : AssetVersion.token(value);
+        ? AssetVersion.hashedPath(value)
+        : AssetVersion.token(value);
   }
 
   @Override

@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  */
 
 /**
- * A validated asset path: a non-empty list of decoded segments, with a canonical encoded form
- * that is safe to put in any URL. Immutable and thread-safe.
+ * A validated asset path: a non-empty list of decoded segments, with a canonical encoded form that
+ * is safe to put in any URL. Immutable and thread-safe.
  *
  * <p>Parse with {@link #of(String)}. The input may be plain text ({@code "covers/Été 1.jpg"}) or
  * already percent-encoded ({@code "covers/%C3%89t%C3%A9%201.jpg"}): both give the same path.
@@ -70,7 +70,8 @@ public final class AssetPath {
   public static AssetPath of(String path) {
     Objects.requireNonNull(path, "path");
     if (path.isEmpty() || path.equals("/")) {
-      throw new InvalidAssetPathException(path, "it is empty; expected a path such as img/logo.png");
+      throw new InvalidAssetPathException(
+          path, "it is empty; expected a path such as img/logo.png");
     }
     if (path.length() > MAX_LENGTH) {
       throw new InvalidAssetPathException(path, "it is longer than " + MAX_LENGTH + " characters");
@@ -84,7 +85,8 @@ public final class AssetPath {
       int slash = path.indexOf('/', from);
       String raw = slash < 0 ? path.substring(from) : path.substring(from, slash);
       if (raw.isEmpty()) {
-        throw new InvalidAssetPathException(path, "it has an empty segment ('//' or a trailing '/')");
+        throw new InvalidAssetPathException(
+            path, "it has an empty segment ('//' or a trailing '/')");
       }
       String segment = decodeSegment(path, raw);
       checkDecoded(path, segment);
@@ -112,7 +114,9 @@ public final class AssetPath {
     return encoded;
   }
 
-  /** The decoded segments joined by {@code "/"}, without a leading slash: the path as a file name. */
+  /**
+   * The decoded segments joined by {@code "/"}, without a leading slash: the path as a file name.
+   */
   public String value() {
     return String.join("/", segments);
   }
@@ -126,7 +130,9 @@ public final class AssetPath {
   public String extension() {
     String name = fileName();
     int dot = name.lastIndexOf('.');
-    return dot <= 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    return dot <= 0 || dot == name.length() - 1
+        ? ""
+        : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
   /** Whether this path is {@code prefix} or lies below it, segment by segment. */
@@ -138,19 +144,23 @@ public final class AssetPath {
   /**
    * The path {@code prefix/segment/rest} (prefix and segment optional), equal to what {@link #of}
    * gives for that text, built from parts that were parsed already. Null when {@code segment} is
-   * not a plain segment of unreserved characters, or the text would be longer than
-   * {@link #MAX_LENGTH}: {@link #of} decides those.
+   * not a plain segment of unreserved characters, or the text would be longer than {@link
+   * #MAX_LENGTH}: {@link #of} decides those.
    */
-  static @Nullable AssetPath join(@Nullable AssetPath prefix, @Nullable String segment, AssetPath rest) {
-    int length = rest.encoded.length() + (prefix == null ? 0 : prefix.encoded.length())
-        + (segment == null ? 0 : segment.length() + 1);
+  static @Nullable AssetPath join(
+      @Nullable AssetPath prefix, @Nullable String segment, AssetPath rest) {
+    int length =
+        rest.encoded.length()
+            + (prefix == null ? 0 : prefix.encoded.length())
+            + (segment == null ? 0 : segment.length() + 1);
     if (length > MAX_LENGTH || (segment != null && !isPlainSegment(segment))) {
       return null;
     }
     if (prefix == null && segment == null) {
       return rest;
     }
-    List<String> segments = new ArrayList<>(rest.segments.size() + 1 + (prefix == null ? 0 : prefix.segments.size()));
+    List<String> segments =
+        new ArrayList<>(rest.segments.size() + 1 + (prefix == null ? 0 : prefix.segments.size()));
     StringBuilder encoded = new StringBuilder(length);
     if (prefix != null) {
       segments.addAll(prefix.segments);
@@ -190,8 +200,8 @@ public final class AssetPath {
     }
     int colon = path.indexOf(':');
     if (colon > 0 && isScheme(path, colon)) {
-      throw new InvalidAssetPathException(path, "an absolute URL ('" + path.substring(0, colon + 1)
-          + "') is not a path");
+      throw new InvalidAssetPathException(
+          path, "an absolute URL ('" + path.substring(0, colon + 1) + "') is not a path");
     }
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
@@ -202,8 +212,13 @@ public final class AssetPath {
         throw new InvalidAssetPathException(path, "it contains a backslash at index " + i);
       }
       if (c == '?' || c == '#') {
-        throw new InvalidAssetPathException(path, "it contains '" + c + "' at index " + i
-            + ": a query or fragment cannot be part of a path");
+        throw new InvalidAssetPathException(
+            path,
+            "it contains '"
+                + c
+                + "' at index "
+                + i
+                + ": a query or fragment cannot be part of a path");
       }
     }
   }
@@ -230,9 +245,9 @@ public final class AssetPath {
   }
 
   /**
-   * {@code raw} decoded when it is ASCII text whose escapes all stand for ASCII bytes (as
-   * {@code "a%20b"}): then every byte is one character and no charset is involved. Null as soon as
-   * a character or an escaped byte is not ASCII; {@link #decodeUtf8} decides those.
+   * {@code raw} decoded when it is ASCII text whose escapes all stand for ASCII bytes (as {@code
+   * "a%20b"}): then every byte is one character and no charset is involved. Null as soon as a
+   * character or an escaped byte is not ASCII; {@link #decodeUtf8} decides those.
    */
   static @Nullable String decodeAscii(String path, String raw) {
     StringBuilder out = new StringBuilder(raw.length());
@@ -261,13 +276,15 @@ public final class AssetPath {
     int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
     int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
     if (hi < 0 || lo < 0) {
-      throw new InvalidAssetPathException(path, "'%' must start a percent-escape such as %20"
-          + " (write %25 for a literal '%')");
+      throw new InvalidAssetPathException(
+          path, "'%' must start a percent-escape such as %20" + " (write %25 for a literal '%')");
     }
     return hi << 4 | lo;
   }
 
-  /** {@code raw} decoded in general: text to UTF-8, escapes to bytes, then strict UTF-8 decoding. */
+  /**
+   * {@code raw} decoded in general: text to UTF-8, escapes to bytes, then strict UTF-8 decoding.
+   */
   static String decodeUtf8(String path, String raw) {
     ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 4);
     CharsetEncoder encoder = strictEncoder();
@@ -284,15 +301,18 @@ public final class AssetPath {
         try {
           bytes.put(encoder.encode(CharBuffer.wrap(raw, i, end)));
         } catch (CharacterCodingException e) {
-          throw new InvalidAssetPathException(path, "it is not valid Unicode (an unpaired surrogate)");
+          throw new InvalidAssetPathException(
+              path, "it is not valid Unicode (an unpaired surrogate)");
         }
         i = end;
       }
     }
     bytes.flip();
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     try {
       return decoder.decode(bytes).toString();
     } catch (CharacterCodingException e) {
@@ -302,7 +322,8 @@ public final class AssetPath {
 
   private static void checkDecoded(String path, String segment) {
     if (segment.equals(".") || segment.equals("..")) {
-      throw new InvalidAssetPathException(path, "a '" + segment + "' segment (in any encoding) is not allowed");
+      throw new InvalidAssetPathException(
+          path, "a '" + segment + "' segment (in any encoding) is not allowed");
     }
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
@@ -324,14 +345,17 @@ public final class AssetPath {
         appendByte(out, c);
       } else {
         int end = i + 1;
-        while (end < segment.length() && !isUnreserved(segment.charAt(end)) && segment.charAt(end) >= 0x80) {
+        while (end < segment.length()
+            && !isUnreserved(segment.charAt(end))
+            && segment.charAt(end) >= 0x80) {
           end++;
         }
         ByteBuffer utf8;
         try {
           utf8 = strictEncoder().encode(CharBuffer.wrap(segment, i, end));
         } catch (CharacterCodingException e) {
-          throw new InvalidAssetPathException(path, "it is not valid Unicode (an unpaired surrogate)");
+          throw new InvalidAssetPathException(
+              path, "it is not valid Unicode (an unpaired surrogate)");
         }
         while (utf8.hasRemaining()) {
           appendByte(out, utf8.get() & 0xFF);
@@ -342,7 +366,8 @@ public final class AssetPath {
   }
 
   private static CharsetEncoder strictEncoder() {
-    return StandardCharsets.UTF_8.newEncoder()
+    return StandardCharsets.UTF_8
+        .newEncoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
@@ -352,7 +377,12 @@ public final class AssetPath {
   }
 
   static boolean isUnreserved(char c) {
-    return isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    return isAsciiLetter(c)
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   private static boolean isAsciiLetter(char c) {

@@ -5,13 +5,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The kind of an asset. Each type can be served from its own hosts with its own cache policy.
- * The type is decided by the file extension ({@link #byExtension(String)}, overridable per router
- * with {@link CdnConfig.Builder#extension(String, AssetType)}) or given explicitly.
+ * The kind of an asset. Each type can be served from its own hosts with its own cache policy. The
+ * type is decided by the file extension ({@link #byExtension(String)}, overridable per router with
+ * {@link CdnConfig.Builder#extension(String, AssetType)}) or given explicitly.
  */
 public enum AssetType {
   /** Pictures: cover art, photos, icons. Image transforms apply to this type. */
-  IMAGE(Set.of("png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff", "heic")),
+  IMAGE(
+      Set.of(
+          "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff", "heic")),
   /** Sound: tracks, previews, podcasts. */
   AUDIO(Set.of("mp3", "m4a", "aac", "ogg", "oga", "opus", "wav", "flac", "weba")),
   /** Moving pictures and streaming manifests. */
@@ -44,8 +46,8 @@ public enum AssetType {
   }
 
   /**
-   * The default type of a lower-case extension without the dot, such as {@code "png"}; {@link #DOWNLOAD}
-   * for an unknown or empty extension.
+   * The default type of a lower-case extension without the dot, such as {@code "png"}; {@link
+   * #DOWNLOAD} for an unknown or empty extension.
    */
   public static AssetType byExtension(String extension) {
     return BY_EXTENSION.getOrDefault(extension, DOWNLOAD);

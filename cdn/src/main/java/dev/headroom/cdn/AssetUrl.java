@@ -28,8 +28,16 @@ public final class AssetUrl {
   private final @Nullable AssetPath servedPath;
   private final int queryStart;
 
-  AssetUrl(String url, AssetType type, @Nullable URI host, boolean versioned, CachePolicy cachePolicy,
-      String origin, @Nullable AssetPath prefix, @Nullable String versionSegment, @Nullable AssetPath servedPath,
+  AssetUrl(
+      String url,
+      AssetType type,
+      @Nullable URI host,
+      boolean versioned,
+      CachePolicy cachePolicy,
+      String origin,
+      @Nullable AssetPath prefix,
+      @Nullable String versionSegment,
+      @Nullable AssetPath servedPath,
       int queryStart) {
     this.url = url;
     this.type = type;
@@ -43,7 +51,10 @@ public final class AssetUrl {
     this.queryStart = queryStart;
   }
 
-  /** The URL: absolute on a CDN host, a root-relative path such as {@code /assets/a.png?v=1} when local. */
+  /**
+   * The URL: absolute on a CDN host, a root-relative path such as {@code /assets/a.png?v=1} when
+   * local.
+   */
   public String url() {
     return url;
   }
@@ -86,14 +97,18 @@ public final class AssetUrl {
   /**
    * This URL signed by {@code signer}.
    *
-   * @throws IllegalArgumentException if the signer cannot sign it (a CloudFront signer needs an absolute URL)
+   * @throws IllegalArgumentException if the signer cannot sign it (a CloudFront signer needs an
+   *     absolute URL)
    */
   public URI signed(UrlSigner signer, Grant grant) {
     Objects.requireNonNull(signer, "signer");
     // Our own signers take the parts the router already checked instead of parsing the URL again.
-    SignableUrl target = signer instanceof HmacSigner || signer instanceof AkamaiSigner ? signable() : null;
+    SignableUrl target =
+        signer instanceof HmacSigner || signer instanceof AkamaiSigner ? signable() : null;
     if (target != null) {
-      return signer instanceof HmacSigner hmac ? hmac.sign(target, grant) : ((AkamaiSigner) signer).sign(target, grant);
+      return signer instanceof HmacSigner hmac
+          ? hmac.sign(target, grant)
+          : ((AkamaiSigner) signer).sign(target, grant);
     }
     return signer.sign(uri(), grant);
   }
@@ -104,14 +119,18 @@ public final class AssetUrl {
       return null;
     }
     AssetPath path = AssetPath.join(prefix, versionSegment, servedPath);
-    return path == null ? null
+    return path == null
+        ? null
         : SignableUrl.ofParts(origin, path, queryStart < 0 ? null : url.substring(queryStart), url);
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof AssetUrl other && url.equals(other.url) && type == other.type
-        && versioned == other.versioned && cachePolicy.equals(other.cachePolicy);
+    return o instanceof AssetUrl other
+        && url.equals(other.url)
+        && type == other.type
+        && versioned == other.versioned
+        && cachePolicy.equals(other.cachePolicy);
   }
 
   @Override

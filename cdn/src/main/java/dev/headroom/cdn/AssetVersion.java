@@ -3,9 +3,9 @@ package dev.headroom.cdn;
 import java.util.Objects;
 
 /**
- * The version of one asset: either a {@link Token} (a version or content hash added to the URL
- * as the router's {@link Busting} says) or a {@link HashedPath} (a file name that already carries
- * its hash, as a front-end build emits, used instead of the requested path). Immutable.
+ * The version of one asset: either a {@link Token} (a version or content hash added to the URL as
+ * the router's {@link Busting} says) or a {@link HashedPath} (a file name that already carries its
+ * hash, as a front-end build emits, used instead of the requested path). Immutable.
  */
 public sealed interface AssetVersion permits AssetVersion.Token, AssetVersion.HashedPath {
 
@@ -20,7 +20,8 @@ public sealed interface AssetVersion permits AssetVersion.Token, AssetVersion.Ha
   }
 
   /**
-   * A hashed file path such as {@code assets/main.4889e940.js}, served in place of the requested path.
+   * A hashed file path such as {@code assets/main.4889e940.js}, served in place of the requested
+   * path.
    *
    * @throws InvalidAssetPathException if {@code path} is not a safe {@link AssetPath}
    */
@@ -38,8 +39,11 @@ public sealed interface AssetVersion permits AssetVersion.Token, AssetVersion.Ha
     public Token {
       Objects.requireNonNull(value, "value");
       if (!value.matches("[A-Za-z0-9._-]{1,128}") || value.equals(".") || value.equals("..")) {
-        throw new IllegalArgumentException("version token '" + value + "' is rejected: expected 1 to 128"
-            + " characters of [A-Za-z0-9._-], such as a release number or a hex content hash");
+        throw new IllegalArgumentException(
+            "version token '"
+                + value
+                + "' is rejected: expected 1 to 128"
+                + " characters of [A-Za-z0-9._-], such as a release number or a hex content hash");
       }
     }
   }

@@ -13,7 +13,8 @@ public final class CachePolicy {
   /** One year, the conventional lifetime of a versioned, immutable asset. */
   public static final Duration ONE_YEAR = Duration.ofDays(365);
 
-  private static final CachePolicy NO_STORE = new CachePolicy(Duration.ZERO, false, false, "no-store");
+  private static final CachePolicy NO_STORE =
+      new CachePolicy(Duration.ZERO, false, false, "no-store");
 
   private final Duration maxAge;
   private final boolean immutable;
@@ -36,7 +37,8 @@ public final class CachePolicy {
   }
 
   /**
-   * {@code public, max-age=<seconds>}: any cache, CDN or browser, may keep the asset for {@code maxAge}.
+   * {@code public, max-age=<seconds>}: any cache, CDN or browser, may keep the asset for {@code
+   * maxAge}.
    *
    * @throws IllegalArgumentException if {@code maxAge} is negative or under one second
    */
@@ -62,11 +64,17 @@ public final class CachePolicy {
   private static CachePolicy of(Duration maxAge, boolean immutable, boolean shared) {
     Objects.requireNonNull(maxAge, "maxAge");
     if (maxAge.toSeconds() < 1) {
-      throw new IllegalArgumentException("maxAge=" + maxAge + " is rejected: expected at least one second"
-          + " (use CachePolicy.noStore() for no caching)");
+      throw new IllegalArgumentException(
+          "maxAge="
+              + maxAge
+              + " is rejected: expected at least one second"
+              + " (use CachePolicy.noStore() for no caching)");
     }
-    String header = (shared ? "public" : "private") + ", max-age=" + maxAge.toSeconds()
-        + (immutable ? ", immutable" : "");
+    String header =
+        (shared ? "public" : "private")
+            + ", max-age="
+            + maxAge.toSeconds()
+            + (immutable ? ", immutable" : "");
     return new CachePolicy(Duration.ofSeconds(maxAge.toSeconds()), immutable, shared, header);
   }
 

@@ -27,20 +27,26 @@ import org.jspecify.annotations.Nullable;
  * message that names the field, the rule and the value ({@code "localPrefix must be an absolute
  * path such as /assets, or empty, was 'assets'"}).
  *
- * <p>Hosts are resolved per type: the type's own hosts if set, else the default hosts
- * ({@code CDN_BASE_URL}), else none; a type with no hosts is served from the local prefix.
+ * <p>Hosts are resolved per type: the type's own hosts if set, else the default hosts ({@code
+ * CDN_BASE_URL}), else none; a type with no hosts is served from the local prefix.
  */
 public final class CdnConfig {
 
   /** Default cache policy of images, audio and video: {@code public, max-age=86400}. */
-  public static final CachePolicy DEFAULT_MEDIA_POLICY = CachePolicy.publicFor(Duration.ofHours(24));
+  public static final CachePolicy DEFAULT_MEDIA_POLICY =
+      CachePolicy.publicFor(Duration.ofHours(24));
+
   /** Default cache policy of downloads: {@code public, max-age=3600}. */
-  public static final CachePolicy DEFAULT_DOWNLOAD_POLICY = CachePolicy.publicFor(Duration.ofHours(1));
+  public static final CachePolicy DEFAULT_DOWNLOAD_POLICY =
+      CachePolicy.publicFor(Duration.ofHours(1));
+
   /**
-   * Default policy of an asset whose type's policy is immutable but that has no version:
-   * {@code public, max-age=300}, since its content may change under the same URL.
+   * Default policy of an asset whose type's policy is immutable but that has no version: {@code
+   * public, max-age=300}, since its content may change under the same URL.
    */
-  public static final CachePolicy DEFAULT_UNVERSIONED_POLICY = CachePolicy.publicFor(Duration.ofMinutes(5));
+  public static final CachePolicy DEFAULT_UNVERSIONED_POLICY =
+      CachePolicy.publicFor(Duration.ofMinutes(5));
+
   /** Default name of the version query parameter. */
   public static final String DEFAULT_VERSION_PARAMETER = "v";
 
@@ -78,7 +84,10 @@ public final class CdnConfig {
     this.timeSource = b.timeSource;
   }
 
-  /** No CDN (every asset served from the root path), the default policies, no meters, the system clock. */
+  /**
+   * No CDN (every asset served from the root path), the default policies, no meters, the system
+   * clock.
+   */
   public static CdnConfig ofDefaults() {
     return builder().build();
   }
@@ -102,9 +111,15 @@ public final class CdnConfig {
     b.typeHosts.putAll(typeHosts);
     b.policies.putAll(policies);
     b.extensions.putAll(extensions);
-    return b.unversionedPolicy(unversionedPolicy).localPrefix(localPrefix).versioning(versioning)
-        .busting(busting).versionParameter(versionParameter).imageDialect(imageDialect).hostHealth(hostHealth)
-        .timeSource(timeSource).meterRegistryOrNone(meterRegistry);
+    return b.unversionedPolicy(unversionedPolicy)
+        .localPrefix(localPrefix)
+        .versioning(versioning)
+        .busting(busting)
+        .versionParameter(versionParameter)
+        .imageDialect(imageDialect)
+        .hostHealth(hostHealth)
+        .timeSource(timeSource)
+        .meterRegistryOrNone(meterRegistry);
   }
 
   /** The hosts that serve {@code type}, in configured order; empty if it is served locally. */
@@ -122,7 +137,10 @@ public final class CdnConfig {
     return unversionedPolicy;
   }
 
-  /** The local path prefix used when an asset is not served from a CDN, such as {@code /assets}; may be empty. */
+  /**
+   * The local path prefix used when an asset is not served from a CDN, such as {@code /assets}; may
+   * be empty.
+   */
   public String localPrefix() {
     return localPrefix;
   }
@@ -175,9 +193,21 @@ public final class CdnConfig {
     for (AssetType type : AssetType.values()) {
       hosts.put(type, hosts(type).isEmpty() ? "local" : hosts(type));
     }
-    return "CdnConfig[hosts=" + hosts + ", policies=" + policies + ", localPrefix='" + localPrefix
-        + "', busting=" + busting + ", versionParameter=" + versionParameter + ", imageDialect=" + imageDialect
-        + ", extensions=" + extensions + "]";
+    return "CdnConfig[hosts="
+        + hosts
+        + ", policies="
+        + policies
+        + ", localPrefix='"
+        + localPrefix
+        + "', busting="
+        + busting
+        + ", versionParameter="
+        + versionParameter
+        + ", imageDialect="
+        + imageDialect
+        + ", extensions="
+        + extensions
+        + "]";
   }
 
   /** Builds a {@link CdnConfig}. Not thread-safe. */
@@ -207,15 +237,16 @@ public final class CdnConfig {
     /**
      * Sets one default host for every type that has none of its own.
      *
-     * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host and no query,
-     *     fragment or user info, or its path is not a safe asset path
+     * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host and no
+     *     query, fragment or user info, or its path is not a safe asset path
      */
     public Builder baseUrl(URI baseUrl) {
       return defaultHosts(List.of(baseUrl));
     }
 
     /**
-     * Sets the default hosts (sharded by consistent hashing) for every type that has none of its own.
+     * Sets the default hosts (sharded by consistent hashing) for every type that has none of its
+     * own.
      *
      * @throws IllegalArgumentException as for {@link #baseUrl(URI)}, or if a host is listed twice
      */
@@ -256,7 +287,10 @@ public final class CdnConfig {
      */
     public Builder unversionedPolicy(CachePolicy policy) {
       Require.nonNull("unversionedPolicy", policy);
-      Require.that(!policy.isImmutable(), "unversionedPolicy", "'" + policy.headerValue() + "'",
+      Require.that(
+          !policy.isImmutable(),
+          "unversionedPolicy",
+          "'" + policy.headerValue() + "'",
           "not be immutable (an unversioned asset may change under the same URL)");
       this.unversionedPolicy = policy;
       return this;
@@ -266,7 +300,8 @@ public final class CdnConfig {
      * Sets the local path prefix for assets not served from a CDN, such as {@code /assets}; empty
      * (the default) serves them from the root. A trailing slash is dropped.
      *
-     * @throws IllegalArgumentException if the prefix does not start with {@code /} or is not a safe path
+     * @throws IllegalArgumentException if the prefix does not start with {@code /} or is not a safe
+     *     path
      */
     public Builder localPrefix(String prefix) {
       Require.nonNull("localPrefix", prefix);
@@ -275,12 +310,16 @@ public final class CdnConfig {
         this.localPrefix = "";
         return this;
       }
-      Require.that(trimmed.startsWith("/"), "localPrefix", "'" + prefix + "'",
+      Require.that(
+          trimmed.startsWith("/"),
+          "localPrefix",
+          "'" + prefix + "'",
           "be an absolute path such as /assets, or empty");
       try {
         this.localPrefix = AssetPath.of(trimmed).encoded();
       } catch (InvalidAssetPathException e) {
-        IllegalArgumentException failure = Require.fail("localPrefix", "'" + prefix + "'", "be a safe path (" + e.rule() + ")");
+        IllegalArgumentException failure =
+            Require.fail("localPrefix", "'" + prefix + "'", "be a safe path (" + e.rule() + ")");
         failure.initCause(e);
         throw failure;
       }
@@ -302,13 +341,16 @@ public final class CdnConfig {
     /**
      * Sets the version query parameter; default {@value #DEFAULT_VERSION_PARAMETER}.
      *
-     * @throws IllegalArgumentException unless 1 to 32 characters of {@code [A-Za-z0-9_-]} that are not
-     *     an image transform parameter ({@code w, h, fm, q, auto})
+     * @throws IllegalArgumentException unless 1 to 32 characters of {@code [A-Za-z0-9_-]} that are
+     *     not an image transform parameter ({@code w, h, fm, q, auto})
      */
     public Builder versionParameter(String name) {
       Require.nonNull("versionParameter", name);
-      Require.that(name.matches("[A-Za-z0-9_-]{1,32}") && !IMAGE_PARAMETERS.contains(name), "versionParameter",
-          "'" + name + "'", "be 1 to 32 characters of [A-Za-z0-9_-], not one of the image parameters "
+      Require.that(
+          name.matches("[A-Za-z0-9_-]{1,32}") && !IMAGE_PARAMETERS.contains(name),
+          "versionParameter",
+          "'" + name + "'",
+          "be 1 to 32 characters of [A-Za-z0-9_-], not one of the image parameters "
               + IMAGE_PARAMETERS);
       this.versionParameter = name;
       return this;
@@ -321,14 +363,17 @@ public final class CdnConfig {
     }
 
     /**
-     * Maps a file extension (without the dot; case-insensitive) to a type, overriding
-     * {@link AssetType#byExtension(String)}.
+     * Maps a file extension (without the dot; case-insensitive) to a type, overriding {@link
+     * AssetType#byExtension(String)}.
      *
      * @throws IllegalArgumentException unless 1 to 16 letters or digits
      */
     public Builder extension(String extension, AssetType type) {
       Require.nonNull("extension", extension);
-      Require.that(extension.matches("[A-Za-z0-9]{1,16}"), "extension", "'" + extension + "'",
+      Require.that(
+          extension.matches("[A-Za-z0-9]{1,16}"),
+          "extension",
+          "'" + extension + "'",
           "be 1 to 16 letters or digits, without the dot");
       extensions.put(extension.toLowerCase(Locale.ROOT), Require.nonNull("type", type));
       return this;
@@ -354,7 +399,9 @@ public final class CdnConfig {
       return this;
     }
 
-    /** Sets the clock of {@link CdnRouter#grantFor(Duration)}; default {@link TimeSource#system()}. */
+    /**
+     * Sets the clock of {@link CdnRouter#grantFor(Duration)}; default {@link TimeSource#system()}.
+     */
     public Builder timeSource(TimeSource timeSource) {
       this.timeSource = Require.nonNull("timeSource", timeSource);
       return this;
@@ -378,12 +425,16 @@ public final class CdnConfig {
     }
 
     private static URI checkHost(String field, URI uri) {
-      String rule = "be an absolute http:// or https:// URL with a host and no query, fragment or user info,"
-          + " such as https://cdn.example.com/assets";
+      String rule =
+          "be an absolute http:// or https:// URL with a host and no query, fragment or user info,"
+              + " such as https://cdn.example.com/assets";
       String value = "'" + uri + "'";
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-          || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+      if (!(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null) {
         throw Require.fail(field, value, rule);
       }
       String path = Optional.ofNullable(uri.getRawPath()).orElse("");
@@ -394,7 +445,8 @@ public final class CdnConfig {
         try {
           path = AssetPath.of(path).encoded();
         } catch (InvalidAssetPathException e) {
-          IllegalArgumentException failure = Require.fail(field, value, "have a safe path (" + e.rule() + ")");
+          IllegalArgumentException failure =
+              Require.fail(field, value, "have a safe path (" + e.rule() + ")");
           failure.initCause(e);
           throw failure;
         }

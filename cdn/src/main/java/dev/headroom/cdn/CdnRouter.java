@@ -6,9 +6,9 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Routes asset paths to URLs: picks the asset's type, its version, and the host that serves it,
- * and falls back to the local path when no CDN host is configured or up for that type. Made by
- * {@link CdnRouters}.
+ * Routes asset paths to URLs: picks the asset's type, its version, and the host that serves it, and
+ * falls back to the local path when no CDN host is configured or up for that type. Made by {@link
+ * CdnRouters}.
  *
  * <pre>{@code
  * CdnConfig config = CdnConfig.builder(HeadroomConfig.fromEnvironment()).localPrefix("/assets").build();
@@ -51,8 +51,8 @@ public interface CdnRouter extends AutoCloseable, HealthCheck {
   AssetUrl image(String path, ImageTransform transform);
 
   /**
-   * A grant for {@code lifetime} from now on the configured {@linkplain CdnConfig#timeSource()
-   * time source}, to sign a routed URL with: {@code router.route(p).signed(signer,
+   * A grant for {@code lifetime} from now on the configured {@linkplain CdnConfig#timeSource() time
+   * source}, to sign a routed URL with: {@code router.route(p).signed(signer,
    * router.grantFor(Duration.ofMinutes(10)))}.
    *
    * @throws IllegalArgumentException if {@code lifetime} is under one second

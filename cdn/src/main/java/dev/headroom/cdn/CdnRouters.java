@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * Makes {@link CdnRouter}s. A router needs no infrastructure (it builds URLs in the process), so
  * there is one factory method; the CDN itself comes from the config, where {@link
- * CdnConfig#builder(dev.headroom.core.config.HeadroomConfig)} reads {@code CDN_BASE_URL} and
- * leaves every asset on local paths when it is not set.
+ * CdnConfig#builder(dev.headroom.core.config.HeadroomConfig)} reads {@code CDN_BASE_URL} and leaves
+ * every asset on local paths when it is not set.
  */
 public final class CdnRouters {
 

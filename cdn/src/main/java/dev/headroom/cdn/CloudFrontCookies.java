@@ -7,18 +7,21 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * CloudFront signed cookies: three name-value pairs ({@code CloudFront-Expires} or
- * {@code CloudFront-Policy}, {@code CloudFront-Signature}, {@code CloudFront-Key-Pair-Id}) to send
- * as three {@code Set-Cookie} headers. Immutable.
+ * CloudFront signed cookies: three name-value pairs ({@code CloudFront-Expires} or {@code
+ * CloudFront-Policy}, {@code CloudFront-Signature}, {@code CloudFront-Key-Pair-Id}) to send as
+ * three {@code Set-Cookie} headers. Immutable.
  */
 public final class CloudFrontCookies {
 
   /** The cookie carrying a canned policy's expiry. */
   public static final String EXPIRES = "CloudFront-Expires";
+
   /** The cookie carrying a custom policy. */
   public static final String POLICY = "CloudFront-Policy";
+
   /** The cookie carrying the signature. */
   public static final String SIGNATURE = "CloudFront-Signature";
+
   /** The cookie carrying the key pair id. */
   public static final String KEY_PAIR_ID = "CloudFront-Key-Pair-Id";
 
@@ -34,20 +37,35 @@ public final class CloudFrontCookies {
   }
 
   /**
-   * The {@code Set-Cookie} header values, with {@code Domain} and {@code Path} (CloudFront's
-   * domain or your alternate domain, and the path the cookies should be sent for) and the
-   * {@code Secure; HttpOnly} attributes. No {@code Expires}: the cookies end with the browser
-   * session, as AWS recommends.
+   * The {@code Set-Cookie} header values, with {@code Domain} and {@code Path} (CloudFront's domain
+   * or your alternate domain, and the path the cookies should be sent for) and the {@code Secure;
+   * HttpOnly} attributes. No {@code Expires}: the cookies end with the browser session, as AWS
+   * recommends.
    */
   public List<String> setCookieHeaders(String domain, String path) {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(path, "path");
-    if (!domain.matches("[A-Za-z0-9.-]{1,253}") || !path.matches("/[A-Za-z0-9._~%!$&'()*+,=:@/-]*")) {
-      throw new IllegalArgumentException("domain='" + domain + "', path='" + path + "' are rejected: expected a"
-          + " host name such as d111111abcdef8.cloudfront.net and a path starting with /");
+    if (!domain.matches("[A-Za-z0-9.-]{1,253}")
+        || !path.matches("/[A-Za-z0-9._~%!$&'()*+,=:@/-]*")) {
+      throw new IllegalArgumentException(
+          "domain='"
+              + domain
+              + "', path='"
+              + path
+              + "' are rejected: expected a"
+              + " host name such as d111111abcdef8.cloudfront.net and a path starting with /");
     }
     return values.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue() + "; Domain=" + domain + "; Path=" + path + "; Secure; HttpOnly")
+        .map(
+            e ->
+                e.getKey()
+                    + "="
+                    + e.getValue()
+                    + "; Domain="
+                    + domain
+                    + "; Path="
+                    + path
+                    + "; Secure; HttpOnly")
         .toList();
   }
 

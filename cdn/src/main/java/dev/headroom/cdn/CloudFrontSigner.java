@@ -57,7 +57,10 @@ public final class CloudFrontSigner implements UrlSigner {
   /** The smallest RSA key CloudFront accepts, in bits. */
   public static final int MIN_KEY_BITS = 2048;
 
-  /** The latest expiry CloudFront reads: epoch seconds are a signed 32-bit number (2038-01-19T03:14:07Z). */
+  /**
+   * The latest expiry CloudFront reads: epoch seconds are a signed 32-bit number
+   * (2038-01-19T03:14:07Z).
+   */
   public static final Instant LATEST_EXPIRY = Instant.ofEpochSecond(Integer.MAX_VALUE);
 
   private static final String ALGORITHM = "SHA1withRSA";
@@ -74,31 +77,42 @@ public final class CloudFrontSigner implements UrlSigner {
    * A signer for the public key {@code keyPairId} (such as {@code K2JCJMDEHXQW5F}, or a legacy
    * {@code APKA...} key pair id) and its RSA private key.
    *
-   * @throws IllegalArgumentException if the id is not 1 to 128 letters and digits, or the key is not
-   *     an RSA key of at least {@value #MIN_KEY_BITS} bits
+   * @throws IllegalArgumentException if the id is not 1 to 128 letters and digits, or the key is
+   *     not an RSA key of at least {@value #MIN_KEY_BITS} bits
    */
   public static CloudFrontSigner of(String keyPairId, PrivateKey privateKey) {
     Objects.requireNonNull(keyPairId, "keyPairId");
     Objects.requireNonNull(privateKey, "privateKey");
     if (!keyPairId.matches("[A-Za-z0-9]{1,128}")) {
-      throw new IllegalArgumentException("keyPairId='" + keyPairId + "' is rejected: expected the CloudFront public"
-          + " key id, letters and digits such as K2JCJMDEHXQW5F");
+      throw new IllegalArgumentException(
+          "keyPairId='"
+              + keyPairId
+              + "' is rejected: expected the CloudFront public"
+              + " key id, letters and digits such as K2JCJMDEHXQW5F");
     }
     if (!(privateKey instanceof RSAKey rsa) || !"RSA".equals(privateKey.getAlgorithm())) {
-      throw new IllegalArgumentException("privateKey of algorithm " + privateKey.getAlgorithm() + " is rejected:"
-          + " CloudFront signs with RSA");
+      throw new IllegalArgumentException(
+          "privateKey of algorithm "
+              + privateKey.getAlgorithm()
+              + " is rejected:"
+              + " CloudFront signs with RSA");
     }
     int bits = rsa.getModulus().bitLength();
     if (bits < MIN_KEY_BITS) {
-      throw new IllegalArgumentException("privateKey of " + bits + " bits is rejected: CloudFront requires an RSA"
-          + " key of at least " + MIN_KEY_BITS + " bits");
+      throw new IllegalArgumentException(
+          "privateKey of "
+              + bits
+              + " bits is rejected: CloudFront requires an RSA"
+              + " key of at least "
+              + MIN_KEY_BITS
+              + " bits");
     }
     return new CloudFrontSigner(keyPairId, privateKey);
   }
 
   /**
-   * Reads an RSA private key from PEM text: PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1
-   * ({@code BEGIN RSA PRIVATE KEY}, as {@code openssl genrsa} writes it). Encrypted keys are not read.
+   * Reads an RSA private key from PEM text: PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1 ({@code
+   * BEGIN RSA PRIVATE KEY}, as {@code openssl genrsa} writes it). Encrypted keys are not read.
    *
    * @throws IllegalArgumentException if the text holds no such key
    */
@@ -109,16 +123,19 @@ public final class CloudFrontSigner implements UrlSigner {
     int begin = pem.indexOf("-----BEGIN " + type + "-----");
     int end = pem.indexOf("-----END " + type + "-----");
     if (begin < 0 || end < begin) {
-      throw new IllegalArgumentException("the PEM text is rejected: expected an unencrypted key between"
-          + " -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY----- and its END line");
+      throw new IllegalArgumentException(
+          "the PEM text is rejected: expected an unencrypted key between"
+              + " -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY----- and its END line");
     }
     String body = pem.substring(begin + type.length() + 16, end).replaceAll("\\s", "");
     try {
       byte[] der = Base64.getDecoder().decode(body);
-      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs1 ? pkcs1ToPkcs8(der) : der));
+      return KeyFactory.getInstance("RSA")
+          .generatePrivate(new PKCS8EncodedKeySpec(pkcs1 ? pkcs1ToPkcs8(der) : der));
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("the PEM " + type + " is rejected: it is not a readable RSA key ("
-          + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          "the PEM " + type + " is rejected: it is not a readable RSA key (" + e.getMessage() + ")",
+          e);
     }
   }
 
@@ -135,7 +152,8 @@ public final class CloudFrontSigner implements UrlSigner {
   }
 
   /**
-   * A signed URL with a canned policy: valid for exactly this URL (query included) until {@code expires}.
+   * A signed URL with a canned policy: valid for exactly this URL (query included) until {@code
+   * expires}.
    *
    * @throws IllegalArgumentException if the URL is not an absolute http(s) URL, or has a fragment
    */
@@ -143,8 +161,15 @@ public final class CloudFrontSigner implements UrlSigner {
     String resource = resource(url);
     long exp = epochSeconds(Grant.until(expires));
     String signature = sign(cannedPolicy(resource, exp));
-    return URI.create(resource + (url.getRawQuery() == null ? '?' : '&') + "Expires=" + exp
-        + "&Signature=" + signature + "&Key-Pair-Id=" + keyPairId);
+    return URI.create(
+        resource
+            + (url.getRawQuery() == null ? '?' : '&')
+            + "Expires="
+            + exp
+            + "&Signature="
+            + signature
+            + "&Key-Pair-Id="
+            + keyPairId);
   }
 
   /**
@@ -162,14 +187,25 @@ public final class CloudFrontSigner implements UrlSigner {
     if (grant.pathPrefix().isPresent()) {
       AssetPath prefix = grant.pathPrefix().get();
       if (!AssetPath.of(url.getRawPath()).startsWith(prefix)) {
-        throw new IllegalArgumentException("url='" + url + "' is rejected: its path is outside the grant's"
-            + " pathPrefix " + prefix);
+        throw new IllegalArgumentException(
+            "url='"
+                + url
+                + "' is rejected: its path is outside the grant's"
+                + " pathPrefix "
+                + prefix);
       }
       policyResource = url.getScheme() + "://" + url.getRawAuthority() + prefix.encoded() + "/*";
     }
     String policy = customPolicy(policyResource, grant);
-    return URI.create(resource + (url.getRawQuery() == null ? '?' : '&') + "Policy=" + urlSafe(utf8(policy))
-        + "&Signature=" + sign(policy) + "&Key-Pair-Id=" + keyPairId);
+    return URI.create(
+        resource
+            + (url.getRawQuery() == null ? '?' : '&')
+            + "Policy="
+            + urlSafe(utf8(policy))
+            + "&Signature="
+            + sign(policy)
+            + "&Key-Pair-Id="
+            + keyPairId);
   }
 
   /**
@@ -188,17 +224,22 @@ public final class CloudFrontSigner implements UrlSigner {
 
   /**
    * Signed cookies with a custom policy for {@code resource}, which may use CloudFront's {@code *}
-   * and {@code ?} wildcards, such as {@code https://d111111abcdef8.cloudfront.net/albums/42/*}.
-   * The grant's path prefix, if any, is ignored: the resource says what is allowed.
+   * and {@code ?} wildcards, such as {@code https://d111111abcdef8.cloudfront.net/albums/42/*}. The
+   * grant's path prefix, if any, is ignored: the resource says what is allowed.
    *
-   * @throws IllegalArgumentException if the resource is not an http(s) URL pattern of URL characters
+   * @throws IllegalArgumentException if the resource is not an http(s) URL pattern of URL
+   *     characters
    */
   public CloudFrontCookies customCookies(String resource, Grant grant) {
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(grant, "grant");
-    if (!resource.matches("(?i)https?://[A-Za-z0-9.*?-]+(:\\d{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?")) {
-      throw new IllegalArgumentException("resource='" + resource + "' is rejected: expected an http(s) URL pattern"
-          + " such as https://d111111abcdef8.cloudfront.net/albums/42/*");
+    if (!resource.matches(
+        "(?i)https?://[A-Za-z0-9.*?-]+(:\\d{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?")) {
+      throw new IllegalArgumentException(
+          "resource='"
+              + resource
+              + "' is rejected: expected an http(s) URL pattern"
+              + " such as https://d111111abcdef8.cloudfront.net/albums/42/*");
     }
     String policy = customPolicy(resource, grant);
     Map<String, String> values = new LinkedHashMap<>();
@@ -215,32 +256,59 @@ public final class CloudFrontSigner implements UrlSigner {
 
   /** The canned policy statement CloudFront rebuilds for {@code resource}. */
   static String cannedPolicy(String resource, long expires) {
-    return "{\"Statement\":[{\"Resource\":\"" + resource + "\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":"
-        + expires + "}}}]}";
+    return "{\"Statement\":[{\"Resource\":\""
+        + resource
+        + "\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":"
+        + expires
+        + "}}}]}";
   }
 
-  /** A custom policy statement for {@code resource} from the grant's expiry, start and client IP. */
+  /**
+   * A custom policy statement for {@code resource} from the grant's expiry, start and client IP.
+   */
   static String customPolicy(String resource, Grant grant) {
-    StringBuilder policy = new StringBuilder(256)
-        .append("{\"Statement\":[{\"Resource\":\"").append(resource).append("\",\"Condition\":{")
-        .append("\"DateLessThan\":{\"AWS:EpochTime\":").append(epochSeconds(grant)).append('}');
-    grant.notBefore().ifPresent(start ->
-        policy.append(",\"DateGreaterThan\":{\"AWS:EpochTime\":").append(start.getEpochSecond()).append('}'));
-    grant.clientIp().ifPresent(ip -> policy.append(",\"IpAddress\":{\"AWS:SourceIp\":\"").append(ip).append("\"}"));
+    StringBuilder policy =
+        new StringBuilder(256)
+            .append("{\"Statement\":[{\"Resource\":\"")
+            .append(resource)
+            .append("\",\"Condition\":{")
+            .append("\"DateLessThan\":{\"AWS:EpochTime\":")
+            .append(epochSeconds(grant))
+            .append('}');
+    grant
+        .notBefore()
+        .ifPresent(
+            start ->
+                policy
+                    .append(",\"DateGreaterThan\":{\"AWS:EpochTime\":")
+                    .append(start.getEpochSecond())
+                    .append('}'));
+    grant
+        .clientIp()
+        .ifPresent(
+            ip -> policy.append(",\"IpAddress\":{\"AWS:SourceIp\":\"").append(ip).append("\"}"));
     return policy.append("}}]}").toString();
   }
 
   private static long epochSeconds(Grant grant) {
     if (grant.expires().isAfter(LATEST_EXPIRY)) {
-      throw new IllegalArgumentException("expires=" + grant.expires() + " is rejected: CloudFront reads expiry"
-          + " times up to " + LATEST_EXPIRY);
+      throw new IllegalArgumentException(
+          "expires="
+              + grant.expires()
+              + " is rejected: CloudFront reads expiry"
+              + " times up to "
+              + LATEST_EXPIRY);
     }
     return grant.expires().getEpochSecond();
   }
 
   /** CloudFront's URL-safe base64: standard base64 with {@code + = /} replaced by {@code - _ ~}. */
   static String urlSafe(byte[] bytes) {
-    return Base64.getEncoder().encodeToString(bytes).replace('+', '-').replace('=', '_').replace('/', '~');
+    return Base64.getEncoder()
+        .encodeToString(bytes)
+        .replace('+', '-')
+        .replace('=', '_')
+        .replace('/', '~');
   }
 
   private String sign(String policy) {
@@ -259,19 +327,27 @@ public final class CloudFrontSigner implements UrlSigner {
     Objects.requireNonNull(url, "url");
     String scheme = url.getScheme();
     if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: CloudFront signs absolute http:// or"
-          + " https:// URLs with a path, such as https://d111111abcdef8.cloudfront.net/a.mp3");
+      throw new IllegalArgumentException(
+          "url='"
+              + url
+              + "' is rejected: CloudFront signs absolute http:// or"
+              + " https:// URLs with a path, such as https://d111111abcdef8.cloudfront.net/a.mp3");
     }
     SignableUrl target = SignableUrl.of(url);
     for (String name : List.of("Expires", "Policy", "Signature", "Key-Pair-Id")) {
       if (target.hasParameter(name)) {
-        throw new IllegalArgumentException("url='" + url + "' is rejected: it already has a CloudFront signing"
-            + " parameter (Expires, Policy, Signature or Key-Pair-Id)");
+        throw new IllegalArgumentException(
+            "url='"
+                + url
+                + "' is rejected: it already has a CloudFront signing"
+                + " parameter (Expires, Policy, Signature or Key-Pair-Id)");
       }
     }
-    String resource = target.origin + target.path.encoded() + (target.query == null ? "" : "?" + target.query);
+    String resource =
+        target.origin + target.path.encoded() + (target.query == null ? "" : "?" + target.query);
     if (resource.indexOf('"') >= 0 || resource.indexOf('\\') >= 0) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: it contains a quote or backslash");
+      throw new IllegalArgumentException(
+          "url='" + url + "' is rejected: it contains a quote or backslash");
     }
     return resource;
   }
@@ -280,11 +356,31 @@ public final class CloudFrontSigner implements UrlSigner {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo (version 0, rsaEncryption, NULL parameters). */
+  /**
+   * Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo (version 0, rsaEncryption, NULL
+   * parameters).
+   */
   private static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
     byte[] versionAndAlgorithm = {
-        0x02, 0x01, 0x00,
-        0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+      0x02,
+      0x01,
+      0x00,
+      0x30,
+      0x0d,
+      0x06,
+      0x09,
+      0x2a,
+      (byte) 0x86,
+      0x48,
+      (byte) 0x86,
+      (byte) 0xf7,
+      0x0d,
+      0x01,
+      0x01,
+      0x01,
+      0x05,
+      0x00
+    };
     ByteArrayOutputStream key = new ByteArrayOutputStream(pkcs1.length + 32);
     key.writeBytes(versionAndAlgorithm);
     key.write(0x04);

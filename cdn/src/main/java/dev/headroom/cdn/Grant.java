@@ -25,15 +25,18 @@ public final class Grant {
   private final @Nullable IpRange clientIp;
   private final @Nullable AssetPath pathPrefix;
 
-  private Grant(Instant expires, @Nullable Instant notBefore, @Nullable IpRange clientIp,
+  private Grant(
+      Instant expires,
+      @Nullable Instant notBefore,
+      @Nullable IpRange clientIp,
       @Nullable AssetPath pathPrefix) {
     this.expires = expires;
     this.notBefore = notBefore;
     this.clientIp = clientIp;
     this.pathPrefix = pathPrefix;
     if (notBefore != null && !notBefore.isBefore(expires)) {
-      throw new IllegalArgumentException("notBefore=" + notBefore + " is rejected: it must be before expires="
-          + expires);
+      throw new IllegalArgumentException(
+          "notBefore=" + notBefore + " is rejected: it must be before expires=" + expires);
     }
   }
 
@@ -46,8 +49,12 @@ public final class Grant {
     Objects.requireNonNull(expires, "expires");
     Instant seconds = Instant.ofEpochSecond(expires.getEpochSecond());
     if (seconds.getEpochSecond() <= 0 || seconds.isAfter(LATEST)) {
-      throw new IllegalArgumentException("expires=" + expires + " is rejected: expected a time after 1970 and"
-          + " before " + LATEST);
+      throw new IllegalArgumentException(
+          "expires="
+              + expires
+              + " is rejected: expected a time after 1970 and"
+              + " before "
+              + LATEST);
     }
     return new Grant(seconds, null, null, null);
   }
@@ -60,7 +67,8 @@ public final class Grant {
   public static Grant validFor(Duration lifetime, TimeSource time) {
     Objects.requireNonNull(lifetime, "lifetime");
     if (lifetime.toSeconds() < 1) {
-      throw new IllegalArgumentException("lifetime=" + lifetime + " is rejected: expected at least one second");
+      throw new IllegalArgumentException(
+          "lifetime=" + lifetime + " is rejected: expected at least one second");
     }
     return until(time.now().plus(lifetime));
   }
@@ -79,7 +87,8 @@ public final class Grant {
    * The same grant, only for a client at {@code ipOrCidr}: an IPv4 or IPv6 address or CIDR block
    * such as {@code 192.0.2.0/24}.
    *
-   * @throws IllegalArgumentException if it is not an IP literal with an optional valid prefix length
+   * @throws IllegalArgumentException if it is not an IP literal with an optional valid prefix
+   *     length
    */
   public Grant clientIp(String ipOrCidr) {
     Objects.requireNonNull(ipOrCidr, "ipOrCidr");
@@ -96,8 +105,11 @@ public final class Grant {
     Objects.requireNonNull(prefix, "prefix");
     AssetPath path;
     try {
-      path = AssetPath.of(prefix.endsWith("/") && prefix.length() > 1 ? prefix.substring(0, prefix.length() - 1)
-          : prefix);
+      path =
+          AssetPath.of(
+              prefix.endsWith("/") && prefix.length() > 1
+                  ? prefix.substring(0, prefix.length() - 1)
+                  : prefix);
     } catch (InvalidAssetPathException e) {
       throw new IllegalArgumentException("pathPrefix='" + prefix + "' is rejected: " + e.rule(), e);
     }
@@ -141,8 +153,11 @@ public final class Grant {
 
   @Override
   public String toString() {
-    return "Grant[expires=" + expires + (notBefore == null ? "" : ", notBefore=" + notBefore)
+    return "Grant[expires="
+        + expires
+        + (notBefore == null ? "" : ", notBefore=" + notBefore)
         + (clientIp == null ? "" : ", clientIp=" + clientIp)
-        + (pathPrefix == null ? "" : ", pathPrefix=" + pathPrefix) + "]";
+        + (pathPrefix == null ? "" : ", pathPrefix=" + pathPrefix)
+        + "]";
   }
 }

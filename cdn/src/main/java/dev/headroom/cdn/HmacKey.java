@@ -24,19 +24,28 @@ public final class HmacKey {
   /**
    * A key named {@code id} with the given secret (copied).
    *
-   * @throws IllegalArgumentException if the id is not 1 to 64 characters of {@code [A-Za-z0-9._-]} or
-   *     the secret is shorter than {@value #MIN_SECRET_BYTES} bytes
+   * @throws IllegalArgumentException if the id is not 1 to 64 characters of {@code [A-Za-z0-9._-]}
+   *     or the secret is shorter than {@value #MIN_SECRET_BYTES} bytes
    */
   public static HmacKey of(String id, byte[] secret) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(secret, "secret");
     if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw new IllegalArgumentException("key id='" + id + "' is rejected: expected 1 to 64 characters of"
-          + " [A-Za-z0-9._-], such as 2026-01");
+      throw new IllegalArgumentException(
+          "key id='"
+              + id
+              + "' is rejected: expected 1 to 64 characters of"
+              + " [A-Za-z0-9._-], such as 2026-01");
     }
     if (secret.length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException("secret of key '" + id + "' is rejected: it has " + secret.length
-          + " bytes, expected at least " + MIN_SECRET_BYTES + " random bytes");
+      throw new IllegalArgumentException(
+          "secret of key '"
+              + id
+              + "' is rejected: it has "
+              + secret.length
+              + " bytes, expected at least "
+              + MIN_SECRET_BYTES
+              + " random bytes");
     }
     return new HmacKey(id, new HmacSha256(secret));
   }
@@ -44,16 +53,20 @@ public final class HmacKey {
   /**
    * A key whose secret is given in base64 (standard or URL-safe alphabet).
    *
-   * @throws IllegalArgumentException as for {@link #of(String, byte[])}, or if the text is not base64
+   * @throws IllegalArgumentException as for {@link #of(String, byte[])}, or if the text is not
+   *     base64
    */
   public static HmacKey ofBase64(String id, String secret) {
     Objects.requireNonNull(secret, "secret");
     byte[] bytes;
     try {
-      bytes = secret.indexOf('-') >= 0 || secret.indexOf('_') >= 0
-          ? Base64.getUrlDecoder().decode(secret) : Base64.getDecoder().decode(secret);
+      bytes =
+          secret.indexOf('-') >= 0 || secret.indexOf('_') >= 0
+              ? Base64.getUrlDecoder().decode(secret)
+              : Base64.getDecoder().decode(secret);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("secret of key '" + id + "' is rejected: it is not base64", e);
+      throw new IllegalArgumentException(
+          "secret of key '" + id + "' is rejected: it is not base64", e);
     }
     return of(id, bytes);
   }

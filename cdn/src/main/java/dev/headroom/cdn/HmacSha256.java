@@ -5,8 +5,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA256 with one secret, safe to share between threads: each thread works on its own clone
- * of an initialized prototype, so the key schedule is computed once and a call allocates no Mac.
+ * HMAC-SHA256 with one secret, safe to share between threads: each thread works on its own clone of
+ * an initialized prototype, so the key schedule is computed once and a call allocates no Mac.
  */
 final class HmacSha256 {
 
@@ -45,8 +45,8 @@ final class HmacSha256 {
     try {
       return (Mac) prototype.clone();
     } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException(ALGORITHM + " of provider " + prototype.getProvider().getName()
-          + " cannot be cloned", e);
+      throw new IllegalStateException(
+          ALGORITHM + " of provider " + prototype.getProvider().getName() + " cannot be cloned", e);
     }
   }
 }

@@ -48,20 +48,25 @@ public final class HmacSigner implements UrlSigner {
     AssetPath path = target.path;
     HmacToken.Query query = new HmacToken.Query(target.query);
     if (query.anyToken) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: it already has a token parameter (one of "
-          + HmacToken.NAMES + ")");
+      throw new IllegalArgumentException(
+          "url='"
+              + url
+              + "' is rejected: it already has a token parameter (one of "
+              + HmacToken.NAMES
+              + ")");
     }
     String exp = Long.toString(grant.expires().getEpochSecond());
     String st = grant.notBefore().map(start -> Long.toString(start.getEpochSecond())).orElse("");
     String ip = grant.clientIp().orElse("");
     String acl = grant.pathPrefix().map(AssetPath::encoded).orElse("");
     if (grant.pathPrefix().isPresent() && !path.startsWith(grant.pathPrefix().get())) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: its path is outside the grant's pathPrefix "
-          + acl);
+      throw new IllegalArgumentException(
+          "url='" + url + "' is rejected: its path is outside the grant's pathPrefix " + acl);
     }
     String rest = query.rest();
     boolean tree = !acl.isEmpty();
-    String sig = HmacToken.signature(key, exp, st, ip, acl, tree ? "" : path.encoded(), tree ? "" : rest);
+    String sig =
+        HmacToken.signature(key, exp, st, ip, acl, tree ? "" : path.encoded(), tree ? "" : rest);
 
     StringBuilder out = target.withQueryOpen().append(HmacToken.EXPIRES).append('=').append(exp);
     append(out, HmacToken.START, st);

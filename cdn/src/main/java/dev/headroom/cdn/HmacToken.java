@@ -52,13 +52,13 @@ final class HmacToken {
   static final String SIGNATURE = "sig";
   static final Set<String> NAMES = Set.of(EXPIRES, START, IP, ACL, KEY_ID, SIGNATURE);
 
-  private HmacToken() {
-  }
+  private HmacToken() {}
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
   /** The signature of the token fields over a path and query (both empty with an acl). */
-  static String signature(HmacKey key, String exp, String st, String ip, String acl, String path, String query) {
+  static String signature(
+      HmacKey key, String exp, String st, String ip, String acl, String path, String query) {
     String[] fields = {VERSION, key.id(), exp, st, ip, acl, path, query};
     int capacity = fields.length - 1;
     for (String field : fields) {

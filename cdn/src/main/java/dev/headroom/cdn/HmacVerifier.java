@@ -42,6 +42,7 @@ public final class HmacVerifier implements AutoCloseable {
 
   /** Default clock-skew allowance. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+
   /** The largest accepted clock-skew allowance. */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
 
@@ -50,6 +51,7 @@ public final class HmacVerifier implements AutoCloseable {
   private final TimeSource time;
   private final String name;
   private final InstanceMeters meters;
+
   /** Outcome counters by status; null without a meter registry. */
   private final @Nullable Map<Verification.Status, Counter> outcomes;
 
@@ -65,10 +67,15 @@ public final class HmacVerifier implements AutoCloseable {
     }
     Map<Verification.Status, Counter> counters = new EnumMap<>(Verification.Status.class);
     for (Verification.Status status : Verification.Status.values()) {
-      Counter counter = meters.register(r -> Counter.builder(HeadroomMeters.CDN_VERIFICATIONS)
-          .description("Signed URLs checked, by outcome")
-          .tags(meters.tags(HeadroomMeters.TAG_RESULT, status.name().toLowerCase(Locale.ROOT)))
-          .register(r));
+      Counter counter =
+          meters.register(
+              r ->
+                  Counter.builder(HeadroomMeters.CDN_VERIFICATIONS)
+                      .description("Signed URLs checked, by outcome")
+                      .tags(
+                          meters.tags(
+                              HeadroomMeters.TAG_RESULT, status.name().toLowerCase(Locale.ROOT)))
+                      .register(r));
       if (counter != null) {
         counters.put(status, counter);
       }
@@ -92,7 +99,10 @@ public final class HmacVerifier implements AutoCloseable {
     meters.close();
   }
 
-  /** Checks {@code url} at the time source's current time, for a client at {@code clientIp} (null if unknown). */
+  /**
+   * Checks {@code url} at the time source's current time, for a client at {@code clientIp} (null if
+   * unknown).
+   */
   public Verification verify(URI url, @Nullable String clientIp) {
     return verify(url, clientIp, time.now());
   }
@@ -110,8 +120,8 @@ public final class HmacVerifier implements AutoCloseable {
   }
 
   /**
-   * Checks a URL or request target such as {@code /audio/1.mp3?exp=...} given as text, at
-   * {@code now}; text that is not a URI is {@link Verification.Status#MALFORMED}.
+   * Checks a URL or request target such as {@code /audio/1.mp3?exp=...} given as text, at {@code
+   * now}; text that is not a URI is {@link Verification.Status#MALFORMED}.
    */
   public Verification verify(String url, @Nullable String clientIp, Instant now) {
     Objects.requireNonNull(url, "url");
@@ -143,7 +153,11 @@ public final class HmacVerifier implements AutoCloseable {
     String kid = query.get(HmacToken.KEY_ID);
     String exp = query.get(HmacToken.EXPIRES);
     String sig = query.get(HmacToken.SIGNATURE);
-    if (query.duplicate != null || kid == null || exp == null || sig == null || url.getRawPath() == null) {
+    if (query.duplicate != null
+        || kid == null
+        || exp == null
+        || sig == null
+        || url.getRawPath() == null) {
       return Verification.invalid(Verification.Status.MALFORMED, kid);
     }
     HmacKey key = keys.get(kid);
@@ -160,9 +174,11 @@ public final class HmacVerifier implements AutoCloseable {
       return Verification.invalid(Verification.Status.MALFORMED, kid);
     }
     boolean tree = !acl.isEmpty();
-    String expected = HmacToken.signature(key, exp, st, ip, acl, tree ? "" : path.encoded(),
-        tree ? "" : query.rest());
-    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), sig.getBytes(StandardCharsets.UTF_8))) {
+    String expected =
+        HmacToken.signature(
+            key, exp, st, ip, acl, tree ? "" : path.encoded(), tree ? "" : query.rest());
+    if (!MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII), sig.getBytes(StandardCharsets.UTF_8))) {
       return Verification.invalid(Verification.Status.BAD_SIGNATURE, kid);
     }
     // Authentic from here on: the fields are ours, but parse them defensively all the same.
@@ -206,7 +222,13 @@ public final class HmacVerifier implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "HmacVerifier[" + name + ", keys=" + keys.keySet() + ", clockSkew=" + Duration.ofMillis(skewMillis) + "]";
+    return "HmacVerifier["
+        + name
+        + ", keys="
+        + keys.keySet()
+        + ", clockSkew="
+        + Duration.ofMillis(skewMillis)
+        + "]";
   }
 
   /** Builds an {@link HmacVerifier}. Not thread-safe. */
@@ -217,10 +239,12 @@ public final class HmacVerifier implements AutoCloseable {
     private @Nullable MeterRegistry registry;
     private String name = DEFAULT_NAME;
 
-    private Builder() {
-    }
+    private Builder() {}
 
-    /** Sets the name, the {@code verifier} tag of its meters; default {@value HmacVerifier#DEFAULT_NAME}. */
+    /**
+     * Sets the name, the {@code verifier} tag of its meters; default {@value
+     * HmacVerifier#DEFAULT_NAME}.
+     */
     public Builder name(String name) {
       this.name = Require.notBlank("name", name);
       return this;
@@ -244,8 +268,11 @@ public final class HmacVerifier implements AutoCloseable {
     public Builder key(HmacKey key) {
       Objects.requireNonNull(key, "key");
       if (keys.containsKey(key.id())) {
-        throw new IllegalArgumentException("key id='" + key.id() + "' is rejected: a key with that id was already"
-            + " added; every key needs its own id");
+        throw new IllegalArgumentException(
+            "key id='"
+                + key.id()
+                + "' is rejected: a key with that id was already"
+                + " added; every key needs its own id");
       }
       keys.put(key.id(), key);
       return this;
@@ -266,13 +293,17 @@ public final class HmacVerifier implements AutoCloseable {
     public Builder clockSkew(Duration skew) {
       Objects.requireNonNull(skew, "skew");
       if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
-        throw new IllegalArgumentException("clockSkew=" + skew + " is rejected: expected 0 to " + MAX_CLOCK_SKEW);
+        throw new IllegalArgumentException(
+            "clockSkew=" + skew + " is rejected: expected 0 to " + MAX_CLOCK_SKEW);
       }
       this.clockSkew = skew;
       return this;
     }
 
-    /** Sets where the current time comes from for {@link HmacVerifier#verify(URI, String)}; default the system clock. */
+    /**
+     * Sets where the current time comes from for {@link HmacVerifier#verify(URI, String)}; default
+     * the system clock.
+     */
     public Builder timeSource(TimeSource time) {
       this.time = Require.nonNull("timeSource", time);
       return this;

@@ -75,8 +75,8 @@ public final class ImageTransform {
   }
 
   /**
-   * This transform in {@code dialect}: query parameters without the leading {@code ?} for
-   * {@link ImageDialect#QUERY}, the comma-separated options for {@link ImageDialect#PATH}; empty if
+   * This transform in {@code dialect}: query parameters without the leading {@code ?} for {@link
+   * ImageDialect#QUERY}, the comma-separated options for {@link ImageDialect#PATH}; empty if
    * {@linkplain #isEmpty() empty}.
    */
   public String render(ImageDialect dialect) {
@@ -112,16 +112,19 @@ public final class ImageTransform {
 
   private static int checkDimension(String field, int pixels) {
     if (pixels < 1 || pixels > MAX_DIMENSION) {
-      throw new IllegalArgumentException(field + "=" + pixels + " is rejected: expected 1 to " + MAX_DIMENSION
-          + " pixels");
+      throw new IllegalArgumentException(
+          field + "=" + pixels + " is rejected: expected 1 to " + MAX_DIMENSION + " pixels");
     }
     return pixels;
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof ImageTransform other && width == other.width && height == other.height
-        && format == other.format && quality == other.quality;
+    return o instanceof ImageTransform other
+        && width == other.width
+        && height == other.height
+        && format == other.format
+        && quality == other.quality;
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.headroom.cdn;
 
 /**
- * An asset path was rejected as unsafe or malformed. The message quotes the path and names the
- * rule it broke; {@link #path()} and {@link #rule()} give them separately.
+ * An asset path was rejected as unsafe or malformed. The message quotes the path and names the rule
+ * it broke; {@link #path()} and {@link #rule()} give them separately.
  */
 public final class InvalidAssetPathException extends IllegalArgumentException {
 
@@ -28,7 +28,9 @@ public final class InvalidAssetPathException extends IllegalArgumentException {
     return rule;
   }
 
-  /** The path with control characters shown as {@code \\uXXXX}, so messages stay one readable line. */
+  /**
+   * The path with control characters shown as {@code \\uXXXX}, so messages stay one readable line.
+   */
   private static String printable(String path) {
     String shown = path.length() > 200 ? path.substring(0, 200) + "..." : path;
     StringBuilder out = new StringBuilder(shown.length());

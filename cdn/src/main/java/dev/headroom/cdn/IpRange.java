@@ -12,9 +12,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class IpRange {
 
-  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"
-      + "(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-  /** Starts with a hex digit or ':' and holds a ':', so InetAddress parses it as a literal or fails. */
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"
+              + "(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
+  /**
+   * Starts with a hex digit or ':' and holds a ':', so InetAddress parses it as a literal or fails.
+   */
   private static final Pattern IPV6 = Pattern.compile("(?=[^:]*:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
 
   private final byte[] network;
@@ -37,15 +42,20 @@ final class IpRange {
    * Parses {@code 192.0.2.7}, {@code 192.0.2.0/24}, {@code 2001:db8::1} or {@code 2001:db8::/32};
    * host bits below the prefix are cleared.
    *
-   * @throws IllegalArgumentException if it is not an IP literal with an optional valid prefix length
+   * @throws IllegalArgumentException if it is not an IP literal with an optional valid prefix
+   *     length
    */
   static IpRange parse(String field, String value) {
     int slash = value.indexOf('/');
     String address = slash < 0 ? value : value.substring(0, slash);
     byte[] bytes = literal(address);
     if (bytes == null) {
-      throw new IllegalArgumentException(field + "='" + value + "' is rejected: expected an IPv4 or IPv6 address"
-          + " with an optional prefix length, such as 192.0.2.7 or 192.0.2.0/24");
+      throw new IllegalArgumentException(
+          field
+              + "='"
+              + value
+              + "' is rejected: expected an IPv4 or IPv6 address"
+              + " with an optional prefix length, such as 192.0.2.7 or 192.0.2.0/24");
     }
     int max = bytes.length * 8;
     int prefix = max;
@@ -53,8 +63,8 @@ final class IpRange {
       String digits = value.substring(slash + 1);
       prefix = digits.matches("\\d{1,3}") ? Integer.parseInt(digits) : -1;
       if (prefix < 0 || prefix > max) {
-        throw new IllegalArgumentException(field + "='" + value + "' is rejected: the prefix length must be 0 to "
-            + max);
+        throw new IllegalArgumentException(
+            field + "='" + value + "' is rejected: the prefix length must be 0 to " + max);
       }
     }
     for (int bit = prefix; bit < max; bit++) {
@@ -63,7 +73,10 @@ final class IpRange {
     return new IpRange(bytes, prefix);
   }
 
-  /** Whether {@code address} (an IP literal) lies in this range; false for anything that is not a literal. */
+  /**
+   * Whether {@code address} (an IP literal) lies in this range; false for anything that is not a
+   * literal.
+   */
   boolean contains(String address) {
     byte[] bytes = literal(address);
     if (bytes == null || bytes.length != network.length) {
@@ -89,7 +102,8 @@ final class IpRange {
       return null;
     }
     try {
-      // A strict dotted quad, or hex/':'/'.' text that starts with a hex digit or ':' and holds a ':':
+      // A strict dotted quad, or hex/':'/'.' text that starts with a hex digit or ':' and holds a
+      // ':':
       // InetAddress parses both as literals and throws for a bad one; it never looks them up.
       return InetAddress.getByName(address).getAddress();
     } catch (UnknownHostException e) {

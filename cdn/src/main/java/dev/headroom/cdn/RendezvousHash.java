@@ -24,8 +24,7 @@ import java.nio.charset.StandardCharsets;
 /** Rendezvous-hash scores for host sharding. Stateless. */
 final class RendezvousHash {
 
-  private RendezvousHash() {
-  }
+  private RendezvousHash() {}
 
   /** A stable 64-bit hash of text (FNV-1a over its UTF-8 bytes, then mixed). */
   static long hash(String text) {

@@ -31,8 +31,10 @@ final class RendezvousRouter implements CdnRouter {
   private static final String IMAGE_PATH_PREFIX = "/cdn-cgi/image/";
   private static final int PARSED_SLOTS = 1024;
   private static final int MAX_PARSED_LENGTH = 512;
+
   /** {@link HeadroomMeters#TAG_RESULT} of a URL on a CDN host. */
   static final String RESULT_CDN = "cdn";
+
   /** {@link HeadroomMeters#TAG_RESULT} of a URL on the local prefix. */
   static final String RESULT_LOCAL = "local";
 
@@ -41,15 +43,19 @@ final class RendezvousRouter implements CdnRouter {
   private final InstanceMeters meters;
   private final Map<AssetType, Host[]> hosts = new EnumMap<>(AssetType.class);
   private final Set<URI> markedDown = ConcurrentHashMap.newKeySet();
+
   /** Route counters by type ordinal, CDN then local; null without a meter registry. */
   private final Counter @Nullable [] routes;
+
   /** The local prefix parsed (null when empty), and whether it reads back as itself. */
   private final @Nullable AssetPath localPrefix;
+
   private final boolean localPrefixKnown;
+
   /**
-   * Paths parsed lately, by hash slot: a bounded memo of AssetPath.of, a pure function of the
-   * text. A slot is read and written without locks; an entry is immutable, so a reader sees
-   * either a complete entry or another one, and uses it only if its text is the text asked for.
+   * Paths parsed lately, by hash slot: a bounded memo of AssetPath.of, a pure function of the text.
+   * A slot is read and written without locks; an entry is immutable, so a reader sees either a
+   * complete entry or another one, and uses it only if its text is the text asked for.
    */
   private final ParsedPath[] parsed = new ParsedPath[PARSED_SLOTS];
 
@@ -61,7 +67,8 @@ final class RendezvousRouter implements CdnRouter {
     for (AssetType type : AssetType.values()) {
       hosts.put(type, config.hosts(type).stream().map(Host::new).toArray(Host[]::new));
     }
-    this.meters = InstanceMeters.of(config.meterRegistry().orElse(null), HeadroomMeters.TAG_ROUTER, name);
+    this.meters =
+        InstanceMeters.of(config.meterRegistry().orElse(null), HeadroomMeters.TAG_ROUTER, name);
     if (!meters.enabled()) {
       this.routes = null;
       return;
@@ -71,18 +78,29 @@ final class RendezvousRouter implements CdnRouter {
     for (AssetType type : types) {
       for (int local = 0; local < 2; local++) {
         String target = local == 0 ? RESULT_CDN : RESULT_LOCAL;
-        counters[routeSlot(type, local == 1)] = meters.register(r -> Counter.builder(HeadroomMeters.CDN_ROUTES)
-            .description("Asset URLs built, by asset type and whether a CDN host or the local path serves them")
-            .tags(meters.tags(HeadroomMeters.TAG_TYPE, type.name().toLowerCase(Locale.ROOT),
-                HeadroomMeters.TAG_RESULT, target))
-            .register(r));
+        counters[routeSlot(type, local == 1)] =
+            meters.register(
+                r ->
+                    Counter.builder(HeadroomMeters.CDN_ROUTES)
+                        .description(
+                            "Asset URLs built, by asset type and whether a CDN host or the local path serves them")
+                        .tags(
+                            meters.tags(
+                                HeadroomMeters.TAG_TYPE,
+                                type.name().toLowerCase(Locale.ROOT),
+                                HeadroomMeters.TAG_RESULT,
+                                target))
+                        .register(r));
       }
     }
     this.routes = counters;
-    meters.register(r -> Gauge.builder(HeadroomMeters.CDN_HOSTS_DOWN, this, RendezvousRouter::downHostCount)
-        .description("Configured CDN hosts that are marked down or reported down by the host health")
-        .tags(meters.tags())
-        .register(r));
+    meters.register(
+        r ->
+            Gauge.builder(HeadroomMeters.CDN_HOSTS_DOWN, this, RendezvousRouter::downHostCount)
+                .description(
+                    "Configured CDN hosts that are marked down or reported down by the host health")
+                .tags(meters.tags())
+                .register(r));
   }
 
   @Override
@@ -184,12 +202,23 @@ final class RendezvousRouter implements CdnRouter {
     if (routes != null) {
       routes[routeSlot(type, host == null)].increment();
     }
-    return new AssetUrl(url.toString(), type, host == null ? null : host.uri, version.isPresent(), policy,
-        host == null ? "" : host.origin, prefix, versionSegment, knownParts ? served : null, queryStart);
+    return new AssetUrl(
+        url.toString(),
+        type,
+        host == null ? null : host.uri,
+        version.isPresent(),
+        policy,
+        host == null ? "" : host.origin,
+        prefix,
+        versionSegment,
+        knownParts ? served : null,
+        queryStart);
   }
 
   /** The index in {@link #routes} of the counter for {@code type}, CDN or local. */
-  @SuppressWarnings("EnumOrdinal") // an array slot per type: routing is the hot path, the array is cheaper than a map
+  @SuppressWarnings(
+      "EnumOrdinal") // an array slot per type: routing is the hot path, the array is cheaper than a
+  // map
   private static int routeSlot(AssetType type, boolean local) {
     return type.ordinal() * 2 + (local ? 1 : 0);
   }
@@ -216,8 +245,7 @@ final class RendezvousRouter implements CdnRouter {
     return fresh;
   }
 
-  private record ParsedPath(String text, AssetPath path) {
-  }
+  private record ParsedPath(String text, AssetPath path) {}
 
   private @Nullable Host pick(AssetType type, long pathHash) {
     Host best = null;
@@ -240,11 +268,14 @@ final class RendezvousRouter implements CdnRouter {
 
   private double downHostCount() {
     Set<URI> all = new HashSet<>();
-    hosts.values().forEach(typeHosts -> {
-      for (Host host : typeHosts) {
-        all.add(host.uri);
-      }
-    });
+    hosts
+        .values()
+        .forEach(
+            typeHosts -> {
+              for (Host host : typeHosts) {
+                all.add(host.uri);
+              }
+            });
     return all.stream().filter(host -> !isUp(host)).count();
   }
 

@@ -8,10 +8,13 @@ final class SignableUrl {
 
   /** {@code scheme://authority}, or empty for a local path. */
   final String origin;
+
   /** The canonical path. */
   final AssetPath path;
+
   /** The raw query, or null. */
   final @Nullable String query;
+
   /** The URL as given, for messages. */
   final String text;
 
@@ -37,15 +40,20 @@ final class SignableUrl {
    * @throws InvalidAssetPathException if its path is unsafe
    */
   static SignableUrl of(URI url) {
-    if (url.isOpaque() || url.getRawPath() == null || url.getRawPath().isEmpty()
+    if (url.isOpaque()
+        || url.getRawPath() == null
+        || url.getRawPath().isEmpty()
         || (url.getScheme() != null && url.getRawAuthority() == null)) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: expected a URL or path such as /a.mp3");
+      throw new IllegalArgumentException(
+          "url='" + url + "' is rejected: expected a URL or path such as /a.mp3");
     }
     if (url.getRawFragment() != null) {
-      throw new IllegalArgumentException("url='" + url + "' is rejected: a fragment is never sent to the server");
+      throw new IllegalArgumentException(
+          "url='" + url + "' is rejected: a fragment is never sent to the server");
     }
     String origin = url.getScheme() == null ? "" : url.getScheme() + "://" + url.getRawAuthority();
-    return new SignableUrl(origin, AssetPath.of(url.getRawPath()), url.getRawQuery(), url.toString());
+    return new SignableUrl(
+        origin, AssetPath.of(url.getRawPath()), url.getRawQuery(), url.toString());
   }
 
   /** Whether the query has a parameter called {@code name}. */
@@ -53,10 +61,16 @@ final class SignableUrl {
     return query != null && ("&" + query).contains("&" + name + "=");
   }
 
-  /** {@code origin + path + "?"}, followed by the query and {@code "&"} if there is a non-empty query. */
+  /**
+   * {@code origin + path + "?"}, followed by the query and {@code "&"} if there is a non-empty
+   * query.
+   */
   StringBuilder withQueryOpen() {
-    StringBuilder out = new StringBuilder(origin.length() + path.encoded().length() + 160)
-        .append(origin).append(path.encoded()).append('?');
+    StringBuilder out =
+        new StringBuilder(origin.length() + path.encoded().length() + 160)
+            .append(origin)
+            .append(path.encoded())
+            .append('?');
     if (query != null && !query.isEmpty()) {
       out.append(query).append('&');
     }

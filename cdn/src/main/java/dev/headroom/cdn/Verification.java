@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outcome of checking a signed URL: {@link #isValid()}, or the {@link Status} that says why not.
- * Immutable. A verifier returns this rather than throwing, since a bad token is an expected input.
+ * The outcome of checking a signed URL: {@link #isValid()}, or the {@link Status} that says why
+ * not. Immutable. A verifier returns this rather than throwing, since a bad token is an expected
+ * input.
  */
 public final class Verification {
 
@@ -17,11 +18,17 @@ public final class Verification {
     VALID,
     /** The URL carries no token. */
     MISSING,
-    /** The URL or token is malformed: unparsable, a parameter missing or repeated, or an unsafe path. */
+    /**
+     * The URL or token is malformed: unparsable, a parameter missing or repeated, or an unsafe
+     * path.
+     */
     MALFORMED,
     /** The token names a key the verifier does not hold. */
     UNKNOWN_KEY,
-    /** The signature does not match: the path, query or token was altered, or it was signed with another secret. */
+    /**
+     * The signature does not match: the path, query or token was altered, or it was signed with
+     * another secret.
+     */
     BAD_SIGNATURE,
     /** The token expired (beyond the clock-skew allowance). */
     EXPIRED,
@@ -66,14 +73,20 @@ public final class Verification {
     return Optional.ofNullable(keyId);
   }
 
-  /** The token's expiry, if it is valid: a cache in front of the origin may keep the answer until then. */
+  /**
+   * The token's expiry, if it is valid: a cache in front of the origin may keep the answer until
+   * then.
+   */
   public Optional<Instant> expires() {
     return Optional.ofNullable(expires);
   }
 
   @Override
   public String toString() {
-    return "Verification[" + status + (keyId == null ? "" : ", key=" + keyId)
-        + (expires == null ? "" : ", expires=" + expires) + "]";
+    return "Verification["
+        + status
+        + (keyId == null ? "" : ", key=" + keyId)
+        + (expires == null ? "" : ", expires=" + expires)
+        + "]";
   }
 }

@@ -23,7 +23,8 @@ public interface Versioning {
   /**
    * The same token for every asset, such as a release number or build id.
    *
-   * @throws IllegalArgumentException if {@code version} is not a valid {@linkplain AssetVersion#token token}
+   * @throws IllegalArgumentException if {@code version} is not a valid {@linkplain
+   *     AssetVersion#token token}
    */
   static Versioning fixed(String version) {
     Optional<AssetVersion> token = Optional.of(AssetVersion.token(version));
@@ -31,9 +32,9 @@ public interface Versioning {
   }
 
   /**
-   * Tokens from a function of the decoded path ({@link AssetPath#value()}, such as
-   * {@code "img/a.png"}), for example a content-hash lookup; the function returns null for an
-   * asset without a version. A returned token that is not valid fails the routing call.
+   * Tokens from a function of the decoded path ({@link AssetPath#value()}, such as {@code
+   * "img/a.png"}), for example a content-hash lookup; the function returns null for an asset
+   * without a version. A returned token that is not valid fails the routing call.
    */
   static Versioning byFunction(Function<String, @Nullable String> tokenOf) {
     Objects.requireNonNull(tokenOf, "tokenOf");

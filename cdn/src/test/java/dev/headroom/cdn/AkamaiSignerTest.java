@@ -11,10 +11,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** Checks tokens against Akamai's documented EdgeAuth format, with the HMAC computed here independently. */
+/**
+ * Checks tokens against Akamai's documented EdgeAuth format, with the HMAC computed here
+ * independently.
+ */
 class AkamaiSignerTest {
 
-  private static final String SECRET = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+  private static final String SECRET =
+      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
   private static final Instant EXPIRES = Instant.ofEpochSecond(1_767_229_200L);
   private static final Instant START = Instant.ofEpochSecond(1_767_225_600L);
 
@@ -26,21 +30,30 @@ class AkamaiSignerTest {
 
   @Test
   void urlTokenSignsThePathWithoutSendingIt() throws Exception {
-    URI signed = AkamaiSigner.of(SECRET).sign(URI.create("https://media.example.com/audio/a%20b.mp3?v=2"),
-        Grant.until(EXPIRES).notBefore(START).clientIp("203.0.113.7"));
+    URI signed =
+        AkamaiSigner.of(SECRET)
+            .sign(
+                URI.create("https://media.example.com/audio/a%20b.mp3?v=2"),
+                Grant.until(EXPIRES).notBefore(START).clientIp("203.0.113.7"));
 
     String fields = "ip=203.0.113.7~st=1767225600~exp=1767229200";
-    assertThat(signed.toString()).isEqualTo("https://media.example.com/audio/a%20b.mp3?v=2&__token__=" + fields
-        + "~hmac=" + hmac(fields + "~url=/audio/a%20b.mp3"));
+    assertThat(signed.toString())
+        .isEqualTo(
+            "https://media.example.com/audio/a%20b.mp3?v=2&__token__="
+                + fields
+                + "~hmac="
+                + hmac(fields + "~url=/audio/a%20b.mp3"));
   }
 
   @Test
   void pathPrefixMakesAnAclToken() throws Exception {
-    URI signed = AkamaiSigner.of(SECRET, "hdnts").sign(URI.create("/hls/show/index.m3u8"),
-        Grant.until(EXPIRES).pathPrefix("/hls/show"));
+    URI signed =
+        AkamaiSigner.of(SECRET, "hdnts")
+            .sign(URI.create("/hls/show/index.m3u8"), Grant.until(EXPIRES).pathPrefix("/hls/show"));
 
     String fields = "exp=1767229200~acl=/hls/show/*";
-    assertThat(signed.toString()).isEqualTo("/hls/show/index.m3u8?hdnts=" + fields + "~hmac=" + hmac(fields));
+    assertThat(signed.toString())
+        .isEqualTo("/hls/show/index.m3u8?hdnts=" + fields + "~hmac=" + hmac(fields));
   }
 
   @Test
@@ -62,14 +75,18 @@ class AkamaiSignerTest {
   void rejectsWhatAkamaiCannotCheck() {
     AkamaiSigner signer = AkamaiSigner.of(SECRET);
 
-    assertThatThrownBy(() -> AkamaiSigner.of("xyz")).hasMessageStartingWith("hexSecret of 3 characters is rejected");
+    assertThatThrownBy(() -> AkamaiSigner.of("xyz"))
+        .hasMessageStartingWith("hexSecret of 3 characters is rejected");
     assertThatThrownBy(() -> AkamaiSigner.of("0011")).hasMessageContaining("at least 32");
-    assertThatThrownBy(() -> AkamaiSigner.of(SECRET, "a b")).hasMessageStartingWith("tokenName='a b'");
-    assertThatThrownBy(() -> signer.sign(URI.create("/a.mp3"), Grant.until(EXPIRES).clientIp("10.0.0.0/8")))
+    assertThatThrownBy(() -> AkamaiSigner.of(SECRET, "a b"))
+        .hasMessageStartingWith("tokenName='a b'");
+    assertThatThrownBy(
+            () -> signer.sign(URI.create("/a.mp3"), Grant.until(EXPIRES).clientIp("10.0.0.0/8")))
         .hasMessageContaining("one client address");
     assertThatThrownBy(() -> signer.sign(URI.create("/a.mp3?__token__=x"), Grant.until(EXPIRES)))
         .hasMessageContaining("already has a __token__ parameter");
-    assertThatThrownBy(() -> signer.sign(URI.create("/x/a.mp3"), Grant.until(EXPIRES).pathPrefix("/hls")))
+    assertThatThrownBy(
+            () -> signer.sign(URI.create("/x/a.mp3"), Grant.until(EXPIRES).pathPrefix("/hls")))
         .hasMessageContaining("outside the grant's pathPrefix");
     assertThatThrownBy(() -> signer.sign(URI.create("/%2e%2e/a.mp3"), Grant.until(EXPIRES)))
         .isInstanceOf(InvalidAssetPathException.class);

@@ -31,7 +31,8 @@ class AssetPathTest {
   void unicodeFileNamesBecomeUtf8Escapes() {
     AssetPath path = AssetPath.of("audio/Été/日本語 🎵.mp3");
 
-    assertThat(path.encoded()).isEqualTo("/audio/%C3%89t%C3%A9/%E6%97%A5%E6%9C%AC%E8%AA%9E%20%F0%9F%8E%B5.mp3");
+    assertThat(path.encoded())
+        .isEqualTo("/audio/%C3%89t%C3%A9/%E6%97%A5%E6%9C%AC%E8%AA%9E%20%F0%9F%8E%B5.mp3");
     assertThat(URI.create(path.encoded()).getPath()).isEqualTo("/audio/Été/日本語 🎵.mp3");
   }
 
@@ -61,9 +62,17 @@ class AssetPathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "../etc/passwd", "img/../../secret", "img/..", "%2e%2e/secret", "img/%2E%2e/x", "img/.%2E/x", "./a.png",
-      "img/%2e/a.png"})
+  @ValueSource(
+      strings = {
+        "../etc/passwd",
+        "img/../../secret",
+        "img/..",
+        "%2e%2e/secret",
+        "img/%2E%2e/x",
+        "img/.%2E/x",
+        "./a.png",
+        "img/%2e/a.png"
+      })
   void rejectsDotSegmentsInAnyEncoding(String path) {
     assertThatThrownBy(() -> AssetPath.of(path))
         .isInstanceOf(InvalidAssetPathException.class)
@@ -77,8 +86,15 @@ class AssetPathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"https://evil.example/a.png", "HTTP://evil/a.png", "javascript:alert(1)",
-      "data:text/html,x", "//evil.example/a.png", "///a.png"})
+  @ValueSource(
+      strings = {
+        "https://evil.example/a.png",
+        "HTTP://evil/a.png",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "//evil.example/a.png",
+        "///a.png"
+      })
   void rejectsAbsoluteAndSchemeRelativeUrls(String path) {
     assertThatThrownBy(() -> AssetPath.of(path))
         .isInstanceOf(InvalidAssetPathException.class)
@@ -86,15 +102,33 @@ class AssetPathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"img/a.png?x=1", "img/a.png#frag", "img/a.png\u0000.jpg", "img/a\n.png", "img/%00.png",
-      "img/%0d%0aSet-Cookie:x", "img/a\u007f.png", "img/%C2%85.png"})
+  @ValueSource(
+      strings = {
+        "img/a.png?x=1",
+        "img/a.png#frag",
+        "img/a.png\u0000.jpg",
+        "img/a\n.png",
+        "img/%00.png",
+        "img/%0d%0aSet-Cookie:x",
+        "img/a\u007f.png",
+        "img/%C2%85.png"
+      })
   void rejectsQueriesFragmentsAndControlCharacters(String path) {
     assertThatThrownBy(() -> AssetPath.of(path)).isInstanceOf(InvalidAssetPathException.class);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/", "img//a.png", "img/", "img/a%2", "img/a%zz.png", "img/%C3%28.png",
-      "img/\uD800.png"})
+  @ValueSource(
+      strings = {
+        "",
+        "/",
+        "img//a.png",
+        "img/",
+        "img/a%2",
+        "img/a%zz.png",
+        "img/%C3%28.png",
+        "img/\uD800.png"
+      })
   void rejectsMalformedPaths(String path) {
     assertThatThrownBy(() -> AssetPath.of(path)).isInstanceOf(InvalidAssetPathException.class);
   }
@@ -103,8 +137,10 @@ class AssetPathTest {
   void messageNamesThePathAndTheRule() {
     assertThatThrownBy(() -> AssetPath.of("img/%2e%2e/x"))
         .isInstanceOf(InvalidAssetPathException.class)
-        .hasMessage("asset path 'img/%2e%2e/x' is rejected: a '..' segment (in any encoding) is not allowed")
-        .satisfies(e -> assertThat(((InvalidAssetPathException) e).path()).isEqualTo("img/%2e%2e/x"));
+        .hasMessage(
+            "asset path 'img/%2e%2e/x' is rejected: a '..' segment (in any encoding) is not allowed")
+        .satisfies(
+            e -> assertThat(((InvalidAssetPathException) e).path()).isEqualTo("img/%2e%2e/x"));
   }
 
   @Test
@@ -142,11 +178,14 @@ class AssetPathTest {
 
   @Provide
   Arbitrary<String> paths() {
-    Arbitrary<String> pieces = Arbitraries.oneOf(
-        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(6),
-        Arbitraries.of("/", "//", ".", "..", "%", "%2e", "%2E", "%2f", "%5c", "%00", "%20", "%25", "%C3%A9", "%C3",
-            "?", "#", "\\", ":", "http:", " ", "é", "日本", "🎵", "\uD800", "&", "=", "+", ";", "@", "~", "\n"),
-        Arbitraries.strings().ofMinLength(1).ofMaxLength(3));
+    Arbitrary<String> pieces =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(6),
+            Arbitraries.of(
+                "/", "//", ".", "..", "%", "%2e", "%2E", "%2f", "%5c", "%00", "%20", "%25",
+                "%C3%A9", "%C3", "?", "#", "\\", ":", "http:", " ", "é", "日本", "🎵", "\uD800", "&",
+                "=", "+", ";", "@", "~", "\n"),
+            Arbitraries.strings().ofMinLength(1).ofMaxLength(3));
     return pieces.list().ofMinSize(1).ofMaxSize(10).map(list -> String.join("", list));
   }
 }

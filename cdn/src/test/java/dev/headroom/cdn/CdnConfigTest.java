@@ -18,14 +18,17 @@ class CdnConfigTest {
   @Test
   void typesWithoutTheirOwnHostsUseTheDefaultHosts() {
     URI base = URI.create("https://cdn.example.com/a/");
-    CdnConfig config = CdnConfig.builder()
-        .baseUrl(base)
-        .hosts(AssetType.IMAGE, List.of(URI.create("HTTPS://img.example.com")))
-        .local(AssetType.DOWNLOAD)
-        .build();
+    CdnConfig config =
+        CdnConfig.builder()
+            .baseUrl(base)
+            .hosts(AssetType.IMAGE, List.of(URI.create("HTTPS://img.example.com")))
+            .local(AssetType.DOWNLOAD)
+            .build();
 
-    assertThat(config.hosts(AssetType.AUDIO)).containsExactly(URI.create("https://cdn.example.com/a"));
-    assertThat(config.hosts(AssetType.IMAGE)).containsExactly(URI.create("https://img.example.com"));
+    assertThat(config.hosts(AssetType.AUDIO))
+        .containsExactly(URI.create("https://cdn.example.com/a"));
+    assertThat(config.hosts(AssetType.IMAGE))
+        .containsExactly(URI.create("https://img.example.com"));
     assertThat(config.hosts(AssetType.DOWNLOAD)).isEmpty();
     assertThat(config.cachePolicy(AssetType.STATIC)).isEqualTo(CachePolicy.immutable());
     assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
@@ -56,8 +59,15 @@ class CdnConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ftp://cdn.example.com", "/relative", "https://cdn.example.com?x=1",
-      "https://cdn.example.com#f", "https://user:pw@cdn.example.com", "https://cdn.example.com/a/%2e%2e/b"})
+  @ValueSource(
+      strings = {
+        "ftp://cdn.example.com",
+        "/relative",
+        "https://cdn.example.com?x=1",
+        "https://cdn.example.com#f",
+        "https://user:pw@cdn.example.com",
+        "https://cdn.example.com/a/%2e%2e/b"
+      })
   void badHostsAreRejectedNamingFieldAndValue(String host) {
     assertThatThrownBy(() -> CdnConfig.builder().hosts(AssetType.AUDIO, List.of(URI.create(host))))
         .isInstanceOf(IllegalArgumentException.class)
@@ -69,7 +79,10 @@ class CdnConfigTest {
   void duplicateHostsAreRejected() {
     URI host = URI.create("https://cdn.example.com");
 
-    assertThatThrownBy(() -> CdnConfig.builder().defaultHosts(List.of(host, URI.create("https://cdn.example.com/"))))
+    assertThatThrownBy(
+            () ->
+                CdnConfig.builder()
+                    .defaultHosts(List.of(host, URI.create("https://cdn.example.com/"))))
         .hasMessage("defaultHosts[1] must not be listed twice, was 'https://cdn.example.com'");
   }
 
@@ -80,24 +93,31 @@ class CdnConfigTest {
     assertThatThrownBy(() -> builder.localPrefix("assets"))
         .hasMessage("localPrefix must be an absolute path such as /assets, or empty, was 'assets'");
     assertThatThrownBy(() -> builder.localPrefix("/a/../b"))
-        .hasMessageStartingWith("localPrefix must be a safe path").hasMessageEndingWith(", was '/a/../b'");
+        .hasMessageStartingWith("localPrefix must be a safe path")
+        .hasMessageEndingWith(", was '/a/../b'");
     assertThatThrownBy(() -> builder.versionParameter("w"))
-        .hasMessageStartingWith("versionParameter must be 1 to 32").hasMessageEndingWith(", was 'w'");
+        .hasMessageStartingWith("versionParameter must be 1 to 32")
+        .hasMessageEndingWith(", was 'w'");
     assertThatThrownBy(() -> builder.versionParameter("a b"))
-        .hasMessageStartingWith("versionParameter must ").hasMessageEndingWith(", was 'a b'");
+        .hasMessageStartingWith("versionParameter must ")
+        .hasMessageEndingWith(", was 'a b'");
     assertThatThrownBy(() -> builder.extension(".png", AssetType.IMAGE))
         .hasMessage("extension must be 1 to 16 letters or digits, without the dot, was '.png'");
     assertThatThrownBy(() -> builder.unversionedPolicy(CachePolicy.immutable()))
         .hasMessageStartingWith("unversionedPolicy must not be immutable")
         .hasMessageEndingWith(", was 'public, max-age=31536000, immutable'");
-    assertThatThrownBy(() -> builder.meterRegistry(null)).hasMessage("meterRegistry must not be null");
+    assertThatThrownBy(() -> builder.meterRegistry(null))
+        .hasMessage("meterRegistry must not be null");
   }
 
   @Test
   void cachePoliciesRenderCacheControl() {
-    assertThat(CachePolicy.immutable().headerValue()).isEqualTo("public, max-age=31536000, immutable");
-    assertThat(CachePolicy.publicFor(Duration.ofHours(24)).headerValue()).isEqualTo("public, max-age=86400");
-    assertThat(CachePolicy.privateFor(Duration.ofMinutes(1)).headerValue()).isEqualTo("private, max-age=60");
+    assertThat(CachePolicy.immutable().headerValue())
+        .isEqualTo("public, max-age=31536000, immutable");
+    assertThat(CachePolicy.publicFor(Duration.ofHours(24)).headerValue())
+        .isEqualTo("public, max-age=86400");
+    assertThat(CachePolicy.privateFor(Duration.ofMinutes(1)).headerValue())
+        .isEqualTo("private, max-age=60");
     assertThat(CachePolicy.noStore().headerValue()).isEqualTo("no-store");
     assertThatThrownBy(() -> CachePolicy.publicFor(Duration.ofMillis(10)))
         .hasMessageStartingWith("maxAge=PT0.01S is rejected");
@@ -105,9 +125,12 @@ class CdnConfigTest {
 
   @Test
   void imageTransformValuesAreCheckedWhenSet() {
-    assertThatThrownBy(() -> ImageTransform.none().width(0)).hasMessage("width=0 is rejected: expected 1 to 10000 pixels");
-    assertThatThrownBy(() -> ImageTransform.none().height(10_001)).hasMessageStartingWith("height=10001");
-    assertThatThrownBy(() -> ImageTransform.none().quality(101)).hasMessageStartingWith("quality=101");
+    assertThatThrownBy(() -> ImageTransform.none().width(0))
+        .hasMessage("width=0 is rejected: expected 1 to 10000 pixels");
+    assertThatThrownBy(() -> ImageTransform.none().height(10_001))
+        .hasMessageStartingWith("height=10001");
+    assertThatThrownBy(() -> ImageTransform.none().quality(101))
+        .hasMessageStartingWith("quality=101");
     assertThat(ImageTransform.none().isEmpty()).isTrue();
     assertThat(ImageTransform.none().width(5)).isEqualTo(ImageTransform.none().width(5));
   }
@@ -115,7 +138,8 @@ class CdnConfigTest {
   @Test
   void versionTokensAreChecked() {
     assertThatThrownBy(() -> AssetVersion.token("..")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> AssetVersion.token("a/b")).hasMessageContaining("version token 'a/b' is rejected");
+    assertThatThrownBy(() -> AssetVersion.token("a/b"))
+        .hasMessageContaining("version token 'a/b' is rejected");
     assertThatThrownBy(() -> Versioning.fixed("")).isInstanceOf(IllegalArgumentException.class);
   }
 }

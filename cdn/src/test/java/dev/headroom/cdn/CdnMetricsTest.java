@@ -25,8 +25,13 @@ class CdnMetricsTest {
   @Test
   void routerCountsRoutesByTypeAndResultAndGaugesDownHostsUnderItsName() {
     URI host = URI.create("https://img.example.com");
-    CdnRouter router = CdnRouters.create("web",
-        CdnConfig.builder().hosts(AssetType.IMAGE, List.of(host)).meterRegistry(registry).build());
+    CdnRouter router =
+        CdnRouters.create(
+            "web",
+            CdnConfig.builder()
+                .hosts(AssetType.IMAGE, List.of(host))
+                .meterRegistry(registry)
+                .build());
 
     router.route("a.png");
     router.route("b.png");
@@ -34,12 +39,27 @@ class CdnMetricsTest {
     router.markDown(host);
     router.route("a.png");
 
-    assertThat(registry.get(CDN_ROUTES).tags(TAG_ROUTER, "web", TAG_TYPE, "image", TAG_RESULT, "cdn").counter().count())
+    assertThat(
+            registry
+                .get(CDN_ROUTES)
+                .tags(TAG_ROUTER, "web", TAG_TYPE, "image", TAG_RESULT, "cdn")
+                .counter()
+                .count())
         .isEqualTo(2);
-    assertThat(registry.get(CDN_ROUTES).tags(TAG_ROUTER, "web", TAG_TYPE, "image", TAG_RESULT, "local").counter()
-        .count()).isEqualTo(1);
-    assertThat(registry.get(CDN_ROUTES).tags(TAG_ROUTER, "web", TAG_TYPE, "static", TAG_RESULT, "local").counter()
-        .count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get(CDN_ROUTES)
+                .tags(TAG_ROUTER, "web", TAG_TYPE, "image", TAG_RESULT, "local")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get(CDN_ROUTES)
+                .tags(TAG_ROUTER, "web", TAG_TYPE, "static", TAG_RESULT, "local")
+                .counter()
+                .count())
+        .isEqualTo(1);
     assertThat(registry.get(CDN_HOSTS_DOWN).tag(TAG_ROUTER, "web").gauge().value()).isEqualTo(1);
     router.markUp(host);
     assertThat(registry.get(CDN_HOSTS_DOWN).tag(TAG_ROUTER, "web").gauge().value()).isZero();
@@ -48,7 +68,8 @@ class CdnMetricsTest {
   @Test
   void twoRoutersKeepTheirOwnSeriesAndCloseRemovesOnlyTheirs() {
     URI host = URI.create("https://img.example.com");
-    CdnConfig config = CdnConfig.builder().hosts(AssetType.IMAGE, List.of(host)).meterRegistry(registry).build();
+    CdnConfig config =
+        CdnConfig.builder().hosts(AssetType.IMAGE, List.of(host)).meterRegistry(registry).build();
     CdnRouter web = CdnRouters.create("web", config);
     CdnRouter admin = CdnRouters.create("admin", config);
     web.markDown(host);
@@ -82,7 +103,8 @@ class CdnMetricsTest {
     byte[] secret = new byte[32];
     Arrays.fill(secret, (byte) 7);
     HmacKey key = HmacKey.of("k", secret);
-    HmacVerifier verifier = HmacVerifier.builder().name("origin").key(key).meterRegistry(registry).build();
+    HmacVerifier verifier =
+        HmacVerifier.builder().name("origin").key(key).meterRegistry(registry).build();
     Instant expires = Instant.parse("2026-01-01T00:10:00Z");
     URI signed = HmacSigner.of(key).sign(URI.create("/a.mp3"), Grant.until(expires));
 
@@ -90,11 +112,26 @@ class CdnMetricsTest {
     verifier.verify(signed, expires.plusSeconds(60));
     verifier.verify("/a.mp3", null, expires);
 
-    assertThat(registry.get(CDN_VERIFICATIONS).tags(TAG_VERIFIER, "origin", TAG_RESULT, "valid").counter().count())
+    assertThat(
+            registry
+                .get(CDN_VERIFICATIONS)
+                .tags(TAG_VERIFIER, "origin", TAG_RESULT, "valid")
+                .counter()
+                .count())
         .isEqualTo(1);
-    assertThat(registry.get(CDN_VERIFICATIONS).tags(TAG_VERIFIER, "origin", TAG_RESULT, "expired").counter().count())
+    assertThat(
+            registry
+                .get(CDN_VERIFICATIONS)
+                .tags(TAG_VERIFIER, "origin", TAG_RESULT, "expired")
+                .counter()
+                .count())
         .isEqualTo(1);
-    assertThat(registry.get(CDN_VERIFICATIONS).tags(TAG_VERIFIER, "origin", TAG_RESULT, "missing").counter().count())
+    assertThat(
+            registry
+                .get(CDN_VERIFICATIONS)
+                .tags(TAG_VERIFIER, "origin", TAG_RESULT, "missing")
+                .counter()
+                .count())
         .isEqualTo(1);
     assertThat(verifier.name()).isEqualTo("origin");
 
@@ -110,6 +147,7 @@ class CdnMetricsTest {
 
     time.advance(Duration.ofMinutes(5));
 
-    assertThat(router.grantFor(Duration.ofMinutes(10)).expires()).isEqualTo(Instant.parse("2026-03-01T12:15:00Z"));
+    assertThat(router.grantFor(Duration.ofMinutes(10)).expires())
+        .isEqualTo(Instant.parse("2026-03-01T12:15:00Z"));
   }
 }

@@ -26,26 +26,31 @@ class CdnRouterTest {
   private static final URI AUDIO = URI.create("https://audio.example.com/media");
   private static final URI DEFAULT = URI.create("https://cdn.example.com/static");
 
-  private final CdnRouter router = CdnRouters.create("cdn", CdnConfig.builder()
-      .baseUrl(DEFAULT)
-      .hosts(AssetType.IMAGE, List.of(IMAGES))
-      .hosts(AssetType.AUDIO, List.of(AUDIO))
-      .local(AssetType.DOWNLOAD)
-      .cachePolicy(AssetType.AUDIO, CachePolicy.publicFor(Duration.ofDays(7)))
-      .localPrefix("/assets/")
-      .build());
+  private final CdnRouter router =
+      CdnRouters.create(
+          "cdn",
+          CdnConfig.builder()
+              .baseUrl(DEFAULT)
+              .hosts(AssetType.IMAGE, List.of(IMAGES))
+              .hosts(AssetType.AUDIO, List.of(AUDIO))
+              .local(AssetType.DOWNLOAD)
+              .cachePolicy(AssetType.AUDIO, CachePolicy.publicFor(Duration.ofDays(7)))
+              .localPrefix("/assets/")
+              .build());
 
   @ParameterizedTest
   @CsvSource({
-      "covers/42.jpg,    IMAGE,    https://img.example.com/covers/42.jpg,          'public, max-age=86400'",
-      "icons/logo.SVG,   IMAGE,    https://img.example.com/icons/logo.SVG,         'public, max-age=86400'",
-      "tracks/1.mp3,     AUDIO,    https://audio.example.com/media/tracks/1.mp3,   'public, max-age=604800'",
-      "clips/intro.mp4,  VIDEO,    https://cdn.example.com/static/clips/intro.mp4, 'public, max-age=86400'",
-      "app.js,           STATIC,   https://cdn.example.com/static/app.js,          'public, max-age=300'",
-      "fonts/a.woff2,    STATIC,   https://cdn.example.com/static/fonts/a.woff2,   'public, max-age=300'",
-      "docs/manual.pdf,  DOWNLOAD, /assets/docs/manual.pdf,                         'public, max-age=3600'",
-      "LICENSE,          DOWNLOAD, /assets/LICENSE,                                 'public, max-age=3600'"})
-  void routesEachTypeToItsHostWithItsPolicy(String path, AssetType type, String url, String cacheControl) {
+    "covers/42.jpg,    IMAGE,    https://img.example.com/covers/42.jpg,          'public, max-age=86400'",
+    "icons/logo.SVG,   IMAGE,    https://img.example.com/icons/logo.SVG,         'public, max-age=86400'",
+    "tracks/1.mp3,     AUDIO,    https://audio.example.com/media/tracks/1.mp3,   'public, max-age=604800'",
+    "clips/intro.mp4,  VIDEO,    https://cdn.example.com/static/clips/intro.mp4, 'public, max-age=86400'",
+    "app.js,           STATIC,   https://cdn.example.com/static/app.js,          'public, max-age=300'",
+    "fonts/a.woff2,    STATIC,   https://cdn.example.com/static/fonts/a.woff2,   'public, max-age=300'",
+    "docs/manual.pdf,  DOWNLOAD, /assets/docs/manual.pdf,                         'public, max-age=3600'",
+    "LICENSE,          DOWNLOAD, /assets/LICENSE,                                 'public, max-age=3600'"
+  })
+  void routesEachTypeToItsHostWithItsPolicy(
+      String path, AssetType type, String url, String cacheControl) {
     AssetUrl routed = router.route(path);
 
     assertThat(routed.type()).isEqualTo(type);
@@ -64,7 +69,9 @@ class CdnRouterTest {
 
   @Test
   void extensionOverridesAreConfigurable() {
-    CdnRouter custom = CdnRouters.create("cdn", router.config().toBuilder().extension("GLB", AssetType.IMAGE).build());
+    CdnRouter custom =
+        CdnRouters.create(
+            "cdn", router.config().toBuilder().extension("GLB", AssetType.IMAGE).build());
 
     assertThat(custom.route("models/ship.glb").type()).isEqualTo(AssetType.IMAGE);
     assertThat(router.route("models/ship.glb").type()).isEqualTo(AssetType.DOWNLOAD);
@@ -72,10 +79,10 @@ class CdnRouterTest {
 
   @Test
   void withoutCdnEveryAssetIsLocalAndStillVersioned() {
-    CdnRouter local = CdnRouters.create("cdn", CdnConfig.builder()
-        .localPrefix("/assets")
-        .versioning(Versioning.fixed("r42"))
-        .build());
+    CdnRouter local =
+        CdnRouters.create(
+            "cdn",
+            CdnConfig.builder().localPrefix("/assets").versioning(Versioning.fixed("r42")).build());
 
     AssetUrl routed = local.route("/img/a b.png");
 
@@ -87,17 +94,21 @@ class CdnRouterTest {
 
   @Test
   void headroomConfigSuppliesTheBaseUrl() {
-    HeadroomConfig config = HeadroomConfig.from(Environment.of(Map.of("CDN_BASE_URL", "https://cdn.example.com/")));
+    HeadroomConfig config =
+        HeadroomConfig.from(Environment.of(Map.of("CDN_BASE_URL", "https://cdn.example.com/")));
 
     assertThat(CdnRouters.create("cdn", CdnConfig.builder(config).build()).route("a.css").url())
         .isEqualTo("https://cdn.example.com/a.css");
     HeadroomConfig noCdn = HeadroomConfig.from(Environment.of(Map.of()));
-    assertThat(CdnRouters.create("cdn", CdnConfig.builder(noCdn).build()).route("a.css").url()).isEqualTo("/a.css");
+    assertThat(CdnRouters.create("cdn", CdnConfig.builder(noCdn).build()).route("a.css").url())
+        .isEqualTo("/a.css");
   }
 
   @Test
   void versionedStaticAssetsAreImmutableForAYear() {
-    CdnRouter versioned = CdnRouters.create("cdn", router.config().toBuilder().versioning(Versioning.fixed("1.4.2")).build());
+    CdnRouter versioned =
+        CdnRouters.create(
+            "cdn", router.config().toBuilder().versioning(Versioning.fixed("1.4.2")).build());
 
     AssetUrl routed = versioned.route("app.js");
 
@@ -107,36 +118,51 @@ class CdnRouterTest {
 
   @Test
   void versionCanGoInThePath() {
-    CdnRouter versioned = CdnRouters.create("cdn", router.config().toBuilder()
-        .versioning(Versioning.byFunction(path -> path.startsWith("img/") ? null : "abc123"))
-        .busting(Busting.PATH)
-        .build());
+    CdnRouter versioned =
+        CdnRouters.create(
+            "cdn",
+            router.config().toBuilder()
+                .versioning(
+                    Versioning.byFunction(path -> path.startsWith("img/") ? null : "abc123"))
+                .busting(Busting.PATH)
+                .build());
 
-    assertThat(versioned.route("app.js").url()).isEqualTo("https://cdn.example.com/static/abc123/app.js");
+    assertThat(versioned.route("app.js").url())
+        .isEqualTo("https://cdn.example.com/static/abc123/app.js");
     assertThat(versioned.route("docs/a.pdf").url()).isEqualTo("/assets/abc123/docs/a.pdf");
     assertThat(versioned.route("img/a.png").url()).isEqualTo("https://img.example.com/img/a.png");
   }
 
   @Test
   void versionParameterIsConfigurable() {
-    CdnRouter versioned = CdnRouters.create("cdn", router.config().toBuilder()
-        .versioning(Versioning.fixed("7")).versionParameter("rev").build());
+    CdnRouter versioned =
+        CdnRouters.create(
+            "cdn",
+            router.config().toBuilder()
+                .versioning(Versioning.fixed("7"))
+                .versionParameter("rev")
+                .build());
 
-    assertThat(versioned.route("app.css").url()).isEqualTo("https://cdn.example.com/static/app.css?rev=7");
+    assertThat(versioned.route("app.css").url())
+        .isEqualTo("https://cdn.example.com/static/app.css?rev=7");
   }
 
   @Test
   void viteManifestRewritesToTheHashedFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("manifest.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         {
           "src/main.ts": {"file": "assets/main.4889e940.js", "src": "src/main.ts", "isEntry": true,
                           "css": ["assets/main.b82dbe22.css"]},
           "src/logo.svg": {"file": "assets/logo.1c2d3e4f.svg", "src": "src/logo.svg"}
         }
-        """, StandardCharsets.UTF_8);
+        """,
+        StandardCharsets.UTF_8);
     AssetManifest manifest = AssetManifest.load(file);
-    CdnRouter vite = CdnRouters.create("cdn", router.config().toBuilder().versioning(manifest).build());
+    CdnRouter vite =
+        CdnRouters.create("cdn", router.config().toBuilder().versioning(manifest).build());
 
     AssetUrl main = vite.route("/src/main.ts");
 
@@ -144,31 +170,49 @@ class CdnRouterTest {
     assertThat(main.url()).isEqualTo("https://cdn.example.com/static/assets/main.4889e940.js");
     assertThat(main.type()).isEqualTo(AssetType.STATIC);
     assertThat(main.cacheControl()).isEqualTo("public, max-age=31536000, immutable");
-    assertThat(vite.route("src/logo.svg").url()).isEqualTo("https://img.example.com/assets/logo.1c2d3e4f.svg");
+    assertThat(vite.route("src/logo.svg").url())
+        .isEqualTo("https://img.example.com/assets/logo.1c2d3e4f.svg");
     assertThat(vite.route("src/other.js").isVersioned()).isFalse();
   }
 
   @Test
   void flatManifestMapsPathsToHashesOrHashedFiles() {
-    AssetManifest manifest = AssetManifest.parse("""
+    AssetManifest manifest =
+        AssetManifest.parse(
+            """
         {"img/a b.png": "4889e940", "app.css": "/css/app.3f2a.css"}
-        """.getBytes(StandardCharsets.UTF_8), "inline");
-    CdnRouter flat = CdnRouters.create("cdn", router.config().toBuilder()
-        .versioning(manifest.orElse(Versioning.fixed("fallback"))).build());
+        """
+                .getBytes(StandardCharsets.UTF_8),
+            "inline");
+    CdnRouter flat =
+        CdnRouters.create(
+            "cdn",
+            router.config().toBuilder()
+                .versioning(manifest.orElse(Versioning.fixed("fallback")))
+                .build());
 
-    assertThat(flat.route("img/a%20b.png").url()).isEqualTo("https://img.example.com/img/a%20b.png?v=4889e940");
-    assertThat(flat.route("app.css").url()).isEqualTo("https://cdn.example.com/static/css/app.3f2a.css");
-    assertThat(flat.route("other.css").url()).isEqualTo("https://cdn.example.com/static/other.css?v=fallback");
+    assertThat(flat.route("img/a%20b.png").url())
+        .isEqualTo("https://img.example.com/img/a%20b.png?v=4889e940");
+    assertThat(flat.route("app.css").url())
+        .isEqualTo("https://cdn.example.com/static/css/app.3f2a.css");
+    assertThat(flat.route("other.css").url())
+        .isEqualTo("https://cdn.example.com/static/other.css?v=fallback");
   }
 
   @Test
   void manifestErrorsNameTheEntry() {
-    assertThatThrownBy(() -> AssetManifest.parse("{\"a.js\": {\"file\": \"../../etc/passwd\"}}"
-        .getBytes(StandardCharsets.UTF_8), "dist/manifest.json"))
+    assertThatThrownBy(
+            () ->
+                AssetManifest.parse(
+                    "{\"a.js\": {\"file\": \"../../etc/passwd\"}}".getBytes(StandardCharsets.UTF_8),
+                    "dist/manifest.json"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("asset manifest dist/manifest.json, entry 'a.js' is rejected: asset path");
-    assertThatThrownBy(() -> AssetManifest.parse("{\"a.js\": 3}".getBytes(StandardCharsets.UTF_8), "m.json"))
-        .hasMessageContaining("entry 'a.js'").hasMessageContaining("\"file\"");
+        .hasMessageStartingWith(
+            "asset manifest dist/manifest.json, entry 'a.js' is rejected: asset path");
+    assertThatThrownBy(
+            () -> AssetManifest.parse("{\"a.js\": 3}".getBytes(StandardCharsets.UTF_8), "m.json"))
+        .hasMessageContaining("entry 'a.js'")
+        .hasMessageContaining("\"file\"");
     assertThatThrownBy(() -> AssetManifest.parse("[1]".getBytes(StandardCharsets.UTF_8), "m.json"))
         .hasMessageContaining("expected a JSON object");
     assertThatThrownBy(() -> AssetManifest.parse("{".getBytes(StandardCharsets.UTF_8), "m.json"))
@@ -179,39 +223,51 @@ class CdnRouterTest {
 
   @Test
   void imageTransformsInQueryDialect() {
-    AssetUrl url = router.image("covers/42.jpg",
-        ImageTransform.none().width(300).height(200).format(ImageFormat.WEBP).quality(80));
+    AssetUrl url =
+        router.image(
+            "covers/42.jpg",
+            ImageTransform.none().width(300).height(200).format(ImageFormat.WEBP).quality(80));
 
-    assertThat(url.url()).isEqualTo("https://img.example.com/covers/42.jpg?w=300&h=200&fm=webp&q=80");
+    assertThat(url.url())
+        .isEqualTo("https://img.example.com/covers/42.jpg?w=300&h=200&fm=webp&q=80");
     assertThat(router.image("a.png", ImageTransform.none().format(ImageFormat.AUTO)).url())
         .isEqualTo("https://img.example.com/a.png?auto=format");
   }
 
   @Test
   void imageTransformsInPathDialectKeepTheVersionQuery() {
-    CdnRouter cloudflare = CdnRouters.create("cdn", CdnConfig.builder()
-        .baseUrl(URI.create("https://example.com/media"))
-        .imageDialect(ImageDialect.PATH)
-        .versioning(Versioning.fixed("9"))
-        .build());
+    CdnRouter cloudflare =
+        CdnRouters.create(
+            "cdn",
+            CdnConfig.builder()
+                .baseUrl(URI.create("https://example.com/media"))
+                .imageDialect(ImageDialect.PATH)
+                .versioning(Versioning.fixed("9"))
+                .build());
 
-    AssetUrl url = cloudflare.image("covers/42.jpg", ImageTransform.none().width(300).format(ImageFormat.WEBP));
+    AssetUrl url =
+        cloudflare.image(
+            "covers/42.jpg", ImageTransform.none().width(300).format(ImageFormat.WEBP));
 
     assertThat(url.url())
-        .isEqualTo("https://example.com/cdn-cgi/image/width=300,format=webp/media/covers/42.jpg?v=9");
+        .isEqualTo(
+            "https://example.com/cdn-cgi/image/width=300,format=webp/media/covers/42.jpg?v=9");
   }
 
   @Test
   void localFallbackServesTheOriginalImage() {
-    CdnRouter local = CdnRouters.create("cdn", CdnConfig.builder().versioning(Versioning.fixed("9")).build());
+    CdnRouter local =
+        CdnRouters.create("cdn", CdnConfig.builder().versioning(Versioning.fixed("9")).build());
 
     assertThat(local.image("a.png", ImageTransform.none().width(10)).url()).isEqualTo("/a.png?v=9");
   }
 
   @Test
   void unsafePathsAreRejectedByTheRouter() {
-    assertThatThrownBy(() -> router.route("img/%2E%2E/secret.png")).isInstanceOf(InvalidAssetPathException.class);
-    assertThatThrownBy(() -> router.route("//evil.example/a.png")).isInstanceOf(InvalidAssetPathException.class);
+    assertThatThrownBy(() -> router.route("img/%2E%2E/secret.png"))
+        .isInstanceOf(InvalidAssetPathException.class);
+    assertThatThrownBy(() -> router.route("//evil.example/a.png"))
+        .isInstanceOf(InvalidAssetPathException.class);
   }
 
   private static CdnRouter sharded(int hosts) {
@@ -220,7 +276,8 @@ class CdnRouterTest {
 
   private static List<URI> hosts(int n) {
     return java.util.stream.IntStream.range(0, n)
-        .mapToObj(i -> URI.create("https://cdn" + i + ".example.com")).toList();
+        .mapToObj(i -> URI.create("https://cdn" + i + ".example.com"))
+        .toList();
   }
 
   private static List<String> paths(int n) {
@@ -233,7 +290,9 @@ class CdnRouterTest {
     CdnRouter b = sharded(5);
 
     for (String path : paths(200)) {
-      assertThat(a.route(path).host()).isEqualTo(b.route(path).host()).isEqualTo(a.route(path).host());
+      assertThat(a.route(path).host())
+          .isEqualTo(b.route(path).host())
+          .isEqualTo(a.route(path).host());
     }
   }
 
@@ -241,7 +300,8 @@ class CdnRouterTest {
   void assetsSpreadEvenlyOverHosts() {
     CdnRouter router = sharded(4);
     Map<URI, Integer> counts = new ConcurrentHashMap<>();
-    paths(20_000).forEach(path -> counts.merge(router.route(path).host().orElseThrow(), 1, Integer::sum));
+    paths(20_000)
+        .forEach(path -> counts.merge(router.route(path).host().orElseThrow(), 1, Integer::sum));
 
     assertThat(counts).hasSize(4);
     assertThat(counts.values()).allSatisfy(count -> assertThat(count).isBetween(4_500, 5_500));
@@ -300,12 +360,15 @@ class CdnRouterTest {
   @Test
   void allHostsDownFallsBackToTheLocalPathStillVersioned() {
     Set<URI> down = ConcurrentHashMap.newKeySet();
-    CdnRouter router = CdnRouters.create("cdn", CdnConfig.builder()
-        .defaultHosts(hosts(2))
-        .hostHealth(host -> !down.contains(host))
-        .versioning(Versioning.fixed("3"))
-        .localPrefix("/static")
-        .build());
+    CdnRouter router =
+        CdnRouters.create(
+            "cdn",
+            CdnConfig.builder()
+                .defaultHosts(hosts(2))
+                .hostHealth(host -> !down.contains(host))
+                .versioning(Versioning.fixed("3"))
+                .localPrefix("/static")
+                .build());
     down.addAll(hosts(2));
 
     AssetUrl url = router.route("app.js");

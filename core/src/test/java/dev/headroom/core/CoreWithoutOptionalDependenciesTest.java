@@ -28,9 +28,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Core's parts that need neither Redis nor JSON nor JDBC pools work with Lettuce, Netty, Reactor,
@@ -41,8 +41,14 @@ import org.junit.jupiter.api.Test;
 class CoreWithoutOptionalDependenciesTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"io.lettuce.core.RedisURI", "io.netty.channel.Channel", "reactor.core.publisher.Flux",
-      "com.fasterxml.jackson.databind.ObjectMapper", "com.zaxxer.hikari.HikariDataSource"})
+  @ValueSource(
+      strings = {
+        "io.lettuce.core.RedisURI",
+        "io.netty.channel.Channel",
+        "reactor.core.publisher.Flux",
+        "com.fasterxml.jackson.databind.ObjectMapper",
+        "com.zaxxer.hikari.HikariDataSource"
+      })
   void theOptionalLibrariesAreAbsent(String className) {
     assertThatThrownBy(() -> Class.forName(className)).isInstanceOf(ClassNotFoundException.class);
   }
@@ -67,8 +73,9 @@ class CoreWithoutOptionalDependenciesTest {
     assertThat(config.toString()).doesNotContain("secret");
     assertThatThrownBy(() -> RedisConnector.from(config, RedisConnectorOptions.defaults()))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("a Redis connector needs Lettuce (io.lettuce:lettuce-core), which is not on the class path:"
-            + " add it, or leave REDIS_URL unset to use the in-memory backends");
+        .hasMessage(
+            "a Redis connector needs Lettuce (io.lettuce:lettuce-core), which is not on the class path:"
+                + " add it, or leave REDIS_URL unset to use the in-memory backends");
   }
 
   @Test
@@ -89,7 +96,8 @@ class CoreWithoutOptionalDependenciesTest {
     Backoff backoff = Backoff.exponential(Duration.ofMillis(10), Duration.ofSeconds(1)).build();
     assertThat(backoff.exponentialMillis(2)).isEqualTo(20);
     assertThat(KeySpace.of("app", "cache").key("user:1")).isEqualTo("app:cache:user:1");
-    assertThatThrownBy(() -> Require.positive("size", 0)).hasMessage("size must be at least 1, was 0");
+    assertThatThrownBy(() -> Require.positive("size", 0))
+        .hasMessage("size must be at least 1, was 0");
   }
 
   @Test
@@ -112,11 +120,15 @@ class CoreWithoutOptionalDependenciesTest {
       }
     }
     try (Registry<Thing> registry = Registry.of("thing")) {
-      Thing thing = registry.getOrCreate("a", name -> {
-        InstanceMeters meters = InstanceMeters.of(meterRegistry, HeadroomMeters.TAG_CACHE, name);
-        meters.register(r -> Counter.builder("test.gets").tags(meters.tags()).register(r));
-        return new Thing(meters);
-      });
+      Thing thing =
+          registry.getOrCreate(
+              "a",
+              name -> {
+                InstanceMeters meters =
+                    InstanceMeters.of(meterRegistry, HeadroomMeters.TAG_CACHE, name);
+                meters.register(r -> Counter.builder("test.gets").tags(meters.tags()).register(r));
+                return new Thing(meters);
+              });
       assertThat(thing.health().status()).isEqualTo(HealthStatus.UP);
       assertThat(meterRegistry.getMeters()).hasSize(1);
     }

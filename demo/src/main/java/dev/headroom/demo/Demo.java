@@ -37,28 +37,28 @@ import dev.headroom.queue.JobType;
 import dev.headroom.queue.NonRetryableException;
 import dev.headroom.queue.WorkerPool;
 import dev.headroom.ratelimit.Decision;
-import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiter;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.SplittableRandom;
 
 /**
- * A short tour of what Headroom ships, on the embedded default: it reads the configuration from
- * the environment and needs no Redis, database or CDN. With {@code REDIS_URL} set it also checks
- * that Redis answers. Exits non-zero on invalid configuration.
+ * A short tour of what Headroom ships, on the embedded default: it reads the configuration from the
+ * environment and needs no Redis, database or CDN. With {@code REDIS_URL} set it also checks that
+ * Redis answers. Exits non-zero on invalid configuration.
  */
 public final class Demo {
 
@@ -68,7 +68,8 @@ public final class Demo {
   public record Email(String to, String template) {}
 
   /** A track, as the demo encodes it. */
-  public record Track(String id, String title, int durationSeconds, Instant addedAt, List<String> tags) {}
+  public record Track(
+      String id, String title, int durationSeconds, Instant addedAt, List<String> tags) {}
 
   /** Runs the tour. */
   public static void main(String[] args) {
@@ -82,18 +83,30 @@ public final class Demo {
     }
     out("Headroom demo");
     out("configuration: " + config);
-    out("mode: " + (config.redisUrl().isPresent() ? "distributed (REDIS_URL is set)" : "embedded default (in memory, no Redis)"));
+    out(
+        "mode: "
+            + (config.redisUrl().isPresent()
+                ? "distributed (REDIS_URL is set)"
+                : "embedded default (in memory, no Redis)"));
 
     KeySpace users = KeySpace.of("demo", "cache").child("users");
     out("");
     out("key spaces");
     out("  key(\"42\")                  = " + users.key("42"));
-    out("  taggedKey(\"user:42\", \":w\") = " + users.taggedKey("user:42", ":w") + "   (one Cluster slot per tag)");
+    out(
+        "  taggedKey(\"user:42\", \":w\") = "
+            + users.taggedKey("user:42", ":w")
+            + "   (one Cluster slot per tag)");
     out("  pattern(\"4*\")              = " + users.pattern("4*"));
-    out("  prefixPattern(\"a*b\")       = " + users.prefixPattern("a*b") + "   (user text never widens a pattern)");
+    out(
+        "  prefixPattern(\"a*b\")       = "
+            + users.prefixPattern("a*b")
+            + "   (user text never widens a pattern)");
 
     JsonCodec<Track> codec = JsonCodec.of(Track.class);
-    Track track = new Track("t-1", "So What", 562, Instant.parse("2026-11-21T12:00:00Z"), List.of("jazz", "modal"));
+    Track track =
+        new Track(
+            "t-1", "So What", 562, Instant.parse("2026-11-21T12:00:00Z"), List.of("jazz", "modal"));
     byte[] bytes = codec.encode(track);
     out("");
     out("JSON codec");
@@ -103,10 +116,16 @@ public final class Demo {
     out("");
     out("backoff (seeded, so the same every run)");
     for (Jitter jitter : Jitter.values()) {
-      Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5)).jitter(jitter).maxAttempts(6).build();
+      Backoff backoff =
+          Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5))
+              .jitter(jitter)
+              .maxAttempts(6)
+              .build();
       Backoff.Schedule schedule = backoff.schedule(new SplittableRandom(7));
       StringBuilder delays = new StringBuilder();
-      for (OptionalLong d = schedule.nextDelayMillis(); d.isPresent(); d = schedule.nextDelayMillis()) {
+      for (OptionalLong d = schedule.nextDelayMillis();
+          d.isPresent();
+          d = schedule.nextDelayMillis()) {
         delays.append(d.getAsLong()).append("ms ");
       }
       out(String.format("  %-12s %s", jitter, delays.toString().strip()));
@@ -114,106 +133,188 @@ public final class Demo {
 
     out("");
     out("rate limiting (policy login: 5 per 15 min, in memory)");
-    RateLimiter login = RateLimiters.inMemory("login", RateLimiterConfig.of(5, Duration.ofMinutes(15)));
+    RateLimiter login =
+        RateLimiters.inMemory("login", RateLimiterConfig.of(5, Duration.ofMinutes(15)));
     for (int attempt = 1; attempt <= 7; attempt++) {
       Decision d = login.tryAcquire("ip:203.0.113.7");
-      out(String.format("  attempt %d: %s, remaining %d%s", attempt, d.allowed() ? "allowed" : "denied ",
-          d.remaining(), d.allowed() ? "" : ", retry after " + d.retryAfter().toSeconds() + " s"));
+      out(
+          String.format(
+              "  attempt %d: %s, remaining %d%s",
+              attempt,
+              d.allowed() ? "allowed" : "denied ",
+              d.remaining(),
+              d.allowed() ? "" : ", retry after " + d.retryAfter().toSeconds() + " s"));
     }
 
     out("");
     out("cache (L1 only on the embedded default; Caches.redis(connector, ...) adds the shared L2)");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AtomicInteger trackLoads = new AtomicInteger();
-    Cache<Track> tracks = Caches.inMemory("tracks", CacheConfig.builder(codec).ttl(TtlTier.LONG).meterRegistry(registry).build());
-    CacheLoader<Track> fromDatabase = id -> {
-      trackLoads.incrementAndGet();
-      return id.equals("track:t-404") ? null : track;
-    };
+    Cache<Track> tracks =
+        Caches.inMemory(
+            "tracks", CacheConfig.builder(codec).ttl(TtlTier.LONG).meterRegistry(registry).build());
+    CacheLoader<Track> fromDatabase =
+        id -> {
+          trackLoads.incrementAndGet();
+          return id.equals("track:t-404") ? null : track;
+        };
     for (int i = 0; i < 10; i++) {
       tracks.get("track:t-1", fromDatabase);
       tracks.get("track:t-404", fromDatabase);
     }
-    out("  20 reads of 2 keys ran the loader " + trackLoads.get() + " times (the missing track is cached as absent)");
+    out(
+        "  20 reads of 2 keys ran the loader "
+            + trackLoads.get()
+            + " times (the missing track is cached as absent)");
     tracks.invalidatePattern("track:*");
-    out(String.format(java.util.Locale.ROOT, "  after invalidatePattern(\"track:*\"): %s; hit rate %.2f over %d reads"
-        + " (monitoring reads it below)", tracks.get("track:t-1"), tracks.stats().hitRate(), tracks.stats().gets()));
+    out(
+        String.format(
+            java.util.Locale.ROOT,
+            "  after invalidatePattern(\"track:*\"): %s; hit rate %.2f over %d reads"
+                + " (monitoring reads it below)",
+            tracks.get("track:t-1"),
+            tracks.stats().hitRate(),
+            tracks.stats().gets()));
 
     out("");
     out("request batching (50 single loads, one bulk call)");
     AtomicInteger bulkCalls = new AtomicInteger();
-    try (Batcher<Integer, Optional<String>> names = Batchers.create("users",
-        BatchLoader.<Integer, String>alignedSync(keys -> {
-          bulkCalls.incrementAndGet();
-          return keys.stream().map(k -> "user-" + k).toList();
-        }),
-        BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(5)).build())) {
+    try (Batcher<Integer, Optional<String>> names =
+        Batchers.create(
+            "users",
+            BatchLoader.<Integer, String>alignedSync(
+                keys -> {
+                  bulkCalls.incrementAndGet();
+                  return keys.stream().map(k -> "user-" + k).toList();
+                }),
+            BatcherConfig.builder().maxBatchSize(100).maxLinger(Duration.ofMillis(5)).build())) {
       List<CompletableFuture<Optional<String>>> loads = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         loads.add(names.load(i % 25));
       }
-      out("  loaded " + loads.stream().map(CompletableFuture::join).filter(Optional::isPresent).count()
-          + " values with " + bulkCalls.get() + " bulk call(s); duplicate keys shared one answer");
+      out(
+          "  loaded "
+              + loads.stream().map(CompletableFuture::join).filter(Optional::isPresent).count()
+              + " values with "
+              + bulkCalls.get()
+              + " bulk call(s); duplicate keys shared one answer");
     }
 
     out("");
     out("job queue (in memory: priorities, FIFO within a priority, a dead letter)");
     JobType<Email> email = JobType.of("email", Email.class);
-    JobType<Email> notify = JobType.builder("notification", JsonCodec.of(Email.class))
-        .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50)).maxAttempts(2).build()).build();
+    JobType<Email> notify =
+        JobType.builder("notification", JsonCodec.of(Email.class))
+            .backoff(
+                Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))
+                    .maxAttempts(2)
+                    .build())
+            .build();
     SimpleMeterRegistry queueMeters = new SimpleMeterRegistry();
-    try (JobQueue jobs = JobQueues.inMemory("demo", JobQueueConfig.builder().meterRegistry(queueMeters).build())) {
+    try (JobQueue jobs =
+        JobQueues.inMemory("demo", JobQueueConfig.builder().meterRegistry(queueMeters).build())) {
       jobs.enqueue(email, new Email("ada@example.com", "digest"), JobOptions.priority(-1));
       jobs.enqueue(email, new Email("bob@example.com", "welcome"), JobOptions.priority(5));
       jobs.enqueue(email, new Email("cy@example.com", "welcome"), JobOptions.priority(5));
       jobs.enqueue(notify, new Email("nobody", "push"));
-      String once = jobs.enqueue(email, new Email("dee@example.com", "receipt"), JobOptions.builder().jobId("receipt-7").build());
-      out("  enqueued 5 jobs; enqueueing id " + once + " again adds nothing: "
-          + jobs.enqueue(email, new Email("dee@example.com", "receipt"), JobOptions.builder().jobId("receipt-7").build())
-          + ", waiting " + jobs.counts().waiting());
+      String once =
+          jobs.enqueue(
+              email,
+              new Email("dee@example.com", "receipt"),
+              JobOptions.builder().jobId("receipt-7").build());
+      out(
+          "  enqueued 5 jobs; enqueueing id "
+              + once
+              + " again adds nothing: "
+              + jobs.enqueue(
+                  email,
+                  new Email("dee@example.com", "receipt"),
+                  JobOptions.builder().jobId("receipt-7").build())
+              + ", waiting "
+              + jobs.counts().waiting());
       List<String> ran = new CopyOnWriteArrayList<>();
       CountDownLatch done = new CountDownLatch(5);
-      jobs.addListener(new JobListener() {
-        @Override
-        public void onCompleted(JobEvent e) {
-          done.countDown();
-        }
+      jobs.addListener(
+          new JobListener() {
+            @Override
+            public void onCompleted(JobEvent e) {
+              done.countDown();
+            }
 
-        @Override
-        public void onDead(JobEvent e) {
-          done.countDown();
-        }
-      });
-      WorkerPool pool = jobs.workers()
-          .handle(email, job -> ran.add(job.payload().template() + " to " + job.payload().to()))
-          .handle(notify, job -> {
-            throw new NonRetryableException("no device registered for " + job.payload().to());
-          })
-          .concurrency(1).start();
+            @Override
+            public void onDead(JobEvent e) {
+              done.countDown();
+            }
+          });
+      WorkerPool pool =
+          jobs.workers()
+              .handle(email, job -> ran.add(job.payload().template() + " to " + job.payload().to()))
+              .handle(
+                  notify,
+                  job -> {
+                    throw new NonRetryableException(
+                        "no device registered for " + job.payload().to());
+                  })
+              .concurrency(1)
+              .start();
       awaitQuietly(done);
       out("  ran in order: " + ran);
       DeadLetter dead = jobs.deadLetters().list(DeadLetterFilter.all(), 0, 1).items().get(0);
-      out("  dead letter: " + dead.job().type() + " (" + dead.reason() + "): " + dead.error().message());
-      out("  gave back at shutdown: " + pool.shutdown(Duration.ofSeconds(5)) + " job(s); counts " + jobs.counts());
-      out("  health " + jobs.name() + ": " + jobs.health().status() + "; monitoring reads its meters: "
-          + Monitor.builder().meterRegistry(queueMeters).build().snapshot().toJson());
+      out(
+          "  dead letter: "
+              + dead.job().type()
+              + " ("
+              + dead.reason()
+              + "): "
+              + dead.error().message());
+      out(
+          "  gave back at shutdown: "
+              + pool.shutdown(Duration.ofSeconds(5))
+              + " job(s); counts "
+              + jobs.counts());
+      out(
+          "  health "
+              + jobs.name()
+              + ": "
+              + jobs.health().status()
+              + "; monitoring reads its meters: "
+              + Monitor.builder().meterRegistry(queueMeters).build().snapshot().toJson());
     }
 
     out("");
-    out("CDN URLs (" + config.cdnBaseUrl().map(u -> "CDN_BASE_URL=" + u).orElse("no CDN_BASE_URL: local paths") + ")");
+    out(
+        "CDN URLs ("
+            + config
+                .cdnBaseUrl()
+                .map(u -> "CDN_BASE_URL=" + u)
+                .orElse("no CDN_BASE_URL: local paths")
+            + ")");
     CdnRouter router = CdnRouters.create("demo", CdnConfig.builder(config).build());
     out("  cover art: " + router.route("covers/Été 42.jpg").url());
-    HmacKey key = HmacKey.of("demo", "a demo secret of at least 32 bytes!".getBytes(StandardCharsets.UTF_8));
-    out("  signed:    " + router.route("tracks/1.mp3").signed(HmacSigner.of(key),
-        router.grantFor(Duration.ofMinutes(10))));
+    HmacKey key =
+        HmacKey.of("demo", "a demo secret of at least 32 bytes!".getBytes(StandardCharsets.UTF_8));
+    out(
+        "  signed:    "
+            + router
+                .route("tracks/1.mp3")
+                .signed(HmacSigner.of(key), router.grantFor(Duration.ofMinutes(10))));
 
     out("");
     out("monitoring (health snapshot JSON)");
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().meterRegistry(registry).build());
+    RequestMetrics requests =
+        RequestMetrics.create(RequestMetricsConfig.builder().meterRegistry(registry).build());
     for (int i = 0; i < 100; i++) {
-      requests.recordRequest("/api/tracks/{id}", "GET", i % 50 == 0 ? 500 : 200, Duration.ofMillis(20 + i));
+      requests.recordRequest(
+          "/api/tracks/{id}", "GET", i % 50 == 0 ? 500 : 200, Duration.ofMillis(20 + i));
     }
-    out("  " + Monitor.builder().meterRegistry(registry).requests(requests).build().snapshot().toJson());
+    out(
+        "  "
+            + Monitor.builder()
+                .meterRegistry(registry)
+                .requests(requests)
+                .build()
+                .snapshot()
+                .toJson());
     tracks.close();
 
     Optional<String> redisUrl = config.redisUrl();

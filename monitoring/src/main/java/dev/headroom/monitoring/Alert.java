@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param value the metric's value at the last evaluation
  * @param since when the alert fired (wall clock)
  */
-public record Alert(String name, Severity severity, Metric metric, double threshold, double value, Instant since) {
+public record Alert(
+    String name, Severity severity, Metric metric, double threshold, double value, Instant since) {
 
   /** Checks that nothing is null. */
   public Alert {

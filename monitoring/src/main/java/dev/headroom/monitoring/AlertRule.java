@@ -94,11 +94,22 @@ public final class AlertRule {
 
   @Override
   public String toString() {
-    return "AlertRule[" + name + ": " + condition.describe() + ", resolve at " + condition.resolveThreshold()
-        + ", cooldown " + condition.cooldown() + ", " + severity + "]";
+    return "AlertRule["
+        + name
+        + ": "
+        + condition.describe()
+        + ", resolve at "
+        + condition.resolveThreshold()
+        + ", cooldown "
+        + condition.cooldown()
+        + ", "
+        + severity
+        + "]";
   }
 
-  /** Builds an {@link AlertRule}; not thread-safe. Defaults: no for-duration, no cooldown, WARNING. */
+  /**
+   * Builds an {@link AlertRule}; not thread-safe. Defaults: no for-duration, no cooldown, WARNING.
+   */
   public static final class Builder {
 
     private final String name;
@@ -156,7 +167,9 @@ public final class AlertRule {
       return this;
     }
 
-    /** How long the breach must hold before firing (zero fires at the first breached evaluation). */
+    /**
+     * How long the breach must hold before firing (zero fires at the first breached evaluation).
+     */
     public Builder forDuration(Duration forDuration) {
       this.forDuration = Objects.requireNonNull(forDuration, "forDuration");
       return this;
@@ -180,8 +193,16 @@ public final class AlertRule {
      * @throws IllegalArgumentException naming the rule, the field, its value and the rule it breaks
      */
     public AlertRule build() {
-      Condition c = Condition.validated("alert rule", name, metric, comparison, threshold, resolveThreshold,
-          forDuration, cooldown);
+      Condition c =
+          Condition.validated(
+              "alert rule",
+              name,
+              metric,
+              comparison,
+              threshold,
+              resolveThreshold,
+              forDuration,
+              cooldown);
       return new AlertRule(name, c, severity);
     }
   }

@@ -11,6 +11,7 @@ import java.util.Objects;
  * A set of alert rules with distinct names, in order. Immutable.
  *
  * <p>{@link #defaults()} holds the rules our users' runbooks start from:
+ *
  * <ul>
  *   <li>{@code p95-latency}: P95 above 500 ms for 1 min (resolves at or below 400 ms), WARNING;
  *   <li>{@code error-rate}: errors above 1 % of requests for 1 min, CRITICAL;
@@ -18,22 +19,51 @@ import java.util.Objects;
  *   <li>{@code cache-hit-rate}: hit rate below 70 % for 5 min (resolves at or above 75 %), WARNING;
  *   <li>{@code queue-depth}: more than 100 jobs waiting for 1 min, WARNING.
  * </ul>
+ *
  * Each has a cooldown of 5 minutes. Start from them and replace or add with {@link #with}.
  */
 public final class AlertRules {
 
   private static final Duration COOLDOWN = Duration.ofMinutes(5);
-  private static final AlertRules DEFAULTS = of(
-      AlertRule.builder("p95-latency").metric(Metric.P95).above(500).resolveBelow(400)
-          .forDuration(Duration.ofMinutes(1)).cooldown(COOLDOWN).severity(Severity.WARNING).build(),
-      AlertRule.builder("error-rate").metric(Metric.ERROR_RATE).above(0.01)
-          .forDuration(Duration.ofMinutes(1)).cooldown(COOLDOWN).severity(Severity.CRITICAL).build(),
-      AlertRule.builder("db-pool-exhausted").metric(Metric.POOL_PENDING).above(0)
-          .forDuration(Duration.ofMinutes(1)).cooldown(COOLDOWN).severity(Severity.CRITICAL).build(),
-      AlertRule.builder("cache-hit-rate").metric(Metric.CACHE_HIT_RATE).below(0.70).resolveAbove(0.75)
-          .forDuration(Duration.ofMinutes(5)).cooldown(COOLDOWN).severity(Severity.WARNING).build(),
-      AlertRule.builder("queue-depth").metric(Metric.QUEUE_PENDING).above(100)
-          .forDuration(Duration.ofMinutes(1)).cooldown(COOLDOWN).severity(Severity.WARNING).build());
+  private static final AlertRules DEFAULTS =
+      of(
+          AlertRule.builder("p95-latency")
+              .metric(Metric.P95)
+              .above(500)
+              .resolveBelow(400)
+              .forDuration(Duration.ofMinutes(1))
+              .cooldown(COOLDOWN)
+              .severity(Severity.WARNING)
+              .build(),
+          AlertRule.builder("error-rate")
+              .metric(Metric.ERROR_RATE)
+              .above(0.01)
+              .forDuration(Duration.ofMinutes(1))
+              .cooldown(COOLDOWN)
+              .severity(Severity.CRITICAL)
+              .build(),
+          AlertRule.builder("db-pool-exhausted")
+              .metric(Metric.POOL_PENDING)
+              .above(0)
+              .forDuration(Duration.ofMinutes(1))
+              .cooldown(COOLDOWN)
+              .severity(Severity.CRITICAL)
+              .build(),
+          AlertRule.builder("cache-hit-rate")
+              .metric(Metric.CACHE_HIT_RATE)
+              .below(0.70)
+              .resolveAbove(0.75)
+              .forDuration(Duration.ofMinutes(5))
+              .cooldown(COOLDOWN)
+              .severity(Severity.WARNING)
+              .build(),
+          AlertRule.builder("queue-depth")
+              .metric(Metric.QUEUE_PENDING)
+              .above(100)
+              .forDuration(Duration.ofMinutes(1))
+              .cooldown(COOLDOWN)
+              .severity(Severity.WARNING)
+              .build());
   private static final AlertRules NONE = new AlertRules(List.of());
 
   private final List<AlertRule> rules;

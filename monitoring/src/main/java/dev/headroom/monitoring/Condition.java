@@ -11,12 +11,23 @@ import org.jspecify.annotations.Nullable;
  * The part alert rules and scaling rules share: metric, comparison, threshold, resolve threshold,
  * for-duration and cooldown, validated together so both kinds of rule fail the same way.
  */
-record Condition(Metric metric, Comparison comparison, double threshold, double resolveThreshold,
-    Duration forDuration, Duration cooldown) {
+record Condition(
+    Metric metric,
+    Comparison comparison,
+    double threshold,
+    double resolveThreshold,
+    Duration forDuration,
+    Duration cooldown) {
 
-  static Condition validated(String kind, @Nullable String name, @Nullable Metric metric,
-      @Nullable Comparison comparison, double threshold, @Nullable Double resolveThreshold,
-      @Nullable Duration forDuration, @Nullable Duration cooldown) {
+  static Condition validated(
+      String kind,
+      @Nullable String name,
+      @Nullable Metric metric,
+      @Nullable Comparison comparison,
+      double threshold,
+      @Nullable Double resolveThreshold,
+      @Nullable Duration forDuration,
+      @Nullable Duration cooldown) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException(kind + " name must not be blank, was '" + name + "'");
     }
@@ -25,27 +36,39 @@ record Condition(Metric metric, Comparison comparison, double threshold, double 
       throw new IllegalArgumentException(who + "metric is required");
     }
     if (comparison == null) {
-      throw new IllegalArgumentException(who + "a threshold is required (above(...) or below(...))");
+      throw new IllegalArgumentException(
+          who + "a threshold is required (above(...) or below(...))");
     }
     if (!Double.isFinite(threshold)) {
-      throw new IllegalArgumentException(who + "threshold must be a finite number, was " + threshold);
+      throw new IllegalArgumentException(
+          who + "threshold must be a finite number, was " + threshold);
     }
     double resolve = resolveThreshold == null ? threshold : resolveThreshold;
     if (!Double.isFinite(resolve)) {
-      throw new IllegalArgumentException(who + "resolve threshold must be a finite number, was " + resolve);
+      throw new IllegalArgumentException(
+          who + "resolve threshold must be a finite number, was " + resolve);
     }
     if (comparison == Comparison.ABOVE && resolve > threshold) {
-      throw new IllegalArgumentException(who + "resolve threshold must not be above the threshold " + threshold
-          + " for a rule that fires above it, was " + resolve);
+      throw new IllegalArgumentException(
+          who
+              + "resolve threshold must not be above the threshold "
+              + threshold
+              + " for a rule that fires above it, was "
+              + resolve);
     }
     if (comparison == Comparison.BELOW && resolve < threshold) {
-      throw new IllegalArgumentException(who + "resolve threshold must not be below the threshold " + threshold
-          + " for a rule that fires below it, was " + resolve);
+      throw new IllegalArgumentException(
+          who
+              + "resolve threshold must not be below the threshold "
+              + threshold
+              + " for a rule that fires below it, was "
+              + resolve);
     }
     Objects.requireNonNull(forDuration, "forDuration");
     Objects.requireNonNull(cooldown, "cooldown");
     if (forDuration.isNegative()) {
-      throw new IllegalArgumentException(who + "for-duration must not be negative, was " + forDuration);
+      throw new IllegalArgumentException(
+          who + "for-duration must not be negative, was " + forDuration);
     }
     if (cooldown.isNegative()) {
       throw new IllegalArgumentException(who + "cooldown must not be negative, was " + cooldown);
@@ -68,7 +91,8 @@ record Condition(Metric metric, Comparison comparison, double threshold, double 
     Set<String> seen = new HashSet<>();
     for (String name : names) {
       if (!seen.add(name)) {
-        throw new IllegalArgumentException(kind + " names must be unique, '" + name + "' appears twice");
+        throw new IllegalArgumentException(
+            kind + " names must be unique, '" + name + "' appears twice");
       }
     }
   }

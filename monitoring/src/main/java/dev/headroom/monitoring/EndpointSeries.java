@@ -41,8 +41,13 @@ final class EndpointSeries {
 
   final String endpoint;
   final String method;
-  /** The histogram timers of this pair by status class (index status / 100 - 1), made on first use. */
-  final AtomicReferenceArray<io.micrometer.core.instrument.@Nullable Timer> timers = new AtomicReferenceArray<>(5);
+
+  /**
+   * The histogram timers of this pair by status class (index status / 100 - 1), made on first use.
+   */
+  final AtomicReferenceArray<io.micrometer.core.instrument.@Nullable Timer> timers =
+      new AtomicReferenceArray<>(5);
+
   private final TimeSource time;
   private final long sliceNanos;
   private final Recorder recorder = new Recorder(DIGITS);
@@ -76,7 +81,10 @@ final class EndpointSeries {
     return new Histogram(DIGITS);
   }
 
-  /** Records one request ending at {@code nowNanos} (a reading of the time source); {@code micros} >= 0. */
+  /**
+   * Records one request ending at {@code nowNanos} (a reading of the time source); {@code micros}
+   * >= 0.
+   */
   void record(long micros, int status, long nowNanos) {
     if (nowNanos - sliceEndNanos >= 0) {
       roll();
@@ -95,7 +103,10 @@ final class EndpointSeries {
 
   /** Moves what the writers recorded into the current slice and closes slices that have ended. */
   private void harvest(long now) {
-    Histogram interval = recycled == null ? recorder.getIntervalHistogram() : recorder.getIntervalHistogram(recycled);
+    Histogram interval =
+        recycled == null
+            ? recorder.getIntervalHistogram()
+            : recorder.getIntervalHistogram(recycled);
     long client = clientErrors.sumThenReset();
     long server = serverErrors.sumThenReset();
     current.add(interval);
@@ -107,8 +118,10 @@ final class EndpointSeries {
     recycled = interval;
     long index = Math.floorDiv(now, sliceNanos);
     if (index != currentIndex) {
-      ring[slot(currentIndex)] = current.getTotalCount() == 0 && currentClient == 0 && currentServer == 0
-          ? null : Slice.freeze(currentIndex, current, currentClient, currentServer);
+      ring[slot(currentIndex)] =
+          current.getTotalCount() == 0 && currentClient == 0 && currentServer == 0
+              ? null
+              : Slice.freeze(currentIndex, current, currentClient, currentServer);
       current.reset();
       currentClient = 0;
       currentServer = 0;

@@ -22,8 +22,8 @@ import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One reading of a service's health, built by {@link Monitor#snapshot()} and rendered by
- * {@link #toJson()} for any framework's health endpoint:
+ * One reading of a service's health, built by {@link Monitor#snapshot()} and rendered by {@link
+ * #toJson()} for any framework's health endpoint:
  *
  * <pre>{@code
  * {"status":"ok","timestamp":"2026-11-21T10:15:30Z",
@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * A section is null (and absent from the JSON) when the meters behind it are not registered, that
- * is when the module that publishes them is not in use; see {@link HeadroomMeters}. Durations are in
- * milliseconds. Immutable.
+ * is when the module that publishes them is not in use; see {@link HeadroomMeters}. Durations are
+ * in milliseconds. Immutable.
  *
  * @param status the worst component status ({@code UP} when there is none)
  * @param timestamp when the snapshot was taken
@@ -48,9 +48,16 @@ import org.jspecify.annotations.Nullable;
  * @param components each health check's reading, in registration order
  * @param alerts the alerts firing at the last evaluation, oldest first
  */
-public record HealthSnapshot(HealthStatus status, Instant timestamp, @Nullable Performance performance,
-    @Nullable Queue queue, @Nullable Cache cache, @Nullable RateLimit rateLimit, @Nullable Pools pools,
-    List<Component> components, List<Alert> alerts) {
+public record HealthSnapshot(
+    HealthStatus status,
+    Instant timestamp,
+    @Nullable Performance performance,
+    @Nullable Queue queue,
+    @Nullable Cache cache,
+    @Nullable RateLimit rateLimit,
+    @Nullable Pools pools,
+    List<Component> components,
+    List<Alert> alerts) {
 
   /** Validates and copies the lists. */
   public HealthSnapshot {
@@ -70,11 +77,17 @@ public record HealthSnapshot(HealthStatus status, Instant timestamp, @Nullable P
    * @param p99 99th percentile duration, empty without requests
    * @param errorRate 4xx and 5xx over requests, empty without requests
    */
-  public record Performance(Duration window, long totalRequests, Optional<Duration> avgResponseTime,
-      Optional<Duration> p95, Optional<Duration> p99, OptionalDouble errorRate) {
+  public record Performance(
+      Duration window,
+      long totalRequests,
+      Optional<Duration> avgResponseTime,
+      Optional<Duration> p95,
+      Optional<Duration> p99,
+      OptionalDouble errorRate) {
 
     static Performance of(WindowStats stats) {
-      return new Performance(stats.window(), stats.count(), stats.mean(), stats.p95(), stats.p99(), stats.errorRate());
+      return new Performance(
+          stats.window(), stats.count(), stats.mean(), stats.p95(), stats.p99(), stats.errorRate());
     }
   }
 
@@ -132,9 +145,12 @@ public record HealthSnapshot(HealthStatus status, Instant timestamp, @Nullable P
    * Renders health details: java.time values as their ISO-8601 text ({@code toString()}), so
    * Jackson's java.time module is not needed.
    */
-  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule("java.time as text")
-      .addSerializer(TemporalAccessor.class, ToStringSerializer.instance)
-      .addSerializer(TemporalAmount.class, ToStringSerializer.instance));
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(
+              new SimpleModule("java.time as text")
+                  .addSerializer(TemporalAccessor.class, ToStringSerializer.instance)
+                  .addSerializer(TemporalAmount.class, ToStringSerializer.instance));
 
   /** Renders this snapshot as compact JSON (the shape in the class comment). */
   public String toJson() {
@@ -160,11 +176,16 @@ public record HealthSnapshot(HealthStatus status, Instant timestamp, @Nullable P
       c.put("hits", cache.hits()).put("misses", cache.misses());
     }
     if (rateLimit != null) {
-      root.putObject("rateLimit").put("denied", rateLimit.denied()).put("allowed", rateLimit.allowed())
+      root.putObject("rateLimit")
+          .put("denied", rateLimit.denied())
+          .put("allowed", rateLimit.allowed())
           .put("shadowDenied", rateLimit.shadowDenied());
     }
     if (pools != null) {
-      root.putObject("pools").put("active", pools.active()).put("idle", pools.idle()).put("pending", pools.pending());
+      root.putObject("pools")
+          .put("active", pools.active())
+          .put("idle", pools.idle())
+          .put("pending", pools.pending());
     }
     ArrayNode comps = root.putArray("components");
     for (Component c : components) {
@@ -192,13 +213,14 @@ public record HealthSnapshot(HealthStatus status, Instant timestamp, @Nullable P
 
   private static ObjectNode details(ObjectMapper mapper, Map<String, Object> details) {
     ObjectNode node = mapper.createObjectNode();
-    details.forEach((key, value) -> {
-      try {
-        node.set(key, mapper.valueToTree(value));
-      } catch (IllegalArgumentException notSerializable) {
-        node.put(key, String.valueOf(value));
-      }
-    });
+    details.forEach(
+        (key, value) -> {
+          try {
+            node.set(key, mapper.valueToTree(value));
+          } catch (IllegalArgumentException notSerializable) {
+            node.put(key, String.valueOf(value));
+          }
+        });
     return node;
   }
 

@@ -36,14 +36,18 @@ final class MeterReader {
         ourCaches.add(cache);
       }
     }
-    List<Meter> standard = r.find(HeadroomMeters.MICROMETER_CACHE_GETS).meters().stream()
-        .filter(m -> !ourCaches.contains(m.getId().getTag(HeadroomMeters.TAG_CACHE)))
-        .toList();
+    List<Meter> standard =
+        r.find(HeadroomMeters.MICROMETER_CACHE_GETS).meters().stream()
+            .filter(m -> !ourCaches.contains(m.getId().getTag(HeadroomMeters.TAG_CACHE)))
+            .toList();
     if (ours.isEmpty() && standard.isEmpty()) {
       return null;
     }
-    double hits = sumResult(ours, HeadroomMeters.RESULT_HIT) + sumResult(standard, HeadroomMeters.RESULT_HIT);
-    double misses = sumResult(ours, HeadroomMeters.RESULT_MISS) + sumResult(standard, HeadroomMeters.RESULT_MISS);
+    double hits =
+        sumResult(ours, HeadroomMeters.RESULT_HIT) + sumResult(standard, HeadroomMeters.RESULT_HIT);
+    double misses =
+        sumResult(ours, HeadroomMeters.RESULT_MISS)
+            + sumResult(standard, HeadroomMeters.RESULT_MISS);
     return new HealthSnapshot.Cache(Math.round(hits), Math.round(misses));
   }
 
@@ -55,7 +59,8 @@ final class MeterReader {
     return new HealthSnapshot.RateLimit(
         Math.round(sumTag(decisions, HeadroomMeters.TAG_RESULT, HeadroomMeters.OUTCOME_ALLOWED)),
         Math.round(sumTag(decisions, HeadroomMeters.TAG_RESULT, HeadroomMeters.OUTCOME_DENIED)),
-        Math.round(sumTag(decisions, HeadroomMeters.TAG_RESULT, HeadroomMeters.OUTCOME_SHADOW_DENIED)));
+        Math.round(
+            sumTag(decisions, HeadroomMeters.TAG_RESULT, HeadroomMeters.OUTCOME_SHADOW_DENIED)));
   }
 
   static HealthSnapshot.@Nullable Pools pools(MeterRegistry r) {
@@ -65,7 +70,8 @@ final class MeterReader {
     if (active.isEmpty() && idle.isEmpty() && pending.isEmpty()) {
       return null;
     }
-    return new HealthSnapshot.Pools(Math.round(sum(active)), Math.round(sum(idle)), Math.round(sum(pending)));
+    return new HealthSnapshot.Pools(
+        Math.round(sum(active)), Math.round(sum(idle)), Math.round(sum(pending)));
   }
 
   /** The sum over the meters with this name and tags; empty when there is none or all read NaN. */

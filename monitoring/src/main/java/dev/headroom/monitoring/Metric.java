@@ -20,40 +20,70 @@ public final class Metric {
 
   /** Mean request duration in the window, ms. */
   public static final Metric AVG_RESPONSE_TIME = field("avgResponseTime");
+
   /** Median request duration in the window, ms. */
   public static final Metric P50 = field("p50");
+
   /** 95th percentile request duration in the window, ms. */
   public static final Metric P95 = field("p95");
+
   /** 99th percentile request duration in the window, ms. */
   public static final Metric P99 = field("p99");
+
   /** Longest request duration in the window, ms. */
   public static final Metric MAX_RESPONSE_TIME = field("maxResponseTime");
+
   /** Errors (4xx and 5xx) over requests in the window, 0 to 1. */
   public static final Metric ERROR_RATE = field("errorRate");
+
   /** 5xx responses over requests in the window, 0 to 1. */
   public static final Metric SERVER_ERROR_RATE = field("serverErrorRate");
+
   /** Requests in the window. */
   public static final Metric REQUESTS = field("requests");
+
   /** Connections in use, all pools. */
   public static final Metric POOL_ACTIVE = field("poolActive");
+
   /** Idle connections, all pools. */
   public static final Metric POOL_IDLE = field("poolIdle");
+
   /** Threads waiting for a connection, all pools. */
   public static final Metric POOL_PENDING = field("poolPending");
+
   /** Cache hits over reads since start, all caches, 0 to 1. */
   public static final Metric CACHE_HIT_RATE = field("cacheHitRate");
+
   /** Jobs waiting, all queues. */
   public static final Metric QUEUE_PENDING = field("queuePending");
+
   /** Workers running, all queues. */
   public static final Metric QUEUE_WORKERS = field("queueWorkers");
+
   /** Requests refused by rate limiters since start. */
   public static final Metric RATE_LIMIT_DENIED = field("rateLimitDenied");
+
   /** The process's recent CPU usage, 0 to 1 (Micrometer's {@code process.cpu.usage}). */
   public static final Metric CPU = field("cpu");
 
-  private static final Map<String, Metric> FIELDS = fields(AVG_RESPONSE_TIME, P50, P95, P99, MAX_RESPONSE_TIME,
-      ERROR_RATE, SERVER_ERROR_RATE, REQUESTS, POOL_ACTIVE, POOL_IDLE, POOL_PENDING, CACHE_HIT_RATE, QUEUE_PENDING,
-      QUEUE_WORKERS, RATE_LIMIT_DENIED, CPU);
+  private static final Map<String, Metric> FIELDS =
+      fields(
+          AVG_RESPONSE_TIME,
+          P50,
+          P95,
+          P99,
+          MAX_RESPONSE_TIME,
+          ERROR_RATE,
+          SERVER_ERROR_RATE,
+          REQUESTS,
+          POOL_ACTIVE,
+          POOL_IDLE,
+          POOL_PENDING,
+          CACHE_HIT_RATE,
+          QUEUE_PENDING,
+          QUEUE_WORKERS,
+          RATE_LIMIT_DENIED,
+          CPU);
 
   private final boolean meter;
   private final String name;
@@ -86,8 +116,12 @@ public final class Metric {
     Objects.requireNonNull(name, "name");
     Metric m = FIELDS.get(name);
     if (m == null) {
-      throw new IllegalArgumentException("unknown metric '" + name + "': known metrics are " + knownNames()
-          + ", or use Metric.meter(name, tags...) for any meter");
+      throw new IllegalArgumentException(
+          "unknown metric '"
+              + name
+              + "': known metrics are "
+              + knownNames()
+              + ", or use Metric.meter(name, tags...) for any meter");
     }
     return m;
   }
@@ -109,13 +143,21 @@ public final class Metric {
       throw new IllegalArgumentException("meter name must not be blank");
     }
     if (tags.length % 2 != 0) {
-      throw new IllegalArgumentException("tags of meter '" + meterName + "' must be key and value pairs, got "
-          + tags.length + " strings: " + Arrays.toString(tags));
+      throw new IllegalArgumentException(
+          "tags of meter '"
+              + meterName
+              + "' must be key and value pairs, got "
+              + tags.length
+              + " strings: "
+              + Arrays.toString(tags));
     }
     for (String t : tags) {
       if (t == null || t.isBlank()) {
-        throw new IllegalArgumentException("tags of meter '" + meterName + "' must not be blank or null: "
-            + Arrays.toString(tags));
+        throw new IllegalArgumentException(
+            "tags of meter '"
+                + meterName
+                + "' must not be blank or null: "
+                + Arrays.toString(tags));
       }
     }
     return new Metric(true, meterName, List.of(tags));

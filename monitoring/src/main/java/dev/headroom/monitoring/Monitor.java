@@ -28,10 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's health in one place: builds {@link HealthSnapshot}s from the meters in a
- * {@link MeterRegistry} (see {@link HeadroomMeters}), the {@link RequestMetrics} and the
- * {@link HealthCheck}s it is given, and evaluates {@link AlertRules} (and a {@link ScalingAdvisor},
- * if given) on a schedule.
+ * A service's health in one place: builds {@link HealthSnapshot}s from the meters in a {@link
+ * MeterRegistry} (see {@link HeadroomMeters}), the {@link RequestMetrics} and the {@link
+ * HealthCheck}s it is given, and evaluates {@link AlertRules} (and a {@link ScalingAdvisor}, if
+ * given) on a schedule.
  *
  * <p>It is built with a builder rather than from a {@code ...Config}: besides the meter registry
  * and time source (given as in every config, {@code meterRegistry(..)} and {@code timeSource(..)})
@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * String json = monitor.snapshot().toJson();
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} stops the schedule (it does not close the registry, the
- * request metrics or the health checks).
+ * <p>Thread-safe. {@link #close()} stops the schedule (it does not close the registry, the request
+ * metrics or the health checks).
  */
 public final class Monitor implements AutoCloseable {
 
@@ -80,13 +80,18 @@ public final class Monitor implements AutoCloseable {
     this.healthChecks = List.copyOf(b.healthChecks);
     this.alertRules = b.alertRules;
     this.advisor = b.advisor;
-    this.time = b.time != null ? b.time : b.requests != null ? b.requests.timeSource() : TimeSource.system();
+    this.time =
+        b.time != null
+            ? b.time
+            : b.requests != null ? b.requests.timeSource() : TimeSource.system();
     for (AlertRule rule : alertRules.rules()) {
       alertStates.put(rule, new RuleState(rule.condition(), false));
     }
   }
 
-  /** A builder: no meter registry (no meter sections), no request metrics, the default alert rules. */
+  /**
+   * A builder: no meter registry (no meter sections), no request metrics, the default alert rules.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -110,8 +115,16 @@ public final class Monitor implements AutoCloseable {
       components.add(new HealthSnapshot.Component(check.name(), h.status(), h.details()));
       overall = overall.worst(h.status());
     }
-    return new HealthSnapshot(overall, time.now(), s.performance, s.queue, s.cache, s.rateLimit, s.pools,
-        components, firing);
+    return new HealthSnapshot(
+        overall,
+        time.now(),
+        s.performance,
+        s.queue,
+        s.cache,
+        s.rateLimit,
+        s.pools,
+        components,
+        firing);
   }
 
   /**
@@ -133,23 +146,41 @@ public final class Monitor implements AutoCloseable {
       OptionalDouble value = value(s, rule.metric());
       RuleState.Transition t = state.evaluate(value, nowNanos, wallNow);
       if (t == RuleState.Transition.FIRED) {
-        events.add(new AlertEvent(AlertEvent.Kind.FIRED, rule, state.lastValue(), wallNow, state.firingSince()));
+        events.add(
+            new AlertEvent(
+                AlertEvent.Kind.FIRED, rule, state.lastValue(), wallNow, state.firingSince()));
       } else if (t == RuleState.Transition.RESOLVED) {
-        events.add(new AlertEvent(AlertEvent.Kind.RESOLVED, rule, state.lastValue(), wallNow, state.firingSince()));
+        events.add(
+            new AlertEvent(
+                AlertEvent.Kind.RESOLVED, rule, state.lastValue(), wallNow, state.firingSince()));
       }
       if (state.firing()) {
-        nowFiring.add(new Alert(rule.name(), rule.severity(), rule.metric(), rule.threshold(), state.lastValue(),
-            state.firingSince()));
+        nowFiring.add(
+            new Alert(
+                rule.name(),
+                rule.severity(),
+                rule.metric(),
+                rule.threshold(),
+                state.lastValue(),
+                state.firingSince()));
       }
     }
     nowFiring.sort((a, b) -> a.since().compareTo(b.since()));
     firing = List.copyOf(nowFiring);
     for (AlertEvent event : events) {
       if (event.kind() == AlertEvent.Kind.FIRED) {
-        log.warn("alert {} fired: {} = {} ({})", event.rule().name(), event.rule().metric(), event.value(),
+        log.warn(
+            "alert {} fired: {} = {} ({})",
+            event.rule().name(),
+            event.rule().metric(),
+            event.value(),
             event.rule().severity());
       } else {
-        log.info("alert {} resolved: {} = {}", event.rule().name(), event.rule().metric(), event.value());
+        log.info(
+            "alert {} resolved: {} = {}",
+            event.rule().name(),
+            event.rule().metric(),
+            event.value());
       }
       for (AlertListener l : listeners) {
         try {
@@ -175,9 +206,7 @@ public final class Monitor implements AutoCloseable {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /**
-   * Reads a metric now, as a rule would; empty when its data is absent.
-   */
+  /** Reads a metric now, as a rule would; empty when its data is absent. */
   public OptionalDouble read(Metric metric) {
     Objects.requireNonNull(metric, "metric");
     return value(readSections(), metric);
@@ -203,7 +232,10 @@ public final class Monitor implements AutoCloseable {
     return healthChecks;
   }
 
-  /** Evaluates every {@link #DEFAULT_EVALUATION_INTERVAL} on a daemon thread; see {@link #start(Duration)}. */
+  /**
+   * Evaluates every {@link #DEFAULT_EVALUATION_INTERVAL} on a daemon thread; see {@link
+   * #start(Duration)}.
+   */
   public Monitor start() {
     return start(DEFAULT_EVALUATION_INTERVAL);
   }
@@ -226,20 +258,28 @@ public final class Monitor implements AutoCloseable {
     if (scheduler != null) {
       throw new IllegalStateException("monitor already started");
     }
-    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "headroom-monitor");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService s =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "headroom-monitor");
+              t.setDaemon(true);
+              return t;
+            });
     long nanos = interval.toNanos();
-    // The task logs its own failures and close() ends it with the executor: the handle carries nothing.
-    var unused = s.scheduleWithFixedDelay(() -> {
-      try {
-        evaluate();
-      } catch (RuntimeException e) {
-        log.warn("alert evaluation failed", e);
-      }
-    }, nanos, nanos, TimeUnit.NANOSECONDS);
+    // The task logs its own failures and close() ends it with the executor: the handle carries
+    // nothing.
+    var unused =
+        s.scheduleWithFixedDelay(
+            () -> {
+              try {
+                evaluate();
+              } catch (RuntimeException e) {
+                log.warn("alert evaluation failed", e);
+              }
+            },
+            nanos,
+            nanos,
+            TimeUnit.NANOSECONDS);
     scheduler = s;
     return this;
   }
@@ -265,25 +305,37 @@ public final class Monitor implements AutoCloseable {
 
   // ---- Reading ----
 
-  private record Sections(HealthSnapshot.@Nullable Performance performance, HealthSnapshot.@Nullable Queue queue,
-      HealthSnapshot.@Nullable Cache cache, HealthSnapshot.@Nullable RateLimit rateLimit,
-      HealthSnapshot.@Nullable Pools pools, @Nullable WindowStats window) {}
+  private record Sections(
+      HealthSnapshot.@Nullable Performance performance,
+      HealthSnapshot.@Nullable Queue queue,
+      HealthSnapshot.@Nullable Cache cache,
+      HealthSnapshot.@Nullable RateLimit rateLimit,
+      HealthSnapshot.@Nullable Pools pools,
+      @Nullable WindowStats window) {}
 
   private Sections readSections() {
     WindowStats window = requests == null ? null : requests.overall(performanceWindow);
-    HealthSnapshot.Performance performance = window == null ? null : HealthSnapshot.Performance.of(window);
+    HealthSnapshot.Performance performance =
+        window == null ? null : HealthSnapshot.Performance.of(window);
     MeterRegistry r = registry;
     if (r == null) {
       return new Sections(performance, null, null, null, null, window);
     }
-    return new Sections(performance, MeterReader.queue(r), MeterReader.cache(r), MeterReader.rateLimit(r),
-        MeterReader.pools(r), window);
+    return new Sections(
+        performance,
+        MeterReader.queue(r),
+        MeterReader.cache(r),
+        MeterReader.rateLimit(r),
+        MeterReader.pools(r),
+        window);
   }
 
   private OptionalDouble value(Sections s, Metric metric) {
     MeterRegistry r = registry;
     if (metric.isMeter()) {
-      return r == null ? OptionalDouble.empty() : MeterReader.meter(r, metric.name(), metric.tags());
+      return r == null
+          ? OptionalDouble.empty()
+          : MeterReader.meter(r, metric.name(), metric.tags());
     }
     WindowStats w = s.window;
     return switch (metric.name()) {
@@ -295,17 +347,27 @@ public final class Monitor implements AutoCloseable {
       case "errorRate" -> w == null ? OptionalDouble.empty() : w.errorRate();
       case "serverErrorRate" -> w == null ? OptionalDouble.empty() : w.serverErrorRate();
       case "requests" -> w == null ? OptionalDouble.empty() : OptionalDouble.of((double) w.count());
-      case "poolActive" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.active());
-      case "poolIdle" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.idle());
-      case "poolPending" -> s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.pending());
+      case "poolActive" ->
+          s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.active());
+      case "poolIdle" ->
+          s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.idle());
+      case "poolPending" ->
+          s.pools == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.pools.pending());
       case "cacheHitRate" -> s.cache == null ? OptionalDouble.empty() : s.cache.hitRate();
-      case "queuePending" -> s.queue == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.queue.pending());
-      case "queueWorkers" -> s.queue == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.queue.workers());
-      case "rateLimitDenied" -> s.rateLimit == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.rateLimit.denied());
+      case "queuePending" ->
+          s.queue == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.queue.pending());
+      case "queueWorkers" ->
+          s.queue == null ? OptionalDouble.empty() : OptionalDouble.of((double) s.queue.workers());
+      case "rateLimitDenied" ->
+          s.rateLimit == null
+              ? OptionalDouble.empty()
+              : OptionalDouble.of((double) s.rateLimit.denied());
       case "cpu" -> {
         // The JVM reports a negative load while it cannot tell yet: that is no data, not idle.
-        OptionalDouble cpu = r == null ? OptionalDouble.empty()
-            : MeterReader.meter(r, HeadroomMeters.PROCESS_CPU_USAGE, List.of());
+        OptionalDouble cpu =
+            r == null
+                ? OptionalDouble.empty()
+                : MeterReader.meter(r, HeadroomMeters.PROCESS_CPU_USAGE, List.of());
         yield cpu.isPresent() && cpu.getAsDouble() < 0 ? OptionalDouble.empty() : cpu;
       }
       default -> throw new IllegalStateException("metric " + metric + " has no reader");
@@ -338,7 +400,9 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
-    /** The request metrics behind the {@code performance} section and the latency and error metrics. */
+    /**
+     * The request metrics behind the {@code performance} section and the latency and error metrics.
+     */
     public Builder requests(RequestMetrics requests) {
       this.requests = Objects.requireNonNull(requests, "requests");
       return this;
@@ -374,7 +438,10 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
-    /** The time source for rule durations and timestamps; default the request metrics' one, else the system's. */
+    /**
+     * The time source for rule durations and timestamps; default the request metrics' one, else the
+     * system's.
+     */
     public Builder timeSource(TimeSource time) {
       this.time = Require.nonNull("timeSource", time);
       return this;
@@ -390,19 +457,27 @@ public final class Monitor implements AutoCloseable {
     public Monitor build() {
       Set<String> names = new HashSet<>();
       for (HealthCheck check : healthChecks) {
-        Require.that(names.add(check.name()), "healthChecks", "'" + check.name() + "' twice", "have unique names");
+        Require.that(
+            names.add(check.name()),
+            "healthChecks",
+            "'" + check.name() + "' twice",
+            "have unique names");
       }
       Duration window;
       if (requests == null) {
         if (performanceWindow != null) {
-          throw new IllegalArgumentException("performanceWindow " + performanceWindow + " needs request metrics");
+          throw new IllegalArgumentException(
+              "performanceWindow " + performanceWindow + " needs request metrics");
         }
         window = Duration.ZERO;
       } else if (performanceWindow == null) {
         window = requests.config().shortestWindow();
       } else if (!requests.config().windows().contains(performanceWindow)) {
-        throw new IllegalArgumentException("performanceWindow must be one of the request metrics' windows "
-            + requests.config().windows() + ", was " + performanceWindow);
+        throw new IllegalArgumentException(
+            "performanceWindow must be one of the request metrics' windows "
+                + requests.config().windows()
+                + ", was "
+                + performanceWindow);
       } else {
         window = performanceWindow;
       }

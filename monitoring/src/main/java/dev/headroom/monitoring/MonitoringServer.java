@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A small HTTP endpoint on the JDK's built-in server ({@code com.sun.net.httpserver}) for services
  * without a web framework:
+ *
  * <ul>
  *   <li>{@code GET /health}: the {@link Monitor#snapshot()} as JSON; status 200 unless the snapshot
  *       is DOWN, then 503 (so a load balancer can act on the status alone);
  *   <li>{@code GET /metrics}: Prometheus text from a {@code PrometheusMeterRegistry}, when one was
- *       given with {@link Builder#prometheus} (the {@code micrometer-registry-prometheus} dependency
- *       is optional: add it to use this); 404 otherwise.
+ *       given with {@link Builder#prometheus} (the {@code micrometer-registry-prometheus}
+ *       dependency is optional: add it to use this); 404 otherwise.
  * </ul>
  *
  * <pre>{@code
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Other methods get 405, other paths 404. Requests are served by two daemon threads. Binds to the
- * loopback address on a free port unless told otherwise: exposing health details beyond the host
- * is a choice to make deliberately. Thread-safe; close it to stop serving.
+ * loopback address on a free port unless told otherwise: exposing health details beyond the host is
+ * a choice to make deliberately. Thread-safe; close it to stop serving.
  */
 public final class MonitoringServer implements AutoCloseable {
 
@@ -69,7 +70,10 @@ public final class MonitoringServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Stops accepting requests, lets those in flight finish for up to a second, and stops the threads. */
+  /**
+   * Stops accepting requests, lets those in flight finish for up to a second, and stops the
+   * threads.
+   */
   @Override
   public void close() {
     server.stop(1);
@@ -130,7 +134,8 @@ public final class MonitoringServer implements AutoCloseable {
     private static String checkPath(String field, String path) {
       Objects.requireNonNull(path, field);
       if (!path.startsWith("/") || path.length() < 2) {
-        throw new IllegalArgumentException(field + " must start with '/' and name something, was '" + path + "'");
+        throw new IllegalArgumentException(
+            field + " must start with '/' and name something, was '" + path + "'");
       }
       return path;
     }
@@ -143,7 +148,8 @@ public final class MonitoringServer implements AutoCloseable {
      */
     public MonitoringServer start() {
       if (healthPath.equals(metricsPath)) {
-        throw new IllegalArgumentException("healthPath and metricsPath must differ, both are '" + healthPath + "'");
+        throw new IllegalArgumentException(
+            "healthPath and metricsPath must differ, both are '" + healthPath + "'");
       }
       HttpServer server;
       try {
@@ -152,20 +158,28 @@ public final class MonitoringServer implements AutoCloseable {
         throw new UncheckedIOException("could not bind the monitoring server to " + address, e);
       }
       AtomicInteger threads = new AtomicInteger();
-      ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "headroom-monitoring-http-" + threads.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService executor =
+          Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread t = new Thread(r, "headroom-monitoring-http-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
       server.setExecutor(executor);
       server.createContext("/", new Router(monitor, healthPath, metricsPath, metrics));
       server.start();
-      log.info("monitoring server listening on {} ({}, {})", server.getAddress(), healthPath, metricsPath);
+      log.info(
+          "monitoring server listening on {} ({}, {})",
+          server.getAddress(),
+          healthPath,
+          metricsPath);
       return new MonitoringServer(server, executor);
     }
   }
 
-  private record Router(Monitor monitor, String healthPath, String metricsPath, @Nullable Supplier<String> metrics)
+  private record Router(
+      Monitor monitor, String healthPath, String metricsPath, @Nullable Supplier<String> metrics)
       implements HttpHandler {
 
     @Override
@@ -187,7 +201,11 @@ public final class MonitoringServer implements AutoCloseable {
         try {
           if (health) {
             HealthSnapshot snapshot = monitor.snapshot();
-            send(exchange, snapshot.status() == HealthStatus.DOWN ? 503 : 200, JSON, snapshot.toJson());
+            send(
+                exchange,
+                snapshot.status() == HealthStatus.DOWN ? 503 : 200,
+                JSON,
+                snapshot.toJson());
           } else {
             send(exchange, 200, PrometheusText.CONTENT_TYPE, Objects.requireNonNull(metrics).get());
           }
@@ -198,7 +216,8 @@ public final class MonitoringServer implements AutoCloseable {
       }
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    private static void send(HttpExchange exchange, int status, String contentType, String body)
+        throws IOException {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", contentType);
       exchange.getResponseHeaders().set("Cache-Control", "no-store");

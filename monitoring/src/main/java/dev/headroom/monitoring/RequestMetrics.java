@@ -25,13 +25,14 @@ import java.util.function.Supplier;
  * cannot grow memory without bound. Each tracked pair costs about 100 KB at most.
  *
  * <p>With a {@linkplain RequestMetricsConfig.Builder#meterRegistry meter registry}, requests are
- * also published under {@link HeadroomMeters}' names: the timer {@value HeadroomMeters#HTTP_REQUESTS}
- * with a percentile histogram (tags {@code endpoint}, {@code method}, {@code status} class), which
- * aggregates across instances; the counter {@value HeadroomMeters#HTTP_ERRORS}; and, for this
- * instance alone, the windowed gauges {@value HeadroomMeters#HTTP_LATENCY} and {@value
- * HeadroomMeters#HTTP_ERROR_RATE}. There is no all-endpoints series (sum over the tags instead);
- * {@link #overall} computes it for the snapshot. The meters carry no instance tag, so a registry
- * takes one live instance: a second one is refused until the first is closed.
+ * also published under {@link HeadroomMeters}' names: the timer {@value
+ * HeadroomMeters#HTTP_REQUESTS} with a percentile histogram (tags {@code endpoint}, {@code method},
+ * {@code status} class), which aggregates across instances; the counter {@value
+ * HeadroomMeters#HTTP_ERRORS}; and, for this instance alone, the windowed gauges {@value
+ * HeadroomMeters#HTTP_LATENCY} and {@value HeadroomMeters#HTTP_ERROR_RATE}. There is no
+ * all-endpoints series (sum over the tags instead); {@link #overall} computes it for the snapshot.
+ * The meters carry no instance tag, so a registry takes one live instance: a second one is refused
+ * until the first is closed.
  *
  * <p>Thread-safe; recording is lock-free except once per slice (10 s) per endpoint.
  */
@@ -110,11 +111,16 @@ public interface RequestMetrics extends AutoCloseable {
   /** The time source durations and windows are measured with: the config's. */
   TimeSource timeSource();
 
-  /** Removes this instance's meters from the registry, if it was given one. Recording still works. */
+  /**
+   * Removes this instance's meters from the registry, if it was given one. Recording still works.
+   */
   @Override
   void close();
 
-  /** A request being timed: started by {@link RequestMetrics#start()}. Not reusable, not thread-safe. */
+  /**
+   * A request being timed: started by {@link RequestMetrics#start()}. Not reusable, not
+   * thread-safe.
+   */
   final class Sample {
 
     private final SlidingWindowRequestMetrics metrics;

@@ -21,13 +21,18 @@ import org.jspecify.annotations.Nullable;
 public final class RequestMetricsConfig {
 
   /** Default windows: the last minute and the last five minutes. */
-  public static final List<Duration> DEFAULT_WINDOWS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5));
+  public static final List<Duration> DEFAULT_WINDOWS =
+      List.of(Duration.ofMinutes(1), Duration.ofMinutes(5));
+
   /** Default slice: windows move in 10 s steps. */
   public static final Duration DEFAULT_SLICE = Duration.ofSeconds(10);
+
   /** Default cap on distinct endpoint and method pairs. */
   public static final int DEFAULT_MAX_ENDPOINTS = 100;
+
   /** The most slices one window may hold (it bounds memory per endpoint). */
   public static final int MAX_SLICES_PER_WINDOW = 360;
+
   /** The most distinct endpoints a cap may allow. */
   public static final int MAX_ENDPOINTS_LIMIT = 10_000;
 
@@ -83,7 +88,10 @@ public final class RequestMetricsConfig {
     return windows.get(windows.size() - 1);
   }
 
-  /** The step windows move in: a window of length W covers between W minus one slice and W of history. */
+  /**
+   * The step windows move in: a window of length W covers between W minus one slice and W of
+   * history.
+   */
   public Duration slice() {
     return slice;
   }
@@ -105,8 +113,16 @@ public final class RequestMetricsConfig {
 
   @Override
   public String toString() {
-    return "RequestMetricsConfig[windows=" + windows + ", slice=" + slice + ", maxEndpoints=" + maxEndpoints
-        + (meterRegistry == null ? "" : ", meterRegistry=" + meterRegistry.getClass().getSimpleName()) + "]";
+    return "RequestMetricsConfig[windows="
+        + windows
+        + ", slice="
+        + slice
+        + ", maxEndpoints="
+        + maxEndpoints
+        + (meterRegistry == null
+            ? ""
+            : ", meterRegistry=" + meterRegistry.getClass().getSimpleName())
+        + "]";
   }
 
   /** Builds a {@link RequestMetricsConfig}; not thread-safe. */
@@ -126,7 +142,10 @@ public final class RequestMetricsConfig {
       return this;
     }
 
-    /** Sets the clock that times requests and moves the windows; default {@link TimeSource#system()}. */
+    /**
+     * Sets the clock that times requests and moves the windows; default {@link
+     * TimeSource#system()}.
+     */
     public Builder timeSource(TimeSource timeSource) {
       this.timeSource = Require.nonNull("timeSource", timeSource);
       return this;
@@ -149,7 +168,10 @@ public final class RequestMetricsConfig {
       return this;
     }
 
-    /** The cap on distinct endpoint and method pairs (1 to {@value RequestMetricsConfig#MAX_ENDPOINTS_LIMIT}). */
+    /**
+     * The cap on distinct endpoint and method pairs (1 to {@value
+     * RequestMetricsConfig#MAX_ENDPOINTS_LIMIT}).
+     */
     public Builder maxEndpoints(int maxEndpoints) {
       this.maxEndpoints = maxEndpoints;
       return this;
@@ -173,20 +195,29 @@ public final class RequestMetricsConfig {
           throw new IllegalArgumentException("windows must be positive, was " + w);
         }
         if (w.toNanos() % slice.toNanos() != 0) {
-          throw new IllegalArgumentException("windows must be whole multiples of the slice (" + slice + "), was " + w);
+          throw new IllegalArgumentException(
+              "windows must be whole multiples of the slice (" + slice + "), was " + w);
         }
         long slices = w.toNanos() / slice.toNanos();
         if (slices > MAX_SLICES_PER_WINDOW) {
-          throw new IllegalArgumentException("windows may hold at most " + MAX_SLICES_PER_WINDOW
-              + " slices, was " + w + " in slices of " + slice + " (" + slices + " slices)");
+          throw new IllegalArgumentException(
+              "windows may hold at most "
+                  + MAX_SLICES_PER_WINDOW
+                  + " slices, was "
+                  + w
+                  + " in slices of "
+                  + slice
+                  + " ("
+                  + slices
+                  + " slices)");
         }
         if (!sorted.add(w)) {
           throw new IllegalArgumentException("windows must be distinct, " + w + " appears twice");
         }
       }
       if (maxEndpoints < 1 || maxEndpoints > MAX_ENDPOINTS_LIMIT) {
-        throw new IllegalArgumentException("maxEndpoints must be between 1 and " + MAX_ENDPOINTS_LIMIT
-            + ", was " + maxEndpoints);
+        throw new IllegalArgumentException(
+            "maxEndpoints must be between 1 and " + MAX_ENDPOINTS_LIMIT + ", was " + maxEndpoints);
       }
       Builder copy = new Builder();
       copy.windows = new ArrayList<>(sorted);

@@ -31,10 +31,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class RuleState {
 
-  enum Phase { OK, PENDING, FIRING }
+  enum Phase {
+    OK,
+    PENDING,
+    FIRING
+  }
 
   /** What one evaluation did. */
-  enum Transition { NONE, FIRED, RESOLVED }
+  enum Transition {
+    NONE,
+    FIRED,
+    RESOLVED
+  }
 
   private final Condition condition;
   private final boolean repeating;

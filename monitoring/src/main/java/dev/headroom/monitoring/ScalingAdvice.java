@@ -22,7 +22,18 @@ public record ScalingAdvice(ScalingRule rule, ScalingAction action, double value
 
   @Override
   public String toString() {
-    return action + " (" + rule.name() + ": " + rule.metric() + " = " + value + ", threshold " + rule.threshold()
-        + " for " + rule.duration() + ") at " + at;
+    return action
+        + " ("
+        + rule.name()
+        + ": "
+        + rule.metric()
+        + " = "
+        + value
+        + ", threshold "
+        + rule.threshold()
+        + " for "
+        + rule.duration()
+        + ") at "
+        + at;
   }
 }

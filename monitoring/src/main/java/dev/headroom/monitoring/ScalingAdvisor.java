@@ -17,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Recommends scaling from {@link ScalingRule}s: it watches, the caller acts. Give it to a
- * {@link Monitor} ({@link Monitor.Builder#scalingAdvisor}); each evaluation of the monitor
- * evaluates its rules, and listeners receive each new recommendation.
+ * Recommends scaling from {@link ScalingRule}s: it watches, the caller acts. Give it to a {@link
+ * Monitor} ({@link Monitor.Builder#scalingAdvisor}); each evaluation of the monitor evaluates its
+ * rules, and listeners receive each new recommendation.
  *
- * <p>{@link #defaults()}: CPU above 80 % for 5 min, scale up, cooldown 10 min; P95 above 2 s for
- * 3 min, scale up, cooldown 5 min; CPU below 20 % for 15 min, scale down, cooldown 15 min.
+ * <p>{@link #defaults()}: CPU above 80 % for 5 min, scale up, cooldown 10 min; P95 above 2 s for 3
+ * min, scale up, cooldown 5 min; CPU below 20 % for 15 min, scale down, cooldown 15 min.
  *
  * <p>Thread-safe. An advisor serves one monitor.
  */
@@ -72,12 +72,27 @@ public final class ScalingAdvisor {
   /** The default rules, to extend or replace. */
   public static List<ScalingRule> defaultRules() {
     return List.of(
-        ScalingRule.builder("cpu-high").metric(Metric.CPU).above(0.80).duration(Duration.ofMinutes(5))
-            .action(ScalingAction.SCALE_UP).cooldown(Duration.ofMinutes(10)).build(),
-        ScalingRule.builder("p95-high").metric(Metric.P95).above(2_000).duration(Duration.ofMinutes(3))
-            .action(ScalingAction.SCALE_UP).cooldown(Duration.ofMinutes(5)).build(),
-        ScalingRule.builder("cpu-low").metric(Metric.CPU).below(0.20).duration(Duration.ofMinutes(15))
-            .action(ScalingAction.SCALE_DOWN).cooldown(Duration.ofMinutes(15)).build());
+        ScalingRule.builder("cpu-high")
+            .metric(Metric.CPU)
+            .above(0.80)
+            .duration(Duration.ofMinutes(5))
+            .action(ScalingAction.SCALE_UP)
+            .cooldown(Duration.ofMinutes(10))
+            .build(),
+        ScalingRule.builder("p95-high")
+            .metric(Metric.P95)
+            .above(2_000)
+            .duration(Duration.ofMinutes(3))
+            .action(ScalingAction.SCALE_UP)
+            .cooldown(Duration.ofMinutes(5))
+            .build(),
+        ScalingRule.builder("cpu-low")
+            .metric(Metric.CPU)
+            .below(0.20)
+            .duration(Duration.ofMinutes(15))
+            .action(ScalingAction.SCALE_DOWN)
+            .cooldown(Duration.ofMinutes(15))
+            .build());
   }
 
   /** The rules, in order. */
@@ -106,12 +121,14 @@ public final class ScalingAdvisor {
   }
 
   /** Evaluates every rule once; returns the new recommendations. */
-  List<ScalingAdvice> evaluate(Function<Metric, OptionalDouble> values, long nowNanos, Instant wallNow) {
+  List<ScalingAdvice> evaluate(
+      Function<Metric, OptionalDouble> values, long nowNanos, Instant wallNow) {
     List<ScalingAdvice> fresh = new ArrayList<>();
     synchronized (this) {
       for (ScalingRule rule : rules) {
         RuleState state = states.get(rule);
-        RuleState.Transition t = Objects.requireNonNull(state).evaluate(values.apply(rule.metric()), nowNanos, wallNow);
+        RuleState.Transition t =
+            Objects.requireNonNull(state).evaluate(values.apply(rule.metric()), nowNanos, wallNow);
         if (t == RuleState.Transition.FIRED) {
           ScalingAdvice advice = new ScalingAdvice(rule, rule.action(), state.lastValue(), wallNow);
           current.put(rule, advice);

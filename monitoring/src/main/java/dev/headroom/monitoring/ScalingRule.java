@@ -72,8 +72,15 @@ public final class ScalingRule {
 
   @Override
   public String toString() {
-    return "ScalingRule[" + name + ": " + condition.describe() + " -> " + action + ", cooldown "
-        + condition.cooldown() + "]";
+    return "ScalingRule["
+        + name
+        + ": "
+        + condition.describe()
+        + " -> "
+        + action
+        + ", cooldown "
+        + condition.cooldown()
+        + "]";
   }
 
   /** Builds a {@link ScalingRule}; not thread-safe. Defaults: no duration, no cooldown. */
@@ -145,7 +152,9 @@ public final class ScalingRule {
      * @throws IllegalArgumentException naming the rule, the field, its value and the rule it breaks
      */
     public ScalingRule build() {
-      Condition c = Condition.validated("scaling rule", name, metric, comparison, threshold, null, duration, cooldown);
+      Condition c =
+          Condition.validated(
+              "scaling rule", name, metric, comparison, threshold, null, duration, cooldown);
       if (action == null) {
         throw new IllegalArgumentException("scaling rule '" + name + "': action is required");
       }

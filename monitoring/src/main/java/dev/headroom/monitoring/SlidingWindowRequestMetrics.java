@@ -28,21 +28,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@link RequestMetrics}: per endpoint and method, a ring of HdrHistogram slices whose sum is
  * each sliding window. Series are found without a lock: a map from endpoint to a small
- * copy-on-write array of per-method series. A new pair is added under this object's lock; once
- * the cap is reached, unknown pairs go to the {@code other} series without taking the lock.
+ * copy-on-write array of per-method series. A new pair is added under this object's lock; once the
+ * cap is reached, unknown pairs go to the {@code other} series without taking the lock.
  *
  * <p>Meters: one percentile-histogram {@link Timer} per pair and status class (recorded with each
- * request, aggregatable across instances), and per pair the error counters and the windowed
- * gauges (read lazily from the slices, one instance's view). No series sums other series, so
- * summing a meter over its tags counts each request once; {@link #overall} is computed, never
- * published.
+ * request, aggregatable across instances), and per pair the error counters and the windowed gauges
+ * (read lazily from the slices, one instance's view). No series sums other series, so summing a
+ * meter over its tags counts each request once; {@link #overall} is computed, never published.
  */
 final class SlidingWindowRequestMetrics implements RequestMetrics {
 
-  /** Registries a live instance publishes to: the HTTP meters carry no instance tag, so one each. */
-  private static final Set<MeterRegistry> PUBLISHING = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * Registries a live instance publishes to: the HTTP meters carry no instance tag, so one each.
+   */
+  private static final Set<MeterRegistry> PUBLISHING =
+      Collections.newSetFromMap(new IdentityHashMap<>());
 
-  /** How long a meter reading of a window may be reused, so one scrape computes each window once. */
+  /**
+   * How long a meter reading of a window may be reused, so one scrape computes each window once.
+   */
   private static final long METER_READING_TTL_NANOS = 1_000_000_000L;
 
   private final RequestMetricsConfig config;
@@ -68,8 +72,10 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
     if (r != null) {
       synchronized (PUBLISHING) {
         if (!PUBLISHING.add(r)) {
-          throw new IllegalStateException("a RequestMetrics already publishes to the meter registry " + r
-              + ": the headroom.http meters have no instance tag, so share that instance or close it first");
+          throw new IllegalStateException(
+              "a RequestMetrics already publishes to the meter registry "
+                  + r
+                  + ": the headroom.http meters have no instance tag, so share that instance or close it first");
         }
       }
     }
@@ -90,7 +96,10 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
     recordNanos(endpoint, method, status, nanos, time.nanoTime());
   }
 
-  /** Records a request of {@code nanos} that ended at {@code endNanos}, a reading of the time source. */
+  /**
+   * Records a request of {@code nanos} that ended at {@code endNanos}, a reading of the time
+   * source.
+   */
   void recordNanos(String endpoint, String method, int status, long nanos, long endNanos) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(method, "method");
@@ -114,7 +123,10 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
     }
   }
 
-  /** The histogram timer of {@code series} for status class {@code statusClass} (1 to 5); null once closed. */
+  /**
+   * The histogram timer of {@code series} for status class {@code statusClass} (1 to 5); null once
+   * closed.
+   */
   private @Nullable Timer timer(EndpointSeries series, int statusClass) {
     Timer timer = series.timers.get(statusClass - 1);
     if (timer != null) {
@@ -125,12 +137,19 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
       if (timer != null || closed) {
         return timer;
       }
-      timer = Timer.builder(HeadroomMeters.HTTP_REQUESTS)
-          .tags(HeadroomMeters.TAG_ENDPOINT, series.endpoint, HeadroomMeters.TAG_METHOD, series.method,
-              HeadroomMeters.TAG_STATUS, statusClass + "xx")
-          .publishPercentileHistogram()
-          .description("Request durations, with a percentile histogram that aggregates across instances")
-          .register(Objects.requireNonNull(registry));
+      timer =
+          Timer.builder(HeadroomMeters.HTTP_REQUESTS)
+              .tags(
+                  HeadroomMeters.TAG_ENDPOINT,
+                  series.endpoint,
+                  HeadroomMeters.TAG_METHOD,
+                  series.method,
+                  HeadroomMeters.TAG_STATUS,
+                  statusClass + "xx")
+              .publishPercentileHistogram()
+              .description(
+                  "Request durations, with a percentile histogram that aggregates across instances")
+              .register(Objects.requireNonNull(registry));
       meters.add(timer);
       series.timers.set(statusClass - 1, timer);
       return timer;
@@ -192,7 +211,8 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
       return overflow;
     }
     EndpointSeries created = newSeries(endpoint, method);
-    EndpointSeries[] grown = methods == null ? new EndpointSeries[1] : Arrays.copyOf(methods, methods.length + 1);
+    EndpointSeries[] grown =
+        methods == null ? new EndpointSeries[1] : Arrays.copyOf(methods, methods.length + 1);
     grown[grown.length - 1] = created;
     byEndpoint.put(endpoint, grown);
     tracked++;
@@ -210,8 +230,8 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
   private int slicesOf(Duration window) {
     Objects.requireNonNull(window, "window");
     if (!config.windows().contains(window)) {
-      throw new IllegalArgumentException("window " + window + " is not one of the configured windows "
-          + config.windows());
+      throw new IllegalArgumentException(
+          "window " + window + " is not one of the configured windows " + config.windows());
     }
     return Math.toIntExact(window.toNanos() / sliceNanos);
   }
@@ -264,7 +284,8 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
     return result;
   }
 
-  private WindowStats stats(String endpoint, String method, List<EndpointSeries> series, Duration window) {
+  private WindowStats stats(
+      String endpoint, String method, List<EndpointSeries> series, Duration window) {
     int slices = slicesOf(window);
     Histogram merged = EndpointSeries.newHistogram();
     long[] errors = new long[2];
@@ -318,10 +339,20 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
   private void registerMeters(String endpoint, String method, EndpointSeries series) {
     MeterRegistry r = Objects.requireNonNull(registry);
     Tags tags = Tags.of(HeadroomMeters.TAG_ENDPOINT, endpoint, HeadroomMeters.TAG_METHOD, method);
-    meters.add(FunctionCounter.builder(HeadroomMeters.HTTP_ERRORS, series, EndpointSeries::totalClientErrors)
-        .tags(tags).tag(HeadroomMeters.TAG_STATUS, "4xx").description("Error responses (4xx, 5xx)").register(r));
-    meters.add(FunctionCounter.builder(HeadroomMeters.HTTP_ERRORS, series, EndpointSeries::totalServerErrors)
-        .tags(tags).tag(HeadroomMeters.TAG_STATUS, "5xx").description("Error responses (4xx, 5xx)").register(r));
+    meters.add(
+        FunctionCounter.builder(
+                HeadroomMeters.HTTP_ERRORS, series, EndpointSeries::totalClientErrors)
+            .tags(tags)
+            .tag(HeadroomMeters.TAG_STATUS, "4xx")
+            .description("Error responses (4xx, 5xx)")
+            .register(r));
+    meters.add(
+        FunctionCounter.builder(
+                HeadroomMeters.HTTP_ERRORS, series, EndpointSeries::totalServerErrors)
+            .tags(tags)
+            .tag(HeadroomMeters.TAG_STATUS, "5xx")
+            .description("Error responses (4xx, 5xx)")
+            .register(r));
     List<EndpointSeries> members = List.of(series);
     for (Duration window : config.windows()) {
       Tags windowTags = tags.and(HeadroomMeters.TAG_WINDOW, label(window));
@@ -331,19 +362,32 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
       latency(r, windowTags, "p50", reading, WindowStats::p50);
       latency(r, windowTags, "p95", reading, WindowStats::p95);
       latency(r, windowTags, "p99", reading, WindowStats::p99);
-      meters.add(Gauge.builder(HeadroomMeters.HTTP_ERROR_RATE, reading,
-              rd -> rd.get().errorRate().orElse(Double.NaN))
-          .tags(windowTags).description("Errors (4xx and 5xx) over requests in the window; NaN without requests")
-          .register(r));
+      meters.add(
+          Gauge.builder(
+                  HeadroomMeters.HTTP_ERROR_RATE,
+                  reading,
+                  rd -> rd.get().errorRate().orElse(Double.NaN))
+              .tags(windowTags)
+              .description("Errors (4xx and 5xx) over requests in the window; NaN without requests")
+              .register(r));
     }
   }
 
-  private void latency(MeterRegistry r, Tags tags, String statistic, Reading reading,
+  private void latency(
+      MeterRegistry r,
+      Tags tags,
+      String statistic,
+      Reading reading,
       Function<WindowStats, Optional<Duration>> pick) {
-    ToDoubleFunction<Reading> seconds = rd -> pick.apply(rd.get()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
-    meters.add(Gauge.builder(HeadroomMeters.HTTP_LATENCY, reading, seconds)
-        .tags(tags).tag(HeadroomMeters.TAG_STATISTIC, statistic).baseUnit("seconds")
-        .description("Request duration over the window; NaN without requests").register(r));
+    ToDoubleFunction<Reading> seconds =
+        rd -> pick.apply(rd.get()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    meters.add(
+        Gauge.builder(HeadroomMeters.HTTP_LATENCY, reading, seconds)
+            .tags(tags)
+            .tag(HeadroomMeters.TAG_STATISTIC, statistic)
+            .baseUnit("seconds")
+            .description("Request duration over the window; NaN without requests")
+            .register(r));
   }
 
   /** Formats a window as a tag value: {@code 1m}, {@code 30s}, {@code 1h}, {@code 500ms}. */

@@ -11,8 +11,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Every figure comes from the same window: the maximum is the largest duration among the
  * requests the percentiles are computed over. A window without requests has {@link #hasData()}
- * false and empty latency and error-rate readings: "no data", never zero. Durations are accurate
- * to within 1 % (they come from an HdrHistogram with two significant digits, in microseconds).
+ * false and empty latency and error-rate readings: "no data", never zero. Durations are accurate to
+ * within 1 % (they come from an HdrHistogram with two significant digits, in microseconds).
  */
 public final class WindowStats {
 
@@ -23,7 +23,13 @@ public final class WindowStats {
   private final long serverErrors;
   private final Histogram micros;
 
-  WindowStats(String endpoint, String method, Duration window, Histogram micros, long clientErrors, long serverErrors) {
+  WindowStats(
+      String endpoint,
+      String method,
+      Duration window,
+      Histogram micros,
+      long clientErrors,
+      long serverErrors) {
     this.endpoint = endpoint;
     this.method = method;
     this.window = window;
@@ -94,7 +100,9 @@ public final class WindowStats {
 
   /** The longest duration; empty when the window holds no request. */
   public Optional<Duration> max() {
-    return hasData() ? Optional.of(ofMicros(micros.medianEquivalentValue(micros.getMaxValue()))) : Optional.empty();
+    return hasData()
+        ? Optional.of(ofMicros(micros.medianEquivalentValue(micros.getMaxValue())))
+        : Optional.empty();
   }
 
   /**
@@ -137,9 +145,28 @@ public final class WindowStats {
     if (!hasData()) {
       return "WindowStats[" + method + " " + endpoint + ", " + window + ", no data]";
     }
-    return "WindowStats[" + method + " " + endpoint + ", " + window + ", count=" + count()
-        + ", 4xx=" + clientErrors + ", 5xx=" + serverErrors + ", mean=" + mean().orElseThrow()
-        + ", p50=" + p50().orElseThrow() + ", p95=" + p95().orElseThrow() + ", p99=" + p99().orElseThrow()
-        + ", max=" + max().orElseThrow() + "]";
+    return "WindowStats["
+        + method
+        + " "
+        + endpoint
+        + ", "
+        + window
+        + ", count="
+        + count()
+        + ", 4xx="
+        + clientErrors
+        + ", 5xx="
+        + serverErrors
+        + ", mean="
+        + mean().orElseThrow()
+        + ", p50="
+        + p50().orElseThrow()
+        + ", p95="
+        + p95().orElseThrow()
+        + ", p99="
+        + p99().orElseThrow()
+        + ", max="
+        + max().orElseThrow()
+        + "]";
   }
 }

@@ -27,31 +27,46 @@ import org.junit.jupiter.api.Test;
 class MonitoringServerTest {
 
   private final ManualTimeSource time = ManualTimeSource.create();
-  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).meterRegistry(prometheus).build());
+  private final PrometheusMeterRegistry prometheus =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final RequestMetrics requests =
+      RequestMetrics.create(
+          RequestMetricsConfig.builder().timeSource(time).meterRegistry(prometheus).build());
   private final AtomicReference<Health> dbHealth = new AtomicReference<>(Health.up());
-  private final Monitor monitor = Monitor.builder().meterRegistry(prometheus).requests(requests).healthCheck(new HealthCheck() {
-    @Override
-    public String name() {
-      return "db";
-    }
+  private final Monitor monitor =
+      Monitor.builder()
+          .meterRegistry(prometheus)
+          .requests(requests)
+          .healthCheck(
+              new HealthCheck() {
+                @Override
+                public String name() {
+                  return "db";
+                }
 
-    @Override
-    public Health health() {
-      return dbHealth.get();
-    }
-  }).build();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private MonitoringServer server = MonitoringServer.builder(monitor).prometheus(prometheus).start();
+                @Override
+                public Health health() {
+                  return dbHealth.get();
+                }
+              })
+          .build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private MonitoringServer server =
+      MonitoringServer.builder(monitor).prometheus(prometheus).start();
 
   @AfterEach
   void stop() {
     server.close();
   }
 
-  private HttpResponse<String> call(String method, String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+  private HttpResponse<String> call(String method, String path)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -62,7 +77,8 @@ class MonitoringServerTest {
 
     HttpResponse<String> response = call("GET", "/health");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("application/json; charset=utf-8");
     JsonNode root = new ObjectMapper().readTree(response.body());
     assertThat(root.get("status").asText()).isEqualTo("ok");
     assertThat(root.get("performance").get("totalRequests").asLong()).isEqualTo(1);
@@ -87,13 +103,19 @@ class MonitoringServerTest {
 
     HttpResponse<String> response = call("GET", "/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
     assertThat(response.body())
-        .contains("headroom_http_requests_seconds_count{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"2xx\"} 1")
-        .contains("headroom_http_requests_seconds_count{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\"} 1")
-        .contains("headroom_http_requests_seconds_bucket{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\",le=\"+Inf\"} 1")
-        .contains("headroom_http_errors_total{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\"} 1")
-        .contains("headroom_http_latency_seconds{endpoint=\"/api/tracks/{id}\",method=\"GET\",statistic=\"max\",window=\"1m\"} 0.06")
+        .contains(
+            "headroom_http_requests_seconds_count{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"2xx\"} 1")
+        .contains(
+            "headroom_http_requests_seconds_count{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\"} 1")
+        .contains(
+            "headroom_http_requests_seconds_bucket{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\",le=\"+Inf\"} 1")
+        .contains(
+            "headroom_http_errors_total{endpoint=\"/api/tracks/{id}\",method=\"GET\",status=\"5xx\"} 1")
+        .contains(
+            "headroom_http_latency_seconds{endpoint=\"/api/tracks/{id}\",method=\"GET\",statistic=\"max\",window=\"1m\"} 0.06")
         .doesNotContain("endpoint=\"*\"");
   }
 
@@ -127,6 +149,7 @@ class MonitoringServerTest {
     assertThatThrownBy(() -> MonitoringServer.builder(monitor).metricsPath("/health").start())
         .hasMessageContaining("must differ");
     assertThatThrownBy(() -> MonitoringServer.builder(monitor).bind(server.address()).start())
-        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("could not bind");
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("could not bind");
   }
 }

@@ -17,18 +17,24 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
-/** micrometer-registry-prometheus is optional: everything but {@code prometheus(...)} works without it. */
+/**
+ * micrometer-registry-prometheus is optional: everything but {@code prometheus(...)} works without
+ * it.
+ */
 class OptionalPrometheusTest {
 
   @Test
   void worksWithoutThePrometheusRegistryOnTheClasspath() throws Exception {
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    URL[] urls = Arrays.stream(classpath.split(File.pathSeparator))
-        .filter(entry -> !entry.contains("prometheus"))
-        .map(OptionalPrometheusTest::url)
-        .toArray(URL[]::new);
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    URL[] urls =
+        Arrays.stream(classpath.split(File.pathSeparator))
+            .filter(entry -> !entry.contains("prometheus"))
+            .map(OptionalPrometheusTest::url)
+            .toArray(URL[]::new);
     try (URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
-      assertThatThrownBy(() -> loader.loadClass("io.micrometer.prometheusmetrics.PrometheusMeterRegistry"))
+      assertThatThrownBy(
+              () -> loader.loadClass("io.micrometer.prometheusmetrics.PrometheusMeterRegistry"))
           .isInstanceOf(ClassNotFoundException.class);
       Class<?> probe = loader.loadClass(WithoutPrometheus.class.getName());
       assertThat(probe.getClassLoader()).isSameAs(loader);
@@ -46,7 +52,9 @@ class OptionalPrometheusTest {
     }
   }
 
-  /** Runs in a class loader without the Prometheus registry: records, snapshots and serves /health. */
+  /**
+   * Runs in a class loader without the Prometheus registry: records, snapshots and serves /health.
+   */
   public static final class WithoutPrometheus implements Callable<Integer> {
 
     /** For reflection. */
@@ -55,15 +63,20 @@ class OptionalPrometheusTest {
     @Override
     public Integer call() throws Exception {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().meterRegistry(registry).build());
+      RequestMetrics requests =
+          RequestMetrics.create(RequestMetricsConfig.builder().meterRegistry(registry).build());
       requests.recordRequest("/a", "GET", 200, Duration.ofMillis(3));
       Monitor monitor = Monitor.builder().meterRegistry(registry).requests(requests).build();
       monitor.evaluate();
       try (MonitoringServer server = MonitoringServer.builder(monitor).start()) {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
-                .timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
         return response.body().contains("\"totalRequests\":1") ? response.statusCode() : -1;
       }
     }

@@ -24,18 +24,24 @@ class PercentileAccuracyTest {
   }
 
   @Property(tries = 30)
-  void percentilesAreWithinOnePercentOfExact(@ForAll Shape shape, @ForAll long seed,
+  void percentilesAreWithinOnePercentOfExact(
+      @ForAll Shape shape,
+      @ForAll long seed,
       @ForAll @IntRange(min = 2_000, max = 60_000) int samples) {
     Random random = new Random(seed);
-    DoubleSupplier millis = switch (shape) {
-      case UNIFORM -> () -> 1 + random.nextDouble() * 1_999;
-      case LOG_NORMAL -> () -> Math.exp(Math.log(50) + 0.8 * random.nextGaussian());
-      case BIMODAL -> () -> random.nextDouble() < 0.9
-          ? Math.max(0.5, 5 + random.nextGaussian())
-          : Math.max(1, 400 + 60 * random.nextGaussian());
-    };
+    DoubleSupplier millis =
+        switch (shape) {
+          case UNIFORM -> () -> 1 + random.nextDouble() * 1_999;
+          case LOG_NORMAL -> () -> Math.exp(Math.log(50) + 0.8 * random.nextGaussian());
+          case BIMODAL ->
+              () ->
+                  random.nextDouble() < 0.9
+                      ? Math.max(0.5, 5 + random.nextGaussian())
+                      : Math.max(1, 400 + 60 * random.nextGaussian());
+        };
     ManualTimeSource time = ManualTimeSource.create();
-    RequestMetrics metrics = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
+    RequestMetrics metrics =
+        RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
     long[] micros = new long[samples];
     for (int i = 0; i < samples; i++) {
       micros[i] = Math.round(millis.getAsDouble() * 1_000);
@@ -50,16 +56,20 @@ class PercentileAccuracyTest {
     for (double q : new double[] {0.5, 0.9, 0.95, 0.99, 0.999}) {
       double exact = exact(micros, q);
       double measured = stats.percentile(q).orElseThrow().toNanos() / 1_000.0;
-      assertThat(Math.abs(measured - exact) / exact).as("%s p%s: exact %s µs, measured %s µs", shape, q * 100,
-          exact, measured).isLessThanOrEqualTo(0.01);
+      assertThat(Math.abs(measured - exact) / exact)
+          .as("%s p%s: exact %s µs, measured %s µs", shape, q * 100, exact, measured)
+          .isLessThanOrEqualTo(0.01);
     }
     double max = stats.max().orElseThrow().toNanos() / 1_000.0;
     assertThat(Math.abs(max - micros[samples - 1]) / micros[samples - 1]).isLessThanOrEqualTo(0.01);
     double mean = Arrays.stream(micros).average().orElseThrow();
-    assertThat(Math.abs(stats.mean().orElseThrow().toNanos() / 1_000.0 - mean) / mean).isLessThanOrEqualTo(0.01);
+    assertThat(Math.abs(stats.mean().orElseThrow().toNanos() / 1_000.0 - mean) / mean)
+        .isLessThanOrEqualTo(0.01);
   }
 
-  /** The nearest-rank percentile: the smallest value with at least q of the samples at or below it. */
+  /**
+   * The nearest-rank percentile: the smallest value with at least q of the samples at or below it.
+   */
   private static double exact(long[] sorted, double q) {
     int rank = (int) Math.max(1, Math.ceil(q * sorted.length));
     return sorted[rank - 1];

@@ -28,8 +28,16 @@ class RuleStatePropertiesTest {
       @ForAll @IntRange(min = 0, max = 300) int forSeconds,
       @ForAll @IntRange(min = 0, max = 600) int cooldownSeconds,
       @ForAll @Size(min = 200, max = 200) List<@IntRange(min = 0, max = 9) Integer> gaps) {
-    Condition condition = Condition.validated("alert rule", "r", Metric.P95, Comparison.ABOVE, THRESHOLD, RESOLVE,
-        Duration.ofSeconds(forSeconds), Duration.ofSeconds(cooldownSeconds));
+    Condition condition =
+        Condition.validated(
+            "alert rule",
+            "r",
+            Metric.P95,
+            Comparison.ABOVE,
+            THRESHOLD,
+            RESOLVE,
+            Duration.ofSeconds(forSeconds),
+            Duration.ofSeconds(cooldownSeconds));
     RuleState state = new RuleState(condition, false);
     long forNanos = Duration.ofSeconds(forSeconds).toNanos();
     long cooldownNanos = Duration.ofSeconds(cooldownSeconds).toNanos();
@@ -41,26 +49,34 @@ class RuleStatePropertiesTest {
     for (int i = 0; i < values.size(); i++) {
       now += Duration.ofSeconds(stepsSeconds.get(i)).toNanos();
       // One reading in ten has no data.
-      OptionalDouble value = gaps.get(i) == 0 ? OptionalDouble.empty() : OptionalDouble.of(values.get(i));
+      OptionalDouble value =
+          gaps.get(i) == 0 ? OptionalDouble.empty() : OptionalDouble.of(values.get(i));
       readings.add(new Reading(now, value));
       RuleState.Transition t = state.evaluate(value, now, Instant.EPOCH.plusNanos(now));
       switch (t) {
         case FIRED -> {
           assertThat(firing).as("fires only from not firing").isFalse();
           assertThat(lastFired == Long.MIN_VALUE || now - lastFired >= cooldownNanos)
-              .as("never fires again within the cooldown").isTrue();
-          assertThat(breachHeldSince(readings, now - forNanos)).as("the breach held for the for-duration").isTrue();
+              .as("never fires again within the cooldown")
+              .isTrue();
+          assertThat(breachHeldSince(readings, now - forNanos))
+              .as("the breach held for the for-duration")
+              .isTrue();
           firing = true;
           lastFired = now;
         }
         case RESOLVED -> {
           assertThat(firing).as("resolves only a firing alert").isTrue();
-          assertThat(value.getAsDouble()).as("resolves only at or below the resolve threshold").isLessThanOrEqualTo(RESOLVE);
+          assertThat(value.getAsDouble())
+              .as("resolves only at or below the resolve threshold")
+              .isLessThanOrEqualTo(RESOLVE);
           firing = false;
         }
         case NONE -> {
           if (firing && value.isPresent()) {
-            assertThat(value.getAsDouble()).as("a firing alert past its resolve threshold resolves").isGreaterThan(RESOLVE);
+            assertThat(value.getAsDouble())
+                .as("a firing alert past its resolve threshold resolves")
+                .isGreaterThan(RESOLVE);
           }
         }
       }

@@ -27,7 +27,12 @@ class ScalingAdvisorTest {
 
   private Monitor monitor(ScalingAdvisor advisor) {
     advisor.addListener(advice::add);
-    return Monitor.builder().meterRegistry(registry).timeSource(time).alertRules(AlertRules.none()).scalingAdvisor(advisor).build();
+    return Monitor.builder()
+        .meterRegistry(registry)
+        .timeSource(time)
+        .alertRules(AlertRules.none())
+        .scalingAdvisor(advisor)
+        .build();
   }
 
   private void run(Monitor m, double value, Duration total) {
@@ -48,11 +53,14 @@ class ScalingAdvisorTest {
     run(m, 0.9, Duration.ofMinutes(4));
     assertThat(advice).isEmpty();
     run(m, 0.9, Duration.ofMinutes(1));
-    assertThat(advice).singleElement().satisfies(a -> {
-      assertThat(a.action()).isEqualTo(ScalingAction.SCALE_UP);
-      assertThat(a.rule().name()).isEqualTo("cpu-high");
-      assertThat(a.value()).isEqualTo(0.9);
-    });
+    assertThat(advice)
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.action()).isEqualTo(ScalingAction.SCALE_UP);
+              assertThat(a.rule().name()).isEqualTo("cpu-high");
+              assertThat(a.value()).isEqualTo(0.9);
+            });
     assertThat(advisor.recommendations()).hasSize(1);
 
     run(m, 0.9, Duration.ofMinutes(9).plusSeconds(30));
@@ -84,11 +92,17 @@ class ScalingAdvisorTest {
 
   @Test
   void recommendsScalingUpOnSlowRequests() {
-    RequestMetrics requests = RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
+    RequestMetrics requests =
+        RequestMetrics.create(RequestMetricsConfig.builder().timeSource(time).build());
     ScalingAdvisor advisor = ScalingAdvisor.defaults();
     advisor.addListener(advice::add);
-    Monitor m = Monitor.builder().meterRegistry(registry).requests(requests).alertRules(AlertRules.none()).scalingAdvisor(advisor)
-        .build();
+    Monitor m =
+        Monitor.builder()
+            .meterRegistry(registry)
+            .requests(requests)
+            .alertRules(AlertRules.none())
+            .scalingAdvisor(advisor)
+            .build();
     for (int step = 0; step <= 6; step++) {
       for (int i = 0; i < 20; i++) {
         requests.recordRequest("/search", "GET", 200, Duration.ofMillis(2_500));
@@ -96,32 +110,52 @@ class ScalingAdvisorTest {
       m.evaluate();
       time.advance(Duration.ofSeconds(30));
     }
-    assertThat(advice).singleElement().satisfies(a -> {
-      assertThat(a.rule().name()).isEqualTo("p95-high");
-      assertThat(a.value()).isCloseTo(2_500, org.assertj.core.data.Percentage.withPercentage(1));
-    });
+    assertThat(advice)
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.rule().name()).isEqualTo("p95-high");
+              assertThat(a.value())
+                  .isCloseTo(2_500, org.assertj.core.data.Percentage.withPercentage(1));
+            });
     assertThat(advice.get(0).toString()).startsWith("SCALE_UP (p95-high: p95 = ");
   }
 
   @Test
   void rejectsBadRulesAndSharing() {
-    assertThatThrownBy(() -> ScalingRule.builder("r").metric(Metric.CPU).above(Double.NaN)
-        .action(ScalingAction.SCALE_UP).build()).hasMessage("scaling rule 'r': threshold must be a finite number, was NaN");
-    assertThatThrownBy(() -> ScalingRule.builder("r").metric(Metric.CPU).above(0.8)
-        .duration(Duration.ofMinutes(-1)).action(ScalingAction.SCALE_UP).build())
+    assertThatThrownBy(
+            () ->
+                ScalingRule.builder("r")
+                    .metric(Metric.CPU)
+                    .above(Double.NaN)
+                    .action(ScalingAction.SCALE_UP)
+                    .build())
+        .hasMessage("scaling rule 'r': threshold must be a finite number, was NaN");
+    assertThatThrownBy(
+            () ->
+                ScalingRule.builder("r")
+                    .metric(Metric.CPU)
+                    .above(0.8)
+                    .duration(Duration.ofMinutes(-1))
+                    .action(ScalingAction.SCALE_UP)
+                    .build())
         .hasMessageContaining("for-duration must not be negative, was PT-1M");
     assertThatThrownBy(() -> ScalingRule.builder("r").metric(Metric.CPU).above(0.8).build())
         .hasMessage("scaling rule 'r': action is required");
     assertThatThrownBy(() -> ScalingRule.builder("r").metric("cpuu"))
         .hasMessageContaining("scaling rule 'r': unknown metric 'cpuu'");
-    ScalingRule rule = ScalingRule.builder("r").metric("cpu").above(0.8).action(ScalingAction.ALERT).build();
+    ScalingRule rule =
+        ScalingRule.builder("r").metric("cpu").above(0.8).action(ScalingAction.ALERT).build();
     assertThatThrownBy(() -> ScalingAdvisor.of(rule, rule))
         .hasMessage("scaling rule names must be unique, 'r' appears twice");
     ScalingAdvisor advisor = ScalingAdvisor.of(rule);
     Monitor.builder().meterRegistry(registry).scalingAdvisor(advisor).build();
-    assertThatThrownBy(() -> Monitor.builder().meterRegistry(registry).scalingAdvisor(advisor).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already serves a monitor");
-    assertThat(ScalingAdvisor.defaultRules()).extracting(ScalingRule::name)
+    assertThatThrownBy(
+            () -> Monitor.builder().meterRegistry(registry).scalingAdvisor(advisor).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already serves a monitor");
+    assertThat(ScalingAdvisor.defaultRules())
+        .extracting(ScalingRule::name)
         .containsExactly("cpu-high", "p95-high", "cpu-low");
     assertThat(rule.toString()).contains("cpu > 0.8").contains("ALERT");
   }

@@ -4,8 +4,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Starts one job and answers a stage that completes when it is done: normal completion completes
- * the job, exceptional completion (or an exception thrown here) fails the attempt like
- * {@link JobHandler}. The worker's slot stays taken until the stage completes.
+ * the job, exceptional completion (or an exception thrown here) fails the attempt like {@link
+ * JobHandler}. The worker's slot stays taken until the stage completes.
  *
  * @param <T> the payload type
  */

@@ -89,13 +89,16 @@ final class BrokerJobQueue implements JobQueue {
   }
 
   @Override
-  public <T> List<String> enqueueAll(JobType<T> type, List<? extends T> payloads, JobOptions jobOptions) {
+  public <T> List<String> enqueueAll(
+      JobType<T> type, List<? extends T> payloads, JobOptions jobOptions) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(payloads, "payloads");
     Objects.requireNonNull(jobOptions, "options");
     if (jobOptions.jobId().isPresent()) {
-      throw new IllegalArgumentException("enqueueAll gives each job its own id: options must not carry a jobId, had '"
-          + jobOptions.jobId().get() + "'");
+      throw new IllegalArgumentException(
+          "enqueueAll gives each job its own id: options must not carry a jobId, had '"
+              + jobOptions.jobId().get()
+              + "'");
     }
     checkOpen();
     List<NewJob> jobs = new ArrayList<>(payloads.size());
@@ -126,7 +129,16 @@ final class BrokerJobQueue implements JobQueue {
     long timeout = o.timeout().map(Duration::toMillis).orElse(0L);
     String retry = o.backoff().map(RetrySpec::format).orElse("");
     long runAt = o.runAt().map(Instant::toEpochMilli).orElse(-1L);
-    return new NewJob(id, type.name(), bytes, o.priority(), o.delay().toMillis(), runAt, maxAttempts, timeout, retry);
+    return new NewJob(
+        id,
+        type.name(),
+        bytes,
+        o.priority(),
+        o.delay().toMillis(),
+        runAt,
+        maxAttempts,
+        timeout,
+        retry);
   }
 
   private String nextId() {
@@ -142,18 +154,22 @@ final class BrokerJobQueue implements JobQueue {
     synchronized (stateLock) {
       checkOpen();
       if (maintenance == null) {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(2, r -> {
-          Thread t = new Thread(r, "headroom-queue-" + name + "-maintenance");
-          t.setDaemon(true);
-          return t;
-        });
+        ScheduledThreadPoolExecutor s =
+            new ScheduledThreadPoolExecutor(
+                2,
+                r -> {
+                  Thread t = new Thread(r, "headroom-queue-" + name + "-maintenance");
+                  t.setDaemon(true);
+                  return t;
+                });
         s.setRemoveOnCancelPolicy(true);
         long reap = options.reapInterval().toMillis();
         // runs until close() shuts the executor down; reap() logs its own failures
         var unused = s.scheduleWithFixedDelay(this::reap, reap, reap, TimeUnit.MILLISECONDS);
         maintenance = s;
       }
-      BrokerWorkerPool pool = new BrokerWorkerPool(this, b.handlers(), b.concurrency(), maintenance);
+      BrokerWorkerPool pool =
+          new BrokerWorkerPool(this, b.handlers(), b.concurrency(), maintenance);
       pools.add(pool);
       pool.start();
       return pool;
@@ -171,7 +187,10 @@ final class BrokerJobQueue implements JobQueue {
     try {
       int expired = call(() -> broker.reap(options.maxStalls(), this::buriedForStalling));
       if (expired > 0) {
-        log.warn("queue '{}': {} job(s) whose lease expired were returned to waiting or dead-lettered", name, expired);
+        log.warn(
+            "queue '{}': {} job(s) whose lease expired were returned to waiting or dead-lettered",
+            name,
+            expired);
         if (meters != null) {
           meters.stalled.increment(expired);
         }
@@ -211,7 +230,10 @@ final class BrokerJobQueue implements JobQueue {
     return c;
   }
 
-  /** Counts at most a second old, for meters; the last known (or null) when the store is unreachable. */
+  /**
+   * Counts at most a second old, for meters; the last known (or null) when the store is
+   * unreachable.
+   */
   @Nullable QueueCounts recentCounts() {
     QueueCounts c = cachedCounts;
     if (c != null && System.nanoTime() - cachedAtNanos < COUNTS_MAX_AGE_NANOS) {
@@ -262,9 +284,10 @@ final class BrokerJobQueue implements JobQueue {
   }
 
   /**
-   * DOWN while the store is unreachable (from the last failed call until one succeeds, or when counting
-   * fails now; details {@code unavailableSince}, {@code lastError}); DEGRADED while more than {@link JobQueueConfig#healthThreshold()} jobs are ready and
-   * waiting; else UP. Details: backend, counts, workers. Waits at most the command timeout.
+   * DOWN while the store is unreachable (from the last failed call until one succeeds, or when
+   * counting fails now; details {@code unavailableSince}, {@code lastError}); DEGRADED while more
+   * than {@link JobQueueConfig#healthThreshold()} jobs are ready and waiting; else UP. Details:
+   * backend, counts, workers. Waits at most the command timeout.
    */
   @Override
   public Health health() {
@@ -281,7 +304,8 @@ final class BrokerJobQueue implements JobQueue {
     details.put("active", c.active());
     details.put("dead", c.dead());
     details.put("threshold", options.healthThreshold());
-    return Health.of(c.waiting() > options.healthThreshold() ? HealthStatus.DEGRADED : HealthStatus.UP, details);
+    return Health.of(
+        c.waiting() > options.healthThreshold() ? HealthStatus.DEGRADED : HealthStatus.UP, details);
   }
 
   private void checkOpen() {

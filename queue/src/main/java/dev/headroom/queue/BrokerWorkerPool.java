@@ -33,17 +33,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker pool: {@code concurrency} slot threads, each looping "answer the last job and claim the
- * next" in one broker exchange, running the handler on its own thread, and waiting in
- * {@link Broker#awaitWork} when idle. On a remote store the slots' exchanges are combined
- * ({@link ExchangeCombiner}): one round trip serves every slot that is between two jobs. A maintenance task renews the leases
- * of running jobs every third of the lease. When the store is unreachable a slot keeps its pending
- * answer and retries with exponential backoff (the job's lease may expire meanwhile: it then runs
- * again elsewhere, and this answer is refused and counted as stale).
+ * next" in one broker exchange, running the handler on its own thread, and waiting in {@link
+ * Broker#awaitWork} when idle. On a remote store the slots' exchanges are combined ({@link
+ * ExchangeCombiner}): one round trip serves every slot that is between two jobs. A maintenance task
+ * renews the leases of running jobs every third of the lease. When the store is unreachable a slot
+ * keeps its pending answer and retries with exponential backoff (the job's lease may expire
+ * meanwhile: it then runs again elsewhere, and this answer is refused and counted as stale).
  */
 final class BrokerWorkerPool implements WorkerPool {
 
   private static final Logger log = LoggerFactory.getLogger(BrokerWorkerPool.class);
-  private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName().replace(':', '.');
+  private static final String PROCESS =
+      ManagementFactory.getRuntimeMXBean().getName().replace(':', '.');
 
   private final BrokerJobQueue queue;
   private final Broker broker;
@@ -58,15 +59,21 @@ final class BrokerWorkerPool implements WorkerPool {
   private final Slot[] slots;
   private final @Nullable ExchangeCombiner combiner;
   private final CountDownLatch exited;
-  private final Backoff outageBackoff = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(5))
-      .jitter(Jitter.EQUAL).unlimitedAttempts().build();
+  private final Backoff outageBackoff =
+      Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(5))
+          .jitter(Jitter.EQUAL)
+          .unlimitedAttempts()
+          .build();
   private volatile boolean accepting = true;
   private volatile boolean abandon;
   private @Nullable ScheduledFuture<?> renewal;
   private boolean shutDown;
   private int givenBack;
 
-  BrokerWorkerPool(BrokerJobQueue queue, Map<String, Handler<?>> handlers, int concurrency,
+  BrokerWorkerPool(
+      BrokerJobQueue queue,
+      Map<String, Handler<?>> handlers,
+      int concurrency,
       ScheduledExecutorService maintenance) {
     this.queue = queue;
     this.broker = queue.broker;
@@ -75,7 +82,8 @@ final class BrokerWorkerPool implements WorkerPool {
     this.maintenance = maintenance;
     this.leaseMillis = queue.options.lease().toMillis();
     this.pollMillis = queue.options.pollInterval().toMillis();
-    this.workerId = PROCESS + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
+    this.workerId =
+        PROCESS + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
     this.tokenBase = workerId + ":";
     this.slots = new Slot[concurrency];
     this.combiner = queue.remote ? new ExchangeCombiner(broker, workerId, leaseMillis) : null;
@@ -90,7 +98,9 @@ final class BrokerWorkerPool implements WorkerPool {
       s.thread.start();
     }
     long period = Math.max(1, leaseMillis / 3);
-    renewal = maintenance.scheduleWithFixedDelay(this::renewLeases, period, period, TimeUnit.MILLISECONDS);
+    renewal =
+        maintenance.scheduleWithFixedDelay(
+            this::renewLeases, period, period, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -124,7 +134,9 @@ final class BrokerWorkerPool implements WorkerPool {
         // a job answered or given back meanwhile left RUNNING before its answer was sent
         if (!ok[i] && held.get(i).state.get() == Running.RUNNING && !held.get(i).leaseLost) {
           held.get(i).leaseLost = true;
-          log.warn("queue '{}': lost the lease of job {} while it ran; its answer will be ignored", queue.name,
+          log.warn(
+              "queue '{}': lost the lease of job {} while it ran; its answer will be ignored",
+              queue.name,
               held.get(i).job.id());
         }
       }
@@ -140,8 +152,12 @@ final class BrokerWorkerPool implements WorkerPool {
     if (combiner != null) {
       return combiner.exchange(answer, take);
     }
-    Exchange ex = broker.exchange(answer == null ? List.of() : List.of(answer), take ? 1 : 0,
-        tokenBase + claims.incrementAndGet() + ":", leaseMillis);
+    Exchange ex =
+        broker.exchange(
+            answer == null ? List.of() : List.of(answer),
+            take ? 1 : 0,
+            tokenBase + claims.incrementAndGet() + ":",
+            leaseMillis);
     ExchangeCombiner.Request r = new ExchangeCombiner.Request(answer, take, Thread.currentThread());
     r.accepted = answer != null && ex.accepted()[0];
     r.job = ex.claimed().isEmpty() ? null : ex.claimed().get(0);
@@ -245,8 +261,8 @@ final class BrokerWorkerPool implements WorkerPool {
   }
 
   /**
-   * A job a slot runs now. Its state leaves {@link #RUNNING} once, by compare-and-set: to
-   * {@link #FINISHED} when the handler returns (the slot will answer), or to {@link #RELEASED} when
+   * A job a slot runs now. Its state leaves {@link #RUNNING} once, by compare-and-set: to {@link
+   * #FINISHED} when the handler returns (the slot will answer), or to {@link #RELEASED} when
    * shutdown gives it back; so a job is answered or given back, never both.
    */
   private static final class Running {
@@ -272,9 +288,20 @@ final class BrokerWorkerPool implements WorkerPool {
 
     JobEvent event(String queue) {
       ClaimedJob job = settlement.job();
-      Duration retryIn = settlement.kind() == Settlement.Kind.RETRY ? Duration.ofMillis(settlement.retryDelayMillis()) : null;
-      return new JobEvent(queue, job.id(), job.type(), job.attempt(), job.maxAttempts(), Duration.ofNanos(nanos),
-          settlement.error(), retryIn, settlement.reason());
+      Duration retryIn =
+          settlement.kind() == Settlement.Kind.RETRY
+              ? Duration.ofMillis(settlement.retryDelayMillis())
+              : null;
+      return new JobEvent(
+          queue,
+          job.id(),
+          job.type(),
+          job.attempt(),
+          job.maxAttempts(),
+          Duration.ofNanos(nanos),
+          settlement.error(),
+          retryIn,
+          settlement.reason());
     }
   }
 
@@ -296,7 +323,11 @@ final class BrokerWorkerPool implements WorkerPool {
     slot.current = r;
     QueueMeters meters = queue.meters;
     if (meters != null && job.firstClaim()) {
-      meters.type(job.type()).wait.record(Math.max(0, job.claimedAtMillis() - job.enqueuedAtMillis()), TimeUnit.MILLISECONDS);
+      meters
+          .type(job.type())
+          .wait
+          .record(
+              Math.max(0, job.claimedAtMillis() - job.enqueuedAtMillis()), TimeUnit.MILLISECONDS);
     }
     long start = System.nanoTime();
     Handler<?> h = handlers.get(job.type());
@@ -305,8 +336,13 @@ final class BrokerWorkerPool implements WorkerPool {
     boolean answer;
     try {
       if (h == null) {
-        failure = new IllegalStateException("no handler for job type '" + job.type() + "' in this worker pool (it handles "
-            + handlers.keySet() + ")");
+        failure =
+            new IllegalStateException(
+                "no handler for job type '"
+                    + job.type()
+                    + "' in this worker pool (it handles "
+                    + handlers.keySet()
+                    + ")");
         deadReason = DeadLetter.REASON_UNKNOWN_TYPE;
       } else {
         failure = invoke(h, job, r);
@@ -339,9 +375,12 @@ final class BrokerWorkerPool implements WorkerPool {
     if (deadReason != null) {
       return new Done(new Settlement(job, Settlement.Kind.DEAD, 0, error, deadReason), nanos);
     }
-    Backoff backoff = job.retrySpec().isEmpty()
-        ? Objects.requireNonNull(h, "a job without a handler was dead-lettered above").type().backoff()
-        : RetrySpec.parse(job.retrySpec());
+    Backoff backoff =
+        job.retrySpec().isEmpty()
+            ? Objects.requireNonNull(h, "a job without a handler was dead-lettered above")
+                .type()
+                .backoff()
+            : RetrySpec.parse(job.retrySpec());
     long delay = retryDelayMillis(backoff, job.attempt(), ThreadLocalRandom.current());
     return new Done(new Settlement(job, Settlement.Kind.RETRY, delay, error, null), nanos);
   }
@@ -364,14 +403,17 @@ final class BrokerWorkerPool implements WorkerPool {
     } catch (RuntimeException e) {
       return new UndecodablePayload(e);
     }
-    long timeout = claimed.timeoutMillis() > 0 ? claimed.timeoutMillis()
-        : h.type().timeout().map(Duration::toMillis).orElse(0L);
+    long timeout =
+        claimed.timeoutMillis() > 0
+            ? claimed.timeoutMillis()
+            : h.type().timeout().map(Duration::toMillis).orElse(0L);
     Job<T> job = new ClaimedView<>(claimed, payload, r);
     try {
       if (h.sync() != null) {
         return runSync(h.sync(), job, r, timeout);
       }
-      CompletableFuture<?> f = java.util.Objects.requireNonNull(h.async()).handle(job).toCompletableFuture();
+      CompletableFuture<?> f =
+          java.util.Objects.requireNonNull(h.async()).handle(job).toCompletableFuture();
       try {
         if (timeout > 0) {
           f.get(timeout, TimeUnit.MILLISECONDS);
@@ -381,7 +423,8 @@ final class BrokerWorkerPool implements WorkerPool {
         return null;
       } catch (TimeoutException e) {
         f.cancel(true);
-        return new TimeoutException("job " + claimed.id() + " exceeded its timeout of " + timeout + " ms");
+        return new TimeoutException(
+            "job " + claimed.id() + " exceeded its timeout of " + timeout + " ms");
       } catch (ExecutionException e) {
         return Failures.unwrap(e);
       } catch (InterruptedException e) {
@@ -393,17 +436,22 @@ final class BrokerWorkerPool implements WorkerPool {
     }
   }
 
-  private <T> @Nullable Throwable runSync(JobHandler<T> handler, Job<T> job, Running r, long timeout) throws Exception {
+  private <T> @Nullable Throwable runSync(
+      JobHandler<T> handler, Job<T> job, Running r, long timeout) throws Exception {
     ScheduledFuture<?> timer = null;
     if (timeout > 0) {
-      timer = maintenance.schedule(() -> {
-        synchronized (r) {
-          if (!r.finished) {
-            r.timedOut = true;
-            r.thread.interrupt();
-          }
-        }
-      }, timeout, TimeUnit.MILLISECONDS);
+      timer =
+          maintenance.schedule(
+              () -> {
+                synchronized (r) {
+                  if (!r.finished) {
+                    r.timedOut = true;
+                    r.thread.interrupt();
+                  }
+                }
+              },
+              timeout,
+              TimeUnit.MILLISECONDS);
     }
     try {
       handler.handle(job);
@@ -411,7 +459,9 @@ final class BrokerWorkerPool implements WorkerPool {
     } catch (Exception e) {
       synchronized (r) {
         if (r.timedOut) {
-          TimeoutException t = new TimeoutException("job " + job.id() + " exceeded its timeout of " + timeout + " ms");
+          TimeoutException t =
+              new TimeoutException(
+                  "job " + job.id() + " exceeded its timeout of " + timeout + " ms");
           t.initCause(e);
           return t;
         }
@@ -430,7 +480,9 @@ final class BrokerWorkerPool implements WorkerPool {
   private void report(Done done, boolean accepted) {
     QueueMeters meters = queue.meters;
     if (!accepted) {
-      log.warn("queue '{}': the answer for job {} came after its lease had passed to another worker; ignored", queue.name,
+      log.warn(
+          "queue '{}': the answer for job {} came after its lease had passed to another worker; ignored",
+          queue.name,
           done.settlement.job().id());
       if (meters != null) {
         meters.stale.increment();
@@ -444,7 +496,7 @@ final class BrokerWorkerPool implements WorkerPool {
         case COMPLETE -> t.completed.increment();
         case RETRY -> t.retried.increment();
         case DEAD -> meters.dead(s.job().type(), String.valueOf(s.reason())).increment();
-        default -> { }
+        default -> {}
       }
     }
     if (queue.listeners.isEmpty()) {
@@ -463,7 +515,7 @@ final class BrokerWorkerPool implements WorkerPool {
             l.onFailed(e);
             l.onDead(e);
           }
-          default -> { }
+          default -> {}
         }
       } catch (RuntimeException ex) {
         log.warn("queue '{}': a job listener failed", queue.name, ex);
@@ -500,14 +552,20 @@ final class BrokerWorkerPool implements WorkerPool {
         }
       }
       try {
-        boolean[] ok = release.isEmpty() ? new boolean[0]
-            : queue.call(() -> broker.exchange(release, 0, "", 0)).accepted();
+        boolean[] ok =
+            release.isEmpty()
+                ? new boolean[0]
+                : queue.call(() -> broker.exchange(release, 0, "", 0)).accepted();
         for (boolean b : ok) {
           back += b ? 1 : 0;
         }
       } catch (RuntimeException e) {
-        log.warn("queue '{}': could not give back {} unfinished job(s) at shutdown; they run again once their lease"
-            + " expires", queue.name, release.size(), e);
+        log.warn(
+            "queue '{}': could not give back {} unfinished job(s) at shutdown; they run again once their lease"
+                + " expires",
+            queue.name,
+            release.size(),
+            e);
       }
       for (Running r : left) {
         r.thread.interrupt();
@@ -548,7 +606,13 @@ final class BrokerWorkerPool implements WorkerPool {
 
   @Override
   public String toString() {
-    return "WorkerPool[" + queue.name + ", concurrency=" + concurrency + ", " + (accepting ? "running" : "stopped") + "]";
+    return "WorkerPool["
+        + queue.name
+        + ", concurrency="
+        + concurrency
+        + ", "
+        + (accepting ? "running" : "stopped")
+        + "]";
   }
 
   /** Marks a payload the codec could not decode. */
@@ -614,7 +678,15 @@ final class BrokerWorkerPool implements WorkerPool {
 
     @Override
     public String toString() {
-      return "Job[" + job.id() + ", " + job.type() + ", attempt " + job.attempt() + "/" + job.maxAttempts() + "]";
+      return "Job["
+          + job.id()
+          + ", "
+          + job.type()
+          + ", attempt "
+          + job.attempt()
+          + "/"
+          + job.maxAttempts()
+          + "]";
     }
   }
 }

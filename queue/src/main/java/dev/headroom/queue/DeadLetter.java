@@ -16,12 +16,18 @@ public record DeadLetter(JobInfo job, String reason, JobError error, Instant die
 
   /** Attempts used up. */
   public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
+
   /** The handler threw a non-retryable exception. */
   public static final String REASON_NON_RETRYABLE = "non-retryable";
-  /** The job's worker died (its lease expired) more often than {@link JobQueueConfig#maxStalls()}. */
+
+  /**
+   * The job's worker died (its lease expired) more often than {@link JobQueueConfig#maxStalls()}.
+   */
   public static final String REASON_STALLED = "stalled";
+
   /** No handler for the job's type at the worker that claimed it. */
   public static final String REASON_UNKNOWN_TYPE = "unknown-type";
+
   /** The payload could not be decoded with the handler's codec. */
   public static final String REASON_UNDECODABLE = "undecodable-payload";
 

@@ -35,8 +35,8 @@ public interface DeadLetters {
   /**
    * Replays every dead letter matching {@code filter}, spread at most {@code perSecond} per second
    * (0 for no limit): the first is ready at once, the next {@code 1/perSecond} later, and so on, so
-   * replaying thousands does not swamp the workers or what they call. The spacing is stored with the
-   * jobs (they are delayed), so it holds across workers and restarts.
+   * replaying thousands does not swamp the workers or what they call. The spacing is stored with
+   * the jobs (they are delayed), so it holds across workers and restarts.
    *
    * @return how many were replayed
    * @throws IllegalArgumentException if {@code perSecond} is negative

@@ -25,7 +25,8 @@ final class DeadLettersView implements DeadLetters {
   public Page<DeadLetter> list(DeadLetterFilter filter, int offset, int limit) {
     Objects.requireNonNull(filter, "filter");
     if (offset < 0 || limit < 1) {
-      throw new IllegalArgumentException("offset must be >= 0 and limit >= 1, were " + offset + " and " + limit);
+      throw new IllegalArgumentException(
+          "offset must be >= 0 and limit >= 1, were " + offset + " and " + limit);
     }
     return queue.call(() -> queue.broker.deadLetters(filter, offset, limit));
   }
@@ -45,7 +46,8 @@ final class DeadLettersView implements DeadLetters {
   @Override
   public long replay(DeadLetterFilter filter, double perSecond) {
     if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
-      throw new IllegalArgumentException("perSecond must be a finite number >= 0 (0 for no limit), was " + perSecond);
+      throw new IllegalArgumentException(
+          "perSecond must be a finite number >= 0 (0 for no limit), was " + perSecond);
     }
     List<String> ids = matching(filter);
     double spacing = perSecond == 0 ? 0 : 1000.0 / perSecond;

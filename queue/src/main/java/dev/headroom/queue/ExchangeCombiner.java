@@ -63,8 +63,8 @@ final class ExchangeCombiner {
   }
 
   /**
-   * Answers {@code settlement} (if any) and claims a job if {@code claim}, combined with other slots'
-   * requests; throws what the broker threw.
+   * Answers {@code settlement} (if any) and claims a job if {@code claim}, combined with other
+   * slots' requests; throws what the broker threw.
    */
   Request exchange(@Nullable Settlement settlement, boolean claim) {
     Request r = new Request(settlement, claim, Thread.currentThread());
@@ -108,7 +108,9 @@ final class ExchangeCombiner {
       claims += req.claim ? 1 : 0;
     }
     try {
-      Exchange ex = broker.exchange(settlements, claims, workerId + ":" + calls.incrementAndGet() + ":", leaseMillis);
+      Exchange ex =
+          broker.exchange(
+              settlements, claims, workerId + ":" + calls.incrementAndGet() + ":", leaseMillis);
       int s = 0;
       int c = 0;
       for (Request req : batch) {

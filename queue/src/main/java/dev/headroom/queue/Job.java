@@ -18,7 +18,10 @@ public interface Job<T> {
   /** The decoded payload. */
   T payload();
 
-  /** This attempt's number, 1 for the first; a job handed back at shutdown or after a worker died keeps its count. */
+  /**
+   * This attempt's number, 1 for the first; a job handed back at shutdown or after a worker died
+   * keeps its count.
+   */
   int attempt();
 
   /** Attempts in all, first try included. */
@@ -32,8 +35,8 @@ public interface Job<T> {
 
   /**
    * Whether this worker has lost the job: its lease expired (the worker could not reach Redis to
-   * renew it) or the pool gave it back at shutdown. Another worker may run it; whatever this attempt
-   * answers is ignored. A long handler may check it to stop early.
+   * renew it) or the pool gave it back at shutdown. Another worker may run it; whatever this
+   * attempt answers is ignored. A long handler may check it to stop early.
    */
   boolean leaseLost();
 }

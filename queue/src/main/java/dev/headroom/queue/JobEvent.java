@@ -18,8 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param retryIn the backoff before the next attempt, for retrying events
  * @param reason why the job died, for dead events (a {@code DeadLetter.REASON_*})
  */
-public record JobEvent(String queue, String jobId, String type, int attempt, int maxAttempts, Duration processingTime,
-    @Nullable JobError error, @Nullable Duration retryIn, @Nullable String reason) {
+public record JobEvent(
+    String queue,
+    String jobId,
+    String type,
+    int attempt,
+    int maxAttempts,
+    Duration processingTime,
+    @Nullable JobError error,
+    @Nullable Duration retryIn,
+    @Nullable String reason) {
 
   /** Checks for nulls. */
   public JobEvent {

@@ -21,10 +21,21 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the error of the last failed attempt, if any
  * @param payload the encoded payload
  */
-// the payload array is kept as is (no copy); equals and hashCode below are overridden to compare its contents
+// the payload array is kept as is (no copy); equals and hashCode below are overridden to compare
+// its contents
 @SuppressWarnings("ArrayRecordComponent")
-public record JobInfo(String id, String type, JobState state, int priority, int attempts, int maxAttempts, int stalls,
-    Instant enqueuedAt, @Nullable Instant runAt, @Nullable Instant finishedAt, @Nullable JobError lastError,
+public record JobInfo(
+    String id,
+    String type,
+    JobState state,
+    int priority,
+    int attempts,
+    int maxAttempts,
+    int stalls,
+    Instant enqueuedAt,
+    @Nullable Instant runAt,
+    @Nullable Instant finishedAt,
+    @Nullable JobError lastError,
     byte[] payload) {
 
   /** Checks for nulls. */
@@ -48,10 +59,19 @@ public record JobInfo(String id, String type, JobState state, int priority, int 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof JobInfo j && id.equals(j.id) && type.equals(j.type) && state == j.state
-        && priority == j.priority && attempts == j.attempts && maxAttempts == j.maxAttempts && stalls == j.stalls
-        && enqueuedAt.equals(j.enqueuedAt) && Objects.equals(runAt, j.runAt) && Objects.equals(finishedAt, j.finishedAt)
-        && Objects.equals(lastError, j.lastError) && java.util.Arrays.equals(payload, j.payload);
+    return o instanceof JobInfo j
+        && id.equals(j.id)
+        && type.equals(j.type)
+        && state == j.state
+        && priority == j.priority
+        && attempts == j.attempts
+        && maxAttempts == j.maxAttempts
+        && stalls == j.stalls
+        && enqueuedAt.equals(j.enqueuedAt)
+        && Objects.equals(runAt, j.runAt)
+        && Objects.equals(finishedAt, j.finishedAt)
+        && Objects.equals(lastError, j.lastError)
+        && java.util.Arrays.equals(payload, j.payload);
   }
 
   @Override
@@ -61,10 +81,29 @@ public record JobInfo(String id, String type, JobState state, int priority, int 
 
   @Override
   public String toString() {
-    return "JobInfo[" + id + ", " + type + ", " + state + ", priority=" + priority + ", attempts=" + attempts + "/"
-        + maxAttempts + ", stalls=" + stalls + ", enqueuedAt=" + enqueuedAt + (runAt == null ? "" : ", runAt=" + runAt)
+    return "JobInfo["
+        + id
+        + ", "
+        + type
+        + ", "
+        + state
+        + ", priority="
+        + priority
+        + ", attempts="
+        + attempts
+        + "/"
+        + maxAttempts
+        + ", stalls="
+        + stalls
+        + ", enqueuedAt="
+        + enqueuedAt
+        + (runAt == null ? "" : ", runAt=" + runAt)
         + (finishedAt == null ? "" : ", finishedAt=" + finishedAt)
-        + (lastError == null ? "" : ", lastError=" + lastError.className() + ": " + lastError.message())
-        + ", payload=" + payload.length + " bytes]";
+        + (lastError == null
+            ? ""
+            : ", lastError=" + lastError.className() + ": " + lastError.message())
+        + ", payload="
+        + payload.length
+        + " bytes]";
   }
 }

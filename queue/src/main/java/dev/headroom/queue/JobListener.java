@@ -3,7 +3,8 @@ package dev.headroom.queue;
 /**
  * Hears about jobs that workers of this process finished, after the outcome is stored. Called on
  * the worker's thread: keep it short and do not throw (a thrown exception is logged and ignored).
- * Each failed attempt gives {@link #onFailed} and then either {@link #onRetrying} or {@link #onDead}.
+ * Each failed attempt gives {@link #onFailed} and then either {@link #onRetrying} or {@link
+ * #onDead}.
  */
 public interface JobListener {
 

@@ -21,8 +21,10 @@ public final class JobOptions {
 
   /** The lowest priority. */
   public static final int MIN_PRIORITY = -1000;
+
   /** The highest priority. */
   public static final int MAX_PRIORITY = 1000;
+
   /** The longest job id, in characters. */
   public static final int MAX_JOB_ID_LENGTH = JobType.MAX_NAME_LENGTH;
 
@@ -84,7 +86,9 @@ public final class JobOptions {
     return priority;
   }
 
-  /** How long after enqueue the job may run; zero for at once. Ignored when {@link #runAt()} is set. */
+  /**
+   * How long after enqueue the job may run; zero for at once. Ignored when {@link #runAt()} is set.
+   */
   public Duration delay() {
     return delay;
   }
@@ -116,9 +120,21 @@ public final class JobOptions {
 
   @Override
   public String toString() {
-    return "JobOptions[priority=" + priority + ", delay=" + delay + ", runAt=" + runAt + ", maxAttempts="
-        + (maxAttempts == 0 ? "type" : maxAttempts) + ", backoff=" + (backoff == null ? "type" : backoff) + ", timeout="
-        + (timeout == null ? "type" : timeout) + ", jobId=" + jobId + "]";
+    return "JobOptions[priority="
+        + priority
+        + ", delay="
+        + delay
+        + ", runAt="
+        + runAt
+        + ", maxAttempts="
+        + (maxAttempts == 0 ? "type" : maxAttempts)
+        + ", backoff="
+        + (backoff == null ? "type" : backoff)
+        + ", timeout="
+        + (timeout == null ? "type" : timeout)
+        + ", jobId="
+        + jobId
+        + "]";
   }
 
   static Duration checkPositive(String what, Duration value) {
@@ -148,7 +164,8 @@ public final class JobOptions {
      */
     public Builder priority(int priority) {
       if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
-        throw new IllegalArgumentException("priority must be within " + MIN_PRIORITY + ".." + MAX_PRIORITY + ", was " + priority);
+        throw new IllegalArgumentException(
+            "priority must be within " + MIN_PRIORITY + ".." + MAX_PRIORITY + ", was " + priority);
       }
       this.priority = priority;
       return this;
@@ -184,7 +201,8 @@ public final class JobOptions {
      */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1 (the first try counts), was " + maxAttempts);
+        throw new IllegalArgumentException(
+            "maxAttempts must be at least 1 (the first try counts), was " + maxAttempts);
       }
       this.maxAttempts = maxAttempts;
       return this;
@@ -208,11 +226,11 @@ public final class JobOptions {
 
     /**
      * The job's id, for idempotent enqueue: while a job with this id exists in the queue (waiting,
-     * delayed, active, retrying, or kept as completed or dead), enqueueing it again adds nothing and
-     * answers the same id.
+     * delayed, active, retrying, or kept as completed or dead), enqueueing it again adds nothing
+     * and answers the same id.
      *
-     * @throws IllegalArgumentException if empty, longer than {@value #MAX_JOB_ID_LENGTH} characters,
-     *     or with whitespace or control characters
+     * @throws IllegalArgumentException if empty, longer than {@value #MAX_JOB_ID_LENGTH}
+     *     characters, or with whitespace or control characters
      */
     public Builder jobId(String jobId) {
       this.jobId = JobType.checkName("jobId", jobId);

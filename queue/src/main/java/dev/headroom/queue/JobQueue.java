@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A named priority job queue. Producers {@linkplain #enqueue enqueue} typed jobs; a
- * {@linkplain #workers() worker pool} runs them with retries, backoff and dead letters. Create one
- * with {@link JobQueues} or a {@link JobQueueRegistry}. Thread-safe; close it to stop its worker pools
- * and remove its meters.
+ * A named priority job queue. Producers {@linkplain #enqueue enqueue} typed jobs; a {@linkplain
+ * #workers() worker pool} runs them with retries, backoff and dead letters. Create one with {@link
+ * JobQueues} or a {@link JobQueueRegistry}. Thread-safe; close it to stop its worker pools and
+ * remove its meters.
  *
- * <p>Delivery is at least once: a job runs again if its worker dies (or loses Redis for longer
- * than the lease) before its answer is stored. Order: higher priority first, FIFO within a
- * priority, with {@linkplain JobQueueConfig#priorityAging() aging} so low priorities do not starve.
+ * <p>Delivery is at least once: a job runs again if its worker dies (or loses Redis for longer than
+ * the lease) before its answer is stored. Order: higher priority first, FIFO within a priority,
+ * with {@linkplain JobQueueConfig#priorityAging() aging} so low priorities do not starve.
  */
 public interface JobQueue extends HealthCheck, AutoCloseable {
 
@@ -29,8 +29,8 @@ public interface JobQueue extends HealthCheck, AutoCloseable {
   }
 
   /**
-   * Enqueues a job and answers its id once it is stored. With a {@linkplain JobOptions.Builder#jobId
-   * job id} that exists already, stores nothing and answers that id.
+   * Enqueues a job and answers its id once it is stored. With a {@linkplain
+   * JobOptions.Builder#jobId job id} that exists already, stores nothing and answers that id.
    *
    * @throws dev.headroom.core.codec.CodecException if the payload cannot be encoded
    * @throws QueueUnavailableException if Redis is unreachable or too slow: the job was not accepted
@@ -40,8 +40,9 @@ public interface JobQueue extends HealthCheck, AutoCloseable {
 
   /**
    * Enqueues many jobs of one type with the same options, in few round trips (pipelined batches on
-   * Redis), and answers their ids in order. Options must not carry a job id (each job gets its own).
-   * On Redis each batch is stored atomically; if an exception is thrown, earlier batches may be stored.
+   * Redis), and answers their ids in order. Options must not carry a job id (each job gets its
+   * own). On Redis each batch is stored atomically; if an exception is thrown, earlier batches may
+   * be stored.
    *
    * @throws IllegalArgumentException if {@code options} has a job id
    */

@@ -23,28 +23,44 @@ public final class JobQueueConfig {
 
   /** Default key space: {@code headroom:queue:}. */
   public static final KeySpace DEFAULT_KEY_SPACE = KeySpace.of("headroom", "queue");
+
   /** Default aging step: a waiting job gains one priority level per minute of waiting. */
   public static final Duration DEFAULT_PRIORITY_AGING = Duration.ofMinutes(1);
-  /** The aging step that means "no aging": about 31 years per level, so priority always dominates. */
+
+  /**
+   * The aging step that means "no aging": about 31 years per level, so priority always dominates.
+   */
   public static final Duration NO_AGING = Duration.ofSeconds(1_000_000_000L);
+
   /** Default lease a worker holds on a job, renewed every third of it while the handler runs. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
   /** Default stalls (expired leases) a job survives; one more sends it to the dead letters. */
   public static final int DEFAULT_MAX_STALLS = 1;
+
   /** Default period of the reaper that returns jobs whose lease expired. */
   public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(5);
-  /** Default longest idle wait before a worker looks again (it is woken sooner when work arrives). */
+
+  /**
+   * Default longest idle wait before a worker looks again (it is woken sooner when work arrives).
+   */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+
   /** Default number of completed jobs kept. */
   public static final int DEFAULT_COMPLETED_KEEP = 1000;
+
   /** Default age after which completed jobs are dropped. */
   public static final Duration DEFAULT_COMPLETED_AGE = Duration.ofHours(24);
+
   /** Default number of dead letters kept. */
   public static final int DEFAULT_DEAD_KEEP = 10_000;
+
   /** Default age after which dead letters are dropped. */
   public static final Duration DEFAULT_DEAD_AGE = Duration.ofDays(7);
+
   /** Default bound on unfinished jobs (waiting, delayed, active) of an in-memory queue. */
   public static final long DEFAULT_CAPACITY = 1_000_000;
+
   /** Default number of ready jobs above which health reports DEGRADED. */
   public static final long DEFAULT_HEALTH_THRESHOLD = 100;
 
@@ -84,7 +100,9 @@ public final class JobQueueConfig {
     this.healthThreshold = b.healthThreshold;
   }
 
-  /** The defaults: the constants of this class, the system clock, no meters, server time on Redis. */
+  /**
+   * The defaults: the constants of this class, the system clock, no meters, server time on Redis.
+   */
   public static JobQueueConfig ofDefaults() {
     return DEFAULTS;
   }
@@ -120,7 +138,10 @@ public final class JobQueueConfig {
     return keySpace;
   }
 
-  /** The clock of the in-memory backend, of worker-side timing, and of Redis when {@link #serverTime()} is off. */
+  /**
+   * The clock of the in-memory backend, of worker-side timing, and of Redis when {@link
+   * #serverTime()} is off.
+   */
   public TimeSource timeSource() {
     return timeSource;
   }
@@ -132,29 +153,36 @@ public final class JobQueueConfig {
 
   /**
    * Whether the Redis backend reads the time from the Redis server (the default, and the only right
-   * choice in production: producers' and workers' clocks may disagree). When false it sends
-   * {@link #timeSource()}'s wall clock instead: a hook for deterministic tests only.
+   * choice in production: producers' and workers' clocks may disagree). When false it sends {@link
+   * #timeSource()}'s wall clock instead: a hook for deterministic tests only.
    */
   public boolean serverTime() {
     return serverTime;
   }
 
   /**
-   * How much waiting raises a job's effective priority: one level per step. A job's place in line is
-   * {@code readyAt - priority * step} (then FIFO), where {@code readyAt} is when it was enqueued or
-   * became due, so a low-priority job cannot starve: after waiting {@code k} steps it goes ahead of
-   * jobs up to {@code k} levels higher enqueued just now. {@link #NO_AGING} makes priority strict.
+   * How much waiting raises a job's effective priority: one level per step. A job's place in line
+   * is {@code readyAt - priority * step} (then FIFO), where {@code readyAt} is when it was enqueued
+   * or became due, so a low-priority job cannot starve: after waiting {@code k} steps it goes ahead
+   * of jobs up to {@code k} levels higher enqueued just now. {@link #NO_AGING} makes priority
+   * strict.
    */
   public Duration priorityAging() {
     return priorityAging;
   }
 
-  /** How long a worker's claim on a job lasts without renewal; a job whose lease expires is returned to waiting. */
+  /**
+   * How long a worker's claim on a job lasts without renewal; a job whose lease expires is returned
+   * to waiting.
+   */
   public Duration lease() {
     return lease;
   }
 
-  /** Expired leases a job survives; at the next it goes to the dead letters with reason {@code stalled}. */
+  /**
+   * Expired leases a job survives; at the next it goes to the dead letters with reason {@code
+   * stalled}.
+   */
   public int maxStalls() {
     return maxStalls;
   }
@@ -193,7 +221,10 @@ public final class JobQueueConfig {
     return deadAge;
   }
 
-  /** The most unfinished jobs (waiting, delayed, active) an in-memory queue holds; enqueue beyond it fails. */
+  /**
+   * The most unfinished jobs (waiting, delayed, active) an in-memory queue holds; enqueue beyond it
+   * fails.
+   */
   public long capacity() {
     return capacity;
   }
@@ -208,11 +239,35 @@ public final class JobQueueConfig {
 
   @Override
   public String toString() {
-    return "JobQueueConfig[keySpace=" + keySpace.prefix() + ", priorityAging=" + priorityAging + ", lease=" + lease
-        + ", maxStalls=" + maxStalls + ", reapInterval=" + reapInterval + ", pollInterval=" + pollInterval
-        + ", completed=" + completedKeep + "/" + completedAge + ", dead=" + deadKeep + "/" + deadAge + ", capacity="
-        + capacity + ", healthThreshold=" + healthThreshold + ", serverTime=" + serverTime + ", meters="
-        + (meterRegistry != null) + "]";
+    return "JobQueueConfig[keySpace="
+        + keySpace.prefix()
+        + ", priorityAging="
+        + priorityAging
+        + ", lease="
+        + lease
+        + ", maxStalls="
+        + maxStalls
+        + ", reapInterval="
+        + reapInterval
+        + ", pollInterval="
+        + pollInterval
+        + ", completed="
+        + completedKeep
+        + "/"
+        + completedAge
+        + ", dead="
+        + deadKeep
+        + "/"
+        + deadAge
+        + ", capacity="
+        + capacity
+        + ", healthThreshold="
+        + healthThreshold
+        + ", serverTime="
+        + serverTime
+        + ", meters="
+        + (meterRegistry != null)
+        + "]";
   }
 
   /**
@@ -244,13 +299,19 @@ public final class JobQueueConfig {
       return this;
     }
 
-    /** The clock of every time-dependent decision (default the system clock); tests pass a {@code ManualTimeSource}. */
+    /**
+     * The clock of every time-dependent decision (default the system clock); tests pass a {@code
+     * ManualTimeSource}.
+     */
     public Builder timeSource(TimeSource timeSource) {
       this.timeSource = Require.nonNull("timeSource", timeSource);
       return this;
     }
 
-    /** Binds the queue's meters ({@code headroom.queue.*}, tag {@code queue=<name>}) to {@code registry} (default none). */
+    /**
+     * Binds the queue's meters ({@code headroom.queue.*}, tag {@code queue=<name>}) to {@code
+     * registry} (default none).
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Require.nonNull("meterRegistry", registry);
       return this;
@@ -262,7 +323,10 @@ public final class JobQueueConfig {
       return this;
     }
 
-    /** One priority level per {@code step} of waiting (default 1 min); between 1 ms and {@link #NO_AGING}. */
+    /**
+     * One priority level per {@code step} of waiting (default 1 min); between 1 ms and {@link
+     * #NO_AGING}.
+     */
     public Builder priorityAging(Duration step) {
       this.priorityAging = Require.nonNull("priorityAging", step);
       return this;
@@ -312,8 +376,8 @@ public final class JobQueueConfig {
     }
 
     /**
-     * Keep at most {@code count} dead letters (at least 1), each at most {@code maxAge} (at least
-     * 1 ms); default 10 000 and 7 days.
+     * Keep at most {@code count} dead letters (at least 1), each at most {@code maxAge} (at least 1
+     * ms); default 10 000 and 7 days.
      */
     public Builder deadRetention(int count, Duration maxAge) {
       this.deadKeep = count;
@@ -327,7 +391,10 @@ public final class JobQueueConfig {
       return this;
     }
 
-    /** Health is DEGRADED above this many ready jobs (default 100, not negative; delayed and retrying jobs do not count). */
+    /**
+     * Health is DEGRADED above this many ready jobs (default 100, not negative; delayed and
+     * retrying jobs do not count).
+     */
     public Builder healthThreshold(long threshold) {
       this.healthThreshold = threshold;
       return this;
@@ -336,17 +403,23 @@ public final class JobQueueConfig {
     /**
      * The configuration.
      *
-     * @throws IllegalArgumentException naming the field, the value and the rule of the first bad value
+     * @throws IllegalArgumentException naming the field, the value and the rule of the first bad
+     *     value
      */
     public JobQueueConfig build() {
       atLeastOneMilli("priorityAging", priorityAging);
-      Require.that(priorityAging.compareTo(NO_AGING) <= 0, "priorityAging", priorityAging,
+      Require.that(
+          priorityAging.compareTo(NO_AGING) <= 0,
+          "priorityAging",
+          priorityAging,
           "be at most " + NO_AGING + " (no aging)");
-      Require.that(lease.toMillis() >= 300, "lease", lease, "be at least 300 ms (renewed every third)");
+      Require.that(
+          lease.toMillis() >= 300, "lease", lease, "be at least 300 ms (renewed every third)");
       Require.that(maxStalls >= 0, "maxStalls", maxStalls, "not be negative");
       atLeastOneMilli("reapInterval", reapInterval);
       atLeastOneMilli("pollInterval", pollInterval);
-      Require.that(completedKeep >= 0, "completedRetention count", completedKeep, "not be negative");
+      Require.that(
+          completedKeep >= 0, "completedRetention count", completedKeep, "not be negative");
       atLeastOneMilli("completedRetention maxAge", completedAge);
       Require.that(deadKeep >= 1, "deadRetention count", deadKeep, "be at least 1");
       atLeastOneMilli("deadRetention maxAge", deadAge);

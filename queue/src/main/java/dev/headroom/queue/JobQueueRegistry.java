@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The named queues of a service: {@link #getOrCreate(String)} makes a queue with this registry's
- * default config (on Redis when the registry has a connector, else in memory) the first time a
- * name is asked for, and answers the same queue after that; {@link #close()} closes every queue it
+ * default config (on Redis when the registry has a connector, else in memory) the first time a name
+ * is asked for, and answers the same queue after that; {@link #close()} closes every queue it
  * holds. Listeners ({@link #addListener}) hear of every queue added and removed. Nothing is
  * registered until asked for. Thread-safe.
  *
@@ -29,8 +29,8 @@ public final class JobQueueRegistry extends Registry<JobQueue> {
   }
 
   /**
-   * A registry whose queues live on Redis when {@code redis} holds a connector (shared, not
-   * closed by the registry), else in memory, configured by {@code defaults} unless told otherwise.
+   * A registry whose queues live on Redis when {@code redis} holds a connector (shared, not closed
+   * by the registry), else in memory, configured by {@code defaults} unless told otherwise.
    */
   public static JobQueueRegistry create(Optional<RedisConnector> redis, JobQueueConfig defaults) {
     Require.nonNull("redis", redis);

@@ -22,11 +22,13 @@ public final class JobQueues {
   private JobQueues() {}
 
   /**
-   * An in-memory queue: jobs live in this process (and are lost with it), bounded by
-   * {@link JobQueueConfig#capacity()}.
+   * An in-memory queue: jobs live in this process (and are lost with it), bounded by {@link
+   * JobQueueConfig#capacity()}.
    *
-   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has whitespace
-   * @throws IllegalStateException if the config's meter registry holds another live queue of this name
+   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has
+   *     whitespace
+   * @throws IllegalStateException if the config's meter registry holds another live queue of this
+   *     name
    */
   public static JobQueue inMemory(String name, JobQueueConfig config) {
     JobType.checkName("queue name", name);
@@ -36,11 +38,13 @@ public final class JobQueues {
 
   /**
    * A Redis-backed queue: jobs, their order and their leases live in Redis under one hash tag, each
-   * step is one atomic Lua script, and a job held by a worker that dies is run again by another once
-   * its lease expires. The connector is shared, not owned: closing the queue leaves it open.
+   * step is one atomic Lua script, and a job held by a worker that dies is run again by another
+   * once its lease expires. The connector is shared, not owned: closing the queue leaves it open.
    *
-   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has whitespace
-   * @throws IllegalStateException if the config's meter registry holds another live queue of this name
+   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has
+   *     whitespace
+   * @throws IllegalStateException if the config's meter registry holds another live queue of this
+   *     name
    */
   public static JobQueue redis(RedisConnector connector, String name, JobQueueConfig config) {
     Require.nonNull("connector", connector);
@@ -51,12 +55,15 @@ public final class JobQueues {
   }
 
   /**
-   * On Redis when {@code redis} holds a connector (typically {@link RedisConnector#fromEnvironment()},
-   * present when {@code REDIS_URL} is set), else in memory: the embedded default.
+   * On Redis when {@code redis} holds a connector (typically {@link
+   * RedisConnector#fromEnvironment()}, present when {@code REDIS_URL} is set), else in memory: the
+   * embedded default.
    *
-   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has whitespace
+   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has
+   *     whitespace
    */
-  public static JobQueue create(Optional<RedisConnector> redis, String name, JobQueueConfig config) {
+  public static JobQueue create(
+      Optional<RedisConnector> redis, String name, JobQueueConfig config) {
     Require.nonNull("redis", redis);
     return redis.isPresent() ? redis(redis.get(), name, config) : inMemory(name, config);
   }

@@ -35,8 +35,12 @@ public final class JobType<T> {
    * The retry policy of a type built without one: exponential from 1 s up to 10 min with equal
    * jitter, 5 attempts in all.
    */
-  public static final Backoff DEFAULT_BACKOFF = Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(10))
-      .jitter(Jitter.EQUAL).maxAttempts(5).build();
+  public static final Backoff DEFAULT_BACKOFF =
+      Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(10))
+          .jitter(Jitter.EQUAL)
+          .maxAttempts(5)
+          .build();
+
   /** The longest type name, in characters. */
   public static final int MAX_NAME_LENGTH = 200;
 
@@ -84,7 +88,10 @@ public final class JobType<T> {
     return codec;
   }
 
-  /** The retry policy: delays between attempts and, unless a job says otherwise, the attempts in all. */
+  /**
+   * The retry policy: delays between attempts and, unless a job says otherwise, the attempts in
+   * all.
+   */
   public Backoff backoff() {
     return backoff;
   }
@@ -99,7 +106,9 @@ public final class JobType<T> {
     return nonRetryable;
   }
 
-  /** Whether {@code failure} must not be retried: a {@link NonRetryableException} or a listed class. */
+  /**
+   * Whether {@code failure} must not be retried: a {@link NonRetryableException} or a listed class.
+   */
   public boolean isNonRetryable(Throwable failure) {
     if (failure instanceof NonRetryableException) {
       return true;
@@ -114,19 +123,34 @@ public final class JobType<T> {
 
   @Override
   public String toString() {
-    return "JobType[" + name + ", " + codec + ", " + backoff + (timeout == null ? "" : ", timeout=" + timeout) + "]";
+    return "JobType["
+        + name
+        + ", "
+        + codec
+        + ", "
+        + backoff
+        + (timeout == null ? "" : ", timeout=" + timeout)
+        + "]";
   }
 
   static String checkName(String what, String name) {
     Objects.requireNonNull(name, what);
     if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException(what + " must have 1 to " + MAX_NAME_LENGTH + " characters, was '"
-          + (name.length() > 40 ? name.substring(0, 40) + "...'" : name + "'") + " (" + name.length() + ")");
+      throw new IllegalArgumentException(
+          what
+              + " must have 1 to "
+              + MAX_NAME_LENGTH
+              + " characters, was '"
+              + (name.length() > 40 ? name.substring(0, 40) + "...'" : name + "'")
+              + " ("
+              + name.length()
+              + ")");
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-        throw new IllegalArgumentException(what + " must not contain whitespace or control characters, was '" + name + "'");
+        throw new IllegalArgumentException(
+            what + " must not contain whitespace or control characters, was '" + name + "'");
       }
     }
     return name;
@@ -149,15 +173,18 @@ public final class JobType<T> {
       this.codec = Objects.requireNonNull(codec, "codec");
     }
 
-    /** The retry policy (default {@link #DEFAULT_BACKOFF}); its {@code maxAttempts} counts the first try. */
+    /**
+     * The retry policy (default {@link #DEFAULT_BACKOFF}); its {@code maxAttempts} counts the first
+     * try.
+     */
     public Builder<T> backoff(Backoff backoff) {
       this.backoff = Objects.requireNonNull(backoff, "backoff");
       return this;
     }
 
     /**
-     * Limits how long one attempt may run; past it the attempt fails with a
-     * {@link java.util.concurrent.TimeoutException} (and is retried like any failure).
+     * Limits how long one attempt may run; past it the attempt fails with a {@link
+     * java.util.concurrent.TimeoutException} (and is retried like any failure).
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -166,7 +193,10 @@ public final class JobType<T> {
       return this;
     }
 
-    /** Exception classes that go straight to the dead letters, besides {@link NonRetryableException}. */
+    /**
+     * Exception classes that go straight to the dead letters, besides {@link
+     * NonRetryableException}.
+     */
     @SafeVarargs
     public final Builder<T> nonRetryable(Class<? extends Throwable>... classes) {
       for (Class<? extends Throwable> c : classes) {

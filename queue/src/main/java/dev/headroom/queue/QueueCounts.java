@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param nextJobWait how long the job at the head of the line (the next to run) has been ready;
  *     zero when none waits
  */
-public record QueueCounts(long waiting, long delayed, long active, long completed, long dead, Duration nextJobWait) {
+public record QueueCounts(
+    long waiting, long delayed, long active, long completed, long dead, Duration nextJobWait) {
 
   /** Jobs not yet finished: waiting, delayed and active. */
   public long unfinished() {

@@ -1,6 +1,9 @@
 package dev.headroom.queue;
 
-/** An in-memory queue holds its {@linkplain JobQueueConfig#capacity() capacity} of unfinished jobs; nothing was enqueued. */
+/**
+ * An in-memory queue holds its {@linkplain JobQueueConfig#capacity() capacity} of unfinished jobs;
+ * nothing was enqueued.
+ */
 public class QueueFullException extends QueueException {
 
   private static final long serialVersionUID = 1L;
@@ -9,8 +12,13 @@ public class QueueFullException extends QueueException {
 
   /** An exception for queue {@code queueName} at {@code capacity} unfinished jobs. */
   public QueueFullException(String queueName, long capacity, int asked) {
-    super(queueName, "full: it holds its capacity of " + capacity + " unfinished jobs (waiting, delayed or active)"
-        + (asked > 1 ? "; none of the " + asked + " jobs was enqueued" : ""), null);
+    super(
+        queueName,
+        "full: it holds its capacity of "
+            + capacity
+            + " unfinished jobs (waiting, delayed or active)"
+            + (asked > 1 ? "; none of the " + asked + " jobs was enqueued" : ""),
+        null);
     this.capacity = capacity;
   }
 

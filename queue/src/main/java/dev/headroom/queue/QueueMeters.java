@@ -31,29 +31,30 @@ import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of one queue, named by {@code HeadroomMeters}, tag {@code queue=<name>} (and
- * {@code type=<job type>} where it applies), bound through {@link InstanceMeters} and removed when
- * the queue closes:
+ * The meters of one queue, named by {@code HeadroomMeters}, tag {@code queue=<name>} (and {@code
+ * type=<job type>} where it applies), bound through {@link InstanceMeters} and removed when the
+ * queue closes:
  *
  * <ul>
  *   <li>{@code headroom.queue.jobs.waiting} gauge: jobs ready or delayed (read by monitoring);
- *   <li>{@code headroom.queue.workers} gauge: worker slots running in this process (read by monitoring);
- *   <li>{@code headroom.queue.depth} gauge by {@code state}: waiting, delayed, active, completed, dead;
+ *   <li>{@code headroom.queue.workers} gauge: worker slots running in this process (read by
+ *       monitoring);
+ *   <li>{@code headroom.queue.depth} gauge by {@code state}: waiting, delayed, active, completed,
+ *       dead;
  *   <li>{@code headroom.queue.next.wait} gauge: seconds the next job to run has been ready;
- *   <li>{@code headroom.queue.enqueued}, {@code .completed}, {@code .retried}, {@code .dead} (also by
- *       {@code reason}) counters by type; {@code headroom.queue.stalled} and
- *       {@code headroom.queue.stale.answers} counters;
- *   <li>{@code headroom.queue.wait} timer by type: enqueue to the start of the first attempt (a delay included;
- *       a job given back, reaped or replayed is not timed again);
- *       {@code headroom.queue.processing} timer by type: handler run time.
+ *   <li>{@code headroom.queue.enqueued}, {@code .completed}, {@code .retried}, {@code .dead} (also
+ *       by {@code reason}) counters by type; {@code headroom.queue.stalled} and {@code
+ *       headroom.queue.stale.answers} counters;
+ *   <li>{@code headroom.queue.wait} timer by type: enqueue to the start of the first attempt (a
+ *       delay included; a job given back, reaped or replayed is not timed again); {@code
+ *       headroom.queue.processing} timer by type: handler run time.
  * </ul>
  *
  * Gauges read counts at most a second old (one round trip per second at most on Redis). One
- * registry holds the meters of one live queue per name: a second is refused, as it would share
- * (and on close remove) the first one's meters.
+ * registry holds the meters of one live queue per name: a second is refused, as it would share (and
+ * on close remove) the first one's meters.
  */
 final class QueueMeters {
-
 
   private final InstanceMeters meters;
   private final Map<String, TypeMeters> types = new ConcurrentHashMap<>();
@@ -69,25 +70,51 @@ final class QueueMeters {
     this.meters = InstanceMeters.of(registry, TAG_QUEUE, q.name);
     synchronized (registry) {
       if (registry.find(QUEUE_WORKERS).tag(TAG_QUEUE, q.name).gauge() != null) {
-        throw new IllegalStateException("queue '" + q.name + "': its MeterRegistry already holds the meters of another"
-            + " live queue with this name; close that one first, or share one instance (JobQueueRegistry)");
+        throw new IllegalStateException(
+            "queue '"
+                + q.name
+                + "': its MeterRegistry already holds the meters of another"
+                + " live queue with this name; close that one first, or share one instance (JobQueueRegistry)");
       }
-      gauge(QUEUE_WORKERS, "Worker slots running in this process", q, BrokerJobQueue::runningWorkers, null);
+      gauge(
+          QUEUE_WORKERS,
+          "Worker slots running in this process",
+          q,
+          BrokerJobQueue::runningWorkers,
+          null);
     }
-    gauge(QUEUE_JOBS_WAITING, "Jobs waiting to run (ready or delayed)", q,
-        x -> count(x, c -> c.waiting() + c.delayed()), null);
+    gauge(
+        QUEUE_JOBS_WAITING,
+        "Jobs waiting to run (ready or delayed)",
+        q,
+        x -> count(x, c -> c.waiting() + c.delayed()),
+        null);
     gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::waiting), "waiting");
     gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::delayed), "delayed");
     gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::active), "active");
     gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::completed), "completed");
     gauge(QUEUE_DEPTH, "Jobs by state", q, x -> count(x, QueueCounts::dead), "dead");
-    gauge(QUEUE_NEXT_WAIT, "Seconds the next job to run has been ready", q,
-        x -> count(x, c -> c.nextJobWait().toNanos()) / 1e9, null);
-    this.stalled = register(r -> Counter.builder(QUEUE_STALLED).description("Leases that expired (worker died)")
-        .tags(meters.tags()).register(r));
-    this.stale = register(r -> Counter.builder(QUEUE_STALE_ANSWERS)
-        .description("Answers ignored because the job's lease had passed to another worker").tags(meters.tags())
-        .register(r));
+    gauge(
+        QUEUE_NEXT_WAIT,
+        "Seconds the next job to run has been ready",
+        q,
+        x -> count(x, c -> c.nextJobWait().toNanos()) / 1e9,
+        null);
+    this.stalled =
+        register(
+            r ->
+                Counter.builder(QUEUE_STALLED)
+                    .description("Leases that expired (worker died)")
+                    .tags(meters.tags())
+                    .register(r));
+    this.stale =
+        register(
+            r ->
+                Counter.builder(QUEUE_STALE_ANSWERS)
+                    .description(
+                        "Answers ignored because the job's lease had passed to another worker")
+                    .tags(meters.tags())
+                    .register(r));
   }
 
   private static double count(BrokerJobQueue q, ToDoubleFunction<QueueCounts> f) {
@@ -95,10 +122,19 @@ final class QueueMeters {
     return c == null ? Double.NaN : f.applyAsDouble(c);
   }
 
-  private void gauge(String name, String description, BrokerJobQueue q, ToDoubleFunction<BrokerJobQueue> f,
+  private void gauge(
+      String name,
+      String description,
+      BrokerJobQueue q,
+      ToDoubleFunction<BrokerJobQueue> f,
       @Nullable String state) {
-    register(r -> Gauge.builder(name, q, f).description(description)
-        .tags(state == null ? meters.tags() : meters.tags(TAG_STATE, state)).strongReference(true).register(r));
+    register(
+        r ->
+            Gauge.builder(name, q, f)
+                .description(description)
+                .tags(state == null ? meters.tags() : meters.tags(TAG_STATE, state))
+                .strongReference(true)
+                .register(r));
   }
 
   private <M extends Meter> M register(Function<MeterRegistry, M> builder) {
@@ -109,11 +145,20 @@ final class QueueMeters {
     return types.computeIfAbsent(type, TypeMeters::new);
   }
 
-  /** The dead-letter counter of {@code type} and {@code reason}, registered (and kept) on first use only. */
+  /**
+   * The dead-letter counter of {@code type} and {@code reason}, registered (and kept) on first use
+   * only.
+   */
   Counter dead(String type, String reason) {
-    return dead.computeIfAbsent(new DeadKey(type, reason), k -> register(r -> Counter.builder(QUEUE_DEAD)
-        .description("Jobs sent to the dead letters").tags(meters.tags(TAG_TYPE, type, TAG_REASON, reason))
-        .register(r)));
+    return dead.computeIfAbsent(
+        new DeadKey(type, reason),
+        k ->
+            register(
+                r ->
+                    Counter.builder(QUEUE_DEAD)
+                        .description("Jobs sent to the dead letters")
+                        .tags(meters.tags(TAG_TYPE, type, TAG_REASON, reason))
+                        .register(r)));
   }
 
   private record DeadKey(String type, String reason) {}
@@ -132,16 +177,41 @@ final class QueueMeters {
     final Timer processing;
 
     TypeMeters(String type) {
-      this.enqueued = register(r -> Counter.builder(QUEUE_ENQUEUED).description("Jobs enqueued")
-          .tags(meters.tags(TAG_TYPE, type)).register(r));
-      this.completed = register(r -> Counter.builder(QUEUE_COMPLETED).description("Jobs completed")
-          .tags(meters.tags(TAG_TYPE, type)).register(r));
-      this.retried = register(r -> Counter.builder(QUEUE_RETRIED).description("Failed attempts that will be retried")
-          .tags(meters.tags(TAG_TYPE, type)).register(r));
-      this.wait = register(r -> Timer.builder(QUEUE_WAIT).description("From enqueue to the start of the first attempt")
-          .tags(meters.tags(TAG_TYPE, type)).register(r));
-      this.processing = register(r -> Timer.builder(QUEUE_PROCESSING).description("Handler run time per attempt")
-          .tags(meters.tags(TAG_TYPE, type)).register(r));
+      this.enqueued =
+          register(
+              r ->
+                  Counter.builder(QUEUE_ENQUEUED)
+                      .description("Jobs enqueued")
+                      .tags(meters.tags(TAG_TYPE, type))
+                      .register(r));
+      this.completed =
+          register(
+              r ->
+                  Counter.builder(QUEUE_COMPLETED)
+                      .description("Jobs completed")
+                      .tags(meters.tags(TAG_TYPE, type))
+                      .register(r));
+      this.retried =
+          register(
+              r ->
+                  Counter.builder(QUEUE_RETRIED)
+                      .description("Failed attempts that will be retried")
+                      .tags(meters.tags(TAG_TYPE, type))
+                      .register(r));
+      this.wait =
+          register(
+              r ->
+                  Timer.builder(QUEUE_WAIT)
+                      .description("From enqueue to the start of the first attempt")
+                      .tags(meters.tags(TAG_TYPE, type))
+                      .register(r));
+      this.processing =
+          register(
+              r ->
+                  Timer.builder(QUEUE_PROCESSING)
+                      .description("Handler run time per attempt")
+                      .tags(meters.tags(TAG_TYPE, type))
+                      .register(r));
     }
   }
 }

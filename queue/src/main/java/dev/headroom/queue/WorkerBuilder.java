@@ -24,6 +24,7 @@ public final class WorkerBuilder {
 
   /** Default jobs that run at a time. */
   public static final int DEFAULT_CONCURRENCY = 4;
+
   /** The deadline {@link WorkerPool#close()} gives running jobs. */
   public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
 
@@ -45,7 +46,10 @@ public final class WorkerBuilder {
     return register(new Handler<>(type, handler, null));
   }
 
-  /** Runs jobs of {@code type} with an asynchronous handler; the slot is held until its stage completes. */
+  /**
+   * Runs jobs of {@code type} with an asynchronous handler; the slot is held until its stage
+   * completes.
+   */
   public <T> WorkerBuilder handleAsync(JobType<T> type, AsyncJobHandler<T> handler) {
     Objects.requireNonNull(handler, "handler");
     return register(new Handler<>(type, null, handler));
@@ -53,7 +57,8 @@ public final class WorkerBuilder {
 
   private WorkerBuilder register(Handler<?> h) {
     if (handlers.putIfAbsent(h.type().name(), h) != null) {
-      throw new IllegalArgumentException("job type '" + h.type().name() + "' already has a handler in this worker pool");
+      throw new IllegalArgumentException(
+          "job type '" + h.type().name() + "' already has a handler in this worker pool");
     }
     return this;
   }
@@ -78,7 +83,8 @@ public final class WorkerBuilder {
    */
   public WorkerPool start() {
     if (handlers.isEmpty()) {
-      throw new IllegalStateException("a worker pool needs at least one handler: call handle(type, handler) first");
+      throw new IllegalStateException(
+          "a worker pool needs at least one handler: call handle(type, handler) first");
     }
     return starter.apply(this);
   }
@@ -92,7 +98,9 @@ public final class WorkerBuilder {
   }
 
   /** One registered handler: sync or async. */
-  record Handler<T>(JobType<T> type, @org.jspecify.annotations.Nullable JobHandler<T> sync,
+  record Handler<T>(
+      JobType<T> type,
+      @org.jspecify.annotations.Nullable JobHandler<T> sync,
       @org.jspecify.annotations.Nullable AsyncJobHandler<T> async) {
     Handler {
       Objects.requireNonNull(type, "type");

@@ -3,10 +3,10 @@ package dev.headroom.queue;
 import java.time.Duration;
 
 /**
- * Workers of one queue in this process, started by {@link WorkerBuilder#start()}: {@link #concurrency()}
- * jobs run at a time. On Redis they renew their leases while handlers run, reap jobs of dead
- * workers, and, when Redis is unreachable, back off and resume by themselves once it answers.
- * Thread-safe.
+ * Workers of one queue in this process, started by {@link WorkerBuilder#start()}: {@link
+ * #concurrency()} jobs run at a time. On Redis they renew their leases while handlers run, reap
+ * jobs of dead workers, and, when Redis is unreachable, back off and resume by themselves once it
+ * answers. Thread-safe.
  */
 public interface WorkerPool extends AutoCloseable {
 

@@ -23,27 +23,37 @@ class BrokerWorkerPoolTest {
 
   private static final JobType<String> TEXT = JobType.of("text", Codec.utf8());
 
-  /** An in-memory broker whose first {@code failures} idle waits throw what a Redis still loading would. */
+  /**
+   * An in-memory broker whose first {@code failures} idle waits throw what a Redis still loading
+   * would.
+   */
   private static Broker failingWaits(Broker real, int failures, CountDownLatch failed) {
     AtomicInteger left = new AtomicInteger(failures);
-    return (Broker) Proxy.newProxyInstance(Broker.class.getClassLoader(), new Class<?>[] {Broker.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("awaitWork") && left.getAndDecrement() > 0) {
-            failed.countDown();
-            throw new QueueException(real.queueName(), "waiting for work failed: LOADING", null);
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (Broker)
+        Proxy.newProxyInstance(
+            Broker.class.getClassLoader(),
+            new Class<?>[] {Broker.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("awaitWork") && left.getAndDecrement() > 0) {
+                failed.countDown();
+                throw new QueueException(
+                    real.queueName(), "waiting for work failed: LOADING", null);
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   @Test
   void aSlotWhoseIdleWaitFailsKeepsWorking() throws Exception {
-    JobQueueConfig options = JobQueueConfig.builder().timeSource(ManualTimeSource.create()).pollInterval(Duration.ofMillis(20))
-        .build();
+    JobQueueConfig options =
+        JobQueueConfig.builder()
+            .timeSource(ManualTimeSource.create())
+            .pollInterval(Duration.ofMillis(20))
+            .build();
     CountDownLatch failed = new CountDownLatch(2);
     Broker broker = failingWaits(InMemoryBroker.create("failing", options), 2, failed);
     try (JobQueue q = new BrokerJobQueue(broker, options, false)) {
@@ -58,18 +68,22 @@ class BrokerWorkerPoolTest {
 
   @Test
   void decorrelatedJitterGrowsWithTheAttempts() {
-    Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofHours(1)).jitter(Jitter.DECORRELATED).build();
-    RandomGenerator highest = new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        throw new UnsupportedOperationException();
-      }
+    Backoff backoff =
+        Backoff.exponential(Duration.ofMillis(100), Duration.ofHours(1))
+            .jitter(Jitter.DECORRELATED)
+            .build();
+    RandomGenerator highest =
+        new RandomGenerator() {
+          @Override
+          public long nextLong() {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public long nextLong(long bound) {
-        return bound - 1;
-      }
-    };
+          @Override
+          public long nextLong(long bound) {
+            return bound - 1;
+          }
+        };
     // the highest draw is three times the previous delay, taken before jitter
     assertThat(BrokerWorkerPool.retryDelayMillis(backoff, 1, highest)).isEqualTo(300);
     assertThat(BrokerWorkerPool.retryDelayMillis(backoff, 2, highest)).isEqualTo(300);

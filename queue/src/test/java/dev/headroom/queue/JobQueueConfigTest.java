@@ -19,23 +19,31 @@ class JobQueueConfigTest {
   @Test
   void jobOptionsRejectBadValues() {
     assertThatThrownBy(() -> JobOptions.builder().delay(Duration.ofMillis(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("delay must not be negative, was PT-0.001S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("delay must not be negative, was PT-0.001S");
     assertThatThrownBy(() -> JobOptions.builder().maxAttempts(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts must be at least 1").hasMessageContaining("was 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxAttempts must be at least 1")
+        .hasMessageContaining("was 0");
     assertThatThrownBy(() -> JobOptions.builder().priority(1001))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("priority must be within -1000..1000, was 1001");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("priority must be within -1000..1000, was 1001");
     assertThatThrownBy(() -> JobOptions.builder().timeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be at least 1 ms");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout must be at least 1 ms");
     assertThatThrownBy(() -> JobOptions.builder().jobId("has space"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobId must not contain whitespace");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jobId must not contain whitespace");
     assertThatThrownBy(() -> JobOptions.builder().jobId("x".repeat(201)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobId must have 1 to 200 characters");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jobId must have 1 to 200 characters");
   }
 
   @Test
   void jobOptionsKeepWhatWasSet() {
     Instant at = Instant.parse("2030-01-01T00:00:00Z");
-    JobOptions o = JobOptions.builder().delay(Duration.ofSeconds(5)).runAt(at).priority(3).jobId("a").build();
+    JobOptions o =
+        JobOptions.builder().delay(Duration.ofSeconds(5)).runAt(at).priority(3).jobId("a").build();
     assertThat(o.runAt()).contains(at);
     assertThat(o.delay()).isZero();
     assertThat(o.toBuilder().build().toString()).isEqualTo(o.toString());
@@ -45,14 +53,16 @@ class JobQueueConfigTest {
 
   @Test
   void aQueueConfigCopiesIntoABuilderAndKeepsWhatWasSet() {
-    JobQueueConfig c = JobQueueConfig.builder().lease(Duration.ofMinutes(1)).capacity(5).noPriorityAging().build();
+    JobQueueConfig c =
+        JobQueueConfig.builder().lease(Duration.ofMinutes(1)).capacity(5).noPriorityAging().build();
     assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
     assertThat(c.toBuilder().capacity(6).build().capacity()).isEqualTo(6);
     assertThat(c.capacity()).isEqualTo(5);
     assertThat(c.priorityAging()).isEqualTo(JobQueueConfig.NO_AGING);
     assertThat(JobQueueConfig.ofDefaults().lease()).isEqualTo(JobQueueConfig.DEFAULT_LEASE);
     assertThat(JobQueueConfig.ofDefaults().meterRegistry()).isEmpty();
-    assertThatThrownBy(() -> JobQueueConfig.builder().timeSource(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> JobQueueConfig.builder().timeSource(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("timeSource must not be null");
   }
 
@@ -62,29 +72,47 @@ class JobQueueConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("lease must be at least 300 ms (renewed every third), was PT0.1S");
     assertThatThrownBy(() -> JobQueueConfig.builder().pollInterval(Duration.ZERO).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("pollInterval must be at least 1 ms, was PT0S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pollInterval must be at least 1 ms, was PT0S");
     assertThatThrownBy(() -> JobQueueConfig.builder().healthThreshold(-1).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("healthThreshold must not be negative, was -1");
-    assertThatThrownBy(() -> JobQueueConfig.builder().maxStalls(-1).build()).hasMessageContaining("maxStalls must not be negative");
-    assertThatThrownBy(() -> JobQueueConfig.builder().capacity(0).build()).hasMessageContaining("capacity must be at least 1, was 0");
-    assertThatThrownBy(() -> JobQueueConfig.builder().deadRetention(0, Duration.ofDays(1)).build()).hasMessageContaining("at least 1");
-    assertThatThrownBy(() -> JobQueueConfig.builder().completedRetention(-1, Duration.ofDays(1)).build()).hasMessageContaining("must not be negative");
-    assertThatThrownBy(() -> JobQueueConfig.builder().priorityAging(Duration.ofDays(365 * 40)).build()).hasMessageContaining("at most");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("healthThreshold must not be negative, was -1");
+    assertThatThrownBy(() -> JobQueueConfig.builder().maxStalls(-1).build())
+        .hasMessageContaining("maxStalls must not be negative");
+    assertThatThrownBy(() -> JobQueueConfig.builder().capacity(0).build())
+        .hasMessageContaining("capacity must be at least 1, was 0");
+    assertThatThrownBy(() -> JobQueueConfig.builder().deadRetention(0, Duration.ofDays(1)).build())
+        .hasMessageContaining("at least 1");
+    assertThatThrownBy(
+            () -> JobQueueConfig.builder().completedRetention(-1, Duration.ofDays(1)).build())
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(
+            () -> JobQueueConfig.builder().priorityAging(Duration.ofDays(365 * 40)).build())
+        .hasMessageContaining("at most");
     try (JobQueue q = JobQueues.inMemory("validation", JobQueueConfig.ofDefaults())) {
-      assertThatThrownBy(() -> q.workers().concurrency(0)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> q.workers().concurrency(0))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("concurrency must be within 1..10000, was 0");
-      assertThatThrownBy(() -> q.workers().start()).isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one handler");
-      assertThatThrownBy(() -> q.workers().handle(TEXT, j -> { }).handle(TEXT, j -> { }))
+      assertThatThrownBy(() -> q.workers().start())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("at least one handler");
+      assertThatThrownBy(() -> q.workers().handle(TEXT, j -> {}).handle(TEXT, j -> {}))
           .hasMessageContaining("job type 'text' already has a handler");
     }
-    assertThatThrownBy(() -> JobQueues.inMemory("two words", JobQueueConfig.ofDefaults())).hasMessageContaining("queue name must not contain whitespace");
-    assertThatThrownBy(() -> JobType.of("", Codec.utf8())).hasMessageContaining("job type name must have 1 to 200 characters");
+    assertThatThrownBy(() -> JobQueues.inMemory("two words", JobQueueConfig.ofDefaults()))
+        .hasMessageContaining("queue name must not contain whitespace");
+    assertThatThrownBy(() -> JobType.of("", Codec.utf8()))
+        .hasMessageContaining("job type name must have 1 to 200 characters");
   }
 
   @Test
   void aJobsOwnBackoffTravelsAsText() {
-    Backoff b = Backoff.exponential(Duration.ofMillis(250), Duration.ofMinutes(3)).multiplier(3).jitter(Jitter.DECORRELATED)
-        .maxAttempts(7).build();
+    Backoff b =
+        Backoff.exponential(Duration.ofMillis(250), Duration.ofMinutes(3))
+            .multiplier(3)
+            .jitter(Jitter.DECORRELATED)
+            .maxAttempts(7)
+            .build();
     Backoff back = RetrySpec.parse(RetrySpec.format(b));
     assertThat(back.toString()).isEqualTo(b.toString());
     assertThatThrownBy(() -> RetrySpec.parse("1,2")).isInstanceOf(IllegalArgumentException.class);
@@ -101,7 +129,8 @@ class JobQueueConfigTest {
 
   @Test
   void aTypeKnowsWhatIsNotRetryable() {
-    JobType<String> t = JobType.builder("t", Codec.utf8()).nonRetryable(IllegalArgumentException.class).build();
+    JobType<String> t =
+        JobType.builder("t", Codec.utf8()).nonRetryable(IllegalArgumentException.class).build();
     assertThat(t.isNonRetryable(new NumberFormatException())).isTrue();
     assertThat(t.isNonRetryable(new NonRetryableException("no"))).isTrue();
     assertThat(t.isNonRetryable(new IllegalStateException())).isFalse();

@@ -8,7 +8,6 @@ import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.backoff.Jitter;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.codec.CodecException;
-import dev.headroom.core.codec.JsonCodec;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.queue.broker.Broker;
@@ -34,22 +33,31 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every backend promises, run against each of them. Time is a {@link ManualTimeSource}
- * ({@link #time}) that the backend must use for every decision: in memory directly, on Redis
- * through the documented caller-time hook ({@code JobQueueConfig.serverTime(false)}). Workers poll
- * every 20 ms here, so they notice a moved clock without a wake-up.
+ * What every backend promises, run against each of them. Time is a {@link ManualTimeSource} ({@link
+ * #time}) that the backend must use for every decision: in memory directly, on Redis through the
+ * documented caller-time hook ({@code JobQueueConfig.serverTime(false)}). Workers poll every 20 ms
+ * here, so they notice a moved clock without a wake-up.
  */
 public abstract class JobQueueContractTest {
 
   /** The clock of every queue the suite creates. */
   protected ManualTimeSource time;
+
   private final List<JobQueue> queues = new ArrayList<>();
 
-  static final JobType<String> TEXT = JobType.builder("text", Codec.utf8())
-      .backoff(Backoff.exponential(Duration.ofSeconds(10), Duration.ofMinutes(10)).jitter(Jitter.NONE).maxAttempts(3).build())
-      .build();
+  static final JobType<String> TEXT =
+      JobType.builder("text", Codec.utf8())
+          .backoff(
+              Backoff.exponential(Duration.ofSeconds(10), Duration.ofMinutes(10))
+                  .jitter(Jitter.NONE)
+                  .maxAttempts(3)
+                  .build())
+          .build();
 
-  /** A queue named {@code name} on the backend under test, with these options (clock set, keys isolated by the subclass). */
+  /**
+   * A queue named {@code name} on the backend under test, with these options (clock set, keys
+   * isolated by the subclass).
+   */
   protected abstract JobQueue create(String name, JobQueueConfig options);
 
   /** For the backend tests that extend this suite. */
@@ -68,7 +76,10 @@ public abstract class JobQueueContractTest {
   }
 
   protected JobQueueConfig.Builder options() {
-    return JobQueueConfig.builder().timeSource(time).serverTime(false).pollInterval(Duration.ofMillis(20))
+    return JobQueueConfig.builder()
+        .timeSource(time)
+        .serverTime(false)
+        .pollInterval(Duration.ofMillis(20))
         .reapInterval(Duration.ofMillis(50));
   }
 
@@ -97,7 +108,9 @@ public abstract class JobQueueContractTest {
   }
 
   private static void awaitState(JobQueue q, String id, JobState state) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> q.job(id).map(JobInfo::state).orElse(null) == state);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> q.job(id).map(JobInfo::state).orElse(null) == state);
   }
 
   @Test
@@ -147,7 +160,8 @@ public abstract class JobQueueContractTest {
   void aDelayedJobRunsOnlyOnceItIsDue() {
     JobQueue q = queue();
     String delayed = q.enqueue(TEXT, "later", JobOptions.delayed(Duration.ofSeconds(10)));
-    String at = q.enqueue(TEXT, "at", JobOptions.builder().runAt(time.now().plusSeconds(20)).build());
+    String at =
+        q.enqueue(TEXT, "at", JobOptions.builder().runAt(time.now().plusSeconds(20)).build());
     assertThat(q.job(delayed).orElseThrow().state()).isEqualTo(JobState.DELAYED);
     assertThat(q.job(delayed).orElseThrow().runAt()).isEqualTo(time.now().plusSeconds(10));
     assertThat(q.counts().delayed()).isEqualTo(2);
@@ -174,7 +188,8 @@ public abstract class JobQueueContractTest {
     Broker broker = ((BrokerJobQueue) q).broker;
     Exchange ex = broker.exchange(List.of(), 2, "w:", 1000);
     assertThat(ex.claimed()).hasSize(1);
-    assertThat(ex.nextDueMillis()).as("the slot left without a job waits until then, not the poll interval")
+    assertThat(ex.nextDueMillis())
+        .as("the slot left without a job waits until then, not the poll interval")
         .isEqualTo(5000);
   }
 
@@ -182,27 +197,33 @@ public abstract class JobQueueContractTest {
   void retriesOnTheBackoffScheduleThenDeadLetters() {
     JobQueue q = queue();
     List<String> events = new CopyOnWriteArrayList<>();
-    q.addListener(new JobListener() {
-      @Override
-      public void onFailed(JobEvent e) {
-        events.add("failed " + e.attempt());
-      }
+    q.addListener(
+        new JobListener() {
+          @Override
+          public void onFailed(JobEvent e) {
+            events.add("failed " + e.attempt());
+          }
 
-      @Override
-      public void onRetrying(JobEvent e) {
-        events.add("retrying in " + e.retryIn());
-      }
+          @Override
+          public void onRetrying(JobEvent e) {
+            events.add("retrying in " + e.retryIn());
+          }
 
-      @Override
-      public void onDead(JobEvent e) {
-        events.add("dead " + e.reason());
-      }
-    });
+          @Override
+          public void onDead(JobEvent e) {
+            events.add("dead " + e.reason());
+          }
+        });
     AtomicInteger attempts = new AtomicInteger();
-    q.workers().handle(TEXT, job -> {
-      attempts.incrementAndGet();
-      throw new IOException("boom " + job.attempt());
-    }).concurrency(1).start();
+    q.workers()
+        .handle(
+            TEXT,
+            job -> {
+              attempts.incrementAndGet();
+              throw new IOException("boom " + job.attempt());
+            })
+        .concurrency(1)
+        .start();
     String id = q.enqueue(TEXT, "x");
     awaitState(q, id, JobState.RETRYING);
     JobInfo first = q.job(id).orElseThrow();
@@ -214,7 +235,9 @@ public abstract class JobQueueContractTest {
     time.advance(Duration.ofMillis(9_999));
     assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.RETRYING);
     time.advance(Duration.ofMillis(1));
-    await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 2 && q.job(id).orElseThrow().state() == JobState.RETRYING);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> attempts.get() == 2 && q.job(id).orElseThrow().state() == JobState.RETRYING);
     assertThat(q.job(id).orElseThrow().runAt()).isEqualTo(time.now().plusSeconds(20));
     time.advance(Duration.ofSeconds(20));
     awaitState(q, id, JobState.DEAD);
@@ -225,27 +248,46 @@ public abstract class JobQueueContractTest {
     assertThat(dead.job().enqueuedAt()).isEqualTo(time.now().minusSeconds(30));
     assertThat(dead.diedAt()).isEqualTo(time.now());
     await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 6);
-    assertThat(events).containsExactly("failed 1", "retrying in PT10S", "failed 2", "retrying in PT20S", "failed 3",
-        "dead retries-exhausted");
+    assertThat(events)
+        .containsExactly(
+            "failed 1",
+            "retrying in PT10S",
+            "failed 2",
+            "retrying in PT20S",
+            "failed 3",
+            "dead retries-exhausted");
   }
 
   @Test
   void aJobThatSucceedsOnItsRetryCompletes() {
     JobQueue q = queue();
     List<Integer> completedAttempts = new CopyOnWriteArrayList<>();
-    q.addListener(new JobListener() {
-      @Override
-      public void onCompleted(JobEvent e) {
-        completedAttempts.add(e.attempt());
-      }
-    });
-    q.workers().handle(TEXT, job -> {
-      if (job.attempt() == 1) {
-        throw new IllegalStateException("first try fails");
-      }
-    }).start();
-    String id = q.enqueue(TEXT, "x", JobOptions.builder().backoff(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(5))
-        .jitter(Jitter.NONE).build()).build());
+    q.addListener(
+        new JobListener() {
+          @Override
+          public void onCompleted(JobEvent e) {
+            completedAttempts.add(e.attempt());
+          }
+        });
+    q.workers()
+        .handle(
+            TEXT,
+            job -> {
+              if (job.attempt() == 1) {
+                throw new IllegalStateException("first try fails");
+              }
+            })
+        .start();
+    String id =
+        q.enqueue(
+            TEXT,
+            "x",
+            JobOptions.builder()
+                .backoff(
+                    Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(5))
+                        .jitter(Jitter.NONE)
+                        .build())
+                .build());
     awaitState(q, id, JobState.RETRYING);
     time.advance(Duration.ofMillis(5));
     awaitState(q, id, JobState.COMPLETED);
@@ -258,18 +300,29 @@ public abstract class JobQueueContractTest {
 
   @Test
   void nonRetryableFailuresGoStraightToTheDeadLetters() {
-    JobType<String> strict = JobType.builder("strict", Codec.utf8()).nonRetryable(IllegalArgumentException.class).build();
+    JobType<String> strict =
+        JobType.builder("strict", Codec.utf8())
+            .nonRetryable(IllegalArgumentException.class)
+            .build();
     JobQueue q = queue();
-    q.workers().handle(TEXT, job -> {
-      throw new NonRetryableException("bad input");
-    }).handle(strict, job -> {
-      throw new NumberFormatException("not a number");
-    }).start();
+    q.workers()
+        .handle(
+            TEXT,
+            job -> {
+              throw new NonRetryableException("bad input");
+            })
+        .handle(
+            strict,
+            job -> {
+              throw new NumberFormatException("not a number");
+            })
+        .start();
     String a = q.enqueue(TEXT, "a");
     String b = q.enqueue(strict, "b");
     awaitState(q, a, JobState.DEAD);
     awaitState(q, b, JobState.DEAD);
-    assertThat(q.deadLetters().get(a).orElseThrow().reason()).isEqualTo(DeadLetter.REASON_NON_RETRYABLE);
+    assertThat(q.deadLetters().get(a).orElseThrow().reason())
+        .isEqualTo(DeadLetter.REASON_NON_RETRYABLE);
     DeadLetter dl = q.deadLetters().get(b).orElseThrow();
     assertThat(dl.reason()).isEqualTo(DeadLetter.REASON_NON_RETRYABLE);
     assertThat(dl.error().className()).isEqualTo(NumberFormatException.class.getName());
@@ -285,7 +338,7 @@ public abstract class JobQueueContractTest {
     JobType<String> mystery = JobType.of("mystery", Codec.utf8());
     JobQueue q = queue();
     List<Shape> seen = new CopyOnWriteArrayList<>();
-    q.workers().handle(shape, job -> seen.add(job.payload())).handle(TEXT, job -> { }).start();
+    q.workers().handle(shape, job -> seen.add(job.payload())).handle(TEXT, job -> {}).start();
     String good = q.enqueue(shape, new Shape("triangle", 3));
     String garbled = q.enqueue(wrongShape, "{not json");
     String unknown = q.enqueue(mystery, "?");
@@ -293,8 +346,10 @@ public abstract class JobQueueContractTest {
     awaitState(q, garbled, JobState.DEAD);
     awaitState(q, unknown, JobState.DEAD);
     assertThat(seen).containsExactly(new Shape("triangle", 3));
-    assertThat(q.deadLetters().get(garbled).orElseThrow().reason()).isEqualTo(DeadLetter.REASON_UNDECODABLE);
-    assertThat(q.deadLetters().get(garbled).orElseThrow().error().className()).isEqualTo(CodecException.class.getName());
+    assertThat(q.deadLetters().get(garbled).orElseThrow().reason())
+        .isEqualTo(DeadLetter.REASON_UNDECODABLE);
+    assertThat(q.deadLetters().get(garbled).orElseThrow().error().className())
+        .isEqualTo(CodecException.class.getName());
     DeadLetter u = q.deadLetters().get(unknown).orElseThrow();
     assertThat(u.reason()).isEqualTo(DeadLetter.REASON_UNKNOWN_TYPE);
     assertThat(u.error().message()).contains("mystery");
@@ -303,19 +358,21 @@ public abstract class JobQueueContractTest {
 
   @Test
   void aPayloadThatCannotBeEncodedFailsAtEnqueue() {
-    Codec<String> broken = new Codec<>() {
-      @Override
-      public byte[] encode(String value) {
-        throw new CodecException("cannot encode " + value, null);
-      }
+    Codec<String> broken =
+        new Codec<>() {
+          @Override
+          public byte[] encode(String value) {
+            throw new CodecException("cannot encode " + value, null);
+          }
 
-      @Override
-      public String decode(byte[] bytes) {
-        return "";
-      }
-    };
+          @Override
+          public String decode(byte[] bytes) {
+            return "";
+          }
+        };
     JobQueue q = queue();
-    assertThatThrownBy(() -> q.enqueue(JobType.of("broken", broken), "x")).isInstanceOf(CodecException.class);
+    assertThatThrownBy(() -> q.enqueue(JobType.of("broken", broken), "x"))
+        .isInstanceOf(CodecException.class);
     assertThat(q.counts().waiting()).isZero();
   }
 
@@ -351,29 +408,46 @@ public abstract class JobQueueContractTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> r.seen.size() == 1234);
     assertThat(r.seen).isEqualTo(payloads);
     assertThatThrownBy(() -> q.enqueueAll(TEXT, payloads, JobOptions.builder().jobId("x").build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobId");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jobId");
   }
 
   @Test
   void asyncHandlersCompleteAndFailThroughTheirStage() {
-    JobType<String> async = JobType.builder("async", Codec.utf8())
-        .backoff(Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(1)).jitter(Jitter.NONE).maxAttempts(1).build())
-        .build();
+    JobType<String> async =
+        JobType.builder("async", Codec.utf8())
+            .backoff(
+                Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(1))
+                    .jitter(Jitter.NONE)
+                    .maxAttempts(1)
+                    .build())
+            .build();
     JobQueue q = queue();
-    q.workers().handleAsync(async, job -> job.payload().equals("ok") ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.failedFuture(new IOException("async failure"))).start();
+    q.workers()
+        .handleAsync(
+            async,
+            job ->
+                job.payload().equals("ok")
+                    ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(new IOException("async failure")))
+        .start();
     String ok = q.enqueue(async, "ok");
     String bad = q.enqueue(async, "bad");
     awaitState(q, ok, JobState.COMPLETED);
     awaitState(q, bad, JobState.DEAD);
-    assertThat(q.deadLetters().get(bad).orElseThrow().error().className()).isEqualTo(IOException.class.getName());
+    assertThat(q.deadLetters().get(bad).orElseThrow().error().className())
+        .isEqualTo(IOException.class.getName());
   }
 
   @Test
   void anAttemptThatExceedsItsTimeoutFails() {
     JobQueue q = queue();
     q.workers().handle(TEXT, job -> new CountDownLatch(1).await()).start();
-    String id = q.enqueue(TEXT, "stuck", JobOptions.builder().timeout(Duration.ofMillis(100)).maxAttempts(1).build());
+    String id =
+        q.enqueue(
+            TEXT,
+            "stuck",
+            JobOptions.builder().timeout(Duration.ofMillis(100)).maxAttempts(1).build());
     awaitState(q, id, JobState.DEAD);
     assertThat(q.deadLetters().get(id).orElseThrow().error().className())
         .isEqualTo(java.util.concurrent.TimeoutException.class.getName());
@@ -384,11 +458,15 @@ public abstract class JobQueueContractTest {
     JobType<String> other = JobType.builder("other", Codec.utf8()).backoff(TEXT.backoff()).build();
     JobQueue q = queue();
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    JobHandler<String> failFirst = job -> {
-      if (runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet() == 1) {
-        throw job.payload().startsWith("io") ? new IOException(job.payload()) : new IllegalStateException(job.payload());
-      }
-    };
+    JobHandler<String> failFirst =
+        job -> {
+          if (runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet()
+              == 1) {
+            throw job.payload().startsWith("io")
+                ? new IOException(job.payload())
+                : new IllegalStateException(job.payload());
+          }
+        };
     q.workers().handle(TEXT, failFirst).handle(other, failFirst).concurrency(1).start();
     JobOptions once = JobOptions.builder().maxAttempts(1).build();
     List<String> ids = new ArrayList<>();
@@ -408,10 +486,14 @@ public abstract class JobQueueContractTest {
     Page<DeadLetter> last = dl.list(DeadLetterFilter.all(), 4, 2);
     assertThat(last.items()).extracting(d -> d.job().id()).containsExactly(ids.get(0));
     assertThat(last.hasMore()).isFalse();
-    assertThat(dl.list(DeadLetterFilter.type(TEXT).andErrorClass(IOException.class.getName()), 0, 10).items())
-        .extracting(d -> d.job().payload(TEXT)).containsExactly("io-2", "io-1");
+    assertThat(
+            dl.list(DeadLetterFilter.type(TEXT).andErrorClass(IOException.class.getName()), 0, 10)
+                .items())
+        .extracting(d -> d.job().payload(TEXT))
+        .containsExactly("io-2", "io-1");
     assertThat(dl.list(DeadLetterFilter.errorClass(IllegalStateException.class), 1, 10).items())
-        .extracting(d -> d.job().payload(TEXT)).containsExactly("state-1");
+        .extracting(d -> d.job().payload(TEXT))
+        .containsExactly("state-1");
     assertThat(dl.list(DeadLetterFilter.type(other), 0, 10).items()).hasSize(1);
 
     assertThat(dl.replay(ids.get(0))).isTrue();
@@ -419,8 +501,10 @@ public abstract class JobQueueContractTest {
     awaitState(q, ids.get(0), JobState.COMPLETED);
     assertThat(q.job(ids.get(0)).orElseThrow().attempts()).isEqualTo(1);
 
-    // two IllegalStateException letters, one per second: the first at once, the second a second later
-    assertThat(dl.replay(DeadLetterFilter.errorClass(IllegalStateException.class), 1.0)).isEqualTo(2);
+    // two IllegalStateException letters, one per second: the first at once, the second a second
+    // later
+    assertThat(dl.replay(DeadLetterFilter.errorClass(IllegalStateException.class), 1.0))
+        .isEqualTo(2);
     awaitState(q, ids.get(1), JobState.COMPLETED);
     assertThat(q.job(ids.get(3)).orElseThrow().state()).isEqualTo(JobState.DELAYED);
     assertThat(q.job(ids.get(3)).orElseThrow().runAt()).isEqualTo(time.now().plusSeconds(1));
@@ -445,7 +529,13 @@ public abstract class JobQueueContractTest {
     Exchange ex = broker.exchange(List.of(), 3, "t:", 60_000);
     List<Settlement> kill = new ArrayList<>();
     for (ClaimedJob c : ex.claimed()) {
-      kill.add(new Settlement(c, Settlement.Kind.DEAD, 0, new JobError("x.Y", "m", ""), DeadLetter.REASON_NON_RETRYABLE));
+      kill.add(
+          new Settlement(
+              c,
+              Settlement.Kind.DEAD,
+              0,
+              new JobError("x.Y", "m", ""),
+              DeadLetter.REASON_NON_RETRYABLE));
     }
     broker.exchange(kill, 0, "t2:", 60_000);
     assertThat(q.deadLetters().replayAll(0)).isEqualTo(3);
@@ -458,12 +548,22 @@ public abstract class JobQueueContractTest {
 
   @Test
   void retentionBoundsCompletedJobsAndDeadLettersByCountAndAge() {
-    JobQueue q = queue(options().completedRetention(2, Duration.ofHours(1)).deadRetention(2, Duration.ofDays(1)).build());
-    q.workers().handle(TEXT, job -> {
-      if (job.payload().startsWith("fail")) {
-        throw new NonRetryableException("no");
-      }
-    }).concurrency(1).start();
+    JobQueue q =
+        queue(
+            options()
+                .completedRetention(2, Duration.ofHours(1))
+                .deadRetention(2, Duration.ofDays(1))
+                .build());
+    q.workers()
+        .handle(
+            TEXT,
+            job -> {
+              if (job.payload().startsWith("fail")) {
+                throw new NonRetryableException("no");
+              }
+            })
+        .concurrency(1)
+        .start();
     List<String> done = new ArrayList<>();
     List<String> dead = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -479,7 +579,8 @@ public abstract class JobQueueContractTest {
     assertThat(q.job(done.get(0))).isEmpty();
     assertThat(q.job(done.get(3))).isPresent();
     assertThat(q.job(dead.get(1))).isEmpty();
-    assertThat(q.deadLetters().list(DeadLetterFilter.all(), 0, 10).items()).extracting(d -> d.job().id())
+    assertThat(q.deadLetters().list(DeadLetterFilter.all(), 0, 10).items())
+        .extracting(d -> d.job().id())
         .containsExactly(dead.get(3), dead.get(2));
     time.advance(Duration.ofHours(2));
     await().atMost(Duration.ofSeconds(10)).until(() -> q.counts().completed() == 0);
@@ -492,7 +593,7 @@ public abstract class JobQueueContractTest {
   @Test
   void completedJobsAreDroppedAtOnceWithARetentionOfZero() {
     JobQueue q = queue(options().completedRetention(0, Duration.ofHours(1)).build());
-    q.workers().handle(TEXT, job -> { }).start();
+    q.workers().handle(TEXT, job -> {}).start();
     String id = q.enqueue(TEXT, "x");
     await().atMost(Duration.ofSeconds(10)).until(() -> q.job(id).isEmpty());
     assertThat(q.counts().completed()).isZero();
@@ -503,13 +604,19 @@ public abstract class JobQueueContractTest {
     JobQueue q = queue();
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    WorkerPool pool = q.workers().handle(TEXT, job -> {
-      started.countDown();
-      release.await();
-    }).start();
+    WorkerPool pool =
+        q.workers()
+            .handle(
+                TEXT,
+                job -> {
+                  started.countDown();
+                  release.await();
+                })
+            .start();
     String id = q.enqueue(TEXT, "x");
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Integer> back = CompletableFuture.supplyAsync(() -> pool.shutdown(Duration.ofSeconds(10)));
+    CompletableFuture<Integer> back =
+        CompletableFuture.supplyAsync(() -> pool.shutdown(Duration.ofSeconds(10)));
     await().atMost(Duration.ofSeconds(5)).until(() -> !pool.isRunning());
     String later = q.enqueue(TEXT, "after shutdown started");
     release.countDown();
@@ -524,15 +631,21 @@ public abstract class JobQueueContractTest {
     JobQueue q = queue();
     CountDownLatch started = new CountDownLatch(2);
     List<Boolean> sawLoss = new CopyOnWriteArrayList<>();
-    WorkerPool pool = q.workers().handle(TEXT, job -> {
-      started.countDown();
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException e) {
-        sawLoss.add(job.leaseLost());
-        throw e;
-      }
-    }).concurrency(2).start();
+    WorkerPool pool =
+        q.workers()
+            .handle(
+                TEXT,
+                job -> {
+                  started.countDown();
+                  try {
+                    new CountDownLatch(1).await();
+                  } catch (InterruptedException e) {
+                    sawLoss.add(job.leaseLost());
+                    throw e;
+                  }
+                })
+            .concurrency(2)
+            .start();
     String a = q.enqueue(TEXT, "a");
     String b = q.enqueue(TEXT, "b");
     String c = q.enqueue(TEXT, "c", JobOptions.priority(-1));
@@ -570,7 +683,8 @@ public abstract class JobQueueContractTest {
 
     ClaimedJob second = broker.exchange(List.of(), 1, "w2:", 1000).claimed().get(0);
     assertThat(second.attempt()).isEqualTo(1);
-    assertThat(broker.exchange(List.of(Settlement.complete(lost)), 0, "w1:", 1000).accepted()).containsExactly(false);
+    assertThat(broker.exchange(List.of(Settlement.complete(lost)), 0, "w1:", 1000).accepted())
+        .containsExactly(false);
     assertThat(broker.renew(List.of(lost, second), 1000)).containsExactly(false, true);
     assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
     time.advance(Duration.ofMillis(1001));
@@ -578,13 +692,15 @@ public abstract class JobQueueContractTest {
     DeadLetter dl = q.deadLetters().get(id).orElseThrow();
     assertThat(dl.reason()).isEqualTo(DeadLetter.REASON_STALLED);
     assertThat(dl.job().stalls()).isEqualTo(2);
-    assertThat(broker.exchange(List.of(Settlement.complete(second)), 0, "w2:", 1000).accepted()).containsExactly(false);
+    assertThat(broker.exchange(List.of(Settlement.complete(second)), 0, "w2:", 1000).accepted())
+        .containsExactly(false);
   }
 
   @Test
   void aJobDeadLetteredForStallingIsCountedAsDead() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    JobQueue q = queue(options().lease(Duration.ofSeconds(1)).maxStalls(0).meterRegistry(registry).build());
+    JobQueue q =
+        queue(options().lease(Duration.ofSeconds(1)).maxStalls(0).meterRegistry(registry).build());
     String id = q.enqueue(TEXT, "x");
     Broker broker = ((BrokerJobQueue) q).broker;
     broker.exchange(List.of(), 1, "dead-worker:", 1000);
@@ -592,8 +708,18 @@ public abstract class JobQueueContractTest {
     // a pool makes the queue reap; it finds nothing to claim
     q.workers().handle(TEXT, new Recorder()).concurrency(1).start();
     awaitState(q, id, JobState.DEAD);
-    await().atMost(Duration.ofSeconds(5)).until(() -> count(registry, "headroom.queue.stalled") == 1);
-    assertThat(count(registry, "headroom.queue.dead", "type", "text", "reason", DeadLetter.REASON_STALLED)).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> count(registry, "headroom.queue.stalled") == 1);
+    assertThat(
+            count(
+                registry,
+                "headroom.queue.dead",
+                "type",
+                "text",
+                "reason",
+                DeadLetter.REASON_STALLED))
+        .isEqualTo(1);
   }
 
   private static double count(SimpleMeterRegistry registry, String name, String... tags) {
@@ -608,12 +734,15 @@ public abstract class JobQueueContractTest {
     Broker broker = ((BrokerJobQueue) q).broker;
     ClaimedJob first = broker.exchange(List.of(), 1, "w1:", 1000).claimed().get(0);
     assertThat(first.firstClaim()).isTrue();
-    ClaimedJob givenBack = broker.exchange(List.of(Settlement.release(first)), 1, "w2:", 1000).claimed().get(0);
+    ClaimedJob givenBack =
+        broker.exchange(List.of(Settlement.release(first)), 1, "w2:", 1000).claimed().get(0);
     assertThat(givenBack.attempt()).isEqualTo(1);
     assertThat(givenBack.firstClaim()).as("after a give-back").isFalse();
     time.advance(Duration.ofMillis(1001));
     assertThat(broker.reap(5)).isEqualTo(1);
-    assertThat(broker.exchange(List.of(), 1, "w3:", 1000).claimed().get(0).firstClaim()).as("after a reap").isFalse();
+    assertThat(broker.exchange(List.of(), 1, "w3:", 1000).claimed().get(0).firstClaim())
+        .as("after a reap")
+        .isFalse();
     assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
   }
 
@@ -651,8 +780,12 @@ public abstract class JobQueueContractTest {
   void manyWorkersRunEveryJobExactlyOnce() {
     JobQueue q = queue();
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    q.workers().handle(TEXT, job -> runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
-        .concurrency(8).start();
+    q.workers()
+        .handle(
+            TEXT,
+            job -> runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
+        .concurrency(8)
+        .start();
     List<String> payloads = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
       payloads.add("j" + i);
@@ -662,8 +795,13 @@ public abstract class JobQueueContractTest {
     for (int i = 0; i < 2000; i += 100) {
       q.enqueueAll(TEXT, shuffled.subList(i, i + 100), JobOptions.ofDefaults());
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() == 2000 && q.counts().completed() == 1000
-        && q.counts().unfinished() == 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                runs.size() == 2000
+                    && q.counts().completed() == 1000
+                    && q.counts().unfinished() == 0);
     assertThat(runs.values()).allMatch(n -> n.get() == 1);
   }
 
@@ -671,9 +809,11 @@ public abstract class JobQueueContractTest {
   void aClosedQueueRefusesWork() {
     JobQueue q = queue();
     q.close();
-    assertThatThrownBy(() -> q.enqueue(TEXT, "x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-    assertThatThrownBy(() -> q.workers().handle(TEXT, job -> { }).start()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> q.enqueue(TEXT, "x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> q.workers().handle(TEXT, job -> {}).start())
+        .isInstanceOf(IllegalStateException.class);
     q.close();
   }
-
 }

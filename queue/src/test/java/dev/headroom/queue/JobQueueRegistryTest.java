@@ -10,29 +10,34 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Named queues: one per name, made on first ask, followed by listeners, closed with the registry. */
+/**
+ * Named queues: one per name, made on first ask, followed by listeners, closed with the registry.
+ */
 class JobQueueRegistryTest {
 
   @Test
   void makesOneQueuePerNameAndClosesThemAll() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    JobQueueRegistry registry = JobQueueRegistry.create(Optional.empty(),
-        JobQueueConfig.builder().meterRegistry(meters).build());
+    JobQueueRegistry registry =
+        JobQueueRegistry.create(
+            Optional.empty(), JobQueueConfig.builder().meterRegistry(meters).build());
     List<String> events = new CopyOnWriteArrayList<>();
-    registry.addListener(new RegistryListener<JobQueue>() {
-      @Override
-      public void added(String name, JobQueue queue) {
-        events.add("+" + name);
-      }
+    registry.addListener(
+        new RegistryListener<JobQueue>() {
+          @Override
+          public void added(String name, JobQueue queue) {
+            events.add("+" + name);
+          }
 
-      @Override
-      public void removed(String name, JobQueue queue) {
-        events.add("-" + name);
-      }
-    });
+          @Override
+          public void removed(String name, JobQueue queue) {
+            events.add("-" + name);
+          }
+        });
     JobQueue emails = registry.getOrCreate("emails");
     assertThat(registry.getOrCreate("emails")).isSameAs(emails);
-    JobQueue reports = registry.getOrCreate("reports", JobQueueConfig.builder().capacity(10).build());
+    JobQueue reports =
+        registry.getOrCreate("reports", JobQueueConfig.builder().capacity(10).build());
     assertThat(emails.name()).isEqualTo("emails");
     assertThat(registry.names()).containsExactly("emails", "reports");
     assertThat(registry.get("reports")).isSameAs(reports);
@@ -41,8 +46,10 @@ class JobQueueRegistryTest {
     registry.close();
     assertThat(events).containsExactly("+emails", "+reports", "-reports", "-emails");
     assertThat(meters.getMeters()).isEmpty();
-    assertThatThrownBy(() -> emails.enqueue(JobType.of("t", String.class), "x")).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> registry.getOrCreate("later")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> emails.enqueue(JobType.of("t", String.class), "x"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> registry.getOrCreate("later"))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -50,8 +57,10 @@ class JobQueueRegistryTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     JobQueueConfig config = JobQueueConfig.builder().meterRegistry(meters).build();
     try (JobQueue first = JobQueues.inMemory("jobs", config)) {
-      assertThatThrownBy(() -> JobQueues.inMemory("jobs", config)).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("queue 'jobs'").hasMessageContaining("already holds the meters");
+      assertThatThrownBy(() -> JobQueues.inMemory("jobs", config))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("queue 'jobs'")
+          .hasMessageContaining("already holds the meters");
       assertThat(meters.find("headroom.queue.workers").gauges()).hasSize(1);
       first.enqueue(JobType.of("t", String.class), "still metered");
       assertThat(meters.find("headroom.queue.enqueued").counter().count()).isEqualTo(1);

@@ -12,8 +12,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The meters, by the names monitoring reads ({@code headroom.queue.jobs.waiting} and
- * {@code headroom.queue.workers}, tag {@code queue}) and the rest of {@code headroom.queue.*}.
+ * The meters, by the names monitoring reads ({@code headroom.queue.jobs.waiting} and {@code
+ * headroom.queue.workers}, tag {@code queue}) and the rest of {@code headroom.queue.*}.
  */
 class QueueMetersTest {
 
@@ -33,31 +33,74 @@ class QueueMetersTest {
   void publishesDepthWorkersOutcomesAndTimings() {
     SimpleMeterRegistry r = new SimpleMeterRegistry();
     ManualTimeSource time = ManualTimeSource.create();
-    JobQueue q = JobQueues.inMemory("metered", JobQueueConfig.builder().meterRegistry(r).timeSource(time)
-        .pollInterval(Duration.ofMillis(20)).build());
+    JobQueue q =
+        JobQueues.inMemory(
+            "metered",
+            JobQueueConfig.builder()
+                .meterRegistry(r)
+                .timeSource(time)
+                .pollInterval(Duration.ofMillis(20))
+                .build());
     q.enqueue(TEXT, "ok");
-    q.enqueue(TEXT, "fail", JobOptions.builder().maxAttempts(2).backoff(TEXT.backoff().toBuilder().jitter(dev.headroom.core.backoff.Jitter.NONE).build()).build());
+    q.enqueue(
+        TEXT,
+        "fail",
+        JobOptions.builder()
+            .maxAttempts(2)
+            .backoff(
+                TEXT.backoff().toBuilder().jitter(dev.headroom.core.backoff.Jitter.NONE).build())
+            .build());
     q.enqueue(TEXT, "later", JobOptions.delayed(Duration.ofHours(1)));
     time.advance(Duration.ofSeconds(4));
     assertThat(gauge(r, "headroom.queue.jobs.waiting", "queue", "metered")).isEqualTo(3);
-    assertThat(gauge(r, "headroom.queue.depth", "queue", "metered", "state", "delayed")).isEqualTo(1);
+    assertThat(gauge(r, "headroom.queue.depth", "queue", "metered", "state", "delayed"))
+        .isEqualTo(1);
     assertThat(gauge(r, "headroom.queue.next.wait", "queue", "metered")).isEqualTo(4.0);
     assertThat(gauge(r, "headroom.queue.workers", "queue", "metered")).isZero();
-    assertThat(counter(r, "headroom.queue.enqueued", "queue", "metered", "type", "text")).isEqualTo(3);
+    assertThat(counter(r, "headroom.queue.enqueued", "queue", "metered", "type", "text"))
+        .isEqualTo(3);
 
-    WorkerPool pool = q.workers().handle(TEXT, job -> {
-      if (job.payload().equals("fail")) {
-        throw new IllegalStateException("no");
-      }
-    }).concurrency(3).start();
+    WorkerPool pool =
+        q.workers()
+            .handle(
+                TEXT,
+                job -> {
+                  if (job.payload().equals("fail")) {
+                    throw new IllegalStateException("no");
+                  }
+                })
+            .concurrency(3)
+            .start();
     assertThat(gauge(r, "headroom.queue.workers", "queue", "metered")).isEqualTo(3);
-    await().atMost(Duration.ofSeconds(5)).until(() -> counter(r, "headroom.queue.retried", "queue", "metered", "type", "text") == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> counter(r, "headroom.queue.retried", "queue", "metered", "type", "text") == 1);
     time.advance(Duration.ofSeconds(1));
-    await().atMost(Duration.ofSeconds(5)).until(() -> counter(r, "headroom.queue.dead", "queue", "metered", "type", "text",
-        "reason", DeadLetter.REASON_RETRIES_EXHAUSTED) == 1);
-    assertThat(counter(r, "headroom.queue.completed", "queue", "metered", "type", "text")).isEqualTo(1);
-    assertThat(r.find("headroom.queue.wait").tags("queue", "metered", "type", "text").timer().count()).isEqualTo(2);
-    assertThat(r.find("headroom.queue.processing").tags("queue", "metered", "type", "text").timer().count()).isEqualTo(3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                counter(
+                        r,
+                        "headroom.queue.dead",
+                        "queue",
+                        "metered",
+                        "type",
+                        "text",
+                        "reason",
+                        DeadLetter.REASON_RETRIES_EXHAUSTED)
+                    == 1);
+    assertThat(counter(r, "headroom.queue.completed", "queue", "metered", "type", "text"))
+        .isEqualTo(1);
+    assertThat(
+            r.find("headroom.queue.wait").tags("queue", "metered", "type", "text").timer().count())
+        .isEqualTo(2);
+    assertThat(
+            r.find("headroom.queue.processing")
+                .tags("queue", "metered", "type", "text")
+                .timer()
+                .count())
+        .isEqualTo(3);
     assertThat(r.find("headroom.queue.stalled").counter()).isNotNull();
     pool.shutdown(Duration.ofSeconds(5));
     assertThat(gauge(r, "headroom.queue.workers", "queue", "metered")).isZero();

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The outcome of one rate-limit check: whether it is allowed, and the state of the limit that
- * bound it (for a limiter with several limits: when denied, the denying limit with the longest
- * wait; when allowed, the limit with the fewest permits left). Renders the IETF
- * {@code RateLimit-*} headers and, on request, the legacy {@code X-RateLimit-*} set. Immutable.
+ * The outcome of one rate-limit check: whether it is allowed, and the state of the limit that bound
+ * it (for a limiter with several limits: when denied, the denying limit with the longest wait; when
+ * allowed, the limit with the fewest permits left). Renders the IETF {@code RateLimit-*} headers
+ * and, on request, the legacy {@code X-RateLimit-*} set. Immutable.
  */
 public final class Decision {
 
@@ -28,8 +28,17 @@ public final class Decision {
   private final int decidedAtNanos;
   private final DecisionSource source;
 
-  private Decision(String limiter, boolean allowed, boolean shadowDenied, Limit limit, long remaining,
-      long resetAfterNanos, long retryAfterNanos, long decidedAtSeconds, int decidedAtNanos, DecisionSource source) {
+  private Decision(
+      String limiter,
+      boolean allowed,
+      boolean shadowDenied,
+      Limit limit,
+      long remaining,
+      long resetAfterNanos,
+      long retryAfterNanos,
+      long decidedAtSeconds,
+      int decidedAtNanos,
+      DecisionSource source) {
     this.limiter = limiter;
     this.allowed = allowed;
     this.shadowDenied = shadowDenied;
@@ -42,8 +51,15 @@ public final class Decision {
     this.source = source;
   }
 
-  private static Decision of(String limiter, boolean allowed, Limit limit, long remaining, Duration resetAfter,
-      Duration retryAfter, Instant decidedAt, DecisionSource source) {
+  private static Decision of(
+      String limiter,
+      boolean allowed,
+      Limit limit,
+      long remaining,
+      Duration resetAfter,
+      Duration retryAfter,
+      Instant decidedAt,
+      DecisionSource source) {
     Objects.requireNonNull(limiter, "limiter");
     Objects.requireNonNull(limit, "limit");
     Objects.requireNonNull(decidedAt, "decidedAt");
@@ -51,8 +67,17 @@ public final class Decision {
     if (remaining < 0) {
       throw new IllegalArgumentException("remaining must not be negative, was " + remaining);
     }
-    return new Decision(limiter, allowed, false, limit, remaining, nonNegative("resetAfter", resetAfter),
-        nonNegative("retryAfter", retryAfter), decidedAt.getEpochSecond(), decidedAt.getNano(), source);
+    return new Decision(
+        limiter,
+        allowed,
+        false,
+        limit,
+        remaining,
+        nonNegative("resetAfter", resetAfter),
+        nonNegative("retryAfter", retryAfter),
+        decidedAt.getEpochSecond(),
+        decidedAt.getNano(),
+        source);
   }
 
   /**
@@ -61,7 +86,12 @@ public final class Decision {
    * @param remaining permits left in {@code limit} after this one
    * @param resetAfter how long until {@code limit} is fully available again if nothing else arrives
    */
-  public static Decision allowed(String limiter, Limit limit, long remaining, Duration resetAfter, Instant decidedAt,
+  public static Decision allowed(
+      String limiter,
+      Limit limit,
+      long remaining,
+      Duration resetAfter,
+      Instant decidedAt,
       DecisionSource source) {
     return of(limiter, true, limit, remaining, resetAfter, Duration.ZERO, decidedAt, source);
   }
@@ -71,44 +101,93 @@ public final class Decision {
    *
    * @param retryAfter how long until the same request would be allowed if nothing else arrives
    */
-  public static Decision denied(String limiter, Limit limit, long remaining, Duration resetAfter, Duration retryAfter,
-      Instant decidedAt, DecisionSource source) {
+  public static Decision denied(
+      String limiter,
+      Limit limit,
+      long remaining,
+      Duration resetAfter,
+      Duration retryAfter,
+      Instant decidedAt,
+      DecisionSource source) {
     return of(limiter, false, limit, remaining, resetAfter, retryAfter, decidedAt, source);
   }
 
   /**
-   * A decision from plain numbers, for backends on hot paths: {@code retryAfterNanos} must be 0 when
-   * allowed; all values must be non-negative.
+   * A decision from plain numbers, for backends on hot paths: {@code retryAfterNanos} must be 0
+   * when allowed; all values must be non-negative.
    */
-  public static Decision of(boolean allowed, String limiter, Limit limit, long remaining, long resetAfterNanos,
-      long retryAfterNanos, long decidedAtEpochMillis, DecisionSource source) {
+  public static Decision of(
+      boolean allowed,
+      String limiter,
+      Limit limit,
+      long remaining,
+      long resetAfterNanos,
+      long retryAfterNanos,
+      long decidedAtEpochMillis,
+      DecisionSource source) {
     Objects.requireNonNull(limiter, "limiter");
     Objects.requireNonNull(limit, "limit");
     Objects.requireNonNull(source, "source");
-    if (remaining < 0 || resetAfterNanos < 0 || retryAfterNanos < 0 || (allowed && retryAfterNanos != 0)) {
-      throw new IllegalArgumentException("remaining, resetAfterNanos and retryAfterNanos must not be negative, and"
-          + " retryAfterNanos must be 0 when allowed; were " + remaining + ", " + resetAfterNanos + ", " + retryAfterNanos);
+    if (remaining < 0
+        || resetAfterNanos < 0
+        || retryAfterNanos < 0
+        || (allowed && retryAfterNanos != 0)) {
+      throw new IllegalArgumentException(
+          "remaining, resetAfterNanos and retryAfterNanos must not be negative, and"
+              + " retryAfterNanos must be 0 when allowed; were "
+              + remaining
+              + ", "
+              + resetAfterNanos
+              + ", "
+              + retryAfterNanos);
     }
-    return new Decision(limiter, allowed, false, limit, remaining, resetAfterNanos, retryAfterNanos,
-        Math.floorDiv(decidedAtEpochMillis, 1000), Math.floorMod(decidedAtEpochMillis, 1000) * 1_000_000, source);
+    return new Decision(
+        limiter,
+        allowed,
+        false,
+        limit,
+        remaining,
+        resetAfterNanos,
+        retryAfterNanos,
+        Math.floorDiv(decidedAtEpochMillis, 1000),
+        Math.floorMod(decidedAtEpochMillis, 1000) * 1_000_000,
+        source);
   }
 
   /**
-   * This decision as a shadow limiter reports it: a denial becomes allowed with
-   * {@link #shadowDenied()} set; an allowed decision is returned as is.
+   * This decision as a shadow limiter reports it: a denial becomes allowed with {@link
+   * #shadowDenied()} set; an allowed decision is returned as is.
    */
   public Decision asShadow() {
     if (allowed) {
       return this;
     }
-    return new Decision(limiter, true, true, limit, remaining, resetAfterNanos, 0, decidedAtSeconds, decidedAtNanos,
+    return new Decision(
+        limiter,
+        true,
+        true,
+        limit,
+        remaining,
+        resetAfterNanos,
+        0,
+        decidedAtSeconds,
+        decidedAtNanos,
         source);
   }
 
   /** The same decision attributed to another source. */
   public Decision withSource(DecisionSource newSource) {
-    return new Decision(limiter, allowed, shadowDenied, limit, remaining, resetAfterNanos, retryAfterNanos,
-        decidedAtSeconds, decidedAtNanos, Objects.requireNonNull(newSource, "source"));
+    return new Decision(
+        limiter,
+        allowed,
+        shadowDenied,
+        limit,
+        remaining,
+        resetAfterNanos,
+        retryAfterNanos,
+        decidedAtSeconds,
+        decidedAtNanos,
+        Objects.requireNonNull(newSource, "source"));
   }
 
   /** The name of the limiter that decided. */
@@ -141,12 +220,18 @@ public final class Decision {
     return Duration.ofNanos(resetAfterNanos);
   }
 
-  /** When {@link #limit()} is fully available again: {@link #decidedAt()} plus {@link #resetAfter()}. */
+  /**
+   * When {@link #limit()} is fully available again: {@link #decidedAt()} plus {@link
+   * #resetAfter()}.
+   */
   public Instant resetAt() {
     return decidedAt().plusNanos(resetAfterNanos);
   }
 
-  /** Zero when allowed; otherwise how long until the same request would be allowed if nothing else arrives. */
+  /**
+   * Zero when allowed; otherwise how long until the same request would be allowed if nothing else
+   * arrives.
+   */
   public Duration retryAfter() {
     return Duration.ofNanos(retryAfterNanos);
   }
@@ -162,9 +247,9 @@ public final class Decision {
   }
 
   /**
-   * The IETF draft headers: {@code RateLimit-Limit}, {@code RateLimit-Remaining},
-   * {@code RateLimit-Reset} (seconds, rounded up), {@code RateLimit-Policy} ({@code 100;w=60}),
-   * and {@code Retry-After} (seconds, at least 1) when denied. In insertion order, unmodifiable.
+   * The IETF draft headers: {@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code
+   * RateLimit-Reset} (seconds, rounded up), {@code RateLimit-Policy} ({@code 100;w=60}), and {@code
+   * Retry-After} (seconds, at least 1) when denied. In insertion order, unmodifiable.
    */
   public Map<String, String> headers() {
     return headers(false);
@@ -172,15 +257,17 @@ public final class Decision {
 
   /**
    * The IETF draft headers, plus {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and
-   * {@code X-RateLimit-Reset} (epoch seconds of {@link #resetAt()}, as GitHub sends it) when
-   * {@code legacy} is true.
+   * {@code X-RateLimit-Reset} (epoch seconds of {@link #resetAt()}, as GitHub sends it) when {@code
+   * legacy} is true.
    */
   public Map<String, String> headers(boolean legacy) {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("RateLimit-Limit", Long.toString(limit.permits()));
     h.put("RateLimit-Remaining", Long.toString(remaining));
     h.put("RateLimit-Reset", Long.toString(ceilSeconds(resetAfterNanos)));
-    h.put("RateLimit-Policy", limit.permits() + ";w=" + Math.max(1, ceilSeconds(limit.windowNanos())));
+    h.put(
+        "RateLimit-Policy",
+        limit.permits() + ";w=" + Math.max(1, ceilSeconds(limit.windowNanos())));
     if (!allowed) {
       h.put("Retry-After", Long.toString(Math.max(1, ceilSeconds(retryAfterNanos))));
     }
@@ -206,22 +293,48 @@ public final class Decision {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Decision d && limiter.equals(d.limiter) && allowed == d.allowed && shadowDenied == d.shadowDenied
-        && limit.equals(d.limit) && remaining == d.remaining && resetAfterNanos == d.resetAfterNanos
-        && retryAfterNanos == d.retryAfterNanos && decidedAtSeconds == d.decidedAtSeconds
-        && decidedAtNanos == d.decidedAtNanos && source == d.source;
+    return o instanceof Decision d
+        && limiter.equals(d.limiter)
+        && allowed == d.allowed
+        && shadowDenied == d.shadowDenied
+        && limit.equals(d.limit)
+        && remaining == d.remaining
+        && resetAfterNanos == d.resetAfterNanos
+        && retryAfterNanos == d.retryAfterNanos
+        && decidedAtSeconds == d.decidedAtSeconds
+        && decidedAtNanos == d.decidedAtNanos
+        && source == d.source;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(limiter, allowed, shadowDenied, limit, remaining, resetAfterNanos, retryAfterNanos,
-        decidedAtSeconds, decidedAtNanos, source);
+    return Objects.hash(
+        limiter,
+        allowed,
+        shadowDenied,
+        limit,
+        remaining,
+        resetAfterNanos,
+        retryAfterNanos,
+        decidedAtSeconds,
+        decidedAtNanos,
+        source);
   }
 
   @Override
   public String toString() {
-    return "Decision[" + limiter + " " + (allowed ? (shadowDenied ? "shadow-denied" : "allowed") : "denied")
-        + ", limit=" + limit + ", remaining=" + remaining + ", resetAfter=" + resetAfter()
-        + (allowed ? "" : ", retryAfter=" + retryAfter()) + (source == DecisionSource.LIMITER ? "" : ", " + source) + "]";
+    return "Decision["
+        + limiter
+        + " "
+        + (allowed ? (shadowDenied ? "shadow-denied" : "allowed") : "denied")
+        + ", limit="
+        + limit
+        + ", remaining="
+        + remaining
+        + ", resetAfter="
+        + resetAfter()
+        + (allowed ? "" : ", retryAfter=" + retryAfter())
+        + (source == DecisionSource.LIMITER ? "" : ", " + source)
+        + "]";
   }
 }

@@ -4,7 +4,10 @@ package dev.headroom.ratelimit;
 public enum DecisionSource {
   /** The limiter's backend (memory, or a Redis round trip). */
   LIMITER,
-  /** This node's local deny cache: the key was denied until a time not yet reached, so Redis was not asked. */
+  /**
+   * This node's local deny cache: the key was denied until a time not yet reached, so Redis was not
+   * asked.
+   */
   DENY_CACHE,
   /** Redis failed and the limiter fails open. */
   FAIL_OPEN,

@@ -2,8 +2,8 @@ package dev.headroom.ratelimit;
 
 /**
  * What a Redis-backed limiter decides when Redis is unreachable or slower than the configured
- * {@linkplain RateLimiterConfig#redisTimeout() timeout}. Every such decision is counted
- * ({@code headroom.ratelimit.fallbacks}) and marks the limiter's health DEGRADED until Redis answers again.
+ * {@linkplain RateLimiterConfig#redisTimeout() timeout}. Every such decision is counted ({@code
+ * headroom.ratelimit.fallbacks}) and marks the limiter's health DEGRADED until Redis answers again.
  */
 public enum FailureMode {
   /** Admit every request: availability over protection. */

@@ -8,8 +8,8 @@ import java.util.function.Function;
 
 /**
  * Turns a request into the key a limiter counts under: an IP, a user id, an endpoint, or a
- * composite of them. Keys are plain strings; the Redis backend puts them in its key space with
- * glob and hash-tag characters escaped, so any text is safe. Build one per limiter and reuse it.
+ * composite of them. Keys are plain strings; the Redis backend puts them in its key space with glob
+ * and hash-tag characters escaped, so any text is safe. Build one per limiter and reuse it.
  *
  * <pre>{@code
  * KeyResolver<HttpServletRequest> perUserAndEndpoint = KeyResolver.composite(
@@ -45,22 +45,26 @@ public interface KeyResolver<R> {
     return request -> "user:" + required("user", userId.apply(request));
   }
 
-  /** {@code endpoint:<METHOD> <path>}: the method upper-cased, the path without its query string. */
-  static <R> KeyResolver<R> endpoint(Function<? super R, ? extends String> method,
-      Function<? super R, ? extends String> path) {
+  /**
+   * {@code endpoint:<METHOD> <path>}: the method upper-cased, the path without its query string.
+   */
+  static <R> KeyResolver<R> endpoint(
+      Function<? super R, ? extends String> method, Function<? super R, ? extends String> path) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
     return request -> {
       String p = required("endpoint", path.apply(request));
       int q = p.indexOf('?');
-      return "endpoint:" + required("endpoint", method.apply(request)).toUpperCase(Locale.ROOT) + " "
+      return "endpoint:"
+          + required("endpoint", method.apply(request)).toUpperCase(Locale.ROOT)
+          + " "
           + (q >= 0 ? p.substring(0, q) : p);
     };
   }
 
   /**
-   * All parts' keys joined by {@code '|'}, with {@code '|'} and {@code '\'} inside a part escaped, so
-   * different part values can never produce the same key.
+   * All parts' keys joined by {@code '|'}, with {@code '|'} and {@code '\'} inside a part escaped,
+   * so different part values can never produce the same key.
    *
    * @throws IllegalArgumentException if there are no parts
    */
@@ -78,7 +82,8 @@ public interface KeyResolver<R> {
   static <R> KeyResolver<R> composite(List<? extends KeyResolver<? super R>> parts) {
     List<? extends KeyResolver<? super R>> copy = List.copyOf(parts);
     if (copy.isEmpty()) {
-      throw new IllegalArgumentException("a composite key resolver needs at least one part, was empty");
+      throw new IllegalArgumentException(
+          "a composite key resolver needs at least one part, was empty");
     }
     return request -> {
       StringBuilder sb = new StringBuilder();
@@ -95,8 +100,12 @@ public interface KeyResolver<R> {
 
   private static String required(String resolver, String value) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("the " + resolver + " key resolver got " + (value == null ? "null" : "a blank value")
-          + " from the request; a rate-limit key must not be empty");
+      throw new IllegalArgumentException(
+          "the "
+              + resolver
+              + " key resolver got "
+              + (value == null ? "null" : "a blank value")
+              + " from the request; a rate-limit key must not be empty");
     }
     return value;
   }

@@ -12,28 +12,40 @@ import java.util.Objects;
  */
 public record Limit(long permits, Duration window) {
 
-  /** The shortest window: anything shorter is below the resolution of Redis expiry and network latency. */
+  /**
+   * The shortest window: anything shorter is below the resolution of Redis expiry and network
+   * latency.
+   */
   public static final Duration MIN_WINDOW = Duration.ofMillis(1);
+
   /** The longest window: 366 days. */
   public static final Duration MAX_WINDOW = Duration.ofDays(366);
-  /** The largest permit count: large enough for any real limit, small enough for exact arithmetic in Lua (2^40). */
+
+  /**
+   * The largest permit count: large enough for any real limit, small enough for exact arithmetic in
+   * Lua (2^40).
+   */
   public static final long MAX_PERMITS = 1L << 40;
 
   /**
    * Creates a limit.
    *
-   * @throws IllegalArgumentException if permits or window is out of range; the message names the value and the rule
+   * @throws IllegalArgumentException if permits or window is out of range; the message names the
+   *     value and the rule
    */
   public Limit {
     Objects.requireNonNull(window, "window");
     if (permits < 1 || permits > MAX_PERMITS) {
-      throw new IllegalArgumentException("permits must be between 1 and " + MAX_PERMITS + ", was " + permits);
+      throw new IllegalArgumentException(
+          "permits must be between 1 and " + MAX_PERMITS + ", was " + permits);
     }
     if (window.compareTo(MIN_WINDOW) < 0) {
-      throw new IllegalArgumentException("window must be at least " + MIN_WINDOW + ", was " + window);
+      throw new IllegalArgumentException(
+          "window must be at least " + MIN_WINDOW + ", was " + window);
     }
     if (window.compareTo(MAX_WINDOW) > 0) {
-      throw new IllegalArgumentException("window must be at most " + MAX_WINDOW + ", was " + window);
+      throw new IllegalArgumentException(
+          "window must be at most " + MAX_WINDOW + ", was " + window);
     }
   }
 

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The limiter every factory returns, over any {@link LimiterBackend}: checks each call's arguments,
  * applies shadow mode, counts decisions by outcome, waits for permits on the configured time source
- * ({@link RetryAfterWait}), and on close removes its meters and closes the backend. So these
- * behave identically on every backend.
+ * ({@link RetryAfterWait}), and on close removes its meters and closes the backend. So these behave
+ * identically on every backend.
  */
 final class MeteredRateLimiter implements RateLimiter {
 
@@ -40,7 +40,10 @@ final class MeteredRateLimiter implements RateLimiter {
   private final LimiterBackend backend;
   private volatile boolean closed;
 
-  private MeteredRateLimiter(String name, RateLimiterConfig config, InstanceMeters meters,
+  private MeteredRateLimiter(
+      String name,
+      RateLimiterConfig config,
+      InstanceMeters meters,
       Function<InstanceMeters, LimiterBackend> backend) {
     this.name = name;
     this.config = config;
@@ -60,7 +63,8 @@ final class MeteredRateLimiter implements RateLimiter {
    * @throws IllegalArgumentException if the name breaks its rule, or a live limiter of that name is
    *     already bound to the configured meter registry
    */
-  static RateLimiter create(String name, RateLimiterConfig config, Function<InstanceMeters, LimiterBackend> backend) {
+  static RateLimiter create(
+      String name, RateLimiterConfig config, Function<InstanceMeters, LimiterBackend> backend) {
     checkName(name);
     Require.nonNull("config", config);
     MeterRegistry registry = config.meterRegistry().orElse(null);
@@ -69,7 +73,10 @@ final class MeteredRateLimiter implements RateLimiter {
     }
     InstanceMeters meters = InstanceMeters.of(registry, TAG_LIMITER, name);
     synchronized (registry) {
-      Require.that(registry.find(RATELIMIT_DECISIONS).tag(TAG_LIMITER, name).counter() == null, "name", "'" + name + "'",
+      Require.that(
+          registry.find(RATELIMIT_DECISIONS).tag(TAG_LIMITER, name).counter() == null,
+          "name",
+          "'" + name + "'",
           "be unique among the live rate limiters of one MeterRegistry (close the other one first)");
       try {
         return new MeteredRateLimiter(name, config, meters, backend);
@@ -83,14 +90,21 @@ final class MeteredRateLimiter implements RateLimiter {
   /** Checks a limiter name: it appears in Redis keys and meter tags. */
   static String checkName(String name) {
     Require.nonNull("name", name);
-    Require.that(NAME.matcher(name).matches(), "name", "'" + name + "'",
+    Require.that(
+        NAME.matcher(name).matches(),
+        "name",
+        "'" + name + "'",
         "be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     return name;
   }
 
   private @Nullable Counter counter(String outcome) {
-    return meters.register(r -> Counter.builder(RATELIMIT_DECISIONS).description("Rate-limit decisions by outcome")
-        .tags(meters.tags(TAG_RESULT, outcome)).register(r));
+    return meters.register(
+        r ->
+            Counter.builder(RATELIMIT_DECISIONS)
+                .description("Rate-limit decisions by outcome")
+                .tags(meters.tags(TAG_RESULT, outcome))
+                .register(r));
   }
 
   @Override
@@ -147,8 +161,13 @@ final class MeteredRateLimiter implements RateLimiter {
       throw new IllegalArgumentException(prefix() + "permits must be at least 1, was " + permits);
     }
     if (permits > smallestPermits) {
-      throw new IllegalArgumentException(prefix() + "permits must not exceed the smallest limit (" + smallestPermits
-          + "), was " + permits + "; such a request could never be granted");
+      throw new IllegalArgumentException(
+          prefix()
+              + "permits must not exceed the smallest limit ("
+              + smallestPermits
+              + "), was "
+              + permits
+              + "; such a request could never be granted");
     }
   }
 

@@ -57,11 +57,11 @@ public final class RateLimitPolicy {
   }
 
   /**
-   * Five common policies by name, in this order: {@code api} 100/min, {@code strict} 20/min,
-   * {@code login} 5 per 15 min, {@code ai} 30/min, {@code payment} 10/min. {@code strict},
-   * {@code login} and {@code payment} use the exact sliding log; {@code api} and {@code ai} the
-   * sliding counter. Nothing uses them unless asked: pass them to
-   * {@link RateLimiterRegistry#withPolicies(Map)}, or pick one. Unmodifiable.
+   * Five common policies by name, in this order: {@code api} 100/min, {@code strict} 20/min, {@code
+   * login} 5 per 15 min, {@code ai} 30/min, {@code payment} 10/min. {@code strict}, {@code login}
+   * and {@code payment} use the exact sliding log; {@code api} and {@code ai} the sliding counter.
+   * Nothing uses them unless asked: pass them to {@link RateLimiterRegistry#withPolicies(Map)}, or
+   * pick one. Unmodifiable.
    */
   public static Map<String, RateLimitPolicy> presets() {
     return PRESETS;
@@ -89,7 +89,9 @@ public final class RateLimitPolicy {
     return algorithm;
   }
 
-  /** The limits, in the order they were added; never empty. All must admit a request for it to pass. */
+  /**
+   * The limits, in the order they were added; never empty. All must admit a request for it to pass.
+   */
   public List<Limit> limits() {
     return limits;
   }
@@ -186,11 +188,21 @@ public final class RateLimitPolicy {
       for (int i = 0; i < limits.size(); i++) {
         Limit l = limits.get(i);
         for (int j = 0; j < i; j++) {
-          Require.that(!limits.get(j).window().equals(l.window()), "limits[" + i + "].window", l.window(),
-              "differ from the window of limits[" + j + "] (" + limits.get(j) + "); keep the stricter limit");
+          Require.that(
+              !limits.get(j).window().equals(l.window()),
+              "limits[" + i + "].window",
+              l.window(),
+              "differ from the window of limits["
+                  + j
+                  + "] ("
+                  + limits.get(j)
+                  + "); keep the stricter limit");
         }
         if (algorithm == Algorithm.TOKEN_BUCKET) {
-          Require.that(l.permits() <= l.windowNanos(), "limits[" + i + "]", l,
+          Require.that(
+              l.permits() <= l.windowNanos(),
+              "limits[" + i + "]",
+              l,
               "refill at most one permit per nanosecond, the token bucket's resolution; use a longer window");
         }
       }

@@ -14,9 +14,9 @@ import java.util.concurrent.ExecutionException;
  * <p>Checks return a {@link Decision} rather than throwing when denied. A request for several
  * permits, and a configuration with several limits, is all or nothing: a denied request consumes
  * nothing. Arguments are checked on every call: a null key fails with {@link NullPointerException},
- * an empty key or a permit count below 1 or above the smallest limit with
- * {@link IllegalArgumentException}, each naming the limiter. Thread-safe. {@link #close()} removes
- * its meters and drops its state; a closed limiter refuses calls with {@link IllegalStateException}.
+ * an empty key or a permit count below 1 or above the smallest limit with {@link
+ * IllegalArgumentException}, each naming the limiter. Thread-safe. {@link #close()} removes its
+ * meters and drops its state; a closed limiter refuses calls with {@link IllegalStateException}.
  */
 public interface RateLimiter extends HealthCheck, AutoCloseable {
 
@@ -33,12 +33,15 @@ public interface RateLimiter extends HealthCheck, AutoCloseable {
   }
 
   /**
-   * Takes {@code permits} permits for {@code key} if the limits allow all of them now; never
-   * waits beyond one backend decision (bounded by the configured Redis timeout on Redis).
+   * Takes {@code permits} permits for {@code key} if the limits allow all of them now; never waits
+   * beyond one backend decision (bounded by the configured Redis timeout on Redis).
    */
   Decision tryAcquire(String key, long permits);
 
-  /** Like {@link #tryAcquire(String, long)}, without blocking the caller; the future never fails for a Redis outage. */
+  /**
+   * Like {@link #tryAcquire(String, long)}, without blocking the caller; the future never fails for
+   * a Redis outage.
+   */
   CompletableFuture<Decision> tryAcquireAsync(String key, long permits);
 
   /** Like {@link #acquire(String, long, Duration)} for one permit. */
@@ -78,7 +81,10 @@ public interface RateLimiter extends HealthCheck, AutoCloseable {
    */
   CompletableFuture<Decision> acquireAsync(String key, long permits, Duration timeout);
 
-  /** Removes this limiter's meters and drops its state (never the shared Redis connector). Idempotent. */
+  /**
+   * Removes this limiter's meters and drops its state (never the shared Redis connector).
+   * Idempotent.
+   */
   @Override
   void close();
 }

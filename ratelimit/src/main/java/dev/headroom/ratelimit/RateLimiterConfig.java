@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The configuration of a rate limiter: what it counts (the {@link RateLimitPolicy}: algorithm and
  * limits), shadow mode, what a Redis-backed limiter does when Redis fails, where its Redis keys
- * live, how many keys an in-memory limiter keeps, and the meter registry and time source. Immutable;
- * start from {@link #ofDefaults()}, {@link #of(long, Duration)} or {@link #builder()}, change one
- * with {@link #toBuilder()}. Validated in {@link Builder#build()}: a bad value fails with a message
- * that names the field, the value and the rule ({@code "fallbackShare must be in (0, 1], was 0.0"}).
+ * live, how many keys an in-memory limiter keeps, and the meter registry and time source.
+ * Immutable; start from {@link #ofDefaults()}, {@link #of(long, Duration)} or {@link #builder()},
+ * change one with {@link #toBuilder()}. Validated in {@link Builder#build()}: a bad value fails
+ * with a message that names the field, the value and the rule ({@code "fallbackShare must be in (0,
+ * 1], was 0.0"}).
  *
  * <pre>{@code
  * RateLimiterConfig search = RateLimiterConfig.builder()
@@ -30,17 +31,26 @@ public final class RateLimiterConfig {
 
   /** The limit when none is given: 100 per minute. */
   public static final Limit DEFAULT_LIMIT = Limit.perMinute(100);
+
   /** Default failure mode of Redis-backed limiters: keep limiting on each node. */
   public static final FailureMode DEFAULT_FAILURE_MODE = FailureMode.LOCAL_FALLBACK;
+
   /** Default share of each limit the node-local fallback limiter gets. */
   public static final double DEFAULT_FALLBACK_SHARE = 1.0;
+
   /** Default deadline of one Redis decision before the failure mode applies. */
   public static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofMillis(250);
+
   /** The longest Redis deadline allowed. */
   public static final Duration MAX_REDIS_TIMEOUT = Duration.ofMinutes(1);
+
   /** Default key space: {@code headroom:ratelimit:}. */
   public static final KeySpace DEFAULT_KEY_SPACE = KeySpace.of("headroom", "ratelimit");
-  /** Default bound on keys one in-memory limiter tracks; beyond it the least recently used are evicted. */
+
+  /**
+   * Default bound on keys one in-memory limiter tracks; beyond it the least recently used are
+   * evicted.
+   */
   public static final long DEFAULT_MAX_KEYS = 1_000_000;
 
   private static final RateLimiterConfig DEFAULTS = builder().build();
@@ -73,7 +83,10 @@ public final class RateLimiterConfig {
     this.timeSource = b.timeSource;
   }
 
-  /** Every setting at its default: 100 per minute by the sliding counter, no meters, the system clock. */
+  /**
+   * Every setting at its default: 100 per minute by the sliding counter, no meters, the system
+   * clock.
+   */
   public static RateLimiterConfig ofDefaults() {
     return DEFAULTS;
   }
@@ -89,12 +102,13 @@ public final class RateLimiterConfig {
   }
 
   /**
-   * A builder starting from this configuration. If it has {@link #DEFAULT_LIMIT} because no limit was
-   * given, the builder has none either, so a limit added to it replaces the default.
+   * A builder starting from this configuration. If it has {@link #DEFAULT_LIMIT} because no limit
+   * was given, the builder has none either, so a limit added to it replaces the default.
    */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.policy = defaultLimit ? RateLimitPolicy.builder().algorithm(policy.algorithm()) : policy.toBuilder();
+    b.policy =
+        defaultLimit ? RateLimitPolicy.builder().algorithm(policy.algorithm()) : policy.toBuilder();
     b.shadow = shadow;
     b.failureMode = failureMode;
     b.fallbackShare = fallbackShare;
@@ -123,12 +137,17 @@ public final class RateLimiterConfig {
     return policy.limits();
   }
 
-  /** Whether the limiter decides and counts but never denies (a would-be denial has {@link Decision#shadowDenied()}). */
+  /**
+   * Whether the limiter decides and counts but never denies (a would-be denial has {@link
+   * Decision#shadowDenied()}).
+   */
   public boolean shadow() {
     return shadow;
   }
 
-  /** What a Redis-backed limiter does when Redis fails or is slower than {@link #redisTimeout()}. */
+  /**
+   * What a Redis-backed limiter does when Redis fails or is slower than {@link #redisTimeout()}.
+   */
   public FailureMode failureMode() {
     return failureMode;
   }
@@ -160,8 +179,8 @@ public final class RateLimiterConfig {
 
   /**
    * Whether Redis-backed limiters read the time from the Redis server (the default, and the only
-   * right choice in production: callers' clocks may disagree). When false they send
-   * {@link #timeSource()}'s monotonic reading instead: a hook for deterministic tests only.
+   * right choice in production: callers' clocks may disagree). When false they send {@link
+   * #timeSource()}'s monotonic reading instead: a hook for deterministic tests only.
    */
   public boolean serverTime() {
     return serverTime;
@@ -174,7 +193,8 @@ public final class RateLimiterConfig {
 
   /**
    * The clock of every decision and wait: in-memory algorithms, blocking acquires, deny caches and
-   * decision timestamps. (Redis-side algorithms read the Redis server's clock; see {@link #serverTime()}.)
+   * decision timestamps. (Redis-side algorithms read the Redis server's clock; see {@link
+   * #serverTime()}.)
    */
   public TimeSource timeSource() {
     return timeSource;
@@ -182,25 +202,58 @@ public final class RateLimiterConfig {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RateLimiterConfig c && policy.equals(c.policy) && shadow == c.shadow
-        && failureMode == c.failureMode && Double.compare(fallbackShare, c.fallbackShare) == 0
-        && redisTimeout.equals(c.redisTimeout) && localDenyCache == c.localDenyCache
-        && keySpace.prefix().equals(c.keySpace.prefix()) && maxKeys == c.maxKeys && serverTime == c.serverTime
-        && meterRegistry == c.meterRegistry && timeSource.equals(c.timeSource);
+    return o instanceof RateLimiterConfig c
+        && policy.equals(c.policy)
+        && shadow == c.shadow
+        && failureMode == c.failureMode
+        && Double.compare(fallbackShare, c.fallbackShare) == 0
+        && redisTimeout.equals(c.redisTimeout)
+        && localDenyCache == c.localDenyCache
+        && keySpace.prefix().equals(c.keySpace.prefix())
+        && maxKeys == c.maxKeys
+        && serverTime == c.serverTime
+        && meterRegistry == c.meterRegistry
+        && timeSource.equals(c.timeSource);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(policy, shadow, failureMode, fallbackShare, redisTimeout, localDenyCache, keySpace.prefix(),
-        maxKeys, serverTime, timeSource);
+    return Objects.hash(
+        policy,
+        shadow,
+        failureMode,
+        fallbackShare,
+        redisTimeout,
+        localDenyCache,
+        keySpace.prefix(),
+        maxKeys,
+        serverTime,
+        timeSource);
   }
 
   @Override
   public String toString() {
-    return "RateLimiterConfig[" + policy + (shadow ? ", shadow" : "") + ", failureMode=" + failureMode
-        + (failureMode == FailureMode.LOCAL_FALLBACK ? " x" + fallbackShare : "") + ", redisTimeout=" + redisTimeout
-        + ", localDenyCache=" + localDenyCache + ", keySpace=" + keySpace.prefix() + ", maxKeys=" + maxKeys
-        + ", serverTime=" + serverTime + ", meters=" + (meterRegistry != null) + ", timeSource=" + timeSource + "]";
+    return "RateLimiterConfig["
+        + policy
+        + (shadow ? ", shadow" : "")
+        + ", failureMode="
+        + failureMode
+        + (failureMode == FailureMode.LOCAL_FALLBACK ? " x" + fallbackShare : "")
+        + ", redisTimeout="
+        + redisTimeout
+        + ", localDenyCache="
+        + localDenyCache
+        + ", keySpace="
+        + keySpace.prefix()
+        + ", maxKeys="
+        + maxKeys
+        + ", serverTime="
+        + serverTime
+        + ", meters="
+        + (meterRegistry != null)
+        + ", timeSource="
+        + timeSource
+        + "]";
   }
 
   /** Builds a {@link RateLimiterConfig}; {@link #build()} checks every value. */
@@ -232,8 +285,8 @@ public final class RateLimiterConfig {
     }
 
     /**
-     * Adds a limit of {@code permits} per {@code window}; without any, the limiter has
-     * {@link #DEFAULT_LIMIT}.
+     * Adds a limit of {@code permits} per {@code window}; without any, the limiter has {@link
+     * #DEFAULT_LIMIT}.
      *
      * @throws IllegalArgumentException if permits or window is out of range (see {@link Limit})
      */
@@ -254,7 +307,9 @@ public final class RateLimiterConfig {
       return this;
     }
 
-    /** What a Redis-backed limiter does when Redis fails (default {@link #DEFAULT_FAILURE_MODE}). */
+    /**
+     * What a Redis-backed limiter does when Redis fails (default {@link #DEFAULT_FAILURE_MODE}).
+     */
     public Builder failureMode(FailureMode failureMode) {
       this.failureMode = Require.nonNull("failureMode", failureMode);
       return this;
@@ -266,13 +321,18 @@ public final class RateLimiterConfig {
       return this;
     }
 
-    /** How long a Redis decision may take before the failure mode applies, up to one minute (default 250 ms). */
+    /**
+     * How long a Redis decision may take before the failure mode applies, up to one minute (default
+     * 250 ms).
+     */
     public Builder redisTimeout(Duration timeout) {
       this.redisTimeout = Require.nonNull("redisTimeout", timeout);
       return this;
     }
 
-    /** Whether a Redis-backed limiter remembers denials locally until they expire (default true). */
+    /**
+     * Whether a Redis-backed limiter remembers denials locally until they expire (default true).
+     */
     public Builder localDenyCache(boolean enabled) {
       this.localDenyCache = enabled;
       return this;
@@ -296,7 +356,10 @@ public final class RateLimiterConfig {
       return this;
     }
 
-    /** Binds the limiter's meters ({@code headroom.ratelimit.*}) to {@code registry} (default: none). */
+    /**
+     * Binds the limiter's meters ({@code headroom.ratelimit.*}) to {@code registry} (default:
+     * none).
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Require.nonNull("meterRegistry", registry);
       return this;
@@ -311,12 +374,17 @@ public final class RateLimiterConfig {
     /**
      * The configuration.
      *
-     * @throws IllegalArgumentException naming the field, the value and the rule, if a value is out of range
+     * @throws IllegalArgumentException naming the field, the value and the rule, if a value is out
+     *     of range
      */
     public RateLimiterConfig build() {
-      Require.that(fallbackShare > 0 && fallbackShare <= 1, "fallbackShare", fallbackShare, "be in (0, 1]");
+      Require.that(
+          fallbackShare > 0 && fallbackShare <= 1, "fallbackShare", fallbackShare, "be in (0, 1]");
       Require.positive("redisTimeout", redisTimeout);
-      Require.that(redisTimeout.compareTo(MAX_REDIS_TIMEOUT) <= 0, "redisTimeout", redisTimeout,
+      Require.that(
+          redisTimeout.compareTo(MAX_REDIS_TIMEOUT) <= 0,
+          "redisTimeout",
+          redisTimeout,
           "be at most " + MAX_REDIS_TIMEOUT);
       Require.positive("maxKeys", maxKeys);
       return new RateLimiterConfig(this, policy.build(DEFAULT_LIMIT), !policy.hasLimits());

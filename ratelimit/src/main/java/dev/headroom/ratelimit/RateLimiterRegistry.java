@@ -41,7 +41,8 @@ public final class RateLimiterRegistry extends Registry<RateLimiter> implements 
    * An empty registry whose limiters are on Redis when {@code redis} holds a connector, else in
    * memory, each made from {@code defaults} unless given its own configuration.
    */
-  public static RateLimiterRegistry create(Optional<RedisConnector> redis, RateLimiterConfig defaults) {
+  public static RateLimiterRegistry create(
+      Optional<RedisConnector> redis, RateLimiterConfig defaults) {
     return new RateLimiterRegistry(Require.nonNull("redis", redis).orElse(null), defaults);
   }
 
@@ -65,10 +66,18 @@ public final class RateLimiterRegistry extends Registry<RateLimiter> implements 
     return getOrCreate(name, defaults);
   }
 
-  /** The limiter named {@code name}, created with {@code config} if there is none yet (an existing one keeps its own). */
+  /**
+   * The limiter named {@code name}, created with {@code config} if there is none yet (an existing
+   * one keeps its own).
+   */
   public RateLimiter getOrCreate(String name, RateLimiterConfig config) {
     Require.nonNull("config", config);
-    return getOrCreate(name, n -> redis != null ? RateLimiters.redis(redis, n, config) : RateLimiters.inMemory(n, config));
+    return getOrCreate(
+        name,
+        n ->
+            redis != null
+                ? RateLimiters.redis(redis, n, config)
+                : RateLimiters.inMemory(n, config));
   }
 
   /**
@@ -76,13 +85,14 @@ public final class RateLimiterRegistry extends Registry<RateLimiter> implements 
    * there is none yet (an existing one keeps its own).
    */
   public RateLimiter getOrCreate(String name, RateLimitPolicy policy) {
-    return getOrCreate(name, defaults.toBuilder().policy(Require.nonNull("policy", policy)).build());
+    return getOrCreate(
+        name, defaults.toBuilder().policy(Require.nonNull("policy", policy)).build());
   }
 
   /**
    * Creates a limiter for each named policy, as {@link #getOrCreate(String, RateLimitPolicy)} does
-   * (a name already held keeps its limiter), and answers this registry. Pass
-   * {@link RateLimitPolicy#presets()} for the five common ones.
+   * (a name already held keeps its limiter), and answers this registry. Pass {@link
+   * RateLimitPolicy#presets()} for the five common ones.
    */
   public RateLimiterRegistry withPolicies(Map<String, RateLimitPolicy> policies) {
     Require.nonNull("policies", policies).forEach(this::getOrCreate);
@@ -94,7 +104,10 @@ public final class RateLimiterRegistry extends Registry<RateLimiter> implements 
     return "ratelimit";
   }
 
-  /** The worst status of the limiters, with each DEGRADED or DOWN limiter's health details under its name. */
+  /**
+   * The worst status of the limiters, with each DEGRADED or DOWN limiter's health details under its
+   * name.
+   */
   @Override
   public Health health() {
     HealthStatus status = HealthStatus.UP;

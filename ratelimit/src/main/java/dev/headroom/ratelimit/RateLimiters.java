@@ -29,27 +29,30 @@ public final class RateLimiters {
    * @throws IllegalArgumentException if the name breaks its rule or is taken in the meter registry
    */
   public static RateLimiter inMemory(String name, RateLimiterConfig config) {
-    return MeteredRateLimiter.create(name, config, meters -> InMemoryRateLimiter.create(name, config));
+    return MeteredRateLimiter.create(
+        name, config, meters -> InMemoryRateLimiter.create(name, config));
   }
 
   /**
-   * A Redis-backed limiter: one Lua script round trip per decision (several limits included),
-   * with time read from the Redis server. When Redis fails or is slower than the configured
-   * timeout, the configured {@link FailureMode} decides. The connector is shared, not owned:
-   * closing the limiter leaves it open.
+   * A Redis-backed limiter: one Lua script round trip per decision (several limits included), with
+   * time read from the Redis server. When Redis fails or is slower than the configured timeout, the
+   * configured {@link FailureMode} decides. The connector is shared, not owned: closing the limiter
+   * leaves it open.
    *
    * @throws IllegalArgumentException if the name breaks its rule or is taken in the meter registry
    */
   public static RateLimiter redis(RedisConnector connector, String name, RateLimiterConfig config) {
     Require.nonNull("connector", connector);
-    return MeteredRateLimiter.create(name, config, meters -> RedisRateLimiter.create(connector, name, config, meters));
+    return MeteredRateLimiter.create(
+        name, config, meters -> RedisRateLimiter.create(connector, name, config, meters));
   }
 
   /**
    * {@link #redis} on the connector when {@code redis} holds one, else {@link #inMemory}: pass
    * {@code RedisConnector.fromEnvironment()} to follow {@code REDIS_URL}.
    */
-  public static RateLimiter create(Optional<RedisConnector> redis, String name, RateLimiterConfig config) {
+  public static RateLimiter create(
+      Optional<RedisConnector> redis, String name, RateLimiterConfig config) {
     Require.nonNull("redis", redis);
     return redis.isPresent() ? redis(redis.get(), name, config) : inMemory(name, config);
   }

@@ -22,7 +22,8 @@ final class RetryAfterWait {
   private final CompletableFuture<Decision> result = new CompletableFuture<>();
   private volatile @Nullable Cancellable pending;
 
-  private RetryAfterWait(RateLimiter limiter, TimeSource time, String key, long permits, long timeoutNanos) {
+  private RetryAfterWait(
+      RateLimiter limiter, TimeSource time, String key, long permits, long timeoutNanos) {
     this.limiter = limiter;
     this.time = time;
     this.key = key;
@@ -30,9 +31,12 @@ final class RetryAfterWait {
     this.deadline = time.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 4);
   }
 
-  /** Starts waiting for {@code permits} of {@code key}, at most {@code timeoutNanos} on {@code time}. */
-  static CompletableFuture<Decision> start(RateLimiter limiter, TimeSource time, String key, long permits,
-      long timeoutNanos) {
+  /**
+   * Starts waiting for {@code permits} of {@code key}, at most {@code timeoutNanos} on {@code
+   * time}.
+   */
+  static CompletableFuture<Decision> start(
+      RateLimiter limiter, TimeSource time, String key, long permits, long timeoutNanos) {
     RetryAfterWait wait = new RetryAfterWait(limiter, time, key, permits, timeoutNanos);
     // The stage whenComplete returns only mirrors result.
     var unused = wait.result.whenComplete((d, failure) -> wait.cancelPending());
@@ -51,7 +55,8 @@ final class RetryAfterWait {
       result.completeExceptionally(e);
       return;
     }
-    // decided() fails the wait on any error of its own, so the stage whenComplete returns carries nothing.
+    // decided() fails the wait on any error of its own, so the stage whenComplete returns carries
+    // nothing.
     var unused = decision.whenComplete(this::decided);
   }
 

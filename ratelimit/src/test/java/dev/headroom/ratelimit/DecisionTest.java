@@ -13,50 +13,99 @@ class DecisionTest {
 
   @Test
   void legacyHeadersCarryTheResetAsEpochSecondsRoundedUp() {
-    Decision d = Decision.denied("api", Limit.perMinute(100), 0, Duration.ofMillis(30_500), Duration.ofMillis(1_200), AT,
-        DecisionSource.LIMITER);
-    assertThat(d.headers(true)).containsExactly(
-        org.assertj.core.api.Assertions.entry("RateLimit-Limit", "100"),
-        org.assertj.core.api.Assertions.entry("RateLimit-Remaining", "0"),
-        org.assertj.core.api.Assertions.entry("RateLimit-Reset", "31"),
-        org.assertj.core.api.Assertions.entry("RateLimit-Policy", "100;w=60"),
-        org.assertj.core.api.Assertions.entry("Retry-After", "2"),
-        org.assertj.core.api.Assertions.entry("X-RateLimit-Limit", "100"),
-        org.assertj.core.api.Assertions.entry("X-RateLimit-Remaining", "0"),
-        org.assertj.core.api.Assertions.entry("X-RateLimit-Reset", String.valueOf(AT.getEpochSecond() + 31)));
+    Decision d =
+        Decision.denied(
+            "api",
+            Limit.perMinute(100),
+            0,
+            Duration.ofMillis(30_500),
+            Duration.ofMillis(1_200),
+            AT,
+            DecisionSource.LIMITER);
+    assertThat(d.headers(true))
+        .containsExactly(
+            org.assertj.core.api.Assertions.entry("RateLimit-Limit", "100"),
+            org.assertj.core.api.Assertions.entry("RateLimit-Remaining", "0"),
+            org.assertj.core.api.Assertions.entry("RateLimit-Reset", "31"),
+            org.assertj.core.api.Assertions.entry("RateLimit-Policy", "100;w=60"),
+            org.assertj.core.api.Assertions.entry("Retry-After", "2"),
+            org.assertj.core.api.Assertions.entry("X-RateLimit-Limit", "100"),
+            org.assertj.core.api.Assertions.entry("X-RateLimit-Remaining", "0"),
+            org.assertj.core.api.Assertions.entry(
+                "X-RateLimit-Reset", String.valueOf(AT.getEpochSecond() + 31)));
     assertThat(d.resetAt()).isEqualTo(AT.plusMillis(30_500));
   }
 
   @Test
   void aSubMillisecondWindowStillRendersAtLeastOneSecond() {
-    Decision d = Decision.denied("tiny", Limit.of(1, Duration.ofMillis(5)), 0, Duration.ofMillis(3), Duration.ofMillis(3),
-        AT, DecisionSource.LIMITER);
-    assertThat(d.headers()).containsEntry("RateLimit-Policy", "1;w=1").containsEntry("Retry-After", "1");
+    Decision d =
+        Decision.denied(
+            "tiny",
+            Limit.of(1, Duration.ofMillis(5)),
+            0,
+            Duration.ofMillis(3),
+            Duration.ofMillis(3),
+            AT,
+            DecisionSource.LIMITER);
+    assertThat(d.headers())
+        .containsEntry("RateLimit-Policy", "1;w=1")
+        .containsEntry("Retry-After", "1");
   }
 
   @Test
   void shadowAndSourceCopiesKeepEverythingElse() {
-    Decision denied = Decision.denied("s", Limit.perSecond(2), 1, Duration.ofSeconds(1), Duration.ofMillis(400), AT,
-        DecisionSource.LIMITER);
+    Decision denied =
+        Decision.denied(
+            "s",
+            Limit.perSecond(2),
+            1,
+            Duration.ofSeconds(1),
+            Duration.ofMillis(400),
+            AT,
+            DecisionSource.LIMITER);
     Decision shadow = denied.asShadow();
     assertThat(shadow.allowed()).isTrue();
     assertThat(shadow.shadowDenied()).isTrue();
     assertThat(shadow.retryAfter()).isZero();
     assertThat(shadow.remaining()).isEqualTo(1);
     assertThat(shadow.asShadow()).isSameAs(shadow);
-    assertThat(denied.withSource(DecisionSource.DENY_CACHE).source()).isEqualTo(DecisionSource.DENY_CACHE);
-    assertThat(denied.withSource(DecisionSource.DENY_CACHE).retryAfter()).isEqualTo(Duration.ofMillis(400));
-    assertThat(Decision.of(false, "s", Limit.perSecond(2), 1, 1_000_000_000L, 400_000_000L, AT.toEpochMilli(),
-        DecisionSource.LIMITER)).isEqualTo(denied);
+    assertThat(denied.withSource(DecisionSource.DENY_CACHE).source())
+        .isEqualTo(DecisionSource.DENY_CACHE);
+    assertThat(denied.withSource(DecisionSource.DENY_CACHE).retryAfter())
+        .isEqualTo(Duration.ofMillis(400));
+    assertThat(
+            Decision.of(
+                false,
+                "s",
+                Limit.perSecond(2),
+                1,
+                1_000_000_000L,
+                400_000_000L,
+                AT.toEpochMilli(),
+                DecisionSource.LIMITER))
+        .isEqualTo(denied);
   }
 
   @Test
   void impossibleValuesAreRejected() {
-    assertThatThrownBy(() -> Decision.allowed("p", Limit.perSecond(1), -1, Duration.ZERO, AT, DecisionSource.LIMITER))
+    assertThatThrownBy(
+            () ->
+                Decision.allowed(
+                    "p", Limit.perSecond(1), -1, Duration.ZERO, AT, DecisionSource.LIMITER))
         .hasMessageContaining("remaining must not be negative, was -1");
-    assertThatThrownBy(() -> Decision.denied("p", Limit.perSecond(1), 0, Duration.ZERO, Duration.ofSeconds(-1), AT,
-        DecisionSource.LIMITER)).hasMessageContaining("retryAfter must not be negative");
-    assertThatThrownBy(() -> Decision.of(true, "p", Limit.perSecond(1), 0, 0, 5, 0, DecisionSource.LIMITER))
+    assertThatThrownBy(
+            () ->
+                Decision.denied(
+                    "p",
+                    Limit.perSecond(1),
+                    0,
+                    Duration.ZERO,
+                    Duration.ofSeconds(-1),
+                    AT,
+                    DecisionSource.LIMITER))
+        .hasMessageContaining("retryAfter must not be negative");
+    assertThatThrownBy(
+            () -> Decision.of(true, "p", Limit.perSecond(1), 0, 0, 5, 0, DecisionSource.LIMITER))
         .hasMessageContaining("retryAfterNanos must be 0 when allowed");
   }
 }

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What every backend promises, run against each of them. Time is a {@link ManualTimeSource}
- * ({@link #time}) that the backend must use for every decision: in memory directly, on Redis
- * through the documented caller-time hook ({@code RateLimiterConfig.serverTime(false)}).
+ * What every backend promises, run against each of them. Time is a {@link ManualTimeSource} ({@link
+ * #time}) that the backend must use for every decision: in memory directly, on Redis through the
+ * documented caller-time hook ({@code RateLimiterConfig.serverTime(false)}).
  */
 public abstract class RateLimiterContractTest {
 
@@ -41,8 +41,9 @@ public abstract class RateLimiterContractTest {
   }
 
   private RateLimiter limiter(Algorithm algorithm, long permits, Duration window) {
-    return create("contract-" + algorithm.code(), RateLimiterConfig.builder().algorithm(algorithm).limit(permits, window)
-        .build());
+    return create(
+        "contract-" + algorithm.code(),
+        RateLimiterConfig.builder().algorithm(algorithm).limit(permits, window).build());
   }
 
   @ParameterizedTest
@@ -94,7 +95,9 @@ public abstract class RateLimiterContractTest {
     assertThat(last.remaining()).isZero();
     time.advance(last.resetAfter());
     for (int i = 0; i < 4; i++) {
-      assertThat(limiter.tryAcquire("k").allowed()).as("request %d after the reset", i + 1).isTrue();
+      assertThat(limiter.tryAcquire("k").allowed())
+          .as("request %d after the reset", i + 1)
+          .isTrue();
     }
     assertThat(limiter.tryAcquire("k").allowed()).isFalse();
   }
@@ -125,8 +128,14 @@ public abstract class RateLimiterContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void severalLimitsAreAllOrNothing(Algorithm algorithm) {
-    RateLimiter limiter = create("composite", RateLimiterConfig.builder().algorithm(algorithm)
-        .limit(2, Duration.ofSeconds(1)).limit(3, Duration.ofHours(1)).build());
+    RateLimiter limiter =
+        create(
+            "composite",
+            RateLimiterConfig.builder()
+                .algorithm(algorithm)
+                .limit(2, Duration.ofSeconds(1))
+                .limit(3, Duration.ofHours(1))
+                .build());
     assertThat(limiter.tryAcquire("k").allowed()).isTrue();
     assertThat(limiter.tryAcquire("k").allowed()).isTrue();
     Decision perSecond = limiter.tryAcquire("k");
@@ -212,24 +221,35 @@ public abstract class RateLimiterContractTest {
   void headersFollowTheIetfDraft() {
     RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 2, Duration.ofSeconds(60));
     Decision ok = limiter.tryAcquire("k");
-    assertThat(ok.headers()).containsExactly(
-        org.assertj.core.api.Assertions.entry("RateLimit-Limit", "2"),
-        org.assertj.core.api.Assertions.entry("RateLimit-Remaining", "1"),
-        org.assertj.core.api.Assertions.entry("RateLimit-Reset", "60"),
-        org.assertj.core.api.Assertions.entry("RateLimit-Policy", "2;w=60"));
+    assertThat(ok.headers())
+        .containsExactly(
+            org.assertj.core.api.Assertions.entry("RateLimit-Limit", "2"),
+            org.assertj.core.api.Assertions.entry("RateLimit-Remaining", "1"),
+            org.assertj.core.api.Assertions.entry("RateLimit-Reset", "60"),
+            org.assertj.core.api.Assertions.entry("RateLimit-Policy", "2;w=60"));
     limiter.tryAcquire("k");
     time.advance(Duration.ofMillis(10_500));
     Decision denied = limiter.tryAcquire("k");
-    assertThat(denied.headers()).containsEntry("Retry-After", "50").containsEntry("RateLimit-Remaining", "0");
-    assertThat(denied.headers(true)).containsEntry("X-RateLimit-Limit", "2").containsEntry("X-RateLimit-Remaining", "0")
+    assertThat(denied.headers())
+        .containsEntry("Retry-After", "50")
+        .containsEntry("RateLimit-Remaining", "0");
+    assertThat(denied.headers(true))
+        .containsEntry("X-RateLimit-Limit", "2")
+        .containsEntry("X-RateLimit-Remaining", "0")
         .containsKey("X-RateLimit-Reset");
   }
 
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void shadowPoliciesCountButNeverDeny(Algorithm algorithm) {
-    RateLimiter limiter = create("shadow", RateLimiterConfig.builder().algorithm(algorithm).limit(2, Duration.ofMinutes(1))
-        .shadow(true).build());
+    RateLimiter limiter =
+        create(
+            "shadow",
+            RateLimiterConfig.builder()
+                .algorithm(algorithm)
+                .limit(2, Duration.ofMinutes(1))
+                .shadow(true)
+                .build());
     assertThat(limiter.tryAcquire("k").shadowDenied()).isFalse();
     assertThat(limiter.tryAcquire("k").shadowDenied()).isFalse();
     Decision third = limiter.tryAcquire("k");
@@ -242,7 +262,9 @@ public abstract class RateLimiterContractTest {
   @Test
   void keysWithGlobAndHashTagCharactersAreDistinct() {
     RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 1, Duration.ofMinutes(1));
-    List<String> keys = List.of("a{b}", "a%7Bb%7D", "a*", "a?", "a[x]", "a\\", "a:b", "{}", "}{", "a b", "ключ", "a");
+    List<String> keys =
+        List.of(
+            "a{b}", "a%7Bb%7D", "a*", "a?", "a[x]", "a\\", "a:b", "{}", "}{", "a b", "ключ", "a");
     for (String key : keys) {
       assertThat(limiter.tryAcquire(key).allowed()).as(key).isTrue();
     }
@@ -254,15 +276,25 @@ public abstract class RateLimiterContractTest {
   @Test
   void badArgumentsFailWithTheirPolicyAndValue() {
     RateLimiter limiter = create("bad-input", RateLimiterConfig.of(5, Duration.ofMinutes(1)));
-    assertThatThrownBy(() -> limiter.tryAcquire(null)).isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("bad-input").hasMessageContaining("key");
-    assertThatThrownBy(() -> limiter.tryAcquire("")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> limiter.tryAcquire(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("bad-input")
+        .hasMessageContaining("key");
+    assertThatThrownBy(() -> limiter.tryAcquire(""))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bad-input");
-    assertThatThrownBy(() -> limiter.tryAcquire("k", 0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("bad-input").hasMessageContaining("permits").hasMessageContaining("was 0");
-    assertThatThrownBy(() -> limiter.tryAcquire("k", 6)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("bad-input").hasMessageContaining("was 6").hasMessageContaining("never be granted");
-    assertThatThrownBy(() -> limiter.tryAcquireAsync("k", -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> limiter.tryAcquire("k", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad-input")
+        .hasMessageContaining("permits")
+        .hasMessageContaining("was 0");
+    assertThatThrownBy(() -> limiter.tryAcquire("k", 6))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad-input")
+        .hasMessageContaining("was 6")
+        .hasMessageContaining("never be granted");
+    assertThatThrownBy(() -> limiter.tryAcquireAsync("k", -1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -319,8 +351,10 @@ public abstract class RateLimiterContractTest {
     assertThat(limiter.name()).isEqualTo("contract-counter");
     limiter.close();
     limiter.close();
-    assertThatThrownBy(() -> limiter.tryAcquire("k")).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("contract-counter").hasMessageContaining("closed");
+    assertThatThrownBy(() -> limiter.tryAcquire("k"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("contract-counter")
+        .hasMessageContaining("closed");
   }
 
   @Test
@@ -340,27 +374,29 @@ public abstract class RateLimiterContractTest {
   }
 
   /**
-   * Runs {@code threads} threads, spread over {@code nodes}, each asking {@code perThread} times for
-   * one permit of {@code key}, all released at once; answers how many were admitted.
+   * Runs {@code threads} threads, spread over {@code nodes}, each asking {@code perThread} times
+   * for one permit of {@code key}, all released at once; answers how many were admitted.
    */
-  protected static int admittedConcurrently(List<RateLimiter> nodes, int threads, int perThread, String key)
-      throws Exception {
+  protected static int admittedConcurrently(
+      List<RateLimiter> nodes, int threads, int perThread, String key) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         RateLimiter node = nodes.get(t % nodes.size());
-        results.add(pool.submit(() -> {
-          start.await();
-          int admitted = 0;
-          for (int i = 0; i < perThread; i++) {
-            if (node.tryAcquire(key).allowed()) {
-              admitted++;
-            }
-          }
-          return admitted;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int admitted = 0;
+                  for (int i = 0; i < perThread; i++) {
+                    if (node.tryAcquire(key).allowed()) {
+                      admitted++;
+                    }
+                  }
+                  return admitted;
+                }));
       }
       start.countDown();
       int total = 0;

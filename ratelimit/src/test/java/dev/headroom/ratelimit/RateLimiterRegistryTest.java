@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 class RateLimiterRegistryTest {
 
-  private final RateLimiterConfig config = RateLimiterConfig.builder().timeSource(ManualTimeSource.create()).build();
+  private final RateLimiterConfig config =
+      RateLimiterConfig.builder().timeSource(ManualTimeSource.create()).build();
 
   @Test
   void startsEmptyAndHoldsPresetsOnlyWhenAsked() {
@@ -33,15 +34,20 @@ class RateLimiterRegistryTest {
     registry.getOrCreate("login", RateLimitPolicy.of(3, Duration.ofMinutes(1)));
     registry.withPolicies(RateLimitPolicy.presets());
     registry.getOrCreate("search", RateLimitPolicy.of(50, Duration.ofSeconds(1)));
-    assertThat(registry.names()).containsExactly("login", "api", "strict", "ai", "payment", "search");
-    assertThat(registry.get("login").config().limits()).as("a name already held keeps its limiter")
+    assertThat(registry.names())
+        .containsExactly("login", "api", "strict", "ai", "payment", "search");
+    assertThat(registry.get("login").config().limits())
+        .as("a name already held keeps its limiter")
         .containsExactly(Limit.perMinute(3));
-    assertThat(registry.get("payment").config().policy()).isEqualTo(RateLimitPolicy.presets().get("payment"));
+    assertThat(registry.get("payment").config().policy())
+        .isEqualTo(RateLimitPolicy.presets().get("payment"));
     assertThat(registry.get("payment").config().timeSource()).isSameAs(config.timeSource());
     assertThat(registry.get("payment").name()).isEqualTo("payment");
     assertThat(registry.find("nope")).isEmpty();
-    assertThatThrownBy(() -> registry.get("nope")).isInstanceOf(NoSuchElementException.class)
-        .hasMessageContaining("'nope'").hasMessageContaining("search");
+    assertThatThrownBy(() -> registry.get("nope"))
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessageContaining("'nope'")
+        .hasMessageContaining("search");
     assertThat(registry.health().status()).isEqualTo(HealthStatus.UP);
     assertThat(registry.getOrCreate("other").config()).isSameAs(config);
   }
@@ -49,19 +55,21 @@ class RateLimiterRegistryTest {
   @Test
   void closingTheRegistryClosesItsLimitersAndRemovesTheirMeters() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    RateLimiterRegistry registry = RateLimiterRegistry.inMemory(config.toBuilder().meterRegistry(meters).build());
+    RateLimiterRegistry registry =
+        RateLimiterRegistry.inMemory(config.toBuilder().meterRegistry(meters).build());
     List<String> events = new ArrayList<>();
-    registry.addListener(new RegistryListener<>() {
-      @Override
-      public void added(String name, RateLimiter limiter) {
-        events.add("+" + name);
-      }
+    registry.addListener(
+        new RegistryListener<>() {
+          @Override
+          public void added(String name, RateLimiter limiter) {
+            events.add("+" + name);
+          }
 
-      @Override
-      public void removed(String name, RateLimiter limiter) {
-        events.add("-" + name);
-      }
-    });
+          @Override
+          public void removed(String name, RateLimiter limiter) {
+            events.add("-" + name);
+          }
+        });
     RateLimiter a = registry.getOrCreate("a");
     registry.getOrCreate("b").tryAcquire("k");
     assertThat(meters.find(RATELIMIT_DECISIONS).tag(TAG_LIMITER, "b").counters()).hasSize(3);
@@ -76,28 +84,40 @@ class RateLimiterRegistryTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     RateLimiterConfig metered = config.toBuilder().meterRegistry(meters).build();
     RateLimiter first = RateLimiters.inMemory("dup", metered);
-    assertThatThrownBy(() -> RateLimiters.inMemory("dup", metered)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'dup'").hasMessageContaining("unique");
+    assertThatThrownBy(() -> RateLimiters.inMemory("dup", metered))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'dup'")
+        .hasMessageContaining("unique");
     RateLimiters.inMemory("dup", config).close();
     first.close();
     RateLimiters.inMemory("dup", metered).tryAcquire("k");
-    assertThat(meters.get(RATELIMIT_DECISIONS).tag(TAG_LIMITER, "dup").tag(TAG_RESULT, OUTCOME_ALLOWED).counter()
-        .count()).isEqualTo(1);
+    assertThat(
+            meters
+                .get(RATELIMIT_DECISIONS)
+                .tag(TAG_LIMITER, "dup")
+                .tag(TAG_RESULT, OUTCOME_ALLOWED)
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
   void badNamesFailNamingTheRule() {
     assertThatThrownBy(() -> RateLimiters.inMemory("has space", config))
-        .hasMessage("name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit,"
-            + " was 'has space'");
-    assertThatThrownBy(() -> RateLimiters.inMemory("{tag}", config)).hasMessageContaining("'{tag}'");
-    assertThatThrownBy(() -> RateLimiters.inMemory(null, config)).isInstanceOf(NullPointerException.class);
+        .hasMessage(
+            "name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit,"
+                + " was 'has space'");
+    assertThatThrownBy(() -> RateLimiters.inMemory("{tag}", config))
+        .hasMessageContaining("'{tag}'");
+    assertThatThrownBy(() -> RateLimiters.inMemory(null, config))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void decisionsAreCountedByOutcomeAndLimiter() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    RateLimiterConfig options = config.toBuilder().meterRegistry(meters).limit(1, Duration.ofMinutes(1)).build();
+    RateLimiterConfig options =
+        config.toBuilder().meterRegistry(meters).limit(1, Duration.ofMinutes(1)).build();
     RateLimiter strict = RateLimiters.inMemory("m", options);
     RateLimiter shadow = RateLimiters.inMemory("s", options.toBuilder().shadow(true).build());
     strict.tryAcquire("k");
@@ -116,6 +136,11 @@ class RateLimiterRegistryTest {
   }
 
   private static double count(SimpleMeterRegistry meters, String limiter, String outcome) {
-    return meters.get(RATELIMIT_DECISIONS).tag(TAG_LIMITER, limiter).tag(TAG_RESULT, outcome).counter().count();
+    return meters
+        .get(RATELIMIT_DECISIONS)
+        .tag(TAG_LIMITER, limiter)
+        .tag(TAG_RESULT, outcome)
+        .counter()
+        .count();
   }
 }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Straightforward models of what the limiters must decide, for property and differential tests:
- * a list of admissions, counted the slow and obvious way. Times are in any one unit (the caller's).
+ * Straightforward models of what the limiters must decide, for property and differential tests: a
+ * list of admissions, counted the slow and obvious way. Times are in any one unit (the caller's).
  */
 public final class Reference {
 
@@ -21,10 +21,16 @@ public final class Reference {
 
   /** Permits admitted in the aligned window {@code index} of length {@code window}. */
   public long alignedCount(long index, long window) {
-    return admitted.stream().filter(a -> Math.floorDiv(a[0], window) == index).mapToLong(a -> a[1]).sum();
+    return admitted.stream()
+        .filter(a -> Math.floorDiv(a[0], window) == index)
+        .mapToLong(a -> a[1])
+        .sum();
   }
 
-  /** Whether the exact sliding log admits {@code permits} at {@code now} under every (limit, window). */
+  /**
+   * Whether the exact sliding log admits {@code permits} at {@code now} under every (limit,
+   * window).
+   */
   public boolean logAdmits(long now, long permits, long[] limits, long[] windows) {
     for (int i = 0; i < limits.length; i++) {
       if (slidingCount(now, windows[i]) + permits > limits[i]) {
@@ -40,7 +46,8 @@ public final class Reference {
     long d = now - idx * window;
     long curr = alignedCount(idx, window);
     long prev = alignedCount(idx - 1, window);
-    return (double) (curr + permits) + (double) prev * (double) (window - d) / (double) window <= (double) limit;
+    return (double) (curr + permits) + (double) prev * (double) (window - d) / (double) window
+        <= (double) limit;
   }
 
   /** Records an admission. */

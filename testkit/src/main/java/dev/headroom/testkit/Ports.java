@@ -28,7 +28,8 @@ final class Ports {
         return p;
       }
     }
-    throw new IllegalStateException("no free port pair (p, p+10000) found for a Redis Cluster node");
+    throw new IllegalStateException(
+        "no free port pair (p, p+10000) found for a Redis Cluster node");
   }
 
   static boolean isFree(int port) {

@@ -100,7 +100,9 @@ public final class ReadmeSnippets {
         String line = text.get(i + j);
         String expected = block.get(j);
         String actual =
-            line.isBlank() ? "" : line.length() >= indent ? line.substring(Math.min(indent, leading(line))) : line;
+            line.isBlank()
+                ? ""
+                : line.length() >= indent ? line.substring(Math.min(indent, leading(line))) : line;
         all = actual.equals(expected) && (line.isBlank() || leading(line) >= indent);
       }
       if (all) {

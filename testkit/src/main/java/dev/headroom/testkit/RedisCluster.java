@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A Redis Cluster of three masters (no replicas) on free loopback ports, each a
- * {@link RedisServer} with cluster mode on. Slots are split evenly, the nodes are introduced with
- * {@code CLUSTER MEET}, and {@link #start()} returns once every node reports
- * {@code cluster_state:ok}. Close it to kill the nodes.
+ * A Redis Cluster of three masters (no replicas) on free loopback ports, each a {@link RedisServer}
+ * with cluster mode on. Slots are split evenly, the nodes are introduced with {@code CLUSTER MEET},
+ * and {@link #start()} returns once every node reports {@code cluster_state:ok}. Close it to kill
+ * the nodes.
  */
 public final class RedisCluster implements AutoCloseable {
 
@@ -34,9 +34,9 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a cluster of {@code masters} masters (at least 1), each node run with the extra
-   * {@code redis-server} arguments, such as {@code List.of("--cluster-require-full-coverage", "no")}
-   * to keep the other masters serving while one is stopped.
+   * Starts a cluster of {@code masters} masters (at least 1), each node run with the extra {@code
+   * redis-server} arguments, such as {@code List.of("--cluster-require-full-coverage", "no")} to
+   * keep the other masters serving while one is stopped.
    */
   public static RedisCluster start(int masters, List<String> extraNodeArgs) {
     if (masters < 1) {
@@ -46,8 +46,15 @@ public final class RedisCluster implements AutoCloseable {
     try {
       for (int i = 0; i < masters; i++) {
         int port = Ports.freeWithClusterBus();
-        List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
-            "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "5000"));
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes-" + port + ".conf",
+                    "--cluster-node-timeout",
+                    "5000"));
         args.addAll(extraNodeArgs);
         nodes.add(RedisServer.start(port, args));
       }
@@ -60,7 +67,8 @@ public final class RedisCluster implements AutoCloseable {
       if (e instanceof RuntimeException re) {
         throw re;
       }
-      throw new RedisUnavailableForTestsException("could not form a Redis Cluster: " + e.getMessage(), e);
+      throw new RedisUnavailableForTestsException(
+          "could not form a Redis Cluster: " + e.getMessage(), e);
     }
   }
 
@@ -92,11 +100,13 @@ public final class RedisCluster implements AutoCloseable {
         try (Resp r = node(i)) {
           info = String.valueOf(r.call("CLUSTER", "INFO"));
         }
-        if (info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + nodes.size())) {
+        if (info.contains("cluster_state:ok")
+            && info.contains("cluster_known_nodes:" + nodes.size())) {
           break;
         }
         if (System.nanoTime() > deadline) {
-          throw new RedisUnavailableForTestsException("Redis Cluster not ready within " + READY_TIMEOUT + ": " + info);
+          throw new RedisUnavailableForTestsException(
+              "Redis Cluster not ready within " + READY_TIMEOUT + ": " + info);
         }
         RedisServer.pause(50);
       }
@@ -112,9 +122,12 @@ public final class RedisCluster implements AutoCloseable {
     return nodes;
   }
 
-  /** {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,…}, the form {@code RedisConnector} accepts. */
+  /**
+   * {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,…}, the form {@code RedisConnector} accepts.
+   */
   public String uri() {
-    return "redis-cluster://" + nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
+    return "redis-cluster://"
+        + nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
   }
 
   @Override

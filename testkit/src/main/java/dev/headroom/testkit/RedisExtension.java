@@ -7,8 +7,8 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives tests a real Redis: declare a {@link RedisConnector} or a {@link TestRedis} parameter on
- * a test method, a lifecycle method or the constructor.
+ * Gives tests a real Redis: declare a {@link RedisConnector} or a {@link TestRedis} parameter on a
+ * test method, a lifecycle method or the constructor.
  *
  * <pre>{@code
  * @ExtendWith(RedisExtension.class)
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class RedisExtension implements ParameterResolver {
 
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(RedisExtension.class);
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(RedisExtension.class);
   private static final String CONNECTOR = "connector";
 
   /** Created by JUnit for {@code @ExtendWith(RedisExtension.class)}. */
@@ -56,19 +57,29 @@ public final class RedisExtension implements ParameterResolver {
     SharedRedis shared = sharedRedis();
     ExtensionContext.Store store = context.getStore(NS);
     if (parameter.getParameter().getType() == RedisConnector.class) {
-      return store.computeIfAbsent(CONNECTOR, k -> new ClosingConnector(RedisConnector.create(shared.uri)),
-          ClosingConnector.class).connector();
+      return store
+          .computeIfAbsent(
+              CONNECTOR,
+              k -> new ClosingConnector(RedisConnector.create(shared.uri)),
+              ClosingConnector.class)
+          .connector();
     }
-    String name = context.getTestMethod().map(m -> m.getName())
-        .orElseGet(() -> context.getTestClass().map(Class::getSimpleName).orElse("test"));
+    String name =
+        context
+            .getTestMethod()
+            .map(m -> m.getName())
+            .orElseGet(() -> context.getTestClass().map(Class::getSimpleName).orElse("test"));
     TestRedis redis = new TestRedis(shared, name);
     store.put(redis.keyPrefix(), (AutoCloseable) redis::deleteKeys);
     return redis;
   }
 
-  /** Constructor parameters belong to the test method, unless the class has one instance for all. */
+  /**
+   * Constructor parameters belong to the test method, unless the class has one instance for all.
+   */
   @Override
-  public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+  public ExtensionContextScope getTestInstantiationExtensionContextScope(
+      ExtensionContext rootContext) {
     return ExtensionContextScope.TEST_METHOD;
   }
 

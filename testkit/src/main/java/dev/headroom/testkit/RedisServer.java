@@ -80,7 +80,10 @@ public final class RedisServer implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Kills the server at once (as a crash or a network cut would look to clients) and waits for it to exit. */
+  /**
+   * Kills the server at once (as a crash or a network cut would look to clients) and waits for it
+   * to exit.
+   */
   public synchronized void stop() {
     Process p = process;
     if (p == null) {
@@ -98,7 +101,10 @@ public final class RedisServer implements AutoCloseable {
     process = null;
   }
 
-  /** Starts the server again on the same port (empty: nothing is persisted) and waits until it answers. */
+  /**
+   * Starts the server again on the same port (empty: nothing is persisted) and waits until it
+   * answers.
+   */
   public synchronized void restart() {
     stop();
     startProcess();
@@ -117,17 +123,41 @@ public final class RedisServer implements AutoCloseable {
 
   private synchronized void startProcess() {
     String binary = binary();
-    List<String> cmd = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no",
-        "--dir", dir.toString(), "--loglevel", "warning"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                binary,
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--protected-mode",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--loglevel",
+                "warning"));
     cmd.addAll(extraArgs);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()));
     try {
       process = pb.start();
     } catch (IOException e) {
-      throw new RedisUnavailableForTestsException("could not run '" + binary + "': " + e.getMessage()
-          + ". Install Redis (apt-get install redis-server) or set REDIS_SERVER to the binary.", e);
+      throw new RedisUnavailableForTestsException(
+          "could not run '"
+              + binary
+              + "': "
+              + e.getMessage()
+              + ". Install Redis (apt-get install redis-server) or set REDIS_SERVER to the binary.",
+          e);
     }
     Process p = process;
     ProcessHandle handle = p.toHandle();
@@ -135,13 +165,18 @@ public final class RedisServer implements AutoCloseable {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!Resp.answersPing(host(), port, 500)) {
       if (!p.isAlive()) {
-        throw new RedisUnavailableForTestsException("redis-server on port " + port + " exited with "
-            + p.exitValue() + ": " + log());
+        throw new RedisUnavailableForTestsException(
+            "redis-server on port " + port + " exited with " + p.exitValue() + ": " + log());
       }
       if (System.nanoTime() > deadline) {
         p.destroyForcibly();
-        throw new RedisUnavailableForTestsException("redis-server on port " + port + " did not answer PING within "
-            + START_TIMEOUT + ": " + log());
+        throw new RedisUnavailableForTestsException(
+            "redis-server on port "
+                + port
+                + " did not answer PING within "
+                + START_TIMEOUT
+                + ": "
+                + log());
       }
       pause(20);
     }
@@ -170,14 +205,18 @@ public final class RedisServer implements AutoCloseable {
     if (env != null && !env.isBlank()) {
       return env;
     }
-    return findOnPath("redis-server").orElseThrow(() -> new RedisUnavailableForTestsException(
-        "redis-server is not on PATH. Install it (apt-get install redis-server), set REDIS_SERVER to the binary,"
-            + " or set REDIS_URL to a running Redis."));
+    return findOnPath("redis-server")
+        .orElseThrow(
+            () ->
+                new RedisUnavailableForTestsException(
+                    "redis-server is not on PATH. Install it (apt-get install redis-server), set REDIS_SERVER to the binary,"
+                        + " or set REDIS_URL to a running Redis."));
   }
 
   private static Optional<String> findOnPath(String name) {
     String path = System.getenv("PATH");
-    List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
+    List<String> dirs =
+        new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
     dirs.addAll(List.of("/usr/bin", "/usr/sbin", "/usr/local/bin"));
     for (String d : dirs) {
       if (d.isEmpty()) {

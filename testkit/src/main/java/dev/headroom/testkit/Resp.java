@@ -31,7 +31,10 @@ final class Resp implements Closeable {
     out = socket.getOutputStream();
   }
 
-  /** Sends a command and reads its reply: String, Long, byte[]-as-String, List, or null; errors throw. */
+  /**
+   * Sends a command and reads its reply: String, Long, byte[]-as-String, List, or null; errors
+   * throw.
+   */
   @Nullable Object call(String... args) throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     buf.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -5,9 +5,9 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis that tests share in one JVM, found once: {@code REDIS_URL} if set, else
- * {@code 127.0.0.1:6379} if it answers PING, else a {@code redis-server} started on a free port
- * (stopped when the JVM exits). No Redis at all is an error, never a skip.
+ * The Redis that tests share in one JVM, found once: {@code REDIS_URL} if set, else {@code
+ * 127.0.0.1:6379} if it answers PING, else a {@code redis-server} started on a free port (stopped
+ * when the JVM exits). No Redis at all is an error, never a skip.
  */
 final class SharedRedis {
 
@@ -21,7 +21,13 @@ final class SharedRedis {
   final String origin;
   final @Nullable RedisServer started;
 
-  private SharedRedis(String host, int port, int database, @Nullable String password, String uri, String origin,
+  private SharedRedis(
+      String host,
+      int port,
+      int database,
+      @Nullable String password,
+      String uri,
+      String origin,
       @Nullable RedisServer started) {
     this.host = host;
     this.port = port;
@@ -45,17 +51,23 @@ final class SharedRedis {
       return fromUrl(env.strip());
     }
     if (Resp.answersPing("127.0.0.1", 6379, 1000)) {
-      return new SharedRedis("127.0.0.1", 6379, 0, null, "redis://127.0.0.1:6379", "127.0.0.1:6379", null);
+      return new SharedRedis(
+          "127.0.0.1", 6379, 0, null, "redis://127.0.0.1:6379", "127.0.0.1:6379", null);
     }
     RedisServer server;
     try {
       server = RedisServer.start();
     } catch (RedisUnavailableForTestsException e) {
-      throw new RedisUnavailableForTestsException("tests need a Redis: REDIS_URL is not set, nothing answers on "
-          + "127.0.0.1:6379, and starting one failed (" + e.getMessage() + "). Install Redis with "
-          + "'apt-get install redis-server' or set REDIS_URL.", e);
+      throw new RedisUnavailableForTestsException(
+          "tests need a Redis: REDIS_URL is not set, nothing answers on "
+              + "127.0.0.1:6379, and starting one failed ("
+              + e.getMessage()
+              + "). Install Redis with "
+              + "'apt-get install redis-server' or set REDIS_URL.",
+          e);
     }
-    return new SharedRedis(server.host(), server.port(), 0, null, server.uri(), "started " + server.uri(), server);
+    return new SharedRedis(
+        server.host(), server.port(), 0, null, server.uri(), "started " + server.uri(), server);
   }
 
   private static SharedRedis fromUrl(String url) {
@@ -63,11 +75,16 @@ final class SharedRedis {
     try {
       u = URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new RedisUnavailableForTestsException("REDIS_URL='" + url + "' is not a URL: " + e.getMessage(), e);
+      throw new RedisUnavailableForTestsException(
+          "REDIS_URL='" + url + "' is not a URL: " + e.getMessage(), e);
     }
-    if (!"redis".equals(String.valueOf(u.getScheme()).toLowerCase(Locale.ROOT)) || u.getHost() == null) {
-      throw new RedisUnavailableForTestsException("the testkit uses REDIS_URL of the form "
-          + "redis://[:password@]host[:port][/database]; it was '" + url + "'");
+    if (!"redis".equals(String.valueOf(u.getScheme()).toLowerCase(Locale.ROOT))
+        || u.getHost() == null) {
+      throw new RedisUnavailableForTestsException(
+          "the testkit uses REDIS_URL of the form "
+              + "redis://[:password@]host[:port][/database]; it was '"
+              + url
+              + "'");
     }
     int port = u.getPort() < 0 ? 6379 : u.getPort();
     int db = 0;
@@ -84,8 +101,14 @@ final class SharedRedis {
     try (Resp resp = r.open()) {
       resp.call("PING");
     } catch (Exception e) {
-      throw new RedisUnavailableForTestsException("REDIS_URL is set but " + u.getHost() + ":" + port
-          + " does not answer: " + e.getMessage(), e);
+      throw new RedisUnavailableForTestsException(
+          "REDIS_URL is set but "
+              + u.getHost()
+              + ":"
+              + port
+              + " does not answer: "
+              + e.getMessage(),
+          e);
     }
     return r;
   }

@@ -25,7 +25,8 @@ public final class TestRedis {
     if (safe.length() > 40) {
       safe = safe.substring(0, 40);
     }
-    this.keyPrefix = "hrtest-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + "-" + safe;
+    this.keyPrefix =
+        "hrtest-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + "-" + safe;
   }
 
   /** The URL to connect to, in the form {@code RedisConnector.create} accepts. */
@@ -52,7 +53,10 @@ public final class TestRedis {
       List<String> found = new java.util.ArrayList<>();
       String cursor = "0";
       do {
-        List<?> reply = (List<?>) Objects.requireNonNull(r.call("SCAN", cursor, "MATCH", keyPrefix + "*", "COUNT", "1000"));
+        List<?> reply =
+            (List<?>)
+                Objects.requireNonNull(
+                    r.call("SCAN", cursor, "MATCH", keyPrefix + "*", "COUNT", "1000"));
         cursor = String.valueOf(reply.get(0));
         for (Object k : (List<?>) Objects.requireNonNull(reply.get(1))) {
           found.add(String.valueOf(k));

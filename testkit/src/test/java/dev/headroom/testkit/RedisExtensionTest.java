@@ -21,8 +21,8 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * What {@link RedisExtension} promises about scopes, checked by running small test classes with
- * the JUnit launcher and looking at what they were given once they are done.
+ * What {@link RedisExtension} promises about scopes, checked by running small test classes with the
+ * JUnit launcher and looking at what they were given once they are done.
  */
 class RedisExtensionTest {
 
@@ -36,7 +36,9 @@ class RedisExtensionTest {
     assertThat(first).isNotSameAs(PerMethod.seen.get("second"));
     for (RedisConnector c : PerMethod.seen.values()) {
       assertThat(c).hasToString("RedisConnector[STANDALONE " + c.url() + ", closed]");
-      assertThatThrownBy(c::sync).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+      assertThatThrownBy(c::sync)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("is closed");
     }
   }
 
@@ -63,12 +65,13 @@ class RedisExtensionTest {
 
   private static void run(Class<?> testClass) {
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
-    LauncherFactory.create().execute(
-        LauncherDiscoveryRequestBuilder.request()
-            .selectors(selectClass(testClass))
-            .filters(EngineFilter.includeEngines("junit-jupiter"))
-            .build(),
-        listener);
+    LauncherFactory.create()
+        .execute(
+            LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(testClass))
+                .filters(EngineFilter.includeEngines("junit-jupiter"))
+                .build(),
+            listener);
     TestExecutionSummary summary = listener.getSummary();
     assertThat(summary.getFailures())
         .as("failures of %s", testClass.getSimpleName())
@@ -77,7 +80,10 @@ class RedisExtensionTest {
     assertThat(summary.getTestsSucceededCount()).isEqualTo(2);
   }
 
-  /** Two tests with the default per-method lifecycle: the constructor's parameters belong to each test. */
+  /**
+   * Two tests with the default per-method lifecycle: the constructor's parameters belong to each
+   * test.
+   */
   @ExtendWith(RedisExtension.class)
   static class PerMethod {
     static final Map<String, RedisConnector> seen = new ConcurrentHashMap<>();

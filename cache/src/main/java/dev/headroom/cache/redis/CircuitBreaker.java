@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small circuit breaker in front of Redis: CLOSED lets every call through and counts consecutive
  * failures; at the threshold it goes OPEN and refuses calls for the open duration; then the first
- * caller becomes a probe (HALF_OPEN): its success closes the breaker, its failure opens it again.
- * A probe that never reports is replaced after another open duration.
+ * caller becomes a probe (HALF_OPEN): its success closes the breaker, its failure opens it again. A
+ * probe that never reports is replaced after another open duration.
  *
- * <p>{@link #allow()} on a closed breaker is one volatile read, and {@link #onSuccess()} two
- * when there were no failures, so the breaker costs nothing measurable on the L2 hit path.
- * Transitions are synchronized (they are rare). Thread-safe.
+ * <p>{@link #allow()} on a closed breaker is one volatile read, and {@link #onSuccess()} two when
+ * there were no failures, so the breaker costs nothing measurable on the L2 hit path. Transitions
+ * are synchronized (they are rare). Thread-safe.
  */
 public final class CircuitBreaker {
 
@@ -50,7 +50,10 @@ public final class CircuitBreaker {
     this.listener = listener;
   }
 
-  /** Whether a call may be sent now; a true answer must be followed by {@link #onSuccess()} or {@link #onFailure()}. */
+  /**
+   * Whether a call may be sent now; a true answer must be followed by {@link #onSuccess()} or
+   * {@link #onFailure()}.
+   */
   public boolean allow() {
     return state == State.CLOSED || tryProbe();
   }

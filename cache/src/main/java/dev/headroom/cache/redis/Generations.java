@@ -57,17 +57,26 @@ final class Generations {
    * @param taggedPrefix the cache's hash-tagged prefix, for the generation keys and the counter
    * @param patternDepth how many leading key segments carry a generation
    * @param time the clock that expires known generations
-   * @param fetch reads generation keys (one MGET), answering their values in order, null when absent
+   * @param fetch reads generation keys (one MGET), answering their values in order, null when
+   *     absent
    */
-  Generations(String valuePrefix, String taggedPrefix, int patternDepth, TimeSource time,
+  Generations(
+      String valuePrefix,
+      String taggedPrefix,
+      int patternDepth,
+      TimeSource time,
       Function<List<String>, CompletionStage<List<@Nullable String>>> fetch) {
     this.valuePrefix = valuePrefix;
     this.generationPrefix = taggedPrefix + "gen:";
     this.counterKey = taggedPrefix + "genseq";
     this.patternDepth = patternDepth;
     this.fetch = fetch;
-    this.known = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(1))
-        .ticker(time::nanoTime).build();
+    this.known =
+        Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .ticker(time::nanoTime)
+            .build();
   }
 
   /** The Redis key holding the generation of {@code prefix} ("" for the whole cache). */
@@ -80,7 +89,10 @@ final class Generations {
     return counterKey;
   }
 
-  /** The Redis key of a user key under the generations known now, or null if one is not known locally. */
+  /**
+   * The Redis key of a user key under the generations known now, or null if one is not known
+   * locally.
+   */
   @Nullable String valueKeyIfKnown(String key) {
     return valueKey(key, known::getIfPresent);
   }
@@ -111,32 +123,41 @@ final class Generations {
     List<String> genKeys = prefixes.stream().map(this::generationKey).toList();
     CompletionStage<List<@Nullable String>> fetched;
     try {
-      fetched = genKeys.isEmpty() ? CompletableFuture.completedFuture(List.of()) : fetch.apply(genKeys);
+      fetched =
+          genKeys.isEmpty() ? CompletableFuture.completedFuture(List.of()) : fetch.apply(genKeys);
     } catch (RuntimeException e) {
       fetched = CompletableFuture.failedFuture(e);
     }
-    return fetched.thenApply(values -> {
-      Map<String, Long> got = new HashMap<>();
-      for (int i = 0; i < values.size(); i++) {
-        String v = values.get(i);
-        long g = v != null ? Long.parseLong(v) : 0L;
-        String p = prefixes.get(i);
-        got.put(p, g);
-        known.asMap().compute(p, (k, old) -> old != null ? old : epoch.get() == before ? g : null);
-      }
-      List<String> resolved = new ArrayList<>(keys.size());
-      for (int i = 0; i < keys.size(); i++) {
-        String vk = out.get(i);
-        if (vk == null) {
-          vk = valueKey(keys.get(i), p -> {
-            Long f = got.get(p);
-            return f != null ? f : known.getIfPresent(p);
-          });
-        }
-        resolved.add(Objects.requireNonNull(vk));
-      }
-      return resolved;
-    }).toCompletableFuture();
+    return fetched
+        .thenApply(
+            values -> {
+              Map<String, Long> got = new HashMap<>();
+              for (int i = 0; i < values.size(); i++) {
+                String v = values.get(i);
+                long g = v != null ? Long.parseLong(v) : 0L;
+                String p = prefixes.get(i);
+                got.put(p, g);
+                known
+                    .asMap()
+                    .compute(p, (k, old) -> old != null ? old : epoch.get() == before ? g : null);
+              }
+              List<String> resolved = new ArrayList<>(keys.size());
+              for (int i = 0; i < keys.size(); i++) {
+                String vk = out.get(i);
+                if (vk == null) {
+                  vk =
+                      valueKey(
+                          keys.get(i),
+                          p -> {
+                            Long f = got.get(p);
+                            return f != null ? f : known.getIfPresent(p);
+                          });
+                }
+                resolved.add(Objects.requireNonNull(vk));
+              }
+              return resolved;
+            })
+        .toCompletableFuture();
   }
 
   /**
@@ -176,7 +197,8 @@ final class Generations {
     if (g == null) {
       return null;
     }
-    StringBuilder sb = new StringBuilder(valuePrefix.length() + key.length() + 12).append(valuePrefix);
+    StringBuilder sb =
+        new StringBuilder(valuePrefix.length() + key.length() + 12).append(valuePrefix);
     appendGeneration(sb, g);
     int from = 0;
     for (int depth = 0; depth < patternDepth; depth++) {

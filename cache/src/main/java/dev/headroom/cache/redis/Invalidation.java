@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One invalidation message on a cache's pub/sub channel. Text form:
- * {@code 1|<publisher>|<sequence>|<op>|<body>}, where op is {@code K} (body: each key as
- * {@code <length>:<key>}), {@code P} (body: the prefix) or {@code C} (empty body). Length-prefixed
- * keys let a key contain any character, the separator included.
+ * One invalidation message on a cache's pub/sub channel. Text form: {@code
+ * 1|<publisher>|<sequence>|<op>|<body>}, where op is {@code K} (body: each key as {@code
+ * <length>:<key>}), {@code P} (body: the prefix) or {@code C} (empty body). Length-prefixed keys
+ * let a key contain any character, the separator included.
  *
  * @param publisher the id of the publishing cache instance
  * @param sequence the publisher's sequence number, from 1, one per message it tried to send
@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param keys the keys, for {@link Op#KEYS}
  * @param prefix the key prefix, for {@link Op#PREFIX}
  */
-public record Invalidation(String publisher, long sequence, Op op, List<String> keys, String prefix) {
+public record Invalidation(
+    String publisher, long sequence, Op op, List<String> keys, String prefix) {
 
   /** What a message invalidates. */
   public enum Op {
@@ -38,7 +39,13 @@ public record Invalidation(String publisher, long sequence, Op op, List<String> 
 
   /** The text form. */
   public String encode() {
-    StringBuilder sb = new StringBuilder(64).append("1|").append(publisher).append('|').append(sequence).append('|');
+    StringBuilder sb =
+        new StringBuilder(64)
+            .append("1|")
+            .append(publisher)
+            .append('|')
+            .append(sequence)
+            .append('|');
     switch (op) {
       case KEYS -> {
         sb.append("K|");
@@ -81,7 +88,8 @@ public record Invalidation(String publisher, long sequence, Op op, List<String> 
       };
     } catch (RuntimeException e) {
       String shown = text.length() > 80 ? text.substring(0, 77) + "..." : text;
-      throw new IllegalArgumentException("not an invalidation message (" + e.getMessage() + "): " + shown, e);
+      throw new IllegalArgumentException(
+          "not an invalidation message (" + e.getMessage() + "): " + shown, e);
     }
   }
 

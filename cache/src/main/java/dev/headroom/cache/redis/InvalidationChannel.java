@@ -75,8 +75,14 @@ final class InvalidationChannel implements AutoCloseable {
   private volatile @Nullable Cancellable retry;
   private volatile boolean closed;
 
-  InvalidationChannel(RedisConnector connector, String channel, String cacheName, RedisCalls calls, TimeSource time,
-      Duration retryDelay, Receiver receiver) {
+  InvalidationChannel(
+      RedisConnector connector,
+      String channel,
+      String cacheName,
+      RedisCalls calls,
+      TimeSource time,
+      Duration retryDelay,
+      Receiver receiver) {
     this.connector = connector;
     this.channel = channel;
     this.cacheName = cacheName;
@@ -86,14 +92,21 @@ final class InvalidationChannel implements AutoCloseable {
     this.receiver = receiver;
   }
 
-  /** Tells other processes to drop {@code keys}, in messages of at most {@value #MAX_KEYS_PER_MESSAGE} keys. */
+  /**
+   * Tells other processes to drop {@code keys}, in messages of at most {@value
+   * #MAX_KEYS_PER_MESSAGE} keys.
+   */
   CompletableFuture<Void> publishKeys(List<String> keys) {
     if (keys.size() <= MAX_KEYS_PER_MESSAGE) {
       return publish(Invalidation.Op.KEYS, keys, "");
     }
     List<CompletableFuture<Void>> parts = new ArrayList<>();
     for (int i = 0; i < keys.size(); i += MAX_KEYS_PER_MESSAGE) {
-      parts.add(publish(Invalidation.Op.KEYS, keys.subList(i, Math.min(keys.size(), i + MAX_KEYS_PER_MESSAGE)), ""));
+      parts.add(
+          publish(
+              Invalidation.Op.KEYS,
+              keys.subList(i, Math.min(keys.size(), i + MAX_KEYS_PER_MESSAGE)),
+              ""));
     }
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
   }
@@ -114,13 +127,14 @@ final class InvalidationChannel implements AutoCloseable {
         f = CompletableFuture.failedFuture(e);
       }
     }
-    return f.handle((r, t) -> {
-      calls.record(t);
-      if (t == null) {
-        sent.increment();
-      }
-      return null;
-    });
+    return f.handle(
+        (r, t) -> {
+          calls.record(t);
+          if (t == null) {
+            sent.increment();
+          }
+          return null;
+        });
   }
 
   /** Handles one message read from the channel. */
@@ -142,8 +156,14 @@ final class InvalidationChannel implements AutoCloseable {
       lastSequence.put(m.publisher(), m.sequence());
     }
     if (last != null && m.sequence() > last + 1) {
-      receiver.onStateLost("messages " + (last + 1) + ".." + (m.sequence() - 1) + " from publisher " + m.publisher()
-          + " were missed");
+      receiver.onStateLost(
+          "messages "
+              + (last + 1)
+              + ".."
+              + (m.sequence() - 1)
+              + " from publisher "
+              + m.publisher()
+              + " were missed");
       return;
     }
     receiver.onMessage(m);
@@ -156,25 +176,29 @@ final class InvalidationChannel implements AutoCloseable {
     }
     try {
       StatefulRedisPubSubConnection<String, String> c = connector.connectPubSub();
-      c.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(String ch, String message) {
-          if (channel.equals(ch)) {
-            receive(message);
-          }
-        }
+      c.addListener(
+          new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+              if (channel.equals(ch)) {
+                receive(message);
+              }
+            }
 
-        @Override
-        public void subscribed(String ch, long count) {
-          // The first confirmation is the initial subscription; later ones follow a reconnect,
-          // after which messages sent while disconnected are lost.
-          if (channel.equals(ch) && subscriptions.incrementAndGet() > 1) {
-            receiver.onStateLost("the invalidation channel was re-subscribed after a disconnect");
-          }
-        }
-      });
+            @Override
+            public void subscribed(String ch, long count) {
+              // The first confirmation is the initial subscription; later ones follow a reconnect,
+              // after which messages sent while disconnected are lost.
+              if (channel.equals(ch) && subscriptions.incrementAndGet() > 1) {
+                receiver.onStateLost(
+                    "the invalidation channel was re-subscribed after a disconnect");
+              }
+            }
+          });
       try {
-        c.async().subscribe(channel).get(connector.options().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        c.async()
+            .subscribe(channel)
+            .get(connector.options().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         c.close();
@@ -215,11 +239,13 @@ final class InvalidationChannel implements AutoCloseable {
 
   /** One daemon thread, shared by all channels, for subscription retries (they block). */
   private static final class Retries {
-    static final ExecutorService THREAD = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "headroom-cache-retry");
-      t.setDaemon(true);
-      return t;
-    });
+    static final ExecutorService THREAD =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "headroom-cache-retry");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Unsubscribes and stops retrying. */

@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How the Redis tier of one cache sends a command and accounts for its outcome: the circuit
- * breaker asked first ({@link #allow()}, a refusal counted as skipped), bounded waits on the
- * caller's thread, and {@link #record} of every outcome. Every failure counts as an L2 error, but
- * only unavailability (a lost connection, a timeout) feeds the breaker and the {@link Outage}: an
- * error reply (OOM, WRONGTYPE, a script error) proves Redis is there, and opening the breaker on it
- * would take L2 away from every key. Nothing here throws because of Redis. Thread-safe.
+ * How the Redis tier of one cache sends a command and accounts for its outcome: the circuit breaker
+ * asked first ({@link #allow()}, a refusal counted as skipped), bounded waits on the caller's
+ * thread, and {@link #record} of every outcome. Every failure counts as an L2 error, but only
+ * unavailability (a lost connection, a timeout) feeds the breaker and the {@link Outage}: an error
+ * reply (OOM, WRONGTYPE, a script error) proves Redis is there, and opening the breaker on it would
+ * take L2 away from every key. Nothing here throws because of Redis. Thread-safe.
  */
 final class RedisCalls {
 
@@ -30,7 +30,12 @@ final class RedisCalls {
   private final LongAdder errors = new LongAdder();
   private final LongAdder skipped = new LongAdder();
 
-  RedisCalls(String cacheName, Duration timeout, int breakerFailures, Duration breakerOpen, TimeSource time,
+  RedisCalls(
+      String cacheName,
+      Duration timeout,
+      int breakerFailures,
+      Duration breakerOpen,
+      TimeSource time,
       CircuitBreaker.Listener listener) {
     this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
@@ -70,7 +75,9 @@ final class RedisCalls {
     outage.available();
   }
 
-  /** Records that Redis could not be reached for something other than a command (a subscription). */
+  /**
+   * Records that Redis could not be reached for something other than a command (a subscription).
+   */
   void unavailable(Throwable cause) {
     outage.unavailable(cause);
   }
@@ -82,7 +89,9 @@ final class RedisCalls {
     breaker.onFailure();
   }
 
-  /** Waits at most the timeout for a future that records its own outcome, so records nothing itself. */
+  /**
+   * Waits at most the timeout for a future that records its own outcome, so records nothing itself.
+   */
   <T> @Nullable T await(CompletableFuture<T> f, @Nullable T onTimeout) {
     try {
       return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -105,7 +114,9 @@ final class RedisCalls {
     return t;
   }
 
-  /** Like {@link #awaitRecorded} for a future whose answer may be null: answers whether it answered. */
+  /**
+   * Like {@link #awaitRecorded} for a future whose answer may be null: answers whether it answered.
+   */
   boolean awaitInto(CompletableFuture<?> f, Object[] out) {
     try {
       out[0] = f.get(timeoutNanos, TimeUnit.NANOSECONDS);

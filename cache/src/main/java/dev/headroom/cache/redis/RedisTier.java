@@ -59,8 +59,11 @@ import org.slf4j.LoggerFactory;
 public final class RedisTier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisTier.class);
-  private static final RedisScript BUMP = RedisScript.fromClasspath(RedisTier.class, "bump_generation.lua");
-  private static final RedisScript RELEASE = RedisScript.fromClasspath(RedisTier.class, "release_lease.lua");
+  private static final RedisScript BUMP =
+      RedisScript.fromClasspath(RedisTier.class, "bump_generation.lua");
+  private static final RedisScript RELEASE =
+      RedisScript.fromClasspath(RedisTier.class, "release_lease.lua");
+
   /**
    * The tier's settings.
    *
@@ -74,12 +77,23 @@ public final class RedisTier implements AutoCloseable {
    * @param breakerOpen how long the breaker stays open
    * @param time the clock of the breaker and of TTLs
    */
-  public record Options(String cacheName, KeySpace keySpace, Duration timeout, int patternDepth, boolean singleSlot,
-      Duration longestLife, int breakerFailures, Duration breakerOpen, TimeSource time) {}
+  public record Options(
+      String cacheName,
+      KeySpace keySpace,
+      Duration timeout,
+      int patternDepth,
+      boolean singleSlot,
+      Duration longestLife,
+      int breakerFailures,
+      Duration breakerOpen,
+      TimeSource time) {}
 
   /** What the tier tells its cache. */
   public interface Events {
-    /** Another process invalidated something: drop it from L1. Called on a Redis I/O thread: be quick. */
+    /**
+     * Another process invalidated something: drop it from L1. Called on a Redis I/O thread: be
+     * quick.
+     */
     void onInvalidation(Invalidation message);
 
     /** Invalidations may have been missed (a gap, a reconnect, a recovery): clear L1. */
@@ -119,37 +133,61 @@ public final class RedisTier implements AutoCloseable {
     String plain = space.child(name).prefix();
     this.valuePrefix = (options.singleSlot() ? tagged : plain) + "v:";
     this.leasePrefix = (options.singleSlot() ? tagged : plain) + "lease:";
-    this.calls = new RedisCalls(name, options.timeout(), options.breakerFailures(), options.breakerOpen(),
-        options.time(), new CircuitBreaker.Listener() {
-          @Override
-          public void onOpen() {
-            log.warn("cache '{}': Redis failed {} times in a row; serving from L1 and loaders for {}",
-                name, options.breakerFailures(), options.breakerOpen());
-          }
+    this.calls =
+        new RedisCalls(
+            name,
+            options.timeout(),
+            options.breakerFailures(),
+            options.breakerOpen(),
+            options.time(),
+            new CircuitBreaker.Listener() {
+              @Override
+              public void onOpen() {
+                log.warn(
+                    "cache '{}': Redis failed {} times in a row; serving from L1 and loaders for {}",
+                    name,
+                    options.breakerFailures(),
+                    options.breakerOpen());
+              }
 
-          @Override
-          public void onClose() {
-            log.info("cache '{}': Redis answers again; clearing L1 (invalidations may have been missed)", name);
-            lostState("Redis recovered");
-          }
-        });
-    this.generations = new Generations(valuePrefix, tagged, options.patternDepth(), options.time(),
-        keys -> connector.async().mget(keys.toArray(String[]::new)).thenApply(RedisTier::values));
-    this.channel = new InvalidationChannel(connector, plain + "events", name, calls, options.time(),
-        options.breakerOpen(), new InvalidationChannel.Receiver() {
-          @Override
-          public void onMessage(Invalidation m) {
-            if (m.op() != Invalidation.Op.KEYS) {
-              generations.forget(m.prefix());
-            }
-            events.onInvalidation(m);
-          }
+              @Override
+              public void onClose() {
+                log.info(
+                    "cache '{}': Redis answers again; clearing L1 (invalidations may have been missed)",
+                    name);
+                lostState("Redis recovered");
+              }
+            });
+    this.generations =
+        new Generations(
+            valuePrefix,
+            tagged,
+            options.patternDepth(),
+            options.time(),
+            keys ->
+                connector.async().mget(keys.toArray(String[]::new)).thenApply(RedisTier::values));
+    this.channel =
+        new InvalidationChannel(
+            connector,
+            plain + "events",
+            name,
+            calls,
+            options.time(),
+            options.breakerOpen(),
+            new InvalidationChannel.Receiver() {
+              @Override
+              public void onMessage(Invalidation m) {
+                if (m.op() != Invalidation.Op.KEYS) {
+                  generations.forget(m.prefix());
+                }
+                events.onInvalidation(m);
+              }
 
-          @Override
-          public void onStateLost(String reason) {
-            lostState(reason);
-          }
-        });
+              @Override
+              public void onStateLost(String reason) {
+                lostState(reason);
+              }
+            });
   }
 
   private static List<@Nullable String> values(List<KeyValue<String, String>> kvs) {
@@ -160,7 +198,9 @@ public final class RedisTier implements AutoCloseable {
     return out;
   }
 
-  /** Creates the tier and subscribes to its channel (in the background, retrying, if Redis is down). */
+  /**
+   * Creates the tier and subscribes to its channel (in the background, retrying, if Redis is down).
+   */
   public static RedisTier create(RedisConnector connector, Options options, Events events) {
     Objects.requireNonNull(connector, "connector");
     Objects.requireNonNull(options, "options");
@@ -174,7 +214,8 @@ public final class RedisTier implements AutoCloseable {
 
   /**
    * The value of {@code key}, or null on a miss, a timeout, a failure or a corrupt value. Waits at
-   * most the timeout, on Lettuce's own future (no dependent stage), and decodes on the caller's thread.
+   * most the timeout, on Lettuce's own future (no dependent stage), and decodes on the caller's
+   * thread.
    */
   public @Nullable StoredValue get(String key) {
     String known = valueKeyIfKnown(key);
@@ -186,7 +227,8 @@ public final class RedisTier implements AutoCloseable {
     }
     byte[] bytes;
     try {
-      bytes = binary().get(known).toCompletableFuture().get(calls.timeoutNanos(), TimeUnit.NANOSECONDS);
+      bytes =
+          binary().get(known).toCompletableFuture().get(calls.timeoutNanos(), TimeUnit.NANOSECONDS);
       calls.succeeded();
     } catch (TimeoutException e) {
       calls.timedOut();
@@ -225,13 +267,18 @@ public final class RedisTier implements AutoCloseable {
     }
     // The timeout is part of this future, so its one outcome (answer, error or timeout) is recorded
     // once; an answer arriving after the timeout is dropped.
-    return raw.orTimeout(calls.timeoutNanos(), TimeUnit.NANOSECONDS).handle((bytes, failure) -> {
-      calls.record(failure);
-      return failure == null && bytes != null ? decode(key, bytes) : null;
-    });
+    return raw.orTimeout(calls.timeoutNanos(), TimeUnit.NANOSECONDS)
+        .handle(
+            (bytes, failure) -> {
+              calls.record(failure);
+              return failure == null && bytes != null ? decode(key, bytes) : null;
+            });
   }
 
-  /** The values present for {@code keys}, by key, in one {@code MGET} (split per slot on a cluster). Waits at most the timeout. */
+  /**
+   * The values present for {@code keys}, by key, in one {@code MGET} (split per slot on a cluster).
+   * Waits at most the timeout.
+   */
   public Map<String, StoredValue> getAll(List<String> keys) {
     if (keys.isEmpty()) {
       return Map.of();
@@ -242,9 +289,12 @@ public final class RedisTier implements AutoCloseable {
     CompletableFuture<List<KeyValue<String, byte[]>>> f;
     try {
       CompletableFuture<List<String>> valueKeys = valueKeys(keys);
-      f = valueKeys.isDone() && !valueKeys.isCompletedExceptionally()
-          ? binary().mget(valueKeys.join().toArray(String[]::new)).toCompletableFuture()
-          : valueKeys.thenCompose(vk -> binary().mget(vk.toArray(String[]::new))).toCompletableFuture();
+      f =
+          valueKeys.isDone() && !valueKeys.isCompletedExceptionally()
+              ? binary().mget(valueKeys.join().toArray(String[]::new)).toCompletableFuture()
+              : valueKeys
+                  .thenCompose(vk -> binary().mget(vk.toArray(String[]::new)))
+                  .toCompletableFuture();
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -286,8 +336,12 @@ public final class RedisTier implements AutoCloseable {
   private void unknownFormat(String key, Exception cause) {
     corrupt.increment();
     if (unknownFormatLogged.compareAndSet(false, true)) {
-      log.warn("cache '{}': a value in Redis has a format this version does not read (key '{}'); it is read as a miss"
-          + " and left in place, later ones are only counted: {}", options.cacheName(), key, cause.getMessage());
+      log.warn(
+          "cache '{}': a value in Redis has a format this version does not read (key '{}'); it is read as a miss"
+              + " and left in place, later ones are only counted: {}",
+          options.cacheName(),
+          key,
+          cause.getMessage());
     }
   }
 
@@ -295,8 +349,11 @@ public final class RedisTier implements AutoCloseable {
   public void corrupt(String key, Exception cause) {
     corrupt.increment();
     if (corruptLogged.compareAndSet(false, true)) {
-      log.warn("cache '{}': a value in Redis could not be decoded and was deleted (key '{}'); later ones are only counted: {}",
-          options.cacheName(), key, cause.toString());
+      log.warn(
+          "cache '{}': a value in Redis could not be decoded and was deleted (key '{}'); later ones are only counted: {}",
+          options.cacheName(),
+          key,
+          cause.toString());
     }
     // Best effort: if the delete fails the value is undecodable again next time, and counted again.
     var unused = delete(List.of(key), false);
@@ -317,33 +374,42 @@ public final class RedisTier implements AutoCloseable {
     if (!calls.allow()) {
       stored = CompletableFuture.completedFuture(null);
     } else {
-      stored = valueKeys(keys).thenCompose(valueKeys -> {
-        long now = options.time().currentTimeMillis();
-        List<CompletableFuture<?>> commands = new ArrayList<>(keys.size());
-        List<String> deletes = new ArrayList<>();
-        RedisClusterAsyncCommands<String, byte[]> cmd = binary();
-        for (int i = 0; i < keys.size(); i++) {
-          StoredValue v = values.get(keys.get(i));
-          long px = v == null ? 0 : v.hardUntilMillis() - now;
-          if (v == null || px <= 0) {
-            deletes.add(valueKeys.get(i));
-          } else {
-            commands.add(cmd.set(valueKeys.get(i), v.encode(), SetArgs.Builder.px(px)).toCompletableFuture());
-          }
-        }
-        if (!deletes.isEmpty()) {
-          commands.add(cmd.del(deletes.toArray(String[]::new)).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new));
-      }).handle((r, t) -> {
-        calls.record(t);
-        return null;
-      });
+      stored =
+          valueKeys(keys)
+              .thenCompose(
+                  valueKeys -> {
+                    long now = options.time().currentTimeMillis();
+                    List<CompletableFuture<?>> commands = new ArrayList<>(keys.size());
+                    List<String> deletes = new ArrayList<>();
+                    RedisClusterAsyncCommands<String, byte[]> cmd = binary();
+                    for (int i = 0; i < keys.size(); i++) {
+                      StoredValue v = values.get(keys.get(i));
+                      long px = v == null ? 0 : v.hardUntilMillis() - now;
+                      if (v == null || px <= 0) {
+                        deletes.add(valueKeys.get(i));
+                      } else {
+                        commands.add(
+                            cmd.set(valueKeys.get(i), v.encode(), SetArgs.Builder.px(px))
+                                .toCompletableFuture());
+                      }
+                    }
+                    if (!deletes.isEmpty()) {
+                      commands.add(cmd.del(deletes.toArray(String[]::new)).toCompletableFuture());
+                    }
+                    return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new));
+                  })
+              .handle(
+                  (r, t) -> {
+                    calls.record(t);
+                    return null;
+                  });
     }
     return publish ? stored.thenCompose(x -> channel.publishKeys(keys)) : stored;
   }
 
-  /** Deletes {@code keys} from Redis and, if {@code publish}, tells other processes. Never fails. */
+  /**
+   * Deletes {@code keys} from Redis and, if {@code publish}, tells other processes. Never fails.
+   */
   public CompletableFuture<Void> delete(Collection<String> keys, boolean publish) {
     if (keys.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -353,32 +419,42 @@ public final class RedisTier implements AutoCloseable {
     if (!calls.allow()) {
       deleted = CompletableFuture.completedFuture(null);
     } else {
-      deleted = valueKeys(list).thenCompose(vk -> binary().del(vk.toArray(String[]::new)))
-          .handle((r, t) -> {
-            calls.record(t);
-            return null;
-          });
+      deleted =
+          valueKeys(list)
+              .thenCompose(vk -> binary().del(vk.toArray(String[]::new)))
+              .handle(
+                  (r, t) -> {
+                    calls.record(t);
+                    return null;
+                  });
     }
     return publish ? deleted.thenCompose(x -> channel.publishKeys(list)) : deleted;
   }
 
-  /** Gives {@code prefix} ("" for the whole cache) a new generation and tells other processes. Never fails. */
+  /**
+   * Gives {@code prefix} ("" for the whole cache) a new generation and tells other processes. Never
+   * fails.
+   */
   public CompletableFuture<Void> invalidatePrefix(String prefix) {
     long epoch = generations.forget(prefix);
     CompletableFuture<Void> bumped;
     if (!calls.allow()) {
       bumped = CompletableFuture.completedFuture(null);
     } else {
-      bumped = BUMP.<Long>execute(connector, ScriptOutputType.INTEGER,
-          new String[] {generations.counterKey(), generations.generationKey(prefix)},
-          Long.toString(Math.max(1, options.longestLife().toMillis())))
-          .handle((g, t) -> {
-            calls.record(t);
-            if (g != null) {
-              generations.bumped(prefix, epoch, g);
-            }
-            return null;
-          });
+      bumped =
+          BUMP.<Long>execute(
+                  connector,
+                  ScriptOutputType.INTEGER,
+                  new String[] {generations.counterKey(), generations.generationKey(prefix)},
+                  Long.toString(Math.max(1, options.longestLife().toMillis())))
+              .handle(
+                  (g, t) -> {
+                    calls.record(t);
+                    if (g != null) {
+                      generations.bumped(prefix, epoch, g);
+                    }
+                    return null;
+                  });
     }
     Invalidation.Op op = prefix.isEmpty() ? Invalidation.Op.CLEAR : Invalidation.Op.PREFIX;
     return bumped.thenCompose(x -> channel.publish(op, List.of(), prefix));
@@ -386,15 +462,21 @@ public final class RedisTier implements AutoCloseable {
 
   // ---------------------------------------------------------------- lease
 
-  /** Tries to take the stampede lease of {@code key} for {@code leaseTime} with {@code token}; waits at most the timeout. */
+  /**
+   * Tries to take the stampede lease of {@code key} for {@code leaseTime} with {@code token}; waits
+   * at most the timeout.
+   */
   public Lease tryLease(String key, String token, Duration leaseTime) {
     if (!calls.allow()) {
       return Lease.UNAVAILABLE;
     }
     CompletableFuture<String> f;
     try {
-      f = connector.async().set(leasePrefix + key, token, SetArgs.Builder.nx().px(leaseTime.toMillis()))
-          .toCompletableFuture();
+      f =
+          connector
+              .async()
+              .set(leasePrefix + key, token, SetArgs.Builder.nx().px(leaseTime.toMillis()))
+              .toCompletableFuture();
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -409,18 +491,22 @@ public final class RedisTier implements AutoCloseable {
   /**
    * Releases the lease if {@code token} still holds it (compare and delete, one Lua call). Call it
    * after the {@link #write} of the loaded value has completed: it goes over another connection, so
-   * released earlier it could reach Redis before the value and send waiting processes to their loaders.
+   * released earlier it could reach Redis before the value and send waiting processes to their
+   * loaders.
    */
   public void releaseLease(String key, String token) {
     // The outcome only feeds the breaker: an unreleased lease expires by its own TTL.
-    var unused = RELEASE.<Long>execute(connector, ScriptOutputType.INTEGER, new String[] {leasePrefix + key}, token)
-        .whenComplete((r, t) -> calls.record(t));
+    var unused =
+        RELEASE
+            .<Long>execute(
+                connector, ScriptOutputType.INTEGER, new String[] {leasePrefix + key}, token)
+            .whenComplete((r, t) -> calls.record(t));
   }
 
   /**
    * Polls L2 for {@code key} while another process holds its lease, until a value appears, the
-   * lease is gone, or {@code maxWait} has passed (real time: this waits on another process).
-   * Each poll reads the value and the lease in one round trip; polls are 5 ms apart, growing to 50.
+   * lease is gone, or {@code maxWait} has passed (real time: this waits on another process). Each
+   * poll reads the value and the lease in one round trip; polls are 5 ms apart, growing to 50.
    *
    * @return the value that appeared, or null if the caller should load itself
    */
@@ -483,7 +569,10 @@ public final class RedisTier implements AutoCloseable {
     return available() && channel.subscribed() ? HealthStatus.UP : HealthStatus.DEGRADED;
   }
 
-  /** Details for the cache's health: the Redis URL, the breaker, the subscription, and an open outage. */
+  /**
+   * Details for the cache's health: the Redis URL, the breaker, the subscription, and an open
+   * outage.
+   */
   public Map<String, Object> details() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("redis", connector.url());
@@ -528,7 +617,10 @@ public final class RedisTier implements AutoCloseable {
     return calls.skipped();
   }
 
-  /** Values that could not be decoded: corrupt ones (deleted) and ones of an unknown format version (left). */
+  /**
+   * Values that could not be decoded: corrupt ones (deleted) and ones of an unknown format version
+   * (left).
+   */
   public long corrupt() {
     return corrupt.sum();
   }

@@ -17,12 +17,12 @@ import java.util.Objects;
  * </pre>
  *
  * The absolute times let a reader give its L1 entry exactly the life the writer gave the L2 entry
- * (L1 never outlives L2, up to the clock skew between the two processes), and serve or revalidate
- * a stale value the same way on every process. A reader that finds fewer bytes than a header
- * treats the value as corrupt; one that finds another version in byte 0 throws
- * {@link UnknownFormatException}: the value may be a newer writer's during a rolling upgrade, so
- * the reader takes it as a miss and leaves it in place. A later format therefore keeps the version
- * in byte 0 and at least 26 bytes.
+ * (L1 never outlives L2, up to the clock skew between the two processes), and serve or revalidate a
+ * stale value the same way on every process. A reader that finds fewer bytes than a header treats
+ * the value as corrupt; one that finds another version in byte 0 throws {@link
+ * UnknownFormatException}: the value may be a newer writer's during a rolling upgrade, so the
+ * reader takes it as a miss and leaves it in place. A later format therefore keeps the version in
+ * byte 0 and at least 26 bytes.
  *
  * @param negative whether this marks a key the loader found absent
  * @param freshUntilMillis until when the value is fresh
@@ -30,14 +30,21 @@ import java.util.Objects;
  * @param hardUntilMillis when the entry expires
  * @param payload the codec's bytes (empty when negative)
  */
-@SuppressWarnings("ArrayRecordComponent") // the payload passes through uncopied; equals compares contents
-public record StoredValue(boolean negative, long freshUntilMillis, long staleUntilMillis, long hardUntilMillis,
+@SuppressWarnings(
+    "ArrayRecordComponent") // the payload passes through uncopied; equals compares contents
+public record StoredValue(
+    boolean negative,
+    long freshUntilMillis,
+    long staleUntilMillis,
+    long hardUntilMillis,
     byte[] payload) {
 
   /** The format version written in byte 0. */
   public static final byte FORMAT = 1;
+
   /** Header length in bytes. */
   public static final int HEADER_BYTES = 26;
+
   private static final byte NEGATIVE = 1;
   private static final byte[] EMPTY = new byte[0];
 
@@ -54,12 +61,18 @@ public record StoredValue(boolean negative, long freshUntilMillis, long staleUnt
   /** Header and payload as one array. */
   public byte[] encode() {
     ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-    b.put(FORMAT).put(negative ? NEGATIVE : 0).putLong(freshUntilMillis).putLong(staleUntilMillis)
-        .putLong(hardUntilMillis).put(payload);
+    b.put(FORMAT)
+        .put(negative ? NEGATIVE : 0)
+        .putLong(freshUntilMillis)
+        .putLong(staleUntilMillis)
+        .putLong(hardUntilMillis)
+        .put(payload);
     return b.array();
   }
 
-  /** The value's format version is not the one this reader knows; the value is not corrupt for that. */
+  /**
+   * The value's format version is not the one this reader knows; the value is not corrupt for that.
+   */
   public static final class UnknownFormatException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
@@ -77,11 +90,16 @@ public record StoredValue(boolean negative, long freshUntilMillis, long staleUnt
    */
   public static StoredValue decode(byte[] bytes) {
     if (bytes.length < HEADER_BYTES) {
-      throw new IllegalArgumentException("value of " + bytes.length + " bytes is shorter than the "
-          + HEADER_BYTES + "-byte header");
+      throw new IllegalArgumentException(
+          "value of "
+              + bytes.length
+              + " bytes is shorter than the "
+              + HEADER_BYTES
+              + "-byte header");
     }
     if (bytes[0] != FORMAT) {
-      throw new UnknownFormatException("unknown value format " + bytes[0] + " (expected " + FORMAT + ")");
+      throw new UnknownFormatException(
+          "unknown value format " + bytes[0] + " (expected " + FORMAT + ")");
     }
     byte flags = bytes[1];
     long fresh = readLong(bytes, 2);
@@ -101,19 +119,30 @@ public record StoredValue(boolean negative, long freshUntilMillis, long staleUnt
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StoredValue s && negative == s.negative && freshUntilMillis == s.freshUntilMillis
-        && staleUntilMillis == s.staleUntilMillis && hardUntilMillis == s.hardUntilMillis
+    return o instanceof StoredValue s
+        && negative == s.negative
+        && freshUntilMillis == s.freshUntilMillis
+        && staleUntilMillis == s.staleUntilMillis
+        && hardUntilMillis == s.hardUntilMillis
         && Arrays.equals(payload, s.payload);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(negative, freshUntilMillis, staleUntilMillis, hardUntilMillis) * 31 + Arrays.hashCode(payload);
+    return Objects.hash(negative, freshUntilMillis, staleUntilMillis, hardUntilMillis) * 31
+        + Arrays.hashCode(payload);
   }
 
   @Override
   public String toString() {
-    return "StoredValue[" + (negative ? "absent" : payload.length + " bytes") + ", fresh until " + freshUntilMillis
-        + ", stale until " + staleUntilMillis + ", expires " + hardUntilMillis + "]";
+    return "StoredValue["
+        + (negative ? "absent" : payload.length + " bytes")
+        + ", fresh until "
+        + freshUntilMillis
+        + ", stale until "
+        + staleUntilMillis
+        + ", expires "
+        + hardUntilMillis
+        + "]";
   }
 }

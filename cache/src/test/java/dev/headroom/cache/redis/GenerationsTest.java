@@ -18,17 +18,24 @@ class GenerationsTest {
   private final ManualTimeSource time = ManualTimeSource.create();
   private final Map<String, String> redis = new HashMap<>();
   private final List<List<String>> fetches = new ArrayList<>();
+
   /** When set, the next fetch answers only once this completes. */
   private @Nullable CompletableFuture<Void> hold;
 
-  private final Generations generations = new Generations("app:users:v:", "app:{users}:", 2, time, keys -> {
-    fetches.add(List.copyOf(keys));
-    List<@Nullable String> values = new ArrayList<>();
-    keys.forEach(k -> values.add(redis.get(k)));
-    CompletableFuture<Void> h = hold;
-    hold = null;
-    return h == null ? CompletableFuture.completedFuture(values) : h.thenApply(x -> values);
-  });
+  private final Generations generations =
+      new Generations(
+          "app:users:v:",
+          "app:{users}:",
+          2,
+          time,
+          keys -> {
+            fetches.add(List.copyOf(keys));
+            List<@Nullable String> values = new ArrayList<>();
+            keys.forEach(k -> values.add(redis.get(k)));
+            CompletableFuture<Void> h = hold;
+            hold = null;
+            return h == null ? CompletableFuture.completedFuture(values) : h.thenApply(x -> values);
+          });
 
   @Test
   void keysNameTheGenerationOfTheCacheAndOfEachLeadingSegmentInBase36() {

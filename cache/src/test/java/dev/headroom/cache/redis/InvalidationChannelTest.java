@@ -16,7 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The invalidation channel on its own: numbering, gaps, own messages, and delivery through Redis. */
+/**
+ * The invalidation channel on its own: numbering, gaps, own messages, and delivery through Redis.
+ */
 @ExtendWith(RedisExtension.class)
 class InvalidationChannelTest {
 
@@ -29,7 +31,10 @@ class InvalidationChannelTest {
 
     @Override
     public void onMessage(Invalidation m) {
-      events.add(m.op() + " " + (m.op() == Invalidation.Op.KEYS ? String.join(",", m.keys()) : m.prefix()));
+      events.add(
+          m.op()
+              + " "
+              + (m.op() == Invalidation.Op.KEYS ? String.join(",", m.keys()) : m.prefix()));
     }
 
     @Override
@@ -38,20 +43,29 @@ class InvalidationChannelTest {
     }
   }
 
-  private InvalidationChannel channel(RedisConnector connector, String name, RedisCalls calls, Heard heard) {
-    InvalidationChannel c = new InvalidationChannel(connector, name, "users", calls, time, Duration.ofSeconds(1), heard);
+  private InvalidationChannel channel(
+      RedisConnector connector, String name, RedisCalls calls, Heard heard) {
+    InvalidationChannel c =
+        new InvalidationChannel(
+            connector, name, "users", calls, time, Duration.ofSeconds(1), heard);
     opened.add(c);
     return c;
   }
 
   private RedisCalls calls() {
-    return new RedisCalls("users", Duration.ofSeconds(1), 1, Duration.ofSeconds(1), time, new CircuitBreaker.Listener() {
-      @Override
-      public void onOpen() {}
+    return new RedisCalls(
+        "users",
+        Duration.ofSeconds(1),
+        1,
+        Duration.ofSeconds(1),
+        time,
+        new CircuitBreaker.Listener() {
+          @Override
+          public void onOpen() {}
 
-      @Override
-      public void onClose() {}
-    });
+          @Override
+          public void onClose() {}
+        });
   }
 
   @AfterEach
@@ -60,7 +74,8 @@ class InvalidationChannelTest {
   }
 
   @Test
-  void messagesInSequenceReachTheReceiverAndASkippedNumberIsLostState(RedisConnector connector, TestRedis redis) {
+  void messagesInSequenceReachTheReceiverAndASkippedNumberIsLostState(
+      RedisConnector connector, TestRedis redis) {
     Heard heard = new Heard();
     InvalidationChannel c = channel(connector, redis.keyPrefix() + ":events", calls(), heard);
     c.receive(new Invalidation("other", 1, Invalidation.Op.KEYS, List.of("a", "b"), "").encode());
@@ -68,8 +83,13 @@ class InvalidationChannelTest {
     c.receive(new Invalidation("other", 5, Invalidation.Op.CLEAR, List.of(), "").encode());
     c.receive(new Invalidation("other", 6, Invalidation.Op.CLEAR, List.of(), "").encode());
     c.receive("not a message");
-    assertThat(heard.events).containsExactly("KEYS a,b", "PREFIX user:",
-        "lost: messages 3..4 from publisher other were missed", "CLEAR ", "lost: an unreadable invalidation message");
+    assertThat(heard.events)
+        .containsExactly(
+            "KEYS a,b",
+            "PREFIX user:",
+            "lost: messages 3..4 from publisher other were missed",
+            "CLEAR ",
+            "lost: an unreadable invalidation message");
     assertThat(c.received()).isEqualTo(4);
   }
 
@@ -91,7 +111,8 @@ class InvalidationChannelTest {
   }
 
   @Test
-  void aMessageTheBreakerKeptBackStillTakesANumberSoReceiversSeeTheGap(RedisConnector connector, TestRedis redis) {
+  void aMessageTheBreakerKeptBackStillTakesANumberSoReceiversSeeTheGap(
+      RedisConnector connector, TestRedis redis) {
     String name = redis.keyPrefix() + ":events";
     RedisCalls senderCalls = calls();
     Heard b = new Heard();
@@ -105,7 +126,9 @@ class InvalidationChannelTest {
     sender.publishKeys(List.of("three")).join();
     await().atMost(Duration.ofSeconds(5)).until(() -> b.events.size() == 2);
     assertThat(b.events.get(0)).isEqualTo("KEYS one");
-    assertThat(b.events.get(1)).startsWith("lost: messages 2..2 from publisher ").endsWith(" were missed");
+    assertThat(b.events.get(1))
+        .startsWith("lost: messages 2..2 from publisher ")
+        .endsWith(" were missed");
   }
 
   @Test

@@ -22,10 +22,14 @@ class RedisTierFormatsTest {
     assertThat(bytes[0]).isEqualTo(StoredValue.FORMAT);
     assertThat(StoredValue.decode(bytes)).isEqualTo(v);
     StoredValue absent = StoredValue.absent(5, 6);
-    assertThat(StoredValue.decode(absent.encode())).isEqualTo(absent).matches(StoredValue::negative);
-    assertThatThrownBy(() -> StoredValue.decode(new byte[3])).hasMessageContaining("shorter than the 26-byte header");
+    assertThat(StoredValue.decode(absent.encode()))
+        .isEqualTo(absent)
+        .matches(StoredValue::negative);
+    assertThatThrownBy(() -> StoredValue.decode(new byte[3]))
+        .hasMessageContaining("shorter than the 26-byte header");
     bytes[0] = 9;
-    assertThatThrownBy(() -> StoredValue.decode(bytes)).hasMessageContaining("unknown value format 9");
+    assertThatThrownBy(() -> StoredValue.decode(bytes))
+        .hasMessageContaining("unknown value format 9");
   }
 
   @Test
@@ -38,24 +42,29 @@ class RedisTierFormatsTest {
     Invalidation c = new Invalidation("pub-1", 9, Invalidation.Op.CLEAR, List.of(), "");
     assertThat(Invalidation.decode(c.encode())).isEqualTo(c);
     for (String bad : List.of("", "2|p|1|K|", "1|p|x|K|", "1|p|1|Z|", "1|p|1|K|9:short")) {
-      assertThatThrownBy(() -> Invalidation.decode(bad)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> Invalidation.decode(bad))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("not an invalidation message");
     }
   }
 
   /** A breaker open for one second that notes "open" and "close" in {@code events}. */
   private static CircuitBreaker breaker(int threshold, ManualTimeSource time, List<String> events) {
-    return new CircuitBreaker(threshold, Duration.ofSeconds(1).toNanos(), time, new CircuitBreaker.Listener() {
-      @Override
-      public void onOpen() {
-        events.add("open");
-      }
+    return new CircuitBreaker(
+        threshold,
+        Duration.ofSeconds(1).toNanos(),
+        time,
+        new CircuitBreaker.Listener() {
+          @Override
+          public void onOpen() {
+            events.add("open");
+          }
 
-      @Override
-      public void onClose() {
-        events.add("close");
-      }
-    });
+          @Override
+          public void onClose() {
+            events.add("close");
+          }
+        });
   }
 
   @Test
@@ -93,7 +102,9 @@ class RedisTierFormatsTest {
     CircuitBreaker b = breaker(1, time, events);
     b.onFailure();
     b.onSuccess();
-    assertThat(b.state()).as("the answer of a call sent before it opened").isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(b.state())
+        .as("the answer of a call sent before it opened")
+        .isEqualTo(CircuitBreaker.State.OPEN);
     assertThat(b.allow()).isFalse();
     time.advance(Duration.ofSeconds(1));
     assertThat(b.allow()).as("the probe").isTrue();
@@ -106,15 +117,20 @@ class RedisTierFormatsTest {
   void aProbeThatNeverReportsIsReplaced() {
     ManualTimeSource time = ManualTimeSource.create();
     AtomicInteger opened = new AtomicInteger();
-    CircuitBreaker b = new CircuitBreaker(1, 100, time, new CircuitBreaker.Listener() {
-      @Override
-      public void onOpen() {
-        opened.incrementAndGet();
-      }
+    CircuitBreaker b =
+        new CircuitBreaker(
+            1,
+            100,
+            time,
+            new CircuitBreaker.Listener() {
+              @Override
+              public void onOpen() {
+                opened.incrementAndGet();
+              }
 
-      @Override
-      public void onClose() {}
-    });
+              @Override
+              public void onClose() {}
+            });
     b.onFailure();
     time.advance(Duration.ofNanos(100));
     assertThat(b.allow()).isTrue();

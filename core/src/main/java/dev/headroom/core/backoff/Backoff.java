@@ -8,9 +8,9 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable exponential backoff policy: the delay before retry {@code n} (1-based) is
- * {@code min(cap, base * multiplier^(n-1))}, randomized by a {@link Jitter}, for at most
- * {@link #maxAttempts()} attempts in all (the first try plus {@code maxAttempts - 1} retries).
+ * An immutable exponential backoff policy: the delay before retry {@code n} (1-based) is {@code
+ * min(cap, base * multiplier^(n-1))}, randomized by a {@link Jitter}, for at most {@link
+ * #maxAttempts()} attempts in all (the first try plus {@code maxAttempts - 1} retries).
  *
  * <pre>{@code
  * Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30))
@@ -23,15 +23,15 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>The policy is thread-safe and can be shared. Randomness comes from
- * {@link ThreadLocalRandom} unless a generator is given to {@link #schedule(RandomGenerator)} or
- * {@link #delayMillis(int, long, RandomGenerator)}: a seeded generator makes delays deterministic
- * for tests.
+ * <p>The policy is thread-safe and can be shared. Randomness comes from {@link ThreadLocalRandom}
+ * unless a generator is given to {@link #schedule(RandomGenerator)} or {@link #delayMillis(int,
+ * long, RandomGenerator)}: a seeded generator makes delays deterministic for tests.
  */
 public final class Backoff {
 
   /** Default multiplier between consecutive delays. */
   public static final double DEFAULT_MULTIPLIER = 2.0;
+
   /** Default number of attempts in all (first try included). */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -62,7 +62,9 @@ public final class Backoff {
   /** A builder starting from this policy's values. */
   public Builder toBuilder() {
     return new Builder(Duration.ofMillis(baseMillis), Duration.ofMillis(capMillis))
-        .multiplier(multiplier).jitter(jitter).maxAttempts(maxAttempts);
+        .multiplier(multiplier)
+        .jitter(jitter)
+        .maxAttempts(maxAttempts);
   }
 
   /** The first delay before jitter. */
@@ -95,7 +97,10 @@ public final class Backoff {
     return attemptsMade < maxAttempts;
   }
 
-  /** The delay before jitter for retry {@code retry} (1-based): {@code min(cap, base * multiplier^(retry-1))}. */
+  /**
+   * The delay before jitter for retry {@code retry} (1-based): {@code min(cap, base *
+   * multiplier^(retry-1))}.
+   */
   public long exponentialMillis(int retry) {
     if (retry < 1) {
       throw new IllegalArgumentException("retry must be >= 1, was " + retry);
@@ -106,8 +111,8 @@ public final class Backoff {
 
   /**
    * The delay in milliseconds before retry {@code retry} (1-based), given the previous delay (used
-   * by {@link Jitter#DECORRELATED} only; pass 0 before the first retry). Ignores
-   * {@link #maxAttempts()}: callers that count attempts themselves use {@link #canRetry(int)}.
+   * by {@link Jitter#DECORRELATED} only; pass 0 before the first retry). Ignores {@link
+   * #maxAttempts()}: callers that count attempts themselves use {@link #canRetry(int)}.
    */
   public long delayMillis(int retry, long previousDelayMillis, RandomGenerator random) {
     long exp = exponentialMillis(retry);
@@ -128,7 +133,8 @@ public final class Backoff {
 
   /** Like {@link #delayMillis(int, long, RandomGenerator)} with {@link ThreadLocalRandom}. */
   public Duration delay(int retry, Duration previousDelay) {
-    return Duration.ofMillis(delayMillis(retry, previousDelay.toMillis(), ThreadLocalRandom.current()));
+    return Duration.ofMillis(
+        delayMillis(retry, previousDelay.toMillis(), ThreadLocalRandom.current()));
   }
 
   /** A fresh schedule for one operation's retries, using {@link ThreadLocalRandom}. */
@@ -176,8 +182,17 @@ public final class Backoff {
 
   @Override
   public String toString() {
-    return "Backoff[base=" + baseMillis + "ms, cap=" + capMillis + "ms, multiplier=" + multiplier
-        + ", jitter=" + jitter + ", maxAttempts=" + (maxAttempts == Integer.MAX_VALUE ? "unlimited" : maxAttempts) + "]";
+    return "Backoff[base="
+        + baseMillis
+        + "ms, cap="
+        + capMillis
+        + "ms, multiplier="
+        + multiplier
+        + ", jitter="
+        + jitter
+        + ", maxAttempts="
+        + (maxAttempts == Integer.MAX_VALUE ? "unlimited" : maxAttempts)
+        + "]";
   }
 
   /** Builds a {@link Backoff}; each setter checks its value at once. */
@@ -195,7 +210,8 @@ public final class Backoff {
         throw new IllegalArgumentException("backoff base must be at least 1 ms, was " + base);
       }
       if (cap.compareTo(base) < 0) {
-        throw new IllegalArgumentException("backoff cap (" + cap + ") must not be less than base (" + base + ")");
+        throw new IllegalArgumentException(
+            "backoff cap (" + cap + ") must not be less than base (" + base + ")");
       }
       this.baseMillis = base.toMillis();
       this.capMillis = cap.toMillis();
@@ -204,7 +220,8 @@ public final class Backoff {
     /** Growth factor between delays; must be at least 1.0. */
     public Builder multiplier(double multiplier) {
       if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-        throw new IllegalArgumentException("backoff multiplier must be a finite number >= 1.0, was " + multiplier);
+        throw new IllegalArgumentException(
+            "backoff multiplier must be a finite number >= 1.0, was " + multiplier);
       }
       this.multiplier = multiplier;
       return this;
@@ -219,7 +236,8 @@ public final class Backoff {
     /** Attempts in all, first try included; must be at least 1. */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
-        throw new IllegalArgumentException("backoff maxAttempts must be >= 1 (the first try counts), was " + maxAttempts);
+        throw new IllegalArgumentException(
+            "backoff maxAttempts must be >= 1 (the first try counts), was " + maxAttempts);
       }
       this.maxAttempts = maxAttempts;
       return this;

@@ -9,7 +9,10 @@ public enum Jitter {
   NONE,
   /** Uniform in {@code [0, exp]}: spreads retries the most. */
   FULL,
-  /** {@code exp/2} plus uniform in {@code [0, exp/2]}: never shorter than half the exponential delay. */
+  /**
+   * {@code exp/2} plus uniform in {@code [0, exp/2]}: never shorter than half the exponential
+   * delay.
+   */
   EQUAL,
   /**
    * Uniform in {@code [base, previous * 3]}, capped: grows from the previous delay rather than the

@@ -30,7 +30,10 @@ public interface Codec<T> {
     return BytesCodec.INSTANCE;
   }
 
-  /** Strings as UTF-8. Malformed input decodes with replacement characters, as {@link String#String(byte[], java.nio.charset.Charset)} does. */
+  /**
+   * Strings as UTF-8. Malformed input decodes with replacement characters, as {@link
+   * String#String(byte[], java.nio.charset.Charset)} does.
+   */
   static Codec<String> utf8() {
     return Utf8Codec.INSTANCE;
   }

@@ -16,11 +16,10 @@ import java.util.Objects;
 /**
  * A {@link Codec} that writes JSON with Jackson.
  *
- * <p>Each codec binds one target type and keeps a prebuilt {@link ObjectReader} and
- * {@link ObjectWriter}, so encoding and decoding cost what plain Jackson costs. The default mapper
- * ({@link #defaultMapper()}) knows {@code java.time} types, writes dates as ISO-8601 text and
- * ignores unknown properties, so a newer writer does not break an older reader during a rolling
- * deploy.
+ * <p>Each codec binds one target type and keeps a prebuilt {@link ObjectReader} and {@link
+ * ObjectWriter}, so encoding and decoding cost what plain Jackson costs. The default mapper ({@link
+ * #defaultMapper()}) knows {@code java.time} types, writes dates as ISO-8601 text and ignores
+ * unknown properties, so a newer writer does not break an older reader during a rolling deploy.
  *
  * <p><b>Security</b>: the codec decodes only the type it was built for. A mapper with default
  * typing enabled (which lets the data choose the class to instantiate, the source of Jackson's
@@ -30,11 +29,12 @@ import java.util.Objects;
  */
 public final class JsonCodec<T> implements Codec<T> {
 
-  private static final ObjectMapper DEFAULT_MAPPER = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .build();
+  private static final ObjectMapper DEFAULT_MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
 
   private final JavaType type;
   private final ObjectReader reader;
@@ -88,10 +88,11 @@ public final class JsonCodec<T> implements Codec<T> {
     Objects.requireNonNull(mapper, "mapper");
     JavaType object = mapper.constructType(Object.class);
     if (mapper.getDeserializationConfig().getDefaultTyper(object) != null) {
-      throw new IllegalArgumentException("the ObjectMapper has default typing enabled "
-          + "(activateDefaultTyping/enableDefaultTyping), which lets stored data choose the classes to "
-          + "instantiate; JsonCodec refuses it. Use a mapper without default typing and, where you need "
-          + "polymorphism, @JsonTypeInfo with an explicit set of @JsonSubTypes.");
+      throw new IllegalArgumentException(
+          "the ObjectMapper has default typing enabled "
+              + "(activateDefaultTyping/enableDefaultTyping), which lets stored data choose the classes to "
+              + "instantiate; JsonCodec refuses it. Use a mapper without default typing and, where you need "
+              + "polymorphism, @JsonTypeInfo with an explicit set of @JsonSubTypes.");
     }
     return mapper;
   }
@@ -106,8 +107,14 @@ public final class JsonCodec<T> implements Codec<T> {
     try {
       return writer.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new CodecException("could not encode a value of " + describe(value) + " as JSON for "
-          + type + ": " + e.getOriginalMessage(), e);
+      throw new CodecException(
+          "could not encode a value of "
+              + describe(value)
+              + " as JSON for "
+              + type
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 
@@ -117,9 +124,10 @@ public final class JsonCodec<T> implements Codec<T> {
     try {
       return reader.readValue(bytes);
     } catch (IOException e) {
-      String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-      throw new CodecException("could not decode " + bytes.length + " bytes of JSON as " + type
-          + ": " + detail, e);
+      String detail =
+          e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+      throw new CodecException(
+          "could not decode " + bytes.length + " bytes of JSON as " + type + ": " + detail, e);
     }
   }
 

@@ -9,9 +9,8 @@ public final class Failures {
   private Failures() {}
 
   /**
-   * The cause a {@link CompletionException} or {@link ExecutionException} wraps (through any
-   * number of such wrappers), or {@code failure} itself when it is not such a wrapper or has no
-   * cause.
+   * The cause a {@link CompletionException} or {@link ExecutionException} wraps (through any number
+   * of such wrappers), or {@code failure} itself when it is not such a wrapper or has no cause.
    */
   public static Throwable unwrap(Throwable failure) {
     Throwable cur = failure;

@@ -14,8 +14,13 @@ public final class ConfigException extends IllegalStateException {
 
   /** Creates the exception from one or more problems. */
   public ConfigException(List<String> problems) {
-    super(problems.size() == 1 ? "invalid configuration: " + problems.get(0)
-        : "invalid configuration (" + problems.size() + " problems): " + String.join("; ", problems));
+    super(
+        problems.size() == 1
+            ? "invalid configuration: " + problems.get(0)
+            : "invalid configuration ("
+                + problems.size()
+                + " problems): "
+                + String.join("; ", problems));
     this.problems = List.copyOf(problems);
   }
 

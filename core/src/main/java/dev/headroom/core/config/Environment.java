@@ -6,9 +6,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where configuration is read from: the process environment in production, a map in tests. This
- * is the only place in Headroom that reads {@code System.getenv}. A variable that is set but
- * blank reads as absent.
+ * Where configuration is read from: the process environment in production, a map in tests. This is
+ * the only place in Headroom that reads {@code System.getenv}. A variable that is set but blank
+ * reads as absent.
  */
 @FunctionalInterface
 public interface Environment {
@@ -21,7 +21,10 @@ public interface Environment {
     return name -> nonBlank(System.getenv(name));
   }
 
-  /** A fixed environment, for tests and for configuration that comes from elsewhere. The map is copied. */
+  /**
+   * A fixed environment, for tests and for configuration that comes from elsewhere. The map is
+   * copied.
+   */
   static Environment of(Map<String, String> variables) {
     Map<String, String> copy = Map.copyOf(Objects.requireNonNull(variables, "variables"));
     return name -> nonBlank(copy.get(name));

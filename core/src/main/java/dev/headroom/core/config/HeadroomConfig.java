@@ -31,21 +31,28 @@ public final class HeadroomConfig {
 
   /** Redis URL variable. */
   public static final String REDIS_URL = "REDIS_URL";
+
   /** JDBC URL variable. */
   public static final String DB_URL = "DB_URL";
+
   /** Database user variable. */
   public static final String DB_USER = "DB_USER";
+
   /** Database password variable. */
   public static final String DB_PASSWORD = "DB_PASSWORD";
+
   /** Pool size variable. */
   public static final String DB_POOL_SIZE = "DB_POOL_SIZE";
+
   /** Waiting-thread limit variable. */
   public static final String DB_QUEUE_LIMIT = "DB_QUEUE_LIMIT";
+
   /** CDN base URL variable. */
   public static final String CDN_BASE_URL = "CDN_BASE_URL";
 
   /** The largest accepted {@code DB_POOL_SIZE}. */
   public static final int MAX_POOL_SIZE = 10_000;
+
   /** The largest accepted {@code DB_QUEUE_LIMIT}. */
   public static final int MAX_QUEUE_LIMIT = 1_000_000;
 
@@ -53,7 +60,8 @@ public final class HeadroomConfig {
   private final Optional<PoolConfig> database;
   private final Optional<URI> cdnBaseUrl;
 
-  private HeadroomConfig(Optional<String> redisUrl, Optional<PoolConfig> database, Optional<URI> cdnBaseUrl) {
+  private HeadroomConfig(
+      Optional<String> redisUrl, Optional<PoolConfig> database, Optional<URI> cdnBaseUrl) {
     this.redisUrl = redisUrl;
     this.database = database;
     this.cdnBaseUrl = cdnBaseUrl;
@@ -86,30 +94,62 @@ public final class HeadroomConfig {
     Optional<String> redis = env.get(REDIS_URL);
     // Without Lettuce (optional in core) nothing in this process connects to Redis: the URL is
     // kept as it is, unchecked, so a service whose modules do not use Redis starts anyway.
-    redis.filter(url -> LETTUCE_PRESENT).ifPresent(url -> {
-      try {
-        RedisUris.parse(url);
-      } catch (IllegalArgumentException e) {
-        problems.add(REDIS_URL + "='" + RedisUris.mask(url) + "' is not a valid Redis URL: " + e.getMessage());
-      }
-    });
+    redis
+        .filter(url -> LETTUCE_PRESENT)
+        .ifPresent(
+            url -> {
+              try {
+                RedisUris.parse(url);
+              } catch (IllegalArgumentException e) {
+                problems.add(
+                    REDIS_URL
+                        + "='"
+                        + RedisUris.mask(url)
+                        + "' is not a valid Redis URL: "
+                        + e.getMessage());
+              }
+            });
 
-    int poolSize = intVar(env, DB_POOL_SIZE, PoolConfig.DEFAULT_POOL_SIZE, 1, MAX_POOL_SIZE,
-        "the number of connections in the pool", problems);
-    int queueLimit = intVar(env, DB_QUEUE_LIMIT, 0, 0, MAX_QUEUE_LIMIT,
-        "how many threads may wait for a connection (0 = unbounded)", problems);
+    int poolSize =
+        intVar(
+            env,
+            DB_POOL_SIZE,
+            PoolConfig.DEFAULT_POOL_SIZE,
+            1,
+            MAX_POOL_SIZE,
+            "the number of connections in the pool",
+            problems);
+    int queueLimit =
+        intVar(
+            env,
+            DB_QUEUE_LIMIT,
+            0,
+            0,
+            MAX_QUEUE_LIMIT,
+            "how many threads may wait for a connection (0 = unbounded)",
+            problems);
     Optional<String> dbUrl = env.get(DB_URL);
-    dbUrl.ifPresent(url -> {
-      if (!url.regionMatches(true, 0, "jdbc:", 0, 5) || url.indexOf(':', 5) < 0) {
-        problems.add(DB_URL + "='" + maskJdbc(url) + "' is not a JDBC URL: expected jdbc:<driver>:<details>,"
-            + " e.g. jdbc:postgresql://127.0.0.1:5432/app");
-      }
-    });
+    dbUrl.ifPresent(
+        url -> {
+          if (!url.regionMatches(true, 0, "jdbc:", 0, 5) || url.indexOf(':', 5) < 0) {
+            problems.add(
+                DB_URL
+                    + "='"
+                    + maskJdbc(url)
+                    + "' is not a JDBC URL: expected jdbc:<driver>:<details>,"
+                    + " e.g. jdbc:postgresql://127.0.0.1:5432/app");
+          }
+        });
     if (dbUrl.isEmpty()) {
       for (String dependent : List.of(DB_USER, DB_PASSWORD)) {
         if (env.get(dependent).isPresent()) {
-          problems.add(dependent + " is set but " + DB_URL + " is not: expected " + DB_URL
-              + " too, e.g. jdbc:postgresql://127.0.0.1:5432/app");
+          problems.add(
+              dependent
+                  + " is set but "
+                  + DB_URL
+                  + " is not: expected "
+                  + DB_URL
+                  + " too, e.g. jdbc:postgresql://127.0.0.1:5432/app");
         }
       }
     }
@@ -119,12 +159,15 @@ public final class HeadroomConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    Optional<PoolConfig> database = dbUrl.map(url -> PoolConfig.builder(url)
-        .username(env.get(DB_USER).orElse(null))
-        .password(env.get(DB_PASSWORD).orElse(null))
-        .poolSize(poolSize)
-        .queueLimit(queueLimit)
-        .build());
+    Optional<PoolConfig> database =
+        dbUrl.map(
+            url ->
+                PoolConfig.builder(url)
+                    .username(env.get(DB_USER).orElse(null))
+                    .password(env.get(DB_PASSWORD).orElse(null))
+                    .poolSize(poolSize)
+                    .queueLimit(queueLimit)
+                    .build());
     return new HeadroomConfig(redis, database, cdn);
   }
 
@@ -143,7 +186,13 @@ public final class HeadroomConfig {
     return cdnBaseUrl;
   }
 
-  private static int intVar(Environment env, String name, int defaultValue, int min, int max, String meaning,
+  private static int intVar(
+      Environment env,
+      String name,
+      int defaultValue,
+      int min,
+      int max,
+      String meaning,
       List<String> problems) {
     Optional<String> raw = env.get(name);
     if (raw.isEmpty()) {
@@ -164,13 +213,17 @@ public final class HeadroomConfig {
   }
 
   private static Optional<URI> parseCdn(String url, List<String> problems) {
-    String expected = "expected an absolute http:// or https:// URL with a host and no query or fragment,"
-        + " e.g. https://cdn.example.com/assets";
+    String expected =
+        "expected an absolute http:// or https:// URL with a host and no query or fragment,"
+            + " e.g. https://cdn.example.com/assets";
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-          || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+      if (!(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null) {
         problems.add(CDN_BASE_URL + "='" + url + "' is not a usable CDN base URL: " + expected);
         return Optional.empty();
       }
@@ -180,8 +233,16 @@ public final class HeadroomConfig {
       }
       return Optional.of(URI.create(text));
     } catch (URISyntaxException e) {
-      problems.add(CDN_BASE_URL + "='" + url + "' is not a URL (" + e.getReason() + " at index " + e.getIndex()
-          + "): " + expected);
+      problems.add(
+          CDN_BASE_URL
+              + "='"
+              + url
+              + "' is not a URL ("
+              + e.getReason()
+              + " at index "
+              + e.getIndex()
+              + "): "
+              + expected);
       return Optional.empty();
     }
   }
@@ -192,8 +253,12 @@ public final class HeadroomConfig {
 
   @Override
   public String toString() {
-    return "HeadroomConfig[redisUrl=" + redisUrl.map(RedisUris::mask).orElse("absent")
-        + ", database=" + database.map(Object::toString).orElse("absent")
-        + ", cdnBaseUrl=" + cdnBaseUrl.map(URI::toString).orElse("absent") + "]";
+    return "HeadroomConfig[redisUrl="
+        + redisUrl.map(RedisUris::mask).orElse("absent")
+        + ", database="
+        + database.map(Object::toString).orElse("absent")
+        + ", cdnBaseUrl="
+        + cdnBaseUrl.map(URI::toString).orElse("absent")
+        + "]";
   }
 }

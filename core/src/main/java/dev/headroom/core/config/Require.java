@@ -13,7 +13,10 @@ public final class Require {
 
   private Require() {}
 
-  /** {@code value} itself, or a {@link NullPointerException} that says {@code field must not be null}. */
+  /**
+   * {@code value} itself, or a {@link NullPointerException} that says {@code field must not be
+   * null}.
+   */
   public static <T> T nonNull(String field, @Nullable T value) {
     return Objects.requireNonNull(value, () -> field + " must not be null");
   }

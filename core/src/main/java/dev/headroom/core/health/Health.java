@@ -17,7 +17,9 @@ public record Health(HealthStatus status, Map<String, Object> details) {
   /** Creates a reading; {@code details} is copied. */
   public Health {
     Objects.requireNonNull(status, "status");
-    details = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(details, "details")));
+    details =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(Objects.requireNonNull(details, "details")));
   }
 
   /** UP with no details. */

@@ -4,7 +4,9 @@ package dev.headroom.core.health;
 public enum HealthStatus {
   /** Working as configured. */
   UP,
-  /** Serving, but with reduced capability (for example a cache serving L1 only while Redis is down). */
+  /**
+   * Serving, but with reduced capability (for example a cache serving L1 only while Redis is down).
+   */
   DEGRADED,
   /** Not serving. */
   DOWN;

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outage bookkeeping of one backend connection: since when it has been unavailable and the
- * last error, logged once when an outage begins and once when it ends. Thread-safe; {@link
- * #available()} costs one volatile read while nothing is wrong.
+ * The outage bookkeeping of one backend connection: since when it has been unavailable and the last
+ * error, logged once when an outage begins and once when it ends. Thread-safe; {@link #available()}
+ * costs one volatile read while nothing is wrong.
  */
 public final class Outage {
 
@@ -70,7 +70,9 @@ public final class Outage {
     return lastError;
   }
 
-  /** Adds {@code unavailableSince} and {@code lastError} to health details while an outage is open. */
+  /**
+   * Adds {@code unavailableSince} and {@code lastError} to health details while an outage is open.
+   */
   public void addTo(Map<String, Object> details) {
     Instant s = since;
     String e = lastError;

@@ -1,4 +1,6 @@
-/** The health SPI: each primitive reports a named status with details; monitoring aggregates them. */
+/**
+ * The health SPI: each primitive reports a named status with details; monitoring aggregates them.
+ */
 @NullMarked
 package dev.headroom.core.health;
 

@@ -25,7 +25,10 @@ public final class DataSources {
 
   private DataSources() {}
 
-  /** A pool without meters. Opens its first connections at once (fails fast on a bad URL or credentials). */
+  /**
+   * A pool without meters. Opens its first connections at once (fails fast on a bad URL or
+   * credentials).
+   */
   public static PooledDataSource create(PoolConfig config) {
     return create(config, null);
   }
@@ -34,7 +37,8 @@ public final class DataSources {
    * A pool that publishes HikariCP's meters ({@code hikaricp.connections.*}, tag {@code pool}) to
    * {@code registry} when one is given.
    *
-   * @throws com.zaxxer.hikari.pool.HikariPool.PoolInitializationException if the database cannot be reached
+   * @throws com.zaxxer.hikari.pool.HikariPool.PoolInitializationException if the database cannot be
+   *     reached
    */
   public static PooledDataSource create(PoolConfig config, @Nullable MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
@@ -57,7 +61,8 @@ public final class DataSources {
   }
 
   /** A pool from {@code DB_*} of the configuration, if {@code DB_URL} is set. */
-  public static Optional<PooledDataSource> from(HeadroomConfig config, @Nullable MeterRegistry registry) {
+  public static Optional<PooledDataSource> from(
+      HeadroomConfig config, @Nullable MeterRegistry registry) {
     return config.database().map(pool -> create(pool, registry));
   }
 }

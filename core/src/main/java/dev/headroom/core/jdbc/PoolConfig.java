@@ -12,12 +12,16 @@ public final class PoolConfig {
 
   /** Default number of connections. */
   public static final int DEFAULT_POOL_SIZE = 10;
+
   /** Default time a caller waits for a connection before failing. */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+
   /** Default time an idle connection above the minimum is kept. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
   /** Default longest life of a connection. */
   public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(30);
+
   /** Default interval at which idle connections are kept alive. */
   public static final Duration DEFAULT_KEEPALIVE = Duration.ofMinutes(2);
 
@@ -56,10 +60,18 @@ public final class PoolConfig {
 
   /** A builder starting from this configuration. */
   public Builder toBuilder() {
-    Builder b = new Builder(jdbcUrl).username(username).password(password).poolName(poolName)
-        .poolSize(poolSize).queueLimit(queueLimit).connectionTimeout(connectionTimeout)
-        .idleTimeout(idleTimeout).maxLifetime(maxLifetime).keepalive(keepalive)
-        .leakDetectionThreshold(leakDetectionThreshold);
+    Builder b =
+        new Builder(jdbcUrl)
+            .username(username)
+            .password(password)
+            .poolName(poolName)
+            .poolSize(poolSize)
+            .queueLimit(queueLimit)
+            .connectionTimeout(connectionTimeout)
+            .idleTimeout(idleTimeout)
+            .maxLifetime(maxLifetime)
+            .keepalive(keepalive)
+            .leakDetectionThreshold(leakDetectionThreshold);
     return b.minimumIdle(minimumIdle);
   }
 
@@ -125,13 +137,31 @@ public final class PoolConfig {
 
   @Override
   public String toString() {
-    return "PoolConfig[" + poolName + ", url=" + jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1****")
-        + ", user=" + username + ", password=" + (password == null ? "absent" : "****")
-        + ", poolSize=" + poolSize + ", minimumIdle=" + minimumIdle
-        + ", queueLimit=" + (queueLimit == 0 ? "unbounded" : queueLimit)
-        + ", connectionTimeout=" + connectionTimeout + ", idleTimeout=" + idleTimeout
-        + ", maxLifetime=" + maxLifetime + ", keepalive=" + keepalive
-        + ", leakDetectionThreshold=" + leakDetectionThreshold + "]";
+    return "PoolConfig["
+        + poolName
+        + ", url="
+        + jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1****")
+        + ", user="
+        + username
+        + ", password="
+        + (password == null ? "absent" : "****")
+        + ", poolSize="
+        + poolSize
+        + ", minimumIdle="
+        + minimumIdle
+        + ", queueLimit="
+        + (queueLimit == 0 ? "unbounded" : queueLimit)
+        + ", connectionTimeout="
+        + connectionTimeout
+        + ", idleTimeout="
+        + idleTimeout
+        + ", maxLifetime="
+        + maxLifetime
+        + ", keepalive="
+        + keepalive
+        + ", leakDetectionThreshold="
+        + leakDetectionThreshold
+        + "]";
   }
 
   /** Builds a {@link PoolConfig}. */
@@ -152,8 +182,10 @@ public final class PoolConfig {
     private Builder(String jdbcUrl) {
       Objects.requireNonNull(jdbcUrl, "jdbcUrl");
       if (!jdbcUrl.regionMatches(true, 0, "jdbc:", 0, 5)) {
-        throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:', was '"
-            + jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1****") + "'");
+        throw new IllegalArgumentException(
+            "jdbcUrl must start with 'jdbc:', was '"
+                + jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1****")
+                + "'");
       }
       this.jdbcUrl = jdbcUrl;
     }
@@ -200,11 +232,13 @@ public final class PoolConfig {
 
     /**
      * How many threads may wait for a connection when all are in use; 0 (the default) is unbounded.
-     * With a limit, the waiter after the last allowed one fails at once with an {@code SQLException}.
+     * With a limit, the waiter after the last allowed one fails at once with an {@code
+     * SQLException}.
      */
     public Builder queueLimit(int queueLimit) {
       if (queueLimit < 0) {
-        throw new IllegalArgumentException("queueLimit must be >= 0 (0 = unbounded), was " + queueLimit);
+        throw new IllegalArgumentException(
+            "queueLimit must be >= 0 (0 = unbounded), was " + queueLimit);
       }
       this.queueLimit = queueLimit;
       return this;
@@ -234,24 +268,29 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Log a connection out longer than this as a possible leak; at least 2 s, or zero to disable. */
+    /**
+     * Log a connection out longer than this as a possible leak; at least 2 s, or zero to disable.
+     */
     public Builder leakDetectionThreshold(Duration threshold) {
-      this.leakDetectionThreshold = zeroOrAtLeast("leakDetectionThreshold", threshold, Duration.ofSeconds(2));
+      this.leakDetectionThreshold =
+          zeroOrAtLeast("leakDetectionThreshold", threshold, Duration.ofSeconds(2));
       return this;
     }
 
     /**
      * The configuration.
      *
-     * @throws IllegalArgumentException if minimumIdle exceeds poolSize, or keepalive is not
-     *     shorter than maxLifetime
+     * @throws IllegalArgumentException if minimumIdle exceeds poolSize, or keepalive is not shorter
+     *     than maxLifetime
      */
     public PoolConfig build() {
       if (minimumIdle > poolSize) {
-        throw new IllegalArgumentException("minimumIdle (" + minimumIdle + ") must not exceed poolSize (" + poolSize + ")");
+        throw new IllegalArgumentException(
+            "minimumIdle (" + minimumIdle + ") must not exceed poolSize (" + poolSize + ")");
       }
       if (!keepalive.isZero() && !maxLifetime.isZero() && keepalive.compareTo(maxLifetime) >= 0) {
-        throw new IllegalArgumentException("keepalive (" + keepalive + ") must be shorter than maxLifetime (" + maxLifetime + ")");
+        throw new IllegalArgumentException(
+            "keepalive (" + keepalive + ") must be shorter than maxLifetime (" + maxLifetime + ")");
       }
       return new PoolConfig(this);
     }
@@ -267,7 +306,8 @@ public final class PoolConfig {
     private static Duration zeroOrAtLeast(String field, Duration value, Duration min) {
       Objects.requireNonNull(value, field);
       if (!value.isZero() && value.compareTo(min) < 0) {
-        throw new IllegalArgumentException(field + " must be zero (off) or >= " + min + ", was " + value);
+        throw new IllegalArgumentException(
+            field + " must be zero (off) or >= " + min + ", was " + value);
       }
       return value;
     }

@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  * overload that turns into a pile of blocked request threads. With a {@linkplain
  * PoolConfig#queueLimit() queue limit} this pool admits at most {@code poolSize + queueLimit}
  * callers at a time (holding or waiting for a connection): the admission is a non-blocking
- * semaphore taken in {@link #getConnection()} and given back when the connection is closed (or
- * the wait fails), so the next caller beyond the limit fails at once with an
- * {@link SQLTransientConnectionException} while a waiter within the limit still receives a
- * connection as soon as one is returned. Connections are then handed out behind a thin proxy
- * whose {@code close()} gives the admission back exactly once.
+ * semaphore taken in {@link #getConnection()} and given back when the connection is closed (or the
+ * wait fails), so the next caller beyond the limit fails at once with an {@link
+ * SQLTransientConnectionException} while a waiter within the limit still receives a connection as
+ * soon as one is returned. Connections are then handed out behind a thin proxy whose {@code
+ * close()} gives the admission back exactly once.
  *
  * <p>Thread-safe. Close it to close the pool.
  */
@@ -45,7 +45,8 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
   PooledDataSource(HikariDataSource hikari, PoolConfig config) {
     this.hikari = hikari;
     this.config = config;
-    this.admission = config.queueLimit() == 0 ? null : new Semaphore(config.poolSize() + config.queueLimit());
+    this.admission =
+        config.queueLimit() == 0 ? null : new Semaphore(config.poolSize() + config.queueLimit());
   }
 
   /** The configuration this pool was built from. */
@@ -60,10 +61,19 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
     }
     if (!admission.tryAcquire()) {
       PoolStats stats = stats();
-      throw new SQLTransientConnectionException("pool '" + config.poolName() + "' is saturated: "
-          + stats.active() + " of " + config.poolSize() + " connections in use and "
-          + stats.waiting() + " threads already waiting (queue limit " + config.queueLimit()
-          + "); failing at once instead of queuing", "08001");
+      throw new SQLTransientConnectionException(
+          "pool '"
+              + config.poolName()
+              + "' is saturated: "
+              + stats.active()
+              + " of "
+              + config.poolSize()
+              + " connections in use and "
+              + stats.waiting()
+              + " threads already waiting (queue limit "
+              + config.queueLimit()
+              + "); failing at once instead of queuing",
+          "08001");
     }
     try {
       return releasingOnClose(hikari.getConnection(), admission);
@@ -76,7 +86,8 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
   /** Not supported: the pool's credentials are fixed by its configuration. */
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
-    throw new SQLFeatureNotSupportedException("a pooled data source uses the credentials of its PoolConfig");
+    throw new SQLFeatureNotSupportedException(
+        "a pooled data source uses the credentials of its PoolConfig");
   }
 
   /** A snapshot of the pool's counters. */
@@ -85,8 +96,11 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
     if (mx == null) {
       return new PoolStats(0, 0, 0, 0);
     }
-    return new PoolStats(mx.getActiveConnections(), mx.getIdleConnections(),
-        mx.getThreadsAwaitingConnection(), mx.getTotalConnections());
+    return new PoolStats(
+        mx.getActiveConnections(),
+        mx.getIdleConnections(),
+        mx.getThreadsAwaitingConnection(),
+        mx.getTotalConnections());
   }
 
   /** Whether {@link #close()} was called. */
@@ -111,7 +125,8 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
     details.put("pending", s.waiting());
     details.put("total", s.total());
     details.put("max", config.poolSize());
-    HealthStatus status = s.waiting() > 0 && s.idle() == 0 ? HealthStatus.DEGRADED : HealthStatus.UP;
+    HealthStatus status =
+        s.waiting() > 0 && s.idle() == 0 ? HealthStatus.DEGRADED : HealthStatus.UP;
     return Health.of(status, details);
   }
 
@@ -150,7 +165,10 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
     return hikari.getParentLogger();
   }
 
-  /** Unwraps to {@link HikariDataSource} (or what it unwraps to) for settings this API does not cover. */
+  /**
+   * Unwraps to {@link HikariDataSource} (or what it unwraps to) for settings this API does not
+   * cover.
+   */
   @Override
   public <T> T unwrap(Class<T> iface) throws SQLException {
     if (iface.isInstance(hikari)) {
@@ -171,32 +189,35 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
 
   private static Connection releasingOnClose(Connection delegate, Semaphore admission) {
     AtomicBoolean released = new AtomicBoolean();
-    return (Connection) Proxy.newProxyInstance(PooledDataSource.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          String name = method.getName();
-          if (name.equals("close") && method.getParameterCount() == 0) {
-            try {
-              delegate.close();
-            } finally {
-              if (released.compareAndSet(false, true)) {
-                admission.release();
+    return (Connection)
+        Proxy.newProxyInstance(
+            PooledDataSource.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              String name = method.getName();
+              if (name.equals("close") && method.getParameterCount() == 0) {
+                try {
+                  delegate.close();
+                } finally {
+                  if (released.compareAndSet(false, true)) {
+                    admission.release();
+                  }
+                }
+                return null;
               }
-            }
-            return null;
-          }
-          if (isObjectMethod(method)) {
-            return switch (name) {
-              case "equals" -> proxy == args[0];
-              case "hashCode" -> System.identityHashCode(proxy);
-              default -> "Pooled[" + delegate + "]";
-            };
-          }
-          try {
-            return method.invoke(delegate, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+              if (isObjectMethod(method)) {
+                return switch (name) {
+                  case "equals" -> proxy == args[0];
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  default -> "Pooled[" + delegate + "]";
+                };
+              }
+              try {
+                return method.invoke(delegate, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   private static boolean isObjectMethod(Method method) {

@@ -10,17 +10,17 @@ import java.util.Objects;
  * <ul>
  *   <li><b>Namespacing</b>: {@link #key(String)} prefixes the namespace, so two primitives or two
  *       applications on one Redis never collide.
- *   <li><b>Cluster safety</b>: {@link #taggedKey(String, String)} puts a part in a hash tag
- *       ({@code {…}}) so all keys built from that tag hash to one slot and one Lua script may touch
- *       them together on Redis Cluster. Braces inside the tag are escaped, so a user's text can
- *       never end the tag early.
+ *   <li><b>Cluster safety</b>: {@link #taggedKey(String, String)} puts a part in a hash tag ({@code
+ *       {…}}) so all keys built from that tag hash to one slot and one Lua script may touch them
+ *       together on Redis Cluster. Braces inside the tag are escaped, so a user's text can never
+ *       end the tag early.
  *   <li><b>Pattern safety</b>: {@link #pattern(String)} and {@link #prefixPattern(String)} escape
  *       the glob characters {@code * ? [ ] \} of everything that is not meant as a pattern, so a
  *       user's key can never widen a {@code SCAN MATCH} or {@code PSUBSCRIBE} pattern.
  * </ul>
  *
- * <p>A full key longer than {@link #maxKeyBytes()} bytes of UTF-8 (default {@value #DEFAULT_MAX_KEY_BYTES})
- * is rejected with {@link InvalidKeyException}. Immutable and thread-safe.
+ * <p>A full key longer than {@link #maxKeyBytes()} bytes of UTF-8 (default {@value
+ * #DEFAULT_MAX_KEY_BYTES}) is rejected with {@link InvalidKeyException}. Immutable and thread-safe.
  */
 public final class KeySpace {
 
@@ -73,8 +73,13 @@ public final class KeySpace {
   public KeySpace withMaxKeyBytes(int maxKeyBytes) {
     int prefixBytes = utf8Length(prefix);
     if (maxKeyBytes <= prefixBytes) {
-      throw new IllegalArgumentException("maxKeyBytes must be larger than the prefix '" + prefix
-          + "' (" + prefixBytes + " bytes), was " + maxKeyBytes);
+      throw new IllegalArgumentException(
+          "maxKeyBytes must be larger than the prefix '"
+              + prefix
+              + "' ("
+              + prefixBytes
+              + " bytes), was "
+              + maxKeyBytes);
     }
     return new KeySpace(prefix, maxKeyBytes);
   }
@@ -150,12 +155,16 @@ public final class KeySpace {
    */
   public String userKey(String fullKey) {
     if (!contains(fullKey)) {
-      throw new InvalidKeyException("key '" + abbreviate(fullKey) + "' is not in key space '" + prefix + "'");
+      throw new InvalidKeyException(
+          "key '" + abbreviate(fullKey) + "' is not in key space '" + prefix + "'");
     }
     return fullKey.substring(prefix.length());
   }
 
-  /** Escapes the Redis glob characters {@code * ? [ ] \} with a backslash, so they match only themselves. */
+  /**
+   * Escapes the Redis glob characters {@code * ? [ ] \} with a backslash, so they match only
+   * themselves.
+   */
   public static String escapeGlob(String text) {
     StringBuilder sb = null;
     for (int i = 0; i < text.length(); i++) {
@@ -188,10 +197,19 @@ public final class KeySpace {
     }
     for (int i = 0; i < part.length(); i++) {
       char c = part.charAt(i);
-      if (c == SEPARATOR || c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-        throw new InvalidKeyException("key space namespace part '" + part
-            + "' must not contain ':', braces, whitespace or control characters (found "
-            + describe(c) + " at index " + i + ")");
+      if (c == SEPARATOR
+          || c == '{'
+          || c == '}'
+          || Character.isWhitespace(c)
+          || Character.isISOControl(c)) {
+        throw new InvalidKeyException(
+            "key space namespace part '"
+                + part
+                + "' must not contain ':', braces, whitespace or control characters (found "
+                + describe(c)
+                + " at index "
+                + i
+                + ")");
       }
     }
     return part;
@@ -205,12 +223,21 @@ public final class KeySpace {
   }
 
   private String checkLength(String fullKey) {
-    // A char is at most 3 bytes of UTF-8 (a surrogate pair is 4 bytes for 2 chars): skip the count when it cannot matter.
+    // A char is at most 3 bytes of UTF-8 (a surrogate pair is 4 bytes for 2 chars): skip the count
+    // when it cannot matter.
     if (fullKey.length() * 3 > maxKeyBytes) {
       int bytes = utf8Length(fullKey);
       if (bytes > maxKeyBytes) {
-        throw new InvalidKeyException("key '" + abbreviate(fullKey) + "' is " + bytes
-            + " bytes of UTF-8, over the limit of " + maxKeyBytes + " bytes for key space '" + prefix + "'");
+        throw new InvalidKeyException(
+            "key '"
+                + abbreviate(fullKey)
+                + "' is "
+                + bytes
+                + " bytes of UTF-8, over the limit of "
+                + maxKeyBytes
+                + " bytes for key space '"
+                + prefix
+                + "'");
       }
     }
     return fullKey;
@@ -226,12 +253,15 @@ public final class KeySpace {
 
   private static String describe(char c) {
     return Character.isISOControl(c) || Character.isWhitespace(c)
-        ? String.format("U+%04X", (int) c) : "'" + c + "'";
+        ? String.format("U+%04X", (int) c)
+        : "'" + c + "'";
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeySpace other && prefix.equals(other.prefix) && maxKeyBytes == other.maxKeyBytes;
+    return o instanceof KeySpace other
+        && prefix.equals(other.prefix)
+        && maxKeyBytes == other.maxKeyBytes;
   }
 
   @Override

@@ -183,10 +183,14 @@ public final class HeadroomMeters {
   /** Counter: jobs completed. Tags {@link #TAG_QUEUE}, {@link #TAG_TYPE}. */
   public static final String QUEUE_COMPLETED = "headroom.queue.completed";
 
-  /** Counter: attempts that failed and will be retried. Tags {@link #TAG_QUEUE}, {@link #TAG_TYPE}. */
+  /**
+   * Counter: attempts that failed and will be retried. Tags {@link #TAG_QUEUE}, {@link #TAG_TYPE}.
+   */
   public static final String QUEUE_RETRIED = "headroom.queue.retried";
 
-  /** Counter: jobs dead-lettered. Tags {@link #TAG_QUEUE}, {@link #TAG_TYPE}, {@link #TAG_REASON}. */
+  /**
+   * Counter: jobs dead-lettered. Tags {@link #TAG_QUEUE}, {@link #TAG_TYPE}, {@link #TAG_REASON}.
+   */
   public static final String QUEUE_DEAD = "headroom.queue.dead";
 
   /** Counter: leases that expired and were reaped. Tag {@link #TAG_QUEUE}. */
@@ -241,7 +245,10 @@ public final class HeadroomMeters {
 
   // ---- headroom-cdn ----
 
-  /** Counter: URLs routed. Tags {@link #TAG_ROUTER}, {@link #TAG_TYPE} (asset type), {@link #TAG_RESULT}. */
+  /**
+   * Counter: URLs routed. Tags {@link #TAG_ROUTER}, {@link #TAG_TYPE} (asset type), {@link
+   * #TAG_RESULT}.
+   */
   public static final String CDN_ROUTES = "headroom.cdn.routes";
 
   /** Gauge: CDN hosts marked down. Tag {@link #TAG_ROUTER}. */
@@ -259,14 +266,16 @@ public final class HeadroomMeters {
    */
   public static final String HTTP_REQUESTS = "headroom.http.requests";
 
-  /** Counter: error responses. Tags {@link #TAG_ENDPOINT}, {@link #TAG_METHOD}, {@link #TAG_STATUS}. */
+  /**
+   * Counter: error responses. Tags {@link #TAG_ENDPOINT}, {@link #TAG_METHOD}, {@link #TAG_STATUS}.
+   */
   public static final String HTTP_ERRORS = "headroom.http.errors";
 
   /**
    * Gauge in seconds over a sliding window, one instance's view; NaN when the window holds no
    * request. Tags {@link #TAG_ENDPOINT}, {@link #TAG_METHOD}, {@link #TAG_WINDOW}, {@link
-   * #TAG_STATISTIC}. Not aggregatable across instances: use the histogram of {@link
-   * #HTTP_REQUESTS} for that.
+   * #TAG_STATISTIC}. Not aggregatable across instances: use the histogram of {@link #HTTP_REQUESTS}
+   * for that.
    */
   public static final String HTTP_LATENCY = "headroom.http.latency";
 

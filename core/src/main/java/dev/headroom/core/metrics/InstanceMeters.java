@@ -12,12 +12,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The meters of one named instance: it knows the registry (or none), the instance tag that every
  * meter carries, and every meter registered through it, so {@link #close()} removes exactly those
- * from the registry. Every module binds its meters this way, so closing an instance never leaves
- * a gauge behind that keeps it reachable or reads a dead object.
+ * from the registry. Every module binds its meters this way, so closing an instance never leaves a
+ * gauge behind that keeps it reachable or reads a dead object.
  *
- * <p>Without a registry ({@link #none}) nothing is registered and {@link #enabled()} is false, so
- * a primitive can skip its metering on the hot path at no cost. Two live instances must not share
- * a kind and name in one registry: Micrometer would hand the second the first one's meters, so
+ * <p>Without a registry ({@link #none}) nothing is registered and {@link #enabled()} is false, so a
+ * primitive can skip its metering on the hot path at no cost. Two live instances must not share a
+ * kind and name in one registry: Micrometer would hand the second the first one's meters, so
  * registries refuse that (see {@code Registry}). Thread-safe.
  */
 public final class InstanceMeters implements AutoCloseable {
@@ -33,8 +33,8 @@ public final class InstanceMeters implements AutoCloseable {
 
   /**
    * Meters for the instance {@code name} of the kind whose tag key is {@code tagKey} (one of the
-   * {@code TAG_*} instance keys of {@link HeadroomMeters}); none are registered if {@code
-   * registry} is null.
+   * {@code TAG_*} instance keys of {@link HeadroomMeters}); none are registered if {@code registry}
+   * is null.
    */
   public static InstanceMeters of(@Nullable MeterRegistry registry, String tagKey, String name) {
     Objects.requireNonNull(tagKey, "tagKey");
@@ -73,11 +73,12 @@ public final class InstanceMeters implements AutoCloseable {
   }
 
   /**
-   * Registers a meter: {@code register} is given the registry and answers the meter it built
-   * (for example {@code r -> Counter.builder(NAME).tags(meters.tags()).register(r)}), which is
+   * Registers a meter: {@code register} is given the registry and answers the meter it built (for
+   * example {@code r -> Counter.builder(NAME).tags(meters.tags()).register(r)}), which is
    * remembered for {@link #close()}. Answers null if there is no registry.
    */
-  public <M extends Meter> @Nullable M register(java.util.function.Function<MeterRegistry, M> register) {
+  public <M extends Meter> @Nullable M register(
+      java.util.function.Function<MeterRegistry, M> register) {
     MeterRegistry r = registry;
     if (r == null) {
       return null;

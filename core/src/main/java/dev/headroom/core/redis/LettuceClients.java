@@ -49,15 +49,22 @@ final class LettuceClients {
   private final @Nullable ClusterMasters clusterMasters;
   private final @Nullable Disposable topologyWatch;
   private final Shared<String> text = new Shared<>(StringCodec.UTF8);
-  private final Shared<byte[]> binary = new Shared<>(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+  private final Shared<byte[]> binary =
+      new Shared<>(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
   private volatile boolean closed;
 
   LettuceClients(RedisUris.Parsed parsed, String maskedUrl, RedisConnectorOptions options) {
     this.maskedUrl = maskedUrl;
     this.options = options;
-    this.resources = DefaultClientResources.builder()
-        .reconnectDelay(Delay.exponential(options.reconnectMinDelay(), options.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS))
-        .build();
+    this.resources =
+        DefaultClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    options.reconnectMinDelay(),
+                    options.reconnectMaxDelay(),
+                    2,
+                    TimeUnit.MILLISECONDS))
+            .build();
     for (RedisURI uri : parsed.uris()) {
       uri.setTimeout(options.commandTimeout());
       uri.setClientName(options.clientName());
@@ -72,9 +79,12 @@ final class LettuceClients {
       this.client = null;
       ClusterMasters masters = new ClusterMasters(maskedUrl);
       this.clusterMasters = masters;
-      this.topologyWatch = resources.eventBus().get()
-          .filter(ClusterTopologyChangedEvent.class::isInstance)
-          .subscribe(e -> masters.topologyChanged());
+      this.topologyWatch =
+          resources
+              .eventBus()
+              .get()
+              .filter(ClusterTopologyChangedEvent.class::isInstance)
+              .subscribe(e -> masters.topologyChanged());
     } else {
       RedisClient c = RedisClient.create(resources, parsed.uris().get(0));
       ClientOptions.Builder b = ClientOptions.builder();
@@ -88,8 +98,9 @@ final class LettuceClients {
   }
 
   /**
-   * Periodic refresh plus every adaptive trigger. Lettuce 7 enables the adaptive triggers by default
-   * and deprecates the call as a no-op; Lettuce 6.x (the line Spring Boot 4.0 manages) needs it.
+   * Periodic refresh plus every adaptive trigger. Lettuce 7 enables the adaptive triggers by
+   * default and deprecates the call as a no-op; Lettuce 6.x (the line Spring Boot 4.0 manages)
+   * needs it.
    */
   @SuppressWarnings("deprecation")
   private static ClusterTopologyRefreshOptions topologyRefresh(RedisConnectorOptions options) {
@@ -101,11 +112,13 @@ final class LettuceClients {
 
   private void applyCommon(ClientOptions.Builder b) {
     b.autoReconnect(true);
-    b.disconnectedBehavior(options.rejectCommandsWhileDisconnected()
-        ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
-        : ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+    b.disconnectedBehavior(
+        options.rejectCommandsWhileDisconnected()
+            ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
+            : ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
     b.timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()));
-    b.socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build());
+    b.socketOptions(
+        SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build());
     b.requestQueueSize(options.requestQueueSize());
   }
 
@@ -138,11 +151,14 @@ final class LettuceClients {
   <K, V> StatefulRedisPubSubConnection<K, V> connectPubSub(RedisCodec<K, V> codec) {
     checkOpen();
     try {
-      StatefulRedisPubSubConnection<K, V> c = clusterClient != null
-          ? clusterClient.connectPubSub(codec) : Objects.requireNonNull(client).connectPubSub(codec);
+      StatefulRedisPubSubConnection<K, V> c =
+          clusterClient != null
+              ? clusterClient.connectPubSub(codec)
+              : Objects.requireNonNull(client).connectPubSub(codec);
       return c;
     } catch (RedisException e) {
-      throw new RedisUnavailableException("could not open a pub/sub connection to " + maskedUrl + ": " + e.getMessage(), e);
+      throw new RedisUnavailableException(
+          "could not open a pub/sub connection to " + maskedUrl + ": " + e.getMessage(), e);
     }
   }
 
@@ -156,7 +172,8 @@ final class LettuceClients {
       StatefulRedisConnection<String, V> c = Objects.requireNonNull(client).connect(codec);
       return new DedicatedConnection<>(c, c.async(), c.sync());
     } catch (RedisException e) {
-      throw new RedisUnavailableException("could not open a dedicated connection to " + maskedUrl + ": " + e.getMessage(), e);
+      throw new RedisUnavailableException(
+          "could not open a dedicated connection to " + maskedUrl + ": " + e.getMessage(), e);
     }
   }
 
@@ -178,17 +195,20 @@ final class LettuceClients {
     if (c != null) {
       c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
-    // Fire and forget: the event loops stop within 2 s; nothing waits on, or learns from, the result.
+    // Fire and forget: the event loops stop within 2 s; nothing waits on, or learns from, the
+    // result.
     resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   /**
-   * A cluster connection whose connections to the masters are open, so that its first commands
-   * are not rejected as if Redis were down; see {@link ClusterMasters}.
+   * A cluster connection whose connections to the masters are open, so that its first commands are
+   * not rejected as if Redis were down; see {@link ClusterMasters}.
    */
-  private <V> StatefulRedisClusterConnection<String, V> connectCluster(RedisClusterClient cc, RedisCodec<String, V> codec) {
+  private <V> StatefulRedisClusterConnection<String, V> connectCluster(
+      RedisClusterClient cc, RedisCodec<String, V> codec) {
     StatefulRedisClusterConnection<String, V> c = cc.connect(codec);
-    Objects.requireNonNull(clusterMasters).open(c, options.connectTimeout().plus(options.commandTimeout()));
+    Objects.requireNonNull(clusterMasters)
+        .open(c, options.connectTimeout().plus(options.commandTimeout()));
     return c;
   }
 
@@ -207,10 +227,15 @@ final class LettuceClients {
   }
 
   /** A shared connection and its command interfaces. */
-  record Commands<V>(StatefulConnection<String, V> connection, RedisClusterAsyncCommands<String, V> async,
+  record Commands<V>(
+      StatefulConnection<String, V> connection,
+      RedisClusterAsyncCommands<String, V> async,
       RedisClusterCommands<String, V> sync) {}
 
-  /** One lazily opened shared connection; failed opens are retried no faster than the reconnect delay. */
+  /**
+   * One lazily opened shared connection; failed opens are retried no faster than the reconnect
+   * delay.
+   */
   private final class Shared<V> {
     private final RedisCodec<String, V> codec;
     private volatile @Nullable Commands<V> commands;
@@ -238,8 +263,14 @@ final class LettuceClients {
       }
       long now = System.nanoTime();
       if (lastFailure != null && now - nextAttemptNanos < 0) {
-        throw new RedisUnavailableException("not connected to " + maskedUrl + " (next attempt in "
-            + TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now) + " ms): " + lastFailure.getMessage(), lastFailure);
+        throw new RedisUnavailableException(
+            "not connected to "
+                + maskedUrl
+                + " (next attempt in "
+                + TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now)
+                + " ms): "
+                + lastFailure.getMessage(),
+            lastFailure);
       }
       try {
         if (clusterClient != null) {
@@ -255,9 +286,14 @@ final class LettuceClients {
         return c;
       } catch (RedisException e) {
         long min = options.reconnectMinDelay().toNanos();
-        backoffNanos = backoffNanos == 0 ? min : Math.min(backoffNanos * 2, options.reconnectMaxDelay().toNanos());
+        backoffNanos =
+            backoffNanos == 0
+                ? min
+                : Math.min(backoffNanos * 2, options.reconnectMaxDelay().toNanos());
         nextAttemptNanos = System.nanoTime() + backoffNanos;
-        lastFailure = new RedisUnavailableException("could not connect to " + maskedUrl + ": " + e.getMessage(), e);
+        lastFailure =
+            new RedisUnavailableException(
+                "could not connect to " + maskedUrl + ": " + e.getMessage(), e);
         throw lastFailure;
       }
     }

@@ -26,26 +26,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one owner of Lettuce clients in a process: primitives ask it for connections and never build
- * their own. It talks to a standalone server, a Sentinel-managed master or a Cluster, chosen by
- * the URL's scheme (see {@link RedisUris} for the forms), and hides the difference behind
- * Lettuce's cluster-compatible command interfaces.
+ * their own. It talks to a standalone server, a Sentinel-managed master or a Cluster, chosen by the
+ * URL's scheme (see {@link RedisUris} for the forms), and hides the difference behind Lettuce's
+ * cluster-compatible command interfaces.
  *
  * <ul>
- *   <li>{@link #async()}/{@link #sync()} (String values) and {@link #binaryAsync()}/
- *       {@link #binarySync()} (byte[] values) share one multiplexed connection each: thread-safe,
- *       opened on first use, and reconnected automatically after a disconnect.
+ *   <li>{@link #async()}/{@link #sync()} (String values) and {@link #binaryAsync()}/ {@link
+ *       #binarySync()} (byte[] values) share one multiplexed connection each: thread-safe, opened
+ *       on first use, and reconnected automatically after a disconnect.
  *   <li>{@link #connectPubSub()} opens a dedicated pub/sub connection (subscriptions are restored
  *       after a reconnect); close it when done, or it is closed with the connector.
  *   <li>{@link #connectDedicated()} opens a dedicated connection for blocking commands, which must
  *       not hold up the shared one; the same rules apply.
  *   <li>Commands carry the {@linkplain RedisConnectorOptions#commandTimeout() command timeout} and,
  *       by default, fail at once while disconnected, so a caller learns of an outage promptly.
- *       While no connection could ever be opened, {@code async()}, {@code sync()} and friends
- *       throw {@link RedisUnavailableException} without blocking; attempts to connect are spaced by
- *       the reconnect delay. On a Cluster, each connection opens its connections to every master
- *       up front (and to new masters after a topology change), so its first commands are not
- *       rejected as if Redis were down; a master that is really down fails fast for its slots
- *       only.
+ *       While no connection could ever be opened, {@code async()}, {@code sync()} and friends throw
+ *       {@link RedisUnavailableException} without blocking; attempts to connect are spaced by the
+ *       reconnect delay. On a Cluster, each connection opens its connections to every master up
+ *       front (and to new masters after a topology change), so its first commands are not rejected
+ *       as if Redis were down; a master that is really down fails fast for its slots only.
  * </ul>
  *
  * <p>A connector is an expensive resource (event loops, threads, sockets): create one per Redis
@@ -67,8 +66,9 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
 
   private RedisConnector(String url, RedisConnectorOptions options) {
     if (!LETTUCE_PRESENT) {
-      throw new IllegalStateException("a Redis connector needs Lettuce (io.lettuce:lettuce-core), which is not on the"
-          + " class path: add it, or leave REDIS_URL unset to use the in-memory backends");
+      throw new IllegalStateException(
+          "a Redis connector needs Lettuce (io.lettuce:lettuce-core), which is not on the"
+              + " class path: add it, or leave REDIS_URL unset to use the in-memory backends");
     }
     RedisUris.Parsed parsed = RedisUris.parse(url);
     this.maskedUrl = RedisUris.mask(url);
@@ -87,8 +87,8 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
   }
 
   /**
-   * A connector for {@code url} with default options. Does not connect yet: the first command
-   * does, so a service can start while Redis is down.
+   * A connector for {@code url} with default options. Does not connect yet: the first command does,
+   * so a service can start while Redis is down.
    *
    * @throws IllegalArgumentException if the URL is not one of the accepted forms
    * @throws IllegalStateException if Lettuce is not on the class path
@@ -115,12 +115,14 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
   }
 
   /** Like {@link #fromEnvironment()}, reading {@code env}, with the given options. */
-  public static Optional<RedisConnector> fromEnvironment(Environment env, RedisConnectorOptions options) {
+  public static Optional<RedisConnector> fromEnvironment(
+      Environment env, RedisConnectorOptions options) {
     return from(HeadroomConfig.from(env), options);
   }
 
   /** A connector for the configuration's {@code REDIS_URL}, or empty when it is not set. */
-  public static Optional<RedisConnector> from(HeadroomConfig config, RedisConnectorOptions options) {
+  public static Optional<RedisConnector> from(
+      HeadroomConfig config, RedisConnectorOptions options) {
     return config.redisUrl().map(url -> create(url, options));
   }
 
@@ -186,8 +188,8 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
   }
 
   /**
-   * A new dedicated connection with String keys and values, for blocking commands; see
-   * {@link DedicatedConnection}.
+   * A new dedicated connection with String keys and values, for blocking commands; see {@link
+   * DedicatedConnection}.
    *
    * @throws RedisUnavailableException if it cannot connect
    */
@@ -209,19 +211,24 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
   public Duration ping(Duration deadline) {
     long start = System.nanoTime();
     try {
-      String pong = async().ping().toCompletableFuture().get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+      String pong =
+          async().ping().toCompletableFuture().get(deadline.toNanos(), TimeUnit.NANOSECONDS);
       if (!"PONG".equals(pong)) {
-        throw new RedisUnavailableException("unexpected PING answer from " + maskedUrl + ": " + pong, null);
+        throw new RedisUnavailableException(
+            "unexpected PING answer from " + maskedUrl + ": " + pong, null);
       }
       return Duration.ofNanos(System.nanoTime() - start);
     } catch (TimeoutException e) {
-      throw new RedisUnavailableException("no PING answer from " + maskedUrl + " within " + deadline, e);
+      throw new RedisUnavailableException(
+          "no PING answer from " + maskedUrl + " within " + deadline, e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new RedisUnavailableException("PING to " + maskedUrl + " failed: " + cause.getMessage(), cause);
+      throw new RedisUnavailableException(
+          "PING to " + maskedUrl + " failed: " + cause.getMessage(), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RedisUnavailableException("interrupted while waiting for PING from " + maskedUrl, e);
+      throw new RedisUnavailableException(
+          "interrupted while waiting for PING from " + maskedUrl, e);
     }
   }
 
@@ -253,14 +260,19 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
    */
   public static boolean isUnavailability(@Nullable Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof RedisUnavailableException || t instanceof RedisConnectionException
-          || t instanceof RedisCommandTimeoutException || t instanceof IOException
+      if (t instanceof RedisUnavailableException
+          || t instanceof RedisConnectionException
+          || t instanceof RedisCommandTimeoutException
+          || t instanceof IOException
           || t instanceof TimeoutException) {
         return true;
       }
-      if (t instanceof RedisException && t.getMessage() != null
-          && (t.getMessage().contains("not connected") || t.getMessage().contains("Connection closed")
-          || t.getMessage().contains("Connection is closed") || t.getMessage().contains("Request queue size exceeded"))) {
+      if (t instanceof RedisException
+          && t.getMessage() != null
+          && (t.getMessage().contains("not connected")
+              || t.getMessage().contains("Connection closed")
+              || t.getMessage().contains("Connection is closed")
+              || t.getMessage().contains("Request queue size exceeded"))) {
         return true;
       }
     }
@@ -275,6 +287,11 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
 
   @Override
   public String toString() {
-    return "RedisConnector[" + topology + " " + maskedUrl + (clients.isClosed() ? ", closed" : "") + "]";
+    return "RedisConnector["
+        + topology
+        + " "
+        + maskedUrl
+        + (clients.isClosed() ? ", closed" : "")
+        + "]";
   }
 }

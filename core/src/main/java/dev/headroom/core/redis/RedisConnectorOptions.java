@@ -11,14 +11,19 @@ public final class RedisConnectorOptions {
 
   /** Default deadline of one command. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
   /** Default deadline of a TCP connect. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   /** Default first delay between reconnect attempts. */
   public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofMillis(50);
+
   /** Default longest delay between reconnect attempts. */
   public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(5);
+
   /** Default interval at which a Cluster's topology is refreshed. */
   public static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(30);
+
   /** Default limit of commands queued per connection. */
   public static final int DEFAULT_REQUEST_QUEUE_SIZE = 65_536;
 
@@ -56,9 +61,13 @@ public final class RedisConnectorOptions {
 
   /** A builder starting from these options. */
   public Builder mutate() {
-    return new Builder().commandTimeout(commandTimeout).connectTimeout(connectTimeout)
-        .reconnectDelay(reconnectMinDelay, reconnectMaxDelay).topologyRefreshPeriod(topologyRefreshPeriod)
-        .rejectCommandsWhileDisconnected(rejectCommandsWhileDisconnected).requestQueueSize(requestQueueSize)
+    return new Builder()
+        .commandTimeout(commandTimeout)
+        .connectTimeout(connectTimeout)
+        .reconnectDelay(reconnectMinDelay, reconnectMaxDelay)
+        .topologyRefreshPeriod(topologyRefreshPeriod)
+        .rejectCommandsWhileDisconnected(rejectCommandsWhileDisconnected)
+        .requestQueueSize(requestQueueSize)
         .clientName(clientName);
   }
 
@@ -82,7 +91,10 @@ public final class RedisConnectorOptions {
     return reconnectMaxDelay;
   }
 
-  /** How often a Cluster's topology is refreshed (it is also refreshed on MOVED, ASK and reconnects). */
+  /**
+   * How often a Cluster's topology is refreshed (it is also refreshed on MOVED, ASK and
+   * reconnects).
+   */
   public Duration topologyRefreshPeriod() {
     return topologyRefreshPeriod;
   }
@@ -107,11 +119,23 @@ public final class RedisConnectorOptions {
 
   @Override
   public String toString() {
-    return "RedisConnectorOptions[commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
-        + ", reconnectDelay=" + reconnectMinDelay + ".." + reconnectMaxDelay
-        + ", topologyRefreshPeriod=" + topologyRefreshPeriod
-        + ", rejectCommandsWhileDisconnected=" + rejectCommandsWhileDisconnected
-        + ", requestQueueSize=" + requestQueueSize + ", clientName=" + clientName + "]";
+    return "RedisConnectorOptions[commandTimeout="
+        + commandTimeout
+        + ", connectTimeout="
+        + connectTimeout
+        + ", reconnectDelay="
+        + reconnectMinDelay
+        + ".."
+        + reconnectMaxDelay
+        + ", topologyRefreshPeriod="
+        + topologyRefreshPeriod
+        + ", rejectCommandsWhileDisconnected="
+        + rejectCommandsWhileDisconnected
+        + ", requestQueueSize="
+        + requestQueueSize
+        + ", clientName="
+        + clientName
+        + "]";
   }
 
   /** Builds {@link RedisConnectorOptions}; each setter checks its value at once. */
@@ -144,7 +168,12 @@ public final class RedisConnectorOptions {
       positive("reconnectMinDelay", min);
       positive("reconnectMaxDelay", max);
       if (max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("reconnectMaxDelay (" + max + ") must not be less than reconnectMinDelay (" + min + ")");
+        throw new IllegalArgumentException(
+            "reconnectMaxDelay ("
+                + max
+                + ") must not be less than reconnectMinDelay ("
+                + min
+                + ")");
       }
       this.reconnectMinDelay = min;
       this.reconnectMaxDelay = max;
@@ -176,7 +205,10 @@ public final class RedisConnectorOptions {
     public Builder clientName(String name) {
       Objects.requireNonNull(name, "clientName");
       if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ')) {
-        throw new IllegalArgumentException("clientName must be non-empty without spaces or control characters, was '" + name + "'");
+        throw new IllegalArgumentException(
+            "clientName must be non-empty without spaces or control characters, was '"
+                + name
+                + "'");
       }
       this.clientName = name;
       return this;

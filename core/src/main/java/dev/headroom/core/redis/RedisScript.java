@@ -22,8 +22,8 @@ import java.util.concurrent.CompletionException;
  * or on a Cluster node that has not seen the script yet) the call is repeated once as {@code EVAL}
  * with the body, which also caches the script on that server; later calls are {@code EVALSHA}
  * again. {@code EVAL} is routed like {@code EVALSHA} (by the first key's slot), so this works the
- * same on standalone, Sentinel and Cluster. Scripts must declare every key they touch in
- * {@code KEYS}, and on a Cluster all keys of one call must share a hash tag. Immutable and thread-safe.
+ * same on standalone, Sentinel and Cluster. Scripts must declare every key they touch in {@code
+ * KEYS}, and on a Cluster all keys of one call must share a hash tag. Immutable and thread-safe.
  */
 public final class RedisScript {
 
@@ -77,8 +77,11 @@ public final class RedisScript {
   private static String read(Class<?> anchor, String resource) {
     try (InputStream in = anchor.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalArgumentException("Lua script '" + resource + "' not found on the classpath relative to "
-            + anchor.getPackageName());
+        throw new IllegalArgumentException(
+            "Lua script '"
+                + resource
+                + "' not found on the classpath relative to "
+                + anchor.getPackageName());
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -104,28 +107,32 @@ public final class RedisScript {
   /**
    * Runs the script on {@code commands} with the given keys and arguments.
    *
-   * @param type how to decode the reply ({@code INTEGER} gives {@code Long}, {@code MULTI} a
-   *     {@code List<Object>}, {@code VALUE} a {@code V}, {@code STATUS} a {@code String})
-   * @return the reply; fails with Lettuce's exception when the script raises an error, and with
-   *     the connection's exception when Redis is unreachable
+   * @param type how to decode the reply ({@code INTEGER} gives {@code Long}, {@code MULTI} a {@code
+   *     List<Object>}, {@code VALUE} a {@code V}, {@code STATUS} a {@code String})
+   * @return the reply; fails with Lettuce's exception when the script raises an error, and with the
+   *     connection's exception when Redis is unreachable
    */
-  public <V, T> CompletableFuture<T> execute(RedisClusterAsyncCommands<String, V> commands, ScriptOutputType type,
-      String[] keys, V[] args) {
+  public <V, T> CompletableFuture<T> execute(
+      RedisClusterAsyncCommands<String, V> commands,
+      ScriptOutputType type,
+      String[] keys,
+      V[] args) {
     CompletableFuture<T> first = commands.<T>evalsha(sha1, type, keys, args).toCompletableFuture();
-    return first.exceptionallyCompose(failure -> {
-      if (unwrap(failure) instanceof RedisNoScriptException) {
-        return commands.<T>eval(body, type, keys, args);
-      }
-      return CompletableFuture.failedStage(failure);
-    });
+    return first.exceptionallyCompose(
+        failure -> {
+          if (unwrap(failure) instanceof RedisNoScriptException) {
+            return commands.<T>eval(body, type, keys, args);
+          }
+          return CompletableFuture.failedStage(failure);
+        });
   }
 
   /**
-   * Runs the script on the connector's shared String connection. Never throws: an unavailable
-   * Redis fails the returned future with {@link RedisUnavailableException}.
+   * Runs the script on the connector's shared String connection. Never throws: an unavailable Redis
+   * fails the returned future with {@link RedisUnavailableException}.
    */
-  public <T> CompletableFuture<T> execute(RedisConnector connector, ScriptOutputType type, String[] keys,
-      String... args) {
+  public <T> CompletableFuture<T> execute(
+      RedisConnector connector, ScriptOutputType type, String[] keys, String... args) {
     try {
       return execute(connector.async(), type, keys, args);
     } catch (RuntimeException e) {
@@ -134,8 +141,8 @@ public final class RedisScript {
   }
 
   /** Runs the script on the connector's shared binary connection (byte[] arguments and values). */
-  public <T> CompletableFuture<T> executeBinary(RedisConnector connector, ScriptOutputType type, String[] keys,
-      byte[]... args) {
+  public <T> CompletableFuture<T> executeBinary(
+      RedisConnector connector, ScriptOutputType type, String[] keys, byte[]... args) {
     try {
       return execute(connector.binaryAsync(), type, keys, args);
     } catch (RuntimeException e) {

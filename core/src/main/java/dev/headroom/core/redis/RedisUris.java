@@ -10,10 +10,11 @@ import java.util.Objects;
  * Parses the Redis URL forms Headroom accepts into Lettuce {@link RedisURI}s.
  *
  * <ul>
- *   <li>Standalone: {@code redis://[[user:]password@]host[:port][/database][?timeout=5s]},
- *       {@code rediss://…} for TLS, {@code redis-socket:///path/to/socket}.
- *   <li>Sentinel: {@code redis-sentinel://[[user:]password@]host1[:port1][,host2[:port2]…][/database]#masterId}
- *       (or {@code ?sentinelMasterId=masterId}); {@code rediss-sentinel://} for TLS.
+ *   <li>Standalone: {@code redis://[[user:]password@]host[:port][/database][?timeout=5s]}, {@code
+ *       rediss://…} for TLS, {@code redis-socket:///path/to/socket}.
+ *   <li>Sentinel: {@code
+ *       redis-sentinel://[[user:]password@]host1[:port1][,host2[:port2]…][/database]#masterId} (or
+ *       {@code ?sentinelMasterId=masterId}); {@code rediss-sentinel://} for TLS.
  *   <li>Cluster: {@code redis-cluster://[[user:]password@]host1[:port1][,host2[:port2]…]} listing
  *       one or more seed nodes (the rest are discovered); {@code rediss-cluster://} for TLS.
  * </ul>
@@ -45,26 +46,34 @@ public final class RedisUris {
     Objects.requireNonNull(url, "url");
     int colon = url.indexOf("://");
     if (colon <= 0) {
-      throw new IllegalArgumentException("expected scheme://host[:port], with scheme one of " + SCHEMES);
+      throw new IllegalArgumentException(
+          "expected scheme://host[:port], with scheme one of " + SCHEMES);
     }
     String scheme = url.substring(0, colon).toLowerCase(Locale.ROOT);
     String rest = url.substring(colon + 3);
     return switch (scheme) {
-      case "redis", "rediss", "redis-socket" -> new Parsed(RedisTopology.STANDALONE, List.of(lettuce(url)));
+      case "redis", "rediss", "redis-socket" ->
+          new Parsed(RedisTopology.STANDALONE, List.of(lettuce(url)));
       case "redis-sentinel", "rediss-sentinel" -> {
         if (!rest.contains("#") && !rest.contains("sentinelMasterId=")) {
-          throw new IllegalArgumentException("a Sentinel URL needs the master's name, as #masterId or ?sentinelMasterId=masterId");
+          throw new IllegalArgumentException(
+              "a Sentinel URL needs the master's name, as #masterId or ?sentinelMasterId=masterId");
         }
         yield new Parsed(RedisTopology.SENTINEL, List.of(lettuce(url)));
       }
       case "redis-cluster", "rediss-cluster" ->
-          new Parsed(RedisTopology.CLUSTER, clusterSeeds(scheme.startsWith("rediss") ? "rediss" : "redis", rest));
-      default -> throw new IllegalArgumentException("unsupported scheme '" + scheme + "': expected one of " + SCHEMES);
+          new Parsed(
+              RedisTopology.CLUSTER,
+              clusterSeeds(scheme.startsWith("rediss") ? "rediss" : "redis", rest));
+      default ->
+          throw new IllegalArgumentException(
+              "unsupported scheme '" + scheme + "': expected one of " + SCHEMES);
     };
   }
 
-  private static final String SCHEMES = "redis://, rediss://, redis-socket://, redis-sentinel://, "
-      + "rediss-sentinel://, redis-cluster:// or rediss-cluster://";
+  private static final String SCHEMES =
+      "redis://, rediss://, redis-socket://, redis-sentinel://, "
+          + "rediss-sentinel://, redis-cluster:// or rediss-cluster://";
 
   private static List<RedisURI> clusterSeeds(String scheme, String rest) {
     String userInfo = "";
@@ -79,13 +88,18 @@ public final class RedisUris {
       suffix = rest.substring(end);
       rest = rest.substring(0, end);
     }
-    if (suffix.startsWith("/") && suffix.length() > 1 && !suffix.startsWith("/?") && !suffix.equals("/0")) {
-      throw new IllegalArgumentException("Redis Cluster has only database 0, the URL names '" + suffix + "'");
+    if (suffix.startsWith("/")
+        && suffix.length() > 1
+        && !suffix.startsWith("/?")
+        && !suffix.equals("/0")) {
+      throw new IllegalArgumentException(
+          "Redis Cluster has only database 0, the URL names '" + suffix + "'");
     }
     List<RedisURI> seeds = new ArrayList<>();
     for (String node : rest.split(",", -1)) {
       if (node.isBlank()) {
-        throw new IllegalArgumentException("a Cluster URL lists seed nodes as host1:port1,host2:port2 with none empty");
+        throw new IllegalArgumentException(
+            "a Cluster URL lists seed nodes as host1:port1,host2:port2 with none empty");
       }
       seeds.add(lettuce(scheme + "://" + userInfo + node.strip() + suffix));
     }

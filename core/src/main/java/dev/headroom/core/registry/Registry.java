@@ -15,14 +15,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Named instances of one kind (caches, rate limiters, queues, batchers): get or create by name,
- * listeners told of every addition and removal, and {@link #close()} that closes every instance
- * the registry holds. A name is held by one instance at a time: creating a second under a taken
- * name answers the first, and {@link #add} refuses it.
+ * listeners told of every addition and removal, and {@link #close()} that closes every instance the
+ * registry holds. A name is held by one instance at a time: creating a second under a taken name
+ * answers the first, and {@link #add} refuses it.
  *
- * <p>Each module's registry ({@code CacheRegistry}, {@code RateLimiterRegistry}, ...) extends
- * this class with the creation methods of its kind, so a framework can list and follow every
- * registry the same way. Thread-safe; a factory runs at most once per name, under the registry's
- * lock, so it must not call back into the same registry.
+ * <p>Each module's registry ({@code CacheRegistry}, {@code RateLimiterRegistry}, ...) extends this
+ * class with the creation methods of its kind, so a framework can list and follow every registry
+ * the same way. Thread-safe; a factory runs at most once per name, under the registry's lock, so it
+ * must not call back into the same registry.
  *
  * @param <T> the kind of instance
  */
@@ -147,8 +147,8 @@ public class Registry<T extends AutoCloseable> implements AutoCloseable {
   }
 
   /**
-   * Adds a listener; it first hears {@link RegistryListener#added} for every instance already
-   * held, so it sees each instance exactly once. Answers a handle whose {@code close()} removes it.
+   * Adds a listener; it first hears {@link RegistryListener#added} for every instance already held,
+   * so it sees each instance exactly once. Answers a handle whose {@code close()} removes it.
    */
   public AutoCloseable addListener(RegistryListener<? super T> listener) {
     Objects.requireNonNull(listener, "listener");
@@ -167,8 +167,8 @@ public class Registry<T extends AutoCloseable> implements AutoCloseable {
   }
 
   /**
-   * Closes every instance, newest first, and tells the listeners; later creation fails.
-   * Idempotent. A failure to close one instance is logged and does not stop the others.
+   * Closes every instance, newest first, and tells the listeners; later creation fails. Idempotent.
+   * A failure to close one instance is logged and does not stop the others.
    */
   @Override
   public void close() {

@@ -28,8 +28,10 @@ public final class ManualTimeSource implements TimeSource {
                   ? Long.compare(a.deadline, b.deadline)
                   : Long.compare(a.seq, b.seq));
   private volatile long nanos;
+
   /** The wall clock in epoch nanoseconds minus {@link #nanos}: both move together in any step. */
   private volatile long wallOffsetNanos;
+
   private long seq;
 
   private ManualTimeSource(long nanos, Instant wallClock) {
@@ -38,7 +40,8 @@ public final class ManualTimeSource implements TimeSource {
   }
 
   private static long epochNanos(Instant instant) {
-    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
   }
 
   /** Starts at wall-clock time {@code 2026-01-01T00:00:00Z} and an arbitrary nano origin. */

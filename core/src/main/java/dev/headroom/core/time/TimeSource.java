@@ -31,8 +31,8 @@ public interface TimeSource {
   /**
    * Runs {@code task} once, no earlier than {@code delayNanos} on this clock from now. A delay of
    * zero or less runs it as soon as possible, never on the calling thread's stack. Tasks must be
-   * short: they run on a shared timer thread (or the thread that advances a manual source) and
-   * hand real work to an executor.
+   * short: they run on a shared timer thread (or the thread that advances a manual source) and hand
+   * real work to an executor.
    *
    * @return a handle that cancels the task if it has not started
    */

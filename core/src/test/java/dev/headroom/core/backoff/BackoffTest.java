@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 class BackoffTest {
 
   private static Backoff backoff(Jitter jitter, int attempts) {
-    return Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(10)).jitter(jitter).maxAttempts(attempts).build();
+    return Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(10))
+        .jitter(jitter)
+        .maxAttempts(attempts)
+        .build();
   }
 
   @Test
@@ -35,7 +38,9 @@ class BackoffTest {
   void aSeededRandomMakesTheScheduleDeterministic() {
     for (Jitter j : Jitter.values()) {
       Backoff b = backoff(j, 8);
-      assertThat(drain(b.schedule(new SplittableRandom(42)))).as(j.name()).isEqualTo(drain(b.schedule(new SplittableRandom(42))));
+      assertThat(drain(b.schedule(new SplittableRandom(42))))
+          .as(j.name())
+          .isEqualTo(drain(b.schedule(new SplittableRandom(42))));
     }
   }
 
@@ -48,7 +53,11 @@ class BackoffTest {
 
   @Test
   void hugeAttemptNumbersStayAtTheCap() {
-    Backoff b = Backoff.exponential(Duration.ofMillis(1), Duration.ofMinutes(1)).unlimitedAttempts().jitter(Jitter.NONE).build();
+    Backoff b =
+        Backoff.exponential(Duration.ofMillis(1), Duration.ofMinutes(1))
+            .unlimitedAttempts()
+            .jitter(Jitter.NONE)
+            .build();
     assertThat(b.exponentialMillis(5000)).isEqualTo(60_000L);
     assertThat(b.toString()).contains("maxAttempts=unlimited");
   }
@@ -63,20 +72,25 @@ class BackoffTest {
         .hasMessageContaining("maxAttempts must be >= 1");
     assertThatThrownBy(() -> backoff(Jitter.FULL, 1).toBuilder().multiplier(0.5))
         .hasMessageContaining("multiplier must be a finite number >= 1.0, was 0.5");
-    assertThatThrownBy(() -> backoff(Jitter.FULL, 1).exponentialMillis(0)).hasMessageContaining("retry must be >= 1");
+    assertThatThrownBy(() -> backoff(Jitter.FULL, 1).exponentialMillis(0))
+        .hasMessageContaining("retry must be >= 1");
   }
 
   @Property
-  void everyJitterStaysWithinItsBounds(@ForAll @IntRange(min = 1, max = 80) int retry,
-      @ForAll @LongRange(min = 0, max = 20_000) long previous, @ForAll long seed) {
+  void everyJitterStaysWithinItsBounds(
+      @ForAll @IntRange(min = 1, max = 80) int retry,
+      @ForAll @LongRange(min = 0, max = 20_000) long previous,
+      @ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     Backoff any = backoff(Jitter.NONE, 100);
     long exp = any.exponentialMillis(retry);
     assertThat(exp).isBetween(100L, 10_000L);
     assertThat(backoff(Jitter.FULL, 100).delayMillis(retry, previous, random)).isBetween(0L, exp);
-    assertThat(backoff(Jitter.EQUAL, 100).delayMillis(retry, previous, random)).isBetween(exp / 2, exp);
+    assertThat(backoff(Jitter.EQUAL, 100).delayMillis(retry, previous, random))
+        .isBetween(exp / 2, exp);
     long decorrelated = backoff(Jitter.DECORRELATED, 100).delayMillis(retry, previous, random);
-    assertThat(decorrelated).isBetween(100L, Math.min(10_000L, Math.max(100L, Math.max(100L, previous) * 3)));
+    assertThat(decorrelated)
+        .isBetween(100L, Math.min(10_000L, Math.max(100L, Math.max(100L, previous) * 3)));
   }
 
   private static List<Long> drain(Backoff.Schedule s) {

@@ -20,38 +20,53 @@ class JsonCodecTest {
   @Test
   void roundTripsARecordWithJavaTime() {
     JsonCodec<Track> codec = JsonCodec.of(Track.class);
-    Track t = new Track("t1", "Blue in Green", 337, Instant.parse("2026-11-21T10:15:30Z"), List.of("jazz", "modal"));
+    Track t =
+        new Track(
+            "t1",
+            "Blue in Green",
+            337,
+            Instant.parse("2026-11-21T10:15:30Z"),
+            List.of("jazz", "modal"));
     byte[] bytes = codec.encode(t);
-    assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"addedAt\":\"2026-11-21T10:15:30Z\"");
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .contains("\"addedAt\":\"2026-11-21T10:15:30Z\"");
     assertThat(codec.decode(bytes)).isEqualTo(t);
   }
 
   @Test
   void decodesGenericTypesAndIgnoresUnknownProperties() {
     JsonCodec<Map<String, List<Integer>>> codec = JsonCodec.of(new TypeReference<>() {});
-    assertThat(codec.decode("{\"a\":[1,2]}".getBytes(StandardCharsets.UTF_8))).isEqualTo(Map.of("a", List.of(1, 2)));
-    Track t = JsonCodec.of(Track.class).decode(
-        "{\"id\":\"x\",\"title\":\"y\",\"durationSeconds\":1,\"newField\":true}".getBytes(StandardCharsets.UTF_8));
+    assertThat(codec.decode("{\"a\":[1,2]}".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(Map.of("a", List.of(1, 2)));
+    Track t =
+        JsonCodec.of(Track.class)
+            .decode(
+                "{\"id\":\"x\",\"title\":\"y\",\"durationSeconds\":1,\"newField\":true}"
+                    .getBytes(StandardCharsets.UTF_8));
     assertThat(t.id()).isEqualTo("x");
   }
 
   @Test
   void aDecodingFailureNamesTheTypeAndTheInput() {
     JsonCodec<Track> codec = JsonCodec.of(Track.class);
-    assertThatThrownBy(() -> codec.decode("{\"durationSeconds\":\"long\"}".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> codec.decode("{\"durationSeconds\":\"long\"}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("could not decode 26 bytes of JSON as")
         .hasMessageContaining(Track.class.getName().replace('$', '.').substring(0, 20));
     assertThatThrownBy(() -> codec.decode("not json".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(CodecException.class).hasMessageContaining("Track");
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("Track");
   }
 
   @Test
   void refusesAMapperWithDefaultTyping() {
-    ObjectMapper unsafe = JsonMapper.builder()
-        .activateDefaultTyping(BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build(),
-            ObjectMapper.DefaultTyping.NON_FINAL)
-        .build();
+    ObjectMapper unsafe =
+        JsonMapper.builder()
+            .activateDefaultTyping(
+                BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build(),
+                ObjectMapper.DefaultTyping.NON_FINAL)
+            .build();
     assertThatThrownBy(() -> JsonCodec.of(unsafe, Track.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("default typing enabled");
@@ -68,6 +83,7 @@ class JsonCodecTest {
   void rawCodecs() {
     byte[] raw = {1, 2, 3};
     assertThat(Codec.bytes().decode(Codec.bytes().encode(raw))).isSameAs(raw);
-    assertThat(Codec.utf8().decode(Codec.utf8().encode("h\u00e9llo \u20ac"))).isEqualTo("h\u00e9llo \u20ac");
+    assertThat(Codec.utf8().decode(Codec.utf8().encode("h\u00e9llo \u20ac")))
+        .isEqualTo("h\u00e9llo \u20ac");
   }
 }

@@ -16,7 +16,9 @@ class FailuresTest {
   void unwrapsCompletionAndExecutionExceptionsAtAnyDepth() {
     assertThat(Failures.unwrap(new CompletionException(cause))).isSameAs(cause);
     assertThat(Failures.unwrap(new ExecutionException(cause))).isSameAs(cause);
-    assertThat(Failures.unwrap(new CompletionException(new ExecutionException(new CompletionException(cause)))))
+    assertThat(
+            Failures.unwrap(
+                new CompletionException(new ExecutionException(new CompletionException(cause)))))
         .isSameAs(cause);
   }
 

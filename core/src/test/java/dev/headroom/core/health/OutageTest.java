@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class OutageTest {
 
-  private final ManualTimeSource time = ManualTimeSource.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
+  private final ManualTimeSource time =
+      ManualTimeSource.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
   private final Outage outage = new Outage("queue 'jobs'", time);
 
   @Test
@@ -37,9 +38,10 @@ class OutageTest {
     assertThat(outage.lastError()).isEqualTo("IllegalStateException: not connected");
     Map<String, Object> details = new LinkedHashMap<>();
     outage.addTo(details);
-    assertThat(details).containsExactly(
-        Map.entry("unavailableSince", "2026-03-01T10:00:00Z"),
-        Map.entry("lastError", "IllegalStateException: not connected"));
+    assertThat(details)
+        .containsExactly(
+            Map.entry("unavailableSince", "2026-03-01T10:00:00Z"),
+            Map.entry("lastError", "IllegalStateException: not connected"));
   }
 
   @Test

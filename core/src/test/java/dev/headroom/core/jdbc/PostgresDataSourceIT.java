@@ -17,17 +17,27 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pool against a real PostgreSQL: {@code HEADROOM_PG_URL} (default
- * {@code jdbc:postgresql://127.0.0.1:5432/test}, user {@code HEADROOM_PG_USER} or {@code postgres}).
- * A missing database fails this test; {@code .ci/run} starts PostgreSQL when it is installed.
+ * The pool against a real PostgreSQL: {@code HEADROOM_PG_URL} (default {@code
+ * jdbc:postgresql://127.0.0.1:5432/test}, user {@code HEADROOM_PG_USER} or {@code postgres}). A
+ * missing database fails this test; {@code .ci/run} starts PostgreSQL when it is installed.
  */
 class PostgresDataSourceIT {
 
   private static HeadroomConfig config(int poolSize, int queueLimit) {
-    String url = Environment.system().get("HEADROOM_PG_URL").orElse("jdbc:postgresql://127.0.0.1:5432/test");
+    String url =
+        Environment.system().get("HEADROOM_PG_URL").orElse("jdbc:postgresql://127.0.0.1:5432/test");
     String user = Environment.system().get("HEADROOM_PG_USER").orElse("postgres");
-    return HeadroomConfig.from(Environment.of(Map.of("DB_URL", url, "DB_USER", user,
-        "DB_POOL_SIZE", String.valueOf(poolSize), "DB_QUEUE_LIMIT", String.valueOf(queueLimit))));
+    return HeadroomConfig.from(
+        Environment.of(
+            Map.of(
+                "DB_URL",
+                url,
+                "DB_USER",
+                user,
+                "DB_POOL_SIZE",
+                String.valueOf(poolSize),
+                "DB_QUEUE_LIMIT",
+                String.valueOf(queueLimit))));
   }
 
   @Test
@@ -48,19 +58,28 @@ class PostgresDataSourceIT {
 
   @Test
   void queueLimitOnPostgres() throws Exception {
-    PoolConfig pool = config(1, 1).database().orElseThrow().toBuilder().connectionTimeout(Duration.ofSeconds(20)).build();
+    PoolConfig pool =
+        config(1, 1).database().orElseThrow().toBuilder()
+            .connectionTimeout(Duration.ofSeconds(20))
+            .build();
     try (PooledDataSource ds = DataSources.create(pool)) {
       Connection held = ds.getConnection();
-      CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 7")) {
-          rs.next();
-          return rs.getInt(1);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Integer> waiter =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Connection c = ds.getConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT 7")) {
+                  rs.next();
+                  return rs.getInt(1);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       await().atMost(Duration.ofSeconds(10)).until(() -> ds.stats().waiting() == 1);
-      assertThatThrownBy(ds::getConnection).isInstanceOf(SQLTransientConnectionException.class).hasMessageContaining("saturated");
+      assertThatThrownBy(ds::getConnection)
+          .isInstanceOf(SQLTransientConnectionException.class)
+          .hasMessageContaining("saturated");
       held.close();
       assertThat(waiter.get()).isEqualTo(7);
     }

@@ -28,17 +28,21 @@ class KeySpaceTest {
   @Test
   void patternsKeepTheUsersGlobButEscapeTheRest() {
     assertThat(space.pattern("user:*")).isEqualTo("myapp:cache:user:*");
-    assertThat(space.prefixPattern("user:*[a]?\\")).isEqualTo("myapp:cache:user:\\*\\[a\\]\\?\\\\*");
+    assertThat(space.prefixPattern("user:*[a]?\\"))
+        .isEqualTo("myapp:cache:user:\\*\\[a\\]\\?\\\\*");
     assertThat(KeySpace.escapeGlob("plain")).isSameAs("plain");
   }
 
   @Test
   void rejectsEmptyAndOverlongKeysWithAClearMessage() {
-    assertThatThrownBy(() -> space.key("")).isInstanceOf(InvalidKeyException.class).hasMessage("key must not be empty");
+    assertThatThrownBy(() -> space.key(""))
+        .isInstanceOf(InvalidKeyException.class)
+        .hasMessage("key must not be empty");
     String longKey = "x".repeat(1100);
     assertThatThrownBy(() -> space.key(longKey))
         .isInstanceOf(InvalidKeyException.class)
-        .hasMessageContaining("1112 bytes of UTF-8, over the limit of 1024 bytes for key space 'myapp:cache:'");
+        .hasMessageContaining(
+            "1112 bytes of UTF-8, over the limit of 1024 bytes for key space 'myapp:cache:'");
     // multi-byte characters count as their UTF-8 length
     String euros = "\u20ac".repeat(400);
     assertThatThrownBy(() -> space.key(euros)).hasMessageContaining("1212 bytes");
@@ -47,11 +51,14 @@ class KeySpaceTest {
 
   @Test
   void rejectsBadNamespaceParts() {
-    assertThatThrownBy(() -> KeySpace.of("my app")).isInstanceOf(InvalidKeyException.class)
-        .hasMessageContaining("'my app'").hasMessageContaining("U+0020 at index 2");
+    assertThatThrownBy(() -> KeySpace.of("my app"))
+        .isInstanceOf(InvalidKeyException.class)
+        .hasMessageContaining("'my app'")
+        .hasMessageContaining("U+0020 at index 2");
     assertThatThrownBy(() -> KeySpace.of("a:b")).hasMessageContaining("must not contain ':'");
     assertThatThrownBy(() -> KeySpace.of("{tag}")).hasMessageContaining("braces");
     assertThatThrownBy(KeySpace::of).hasMessageContaining("at least one namespace part");
-    assertThatThrownBy(() -> space.withMaxKeyBytes(5)).hasMessageContaining("must be larger than the prefix");
+    assertThatThrownBy(() -> space.withMaxKeyBytes(5))
+        .hasMessageContaining("must be larger than the prefix");
   }
 }

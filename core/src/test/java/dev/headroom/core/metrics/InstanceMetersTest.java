@@ -21,16 +21,20 @@ class InstanceMetersTest {
     InstanceMeters a = InstanceMeters.of(registry, HeadroomMeters.TAG_CACHE, "a");
     InstanceMeters b = InstanceMeters.of(registry, HeadroomMeters.TAG_CACHE, "b");
     AtomicInteger size = new AtomicInteger(3);
-    Counter hits = a.register(r -> Counter.builder("test.gets").tags(a.tags("result", "hit")).register(r));
-    a.register(r -> Gauge.builder("test.size", size, AtomicInteger::get).tags(a.tags()).register(r));
+    Counter hits =
+        a.register(r -> Counter.builder("test.gets").tags(a.tags("result", "hit")).register(r));
+    a.register(
+        r -> Gauge.builder("test.size", size, AtomicInteger::get).tags(a.tags()).register(r));
     b.register(r -> Counter.builder("test.gets").tags(b.tags("result", "hit")).register(r));
     Counter unrelated = registry.counter("test.unrelated", HeadroomMeters.TAG_CACHE, "a");
     assertThat(hits).isNotNull();
-    assertThat(hits.getId().getTags()).containsExactlyInAnyOrder(Tag.of("cache", "a"), Tag.of("result", "hit"));
+    assertThat(hits.getId().getTags())
+        .containsExactlyInAnyOrder(Tag.of("cache", "a"), Tag.of("result", "hit"));
 
     a.close();
 
-    assertThat(ids()).containsExactlyInAnyOrder("test.gets[cache=b, result=hit]", "test.unrelated[cache=a]");
+    assertThat(ids())
+        .containsExactlyInAnyOrder("test.gets[cache=b, result=hit]", "test.unrelated[cache=a]");
     assertThat(registry.getMeters()).contains(unrelated);
     a.close();
     assertThat(registry.getMeters()).hasSize(2);
@@ -44,18 +48,23 @@ class InstanceMetersTest {
     assertThat(m.enabled()).isTrue();
     assertThat(m.registry()).isSameAs(registry);
     assertThat(m.tags()).containsExactly(Tag.of("queue", "jobs"));
-    assertThat(m.tags("outcome", "ok")).containsExactlyInAnyOrder(Tag.of("queue", "jobs"), Tag.of("outcome", "ok"));
-    assertThat(m.tags(Tags.of("reason", "stalled"))).containsExactlyInAnyOrder(Tag.of("queue", "jobs"), Tag.of("reason", "stalled"));
+    assertThat(m.tags("outcome", "ok"))
+        .containsExactlyInAnyOrder(Tag.of("queue", "jobs"), Tag.of("outcome", "ok"));
+    assertThat(m.tags(Tags.of("reason", "stalled")))
+        .containsExactlyInAnyOrder(Tag.of("queue", "jobs"), Tag.of("reason", "stalled"));
   }
 
   @Test
   void withoutARegistryNothingIsRegistered() {
-    for (InstanceMeters m : List.of(InstanceMeters.none(), InstanceMeters.of(null, HeadroomMeters.TAG_CACHE, "a"))) {
+    for (InstanceMeters m :
+        List.of(InstanceMeters.none(), InstanceMeters.of(null, HeadroomMeters.TAG_CACHE, "a"))) {
       assertThat(m.enabled()).isFalse();
       assertThat(m.registry()).isNull();
-      Meter registered = m.register(r -> {
-        throw new AssertionError("register called without a registry");
-      });
+      Meter registered =
+          m.register(
+              r -> {
+                throw new AssertionError("register called without a registry");
+              });
       assertThat(registered).isNull();
       m.close();
     }
@@ -65,8 +74,12 @@ class InstanceMetersTest {
 
   private List<String> ids() {
     return registry.getMeters().stream()
-        .map(meter -> meter.getId().getName() + meter.getId().getTags().stream()
-            .map(t -> t.getKey() + "=" + t.getValue()).toList())
+        .map(
+            meter ->
+                meter.getId().getName()
+                    + meter.getId().getTags().stream()
+                        .map(t -> t.getKey() + "=" + t.getValue())
+                        .toList())
         .toList();
   }
 }

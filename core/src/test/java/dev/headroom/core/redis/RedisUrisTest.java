@@ -23,8 +23,12 @@ class RedisUrisTest {
 
   @Test
   void anAclUserAndPasswordReachEveryForm() {
-    for (String url : List.of("redis://app:s3cret@cache:6380/2", "rediss://app:s3cret@cache",
-        "redis-sentinel://app:s3cret@s1:26379,s2:26380#mymaster", "redis-cluster://app:s3cret@n1:7000,n2:7001")) {
+    for (String url :
+        List.of(
+            "redis://app:s3cret@cache:6380/2",
+            "rediss://app:s3cret@cache",
+            "redis-sentinel://app:s3cret@s1:26379,s2:26380#mymaster",
+            "redis-cluster://app:s3cret@n1:7000,n2:7001")) {
       for (RedisURI u : RedisUris.parse(url).uris()) {
         RedisCredentials credentials = u.getCredentialsProvider().resolveCredentials().block();
         assertThat(credentials).as(url).isNotNull();
@@ -34,7 +38,8 @@ class RedisUrisTest {
       }
       assertThat(RedisUris.mask(url)).as(url).contains("app:****@").doesNotContain("s3cret");
     }
-    assertThat(RedisUris.parse("redis://app:s3cret@cache:6380/2").uris().get(0).getDatabase()).isEqualTo(2);
+    assertThat(RedisUris.parse("redis://app:s3cret@cache:6380/2").uris().get(0).getDatabase())
+        .isEqualTo(2);
     assertThat(RedisUris.mask("redis://:s3cret@cache")).isEqualTo("redis://:****@cache");
     assertThat(RedisUris.mask("redis://cache:6379")).isEqualTo("redis://cache:6379");
   }
@@ -49,7 +54,8 @@ class RedisUrisTest {
 
   @Test
   void clusterListsSeedNodesWithSharedCredentials() {
-    RedisUris.Parsed p = RedisUris.parse("redis-cluster://user:pw@n1:7000,n2:7001, n3:7002?timeout=3s");
+    RedisUris.Parsed p =
+        RedisUris.parse("redis-cluster://user:pw@n1:7000,n2:7001, n3:7002?timeout=3s");
     assertThat(p.topology()).isEqualTo(RedisTopology.CLUSTER);
     List<RedisURI> seeds = p.uris();
     assertThat(seeds).extracting(RedisURI::getHost).containsExactly("n1", "n2", "n3");
@@ -61,10 +67,14 @@ class RedisUrisTest {
 
   @Test
   void rejectsWhatItCannotUse() {
-    assertThatThrownBy(() -> RedisUris.parse("htp://x")).hasMessageContaining("unsupported scheme 'htp'");
-    assertThatThrownBy(() -> RedisUris.parse("redis-cluster://n1:7000,,n2")).hasMessageContaining("none empty");
-    assertThatThrownBy(() -> RedisUris.parse("redis-cluster://n1:7000/2")).hasMessageContaining("only database 0");
-    assertThatThrownBy(() -> RedisUris.parse("redis://")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RedisUris.parse("htp://x"))
+        .hasMessageContaining("unsupported scheme 'htp'");
+    assertThatThrownBy(() -> RedisUris.parse("redis-cluster://n1:7000,,n2"))
+        .hasMessageContaining("none empty");
+    assertThatThrownBy(() -> RedisUris.parse("redis-cluster://n1:7000/2"))
+        .hasMessageContaining("only database 0");
+    assertThatThrownBy(() -> RedisUris.parse("redis://"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -54,13 +54,17 @@ class RegistryTest {
     try {
       List<Future<Thing>> got = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        got.add(pool.submit(() -> {
-          start.await();
-          return registry.getOrCreate("shared", n -> {
-            created.incrementAndGet();
-            return thing(n);
-          });
-        }));
+        got.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return registry.getOrCreate(
+                      "shared",
+                      n -> {
+                        created.incrementAndGet();
+                        return thing(n);
+                      });
+                }));
       }
       start.countDown();
       Thing first = got.get(0).get(10, TimeUnit.SECONDS);
@@ -77,9 +81,13 @@ class RegistryTest {
   @Test
   void getOrCreateAnswersTheHeldInstanceWithoutCallingTheFactory() {
     Thing a = registry.getOrCreate("a", this::thing);
-    assertThat(registry.getOrCreate("a", n -> {
-      throw new AssertionError("factory called for a taken name");
-    })).isSameAs(a);
+    assertThat(
+            registry.getOrCreate(
+                "a",
+                n -> {
+                  throw new AssertionError("factory called for a taken name");
+                }))
+        .isSameAs(a);
   }
 
   @Test
@@ -137,12 +145,13 @@ class RegistryTest {
 
   @Test
   void aFailingListenerDoesNotStopTheOthers() {
-    registry.addListener(new RegistryListener<Thing>() {
-      @Override
-      public void added(String name, Thing instance) {
-        throw new IllegalStateException("listener bug");
-      }
-    });
+    registry.addListener(
+        new RegistryListener<Thing>() {
+          @Override
+          public void added(String name, Thing instance) {
+            throw new IllegalStateException("listener bug");
+          }
+        });
     registry.addListener(new Recorder(journal));
     registry.getOrCreate("a", this::thing);
     assertThat(journal).containsExactly("added a");
@@ -157,7 +166,8 @@ class RegistryTest {
     journal.clear();
 
     registry.close();
-    assertThat(journal).containsExactly("closed c", "removed c", "closed b", "removed b", "closed a", "removed a");
+    assertThat(journal)
+        .containsExactly("closed c", "removed c", "closed b", "removed b", "closed a", "removed a");
     assertThat(registry.names()).isEmpty();
 
     registry.close();
@@ -169,9 +179,11 @@ class RegistryTest {
     Registry<AutoCloseable> closeables = Registry.of("closeable");
     List<String> closed = new ArrayList<>();
     closeables.add("a", () -> closed.add("a"));
-    closeables.add("b", () -> {
-      throw new IllegalStateException("close failed");
-    });
+    closeables.add(
+        "b",
+        () -> {
+          throw new IllegalStateException("close failed");
+        });
     closeables.add("c", () -> closed.add("c"));
     closeables.close();
     assertThat(closed).containsExactly("c", "a");

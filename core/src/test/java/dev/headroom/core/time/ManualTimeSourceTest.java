@@ -27,8 +27,10 @@ class ManualTimeSourceTest {
     long nanos = time.nanoTime();
     time.setWallClock(Instant.parse("2020-01-01T00:00:00Z"));
     assertThat(time.nanoTime()).isEqualTo(nanos);
-    assertThat(time.currentTimeMillis()).isEqualTo(Instant.parse("2020-01-01T00:00:00Z").toEpochMilli());
-    assertThatThrownBy(() -> time.advance(Duration.ofMillis(-1))).hasMessageContaining("must not be negative");
+    assertThat(time.currentTimeMillis())
+        .isEqualTo(Instant.parse("2020-01-01T00:00:00Z").toEpochMilli());
+    assertThatThrownBy(() -> time.advance(Duration.ofMillis(-1)))
+        .hasMessageContaining("must not be negative");
   }
 
   @Test
@@ -62,8 +64,11 @@ class ManualTimeSourceTest {
 
     time.advance(Duration.ofMillis(30));
 
-    assertThat(ran).containsExactly(
-        "10ms at 2026-01-01T00:00:00.010Z", "20ms at 2026-01-01T00:00:00.020Z", "30ms at 2026-01-01T00:00:00.030Z");
+    assertThat(ran)
+        .containsExactly(
+            "10ms at 2026-01-01T00:00:00.010Z",
+            "20ms at 2026-01-01T00:00:00.020Z",
+            "30ms at 2026-01-01T00:00:00.030Z");
     assertThat(time.pendingTasks()).isEqualTo(1);
     assertThat(time.now()).isEqualTo(Instant.parse("2026-01-01T00:00:00.030Z"));
   }
@@ -86,10 +91,11 @@ class ManualTimeSourceTest {
     long start = time.nanoTime();
     List<Long> ranAtMillis = new CopyOnWriteArrayList<>();
     Runnable[] tick = new Runnable[1];
-    tick[0] = () -> {
-      ranAtMillis.add((time.nanoTime() - start) / 1_000_000);
-      time.schedule(tick[0], Duration.ofMillis(40));
-    };
+    tick[0] =
+        () -> {
+          ranAtMillis.add((time.nanoTime() - start) / 1_000_000);
+          time.schedule(tick[0], Duration.ofMillis(40));
+        };
     time.schedule(tick[0], Duration.ofMillis(40));
 
     time.advance(Duration.ofMillis(100));

@@ -19,10 +19,12 @@ class SystemTimeSourceTest {
     long scheduledAt = time.nanoTime();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
     AtomicReference<Long> ranAfterNanos = new AtomicReference<>();
-    time.schedule(() -> {
-      ranAfterNanos.set(time.nanoTime() - scheduledAt);
-      ranOn.set(Thread.currentThread());
-    }, Duration.ofMillis(20));
+    time.schedule(
+        () -> {
+          ranAfterNanos.set(time.nanoTime() - scheduledAt);
+          ranOn.set(Thread.currentThread());
+        },
+        Duration.ofMillis(20));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> ranOn.get() != null);
     assertThat(ranOn.get().getName()).isEqualTo("headroom-timer");
@@ -34,7 +36,7 @@ class SystemTimeSourceTest {
   void aTaskDueNowRunsOffTheCallersStack() {
     AtomicReference<Thread> ranOn = new AtomicReference<>();
     time.schedule(() -> ranOn.set(Thread.currentThread()), 0);
-    time.schedule(() -> { }, -1);
+    time.schedule(() -> {}, -1);
     await().atMost(Duration.ofSeconds(10)).until(() -> ranOn.get() != null);
     assertThat(ranOn.get()).isNotSameAs(Thread.currentThread());
   }

@@ -10,15 +10,14 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Storage of one queue: what {@code BrokerJobQueue} (workers, retries, meters) asks of a backend. Every
- * operation is atomic on its own; times are the backend's (the Redis server's clock, or the time
- * source). Failures to reach the store are thrown as
- * {@link dev.headroom.queue.QueueUnavailableException}. Implementations are thread-safe.
+ * Storage of one queue: what {@code BrokerJobQueue} (workers, retries, meters) asks of a backend.
+ * Every operation is atomic on its own; times are the backend's (the Redis server's clock, or the
+ * time source). Failures to reach the store are thrown as {@link
+ * dev.headroom.queue.QueueUnavailableException}. Implementations are thread-safe.
  *
- * <p>Ordering rule shared by all backends: a ready job's place in line is
- * {@code readyAt - priority * agingStep} in milliseconds, ties broken by a sequence number given at
- * enqueue (FIFO); {@code readyAt} is when it was enqueued, or when it became due after a delay or
- * retry backoff.
+ * <p>Ordering rule shared by all backends: a ready job's place in line is {@code readyAt - priority
+ * * agingStep} in milliseconds, ties broken by a sequence number given at enqueue (FIFO); {@code
+ * readyAt} is when it was enqueued, or when it became due after a delay or retry backoff.
  */
 public interface Broker extends AutoCloseable {
 
@@ -33,13 +32,14 @@ public interface Broker extends AutoCloseable {
   boolean[] enqueue(List<NewJob> jobs);
 
   /**
-   * Applies settlements (each only if its lease token still holds), then claims up to
-   * {@code claimMax} ready jobs with leases of {@code leaseMillis}, after moving due delayed jobs to
+   * Applies settlements (each only if its lease token still holds), then claims up to {@code
+   * claimMax} ready jobs with leases of {@code leaseMillis}, after moving due delayed jobs to
    * waiting. Never blocks beyond one round trip.
    *
    * @param tokenPrefix unique per call; the claims' tokens start with it
    */
-  Exchange exchange(List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis);
+  Exchange exchange(
+      List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis);
 
   /**
    * Blocks until work may be there: a job was enqueued or given back since {@code last} was taken,
@@ -70,7 +70,7 @@ public interface Broker extends AutoCloseable {
 
   /** {@link #reap(int, Consumer)}, not told which jobs were dead-lettered. */
   default int reap(int maxStalls) {
-    return reap(maxStalls, type -> { });
+    return reap(maxStalls, type -> {});
   }
 
   /** Jobs by state. */

@@ -19,6 +19,16 @@ package dev.headroom.queue.broker;
  */
 // claimed on the hot path: the payload array is not copied, and ClaimedJob equality is never used
 @SuppressWarnings("ArrayRecordComponent")
-public record ClaimedJob(String id, String type, byte[] payload, int priority, int attempt, int maxAttempts,
-    long enqueuedAtMillis, long claimedAtMillis, long timeoutMillis, String retrySpec, String leaseToken,
+public record ClaimedJob(
+    String id,
+    String type,
+    byte[] payload,
+    int priority,
+    int attempt,
+    int maxAttempts,
+    long enqueuedAtMillis,
+    long claimedAtMillis,
+    long timeoutMillis,
+    String retrySpec,
+    String leaseToken,
     boolean firstClaim) {}

@@ -15,8 +15,16 @@ package dev.headroom.queue.broker;
  */
 // built on the hot path: the payload array is not copied, and NewJob equality is never used
 @SuppressWarnings("ArrayRecordComponent")
-public record NewJob(String id, String type, byte[] payload, int priority, long delayMillis, long runAtMillis,
-    int maxAttempts, long timeoutMillis, String retrySpec) {
+public record NewJob(
+    String id,
+    String type,
+    byte[] payload,
+    int priority,
+    long delayMillis,
+    long runAtMillis,
+    int maxAttempts,
+    long timeoutMillis,
+    String retrySpec) {
 
   /** Whether the job does not go straight to waiting. */
   public boolean deferred() {

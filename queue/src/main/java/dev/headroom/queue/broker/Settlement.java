@@ -12,7 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param error the failure, for {@link Kind#RETRY} and {@link Kind#DEAD}
  * @param reason the dead-letter reason, for {@link Kind#DEAD}
  */
-public record Settlement(ClaimedJob job, Kind kind, long retryDelayMillis, @Nullable JobError error,
+public record Settlement(
+    ClaimedJob job,
+    Kind kind,
+    long retryDelayMillis,
+    @Nullable JobError error,
     @Nullable String reason) {
 
   /** What a settlement does. */

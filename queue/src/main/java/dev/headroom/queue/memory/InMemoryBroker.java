@@ -35,17 +35,17 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The in-process backend: one lock over a map of jobs, a heap of waiting jobs ordered by
- * {@code (readyAt - priority * agingStep, sequence)}, a heap of delayed jobs by run-at time, the
- * active jobs with their lease deadlines, and the completed jobs and dead letters in the order they
+ * The in-process backend: one lock over a map of jobs, a heap of waiting jobs ordered by {@code
+ * (readyAt - priority * agingStep, sequence)}, a heap of delayed jobs by run-at time, the active
+ * jobs with their lease deadlines, and the completed jobs and dead letters in the order they
  * finished (trimmed by count and age). Idle workers wait on a condition that enqueue signals, one
- * per job, as a {@code PriorityBlockingQueue} does. Use {@link dev.headroom.queue.JobQueues#inMemory}
- * rather than this class. Thread-safe.
+ * per job, as a {@code PriorityBlockingQueue} does. Use {@link
+ * dev.headroom.queue.JobQueues#inMemory} rather than this class. Thread-safe.
  */
 public final class InMemoryBroker implements Broker {
 
-  private static final Comparator<Entry> BY_RUN_AT = (a, b) -> a.runAt != b.runAt ? Long.compare(a.runAt, b.runAt)
-      : Long.compare(a.seq, b.seq);
+  private static final Comparator<Entry> BY_RUN_AT =
+      (a, b) -> a.runAt != b.runAt ? Long.compare(a.runAt, b.runAt) : Long.compare(a.seq, b.seq);
 
   private final String name;
   private final TimeSource time;
@@ -147,7 +147,8 @@ public final class InMemoryBroker implements Broker {
   }
 
   @Override
-  public Exchange exchange(List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
+  public Exchange exchange(
+      List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
     boolean[] accepted = new boolean[settlements.size()];
     lock.lock();
     try {
@@ -170,8 +171,11 @@ public final class InMemoryBroker implements Broker {
       }
       Entry next = delayed.peek();
       long nextDue = claimed.size() < claimMax && next != null ? Math.max(0, next.runAt - now) : -1;
-      return new Exchange(accepted, claimed.size() == 1 ? List.of(claimed.get(0)) : Collections.unmodifiableList(claimed),
-          nextDue, before);
+      return new Exchange(
+          accepted,
+          claimed.size() == 1 ? List.of(claimed.get(0)) : Collections.unmodifiableList(claimed),
+          nextDue,
+          before);
     } finally {
       lock.unlock();
     }
@@ -185,8 +189,19 @@ public final class InMemoryBroker implements Broker {
     e.token = token;
     e.leaseDeadline = now + leaseMillis;
     active.put(e.id, e);
-    return new ClaimedJob(e.id, e.type, e.payload, e.priority, e.attempts, e.maxAttempts, e.enqueuedAt, now,
-        e.timeoutMillis, e.retrySpec, token, first);
+    return new ClaimedJob(
+        e.id,
+        e.type,
+        e.payload,
+        e.priority,
+        e.attempts,
+        e.maxAttempts,
+        e.enqueuedAt,
+        now,
+        e.timeoutMillis,
+        e.retrySpec,
+        token,
+        first);
   }
 
   private void promoteDue(long now) {
@@ -224,7 +239,11 @@ public final class InMemoryBroker implements Broker {
       }
       case DEAD -> {
         unfinished--;
-        bury(e, s.reason() == null ? DeadLetter.REASON_RETRIES_EXHAUSTED : s.reason(), s.error(), now);
+        bury(
+            e,
+            s.reason() == null ? DeadLetter.REASON_RETRIES_EXHAUSTED : s.reason(),
+            s.error(),
+            now);
       }
       case RELEASE -> {
         e.attempts--;
@@ -276,7 +295,8 @@ public final class InMemoryBroker implements Broker {
         return;
       }
       long wait = last.nextDueMillis() >= 0 ? Math.min(maxMillis, last.nextDueMillis()) : maxMillis;
-      // every signal comes with an epoch change, so a wakeup without one is spurious: wait out the rest
+      // every signal comes with an epoch change, so a wakeup without one is spurious: wait out the
+      // rest
       long remaining = TimeUnit.MILLISECONDS.toNanos(wait);
       while (remaining > 0 && epoch == last.wakeEpoch()) {
         remaining = workArrived.awaitNanos(remaining);
@@ -351,8 +371,12 @@ public final class InMemoryBroker implements Broker {
 
   /** The error a stalled dead letter carries, the same on every backend. */
   public static JobError stalledError(int stalls) {
-    return new JobError(DeadLetter.REASON_STALLED, "the job's lease expired " + stalls
-        + " times (its worker died or lost the store while running it)", "");
+    return new JobError(
+        DeadLetter.REASON_STALLED,
+        "the job's lease expired "
+            + stalls
+            + " times (its worker died or lost the store while running it)",
+        "");
   }
 
   private void trimByAge(long now) {
@@ -377,8 +401,10 @@ public final class InMemoryBroker implements Broker {
     try {
       long now = time.currentTimeMillis();
       Entry head = waiting.peek();
-      Duration wait = head == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, now - head.readyAt));
-      return new QueueCounts(waiting.size(), delayed.size(), active.size(), completed.size(), dead.size(), wait);
+      Duration wait =
+          head == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, now - head.readyAt));
+      return new QueueCounts(
+          waiting.size(), delayed.size(), active.size(), completed.size(), dead.size(), wait);
     } finally {
       lock.unlock();
     }
@@ -541,13 +567,27 @@ public final class InMemoryBroker implements Broker {
     JobInfo info() {
       boolean later = state == JobState.DELAYED || state == JobState.RETRYING;
       boolean done = state == JobState.COMPLETED || state == JobState.DEAD;
-      return new JobInfo(id, type, state, priority, attempts, maxAttempts, stalls, Instant.ofEpochMilli(enqueuedAt),
-          later ? Instant.ofEpochMilli(runAt) : null, done ? Instant.ofEpochMilli(finishedAt) : null, lastError, payload);
+      return new JobInfo(
+          id,
+          type,
+          state,
+          priority,
+          attempts,
+          maxAttempts,
+          stalls,
+          Instant.ofEpochMilli(enqueuedAt),
+          later ? Instant.ofEpochMilli(runAt) : null,
+          done ? Instant.ofEpochMilli(finishedAt) : null,
+          lastError,
+          payload);
     }
 
     DeadLetter deadLetter() {
-      return new DeadLetter(info(), reason == null ? DeadLetter.REASON_RETRIES_EXHAUSTED : reason,
-          lastError == null ? new JobError("unknown", "", "") : lastError, Instant.ofEpochMilli(finishedAt));
+      return new DeadLetter(
+          info(),
+          reason == null ? DeadLetter.REASON_RETRIES_EXHAUSTED : reason,
+          lastError == null ? new JobError("unknown", "", "") : lastError,
+          Instant.ofEpochMilli(finishedAt));
     }
   }
 }

@@ -43,53 +43,60 @@ import org.jspecify.annotations.Nullable;
  * The Redis backend.
  *
  * <h2>Keys</h2>
+ *
  * Every key of a queue is {@code <key space>{<queue name>}:<part>}: one hash tag, so each script
  * touches one slot and runs unchanged on Redis Cluster. Parts: {@code waiting} (ZSET, member = a
  * 16-digit sequence number followed by the job id, score = {@code readyAt - priority * agingStep}:
  * a static score, so priority aging needs no rescoring and equal scores fall back to the member's
- * order, which is FIFO), {@code delayed} (ZSET by run-at), {@code active} (ZSET by lease
- * deadline), {@code completed} and {@code dead} (ZSETs by finish time, trimmed by count at each
- * insert and by age by the reaper), {@code wake} (a LIST of wake-up tokens), {@code seq} (the
- * sequence counter) and one hash per job, {@code job:<id>}, whose existence is the idempotency
- * index: enqueueing an id whose hash exists stores nothing. Payloads are the codec's bytes.
+ * order, which is FIFO), {@code delayed} (ZSET by run-at), {@code active} (ZSET by lease deadline),
+ * {@code completed} and {@code dead} (ZSETs by finish time, trimmed by count at each insert and by
+ * age by the reaper), {@code wake} (a LIST of wake-up tokens), {@code seq} (the sequence counter)
+ * and one hash per job, {@code job:<id>}, whose existence is the idempotency index: enqueueing an
+ * id whose hash exists stores nothing. Payloads are the codec's bytes.
  *
  * <h2>Lease protocol</h2>
+ *
  * <ol>
- *   <li><b>Claim</b> ({@code exchange.lua}, one atomic call): move due delayed jobs to waiting (their
- *       {@code readyAt} is their run-at, so a job's place does not depend on when it was moved),
- *       {@code ZPOPMIN} the best waiting job, count the attempt, store a fresh lease token in the job
- *       and put it in {@code active} with deadline {@code now + lease}; return it.
+ *   <li><b>Claim</b> ({@code exchange.lua}, one atomic call): move due delayed jobs to waiting
+ *       (their {@code readyAt} is their run-at, so a job's place does not depend on when it was
+ *       moved), {@code ZPOPMIN} the best waiting job, count the attempt, store a fresh lease token
+ *       in the job and put it in {@code active} with deadline {@code now + lease}; return it.
  *   <li><b>Renew</b> ({@code renew.lua}): while the handler runs, the pool renews every third of
  *       the lease, for all its jobs in one call, if the job still carries its token.
  *   <li><b>Answer</b> (the next {@code exchange.lua} of the same worker, which also claims its next
  *       job: one round trip per job): complete, retry (to delayed as retrying, or straight to
  *       waiting), dead-letter, or give back (shutdown: back to its old place, the attempt not
- *       counted). Applied only if the job still carries the worker's token and is in {@code active};
- *       otherwise the answer is refused and counted as stale: a job reaped from a worker that seemed
- *       dead and claimed by another must not be completed by the first worker's late answer.
+ *       counted). Applied only if the job still carries the worker's token and is in {@code
+ *       active}; otherwise the answer is refused and counted as stale: a job reaped from a worker
+ *       that seemed dead and claimed by another must not be completed by the first worker's late
+ *       answer.
  *   <li><b>Reap</b> ({@code reap.lua}, any worker, every reap interval): jobs whose lease deadline
  *       passed lose their token and go back to their old place in line with a stall counted and the
- *       attempt not counted; past {@code maxStalls} they are dead-lettered with reason
- *       {@code stalled}. Age retention runs here too.
+ *       attempt not counted; past {@code maxStalls} they are dead-lettered with reason {@code
+ *       stalled}. Age retention runs here too.
  * </ol>
+ *
  * Delivery is therefore at least once: a job runs twice only if its worker died or lost Redis for
  * longer than the lease while running it.
  *
  * <h2>Time</h2>
- * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's
- * ({@code TIME} in the script), so workers with skewed clocks agree; only {@code runAt(Instant)}
- * is the producer's. {@link JobQueueConfig#serverTime()} off sends the time source's clock instead,
- * for tests.
+ *
+ * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's ({@code
+ * TIME} in the script), so workers with skewed clocks agree; only {@code runAt(Instant)} is the
+ * producer's. {@link JobQueueConfig#serverTime()} off sends the time source's clock instead, for
+ * tests.
  *
  * <h2>Idle workers</h2>
- * A worker that claims nothing does not poll: in each process one waiting thread blocks in
- * {@code BLPOP wake} on a dedicated connection (the shared connection is multiplexed and must
- * never block), for at most the poll interval, the next delayed job's due time, and less than the
- * command timeout; the other idle threads of the process wait on a local monitor. Every enqueue,
- * retry-to-waiting and give-back pushes tokens (bounded list), so a worker in some process wakes
- * at once; a thread that claims a job wakes one more local waiter, so a burst of jobs fans out.
+ *
+ * A worker that claims nothing does not poll: in each process one waiting thread blocks in {@code
+ * BLPOP wake} on a dedicated connection (the shared connection is multiplexed and must never
+ * block), for at most the poll interval, the next delayed job's due time, and less than the command
+ * timeout; the other idle threads of the process wait on a local monitor. Every enqueue,
+ * retry-to-waiting and give-back pushes tokens (bounded list), so a worker in some process wakes at
+ * once; a thread that claims a job wakes one more local waiter, so a burst of jobs fans out.
  *
  * <h2>Outage</h2>
+ *
  * Every call waits at most the connector's command timeout; an unreachable Redis is reported as
  * {@link QueueUnavailableException} (enqueue never reports a job Redis did not store), and the
  * queue's workers back off and resume by themselves.
@@ -134,9 +141,16 @@ public final class RedisBroker implements Broker {
     } catch (InvalidKeyException e) {
       throw new IllegalArgumentException("queue '" + name + "': " + e.getMessage(), e);
     }
-    this.header = new byte[][] {null, bytes(jobPrefix), bytes(options.priorityAging().toMillis()),
-        bytes(options.completedKeep()), bytes(options.completedAge().toMillis()), bytes(options.deadKeep()),
-        bytes(options.deadAge().toMillis())};
+    this.header =
+        new byte[][] {
+          null,
+          bytes(jobPrefix),
+          bytes(options.priorityAging().toMillis()),
+          bytes(options.completedKeep()),
+          bytes(options.completedAge().toMillis()),
+          bytes(options.deadKeep()),
+          bytes(options.deadAge().toMillis())
+        };
     this.serverTime = options.serverTime();
     this.time = options.timeSource();
     long command = connector.options().commandTimeout().toMillis();
@@ -176,7 +190,9 @@ public final class RedisBroker implements Broker {
     return script.executeBinary(connector, type, keys, args);
   }
 
-  /** Waits for a reply (through interrupts, so an answer is never left in doubt) and maps failures. */
+  /**
+   * Waits for a reply (through interrupts, so an answer is never left in doubt) and maps failures.
+   */
   private <T> T await(CompletableFuture<T> f, String what) {
     boolean interrupted = false;
     try {
@@ -201,7 +217,8 @@ public final class RedisBroker implements Broker {
   private QueueException failure(String what, Throwable cause) {
     Throwable c = Failures.unwrap(cause);
     if (RedisConnector.isUnavailability(c)) {
-      return new QueueUnavailableException(name, what + " failed: Redis is unreachable or too slow (" + c.getMessage() + ")", c);
+      return new QueueUnavailableException(
+          name, what + " failed: Redis is unreachable or too slow (" + c.getMessage() + ")", c);
     }
     return new QueueException(name, what + " failed: " + c, c);
   }
@@ -241,7 +258,8 @@ public final class RedisBroker implements Broker {
   // ---- workers ----
 
   @Override
-  public Exchange exchange(List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
+  public Exchange exchange(
+      List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
     long epoch = gate.epoch();
     byte[][] a = args(4 + 8 * settlements.size());
     int i = header.length;
@@ -253,12 +271,14 @@ public final class RedisBroker implements Broker {
       JobError e = s.error();
       a[i++] = bytes(s.job().id());
       a[i++] = bytes(s.job().leaseToken());
-      a[i++] = bytes(switch (s.kind()) {
-        case COMPLETE -> "c";
-        case RETRY -> "r";
-        case DEAD -> "d";
-        case RELEASE -> "g";
-      });
+      a[i++] =
+          bytes(
+              switch (s.kind()) {
+                case COMPLETE -> "c";
+                case RETRY -> "r";
+                case DEAD -> "d";
+                case RELEASE -> "g";
+              });
       a[i++] = bytes(s.retryDelayMillis());
       a[i++] = bytes(e == null ? "" : e.className());
       a[i++] = bytes(e == null ? "" : e.message());
@@ -275,14 +295,26 @@ public final class RedisBroker implements Broker {
     long now = (Long) reply.get(3);
     List<ClaimedJob> claimed = new ArrayList<>(flat.size() / 11);
     for (int j = 0; j < flat.size(); j += 11) {
-      claimed.add(new ClaimedJob(text(flat.get(j)), text(flat.get(j + 1)), (byte[]) flat.get(j + 2),
-          num(flat.get(j + 3)), num(flat.get(j + 4)), num(flat.get(j + 5)), (Long) flat.get(j + 6), now,
-          (Long) flat.get(j + 7), text(flat.get(j + 8)), text(flat.get(j + 9)), num(flat.get(j + 10)) == 1));
+      claimed.add(
+          new ClaimedJob(
+              text(flat.get(j)),
+              text(flat.get(j + 1)),
+              (byte[]) flat.get(j + 2),
+              num(flat.get(j + 3)),
+              num(flat.get(j + 4)),
+              num(flat.get(j + 5)),
+              (Long) flat.get(j + 6),
+              now,
+              (Long) flat.get(j + 7),
+              text(flat.get(j + 8)),
+              text(flat.get(j + 9)),
+              num(flat.get(j + 10)) == 1));
     }
     if (!claimed.isEmpty()) {
       gate.passOn();
     }
-    return new Exchange(accepted, Collections.unmodifiableList(claimed), (Long) reply.get(2), epoch);
+    return new Exchange(
+        accepted, Collections.unmodifiableList(claimed), (Long) reply.get(2), epoch);
   }
 
   @Override
@@ -295,7 +327,8 @@ public final class RedisBroker implements Broker {
       return;
     }
     try {
-      CompletableFuture<?> popped = blocking().async().blpop(wait / 1000.0, keys[5]).toCompletableFuture();
+      CompletableFuture<?> popped =
+          blocking().async().blpop(wait / 1000.0, keys[5]).toCompletableFuture();
       try {
         popped.get(wait + callTimeoutMillis, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
@@ -362,7 +395,12 @@ public final class RedisBroker implements Broker {
   @Override
   public QueueCounts counts() {
     List<Object> r = await(run(COUNTS, ScriptOutputType.MULTI, args(0)), "counting jobs");
-    return new QueueCounts((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3), (Long) r.get(4),
+    return new QueueCounts(
+        (Long) r.get(0),
+        (Long) r.get(1),
+        (Long) r.get(2),
+        (Long) r.get(3),
+        (Long) r.get(4),
         Duration.ofMillis((Long) r.get(5)));
   }
 
@@ -382,9 +420,22 @@ public final class RedisBroker implements Broker {
 
   private static JobInfo info(String id, Map<String, byte[]> h) {
     JobState state = JobState.valueOf(text(h.get("st")).toUpperCase(Locale.ROOT));
-    JobError error = h.containsKey("ec") ? new JobError(text(h.get("ec")), text(h.get("em")), text(h.get("es"))) : null;
-    return new JobInfo(id, text(h.get("t")), state, (int) lng(h.get("pr")), (int) lng(h.get("at")), (int) lng(h.get("ma")),
-        (int) lng(h.get("sl")), Instant.ofEpochMilli(lng(h.get("ts"))), instant(h.get("ra")), instant(h.get("fa")), error,
+    JobError error =
+        h.containsKey("ec")
+            ? new JobError(text(h.get("ec")), text(h.get("em")), text(h.get("es")))
+            : null;
+    return new JobInfo(
+        id,
+        text(h.get("t")),
+        state,
+        (int) lng(h.get("pr")),
+        (int) lng(h.get("at")),
+        (int) lng(h.get("ma")),
+        (int) lng(h.get("sl")),
+        Instant.ofEpochMilli(lng(h.get("ts"))),
+        instant(h.get("ra")),
+        instant(h.get("fa")),
+        error,
         h.getOrDefault("p", new byte[0]));
   }
 

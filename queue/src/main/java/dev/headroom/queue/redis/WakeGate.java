@@ -20,7 +20,8 @@ final class WakeGate {
 
   /**
    * Answers true if the caller became the watcher (it must call {@link #watcherDone()}); otherwise
-   * waits here at most {@code millis} (not at all if the epoch moved since {@code seen}) and answers false.
+   * waits here at most {@code millis} (not at all if the epoch moved since {@code seen}) and
+   * answers false.
    */
   synchronized boolean becomeWatcher(long seen, long millis) throws InterruptedException {
     if (epoch != seen) {

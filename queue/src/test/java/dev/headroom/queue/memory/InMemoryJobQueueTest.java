@@ -30,11 +30,16 @@ class InMemoryJobQueueTest extends JobQueueContractTest {
       q.enqueue(text, "2", JobOptions.builder().jobId("two").build());
       assertThatThrownBy(() -> q.enqueueAll(text, List.of("3", "4"), JobOptions.ofDefaults()))
           .isInstanceOf(QueueFullException.class)
-          .hasMessageContaining("queue 'small'").hasMessageContaining("capacity of 3").hasMessageContaining("none of the 2");
+          .hasMessageContaining("queue 'small'")
+          .hasMessageContaining("capacity of 3")
+          .hasMessageContaining("none of the 2");
       assertThat(q.counts().waiting()).isEqualTo(2);
       q.enqueue(text, "3");
-      assertThat(q.enqueue(text, "2 again", JobOptions.builder().jobId("two").build())).isEqualTo("two");
-      QueueFullException full = org.junit.jupiter.api.Assertions.assertThrows(QueueFullException.class, () -> q.enqueue(text, "4"));
+      assertThat(q.enqueue(text, "2 again", JobOptions.builder().jobId("two").build()))
+          .isEqualTo("two");
+      QueueFullException full =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              QueueFullException.class, () -> q.enqueue(text, "4"));
       assertThat(full.queueName()).isEqualTo("small");
       assertThat(full.capacity()).isEqualTo(3);
     }

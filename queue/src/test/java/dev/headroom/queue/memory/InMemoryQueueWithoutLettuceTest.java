@@ -38,15 +38,22 @@ class InMemoryQueueWithoutLettuceTest {
 
   @BeforeAll
   static void theRedisClientIsAbsent() {
-    for (String name : List.of("io.lettuce.core.RedisClient", "io.netty.channel.Channel", "reactor.core.publisher.Mono")) {
-      assertThatThrownBy(() -> Class.forName(name)).as(name).isInstanceOf(ClassNotFoundException.class);
+    for (String name :
+        List.of(
+            "io.lettuce.core.RedisClient",
+            "io.netty.channel.Channel",
+            "reactor.core.publisher.Mono")) {
+      assertThatThrownBy(() -> Class.forName(name))
+          .as(name)
+          .isInstanceOf(ClassNotFoundException.class);
     }
   }
 
   @Test
   void theInMemoryQueueRunsJobsRetriesAndDeadLetters() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (JobQueue queue = JobQueues.inMemory("mail", JobQueueConfig.builder().meterRegistry(meters).build())) {
+    try (JobQueue queue =
+        JobQueues.inMemory("mail", JobQueueConfig.builder().meterRegistry(meters).build())) {
       runs(queue);
       assertThat(meters.find("headroom.queue.completed").counter().count()).isEqualTo(2);
     }
@@ -62,7 +69,8 @@ class InMemoryQueueWithoutLettuceTest {
 
   @Test
   void aRegistryWithoutAConnectorMakesInMemoryQueues() {
-    try (JobQueueRegistry queues = JobQueueRegistry.create(Optional.empty(), JobQueueConfig.ofDefaults())) {
+    try (JobQueueRegistry queues =
+        JobQueueRegistry.create(Optional.empty(), JobQueueConfig.ofDefaults())) {
       runs(queues.getOrCreate("mail"));
       assertThat(queues.names()).containsExactly("mail");
     }
@@ -71,17 +79,28 @@ class InMemoryQueueWithoutLettuceTest {
   private static void runs(JobQueue queue) {
     List<String> sent = new CopyOnWriteArrayList<>();
     queue.enqueue(EMAIL, new Email("ada@example.com"));
-    queue.enqueueAll(EMAIL, List.of(new Email("bob@example.com"), new Email("nobody")), JobOptions.ofDefaults());
-    WorkerPool workers = queue.workers().handle(EMAIL, job -> {
-      if (!job.payload().to().contains("@")) {
-        throw new NonRetryableException("no address: " + job.payload().to());
-      }
-      sent.add(job.payload().to());
-    }).concurrency(2).start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 2 && queue.counts().dead() == 1);
+    queue.enqueueAll(
+        EMAIL, List.of(new Email("bob@example.com"), new Email("nobody")), JobOptions.ofDefaults());
+    WorkerPool workers =
+        queue
+            .workers()
+            .handle(
+                EMAIL,
+                job -> {
+                  if (!job.payload().to().contains("@")) {
+                    throw new NonRetryableException("no address: " + job.payload().to());
+                  }
+                  sent.add(job.payload().to());
+                })
+            .concurrency(2)
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sent.size() == 2 && queue.counts().dead() == 1);
     assertThat(workers.shutdown(Duration.ofSeconds(5))).isZero();
     assertThat(sent).containsExactlyInAnyOrder("ada@example.com", "bob@example.com");
-    assertThat(queue.deadLetters().list(DeadLetterFilter.all(), 0, 10).items()).extracting(DeadLetter::reason)
+    assertThat(queue.deadLetters().list(DeadLetterFilter.all(), 0, 10).items())
+        .extracting(DeadLetter::reason)
         .containsExactly(DeadLetter.REASON_NON_RETRYABLE);
     assertThat(queue.health().status()).isEqualTo(HealthStatus.UP);
   }

@@ -60,15 +60,23 @@ class RedisClusterJobQueueIT extends JobQueueContractTest {
     List<Recorder> recorders = new ArrayList<>();
     try {
       for (int i = 0; i < 12; i++) {
-        JobQueue q = JobQueues.redis(connector, "spread-" + i, JobQueueConfig.builder().keySpace(keySpace)
-            .pollInterval(Duration.ofMillis(200)).build());
+        JobQueue q =
+            JobQueues.redis(
+                connector,
+                "spread-" + i,
+                JobQueueConfig.builder()
+                    .keySpace(keySpace)
+                    .pollInterval(Duration.ofMillis(200))
+                    .build());
         queues.add(q);
         Recorder r = new Recorder();
         recorders.add(r);
         q.workers().handle(text, r).concurrency(2).start();
         q.enqueueAll(text, List.of("a", "b", "c"), dev.headroom.queue.JobOptions.ofDefaults());
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> recorders.stream().allMatch(r -> r.seen.size() == 3));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> recorders.stream().allMatch(r -> r.seen.size() == 3));
       for (var node : cluster.nodes()) {
         try (RedisConnector direct = RedisConnector.create(node.uri())) {
           assertThat(direct.sync().dbsize()).as("keys on %s", node).isPositive();

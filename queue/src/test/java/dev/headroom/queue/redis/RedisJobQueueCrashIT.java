@@ -25,14 +25,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RedisJobQueueCrashIT {
 
   @Test
-  void jobsHeldByAKilledWorkerAreRunByAnotherAfterTheLeaseExpires(TestRedis redis) throws Exception {
+  void jobsHeldByAKilledWorkerAreRunByAnotherAfterTheLeaseExpires(TestRedis redis)
+      throws Exception {
     try (RedisConnector connector = RedisConnector.create(redis.uri());
-        JobQueue queue = JobQueues.redis(connector, "crash", WorkerProcess.options(redis.keyPrefix(), 1500))) {
+        JobQueue queue =
+            JobQueues.redis(connector, "crash", WorkerProcess.options(redis.keyPrefix(), 1500))) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         ids.add(queue.enqueue(WorkerProcess.WORK, "held-" + i));
       }
-      try (WorkerProcesses worker = WorkerProcesses.start(redis.uri(), redis.keyPrefix(), "crash", 5, 1500, "hold")) {
+      try (WorkerProcesses worker =
+          WorkerProcesses.start(redis.uri(), redis.keyPrefix(), "crash", 5, 1500, "hold")) {
         await().atMost(Duration.ofSeconds(30)).until(() -> worker.count("holding") == 5);
         assertThat(queue.counts().active()).isEqualTo(5);
         worker.kill();
@@ -41,9 +44,12 @@ class RedisJobQueueCrashIT {
       Recorder survivor = new Recorder();
       queue.workers().handle(WorkerProcess.WORK, survivor).concurrency(2).start();
       await().atMost(Duration.ofSeconds(20)).until(() -> survivor.seen.size() == 5);
-      assertThat(survivor.seen).containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3", "held-4");
+      assertThat(survivor.seen)
+          .containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3", "held-4");
       for (String id : ids) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> queue.job(id).map(JobInfo::state).orElse(null) == JobState.COMPLETED);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> queue.job(id).map(JobInfo::state).orElse(null) == JobState.COMPLETED);
         JobInfo info = queue.job(id).orElseThrow();
         assertThat(info.stalls()).isEqualTo(1);
         assertThat(info.attempts()).as("the killed attempt does not count").isEqualTo(1);

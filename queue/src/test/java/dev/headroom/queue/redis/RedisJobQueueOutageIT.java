@@ -35,9 +35,12 @@ import org.junit.jupiter.api.Test;
  */
 class RedisJobQueueOutageIT {
 
-  private static final RedisConnectorOptions FAST = RedisConnectorOptions.builder()
-      .commandTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(500))
-      .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+  private static final RedisConnectorOptions FAST =
+      RedisConnectorOptions.builder()
+          .commandTimeout(Duration.ofSeconds(1))
+          .connectTimeout(Duration.ofMillis(500))
+          .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200))
+          .build();
   private static final JobType<String> TEXT = JobType.of("text", Codec.utf8());
 
   private RedisServer server;
@@ -45,7 +48,8 @@ class RedisJobQueueOutageIT {
 
   @BeforeEach
   void start() {
-    server = RedisServer.start(freePort(), List.of("--appendonly", "yes", "--appendfsync", "always"));
+    server =
+        RedisServer.start(freePort(), List.of("--appendonly", "yes", "--appendfsync", "always"));
     connector = RedisConnector.create(server.uri(), FAST);
   }
 
@@ -66,9 +70,18 @@ class RedisJobQueueOutageIT {
   @Test
   void enqueueRefusesWhileRedisIsDownAndWorkersResumeWithoutLosingJobs() {
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    try (JobQueue q = JobQueues.redis(connector, "outage", JobQueueConfig.builder().pollInterval(Duration.ofMillis(200)).build())) {
-      q.workers().handle(TEXT, job -> runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
-          .concurrency(4).start();
+    try (JobQueue q =
+        JobQueues.redis(
+            connector,
+            "outage",
+            JobQueueConfig.builder().pollInterval(Duration.ofMillis(200)).build())) {
+      q.workers()
+          .handle(
+              TEXT,
+              job ->
+                  runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
+          .concurrency(4)
+          .start();
       List<String> accepted = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         q.enqueue(TEXT, "before-" + i);
@@ -76,22 +89,30 @@ class RedisJobQueueOutageIT {
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> runs.size() >= 50);
       server.stop();
-      assertThatThrownBy(() -> q.enqueue(TEXT, "during")).isInstanceOf(QueueUnavailableException.class)
+      assertThatThrownBy(() -> q.enqueue(TEXT, "during"))
+          .isInstanceOf(QueueUnavailableException.class)
           .hasMessageContaining("queue 'outage'");
-      assertThatThrownBy(() -> q.enqueueAll(TEXT, List.of("during-1", "during-2"), JobOptions.ofDefaults()))
+      assertThatThrownBy(
+              () -> q.enqueueAll(TEXT, List.of("during-1", "during-2"), JobOptions.ofDefaults()))
           .isInstanceOf(QueueUnavailableException.class);
       assertThat(q.health().status()).isEqualTo(HealthStatus.DOWN);
       server.restart();
-      await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
-        q.enqueue(TEXT, "after-0");
-        return true;
-      });
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                q.enqueue(TEXT, "after-0");
+                return true;
+              });
       accepted.add("after-0");
       for (int i = 1; i < 100; i++) {
         q.enqueue(TEXT, "after-" + i);
         accepted.add("after-" + i);
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> runs.keySet().containsAll(accepted) && q.counts().unfinished() == 0);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> runs.keySet().containsAll(accepted) && q.counts().unfinished() == 0);
       assertThat(runs).doesNotContainKeys("during", "during-1", "during-2");
       assertThat(q.health().status()).isEqualTo(HealthStatus.UP);
     }
@@ -101,17 +122,26 @@ class RedisJobQueueOutageIT {
   void idleWorkersBlockedOnRedisWakeUpAfterARestart() {
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     try (JobQueue q = JobQueues.redis(connector, "idle-outage", JobQueueConfig.builder().build())) {
-      q.workers().handle(TEXT, job -> runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
-          .concurrency(3).start();
+      q.workers()
+          .handle(
+              TEXT,
+              job ->
+                  runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet())
+          .concurrency(3)
+          .start();
       q.enqueue(TEXT, "first");
       await().atMost(Duration.ofSeconds(10)).until(() -> runs.containsKey("first"));
       server.stop();
       await().atMost(Duration.ofSeconds(5)).until(() -> q.health().status() == HealthStatus.DOWN);
       server.restart();
-      await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
-        q.enqueue(TEXT, "second");
-        return true;
-      });
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                q.enqueue(TEXT, "second");
+                return true;
+              });
       await().atMost(Duration.ofSeconds(15)).until(() -> runs.containsKey("second"));
       assertThat(runs.get("first").get()).isEqualTo(1);
     }

@@ -40,18 +40,24 @@ class RedisJobQueueSoakIT {
       payloads.add(i + ":" + failures);
     }
     try (RedisConnector connector = RedisConnector.create(redis.uri());
-        JobQueue queue = JobQueues.redis(connector, "soak", WorkerProcess.options(redis.keyPrefix(), 2000))) {
+        JobQueue queue =
+            JobQueues.redis(connector, "soak", WorkerProcess.options(redis.keyPrefix(), 2000))) {
       List<String> ids = queue.enqueueAll(WorkerProcess.WORK, payloads, JobOptions.ofDefaults());
       List<WorkerProcesses> workers = new ArrayList<>();
       try {
         for (int w = 0; w < 3; w++) {
-          workers.add(WorkerProcesses.start(redis.uri(), redis.keyPrefix(), "soak", 8, 2000, "soak"));
+          workers.add(
+              WorkerProcesses.start(redis.uri(), redis.keyPrefix(), "soak", 8, 2000, "soak"));
         }
-        // the process to kill must have started claiming (a slow JVM start could leave it holding nothing)
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.counts().completed() >= 2_000
-            && workers.get(0).count("run ") > 0);
+        // the process to kill must have started claiming (a slow JVM start could leave it holding
+        // nothing)
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> queue.counts().completed() >= 2_000 && workers.get(0).count("run ") > 0);
         workers.get(0).kill();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(250))
             .until(() -> queue.counts().unfinished() == 0);
       } finally {
         for (WorkerProcesses w : workers) {
@@ -70,7 +76,8 @@ class RedisJobQueueSoakIT {
       int dead = 0;
       int stalled = 0;
       for (int i = 0; i < JOBS; i++) {
-        JobInfo info = queue.job(ids.get(i)).orElseThrow(() -> new AssertionError("a job was lost"));
+        JobInfo info =
+            queue.job(ids.get(i)).orElseThrow(() -> new AssertionError("a job was lost"));
         String payload = payloads.get(i);
         int failures = Integer.parseInt(payload.substring(payload.indexOf(':') + 1));
         stalled += info.stalls() > 0 ? 1 : 0;
@@ -92,7 +99,8 @@ class RedisJobQueueSoakIT {
       }
       assertThat(completed + dead).isEqualTo(JOBS);
       assertThat(queue.counts().dead()).isEqualTo(dead);
-      assertThat(stalled).as("jobs the killed process held (each of its 8 slots holds one while work remains)")
+      assertThat(stalled)
+          .as("jobs the killed process held (each of its 8 slots holds one while work remains)")
           .isBetween(1, 8);
     }
   }

@@ -67,36 +67,55 @@ class RedisJobQueueTest extends JobQueueContractTest {
 
   @Test
   void everyKeyOfAQueueSharesOneHashTagAndTimeComesFromTheServer() {
-    try (JobQueue q = JobQueues.redis(connector, "emails", JobQueueConfig.builder().keySpace(keySpace).build())) {
+    try (JobQueue q =
+        JobQueues.redis(connector, "emails", JobQueueConfig.builder().keySpace(keySpace).build())) {
       long before = System.currentTimeMillis();
       String id = q.enqueue(TEXT, "hello", JobOptions.delayed(Duration.ofMinutes(5)));
       q.enqueue(TEXT, "now");
       JobInfo info = q.job(id).orElseThrow();
-      assertThat(info.enqueuedAt()).isBetween(Instant.ofEpochMilli(before - 5_000), Instant.now().plusSeconds(5));
+      assertThat(info.enqueuedAt())
+          .isBetween(Instant.ofEpochMilli(before - 5_000), Instant.now().plusSeconds(5));
       assertThat(info.runAt()).isEqualTo(info.enqueuedAt().plus(Duration.ofMinutes(5)));
       List<String> keys = redis.keys();
       assertThat(keys).isNotEmpty().allMatch(k -> k.startsWith(keySpace.prefix() + "{emails}:"));
-      assertThat(keys).contains(keySpace.prefix() + "{emails}:job:" + id, keySpace.prefix() + "{emails}:waiting",
-          keySpace.prefix() + "{emails}:delayed", keySpace.prefix() + "{emails}:seq");
+      assertThat(keys)
+          .contains(
+              keySpace.prefix() + "{emails}:job:" + id,
+              keySpace.prefix() + "{emails}:waiting",
+              keySpace.prefix() + "{emails}:delayed",
+              keySpace.prefix() + "{emails}:seq");
     }
   }
 
   @Test
   void workersInTwoProcessesShareTheQueueAndRunEachJobOnce() {
-    JobQueueConfig options = JobQueueConfig.builder().keySpace(keySpace).pollInterval(Duration.ofMillis(200)).build();
+    JobQueueConfig options =
+        JobQueueConfig.builder().keySpace(keySpace).pollInterval(Duration.ofMillis(200)).build();
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     AtomicInteger onFirst = new AtomicInteger();
     AtomicInteger onSecond = new AtomicInteger();
     try (JobQueue first = JobQueues.redis(connector, "shared", options);
         JobQueue second = JobQueues.redis(otherNode, "shared", options)) {
-      first.workers().handle(TEXT, job -> {
-        onFirst.incrementAndGet();
-        runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet();
-      }).concurrency(4).start();
-      second.workers().handle(TEXT, job -> {
-        onSecond.incrementAndGet();
-        runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet();
-      }).concurrency(4).start();
+      first
+          .workers()
+          .handle(
+              TEXT,
+              job -> {
+                onFirst.incrementAndGet();
+                runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet();
+              })
+          .concurrency(4)
+          .start();
+      second
+          .workers()
+          .handle(
+              TEXT,
+              job -> {
+                onSecond.incrementAndGet();
+                runs.computeIfAbsent(job.payload(), k -> new AtomicInteger()).incrementAndGet();
+              })
+          .concurrency(4)
+          .start();
       for (int i = 0; i < 500; i++) {
         (i % 2 == 0 ? first : second).enqueue(TEXT, "j" + i);
       }
@@ -109,14 +128,18 @@ class RedisJobQueueTest extends JobQueueContractTest {
 
   @Test
   void anIdleWorkerWakesWhenAJobArrivesWithoutWaitingForItsPoll() {
-    JobQueueConfig options = JobQueueConfig.builder().keySpace(keySpace).pollInterval(Duration.ofSeconds(30)).build();
-    try (JobQueue q = JobQueues.redis(connector, "wake", options); JobQueue producer = JobQueues.redis(otherNode, "wake", options)) {
+    JobQueueConfig options =
+        JobQueueConfig.builder().keySpace(keySpace).pollInterval(Duration.ofSeconds(30)).build();
+    try (JobQueue q = JobQueues.redis(connector, "wake", options);
+        JobQueue producer = JobQueues.redis(otherNode, "wake", options)) {
       Recorder r = new Recorder();
       q.workers().handle(TEXT, r).concurrency(3).start();
       await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> true);
       String id = producer.enqueue(TEXT, "ping");
       // the poll interval (30 s) and the command timeout (2 s) are both far longer than this wait
-      await().atMost(Duration.ofMillis(1500)).until(() -> q.job(id).map(JobInfo::state).orElse(null) == JobState.COMPLETED);
+      await()
+          .atMost(Duration.ofMillis(1500))
+          .until(() -> q.job(id).map(JobInfo::state).orElse(null) == JobState.COMPLETED);
     }
   }
 }

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A {@link WorkerProcess} started with {@link ProcessBuilder} on this JVM's class path, and its output lines. */
+/**
+ * A {@link WorkerProcess} started with {@link ProcessBuilder} on this JVM's class path, and its
+ * output lines.
+ */
 final class WorkerProcesses implements AutoCloseable {
 
   final Process process;
@@ -18,27 +21,47 @@ final class WorkerProcesses implements AutoCloseable {
 
   private WorkerProcesses(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // the process was killed
-      }
-    }, "worker-process-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // the process was killed
+              }
+            },
+            "worker-process-output");
     reader.setDaemon(true);
     reader.start();
   }
 
-  static WorkerProcesses start(String uri, String keyPrefix, String queue, int concurrency, long leaseMillis, String mode) {
+  static WorkerProcesses start(
+      String uri, String keyPrefix, String queue, int concurrency, long leaseMillis, String mode) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-        WorkerProcess.class.getName(), uri, keyPrefix, queue, String.valueOf(concurrency), String.valueOf(leaseMillis), mode));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkerProcess.class.getName(),
+                uri,
+                keyPrefix,
+                queue,
+                String.valueOf(concurrency),
+                String.valueOf(leaseMillis),
+                mode));
     try {
-      return new WorkerProcesses(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+      return new WorkerProcesses(
+          new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -6,11 +6,11 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Base of the lock-free states: an immutable {@code long[]} snapshot replaced by compare-and-set.
- * A decision reads the snapshot, computes the next one and publishes it with one CAS, retrying
- * from a fresh read if another thread won. A denial publishes nothing. The array is never written
- * after publication. The decision's time was read before the snapshot, so a snapshot may come from
- * a slightly later instant (another thread's); {@link #windowIndex} then treats "now" as no earlier
+ * Base of the lock-free states: an immutable {@code long[]} snapshot replaced by compare-and-set. A
+ * decision reads the snapshot, computes the next one and publishes it with one CAS, retrying from a
+ * fresh read if another thread won. A denial publishes nothing. The array is never written after
+ * publication. The decision's time was read before the snapshot, so a snapshot may come from a
+ * slightly later instant (another thread's); {@link #windowIndex} then treats "now" as no earlier
  * than the snapshot's window.
  *
  * <p>A thread that loses the race parks for the shortest time the OS allows (tens of microseconds
@@ -32,6 +32,7 @@ abstract class CasState extends KeyState {
 
   @SuppressWarnings("unused") // accessed through STATE
   private volatile long[] state;
+
   private final int stride;
 
   CasState(int limits, int stride) {
@@ -65,16 +66,25 @@ abstract class CasState extends KeyState {
   }
 
   /**
-   * Writes to {@code next} the slots of one limit (starting at {@code at}) as they are at
-   * {@code now} with {@code permits} added, and answers whether that limit admits them.
+   * Writes to {@code next} the slots of one limit (starting at {@code at}) as they are at {@code
+   * now} with {@code permits} added, and answers whether that limit admits them.
    */
-  abstract boolean advance(long[] cur, long[] next, int at, long now, long permits, long limit, long window);
+  abstract boolean advance(
+      long[] cur, long[] next, int at, long now, long permits, long limit, long window);
 
   /**
    * Reports limit {@code i} to {@code b} from the slots {@link #advance} wrote: as allowed when the
    * request was {@code admitted}, else as denying if this limit is one that refused it.
    */
-  abstract void report(boolean admitted, long[] next, int at, long now, long permits, long limit, long window, int i,
+  abstract void report(
+      boolean admitted,
+      long[] next,
+      int at,
+      long now,
+      long permits,
+      long limit,
+      long window,
+      int i,
       ReportedLimit b);
 
   /**

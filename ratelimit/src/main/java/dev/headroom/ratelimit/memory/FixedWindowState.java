@@ -26,7 +26,16 @@ final class FixedWindowState extends CasState {
   }
 
   @Override
-  void report(boolean admitted, long[] next, int at, long now, long permits, long limit, long w, int i, ReportedLimit b) {
+  void report(
+      boolean admitted,
+      long[] next,
+      int at,
+      long now,
+      long permits,
+      long limit,
+      long w,
+      int i,
+      ReportedLimit b) {
     long count = next[at + 1] - permits;
     long untilEnd = (next[at] + 1) * w - now;
     if (count + permits > limit) {

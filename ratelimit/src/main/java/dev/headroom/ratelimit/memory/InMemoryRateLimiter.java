@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The in-process backend: per-key state in a Caffeine map bounded by
- * {@link RateLimiterConfig#maxKeys()} (least recently used beyond it are evicted, which resets
- * their budgets), from which keys idle long enough that forgetting them cannot change a decision
- * are removed (the longest window; twice that for the sliding counter, whose previous window still
- * counts). Sliding counter and fixed window are lock-free, the token bucket is Bucket4j's
- * lock-free local bucket, the sliding log locks one key at a time; there is no global lock. Reached
- * through {@link dev.headroom.ratelimit.RateLimiters#inMemory}. Thread-safe.
+ * The in-process backend: per-key state in a Caffeine map bounded by {@link
+ * RateLimiterConfig#maxKeys()} (least recently used beyond it are evicted, which resets their
+ * budgets), from which keys idle long enough that forgetting them cannot change a decision are
+ * removed (the longest window; twice that for the sliding counter, whose previous window still
+ * counts). Sliding counter and fixed window are lock-free, the token bucket is Bucket4j's lock-free
+ * local bucket, the sliding log locks one key at a time; there is no global lock. Reached through
+ * {@link dev.headroom.ratelimit.RateLimiters#inMemory}. Thread-safe.
  */
 /*
  * Forgetting idle keys. Caffeine's own expire-after-access writes an access time into the entry on
@@ -74,25 +74,28 @@ public final class InMemoryRateLimiter implements LimiterBackend {
     this.longestWindowNanos = policy.longestWindow().toNanos();
     int n = limits.size();
     Algorithm algorithm = policy.algorithm();
-    this.stateFactory = switch (algorithm) {
-      case SLIDING_LOG -> k -> new SlidingLogState();
-      case SLIDING_COUNTER -> k -> new SlidingCounterState(n);
-      case FIXED_WINDOW -> k -> new FixedWindowState(n);
-      case TOKEN_BUCKET -> k -> new TokenBucketState(this);
-    };
-    long horizon = algorithm == Algorithm.SLIDING_COUNTER ? 2 * longestWindowNanos : longestWindowNanos;
+    this.stateFactory =
+        switch (algorithm) {
+          case SLIDING_LOG -> k -> new SlidingLogState();
+          case SLIDING_COUNTER -> k -> new SlidingCounterState(n);
+          case FIXED_WINDOW -> k -> new FixedWindowState(n);
+          case TOKEN_BUCKET -> k -> new TokenBucketState(this);
+        };
+    long horizon =
+        algorithm == Algorithm.SLIDING_COUNTER ? 2 * longestWindowNanos : longestWindowNanos;
     this.touchIntervalNanos = Math.max(1, horizon / 8);
     this.idleNanos = horizon + touchIntervalNanos;
     this.sweepIntervalNanos = Math.max(horizon / 2, 100_000_000L);
     this.nextSweep = new AtomicLong(clock.nanoTime() + sweepIntervalNanos);
     // Maintenance (draining the read buffer, evicting) runs on the calling thread: it is amortized
     // and short, and handing it to a pool would cost a thread wake-up on hot keys.
-    this.states = Caffeine.newBuilder().maximumSize(config.maxKeys()).executor(Runnable::run).build();
+    this.states =
+        Caffeine.newBuilder().maximumSize(config.maxKeys()).executor(Runnable::run).build();
   }
 
   /**
-   * The backend of the limiter {@code name} (the name its decisions carry) counting
-   * {@code config}'s policy on {@code config}'s time source.
+   * The backend of the limiter {@code name} (the name its decisions carry) counting {@code
+   * config}'s policy on {@code config}'s time source.
    */
   public static InMemoryRateLimiter create(String name, RateLimiterConfig config) {
     Objects.requireNonNull(name, "name");
@@ -138,21 +141,28 @@ public final class InMemoryRateLimiter implements LimiterBackend {
 
   private void sweep() {
     long now = clock.nanoTime();
-    states.asMap().forEach((key, state) -> {
-      if (now - state.touched > idleNanos) {
-        states.asMap().computeIfPresent(key, (k, s) -> {
-          if (s != state) {
-            return s;
-          }
-          s.status = KeyState.RETIRED;
-          if (now - s.touched > idleNanos) {
-            return null;
-          }
-          s.status = KeyState.ACTIVE;
-          return s;
-        });
-      }
-    });
+    states
+        .asMap()
+        .forEach(
+            (key, state) -> {
+              if (now - state.touched > idleNanos) {
+                states
+                    .asMap()
+                    .computeIfPresent(
+                        key,
+                        (k, s) -> {
+                          if (s != state) {
+                            return s;
+                          }
+                          s.status = KeyState.RETIRED;
+                          if (now - s.touched > idleNanos) {
+                            return null;
+                          }
+                          s.status = KeyState.ACTIVE;
+                          return s;
+                        });
+              }
+            });
   }
 
   @Override
@@ -165,7 +175,9 @@ public final class InMemoryRateLimiter implements LimiterBackend {
     return states.estimatedSize();
   }
 
-  /** Removes idle keys and runs pending evictions now (both otherwise run as the limiter is used). */
+  /**
+   * Removes idle keys and runs pending evictions now (both otherwise run as the limiter is used).
+   */
   public void cleanUp() {
     sweep();
     states.cleanUp();
@@ -192,8 +204,15 @@ public final class InMemoryRateLimiter implements LimiterBackend {
   }
 
   Decision decision(ReportedLimit b, long now) {
-    return Decision.of(!b.denied, name, limits.get(b.index), b.remaining, b.resetAfter, b.retryAfter,
-        clock.wallClockMillis(now), DecisionSource.LIMITER);
+    return Decision.of(
+        !b.denied,
+        name,
+        limits.get(b.index),
+        b.remaining,
+        b.resetAfter,
+        b.retryAfter,
+        clock.wallClockMillis(now),
+        DecisionSource.LIMITER);
   }
 
   @Override

@@ -3,8 +3,8 @@ package dev.headroom.ratelimit.memory;
 /**
  * Picks the limit a decision reports on, the same way as the Redis scripts: when denied, the
  * violated limit with the longest retry-after; when allowed, the limit with the fewest permits
- * left; the first in policy order on ties. Mutable, one per decision, confined to a thread;
- * {@link #clear()} starts over for a retried attempt.
+ * left; the first in policy order on ties. Mutable, one per decision, confined to a thread; {@link
+ * #clear()} starts over for a retried attempt.
  */
 final class ReportedLimit {
   boolean denied;

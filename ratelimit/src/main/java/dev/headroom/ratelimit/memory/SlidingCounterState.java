@@ -42,24 +42,41 @@ final class SlidingCounterState extends CasState {
     next[at + 1] = prev;
     next[at + 2] = curr + permits;
     long d = Math.max(0, now - idx * w);
-    return (double) (curr + permits) + (double) prev * (double) (w - d) / (double) w <= (double) limit;
+    return (double) (curr + permits) + (double) prev * (double) (w - d) / (double) w
+        <= (double) limit;
   }
 
   @Override
-  void report(boolean admitted, long[] next, int at, long now, long permits, long limit, long w, int i, ReportedLimit b) {
+  void report(
+      boolean admitted,
+      long[] next,
+      int at,
+      long now,
+      long permits,
+      long limit,
+      long w,
+      int i,
+      ReportedLimit b) {
     long d = Math.max(0, now - next[at] * w);
     long prev = next[at + 1];
     long curr = next[at + 2] - permits;
     double weighted = (double) prev * (double) (w - d) / (double) w;
     if ((double) (curr + permits) + weighted <= (double) limit) {
-      b.allowedCandidate(i, (long) Math.floor((double) (limit - curr - permits) - weighted), 2 * w - d);
+      b.allowedCandidate(
+          i, (long) Math.floor((double) (limit - curr - permits) - weighted), 2 * w - d);
     } else {
-      b.deniedCandidate(i, (long) Math.floor((double) (limit - curr) - weighted),
-          curr > 0 ? 2 * w - d : prev > 0 ? w - d : 0, retryAfter(limit, w, d, prev, curr, permits));
+      b.deniedCandidate(
+          i,
+          (long) Math.floor((double) (limit - curr) - weighted),
+          curr > 0 ? 2 * w - d : prev > 0 ? w - d : 0,
+          retryAfter(limit, w, d, prev, curr, permits));
     }
   }
 
-  /** The wait until the estimate admits {@code permits}, if nothing else arrives; one unit of margin for rounding. */
+  /**
+   * The wait until the estimate admits {@code permits}, if nothing else arrives; one unit of margin
+   * for rounding.
+   */
   static long retryAfter(long limit, long w, long d, long prev, long curr, long permits) {
     if (curr + permits <= limit) {
       // within this window, once the previous window's weight has fallen enough

@@ -24,6 +24,7 @@ final class SlidingLogState extends KeyState {
   private long[] cumulative = new long[4];
   private int head;
   private int size;
+
   /** Cumulative permits of everything before {@code head}. */
   private long base;
 
@@ -77,7 +78,10 @@ final class SlidingLogState extends KeyState {
     return lo;
   }
 
-  /** Logical index of the first entry at or after {@code from} whose cumulative sum is at least {@code target}. */
+  /**
+   * Logical index of the first entry at or after {@code from} whose cumulative sum is at least
+   * {@code target}.
+   */
   private int firstReaching(int from, long target) {
     int lo = from;
     int hi = size - 1;

@@ -21,12 +21,16 @@ final class TokenBucketState extends KeyState {
     for (int i = 0; i < ctx.permits.length; i++) {
       long l = ctx.permits[i];
       long w = ctx.windowNanos[i];
-      builder.addLimit(limit -> limit.capacity(l).refillGreedy(l, java.time.Duration.ofNanos(w)).initialTokens(l));
+      builder.addLimit(
+          limit ->
+              limit.capacity(l).refillGreedy(l, java.time.Duration.ofNanos(w)).initialTokens(l));
     }
     this.bucket = builder.withCustomTimePrecision(new Meter(ctx)).build();
   }
 
-  /** Bucket4j rounds its wait down by up to a nanosecond; one more makes the retry-after sufficient. */
+  /**
+   * Bucket4j rounds its wait down by up to a nanosecond; one more makes the retry-after sufficient.
+   */
   @Override
   Decision decide(long permits, long now, InMemoryRateLimiter ctx) {
     ReportedLimit b = new ReportedLimit();
@@ -35,7 +39,8 @@ final class TokenBucketState extends KeyState {
       if (p.isConsumed()) {
         b.allowedCandidate(0, p.getRemainingTokens(), p.getNanosToWaitForReset());
       } else {
-        b.deniedCandidate(0, p.getRemainingTokens(), p.getNanosToWaitForReset(), p.getNanosToWaitForRefill() + 1);
+        b.deniedCandidate(
+            0, p.getRemainingTokens(), p.getNanosToWaitForReset(), p.getNanosToWaitForRefill() + 1);
       }
       return ctx.decision(b, now);
     }

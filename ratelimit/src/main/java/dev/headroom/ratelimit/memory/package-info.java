@@ -1,4 +1,6 @@
-/** The in-process backend; reach it through {@link dev.headroom.ratelimit.RateLimiters#inMemory}. */
+/**
+ * The in-process backend; reach it through {@link dev.headroom.ratelimit.RateLimiters#inMemory}.
+ */
 @NullMarked
 package dev.headroom.ratelimit.memory;
 

@@ -66,10 +66,18 @@ public final class RedisRateLimiter implements LimiterBackend {
   private static final String[] REASONS = {"timeout", "interrupted", "unavailable", "error"};
 
   static {
-    SCRIPTS.put(Algorithm.SLIDING_LOG, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "sliding_log.lua"));
-    SCRIPTS.put(Algorithm.SLIDING_COUNTER, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "sliding_counter.lua"));
-    SCRIPTS.put(Algorithm.FIXED_WINDOW, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "fixed_window.lua"));
-    SCRIPTS.put(Algorithm.TOKEN_BUCKET, RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "token_bucket.lua"));
+    SCRIPTS.put(
+        Algorithm.SLIDING_LOG,
+        RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "sliding_log.lua"));
+    SCRIPTS.put(
+        Algorithm.SLIDING_COUNTER,
+        RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "sliding_counter.lua"));
+    SCRIPTS.put(
+        Algorithm.FIXED_WINDOW,
+        RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "fixed_window.lua"));
+    SCRIPTS.put(
+        Algorithm.TOKEN_BUCKET,
+        RedisScript.fromClasspath(RedisRateLimiter.class, "prelude.lua", "token_bucket.lua"));
   }
 
   private final RedisConnector connector;
@@ -94,13 +102,15 @@ public final class RedisRateLimiter implements LimiterBackend {
   private final AtomicLong fallbackDecisions = new AtomicLong();
   private volatile @Nullable String lastReason;
 
-  private RedisRateLimiter(RedisConnector connector, String name, RateLimiterConfig config, InstanceMeters meters) {
+  private RedisRateLimiter(
+      RedisConnector connector, String name, RateLimiterConfig config, InstanceMeters meters) {
     this.connector = connector;
     this.name = name;
     this.config = config;
     this.failureMode = config.failureMode();
     RateLimitPolicy policy = config.policy();
-    this.script = Objects.requireNonNull(SCRIPTS.get(policy.algorithm()), "every algorithm has a script");
+    this.script =
+        Objects.requireNonNull(SCRIPTS.get(policy.algorithm()), "every algorithm has a script");
     this.keySpace = config.keySpace();
     this.keySuffix = ":" + policy.algorithm().code();
     this.time = config.timeSource();
@@ -113,41 +123,64 @@ public final class RedisRateLimiter implements LimiterBackend {
     }
     this.timeoutNanos = config.redisTimeout().toNanos();
     Duration shortest = limits.stream().map(Limit::window).min(Duration::compareTo).orElseThrow();
-    this.failClosedRetry = shortest.compareTo(Duration.ofSeconds(1)) < 0 ? shortest : Duration.ofSeconds(1);
-    this.fallback = failureMode == FailureMode.LOCAL_FALLBACK
-        ? InMemoryRateLimiter.create(name, config.toBuilder().policy(policy.scaled(config.fallbackShare())).build())
-        : null;
-    this.denials = config.localDenyCache()
-        ? Caffeine.newBuilder().maximumSize(config.maxKeys()).ticker(time::nanoTime)
-            .expireAfter(Expiry.creating((String k, Denial d) -> Duration.ofNanos(d.untilNanos - time.nanoTime())))
-            .build()
-        : null;
-    this.latency = meters.register(r -> Timer.builder(RATELIMIT_REDIS_LATENCY)
-        .description("Redis rate-limit decision round trips").tags(meters.tags()).register(r));
-    this.denyCacheHits = meters.register(r -> Counter.builder(RATELIMIT_DENY_CACHE_HITS)
-        .description("Decisions answered by the local deny cache without a Redis round trip").tags(meters.tags())
-        .register(r));
+    this.failClosedRetry =
+        shortest.compareTo(Duration.ofSeconds(1)) < 0 ? shortest : Duration.ofSeconds(1);
+    this.fallback =
+        failureMode == FailureMode.LOCAL_FALLBACK
+            ? InMemoryRateLimiter.create(
+                name, config.toBuilder().policy(policy.scaled(config.fallbackShare())).build())
+            : null;
+    this.denials =
+        config.localDenyCache()
+            ? Caffeine.newBuilder()
+                .maximumSize(config.maxKeys())
+                .ticker(time::nanoTime)
+                .expireAfter(
+                    Expiry.creating(
+                        (String k, Denial d) -> Duration.ofNanos(d.untilNanos - time.nanoTime())))
+                .build()
+            : null;
+    this.latency =
+        meters.register(
+            r ->
+                Timer.builder(RATELIMIT_REDIS_LATENCY)
+                    .description("Redis rate-limit decision round trips")
+                    .tags(meters.tags())
+                    .register(r));
+    this.denyCacheHits =
+        meters.register(
+            r ->
+                Counter.builder(RATELIMIT_DENY_CACHE_HITS)
+                    .description(
+                        "Decisions answered by the local deny cache without a Redis round trip")
+                    .tags(meters.tags())
+                    .register(r));
     if (meters.enabled()) {
       String mode = failureMode.name().toLowerCase(Locale.ROOT);
       this.fallbacks = new Counter[REASONS.length];
       for (int i = 0; i < REASONS.length; i++) {
         String reason = REASONS[i];
-        fallbacks[i] = meters.register(r -> Counter.builder(RATELIMIT_FALLBACKS)
-            .description("Decisions made by a failure mode because Redis failed")
-            .tags(meters.tags(TAG_MODE, mode, TAG_REASON, reason)).register(r));
+        fallbacks[i] =
+            meters.register(
+                r ->
+                    Counter.builder(RATELIMIT_FALLBACKS)
+                        .description("Decisions made by a failure mode because Redis failed")
+                        .tags(meters.tags(TAG_MODE, mode, TAG_REASON, reason))
+                        .register(r));
       }
     } else {
       this.fallbacks = null;
     }
-    this.outage = new Outage("rate limiter '" + name + "' (deciding by " + failureMode + " meanwhile)", time);
+    this.outage =
+        new Outage("rate limiter '" + name + "' (deciding by " + failureMode + " meanwhile)", time);
   }
 
   /**
    * The backend of the limiter {@code name} on {@code connector} (shared, not owned), binding its
    * own meters to {@code meters}.
    */
-  public static RedisRateLimiter create(RedisConnector connector, String name, RateLimiterConfig config,
-      InstanceMeters meters) {
+  public static RedisRateLimiter create(
+      RedisConnector connector, String name, RateLimiterConfig config, InstanceMeters meters) {
     Objects.requireNonNull(connector, "connector");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(config, "config");
@@ -158,7 +191,8 @@ public final class RedisRateLimiter implements LimiterBackend {
   /**
    * The Redis key holding {@code key}'s state under this limiter.
    *
-   * @throws IllegalArgumentException naming the limiter if the full key exceeds the key space's limit
+   * @throws IllegalArgumentException naming the limiter if the full key exceeds the key space's
+   *     limit
    */
   String redisKey(String key) {
     try {
@@ -170,7 +204,8 @@ public final class RedisRateLimiter implements LimiterBackend {
 
   /**
    * Decides on the calling thread: it waits for the reply at most the configured Redis timeout (no
-   * timer involved) and builds the decision itself, so Lettuce's I/O thread only hands the reply over.
+   * timer involved) and builds the decision itself, so Lettuce's I/O thread only hands the reply
+   * over.
    */
   @Override
   public Decision tryAcquire(String key, long permits) {
@@ -199,8 +234,13 @@ public final class RedisRateLimiter implements LimiterBackend {
       return CompletableFuture.completedFuture(cached);
     }
     long start = time.nanoTime();
-    return send(key, permits).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((r, failure) -> failure == null
-        ? onReply(key, permits, r, start) : onFailure(key, permits, failure));
+    return send(key, permits)
+        .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
+        .handle(
+            (r, failure) ->
+                failure == null
+                    ? onReply(key, permits, r, start)
+                    : onFailure(key, permits, failure));
   }
 
   private @Nullable Decision cachedDenial(String key, long permits) {
@@ -246,7 +286,9 @@ public final class RedisRateLimiter implements LimiterBackend {
       return Decision.allowed(name, limit, remaining, resetAfter, now, DecisionSource.LIMITER);
     }
     Duration retryAfter = micros((Long) reply.get(4));
-    Decision d = Decision.denied(name, limit, remaining, resetAfter, retryAfter, now, DecisionSource.LIMITER);
+    Decision d =
+        Decision.denied(
+            name, limit, remaining, resetAfter, retryAfter, now, DecisionSource.LIMITER);
     if (denials != null && !retryAfter.isZero()) {
       denials.put(key, new Denial(d, permits, time.nanoTime()));
     }
@@ -255,11 +297,15 @@ public final class RedisRateLimiter implements LimiterBackend {
 
   private Decision onFailure(String key, long permits, Throwable failure) {
     Throwable cause = Failures.unwrap(failure);
-    int reason = cause instanceof TimeoutException ? 0
-        : cause instanceof InterruptedException ? 1
-        : RedisConnector.isUnavailability(cause) ? 2 : 3;
+    int reason =
+        cause instanceof TimeoutException
+            ? 0
+            : cause instanceof InterruptedException
+                ? 1
+                : RedisConnector.isUnavailability(cause) ? 2 : 3;
     if (reason == 3) {
-      log.warn("rate limiter '{}': Redis failed with an error, applying {}", name, failureMode, cause);
+      log.warn(
+          "rate limiter '{}': Redis failed with an error, applying {}", name, failureMode, cause);
     }
     if (reason != 1) {
       lastReason = REASONS[reason];
@@ -272,14 +318,28 @@ public final class RedisRateLimiter implements LimiterBackend {
     Instant now = time.now();
     Limit first = limits.get(0);
     return switch (failureMode) {
-      case FAIL_OPEN -> Decision.allowed(name, first, Math.max(0, first.permits() - permits), Duration.ZERO, now,
-          DecisionSource.FAIL_OPEN);
-      case FAIL_CLOSED -> Decision.denied(name, first, 0, Duration.ZERO, failClosedRetry, now, DecisionSource.FAIL_CLOSED);
+      case FAIL_OPEN ->
+          Decision.allowed(
+              name,
+              first,
+              Math.max(0, first.permits() - permits),
+              Duration.ZERO,
+              now,
+              DecisionSource.FAIL_OPEN);
+      case FAIL_CLOSED ->
+          Decision.denied(
+              name, first, 0, Duration.ZERO, failClosedRetry, now, DecisionSource.FAIL_CLOSED);
       default -> {
         InMemoryRateLimiter local = Objects.requireNonNull(fallback);
         RateLimitPolicy scaled = local.policy();
         if (permits > scaled.smallestPermits()) {
-          yield Decision.denied(name, scaled.limits().get(0), 0, Duration.ZERO, failClosedRetry, now,
+          yield Decision.denied(
+              name,
+              scaled.limits().get(0),
+              0,
+              Duration.ZERO,
+              failClosedRetry,
+              now,
               DecisionSource.LOCAL_FALLBACK);
         }
         yield local.tryAcquire(key, permits).withSource(DecisionSource.LOCAL_FALLBACK);
@@ -292,7 +352,10 @@ public final class RedisRateLimiter implements LimiterBackend {
     outage.available();
     lastReason = null;
     if (decisions > 0) {
-      log.info("rate limiter '{}': {} decisions were made by {} while Redis was unavailable", name, decisions,
+      log.info(
+          "rate limiter '{}': {} decisions were made by {} while Redis was unavailable",
+          name,
+          decisions,
           failureMode);
     }
   }
@@ -355,8 +418,13 @@ public final class RedisRateLimiter implements LimiterBackend {
     Decision at(long nowNanos, Instant now) {
       Duration elapsed = Duration.ofNanos(nowNanos - createdNanos);
       Duration reset = decision.resetAfter().minus(elapsed);
-      return Decision.denied(decision.limiter(), decision.limit(), decision.remaining(),
-          reset.isNegative() ? Duration.ZERO : reset, Duration.ofNanos(untilNanos - nowNanos), now,
+      return Decision.denied(
+          decision.limiter(),
+          decision.limit(),
+          decision.remaining(),
+          reset.isNegative() ? Duration.ZERO : reset,
+          Duration.ofNanos(untilNanos - nowNanos),
+          now,
           DecisionSource.DENY_CACHE);
     }
   }

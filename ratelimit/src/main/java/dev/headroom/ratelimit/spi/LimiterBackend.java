@@ -6,9 +6,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What a backend (memory, Redis) does: decide. Everything else a {@code RateLimiter} promises
- * (argument checks, shadow mode, decision meters, waiting for permits, closing) is added once,
- * the same way for every backend, by {@link dev.headroom.ratelimit.RateLimiters}. Not exported:
- * users never implement or name it.
+ * (argument checks, shadow mode, decision meters, waiting for permits, closing) is added once, the
+ * same way for every backend, by {@link dev.headroom.ratelimit.RateLimiters}. Not exported: users
+ * never implement or name it.
  */
 public interface LimiterBackend extends AutoCloseable {
 
@@ -30,7 +30,9 @@ public interface LimiterBackend extends AutoCloseable {
   /** The backend's health; never blocks. */
   Health health();
 
-  /** Releases what the backend holds (its keys' state, its deny cache); never the shared connector. */
+  /**
+   * Releases what the backend holds (its keys' state, its deny cache); never the shared connector.
+   */
   @Override
   void close();
 }

@@ -19,14 +19,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Memory stays bounded however many keys arrive; waiting for permits is a timer on the limiter's clock. */
+/**
+ * Memory stays bounded however many keys arrive; waiting for permits is a timer on the limiter's
+ * clock.
+ */
 class InMemoryBoundsTest {
 
   @Test
   void idleKeysAreForgottenAfterTheirWindow() {
     ManualTimeSource time = ManualTimeSource.create();
-    InMemoryRateLimiter limiter = InMemoryRateLimiter.create("idle", RateLimiterConfig.builder()
-        .algorithm(Algorithm.SLIDING_LOG).limit(5, Duration.ofSeconds(10)).timeSource(time).build());
+    InMemoryRateLimiter limiter =
+        InMemoryRateLimiter.create(
+            "idle",
+            RateLimiterConfig.builder()
+                .algorithm(Algorithm.SLIDING_LOG)
+                .limit(5, Duration.ofSeconds(10))
+                .timeSource(time)
+                .build());
     for (int i = 0; i < 1000; i++) {
       limiter.tryAcquire("ip-" + i);
     }
@@ -34,7 +43,9 @@ class InMemoryBoundsTest {
     time.advance(Duration.ofSeconds(10));
     limiter.tryAcquire("ip-7");
     limiter.cleanUp();
-    assertThat(limiter.trackedKeys()).as("within the window plus its touch interval").isEqualTo(1000);
+    assertThat(limiter.trackedKeys())
+        .as("within the window plus its touch interval")
+        .isEqualTo(1000);
     time.advance(Duration.ofMillis(1300));
     limiter.cleanUp();
     assertThat(limiter.trackedKeys()).as("only the key used since").isEqualTo(1);
@@ -44,8 +55,14 @@ class InMemoryBoundsTest {
   @Test
   void decisionsRacingTheIdleSweepAreNeverLost() throws Exception {
     ManualTimeSource time = ManualTimeSource.create();
-    InMemoryRateLimiter limiter = InMemoryRateLimiter.create("race", RateLimiterConfig.builder()
-        .algorithm(Algorithm.SLIDING_LOG).limit(5, Duration.ofSeconds(1)).timeSource(time).build());
+    InMemoryRateLimiter limiter =
+        InMemoryRateLimiter.create(
+            "race",
+            RateLimiterConfig.builder()
+                .algorithm(Algorithm.SLIDING_LOG)
+                .limit(5, Duration.ofSeconds(1))
+                .timeSource(time)
+                .build());
     int keys = 256;
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -56,23 +73,27 @@ class InMemoryBoundsTest {
         time.advance(Duration.ofSeconds(2));
         // every key is idle now: sweeps race with 4 threads deciding on all of them
         AtomicBoolean done = new AtomicBoolean();
-        Future<?> sweeper = pool.submit(() -> {
-          while (!done.get()) {
-            limiter.cleanUp();
-          }
-        });
+        Future<?> sweeper =
+            pool.submit(
+                () -> {
+                  while (!done.get()) {
+                    limiter.cleanUp();
+                  }
+                });
         List<Future<Integer>> deciders = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
           int offset = t * keys / 3;
-          deciders.add(pool.submit(() -> {
-            int admitted = 0;
-            for (int i = 0; i < 3 * keys; i++) {
-              if (limiter.tryAcquire("k" + (offset + i) % keys).allowed()) {
-                admitted++;
-              }
-            }
-            return admitted;
-          }));
+          deciders.add(
+              pool.submit(
+                  () -> {
+                    int admitted = 0;
+                    for (int i = 0; i < 3 * keys; i++) {
+                      if (limiter.tryAcquire("k" + (offset + i) % keys).allowed()) {
+                        admitted++;
+                      }
+                    }
+                    return admitted;
+                  }));
         }
         int admitted = 0;
         for (Future<Integer> f : deciders) {
@@ -90,8 +111,10 @@ class InMemoryBoundsTest {
 
   @Test
   void theNumberOfKeysIsBounded() {
-    InMemoryRateLimiter limiter = InMemoryRateLimiter.create("bounded", RateLimiterConfig.builder()
-        .limit(5, Duration.ofMinutes(1)).maxKeys(100).build());
+    InMemoryRateLimiter limiter =
+        InMemoryRateLimiter.create(
+            "bounded",
+            RateLimiterConfig.builder().limit(5, Duration.ofMinutes(1)).maxKeys(100).build());
     for (int i = 0; i < 10_000; i++) {
       limiter.tryAcquire("ip-" + i);
     }
@@ -102,8 +125,14 @@ class InMemoryBoundsTest {
   @Test
   void acquireWaitsForTheRetryAfterOnTheConfiguredClock() {
     ManualTimeSource time = ManualTimeSource.create();
-    RateLimiter limiter = RateLimiters.inMemory("wait", RateLimiterConfig.builder().algorithm(Algorithm.SLIDING_LOG)
-        .limit(2, Duration.ofMillis(200)).timeSource(time).build());
+    RateLimiter limiter =
+        RateLimiters.inMemory(
+            "wait",
+            RateLimiterConfig.builder()
+                .algorithm(Algorithm.SLIDING_LOG)
+                .limit(2, Duration.ofMillis(200))
+                .timeSource(time)
+                .build());
     assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
     CompletableFuture<Decision> one = limiter.acquireAsync("k", 1, Duration.ofSeconds(5));
     assertThat(one).isNotDone();

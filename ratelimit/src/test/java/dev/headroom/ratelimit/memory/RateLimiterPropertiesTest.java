@@ -22,8 +22,8 @@ import net.jqwik.api.Tuple;
 
 /**
  * Invariants over random arrival traces: the sliding log admits exactly what a plain reference
- * model admits; the sliding counter decides by its documented estimate and stays within its
- * bound; a denied request consumes nothing, under every algorithm and any number of limits.
+ * model admits; the sliding counter decides by its documented estimate and stays within its bound;
+ * a denied request consumes nothing, under every algorithm and any number of limits.
  */
 class RateLimiterPropertiesTest {
 
@@ -32,22 +32,28 @@ class RateLimiterPropertiesTest {
 
   @Provide
   Arbitrary<List<Arrival>> traces() {
-    Arbitrary<Long> gaps = Arbitraries.frequencyOf(
-        Tuple.of(2, Arbitraries.just(0L)),
-        Tuple.of(5, Arbitraries.longs().between(1, 500)),
-        Tuple.of(2, Arbitraries.longs().between(500, 5_000)),
-        Tuple.of(1, Arbitraries.longs().between(5_000, 30_000)));
-    return Combinators.combine(gaps, Arbitraries.integers().between(1, 3)).as(Arrival::new).list().ofMaxSize(120);
+    Arbitrary<Long> gaps =
+        Arbitraries.frequencyOf(
+            Tuple.of(2, Arbitraries.just(0L)),
+            Tuple.of(5, Arbitraries.longs().between(1, 500)),
+            Tuple.of(2, Arbitraries.longs().between(500, 5_000)),
+            Tuple.of(1, Arbitraries.longs().between(5_000, 30_000)));
+    return Combinators.combine(gaps, Arbitraries.integers().between(1, 3))
+        .as(Arrival::new)
+        .list()
+        .ofMaxSize(120);
   }
 
   @Provide
   Arbitrary<List<Limit>> limits() {
-    Arbitrary<Limit> limit = Combinators.combine(Arbitraries.longs().between(3, 12), Arbitraries.longs().between(1, 20))
-        .as((permits, seconds) -> Limit.of(permits, Duration.ofSeconds(seconds)));
+    Arbitrary<Limit> limit =
+        Combinators.combine(Arbitraries.longs().between(3, 12), Arbitraries.longs().between(1, 20))
+            .as((permits, seconds) -> Limit.of(permits, Duration.ofSeconds(seconds)));
     return limit.list().ofMinSize(1).ofMaxSize(3).uniqueElements(Limit::window);
   }
 
-  private static RateLimiter limiter(Algorithm algorithm, List<Limit> limits, ManualTimeSource time) {
+  private static RateLimiter limiter(
+      Algorithm algorithm, List<Limit> limits, ManualTimeSource time) {
     RateLimiterConfig.Builder b = RateLimiterConfig.builder().algorithm(algorithm).timeSource(time);
     limits.forEach(b::limit);
     return RateLimiters.inMemory("prop", b.build());
@@ -59,8 +65,8 @@ class RateLimiterPropertiesTest {
   }
 
   @Property(tries = 300)
-  void slidingLogAdmitsExactlyWhatTheReferenceModelAdmits(@ForAll("traces") List<Arrival> trace,
-      @ForAll("limits") List<Limit> limits) {
+  void slidingLogAdmitsExactlyWhatTheReferenceModelAdmits(
+      @ForAll("traces") List<Arrival> trace, @ForAll("limits") List<Limit> limits) {
     ManualTimeSource time = ManualTimeSource.create();
     RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, limits, time);
     long[] permits = limits.stream().mapToLong(Limit::permits).toArray();
@@ -71,7 +77,9 @@ class RateLimiterPropertiesTest {
       long now = time.nanoTime();
       int p = cap(a, limits);
       boolean expected = model.logAdmits(now, p, permits, windows);
-      assertThat(limiter.tryAcquire("k", p).allowed()).as("at %d ns asking %d", now, p).isEqualTo(expected);
+      assertThat(limiter.tryAcquire("k", p).allowed())
+          .as("at %d ns asking %d", now, p)
+          .isEqualTo(expected);
       if (expected) {
         model.admit(now, p);
       }
@@ -79,8 +87,8 @@ class RateLimiterPropertiesTest {
   }
 
   @Property(tries = 300)
-  void slidingCounterDecidesByItsEstimateAndStaysWithinItsBound(@ForAll("traces") List<Arrival> trace,
-      @ForAll("limits") List<Limit> limits) {
+  void slidingCounterDecidesByItsEstimateAndStaysWithinItsBound(
+      @ForAll("traces") List<Arrival> trace, @ForAll("limits") List<Limit> limits) {
     Limit limit = limits.get(0);
     ManualTimeSource time = ManualTimeSource.create();
     RateLimiter limiter = limiter(Algorithm.SLIDING_COUNTER, List.of(limit), time);
@@ -101,14 +109,17 @@ class RateLimiterPropertiesTest {
         // the documented bound: an aligned window never exceeds the limit; a sliding one exceeds it
         // by at most the previous window's count times the elapsed fraction of the current one
         assertThat(model.alignedCount(idx, w)).isLessThanOrEqualTo(l);
-        assertThat((double) model.slidingCount(now, w)).isLessThanOrEqualTo(l + (double) prev * d / w + 1e-9);
+        assertThat((double) model.slidingCount(now, w))
+            .isLessThanOrEqualTo(l + (double) prev * d / w + 1e-9);
         assertThat(model.slidingCount(now, w)).isLessThan(2 * l);
       }
     }
   }
 
   @Property(tries = 200)
-  void aDeniedRequestConsumesNothing(@ForAll("traces") List<Arrival> trace, @ForAll("limits") List<Limit> limits,
+  void aDeniedRequestConsumesNothing(
+      @ForAll("traces") List<Arrival> trace,
+      @ForAll("limits") List<Limit> limits,
       @ForAll Algorithm algorithm) {
     // Feed one limiter every arrival and a twin only the admitted ones, at the same instants:
     // if denials consumed anything, the twin would admit something the first one denied.

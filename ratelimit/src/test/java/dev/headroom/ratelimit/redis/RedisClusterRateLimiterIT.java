@@ -8,8 +8,8 @@ import dev.headroom.core.redis.RedisTopology;
 import dev.headroom.ratelimit.Algorithm;
 import dev.headroom.ratelimit.DecisionSource;
 import dev.headroom.ratelimit.RateLimiter;
-import dev.headroom.ratelimit.RateLimiterContractTest;
 import dev.headroom.ratelimit.RateLimiterConfig;
+import dev.headroom.ratelimit.RateLimiterContractTest;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisCluster;
 import java.time.Duration;
@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The contract on the testkit's 3-master Redis Cluster: keys of many users land on every master. */
+/**
+ * The contract on the testkit's 3-master Redis Cluster: keys of many users land on every master.
+ */
 class RedisClusterRateLimiterIT extends RateLimiterContractTest {
 
   private static final AtomicInteger TEST = new AtomicInteger();
@@ -46,16 +48,25 @@ class RedisClusterRateLimiterIT extends RateLimiterContractTest {
 
   @Override
   protected RateLimiter create(String name, RateLimiterConfig config) {
-    return RateLimiters.redis(connector, name,
+    return RateLimiters.redis(
+        connector,
+        name,
         config.toBuilder().keySpace(keySpace).timeSource(time).serverTime(false).build());
   }
 
   @Test
   void runsOnAClusterWithServerTimeForKeysOnEveryMaster() {
     assertThat(connector.topology()).isEqualTo(RedisTopology.CLUSTER);
-    RateLimiter limiter = RateLimiters.redis(connector, "spread", RateLimiterConfig.builder()
-        .algorithm(Algorithm.SLIDING_LOG).limit(1, Duration.ofMinutes(1)).limit(2, Duration.ofHours(1))
-        .keySpace(keySpace).build());
+    RateLimiter limiter =
+        RateLimiters.redis(
+            connector,
+            "spread",
+            RateLimiterConfig.builder()
+                .algorithm(Algorithm.SLIDING_LOG)
+                .limit(1, Duration.ofMinutes(1))
+                .limit(2, Duration.ofHours(1))
+                .keySpace(keySpace)
+                .build());
     for (int i = 0; i < 60; i++) {
       assertThat(limiter.tryAcquire("user-" + i).source()).isEqualTo(DecisionSource.LIMITER);
       assertThat(limiter.tryAcquire("user-" + i).allowed()).isFalse();

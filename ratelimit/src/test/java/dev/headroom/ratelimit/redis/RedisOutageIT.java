@@ -12,8 +12,8 @@ import dev.headroom.ratelimit.Algorithm;
 import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.DecisionSource;
 import dev.headroom.ratelimit.FailureMode;
-import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiter;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiterRegistry;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisServer;
@@ -29,9 +29,12 @@ import org.junit.jupiter.api.Test;
  */
 class RedisOutageIT {
 
-  private static final RedisConnectorOptions FAST = RedisConnectorOptions.builder()
-      .commandTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(500))
-      .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+  private static final RedisConnectorOptions FAST =
+      RedisConnectorOptions.builder()
+          .commandTimeout(Duration.ofSeconds(1))
+          .connectTimeout(Duration.ofMillis(500))
+          .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200))
+          .build();
 
   private RedisServer server;
   private RedisConnector connector;
@@ -51,20 +54,34 @@ class RedisOutageIT {
   }
 
   private RateLimiter limiter(FailureMode mode) {
-    RateLimiterConfig config = RateLimiterConfig.builder().algorithm(Algorithm.SLIDING_LOG)
-        .limit(4, Duration.ofMinutes(1)).failureMode(mode).fallbackShare(0.5).redisTimeout(Duration.ofMillis(200))
-        .meterRegistry(meters).build();
-    return RateLimiters.redis(connector, "outage-" + mode.name().toLowerCase(java.util.Locale.ROOT), config);
+    RateLimiterConfig config =
+        RateLimiterConfig.builder()
+            .algorithm(Algorithm.SLIDING_LOG)
+            .limit(4, Duration.ofMinutes(1))
+            .failureMode(mode)
+            .fallbackShare(0.5)
+            .redisTimeout(Duration.ofMillis(200))
+            .meterRegistry(meters)
+            .build();
+    return RateLimiters.redis(
+        connector, "outage-" + mode.name().toLowerCase(java.util.Locale.ROOT), config);
   }
 
   private double fallbacks(RateLimiter limiter, String reason) {
-    var counter = meters.find(RATELIMIT_FALLBACKS).tag(TAG_LIMITER, limiter.name()).tag("reason", reason).counter();
+    var counter =
+        meters
+            .find(RATELIMIT_FALLBACKS)
+            .tag(TAG_LIMITER, limiter.name())
+            .tag("reason", reason)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
   private void awaitRecovery(RateLimiter limiter) {
     server.restart();
-    await().atMost(Duration.ofSeconds(15)).until(() -> limiter.tryAcquire("recovery").source() == DecisionSource.LIMITER);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> limiter.tryAcquire("recovery").source() == DecisionSource.LIMITER);
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
     Decision d = limiter.tryAcquire("k");
     assertThat(d.source()).isEqualTo(DecisionSource.LIMITER);
@@ -84,7 +101,9 @@ class RedisOutageIT {
       assertThat(d.source()).isEqualTo(DecisionSource.FAIL_OPEN);
     }
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.DEGRADED);
-    assertThat(limiter.health().details()).containsEntry("failureMode", "FAIL_OPEN").containsKey("lastError");
+    assertThat(limiter.health().details())
+        .containsEntry("failureMode", "FAIL_OPEN")
+        .containsKey("lastError");
     assertThat(registry.health().status()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(registry.health().details()).containsKey("outage-fail_open");
     assertThat(fallbacks(limiter, "unavailable") + fallbacks(limiter, "timeout")).isEqualTo(10);
@@ -135,7 +154,9 @@ class RedisOutageIT {
       assertThat(fallbacks(limiter, "timeout")).isEqualTo(1);
       assertThat(limiter.health().status()).isEqualTo(HealthStatus.DEGRADED);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> limiter.tryAcquire("k").source() == DecisionSource.LIMITER);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> limiter.tryAcquire("k").source() == DecisionSource.LIMITER);
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
   }
 

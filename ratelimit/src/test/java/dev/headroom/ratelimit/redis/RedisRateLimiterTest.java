@@ -19,8 +19,8 @@ import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.DecisionSource;
 import dev.headroom.ratelimit.FailureMode;
 import dev.headroom.ratelimit.RateLimitPolicy;
-import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiter;
+import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiterContractTest;
 import dev.headroom.ratelimit.RateLimiterRegistry;
 import dev.headroom.ratelimit.RateLimiters;
@@ -80,18 +80,25 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
 
   @Override
   protected RateLimiter create(String name, RateLimiterConfig config) {
-    return RateLimiters.redis(connector, name,
+    return RateLimiters.redis(
+        connector,
+        name,
         config.toBuilder().keySpace(keySpace).timeSource(time).serverTime(false).build());
   }
 
-  private RateLimiter onServerTime(RedisConnector node, String name, RateLimiterConfig config, TimeSource clock) {
-    return RateLimiters.redis(node, name, config.toBuilder().keySpace(keySpace).timeSource(clock).build());
+  private RateLimiter onServerTime(
+      RedisConnector node, String name, RateLimiterConfig config, TimeSource clock) {
+    return RateLimiters.redis(
+        node, name, config.toBuilder().keySpace(keySpace).timeSource(clock).build());
   }
 
   @Test
   void nodesWithSkewedClocksStillAgreeBecauseTimeComesFromRedis() {
-    RateLimiterConfig config = RateLimiterConfig.builder().algorithm(Algorithm.SLIDING_LOG)
-        .limit(3, Duration.ofMinutes(1)).build();
+    RateLimiterConfig config =
+        RateLimiterConfig.builder()
+            .algorithm(Algorithm.SLIDING_LOG)
+            .limit(3, Duration.ofMinutes(1))
+            .build();
     ManualTimeSource early = ManualTimeSource.create();
     ManualTimeSource late = ManualTimeSource.create().advance(Duration.ofHours(5));
     RateLimiter a = onServerTime(connector, "skew", config, early);
@@ -107,8 +114,16 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void eachDecisionTouchesOneTaggedKeyThatExpiresJustPastItsWindow(Algorithm algorithm) {
-    RateLimiter limiter = onServerTime(connector, "ttl", RateLimiterConfig.builder().algorithm(algorithm)
-        .limit(5, Duration.ofSeconds(10)).limit(50, Duration.ofSeconds(30)).build(), ManualTimeSource.create());
+    RateLimiter limiter =
+        onServerTime(
+            connector,
+            "ttl",
+            RateLimiterConfig.builder()
+                .algorithm(algorithm)
+                .limit(5, Duration.ofSeconds(10))
+                .limit(50, Duration.ofSeconds(30))
+                .build(),
+            ManualTimeSource.create());
     limiter.tryAcquire("user{42}*", 2);
     List<String> keys = keys();
     assertThat(keys).containsExactly(keySpace.prefix() + "{ttl:user%7B42%7D*}:" + algorithm.code());
@@ -119,14 +134,18 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
 
   @Test
   void theLocalDenyCacheAnswersWithoutARoundTripUntilTheDenialExpires() {
-    RateLimiterConfig config = RateLimiterConfig.builder().algorithm(Algorithm.FIXED_WINDOW)
-        .limit(1, Duration.ofMinutes(1)).build();
+    RateLimiterConfig config =
+        RateLimiterConfig.builder()
+            .algorithm(Algorithm.FIXED_WINDOW)
+            .limit(1, Duration.ofMinutes(1))
+            .build();
     RateLimiter limiter = create("deny", config);
     limiter.tryAcquire("k");
     Decision first = limiter.tryAcquire("k");
     assertThat(first.source()).isEqualTo(DecisionSource.LIMITER);
     connector.sync().del(keys().toArray(String[]::new));
-    // Redis forgot the key, yet this node keeps denying until the retry-after: no round trip was made
+    // Redis forgot the key, yet this node keeps denying until the retry-after: no round trip was
+    // made
     Decision cached = limiter.tryAcquire("k");
     assertThat(cached.allowed()).isFalse();
     assertThat(cached.source()).isEqualTo(DecisionSource.DENY_CACHE);
@@ -143,29 +162,45 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   @EnumSource(Algorithm.class)
   void twoNodesSharingALimitAdmitAtMostTheLimitTogether(Algorithm algorithm) throws Exception {
     int limit = 100;
-    RateLimiterConfig config = RateLimiterConfig.builder().algorithm(algorithm)
-        .limit(limit, Duration.ofHours(1)).localDenyCache(false).build();
-    List<RateLimiter> nodes = List.of(onServerTime(connector, "shared", config, ManualTimeSource.create()),
-        onServerTime(otherNode, "shared", config, ManualTimeSource.create()));
+    RateLimiterConfig config =
+        RateLimiterConfig.builder()
+            .algorithm(algorithm)
+            .limit(limit, Duration.ofHours(1))
+            .localDenyCache(false)
+            .build();
+    List<RateLimiter> nodes =
+        List.of(
+            onServerTime(connector, "shared", config, ManualTimeSource.create()),
+            onServerTime(otherNode, "shared", config, ManualTimeSource.create()));
     assertThat(admittedConcurrently(nodes, 8, 40, "hot")).isEqualTo(limit);
   }
 
   @Test
   void redisDecisionsAreMeteredAndTheRegistryWorksOnRedis() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    RateLimiterConfig config = RateLimiterConfig.builder().keySpace(keySpace).meterRegistry(meters).build();
-    RateLimiterRegistry registry = RateLimiterRegistry.create(Optional.of(connector), config)
-        .withPolicies(RateLimitPolicy.presets());
+    RateLimiterConfig config =
+        RateLimiterConfig.builder().keySpace(keySpace).meterRegistry(meters).build();
+    RateLimiterRegistry registry =
+        RateLimiterRegistry.create(Optional.of(connector), config)
+            .withPolicies(RateLimitPolicy.presets());
     RateLimiter login = registry.get("login");
     for (int i = 0; i < 5; i++) {
       assertThat(login.tryAcquire("ip:203.0.113.7").allowed()).isTrue();
     }
     assertThat(login.tryAcquire("ip:203.0.113.7").source()).isEqualTo(DecisionSource.LIMITER);
     assertThat(login.tryAcquire("ip:203.0.113.7").source()).isEqualTo(DecisionSource.DENY_CACHE);
-    assertThat(meters.get(RATELIMIT_REDIS_LATENCY).tag(TAG_LIMITER, "login").timer().count()).isEqualTo(6);
-    assertThat(meters.get(RATELIMIT_DENY_CACHE_HITS).tag(TAG_LIMITER, "login").counter().count()).isEqualTo(1);
-    assertThat(meters.get(RATELIMIT_DECISIONS).tag(TAG_LIMITER, "login").tag(TAG_RESULT, OUTCOME_DENIED).counter()
-        .count()).isEqualTo(2);
+    assertThat(meters.get(RATELIMIT_REDIS_LATENCY).tag(TAG_LIMITER, "login").timer().count())
+        .isEqualTo(6);
+    assertThat(meters.get(RATELIMIT_DENY_CACHE_HITS).tag(TAG_LIMITER, "login").counter().count())
+        .isEqualTo(1);
+    assertThat(
+            meters
+                .get(RATELIMIT_DECISIONS)
+                .tag(TAG_LIMITER, "login")
+                .tag(TAG_RESULT, OUTCOME_DENIED)
+                .counter()
+                .count())
+        .isEqualTo(2);
     assertThat(registry.health().status()).isEqualTo(HealthStatus.UP);
     assertThat(keys()).containsExactly(keySpace.prefix() + "{login:ip:203.0.113.7}:log");
     registry.close();
@@ -175,8 +210,13 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
 
   @Test
   void anErrorAnsweredByRedisIsDecidedByTheFailureModeAndDegradesHealth() {
-    RateLimiter limiter = create("wrongtype", RateLimiterConfig.builder().limit(5, Duration.ofMinutes(1))
-        .failureMode(FailureMode.FAIL_CLOSED).build());
+    RateLimiter limiter =
+        create(
+            "wrongtype",
+            RateLimiterConfig.builder()
+                .limit(5, Duration.ofMinutes(1))
+                .failureMode(FailureMode.FAIL_CLOSED)
+                .build());
     assertThat(limiter.tryAcquire("k").allowed()).isTrue();
     String key = keys().get(0);
     connector.sync().del(key);
@@ -184,7 +224,9 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
     Decision d = limiter.tryAcquire("k");
     assertThat(d.source()).isEqualTo(DecisionSource.FAIL_CLOSED);
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.DEGRADED);
-    assertThat(limiter.health().details()).containsEntry("lastReason", "error").containsKey("unavailableSince");
+    assertThat(limiter.health().details())
+        .containsEntry("lastReason", "error")
+        .containsKey("unavailableSince");
     assertThat(String.valueOf(limiter.health().details().get("lastError"))).contains("WRONGTYPE");
     connector.sync().del(key);
     assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
@@ -194,14 +236,23 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   @Test
   void aKeyTooLongForTheKeySpaceFailsNamingThePolicy() {
     RateLimiter limiter = create("long-keys", RateLimiterConfig.of(5, Duration.ofMinutes(1)));
-    assertThatThrownBy(() -> limiter.tryAcquire("x".repeat(2000))).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("rate limiter 'long-keys'").hasMessageContaining("over the limit of 1024 bytes");
+    assertThatThrownBy(() -> limiter.tryAcquire("x".repeat(2000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rate limiter 'long-keys'")
+        .hasMessageContaining("over the limit of 1024 bytes");
   }
 
   @Test
   void acquireWaitsOnRealServerTime() {
-    RateLimiter limiter = onServerTime(connector, "wait", RateLimiterConfig.builder().algorithm(Algorithm.SLIDING_LOG)
-        .limit(2, Duration.ofMillis(300)).build(), TimeSource.system());
+    RateLimiter limiter =
+        onServerTime(
+            connector,
+            "wait",
+            RateLimiterConfig.builder()
+                .algorithm(Algorithm.SLIDING_LOG)
+                .limit(2, Duration.ofMillis(300))
+                .build(),
+            TimeSource.system());
     assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
     assertThat(limiter.tryAcquire("k").allowed()).isFalse();
     assertThat(limiter.acquire("k", Duration.ofSeconds(5)).allowed()).isTrue();

@@ -34,13 +34,26 @@ class RedisTracesTest {
     long l2 = l1 + 1 + random.nextInt(10);
     long w2 = w1 + 1 + random.nextInt(20);
     ManualTimeSource time = ManualTimeSource.create();
-    RateLimiterConfig options = RateLimiterConfig.builder().keySpace(KeySpace.of(redis.keyPrefix()))
-        .timeSource(time).serverTime(false).localDenyCache(false).build();
+    RateLimiterConfig options =
+        RateLimiterConfig.builder()
+            .keySpace(KeySpace.of(redis.keyPrefix()))
+            .timeSource(time)
+            .serverTime(false)
+            .localDenyCache(false)
+            .build();
     try (RedisConnector connector = RedisConnector.create(redis.uri())) {
-      RateLimiter log = RateLimiters.redis(connector, "log", options.toBuilder().algorithm(Algorithm.SLIDING_LOG)
-          .limit(l1, Duration.ofSeconds(w1)).limit(l2, Duration.ofSeconds(w2)).build());
-      RateLimiter counter = RateLimiters.redis(connector, "counter", options.toBuilder()
-          .limit(l1, Duration.ofSeconds(w1)).build());
+      RateLimiter log =
+          RateLimiters.redis(
+              connector,
+              "log",
+              options.toBuilder()
+                  .algorithm(Algorithm.SLIDING_LOG)
+                  .limit(l1, Duration.ofSeconds(w1))
+                  .limit(l2, Duration.ofSeconds(w2))
+                  .build());
+      RateLimiter counter =
+          RateLimiters.redis(
+              connector, "counter", options.toBuilder().limit(l1, Duration.ofSeconds(w1)).build());
       long[] limits = {l1, l2};
       long[] windows = {w1 * 1_000_000, w2 * 1_000_000};
       Reference logModel = new Reference();
@@ -50,12 +63,15 @@ class RedisTracesTest {
         long now = time.nanoTime() / 1000;
         int p = 1 + random.nextInt(3);
         boolean logExpected = logModel.logAdmits(now, p, limits, windows);
-        assertThat(log.tryAcquire("k", p).allowed()).as("log, seed %d, step %d", seed, i).isEqualTo(logExpected);
+        assertThat(log.tryAcquire("k", p).allowed())
+            .as("log, seed %d, step %d", seed, i)
+            .isEqualTo(logExpected);
         if (logExpected) {
           logModel.admit(now, p);
         }
         boolean counterExpected = counterModel.counterAdmits(now, p, l1, windows[0]);
-        assertThat(counter.tryAcquire("k", p).allowed()).as("counter, seed %d, step %d", seed, i)
+        assertThat(counter.tryAcquire("k", p).allowed())
+            .as("counter, seed %d, step %d", seed, i)
             .isEqualTo(counterExpected);
         if (counterExpected) {
           counterModel.admit(now, p);

@@ -10,7 +10,8 @@ final class ReceivedMessages extends RedisPubSubAdapter<String, String> {
 
   private final List<String> received = new CopyOnWriteArrayList<>();
 
-  static ReceivedMessages subscribe(StatefulRedisPubSubConnection<String, String> connection, String channel) {
+  static ReceivedMessages subscribe(
+      StatefulRedisPubSubConnection<String, String> connection, String channel) {
     ReceivedMessages messages = new ReceivedMessages();
     connection.addListener(messages);
     connection.sync().subscribe(channel);

@@ -1,16 +1,15 @@
 package dev.headroom.testkit.core;
 
-import dev.headroom.core.redis.DedicatedConnection;
-import dev.headroom.core.redis.RedisConnector;
-import dev.headroom.core.redis.RedisScript;
-import dev.headroom.core.redis.RedisTopology;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
+import dev.headroom.core.redis.DedicatedConnection;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.redis.RedisScript;
+import dev.headroom.core.redis.RedisTopology;
 import dev.headroom.testkit.RedisCluster;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
@@ -57,8 +56,8 @@ class RedisClusterConnectorIT {
 
   /**
    * Lettuce opens a node's connection on the first command to its slots and, since 7.7, rejects
-   * that command under REJECT_COMMANDS while the connection is still opening: a new connector
-   * must have every master's connection open before its first command.
+   * that command under REJECT_COMMANDS while the connection is still opening: a new connector must
+   * have every master's connection open before its first command.
    */
   @Test
   void aNewConnectorsFirstCommandsReachEveryMaster() {
@@ -67,7 +66,8 @@ class RedisClusterConnectorIT {
       for (int master = 0; master < 3; master++) {
         String key = keyOnMaster(master);
         assertThat(fresh.sync().set(key, "shared")).isEqualTo("OK");
-        assertThat(fresh.binaryAsync().get(key).toCompletableFuture().join()).isEqualTo("shared".getBytes(UTF_8));
+        assertThat(fresh.binaryAsync().get(key).toCompletableFuture().join())
+            .isEqualTo("shared".getBytes(UTF_8));
         assertThat(dedicated.sync().get(key)).isEqualTo("shared");
       }
     }
@@ -85,13 +85,15 @@ class RedisClusterConnectorIT {
 
   @Test
   void scriptsOnHashTaggedKeysRunOnTheirSlotsNode() {
-    RedisScript incrBoth = RedisScript.of("incr-both",
-        "return {redis.call('INCR', KEYS[1]), redis.call('INCR', KEYS[2])}");
+    RedisScript incrBoth =
+        RedisScript.of(
+            "incr-both", "return {redis.call('INCR', KEYS[1]), redis.call('INCR', KEYS[2])}");
     KeySpace space = KeySpace.of("it", "cluster");
     for (String user : List.of("alice", "bob", "carol", "dave")) {
       String[] keys = {space.taggedKey(user, ":a"), space.taggedKey(user, ":b")};
       assertThat(SlotHash.getSlot(keys[0])).isEqualTo(SlotHash.getSlot(keys[1]));
-      List<Object> r = incrBoth.<List<Object>>execute(connector, ScriptOutputType.MULTI, keys).join();
+      List<Object> r =
+          incrBoth.<List<Object>>execute(connector, ScriptOutputType.MULTI, keys).join();
       assertThat(r).containsExactly(1L, 1L);
     }
   }
@@ -100,10 +102,13 @@ class RedisClusterConnectorIT {
   void pubSubReachesSubscribersOnAnyNode() {
     StatefulRedisPubSubConnection<String, String> sub = connector.connectPubSub();
     ReceivedMessages received = ReceivedMessages.subscribe(sub, "cluster-events");
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      connector.sync().publish("cluster-events", "hi");
-      return received.contains("cluster-events", "hi");
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              connector.sync().publish("cluster-events", "hi");
+              return received.contains("cluster-events", "hi");
+            });
     sub.close();
   }
 

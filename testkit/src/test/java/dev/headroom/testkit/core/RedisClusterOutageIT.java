@@ -19,13 +19,17 @@ import org.junit.jupiter.api.Test;
  */
 class RedisClusterOutageIT {
 
-  private static final RedisConnectorOptions FAST = RedisConnectorOptions.builder()
-      .commandTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofMillis(500))
-      .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+  private static final RedisConnectorOptions FAST =
+      RedisConnectorOptions.builder()
+          .commandTimeout(Duration.ofSeconds(2))
+          .connectTimeout(Duration.ofMillis(500))
+          .reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200))
+          .build();
 
   @Test
   void aStoppedMastersSlotsFailFastWhileTheOtherMastersServe() {
-    try (RedisCluster cluster = RedisCluster.start(3, List.of("--cluster-require-full-coverage", "no"));
+    try (RedisCluster cluster =
+            RedisCluster.start(3, List.of("--cluster-require-full-coverage", "no"));
         RedisConnector connector = RedisConnector.create(cluster.uri(), FAST)) {
       String up = keyOnMaster(0);
       String down = keyOnMaster(2);
@@ -41,7 +45,11 @@ class RedisClusterOutageIT {
       try (RedisConnector late = RedisConnector.create(cluster.uri(), FAST)) {
         assertThat(late.sync().get(up)).isEqualTo("1");
         assertThatThrownBy(() -> late.sync().get(down))
-            .satisfies(e -> assertThat(RedisConnector.isUnavailability(e)).as("unavailable: %s", e).isTrue());
+            .satisfies(
+                e ->
+                    assertThat(RedisConnector.isUnavailability(e))
+                        .as("unavailable: %s", e)
+                        .isTrue());
       }
     }
   }
@@ -49,6 +57,7 @@ class RedisClusterOutageIT {
   private static void assertRejected(RedisConnector connector, String key) {
     assertThatThrownBy(() -> connector.sync().get(key))
         .isNotInstanceOf(RedisCommandTimeoutException.class)
-        .satisfies(e -> assertThat(RedisConnector.isUnavailability(e)).as("unavailable: %s", e).isTrue());
+        .satisfies(
+            e -> assertThat(RedisConnector.isUnavailability(e)).as("unavailable: %s", e).isTrue());
   }
 }

@@ -1,12 +1,5 @@
 package dev.headroom.testkit.core;
 
-import dev.headroom.core.redis.RedisConnector;
-import dev.headroom.core.redis.RedisConnectorOptions;
-import dev.headroom.core.redis.RedisScript;
-import dev.headroom.core.redis.RedisTopology;
-import dev.headroom.core.redis.RedisUnavailableException;
-import dev.headroom.core.redis.DedicatedConnection;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +8,12 @@ import dev.headroom.core.config.ConfigException;
 import dev.headroom.core.config.Environment;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.redis.DedicatedConnection;
+import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.redis.RedisConnectorOptions;
+import dev.headroom.core.redis.RedisScript;
+import dev.headroom.core.redis.RedisTopology;
+import dev.headroom.core.redis.RedisUnavailableException;
 import dev.headroom.testkit.RedisExtension;
 import dev.headroom.testkit.RedisServer;
 import dev.headroom.testkit.TestRedis;
@@ -31,8 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisExtension.class)
 class RedisConnectorTest {
 
-  private static final RedisScript INCR_BOTH = RedisScript.of("incr-both",
-      "local a = redis.call('INCRBY', KEYS[1], ARGV[1]); local b = redis.call('INCRBY', KEYS[2], ARGV[1]); return {a, b}");
+  private static final RedisScript INCR_BOTH =
+      RedisScript.of(
+          "incr-both",
+          "local a = redis.call('INCRBY', KEYS[1], ARGV[1]); local b = redis.call('INCRBY', KEYS[2], ARGV[1]); return {a, b}");
 
   @Test
   void stringAndBinaryCommandsShareTheConnector(TestRedis redis) throws Exception {
@@ -50,13 +51,16 @@ class RedisConnectorTest {
 
   @Test
   void scriptsRunByShaAndReloadAfterNoScript() {
-    try (RedisServer server = RedisServer.start(); RedisConnector c = RedisConnector.create(server.uri())) {
+    try (RedisServer server = RedisServer.start();
+        RedisConnector c = RedisConnector.create(server.uri())) {
       String[] keys = {"{t}:a", "{t}:b"};
-      List<Object> first = INCR_BOTH.<List<Object>>execute(c, ScriptOutputType.MULTI, keys, "2").join();
+      List<Object> first =
+          INCR_BOTH.<List<Object>>execute(c, ScriptOutputType.MULTI, keys, "2").join();
       assertThat(first).containsExactly(2L, 2L);
       assertThat(c.sync().scriptExists(INCR_BOTH.sha1())).containsExactly(true);
       c.sync().scriptFlush();
-      List<Object> second = INCR_BOTH.<List<Object>>execute(c, ScriptOutputType.MULTI, keys, "3").join();
+      List<Object> second =
+          INCR_BOTH.<List<Object>>execute(c, ScriptOutputType.MULTI, keys, "3").join();
       assertThat(second).containsExactly(5L, 5L);
       assertThat(c.sync().scriptExists(INCR_BOTH.sha1())).containsExactly(true);
     }
@@ -68,7 +72,8 @@ class RedisConnectorTest {
     try (RedisConnector c = RedisConnector.create(redis.uri())) {
       assertThatThrownBy(() -> broken.execute(c, ScriptOutputType.STATUS, new String[0]).join())
           .hasCauseInstanceOf(RedisCommandExecutionException.class);
-      assertThat(RedisConnector.isUnavailability(new RedisCommandExecutionException("ERR"))).isFalse();
+      assertThat(RedisConnector.isUnavailability(new RedisCommandExecutionException("ERR")))
+          .isFalse();
     }
   }
 
@@ -78,19 +83,22 @@ class RedisConnectorTest {
     assertThat(s.body()).contains("return ARGV[1]");
     assertThat(s.sha1()).hasSize(40);
     assertThatThrownBy(() -> RedisScript.fromClasspath(RedisConnectorTest.class, "missing.lua"))
-        .hasMessageContaining("'missing.lua' not found on the classpath relative to dev.headroom.testkit.core");
+        .hasMessageContaining(
+            "'missing.lua' not found on the classpath relative to dev.headroom.testkit.core");
   }
 
   @Test
   void joinsScriptPartsIntoOneScript(TestRedis redis) {
-    RedisScript joined = RedisScript.fromClasspath(RedisConnectorTest.class, "prelude-part.lua", "echo.lua");
+    RedisScript joined =
+        RedisScript.fromClasspath(RedisConnectorTest.class, "prelude-part.lua", "echo.lua");
     assertThat(joined.name()).isEqualTo("prelude-part.lua+echo.lua");
     assertThat(joined.body()).startsWith("local greeting").contains("return ARGV[1]");
     try (RedisConnector c = RedisConnector.create(redis.uri())) {
       String out = joined.<String>execute(c, ScriptOutputType.VALUE, new String[0], "hi").join();
       assertThat(out).isEqualTo("hi");
     }
-    assertThatThrownBy(() -> RedisScript.fromClasspath(RedisConnectorTest.class, "echo.lua", "missing.lua"))
+    assertThatThrownBy(
+            () -> RedisScript.fromClasspath(RedisConnectorTest.class, "echo.lua", "missing.lua"))
         .hasMessageContaining("'missing.lua' not found");
   }
 
@@ -105,8 +113,10 @@ class RedisConnectorTest {
   }
 
   @Test
-  void aBlockingCommandOnADedicatedConnectionDoesNotHoldUpTheSharedOne(TestRedis redis) throws Exception {
-    try (RedisConnector c = RedisConnector.create(redis.uri()); DedicatedConnection<String> d = c.connectDedicated()) {
+  void aBlockingCommandOnADedicatedConnectionDoesNotHoldUpTheSharedOne(TestRedis redis)
+      throws Exception {
+    try (RedisConnector c = RedisConnector.create(redis.uri());
+        DedicatedConnection<String> d = c.connectDedicated()) {
       String list = redis.keyPrefix() + ":wake";
       var popped = d.async().blpop(1.5, list);
       assertThat(c.sync().ping()).isEqualTo("PONG");
@@ -134,15 +144,25 @@ class RedisConnectorTest {
   void anAclUserLogsInWithUserAndPasswordInTheUrl() {
     try (RedisServer server = RedisServer.start()) {
       try (RedisConnector admin = RedisConnector.create(server.uri())) {
-        assertThat(admin.sync().aclSetuser("app",
-            AclSetuserArgs.Builder.on().addPassword("s3cret").allKeys().allChannels().allCommands())).isEqualTo("OK");
+        assertThat(
+                admin
+                    .sync()
+                    .aclSetuser(
+                        "app",
+                        AclSetuserArgs.Builder.on()
+                            .addPassword("s3cret")
+                            .allKeys()
+                            .allChannels()
+                            .allCommands()))
+            .isEqualTo("OK");
       }
       String url = "redis://app:s3cret@127.0.0.1:" + server.port();
       try (RedisConnector app = RedisConnector.create(url)) {
         assertThat(app.url()).isEqualTo("redis://app:****@127.0.0.1:" + server.port());
         assertThat(app.sync().aclWhoami()).isEqualTo("app");
       }
-      try (RedisConnector wrong = RedisConnector.create("redis://app:wrong@127.0.0.1:" + server.port())) {
+      try (RedisConnector wrong =
+          RedisConnector.create("redis://app:wrong@127.0.0.1:" + server.port())) {
         assertThatThrownBy(wrong::sync).isInstanceOf(RedisUnavailableException.class);
       }
     }
@@ -155,7 +175,9 @@ class RedisConnectorTest {
     c.close();
     c.close();
     assertThat(c).hasToString("RedisConnector[STANDALONE " + redis.uri() + ", closed]");
-    assertThatThrownBy(c::sync).isInstanceOf(IllegalStateException.class).hasMessageEndingWith("is closed");
+    assertThatThrownBy(c::sync)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageEndingWith("is closed");
     assertThatThrownBy(c::binaryAsync).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(c::connectDedicated).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(c::connectPubSub).isInstanceOf(IllegalStateException.class);
@@ -166,7 +188,9 @@ class RedisConnectorTest {
     try (RedisConnector c = RedisConnector.create(redis.uri())) {
       Health h = c.health();
       assertThat(h.status()).isEqualTo(HealthStatus.UP);
-      assertThat(h.details()).containsKeys("latencyMicros", "url").containsEntry("topology", "STANDALONE");
+      assertThat(h.details())
+          .containsKeys("latencyMicros", "url")
+          .containsEntry("topology", "STANDALONE");
       assertThat(c.name()).isEqualTo("redis");
     }
   }
@@ -174,13 +198,18 @@ class RedisConnectorTest {
   @Test
   void withNobodyListeningItFailsFastAndReportsDown() {
     int port = freePort();
-    RedisConnectorOptions opts = RedisConnectorOptions.builder().connectTimeout(Duration.ofMillis(500))
-        .commandTimeout(Duration.ofMillis(500)).build();
+    RedisConnectorOptions opts =
+        RedisConnectorOptions.builder()
+            .connectTimeout(Duration.ofMillis(500))
+            .commandTimeout(Duration.ofMillis(500))
+            .build();
     try (RedisConnector c = RedisConnector.create("redis://:pw@127.0.0.1:" + port, opts)) {
-      assertThatThrownBy(c::sync).isInstanceOf(RedisUnavailableException.class)
+      assertThatThrownBy(c::sync)
+          .isInstanceOf(RedisUnavailableException.class)
           .hasMessageContaining("could not connect to redis://:****@127.0.0.1:" + port);
       // spaced retries answer at once, without another connect attempt
-      assertThatThrownBy(c::async).isInstanceOf(RedisUnavailableException.class)
+      assertThatThrownBy(c::async)
+          .isInstanceOf(RedisUnavailableException.class)
           .satisfies(e -> assertThat(RedisConnector.isUnavailability(e)).isTrue());
       Health h = c.health();
       assertThat(h.status()).isEqualTo(HealthStatus.DOWN);
@@ -192,11 +221,21 @@ class RedisConnectorTest {
 
   @Test
   void fromEnvironmentIsAbsentWithoutRedisUrl(TestRedis redis) {
-    assertThat(RedisConnector.fromEnvironment(Environment.of(Map.of()), RedisConnectorOptions.defaults())).isEmpty();
-    assertThatThrownBy(() -> RedisConnector.fromEnvironment(Environment.of(Map.of("REDIS_URL", "htp://x")),
-        RedisConnectorOptions.defaults())).isInstanceOf(ConfigException.class).hasMessageContaining("REDIS_URL='htp://x'");
-    try (RedisConnector c = RedisConnector.fromEnvironment(Environment.of(Map.of("REDIS_URL", redis.uri())),
-        RedisConnectorOptions.defaults()).orElseThrow()) {
+    assertThat(
+            RedisConnector.fromEnvironment(
+                Environment.of(Map.of()), RedisConnectorOptions.defaults()))
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                RedisConnector.fromEnvironment(
+                    Environment.of(Map.of("REDIS_URL", "htp://x")),
+                    RedisConnectorOptions.defaults()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("REDIS_URL='htp://x'");
+    try (RedisConnector c =
+        RedisConnector.fromEnvironment(
+                Environment.of(Map.of("REDIS_URL", redis.uri())), RedisConnectorOptions.defaults())
+            .orElseThrow()) {
       assertThat(c.sync().ping()).isEqualTo("PONG");
     }
   }
@@ -205,10 +244,20 @@ class RedisConnectorTest {
   void optionsAreValidated() {
     assertThatThrownBy(() -> RedisConnectorOptions.builder().commandTimeout(Duration.ZERO))
         .hasMessageContaining("commandTimeout must be positive, was PT0S");
-    assertThatThrownBy(() -> RedisConnectorOptions.builder().reconnectDelay(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-        .hasMessageContaining("reconnectMaxDelay (PT1S) must not be less than reconnectMinDelay (PT2S)");
-    assertThatThrownBy(() -> RedisConnectorOptions.builder().clientName("a b")).hasMessageContaining("without spaces");
-    assertThat(RedisConnectorOptions.defaults().mutate().commandTimeout(Duration.ofSeconds(9)).build().commandTimeout())
+    assertThatThrownBy(
+            () ->
+                RedisConnectorOptions.builder()
+                    .reconnectDelay(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessageContaining(
+            "reconnectMaxDelay (PT1S) must not be less than reconnectMinDelay (PT2S)");
+    assertThatThrownBy(() -> RedisConnectorOptions.builder().clientName("a b"))
+        .hasMessageContaining("without spaces");
+    assertThat(
+            RedisConnectorOptions.defaults()
+                .mutate()
+                .commandTimeout(Duration.ofSeconds(9))
+                .build()
+                .commandTimeout())
         .isEqualTo(Duration.ofSeconds(9));
   }
 
@@ -217,7 +266,9 @@ class RedisConnectorTest {
     RedisConnector c = RedisConnector.create(redis.uri());
     c.close();
     c.close();
-    assertThatThrownBy(c::sync).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+    assertThatThrownBy(c::sync)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed");
   }
 
   private static int freePort() {
