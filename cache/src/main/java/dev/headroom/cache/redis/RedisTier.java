@@ -257,10 +257,11 @@ public final class RedisTier implements AutoCloseable {
     String known = valueKeyIfKnown(key);
     CompletableFuture<byte[]> raw;
     try {
+      RedisClusterAsyncCommands<String, byte[]> cmd = binary();
       if (known != null) {
-        raw = binary().get(known).toCompletableFuture();
+        raw = cmd.get(known).toCompletableFuture();
       } else {
-        raw = valueKeys(List.of(key)).thenCompose(keys -> binary().get(keys.get(0)));
+        raw = valueKeys(List.of(key)).thenCompose(keys -> cmd.get(keys.get(0)));
       }
     } catch (RuntimeException e) {
       raw = CompletableFuture.failedFuture(e);
@@ -288,12 +289,13 @@ public final class RedisTier implements AutoCloseable {
     }
     CompletableFuture<List<KeyValue<String, byte[]>>> f;
     try {
+      RedisClusterAsyncCommands<String, byte[]> cmd = binary();
       CompletableFuture<List<String>> valueKeys = valueKeys(keys);
       f =
           valueKeys.isDone() && !valueKeys.isCompletedExceptionally()
-              ? binary().mget(valueKeys.join().toArray(String[]::new)).toCompletableFuture()
+              ? cmd.mget(valueKeys.join().toArray(String[]::new)).toCompletableFuture()
               : valueKeys
-                  .thenCompose(vk -> binary().mget(vk.toArray(String[]::new)))
+                  .thenCompose(vk -> cmd.mget(vk.toArray(String[]::new)))
                   .toCompletableFuture();
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
@@ -374,35 +376,41 @@ public final class RedisTier implements AutoCloseable {
     if (!calls.allow()) {
       stored = CompletableFuture.completedFuture(null);
     } else {
-      stored =
-          valueKeys(keys)
-              .thenCompose(
-                  valueKeys -> {
-                    long now = options.time().currentTimeMillis();
-                    List<CompletableFuture<?>> commands = new ArrayList<>(keys.size());
-                    List<String> deletes = new ArrayList<>();
-                    RedisClusterAsyncCommands<String, byte[]> cmd = binary();
-                    for (int i = 0; i < keys.size(); i++) {
-                      StoredValue v = values.get(keys.get(i));
-                      long px = v == null ? 0 : v.hardUntilMillis() - now;
-                      if (v == null || px <= 0) {
-                        deletes.add(valueKeys.get(i));
-                      } else {
-                        commands.add(
-                            cmd.set(valueKeys.get(i), v.encode(), SetArgs.Builder.px(px))
-                                .toCompletableFuture());
+      CompletableFuture<Void> sent;
+      try {
+        RedisClusterAsyncCommands<String, byte[]> cmd = binary();
+        sent =
+            valueKeys(keys)
+                .thenCompose(
+                    valueKeys -> {
+                      long now = options.time().currentTimeMillis();
+                      List<CompletableFuture<?>> commands = new ArrayList<>(keys.size());
+                      List<String> deletes = new ArrayList<>();
+                      for (int i = 0; i < keys.size(); i++) {
+                        StoredValue v = values.get(keys.get(i));
+                        long px = v == null ? 0 : v.hardUntilMillis() - now;
+                        if (v == null || px <= 0) {
+                          deletes.add(valueKeys.get(i));
+                        } else {
+                          commands.add(
+                              cmd.set(valueKeys.get(i), v.encode(), SetArgs.Builder.px(px))
+                                  .toCompletableFuture());
+                        }
                       }
-                    }
-                    if (!deletes.isEmpty()) {
-                      commands.add(cmd.del(deletes.toArray(String[]::new)).toCompletableFuture());
-                    }
-                    return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new));
-                  })
-              .handle(
-                  (r, t) -> {
-                    calls.record(t);
-                    return null;
-                  });
+                      if (!deletes.isEmpty()) {
+                        commands.add(cmd.del(deletes.toArray(String[]::new)).toCompletableFuture());
+                      }
+                      return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new));
+                    });
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      stored =
+          sent.handle(
+              (r, t) -> {
+                calls.record(t);
+                return null;
+              });
     }
     return publish ? stored.thenCompose(x -> channel.publishKeys(keys)) : stored;
   }
@@ -419,14 +427,19 @@ public final class RedisTier implements AutoCloseable {
     if (!calls.allow()) {
       deleted = CompletableFuture.completedFuture(null);
     } else {
+      CompletableFuture<Long> sent;
+      try {
+        RedisClusterAsyncCommands<String, byte[]> cmd = binary();
+        sent = valueKeys(list).thenCompose(vk -> cmd.del(vk.toArray(String[]::new)));
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
       deleted =
-          valueKeys(list)
-              .thenCompose(vk -> binary().del(vk.toArray(String[]::new)))
-              .handle(
-                  (r, t) -> {
-                    calls.record(t);
-                    return null;
-                  });
+          sent.handle(
+              (r, t) -> {
+                calls.record(t);
+                return null;
+              });
     }
     return publish ? deleted.thenCompose(x -> channel.publishKeys(list)) : deleted;
   }
@@ -550,6 +563,12 @@ public final class RedisTier implements AutoCloseable {
     events.onStateLost(reason);
   }
 
+  /**
+   * The shared binary connection's commands. Call it on the caller's thread, never in a stage that
+   * may run on a Redis I/O thread (after a generation fetch, say): the first call opens the
+   * connection, and on a Cluster waits for its connections to the masters, so made on an event loop
+   * it would block the very loop those connections need and time out every command behind it.
+   */
   private RedisClusterAsyncCommands<String, byte[]> binary() {
     return connector.binaryAsync();
   }
