@@ -1,8 +1,8 @@
 package dev.headroom.batch;
 
 /**
- * The loader returned no value for a key of a batcher built with {@link
- * Batcher.Builder#buildRequired()}, where every key must have one.
+ * The loader returned no value for a key of a batcher made by {@link Batchers#createRequired},
+ * where every key must have one.
  */
 public final class MissingValueException extends BatchException {
 
