@@ -13,7 +13,6 @@ import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
 import dev.headroom.core.metrics.InstanceMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.HashMap;
@@ -150,13 +149,11 @@ interface BatchMetrics extends AutoCloseable {
                             .tags(meters.tags(TAG_RESULT, kind))
                             .register(r))));
       }
-      meters.register(
-          r ->
-              Gauge.builder(BATCH_PENDING, batcher, Batcher::pendingKeys)
-                  .description("keys accepted and not yet answered")
-                  .tags(meters.tags())
-                  .strongReference(true)
-                  .register(r));
+      meters.gauge(
+          BATCH_PENDING,
+          batcher,
+          Batcher::pendingKeys,
+          b -> b.description("keys accepted and not yet answered"));
     }
 
     static Micrometer register(MeterRegistry registry, Batcher<?, ?> batcher) {

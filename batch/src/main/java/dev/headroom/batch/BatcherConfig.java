@@ -129,8 +129,9 @@ public final class BatcherConfig {
   }
 
   /**
-   * How long one loader call may take before its keys fail with {@link BatchTimeoutException};
-   * empty for no limit.
+   * How long one loader call may take before its keys fail with {@link BatchTimeoutException},
+   * counted from when the call is handed to the executor (time spent waiting for an executor thread
+   * counts); empty for no limit.
    */
   public Optional<Duration> loaderTimeout() {
     return Optional.ofNullable(loaderTimeout);

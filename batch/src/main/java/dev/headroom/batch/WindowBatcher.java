@@ -61,7 +61,10 @@ import org.slf4j.LoggerFactory;
  *    needs no cancel: a timer that finds no open window does nothing. Only a window that opened
  *    alone (no other window opened within one linger before it) cancels the timer when sealed, so a
  *    batcher that is not busy holds no timer.
- *  - Loader timeout: calls in flight form a list in start order, hence in deadline order; the timer
+ *  - Loader timeout: a call's deadline starts when it is launched (handed to the executor), not
+ *    when an executor thread runs it, so busy or blocked executor threads cannot make callers wait
+ *    past it; a call that timed out before it ran never calls the loader.
+ *    Calls in flight form a list in launch order, hence in deadline order; the timer
  *    is armed for the oldest call's deadline. When it fires it takes every expired call off the list,
  *    fails (or retries) each one that has not answered, and re-arms for the new oldest. A call that
  *    answers unlinks itself; when the list empties, the timer is cancelled if that call started
@@ -439,6 +442,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     }
     for (Batch batch : batches) {
       Call call = new Call(batch);
+      call.startDeadline();
       try {
         executor.execute(call);
       } catch (RejectedExecutionException e) {
@@ -576,20 +580,31 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       this.startNanos = metrics.enabled() ? time.nanoTime() : 0L;
     }
 
+    /**
+     * Starts the loader timeout, when the call is launched: a call waiting for an executor thread
+     * (all busy or blocked) times out like one the loader is slow to answer.
+     */
+    void startDeadline() {
+      if (timeoutNanos < 0) {
+        return;
+      }
+      synchronized (lock) {
+        long now = time.nanoTime();
+        deadline = now + timeoutNanos;
+        alone = !anyCall || now - lastCallStarted > timeoutNanos;
+        anyCall = true;
+        lastCallStarted = now;
+        appendLocked(this);
+        timeoutTimer.arm(deadline, now);
+      }
+    }
+
     @Override
     public void run() {
-      startNanos = metrics.enabled() ? time.nanoTime() : 0L;
-      if (timeoutNanos >= 0) {
-        synchronized (lock) {
-          long now = time.nanoTime();
-          deadline = now + timeoutNanos;
-          alone = !anyCall || now - lastCallStarted > timeoutNanos;
-          anyCall = true;
-          lastCallStarted = now;
-          appendLocked(this);
-          timeoutTimer.arm(deadline, now);
-        }
+      if (finished.get()) {
+        return; // timed out while waiting for an executor thread: its keys are answered already
       }
+      startNanos = metrics.enabled() ? time.nanoTime() : 0L;
       CompletionStage<BatchResult<K, V>> stage;
       try {
         stage = loader.load(batch.keyList);

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -213,6 +216,69 @@ class BatcherLimitsTest {
     loader.answer(1);
     assertThat(three).isCompletedWithValue("v3");
     assertThat(b.pendingKeys()).isZero();
+  }
+
+  @Test
+  void theLoaderTimeoutStartsWhenTheCallIsLaunchedNotWhenAnExecutorThreadRunsIt() throws Exception {
+    RecordingLoader<Integer, String> loader = RecordingLoader.deferred(k -> "v" + k);
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    try {
+      executor.execute(
+          () -> {
+            blocked.countDown();
+            awaitQuietly(release);
+          });
+      blocked.await();
+      Batcher<Integer, String> b =
+          Batchers.createRequired(
+              "blocked",
+              loader,
+              BatcherConfig.builder()
+                  .maxBatchSize(2)
+                  .maxInFlight(1)
+                  .loaderTimeout(Duration.ofMillis(100))
+                  .timeSource(time)
+                  .executor(executor)
+                  .build());
+      CompletableFuture<String> one = b.load(1);
+      CompletableFuture<String> two = b.load(2);
+      CompletableFuture<String> three = b.load(3);
+      b.dispatch();
+
+      time.advance(Duration.ofMillis(100));
+      assertThat(failure(one))
+          .isInstanceOf(BatchTimeoutException.class)
+          .hasMessageContaining("within PT0.1S");
+      assertThat(failure(two)).isInstanceOf(BatchTimeoutException.class);
+      time.advance(Duration.ofMillis(100));
+      assertThat(failure(three))
+          .as("a batch launched after the first timed out gets its own deadline")
+          .isInstanceOf(BatchTimeoutException.class);
+      assertThat(b.pendingKeys()).isZero();
+
+      release.countDown();
+      CompletableFuture<String> four = b.load(4);
+      b.dispatch();
+      await().until(() -> loader.calls().size() == 1);
+      assertThat(loader.calls())
+          .as("batches that timed out while queued are not loaded")
+          .containsExactly(List.of(4));
+      loader.answer(0);
+      assertThat(four).isCompletedWithValue("v4");
+    } finally {
+      release.countDown();
+      executor.shutdownNow();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

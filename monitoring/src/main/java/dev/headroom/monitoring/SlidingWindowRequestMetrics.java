@@ -1,10 +1,8 @@
 package dev.headroom.monitoring;
 
 import dev.headroom.core.metrics.HeadroomMeters;
+import dev.headroom.core.metrics.InstanceMeters;
 import dev.headroom.core.time.TimeSource;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -49,13 +46,18 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
    */
   private static final long METER_READING_TTL_NANOS = 1_000_000_000L;
 
+  private static final String ERRORS_DESCRIPTION = "Error responses (4xx, 5xx)";
+
   private final RequestMetricsConfig config;
   private final TimeSource time;
   private final @Nullable MeterRegistry registry;
   private final long sliceNanos;
   private final int ringSize;
   private final ConcurrentHashMap<String, EndpointSeries[]> byEndpoint = new ConcurrentHashMap<>();
-  private final List<Meter> meters = new ArrayList<>();
+
+  /** Every meter published, held strongly with what it reads; removed on close. */
+  private final InstanceMeters meters;
+
   private volatile boolean full;
   private volatile @Nullable EndpointSeries other;
   // Guarded by this.
@@ -67,6 +69,7 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
     this.time = config.timeSource();
     MeterRegistry r = config.meterRegistry().orElse(null);
     this.registry = r;
+    this.meters = InstanceMeters.untagged(r);
     this.sliceNanos = config.slice().toNanos();
     this.ringSize = Math.toIntExact(config.longestWindow().toNanos() / sliceNanos);
     if (r != null) {
@@ -138,19 +141,20 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
         return timer;
       }
       timer =
-          Timer.builder(HeadroomMeters.HTTP_REQUESTS)
-              .tags(
-                  HeadroomMeters.TAG_ENDPOINT,
-                  series.endpoint,
-                  HeadroomMeters.TAG_METHOD,
-                  series.method,
-                  HeadroomMeters.TAG_STATUS,
-                  statusClass + "xx")
-              .publishPercentileHistogram()
-              .description(
-                  "Request durations, with a percentile histogram that aggregates across instances")
-              .register(Objects.requireNonNull(registry));
-      meters.add(timer);
+          meters.register(
+              r ->
+                  Timer.builder(HeadroomMeters.HTTP_REQUESTS)
+                      .tags(
+                          HeadroomMeters.TAG_ENDPOINT,
+                          series.endpoint,
+                          HeadroomMeters.TAG_METHOD,
+                          series.method,
+                          HeadroomMeters.TAG_STATUS,
+                          statusClass + "xx")
+                      .publishPercentileHistogram()
+                      .description(
+                          "Request durations, with a percentile histogram that aggregates across instances")
+                      .register(r));
       series.timers.set(statusClass - 1, timer);
       return timer;
     }
@@ -311,11 +315,9 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
       return;
     }
     closed = true;
+    meters.close();
     MeterRegistry r = registry;
     if (r != null) {
-      for (Meter m : meters) {
-        r.remove(m);
-      }
       for (EndpointSeries s : allSeries()) {
         for (int i = 0; i < s.timers.length(); i++) {
           s.timers.set(i, null);
@@ -325,7 +327,6 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
         PUBLISHING.remove(r);
       }
     }
-    meters.clear();
   }
 
   @Override
@@ -335,59 +336,56 @@ final class SlidingWindowRequestMetrics implements RequestMetrics {
 
   // ---- Meters ----
 
-  /** The error counters and windowed gauges of one pair (its timers are made on first use). */
+  /**
+   * The error counters and windowed gauges of one pair (its timers are made on first use). Each
+   * meter holds what it reads strongly: the {@link Reading}s exist only for their gauges.
+   */
   private void registerMeters(String endpoint, String method, EndpointSeries series) {
-    MeterRegistry r = Objects.requireNonNull(registry);
     Tags tags = Tags.of(HeadroomMeters.TAG_ENDPOINT, endpoint, HeadroomMeters.TAG_METHOD, method);
-    meters.add(
-        FunctionCounter.builder(
-                HeadroomMeters.HTTP_ERRORS, series, EndpointSeries::totalClientErrors)
-            .tags(tags)
-            .tag(HeadroomMeters.TAG_STATUS, "4xx")
-            .description("Error responses (4xx, 5xx)")
-            .register(r));
-    meters.add(
-        FunctionCounter.builder(
-                HeadroomMeters.HTTP_ERRORS, series, EndpointSeries::totalServerErrors)
-            .tags(tags)
-            .tag(HeadroomMeters.TAG_STATUS, "5xx")
-            .description("Error responses (4xx, 5xx)")
-            .register(r));
+    meters.functionCounter(
+        HeadroomMeters.HTTP_ERRORS,
+        series,
+        EndpointSeries::totalClientErrors,
+        b -> b.tags(tags).tag(HeadroomMeters.TAG_STATUS, "4xx").description(ERRORS_DESCRIPTION));
+    meters.functionCounter(
+        HeadroomMeters.HTTP_ERRORS,
+        series,
+        EndpointSeries::totalServerErrors,
+        b -> b.tags(tags).tag(HeadroomMeters.TAG_STATUS, "5xx").description(ERRORS_DESCRIPTION));
     List<EndpointSeries> members = List.of(series);
     for (Duration window : config.windows()) {
       Tags windowTags = tags.and(HeadroomMeters.TAG_WINDOW, label(window));
       Reading reading = new Reading(() -> stats(endpoint, method, members, window));
-      latency(r, windowTags, "mean", reading, WindowStats::mean);
-      latency(r, windowTags, "max", reading, WindowStats::max);
-      latency(r, windowTags, "p50", reading, WindowStats::p50);
-      latency(r, windowTags, "p95", reading, WindowStats::p95);
-      latency(r, windowTags, "p99", reading, WindowStats::p99);
-      meters.add(
-          Gauge.builder(
-                  HeadroomMeters.HTTP_ERROR_RATE,
-                  reading,
-                  rd -> rd.get().errorRate().orElse(Double.NaN))
-              .tags(windowTags)
-              .description("Errors (4xx and 5xx) over requests in the window; NaN without requests")
-              .register(r));
+      latency(windowTags, "mean", reading, WindowStats::mean);
+      latency(windowTags, "max", reading, WindowStats::max);
+      latency(windowTags, "p50", reading, WindowStats::p50);
+      latency(windowTags, "p95", reading, WindowStats::p95);
+      latency(windowTags, "p99", reading, WindowStats::p99);
+      meters.gauge(
+          HeadroomMeters.HTTP_ERROR_RATE,
+          reading,
+          rd -> rd.get().errorRate().orElse(Double.NaN),
+          b ->
+              b.tags(windowTags)
+                  .description(
+                      "Errors (4xx and 5xx) over requests in the window; NaN without requests"));
     }
   }
 
   private void latency(
-      MeterRegistry r,
       Tags tags,
       String statistic,
       Reading reading,
       Function<WindowStats, Optional<Duration>> pick) {
-    ToDoubleFunction<Reading> seconds =
-        rd -> pick.apply(rd.get()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
-    meters.add(
-        Gauge.builder(HeadroomMeters.HTTP_LATENCY, reading, seconds)
-            .tags(tags)
-            .tag(HeadroomMeters.TAG_STATISTIC, statistic)
-            .baseUnit("seconds")
-            .description("Request duration over the window; NaN without requests")
-            .register(r));
+    meters.gauge(
+        HeadroomMeters.HTTP_LATENCY,
+        reading,
+        rd -> pick.apply(rd.get()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN),
+        b ->
+            b.tags(tags)
+                .tag(HeadroomMeters.TAG_STATISTIC, statistic)
+                .baseUnit("seconds")
+                .description("Request duration over the window; NaN without requests"));
   }
 
   /** Formats a window as a tag value: {@code 1m}, {@code 30s}, {@code 1h}, {@code 500ms}. */

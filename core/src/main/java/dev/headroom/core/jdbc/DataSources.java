@@ -2,6 +2,7 @@ package dev.headroom.core.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.headroom.core.config.HeadroomConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,10 +55,18 @@ public final class DataSources {
     hc.setMaxLifetime(config.maxLifetime().toMillis());
     hc.setKeepaliveTime(config.keepalive().toMillis());
     hc.setLeakDetectionThreshold(config.leakDetectionThreshold().toMillis());
-    if (registry != null) {
-      hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    MetricsTrackerFactory meters =
+        registry == null ? null : new MicrometerMetricsTrackerFactory(registry);
+    Admission admission =
+        config.queueLimit() == 0
+            ? null
+            : new Admission(config.poolSize() + config.queueLimit(), meters);
+    if (admission != null) {
+      hc.setMetricsTrackerFactory(admission);
+    } else if (meters != null) {
+      hc.setMetricsTrackerFactory(meters);
     }
-    return new PooledDataSource(new HikariDataSource(hc), config);
+    return new PooledDataSource(new HikariDataSource(hc), config, admission);
   }
 
   /** A pool from {@code DB_*} of the configuration, if {@code DB_URL} is set. */

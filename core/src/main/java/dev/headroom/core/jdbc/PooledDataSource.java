@@ -6,17 +6,12 @@ import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -28,11 +23,12 @@ import org.jspecify.annotations.Nullable;
  * overload that turns into a pile of blocked request threads. With a {@linkplain
  * PoolConfig#queueLimit() queue limit} this pool admits at most {@code poolSize + queueLimit}
  * callers at a time (holding or waiting for a connection): the admission is a non-blocking
- * semaphore taken in {@link #getConnection()} and given back when the connection is closed (or the
- * wait fails), so the next caller beyond the limit fails at once with an {@link
+ * semaphore taken in {@link #getConnection()} and given back when HikariCP gets the connection back
+ * (or the wait fails), so the next caller beyond the limit fails at once with an {@link
  * SQLTransientConnectionException} while a waiter within the limit still receives a connection as
- * soon as one is returned. Connections are then handed out behind a thin proxy whose {@code
- * close()} gives the admission back exactly once.
+ * soon as one is returned. The admission returns however the connection is closed: directly, or
+ * through the connection a statement, its result set or the database metadata answers (HikariCP's
+ * own return of the connection is what gives it back, not a wrapper that those would bypass).
  *
  * <p>Thread-safe. Close it to close the pool.
  */
@@ -40,13 +36,16 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
 
   private final HikariDataSource hikari;
   private final PoolConfig config;
-  private final @Nullable Semaphore admission;
+  private final @Nullable Admission admission;
 
-  PooledDataSource(HikariDataSource hikari, PoolConfig config) {
+  /**
+   * {@code admission} must be the metrics tracker factory of {@code hikari}'s configuration when
+   * there is a queue limit, and null without one.
+   */
+  PooledDataSource(HikariDataSource hikari, PoolConfig config, @Nullable Admission admission) {
     this.hikari = hikari;
     this.config = config;
-    this.admission =
-        config.queueLimit() == 0 ? null : new Semaphore(config.poolSize() + config.queueLimit());
+    this.admission = admission;
   }
 
   /** The configuration this pool was built from. */
@@ -76,7 +75,7 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
           "08001");
     }
     try {
-      return releasingOnClose(hikari.getConnection(), admission);
+      return hikari.getConnection();
     } catch (SQLException | RuntimeException | Error e) {
       admission.release();
       throw e;
@@ -185,43 +184,6 @@ public final class PooledDataSource implements DataSource, AutoCloseable, Health
   @Override
   public String toString() {
     return "PooledDataSource[" + config.poolName() + ", " + stats() + "]";
-  }
-
-  private static Connection releasingOnClose(Connection delegate, Semaphore admission) {
-    AtomicBoolean released = new AtomicBoolean();
-    return (Connection)
-        Proxy.newProxyInstance(
-            PooledDataSource.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              String name = method.getName();
-              if (name.equals("close") && method.getParameterCount() == 0) {
-                try {
-                  delegate.close();
-                } finally {
-                  if (released.compareAndSet(false, true)) {
-                    admission.release();
-                  }
-                }
-                return null;
-              }
-              if (isObjectMethod(method)) {
-                return switch (name) {
-                  case "equals" -> proxy == args[0];
-                  case "hashCode" -> System.identityHashCode(proxy);
-                  default -> "Pooled[" + delegate + "]";
-                };
-              }
-              try {
-                return method.invoke(delegate, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
-  }
-
-  private static boolean isObjectMethod(Method method) {
-    return method.getDeclaringClass() == Object.class;
   }
 
   /**

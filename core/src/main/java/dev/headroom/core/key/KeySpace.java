@@ -19,6 +19,15 @@ import java.util.Objects;
  *       user's key can never widen a {@code SCAN MATCH} or {@code PSUBSCRIBE} pattern.
  * </ul>
  *
+ * <p><b>One key, one Redis key.</b> Keys are sent to Redis as UTF-8, and UTF-8 has no encoding for
+ * an unpaired UTF-16 surrogate (such as the char 0xD800 alone): Java's encoder writes {@code '?'}
+ * instead, so two different keys would share one Redis key. Every text a key space builds a key or
+ * pattern from (key, tag, suffix, glob, literal prefix) must therefore be well-formed UTF-16, else
+ * it is refused with an {@link InvalidKeyException} naming the text, the index of the unpaired
+ * surrogate and the rule. For well-formed text the mapping is one-to-one: distinct keys give
+ * distinct Redis keys, byte for byte. {@link #requireWellFormed} applies the same rule to text that
+ * reaches Redis without a key space (a pub/sub message, a job id stored as a value).
+ *
  * <p>A full key longer than {@link #maxKeyBytes()} bytes of UTF-8 (default {@value
  * #DEFAULT_MAX_KEY_BYTES}) is rejected with {@link InvalidKeyException}. Immutable and thread-safe.
  */
@@ -97,10 +106,11 @@ public final class KeySpace {
   /**
    * The full key for a user key: the prefix followed by {@code key} as given.
    *
-   * @throws InvalidKeyException if {@code key} is empty or the full key is too long
+   * @throws InvalidKeyException if {@code key} is empty or not well-formed UTF-16, or the full key
+   *     is too long
    */
   public String key(String key) {
-    checkUserKey(key);
+    checkUserKey("key", key);
     return checkLength(prefix + key);
   }
 
@@ -109,11 +119,12 @@ public final class KeySpace {
    * same tag land in one slot. Braces and {@code '%'} in {@code tag} are percent-escaped, so the
    * mapping stays one-to-one and the tag can never be cut short.
    *
-   * @throws InvalidKeyException if {@code tag} is empty or the full key is too long
+   * @throws InvalidKeyException if {@code tag} is empty, {@code tag} or {@code suffix} is not
+   *     well-formed UTF-16, or the full key is too long
    */
   public String taggedKey(String tag, String suffix) {
-    checkUserKey(tag);
-    Objects.requireNonNull(suffix, "suffix");
+    checkUserKey("tag", tag);
+    requireWellFormed("suffix", suffix);
     return checkLength(prefix + '{' + escapeTag(tag) + '}' + suffix);
   }
 
@@ -122,19 +133,22 @@ public final class KeySpace {
    * whose glob characters keep their meaning ({@code pattern("user:*")} matches every key of this
    * space that starts with {@code user:}, and nothing outside the space).
    *
-   * @throws InvalidKeyException if {@code glob} is empty
+   * @throws InvalidKeyException if {@code glob} is empty or not well-formed UTF-16
    */
   public String pattern(String glob) {
-    checkUserKey(glob);
+    checkUserKey("glob", glob);
     return checkLength(escapeGlob(prefix) + glob);
   }
 
   /**
    * A pattern matching every key of this space that starts with {@code literalPrefix}, taken
-   * literally: glob characters in it are escaped.
+   * literally: glob characters in it are escaped. An empty prefix matches the whole space.
+   *
+   * @throws InvalidKeyException if {@code literalPrefix} is not well-formed UTF-16, or the pattern
+   *     is too long
    */
   public String prefixPattern(String literalPrefix) {
-    Objects.requireNonNull(literalPrefix, "literalPrefix");
+    requireWellFormed("literalPrefix", literalPrefix);
     return checkLength(escapeGlob(prefix + literalPrefix) + '*');
   }
 
@@ -215,11 +229,61 @@ public final class KeySpace {
     return part;
   }
 
-  private static void checkUserKey(String key) {
-    Objects.requireNonNull(key, "key");
+  private static void checkUserKey(String what, String key) {
+    Objects.requireNonNull(key, what);
     if (key.isEmpty()) {
-      throw new InvalidKeyException("key must not be empty");
+      throw new InvalidKeyException(what + " must not be empty");
     }
+    requireWellFormed(what, key);
+  }
+
+  /**
+   * Answers {@code text} if it is well-formed UTF-16 (every surrogate paired), the rule every key
+   * space applies to the text of its keys: only such text survives UTF-8, the encoding of Redis
+   * keys and messages, unchanged.
+   *
+   * @param what what the text is, for the message ({@code "key"}, {@code "job id"})
+   * @throws InvalidKeyException naming {@code what}, the text (with its surrogates escaped), the
+   *     index of the first unpaired surrogate and the rule
+   */
+  public static String requireWellFormed(String what, String text) {
+    Objects.requireNonNull(text, what);
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (!Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      throw new InvalidKeyException(
+          what
+              + " '"
+              + showSurrogates(abbreviate(text))
+              + "' must be well-formed UTF-16, but has an unpaired surrogate "
+              + String.format("U+%04X", (int) c)
+              + " at index "
+              + i
+              + " (UTF-8 cannot encode it, so two keys would share one Redis key)");
+    }
+    return text;
+  }
+
+  private static String showSurrogates(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 12);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        sb.append(String.format("\\u%04X", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private String checkLength(String fullKey) {

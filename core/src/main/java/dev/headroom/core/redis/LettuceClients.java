@@ -5,7 +5,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -54,6 +54,12 @@ final class LettuceClients {
   private volatile boolean closed;
 
   LettuceClients(RedisUris.Parsed parsed, String maskedUrl, RedisConnectorOptions options) {
+    if (options.hasTlsSettings() && parsed.uris().stream().noneMatch(RedisURI::isSsl)) {
+      throw new IllegalArgumentException(
+          "TLS trust or client certificate settings need a TLS URL (rediss://,"
+              + " rediss-sentinel:// or rediss-cluster://), was "
+              + maskedUrl);
+    }
     this.maskedUrl = maskedUrl;
     this.options = options;
     this.resources =
@@ -117,9 +123,21 @@ final class LettuceClients {
             ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
             : ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
     b.timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()));
-    b.socketOptions(
-        SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build());
+    b.socketOptions(LettuceSettings.socketOptions(options));
+    SslOptions ssl = LettuceSettings.sslOptions(options);
+    if (ssl != null) {
+      b.sslOptions(ssl);
+    }
     b.requestQueueSize(options.requestQueueSize());
+  }
+
+  /** The options Lettuce's client was given (for tests). */
+  ClientOptions clientOptions() {
+    RedisClient c = client;
+    if (c != null) {
+      return c.getOptions();
+    }
+    return Objects.requireNonNull(clusterClient).getOptions();
   }
 
   /**

@@ -131,6 +131,11 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
     return topology;
   }
 
+  /** The Lettuce clients (for tests in this package). */
+  LettuceClients lettuce() {
+    return clients;
+  }
+
   /** The options. */
   public RedisConnectorOptions options() {
     return options;

@@ -99,6 +99,36 @@ class DataSourcesTest {
   }
 
   @Test
+  void closingTheConnectionReachedThroughAStatementOrMetadataGivesTheAdmissionBack()
+      throws Exception {
+    try (PooledDataSource ds =
+        DataSources.create(
+            h2().poolSize(1).queueLimit(1).connectionTimeout(Duration.ofSeconds(20)).build())) {
+      // 2 admissions (pool 1 + queue 1); each way of closing below must give its admission back
+      for (int i = 0; i < 3; i++) {
+        Connection c = ds.getConnection();
+        Statement st = c.createStatement();
+        st.getConnection().close();
+        assertThat(c.isClosed()).isTrue();
+      }
+      for (int i = 0; i < 3; i++) {
+        ds.getConnection().prepareStatement("SELECT 1").getConnection().close();
+      }
+      for (int i = 0; i < 3; i++) {
+        ds.getConnection().getMetaData().getConnection().close();
+      }
+      for (int i = 0; i < 3; i++) {
+        Statement st = ds.getConnection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT 1");
+        rs.getStatement().getConnection().close();
+      }
+      try (Connection a = ds.getConnection()) {
+        assertThat(a.isValid(1)).isTrue();
+      }
+    }
+  }
+
+  @Test
   void closingAConnectionTwiceReleasesOnce() throws Exception {
     try (PooledDataSource ds = DataSources.create(h2().poolSize(1).queueLimit(0).build())) {
       assertThat(ds.config().queueLimit()).isZero();

@@ -57,6 +57,25 @@ class PostgresDataSourceIT {
   }
 
   @Test
+  void closingTheConnectionOfAStatementGivesTheQueueAdmissionBack() throws Exception {
+    try (PooledDataSource ds = DataSources.from(config(1, 1), null).orElseThrow()) {
+      for (int i = 0; i < 4; i++) {
+        Statement st = ds.getConnection().createStatement();
+        try (ResultSet rs = st.executeQuery("SELECT 1")) {
+          assertThat(rs.next()).isTrue();
+        }
+        st.getConnection().close();
+      }
+      for (int i = 0; i < 3; i++) {
+        ds.getConnection().getMetaData().getConnection().close();
+      }
+      try (Connection c = ds.getConnection()) {
+        assertThat(c.isValid(1)).isTrue();
+      }
+    }
+  }
+
+  @Test
   void queueLimitOnPostgres() throws Exception {
     PoolConfig pool =
         config(1, 1).database().orElseThrow().toBuilder()

@@ -61,4 +61,33 @@ class KeySpaceTest {
     assertThatThrownBy(() -> space.withMaxKeyBytes(5))
         .hasMessageContaining("must be larger than the prefix");
   }
+
+  @Test
+  void refusesUnpairedSurrogatesBecauseUtf8WouldTurnThemIntoQuestionMarks() {
+    // "a", 0xD800, "b" and "a?b" would both be sent as the bytes of "a?b"
+    String lone = "a" + (char) 0xD800 + "b";
+    assertThatThrownBy(() -> space.key(lone))
+        .isInstanceOf(InvalidKeyException.class)
+        .hasMessage(
+            "key 'a\\uD800b' must be well-formed UTF-16, but has an unpaired surrogate U+D800 at"
+                + " index 1 (UTF-8 cannot encode it, so two keys would share one Redis key)");
+    String trailing = "x" + (char) 0xDC00;
+    assertThatThrownBy(() -> space.key(trailing)).hasMessageContaining("U+DC00 at index 1");
+    String reversed = "" + (char) 0xDE00 + (char) 0xD83D;
+    assertThatThrownBy(() -> space.key(reversed)).hasMessageContaining("U+DE00 at index 0");
+    assertThatThrownBy(() -> space.taggedKey(lone, ":x"))
+        .isInstanceOf(InvalidKeyException.class)
+        .hasMessageStartingWith("tag 'a\\uD800b'");
+    assertThatThrownBy(() -> space.taggedKey("t", lone)).hasMessageStartingWith("suffix ");
+    assertThatThrownBy(() -> space.pattern(lone)).hasMessageStartingWith("glob ");
+    assertThatThrownBy(() -> space.prefixPattern(lone)).hasMessageStartingWith("literalPrefix ");
+    assertThatThrownBy(() -> KeySpace.requireWellFormed("job id", lone))
+        .hasMessageStartingWith("job id ");
+    assertThatThrownBy(() -> space.taggedKey("", ":x")).hasMessage("tag must not be empty");
+
+    String smiley = "a\uD83D\uDE00b"; // a pair is one code point: fine
+    assertThat(space.key(smiley)).isEqualTo("myapp:cache:" + smiley);
+    assertThat(space.prefixPattern("")).isEqualTo("myapp:cache:*");
+    assertThat(KeySpace.requireWellFormed("id", smiley)).isSameAs(smiley);
+  }
 }
