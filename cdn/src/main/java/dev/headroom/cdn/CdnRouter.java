@@ -51,6 +51,35 @@ public interface CdnRouter extends AutoCloseable, HealthCheck {
   AssetUrl image(String path, ImageTransform transform);
 
   /**
+   * An HTML {@code srcset} with width descriptors: the image at each of {@code widths} (the
+   * transform's other settings kept, its height scaled in proportion), such as {@code
+   * https://img.example.com/a.jpg?w=320 320w, https://img.example.com/a.jpg?w=640 640w}. Pair it
+   * with a {@code sizes} attribute. When the router falls back to local paths (no transform is
+   * applied) it is the one original URL.
+   *
+   * @throws IllegalArgumentException if {@code widths} is empty, not strictly ascending, or a width
+   *     is outside 1 to {@link ImageTransform#MAX_DIMENSION}
+   * @throws InvalidAssetPathException if the path is unsafe
+   */
+  default String srcset(String path, ImageTransform transform, int... widths) {
+    return ImageTransform.srcset(this, path, transform, widths);
+  }
+
+  /**
+   * An HTML {@code srcset} with pixel-density descriptors: the transform's width (and height) times
+   * each of {@code densities}, such as {@code …?w=300 1x, …?w=600 2x}. When the router falls back
+   * to local paths it is the one original URL.
+   *
+   * @throws IllegalArgumentException if the transform has no width, {@code densities} is empty or
+   *     not strictly ascending, a density is not positive, or a scaled width exceeds {@link
+   *     ImageTransform#MAX_DIMENSION}
+   * @throws InvalidAssetPathException if the path is unsafe
+   */
+  default String srcsetDensities(String path, ImageTransform transform, double... densities) {
+    return ImageTransform.srcsetDensities(this, path, transform, densities);
+  }
+
+  /**
    * A grant for {@code lifetime} from now on the configured {@linkplain CdnConfig#timeSource() time
    * source}, to sign a routed URL with: {@code router.route(p).signed(signer,
    * router.grantFor(Duration.ofMinutes(10)))}.

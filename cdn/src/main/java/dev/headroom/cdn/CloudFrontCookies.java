@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * CloudFront signed cookies: three name-value pairs ({@code CloudFront-Expires} or {@code
- * CloudFront-Policy}, {@code CloudFront-Signature}, {@code CloudFront-Key-Pair-Id}) to send as
- * three {@code Set-Cookie} headers. Immutable.
+ * CloudFront-Policy}, {@code CloudFront-Signature}, {@code CloudFront-Key-Pair-Id}), and a fourth,
+ * {@code CloudFront-Hash-Algorithm}, for SHA-256 signatures, to send as one {@code Set-Cookie}
+ * header each. Immutable.
  */
 public final class CloudFrontCookies {
 
@@ -24,6 +25,9 @@ public final class CloudFrontCookies {
 
   /** The cookie carrying the key pair id. */
   public static final String KEY_PAIR_ID = "CloudFront-Key-Pair-Id";
+
+  /** The cookie naming the signature's hash, sent only for SHA-256 ({@code SHA256}). */
+  public static final String HASH_ALGORITHM = "CloudFront-Hash-Algorithm";
 
   private final Map<String, String> values;
 

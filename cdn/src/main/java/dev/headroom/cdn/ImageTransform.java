@@ -1,5 +1,6 @@
 package dev.headroom.cdn;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -101,6 +102,79 @@ public final class ImageTransform {
       append(out, separator, query ? "q=" : "quality=", Integer.toString(quality));
     }
     return out.toString();
+  }
+
+  static String srcset(CdnRouter router, String path, ImageTransform t, int... widths) {
+    Objects.requireNonNull(widths, "widths");
+    if (widths.length == 0) {
+      throw new IllegalArgumentException("widths is empty: expected at least one width");
+    }
+    StringBuilder out = new StringBuilder(64 * widths.length);
+    int previous = 0;
+    for (int w : widths) {
+      checkDimension("width", w);
+      if (w <= previous) {
+        throw new IllegalArgumentException(
+            "widths are rejected: expected strictly ascending widths, got "
+                + w
+                + " after "
+                + previous);
+      }
+      previous = w;
+      int h = t.height == 0 || t.width == 0 ? t.height : scaled(t.height, (double) w / t.width);
+      AssetUrl url = router.image(path, new ImageTransform(w, h, t.format, t.quality));
+      if (url.isLocal()) {
+        return url.url();
+      }
+      candidate(out, url.url(), w + "w");
+    }
+    return out.toString();
+  }
+
+  static String srcsetDensities(
+      CdnRouter router, String path, ImageTransform t, double... densities) {
+    Objects.requireNonNull(densities, "densities");
+    if (t.width == 0) {
+      throw new IllegalArgumentException(
+          "transform " + t + " is rejected: density descriptors scale a width; set one");
+    }
+    if (densities.length == 0) {
+      throw new IllegalArgumentException("densities is empty: expected at least one density");
+    }
+    StringBuilder out = new StringBuilder(64 * densities.length);
+    double previous = 0;
+    for (double d : densities) {
+      if (!(d > previous) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException(
+            "densities are rejected: expected positive, strictly ascending densities, got "
+                + d
+                + " after "
+                + previous);
+      }
+      previous = d;
+      int w = checkDimension("width", scaled(t.width, d));
+      int h = t.height == 0 ? 0 : checkDimension("height", scaled(t.height, d));
+      AssetUrl url = router.image(path, new ImageTransform(w, h, t.format, t.quality));
+      if (url.isLocal()) {
+        return url.url();
+      }
+      candidate(
+          out,
+          url.url(),
+          new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString() + "x");
+    }
+    return out.toString();
+  }
+
+  private static int scaled(int pixels, double factor) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(pixels * factor)));
+  }
+
+  private static void candidate(StringBuilder out, String url, String descriptor) {
+    if (out.length() > 0) {
+      out.append(", ");
+    }
+    out.append(url).append(' ').append(descriptor);
   }
 
   private static void append(StringBuilder out, String separator, String key, String value) {

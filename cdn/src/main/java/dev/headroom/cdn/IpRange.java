@@ -29,13 +29,7 @@ final class IpRange {
   private IpRange(byte[] network, int prefixLength) {
     this.network = network;
     this.prefixLength = prefixLength;
-    String address;
-    try {
-      address = InetAddress.getByAddress(network).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
-    }
-    this.text = address + "/" + prefixLength;
+    this.text = canonical(network) + "/" + prefixLength;
   }
 
   /**
@@ -95,6 +89,56 @@ final class IpRange {
   @Override
   public String toString() {
     return text;
+  }
+
+  /**
+   * The text of an address: dotted quad for IPv4; for IPv6 the RFC 5952 section 4 form (lower-case
+   * hex without leading zeros, the longest run of two or more zero groups, the first of equals,
+   * shortened to {@code ::}), as the AWS SDK and Akamai's reference libraries write it.
+   */
+  static String canonical(byte[] address) {
+    if (address.length == 4) {
+      return (address[0] & 0xFF)
+          + "."
+          + (address[1] & 0xFF)
+          + "."
+          + (address[2] & 0xFF)
+          + "."
+          + (address[3] & 0xFF);
+    }
+    int[] groups = new int[8];
+    for (int g = 0; g < 8; g++) {
+      groups[g] = ((address[2 * g] & 0xFF) << 8) | (address[2 * g + 1] & 0xFF);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int g = 0; g < 8; ) {
+      if (groups[g] != 0) {
+        g++;
+        continue;
+      }
+      int start = g;
+      while (g < 8 && groups[g] == 0) {
+        g++;
+      }
+      if (g - start > bestLength) {
+        bestStart = start;
+        bestLength = g - start;
+      }
+    }
+    StringBuilder text = new StringBuilder(39);
+    for (int g = 0; g < 8; g++) {
+      if (g == bestStart) {
+        text.append("::");
+        g += bestLength - 1;
+        continue;
+      }
+      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[g]));
+    }
+    return text.toString();
   }
 
   private static byte @Nullable [] literal(String address) {

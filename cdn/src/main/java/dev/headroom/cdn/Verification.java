@@ -50,7 +50,7 @@ public final class Verification {
     this.expires = expires;
   }
 
-  static Verification valid(String keyId, Instant expires) {
+  static Verification valid(@Nullable String keyId, Instant expires) {
     return new Verification(Status.VALID, keyId, expires);
   }
 

@@ -280,14 +280,23 @@ class CloudFrontSignerTest {
     KeyPairGenerator small = KeyPairGenerator.getInstance("RSA");
     small.initialize(1024);
     KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-    ec.initialize(256);
+    ec.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+    KeyPairGenerator dsa = KeyPairGenerator.getInstance("DSA");
+    dsa.initialize(2048);
     Grant grant = Grant.until(EXPIRES);
 
     assertThatThrownBy(() -> CloudFrontSigner.of(KEY_PAIR_ID, small.generateKeyPair().getPrivate()))
         .hasMessage(
             "privateKey of 1024 bits is rejected: CloudFront requires an RSA key of at least 2048 bits");
     assertThatThrownBy(() -> CloudFrontSigner.of(KEY_PAIR_ID, ec.generateKeyPair().getPrivate()))
-        .hasMessageContaining("CloudFront signs with RSA");
+        .hasMessageContaining("P-256 (prime256v1) only");
+    assertThatThrownBy(() -> CloudFrontSigner.of(KEY_PAIR_ID, dsa.generateKeyPair().getPrivate()))
+        .hasMessageContaining("CloudFront signs with RSA or ECDSA P-256");
+    assertThatThrownBy(
+            () ->
+                signer.sign(
+                    URI.create("https://d1.cloudfront.net/a.mp3?Hash-Algorithm=SHA1"), grant))
+        .hasMessageContaining("already has a CloudFront signing parameter");
     assertThatThrownBy(() -> CloudFrontSigner.of("K2-JC", keys.getPrivate()))
         .hasMessageStartingWith("keyPairId='K2-JC'");
     assertThatThrownBy(() -> signer.sign(URI.create("/local/a.mp3"), grant))

@@ -2,16 +2,15 @@ package dev.headroom.ratelimit;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * The outcome of one rate-limit check: whether it is allowed, and the state of the limit that bound
  * it (for a limiter with several limits: when denied, the denying limit with the longest wait; when
- * allowed, the limit with the fewest permits left). Renders the IETF {@code RateLimit-*} headers
- * and, on request, the legacy {@code X-RateLimit-*} set. Immutable.
+ * allowed, the limit with the fewest permits left). Renders the IETF {@code RateLimit-Policy} and
+ * {@code RateLimit} fields and, on request, the draft-06 or {@code X-RateLimit-*} sets (see {@link
+ * RateLimitHeaders}). Immutable.
  */
 public final class Decision {
 
@@ -247,40 +246,27 @@ public final class Decision {
   }
 
   /**
-   * The IETF draft headers: {@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code
-   * RateLimit-Reset} (seconds, rounded up), {@code RateLimit-Policy} ({@code 100;w=60}), and {@code
-   * Retry-After} (seconds, at least 1) when denied. In insertion order, unmodifiable.
+   * The header fields of the current IETF draft (draft-ietf-httpapi-ratelimit-headers-11), with
+   * this decision's limit as the only policy, named after the limiter: {@code RateLimit-Policy:
+   * "api";q=100;w=60}, {@code RateLimit: "api";r=99;t=60} ({@code t} in seconds, rounded up), and
+   * {@code Retry-After} (seconds, at least 1) when denied, when {@code t} equals it. In a fixed
+   * order, unmodifiable. For a limiter with several limits, {@link RateLimitHeaders#of(RateLimiter,
+   * RateLimitHeaders.Style...)} lists them all.
    */
   public Map<String, String> headers() {
-    return headers(false);
+    return RateLimitHeaders.single(this);
   }
 
   /**
-   * The IETF draft headers, plus {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and
-   * {@code X-RateLimit-Reset} (epoch seconds of {@link #resetAt()}, as GitHub sends it) when {@code
-   * legacy} is true.
+   * The header fields in {@code styles}: the current draft's, draft-06's ({@code RateLimit-Limit},
+   * {@code -Remaining}, {@code -Reset}, {@code RateLimit-Policy: 100;w=60}) and/or {@code
+   * X-RateLimit-*}; {@code Retry-After} when denied. See {@link RateLimitHeaders}.
+   *
+   * @throws IllegalArgumentException if the styles combine {@link RateLimitHeaders.Style#RATELIMIT}
+   *     and {@link RateLimitHeaders.Style#DRAFT_06}
    */
-  public Map<String, String> headers(boolean legacy) {
-    Map<String, String> h = new LinkedHashMap<>();
-    h.put("RateLimit-Limit", Long.toString(limit.permits()));
-    h.put("RateLimit-Remaining", Long.toString(remaining));
-    h.put("RateLimit-Reset", Long.toString(ceilSeconds(resetAfterNanos)));
-    h.put(
-        "RateLimit-Policy",
-        limit.permits() + ";w=" + Math.max(1, ceilSeconds(limit.windowNanos())));
-    if (!allowed) {
-      h.put("Retry-After", Long.toString(Math.max(1, ceilSeconds(retryAfterNanos))));
-    }
-    if (legacy) {
-      h.put("X-RateLimit-Limit", Long.toString(limit.permits()));
-      h.put("X-RateLimit-Remaining", Long.toString(remaining));
-      h.put("X-RateLimit-Reset", Long.toString(resetAt().plusNanos(999_999_999L).getEpochSecond()));
-    }
-    return Collections.unmodifiableMap(h);
-  }
-
-  private static long ceilSeconds(long nanos) {
-    return (nanos + 999_999_999L) / 1_000_000_000L;
+  public Map<String, String> headers(RateLimitHeaders.Style... styles) {
+    return RateLimitHeaders.single(this, styles);
   }
 
   private static long nonNegative(String field, Duration d) {

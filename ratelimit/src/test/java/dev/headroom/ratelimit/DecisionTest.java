@@ -12,7 +12,20 @@ class DecisionTest {
   private static final Instant AT = Instant.parse("2026-11-21T10:00:00.250Z");
 
   @Test
-  void legacyHeadersCarryTheResetAsEpochSecondsRoundedUp() {
+  void theCurrentDraftsFieldsCarryThePolicyName() {
+    Decision d =
+        Decision.allowed(
+            "api", Limit.perMinute(100), 42, Duration.ofMillis(30_500), AT, DecisionSource.LIMITER);
+    assertThat(d.headers())
+        .containsExactly(
+            org.assertj.core.api.Assertions.entry("RateLimit-Policy", "\"api\";q=100;w=60"),
+            org.assertj.core.api.Assertions.entry("RateLimit", "\"api\";r=42;t=31"));
+  }
+
+  @Test
+  void legacyStylesAgreeWithRetryAfterOnADenial() {
+    // resetAfter (the whole limit back) is 30.5 s, but the request can be retried after 1.2 s:
+    // every reset value says 2 s, as Retry-After does (draft-06 section 3.3, -11 section 6).
     Decision d =
         Decision.denied(
             "api",
@@ -22,18 +35,52 @@ class DecisionTest {
             Duration.ofMillis(1_200),
             AT,
             DecisionSource.LIMITER);
-    assertThat(d.headers(true))
+    assertThat(d.headers(RateLimitHeaders.Style.DRAFT_06, RateLimitHeaders.Style.X_RATELIMIT))
         .containsExactly(
             org.assertj.core.api.Assertions.entry("RateLimit-Limit", "100"),
             org.assertj.core.api.Assertions.entry("RateLimit-Remaining", "0"),
-            org.assertj.core.api.Assertions.entry("RateLimit-Reset", "31"),
+            org.assertj.core.api.Assertions.entry("RateLimit-Reset", "2"),
             org.assertj.core.api.Assertions.entry("RateLimit-Policy", "100;w=60"),
-            org.assertj.core.api.Assertions.entry("Retry-After", "2"),
             org.assertj.core.api.Assertions.entry("X-RateLimit-Limit", "100"),
             org.assertj.core.api.Assertions.entry("X-RateLimit-Remaining", "0"),
             org.assertj.core.api.Assertions.entry(
-                "X-RateLimit-Reset", String.valueOf(AT.getEpochSecond() + 31)));
+                "X-RateLimit-Reset", String.valueOf(AT.getEpochSecond() + 2)),
+            org.assertj.core.api.Assertions.entry("Retry-After", "2"));
+    assertThat(d.headers())
+        .containsEntry("RateLimit", "\"api\";r=0;t=2")
+        .containsEntry("Retry-After", "2");
     assertThat(d.resetAt()).isEqualTo(AT.plusMillis(30_500));
+  }
+
+  @Test
+  void anAllowedDecisionsEpochResetIsRoundedUp() {
+    Decision d =
+        Decision.allowed(
+            "api", Limit.perMinute(100), 5, Duration.ofMillis(30_500), AT, DecisionSource.LIMITER);
+    assertThat(d.headers(RateLimitHeaders.Style.X_RATELIMIT))
+        .containsExactly(
+            org.assertj.core.api.Assertions.entry("X-RateLimit-Limit", "100"),
+            org.assertj.core.api.Assertions.entry("X-RateLimit-Remaining", "5"),
+            org.assertj.core.api.Assertions.entry(
+                "X-RateLimit-Reset", String.valueOf(AT.getEpochSecond() + 31)));
+  }
+
+  @Test
+  void theTwoRateLimitPolicySyntaxesCannotBeMixed() {
+    Decision d =
+        Decision.allowed("api", Limit.perMinute(1), 0, Duration.ZERO, AT, DecisionSource.LIMITER);
+    assertThatThrownBy(
+            () -> d.headers(RateLimitHeaders.Style.RATELIMIT, RateLimitHeaders.Style.DRAFT_06))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RATELIMIT and DRAFT_06");
+  }
+
+  @Test
+  void policyNamesAreStructuredFieldStrings() {
+    Decision d =
+        Decision.allowed(
+            "a\"b\\c\u00e9", Limit.perSecond(1), 1, Duration.ZERO, AT, DecisionSource.LIMITER);
+    assertThat(d.headers().get("RateLimit")).isEqualTo("\"a\\\"b\\\\c?\";r=1;t=0");
   }
 
   @Test
@@ -48,7 +95,8 @@ class DecisionTest {
             AT,
             DecisionSource.LIMITER);
     assertThat(d.headers())
-        .containsEntry("RateLimit-Policy", "1;w=1")
+        .containsEntry("RateLimit-Policy", "\"tiny\";q=1;w=1")
+        .containsEntry("RateLimit", "\"tiny\";r=0;t=1")
         .containsEntry("Retry-After", "1");
   }
 

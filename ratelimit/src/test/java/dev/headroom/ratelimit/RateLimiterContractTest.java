@@ -223,17 +223,18 @@ public abstract class RateLimiterContractTest {
     Decision ok = limiter.tryAcquire("k");
     assertThat(ok.headers())
         .containsExactly(
-            org.assertj.core.api.Assertions.entry("RateLimit-Limit", "2"),
-            org.assertj.core.api.Assertions.entry("RateLimit-Remaining", "1"),
-            org.assertj.core.api.Assertions.entry("RateLimit-Reset", "60"),
-            org.assertj.core.api.Assertions.entry("RateLimit-Policy", "2;w=60"));
+            org.assertj.core.api.Assertions.entry(
+                "RateLimit-Policy", "\"" + limiter.name() + "\";q=2;w=60"),
+            org.assertj.core.api.Assertions.entry(
+                "RateLimit", "\"" + limiter.name() + "\";r=1;t=60"));
     limiter.tryAcquire("k");
     time.advance(Duration.ofMillis(10_500));
     Decision denied = limiter.tryAcquire("k");
     assertThat(denied.headers())
         .containsEntry("Retry-After", "50")
-        .containsEntry("RateLimit-Remaining", "0");
-    assertThat(denied.headers(true))
+        .containsEntry("RateLimit", "\"" + limiter.name() + "\";r=0;t=50");
+    assertThat(denied.headers(RateLimitHeaders.Style.DRAFT_06, RateLimitHeaders.Style.X_RATELIMIT))
+        .containsEntry("RateLimit-Reset", "50")
         .containsEntry("X-RateLimit-Limit", "2")
         .containsEntry("X-RateLimit-Remaining", "0")
         .containsKey("X-RateLimit-Reset");

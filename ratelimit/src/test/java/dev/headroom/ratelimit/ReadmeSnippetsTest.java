@@ -72,12 +72,20 @@ class ReadmeSnippetsTest {
     KeyResolver<Request> byIp = KeyResolver.ip(Request::remoteAddress);
 
     Decision d = limits.get("login").tryAcquire(byIp.resolve(request));
-    d.headers().forEach(response::setHeader);      // RateLimit-Limit, -Remaining, -Reset, -Policy, Retry-After
+    d.headers().forEach(response::setHeader);      // RateLimit-Policy, RateLimit, and Retry-After when denied
     if (!d.allowed()) {
       response.sendError(429);
     }
 
-    assertThat(response.headers).containsEntry("RateLimit-Limit", "5").containsKey("RateLimit-Remaining");
+    RateLimiter search = limits.get("search");
+    RateLimitHeaders searchHeaders = RateLimitHeaders.of(search);   // once per limiter: lists both policies
+    searchHeaders.render(search.tryAcquire(byIp.resolve(request))).forEach(response::setHeader);
+
+    assertThat(d.headers()).containsEntry("RateLimit-Policy", "\"login\";q=5;w=900")
+        .containsEntry("RateLimit", "\"login\";r=4;t=900");
+    assertThat(response.headers)
+        .containsEntry("RateLimit-Policy", "\"search-1s\";q=10;w=1, \"search-3600s\";q=1000;w=3600")
+        .hasEntrySatisfying("RateLimit", v -> assertThat(v).startsWith("\"search-1s\";r=9;t="));
     assertThat(limits.get("search").config().limits()).hasSize(2);
     limits.close();
     redis.ifPresent(RedisConnector::close);
