@@ -68,6 +68,20 @@ final class BrokerJobQueue implements JobQueue {
       broker.close();
       throw e;
     }
+    broker.onMissingJob(this::missingJob);
+  }
+
+  private void missingJob(String id) {
+    log.warn(
+        "queue '{}': job {} was missing from the store (its data was evicted or deleted); it is"
+            + " dead-lettered as '{}' and cannot run. Redis must run with maxmemory-policy"
+            + " noeviction for a queue",
+        name,
+        id,
+        DeadLetter.REASON_MISSING);
+    if (meters != null) {
+      meters.dead("", DeadLetter.REASON_MISSING).increment();
+    }
   }
 
   @Override

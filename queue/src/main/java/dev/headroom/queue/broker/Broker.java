@@ -73,6 +73,13 @@ public interface Broker extends AutoCloseable {
     return reap(maxStalls, type -> {});
   }
 
+  /**
+   * Tells {@code listener} the id of every job found without its data (a Redis hash evicted or
+   * deleted) and dead-lettered as {@link dev.headroom.queue.DeadLetter#REASON_MISSING}; called on
+   * the thread that made the call. Backends that cannot lose a job's data never call it.
+   */
+  default void onMissingJob(Consumer<String> listener) {}
+
   /** Jobs by state. */
   QueueCounts counts();
 

@@ -126,6 +126,7 @@ public final class RedisBroker implements Broker {
   private final long maxBlockMillis;
   private final WakeGate gate = new WakeGate();
   private @Nullable DedicatedConnection<String> blocking;
+  private volatile Consumer<String> missingJobs = id -> {};
 
   private RedisBroker(RedisConnector connector, String name, JobQueueConfig options) {
     this.connector = connector;
@@ -310,6 +311,7 @@ public final class RedisBroker implements Broker {
               text(flat.get(j + 9)),
               num(flat.get(j + 10)) == 1));
     }
+    missing(reply.get(4));
     if (!claimed.isEmpty()) {
       gate.passOn();
     }
@@ -387,7 +389,19 @@ public final class RedisBroker implements Broker {
     for (Object type : (List<?>) reply.get(1)) {
       buried.accept(text(type));
     }
+    missing(reply.get(2));
     return ((Long) reply.get(0)).intValue();
+  }
+
+  @Override
+  public void onMissingJob(Consumer<String> listener) {
+    this.missingJobs = listener;
+  }
+
+  private void missing(Object ids) {
+    for (Object id : (List<?>) ids) {
+      missingJobs.accept(text(id));
+    }
   }
 
   // ---- inspection and dead letters ----
