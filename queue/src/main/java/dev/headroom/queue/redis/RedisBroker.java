@@ -33,11 +33,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Redis backend.
@@ -114,6 +117,8 @@ public final class RedisBroker implements Broker {
   private static final RedisScript PURGE = script("purge.lua");
   private static final int ENQUEUE_BATCH = 500;
   private static final int SCAN_BATCH = 200;
+  private static final int MAX_LOST_CLAIMS = 1000;
+  private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
   private final RedisConnector connector;
   private final String name;
@@ -127,6 +132,12 @@ public final class RedisBroker implements Broker {
   private final WakeGate gate = new WakeGate();
   private @Nullable DedicatedConnection<String> blocking;
   private volatile Consumer<String> missingJobs = id -> {};
+
+  /**
+   * Token prefixes of claims that failed on the client (a timeout, a dropped connection) and may
+   * still have run on Redis: the next exchange gives back what they took.
+   */
+  private final ConcurrentLinkedQueue<String> lostClaims = new ConcurrentLinkedQueue<>();
 
   private RedisBroker(RedisConnector connector, String name, JobQueueConfig options) {
     this.connector = connector;
@@ -262,7 +273,11 @@ public final class RedisBroker implements Broker {
   public Exchange exchange(
       List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
     long epoch = gate.epoch();
-    byte[][] a = args(4 + 8 * settlements.size());
+    List<String> lost = new ArrayList<>();
+    for (String p; lost.size() < MAX_LOST_CLAIMS && (p = lostClaims.poll()) != null; ) {
+      lost.add(p);
+    }
+    byte[][] a = args(5 + 8 * settlements.size() + lost.size());
     int i = header.length;
     a[i++] = bytes(leaseMillis);
     a[i++] = bytes(claimMax);
@@ -286,7 +301,30 @@ public final class RedisBroker implements Broker {
       a[i++] = bytes(e == null ? "" : e.stackTrace());
       a[i++] = bytes(s.reason() == null ? "" : s.reason());
     }
-    List<Object> reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
+    a[i++] = bytes(lost.size());
+    for (String p : lost) {
+      a[i++] = bytes(p);
+    }
+    List<Object> reply;
+    try {
+      reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
+    } catch (RuntimeException e) {
+      // in doubt: Redis may run this call (and the lost claims it carried) after the client gave up
+      lostClaims.addAll(lost);
+      if (claimMax > 0) {
+        lostClaims.add(tokenPrefix);
+      }
+      dropExcessLostClaims();
+      throw e;
+    }
+    long released = (Long) reply.get(5);
+    if (released > 0) {
+      log.info(
+          "queue '{}': {} job(s) claimed by calls that timed out on this client went back in line"
+              + " (no attempt or stall counted)",
+          name,
+          released);
+    }
     List<?> flags = (List<?>) reply.get(0);
     boolean[] accepted = new boolean[flags.size()];
     for (int f = 0; f < accepted.length; f++) {
@@ -317,6 +355,21 @@ public final class RedisBroker implements Broker {
     }
     return new Exchange(
         accepted, Collections.unmodifiableList(claimed), (Long) reply.get(2), epoch);
+  }
+
+  /** Keeps at most {@value #MAX_LOST_CLAIMS} lost claims (the oldest go: their leases expire). */
+  private void dropExcessLostClaims() {
+    int dropped = 0;
+    while (lostClaims.size() > MAX_LOST_CLAIMS && lostClaims.poll() != null) {
+      dropped++;
+    }
+    if (dropped > 0) {
+      log.warn(
+          "queue '{}': forgot {} claim(s) lost to timeouts; their jobs return when their leases"
+              + " expire, with a stall counted",
+          name,
+          dropped);
+    }
   }
 
   @Override

@@ -1,9 +1,9 @@
 -- A worker's one round trip: settle answered jobs, then claim ready ones.
 -- ARGV 8 lease (ms), 9 claim max, 10 token prefix, 11 settlements, then eight per settlement:
 -- id, lease token, kind (c complete, r retry, d dead, g give back), retry delay (ms), error class,
--- error message, error stack, dead reason.
+-- error message, error stack, dead reason; then the number of lost claims and their token prefixes.
 -- Returns {accepted flags, claimed (eleven fields per job), ms until the next delayed job is due or -1
--- (when fewer than claim max were claimed), now, ids dead-lettered as missing}.
+-- (when fewer than claim max were claimed), now, ids dead-lettered as missing, jobs released}.
 -- A job is read and checked before anything about it changes: one whose hash is gone (evicted or
 -- deleted) is dead-lettered as missing and the others are claimed as usual.
 local lease = tonumber(ARGV[8])
@@ -12,6 +12,40 @@ local accepted = {}
 local nS = tonumber(ARGV[11])
 local woke = 0
 local missing = {}
+
+-- Lost claims: earlier calls of this process that timed out on the client, so it never learnt what
+-- they claimed, though Redis may have run them (this call comes after them on the connection). Jobs
+-- still held under such a token go back to their place in line: the attempt and no stall counted,
+-- as nobody ran them. Scans the active jobs, so only calls after a timeout carry any.
+local lb = 12 + nS * 8
+local nL = tonumber(ARGV[lb] or '0')
+local released = 0
+if nL > 0 then
+  local lost = {}
+  for i = 1, nL do
+    lost[ARGV[lb + i]] = true
+  end
+  local held = redis.call('ZRANGE', KEYS[3], 0, -1)
+  for _, id in ipairs(held) do
+    local key = jobPrefix .. id
+    local lt = redis.call('HGET', key, 'lt')
+    local prefix = lt and string.match(lt, '^(.*:)')
+    if prefix and lost[prefix] then
+      local f = redis.call('HMGET', key, 'rd', 'pr', 'sq', 'at')
+      redis.call('ZREM', KEYS[3], id)
+      if f[4] then
+        redis.call('HINCRBY', key, 'at', -1)
+      end
+      redis.call('HDEL', key, 'lt')
+      if toWaiting(key, id, tonumber(f[1]), f[2], f[3]) then
+        woke = woke + 1
+      else
+        missing[#missing + 1] = id
+      end
+      released = released + 1
+    end
+  end
+end
 
 for i = 0, nS - 1 do
   local b = 11 + i * 8
@@ -108,4 +142,4 @@ if claimMax > 0 then
     end
   end
 end
-return {accepted, claimed, nextDue, now, missing}
+return {accepted, claimed, nextDue, now, missing, released}
