@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -118,6 +119,9 @@ public final class RedisBroker implements Broker {
   private static final int ENQUEUE_BATCH = 500;
   private static final int SCAN_BATCH = 200;
   private static final int MAX_LOST_CLAIMS = 1000;
+  private static final String NO_EVICTION = "noeviction";
+  private static final String UNKNOWN = "unknown";
+  private static final long POLICY_MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
   private final RedisConnector connector;
@@ -138,6 +142,14 @@ public final class RedisBroker implements Broker {
    * still have run on Redis: the next exchange gives back what they took.
    */
   private final ConcurrentLinkedQueue<String> lostClaims = new ConcurrentLinkedQueue<>();
+
+  /**
+   * The server's {@code maxmemory-policy}: null until read, {@link #UNKNOWN} if CONFIG is refused.
+   */
+  private volatile @Nullable String evictionPolicy;
+
+  private volatile long policyReadAtNanos;
+  private final AtomicBoolean policyReading = new AtomicBoolean();
 
   private RedisBroker(RedisConnector connector, String name, JobQueueConfig options) {
     this.connector = connector;
@@ -170,9 +182,99 @@ public final class RedisBroker implements Broker {
     this.maxBlockMillis = Math.max(10, Math.min(command - 500, command / 2 + 250));
   }
 
-  /** A broker for queue {@code name}; the connector is shared, not owned. */
+  /**
+   * A broker for queue {@code name}; the connector is shared, not owned. Starts reading the
+   * server's {@code maxmemory-policy} in the background (see {@link #misconfiguration}).
+   */
   public static RedisBroker create(RedisConnector connector, String name, JobQueueConfig options) {
-    return new RedisBroker(connector, name, options);
+    RedisBroker broker = new RedisBroker(connector, name, options);
+    broker.readEvictionPolicy();
+    return broker;
+  }
+
+  // ---- how Redis is operated ----
+
+  /**
+   * Reads {@code maxmemory-policy} without blocking; logs a warning whenever a reading is not
+   * {@code noeviction}. A server that refuses CONFIG (managed services often rename or forbid it)
+   * reads as {@value #UNKNOWN}; an unreachable one is asked again later.
+   */
+  private void readEvictionPolicy() {
+    if (!policyReading.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture<Map<String, String>> reply;
+    try {
+      reply = connector.async().configGet("maxmemory-policy").toCompletableFuture();
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    // settles on a Lettuce thread: only reads fields and logs
+    var unused =
+        reply
+            .orTimeout(callTimeoutMillis, TimeUnit.MILLISECONDS)
+            .whenComplete(
+                (config, failure) -> {
+                  try {
+                    policyRead(config, failure);
+                  } finally {
+                    policyReading.set(false);
+                  }
+                });
+  }
+
+  private void policyRead(@Nullable Map<String, String> config, @Nullable Throwable failure) {
+    Throwable c = failure == null ? null : Failures.unwrap(failure);
+    String policy;
+    if (c != null && RedisConnector.isUnavailability(c)) {
+      return; // asked again at the next health check
+    } else if (c != null || config == null || config.get("maxmemory-policy") == null) {
+      policy = UNKNOWN;
+      if (!UNKNOWN.equals(evictionPolicy)) {
+        log.info(
+            "queue '{}': could not read Redis's maxmemory-policy ({}); make sure it is noeviction,"
+                + " or jobs can be evicted and lost",
+            name,
+            c == null ? "not in the CONFIG GET reply" : c.getMessage());
+      }
+    } else {
+      policy = config.get("maxmemory-policy").toLowerCase(Locale.ROOT);
+      if (!NO_EVICTION.equals(policy) && !policy.equals(evictionPolicy)) {
+        log.warn(
+            "IMPORTANT! queue '{}': Redis's maxmemory-policy is {}; it must be noeviction for a"
+                + " queue: under memory pressure Redis would evict job data and jobs would be lost"
+                + " (dead-lettered as 'missing'). Health reports DEGRADED until it is noeviction.",
+            name,
+            policy);
+      }
+    }
+    evictionPolicy = policy;
+    policyReadAtNanos = System.nanoTime();
+  }
+
+  /**
+   * Adds {@code maxmemoryPolicy} to {@code details} (as last read, at most a minute ago; {@code
+   * unknown} if the server refuses CONFIG, absent until first read) and answers a problem while it
+   * is something other than {@code noeviction}. The queue warns rather than refusing to start: the
+   * policy can change at run time, managed services often hide it, and eviction loses jobs only
+   * under memory pressure, while a queue that refuses to start stops a whole service at once.
+   */
+  @Override
+  public @Nullable String misconfiguration(Map<String, Object> details) {
+    String policy = evictionPolicy;
+    if (policy == null || System.nanoTime() - policyReadAtNanos > POLICY_MAX_AGE_NANOS) {
+      readEvictionPolicy();
+    }
+    if (policy == null) {
+      return null;
+    }
+    details.put("maxmemoryPolicy", policy);
+    if (NO_EVICTION.equals(policy) || UNKNOWN.equals(policy)) {
+      return null;
+    }
+    return "Redis maxmemory-policy is "
+        + policy
+        + ", not noeviction: jobs can be evicted and lost under memory pressure";
   }
 
   private static RedisScript script(String part) {
