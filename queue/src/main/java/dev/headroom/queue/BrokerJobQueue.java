@@ -232,7 +232,7 @@ final class BrokerJobQueue implements JobQueue {
 
   @Override
   public Optional<JobInfo> job(String jobId) {
-    Objects.requireNonNull(jobId, "jobId");
+    JobType.checkWellFormed("jobId", Objects.requireNonNull(jobId, "jobId"));
     return call(() -> broker.job(jobId));
   }
 

@@ -1,9 +1,12 @@
 package dev.headroom.queue.redis;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.codec.Codec;
+import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.ManualTimeSource;
@@ -116,6 +119,44 @@ class RedisQueueAsOperatedTest {
         assertThat(q.deadLetters().get(id).orElseThrow().reason())
             .isEqualTo(DeadLetter.REASON_MISSING);
       }
+    }
+  }
+
+  @Test
+  void idsWithUnpairedSurrogatesAreRefusedRatherThanCollidingInRedis(
+      RedisConnector connector, TestRedis redis) {
+    JobQueueConfig config =
+        JobQueueConfig.builder().keySpace(KeySpace.of(redis.keyPrefix(), "q")).build();
+    try (JobQueue q = JobQueues.redis(connector, "ids", config)) {
+      // UTF-8 turns either lone surrogate into '?': both would be the Redis key of job "a?b"
+      String high = "a\uD800b";
+      String low = "a\uDC00b";
+      assertThatThrownBy(() -> JobOptions.builder().jobId(high))
+          .isInstanceOf(InvalidKeyException.class)
+          .hasMessageContaining("jobId")
+          .hasMessageContaining("unpaired surrogate")
+          .hasMessageContaining("a\\uD800b");
+      assertThatThrownBy(() -> JobOptions.builder().jobId("ends-high\uDBFF"))
+          .isInstanceOf(InvalidKeyException.class);
+      assertThatThrownBy(() -> q.job(low))
+          .isInstanceOf(InvalidKeyException.class)
+          .hasMessageContaining("a\\uDC00b");
+      assertThatThrownBy(() -> q.deadLetters().get(low)).isInstanceOf(InvalidKeyException.class);
+      assertThatThrownBy(() -> q.deadLetters().replay(low)).isInstanceOf(InvalidKeyException.class);
+      assertThatThrownBy(() -> q.deadLetters().purge(low)).isInstanceOf(InvalidKeyException.class);
+      assertThatThrownBy(() -> JobType.of("type\uDC00", Codec.utf8()))
+          .isInstanceOf(InvalidKeyException.class)
+          .hasMessageContaining("job type name");
+      assertThatThrownBy(() -> JobQueues.redis(connector, "queue\uD800", config))
+          .isInstanceOf(InvalidKeyException.class)
+          .hasMessageContaining("queue name");
+
+      // a surrogate pair is a character like any other, and its id stays its own
+      String emoji = q.enqueue(TEXT, "smile", JobOptions.builder().jobId("a\uD83D\uDE00b").build());
+      String question = q.enqueue(TEXT, "plain", JobOptions.builder().jobId("a?b").build());
+      assertThat(q.counts().waiting()).isEqualTo(2);
+      assertThat(q.job(emoji).orElseThrow().payload()).isEqualTo("smile".getBytes(UTF_8));
+      assertThat(q.job(question).orElseThrow().payload()).isEqualTo("plain".getBytes(UTF_8));
     }
   }
 }
