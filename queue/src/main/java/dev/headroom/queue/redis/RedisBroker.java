@@ -83,6 +83,18 @@ import org.slf4j.LoggerFactory;
  * Delivery is therefore at least once: a job runs twice only if its worker died or lost Redis for
  * longer than the lease while running it.
  *
+ * <p><b>Lost claims.</b> An exchange that fails on the client (a timeout) may still run on Redis
+ * and lease jobs nobody received. The broker keeps the token prefixes of such calls and sends them
+ * with its next exchange, which first gives back every job still held under one of them (to its old
+ * place, the attempt and no stall counted): reaping them would count a stall for a job that never
+ * ran. That exchange follows the lost one on the same connection, so it runs after it.
+ *
+ * <p><b>Missing jobs.</b> Every script reads a job's fields before it changes anything: a job whose
+ * hash is gone (evicted under a {@code maxmemory} policy, or deleted) is dead-lettered with reason
+ * {@code missing} (a stub hash: state, reason, error) and reported through {@link #onMissingJob};
+ * it never stops a script half-way, which would leave the jobs after it in no set. The queue needs
+ * {@code maxmemory-policy noeviction}: see {@link #misconfiguration}.
+ *
  * <h2>Time</h2>
  *
  * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's ({@code
