@@ -68,6 +68,20 @@ final class BrokerJobQueue implements JobQueue {
       broker.close();
       throw e;
     }
+    broker.onMissingJob(this::missingJob);
+  }
+
+  private void missingJob(String id) {
+    log.warn(
+        "queue '{}': job {} was missing from the store (its data was evicted or deleted); it is"
+            + " dead-lettered as '{}' and cannot run. Redis must run with maxmemory-policy"
+            + " noeviction for a queue",
+        name,
+        id,
+        DeadLetter.REASON_MISSING);
+    if (meters != null) {
+      meters.dead("", DeadLetter.REASON_MISSING).increment();
+    }
   }
 
   @Override
@@ -218,7 +232,7 @@ final class BrokerJobQueue implements JobQueue {
 
   @Override
   public Optional<JobInfo> job(String jobId) {
-    Objects.requireNonNull(jobId, "jobId");
+    JobType.checkWellFormed("jobId", Objects.requireNonNull(jobId, "jobId"));
     return call(() -> broker.job(jobId));
   }
 
@@ -286,8 +300,10 @@ final class BrokerJobQueue implements JobQueue {
   /**
    * DOWN while the store is unreachable (from the last failed call until one succeeds, or when
    * counting fails now; details {@code unavailableSince}, {@code lastError}); DEGRADED while more
-   * than {@link JobQueueConfig#healthThreshold()} jobs are ready and waiting; else UP. Details:
-   * backend, counts, workers. Waits at most the command timeout.
+   * than {@link JobQueueConfig#healthThreshold()} jobs are ready and waiting, or while the store is
+   * set up so that it may lose jobs (a Redis whose {@code maxmemory-policy} is not {@code
+   * noeviction}: detail {@code misconfiguration}); else UP. Details: backend, counts, workers, and
+   * on Redis {@code maxmemoryPolicy}. Waits at most the command timeout.
    */
   @Override
   public Health health() {
@@ -304,8 +320,15 @@ final class BrokerJobQueue implements JobQueue {
     details.put("active", c.active());
     details.put("dead", c.dead());
     details.put("threshold", options.healthThreshold());
+    String misconfiguration = broker.misconfiguration(details);
+    if (misconfiguration != null) {
+      details.put("misconfiguration", misconfiguration);
+    }
     return Health.of(
-        c.waiting() > options.healthThreshold() ? HealthStatus.DEGRADED : HealthStatus.UP, details);
+        c.waiting() > options.healthThreshold() || misconfiguration != null
+            ? HealthStatus.DEGRADED
+            : HealthStatus.UP,
+        details);
   }
 
   private void checkOpen() {

@@ -31,6 +31,13 @@ public record DeadLetter(JobInfo job, String reason, JobError error, Instant die
   /** The payload could not be decoded with the handler's codec. */
   public static final String REASON_UNDECODABLE = "undecodable-payload";
 
+  /**
+   * The job's data was missing from the store when it was next touched (its Redis hash was evicted
+   * or deleted): its id is all that is left, so the dead letter has no type or payload and cannot
+   * be replayed.
+   */
+  public static final String REASON_MISSING = "missing";
+
   /** Checks for nulls. */
   public DeadLetter {
     Objects.requireNonNull(job, "job");

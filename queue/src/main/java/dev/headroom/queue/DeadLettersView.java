@@ -33,13 +33,13 @@ final class DeadLettersView implements DeadLetters {
 
   @Override
   public Optional<DeadLetter> get(String jobId) {
-    Objects.requireNonNull(jobId, "jobId");
+    JobType.checkWellFormed("jobId", Objects.requireNonNull(jobId, "jobId"));
     return queue.call(() -> queue.broker.deadLetter(jobId));
   }
 
   @Override
   public boolean replay(String jobId) {
-    Objects.requireNonNull(jobId, "jobId");
+    JobType.checkWellFormed("jobId", Objects.requireNonNull(jobId, "jobId"));
     return queue.call(() -> queue.broker.replay(List.of(jobId), 0)) == 1;
   }
 
@@ -56,7 +56,7 @@ final class DeadLettersView implements DeadLetters {
 
   @Override
   public boolean purge(String jobId) {
-    Objects.requireNonNull(jobId, "jobId");
+    JobType.checkWellFormed("jobId", Objects.requireNonNull(jobId, "jobId"));
     return queue.call(() -> queue.broker.purge(List.of(jobId))) == 1;
   }
 

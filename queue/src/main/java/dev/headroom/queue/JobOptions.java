@@ -231,6 +231,8 @@ public final class JobOptions {
      *
      * @throws IllegalArgumentException if empty, longer than {@value #MAX_JOB_ID_LENGTH}
      *     characters, or with whitespace or control characters
+     * @throws dev.headroom.core.key.InvalidKeyException (an {@code IllegalArgumentException}) if it
+     *     has an unpaired UTF-16 surrogate, which Redis would store as '?', the same as other ids
      */
     public Builder jobId(String jobId) {
       this.jobId = JobType.checkName("jobId", jobId);

@@ -51,7 +51,12 @@ public interface JobQueue extends HealthCheck, AutoCloseable {
   /** A builder for a worker pool of this queue. */
   WorkerBuilder workers();
 
-  /** A snapshot of one job, if it exists (completed and dead jobs exist within their retention). */
+  /**
+   * A snapshot of one job, if it exists (completed and dead jobs exist within their retention).
+   *
+   * @throws dev.headroom.core.key.InvalidKeyException if the id has an unpaired UTF-16 surrogate
+   *     (no job can have it)
+   */
   Optional<JobInfo> job(String jobId);
 
   /** Jobs by state. */

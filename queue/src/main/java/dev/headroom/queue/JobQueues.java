@@ -25,8 +25,8 @@ public final class JobQueues {
    * An in-memory queue: jobs live in this process (and are lost with it), bounded by {@link
    * JobQueueConfig#capacity()}.
    *
-   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has
-   *     whitespace
+   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, has
+   *     whitespace, or has an unpaired UTF-16 surrogate
    * @throws IllegalStateException if the config's meter registry holds another live queue of this
    *     name
    */
@@ -41,8 +41,8 @@ public final class JobQueues {
    * step is one atomic Lua script, and a job held by a worker that dies is run again by another
    * once its lease expires. The connector is shared, not owned: closing the queue leaves it open.
    *
-   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has
-   *     whitespace
+   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, has
+   *     whitespace, or has an unpaired UTF-16 surrogate
    * @throws IllegalStateException if the config's meter registry holds another live queue of this
    *     name
    */
@@ -59,8 +59,8 @@ public final class JobQueues {
    * RedisConnector#fromEnvironment()}, present when {@code REDIS_URL} is set), else in memory: the
    * embedded default.
    *
-   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, or has
-   *     whitespace
+   * @throws IllegalArgumentException if the name is empty, longer than 200 characters, has
+   *     whitespace, or has an unpaired UTF-16 surrogate
    */
   public static JobQueue create(
       Optional<RedisConnector> redis, String name, JobQueueConfig config) {

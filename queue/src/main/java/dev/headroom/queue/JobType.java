@@ -4,9 +4,11 @@ import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.backoff.Jitter;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.codec.JsonCodec;
+import dev.headroom.core.key.InvalidKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -153,7 +155,53 @@ public final class JobType<T> {
             what + " must not contain whitespace or control characters, was '" + name + "'");
       }
     }
-    return name;
+    return checkWellFormed(what, name);
+  }
+
+  /**
+   * Refuses text with an unpaired UTF-16 surrogate: UTF-8 (the form names and ids take in Redis)
+   * has no encoding for one and writes '?' instead, so two different ids would share one Redis key.
+   *
+   * @throws InvalidKeyException naming {@code what}, the value (escaped) and the index
+   */
+  static String checkWellFormed(String what, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      throw new InvalidKeyException(
+          what
+              + " must be well-formed UTF-16: it has an unpaired surrogate U+"
+              + String.format(Locale.ROOT, "%04X", (int) c)
+              + " at index "
+              + i
+              + ", which Redis would store as '?' (the same as other ids); was '"
+              + escape(text)
+              + "'");
+    }
+    return text;
+  }
+
+  /** The text with every surrogate as a Java escape, so a message shows what was given. */
+  private static String escape(String text) {
+    String shown = text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    StringBuilder sb = new StringBuilder(shown.length() + 8);
+    for (int i = 0; i < shown.length(); i++) {
+      char c = shown.charAt(i);
+      if (Character.isSurrogate(c)) {
+        sb.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   /**

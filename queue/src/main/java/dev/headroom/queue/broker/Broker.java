@@ -6,8 +6,10 @@ import dev.headroom.queue.JobInfo;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Storage of one queue: what {@code BrokerJobQueue} (workers, retries, meters) asks of a backend.
@@ -71,6 +73,21 @@ public interface Broker extends AutoCloseable {
   /** {@link #reap(int, Consumer)}, not told which jobs were dead-lettered. */
   default int reap(int maxStalls) {
     return reap(maxStalls, type -> {});
+  }
+
+  /**
+   * Tells {@code listener} the id of every job found without its data (a Redis hash evicted or
+   * deleted) and dead-lettered as {@link dev.headroom.queue.DeadLetter#REASON_MISSING}; called on
+   * the thread that made the call. Backends that cannot lose a job's data never call it.
+   */
+  default void onMissingJob(Consumer<String> listener) {}
+
+  /**
+   * Checks how the store is set up for a queue: adds what it knows to {@code details} (for health)
+   * and answers what is wrong, or null. Never blocks; may refresh its knowledge in the background.
+   */
+  default @Nullable String misconfiguration(Map<String, Object> details) {
+    return null;
   }
 
   /** Jobs by state. */

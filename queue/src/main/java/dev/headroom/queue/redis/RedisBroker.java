@@ -33,11 +33,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Redis backend.
@@ -79,6 +83,18 @@ import org.jspecify.annotations.Nullable;
  * Delivery is therefore at least once: a job runs twice only if its worker died or lost Redis for
  * longer than the lease while running it.
  *
+ * <p><b>Lost claims.</b> An exchange that fails on the client (a timeout) may still run on Redis
+ * and lease jobs nobody received. The broker keeps the token prefixes of such calls and sends them
+ * with its next exchange, which first gives back every job still held under one of them (to its old
+ * place, the attempt and no stall counted): reaping them would count a stall for a job that never
+ * ran. That exchange follows the lost one on the same connection, so it runs after it.
+ *
+ * <p><b>Missing jobs.</b> Every script reads a job's fields before it changes anything: a job whose
+ * hash is gone (evicted under a {@code maxmemory} policy, or deleted) is dead-lettered with reason
+ * {@code missing} (a stub hash: state, reason, error) and reported through {@link #onMissingJob};
+ * it never stops a script half-way, which would leave the jobs after it in no set. The queue needs
+ * {@code maxmemory-policy noeviction}: see {@link #misconfiguration}.
+ *
  * <h2>Time</h2>
  *
  * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's ({@code
@@ -114,6 +130,11 @@ public final class RedisBroker implements Broker {
   private static final RedisScript PURGE = script("purge.lua");
   private static final int ENQUEUE_BATCH = 500;
   private static final int SCAN_BATCH = 200;
+  private static final int MAX_LOST_CLAIMS = 1000;
+  private static final String NO_EVICTION = "noeviction";
+  private static final String UNKNOWN = "unknown";
+  private static final long POLICY_MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
 
   private final RedisConnector connector;
   private final String name;
@@ -126,6 +147,21 @@ public final class RedisBroker implements Broker {
   private final long maxBlockMillis;
   private final WakeGate gate = new WakeGate();
   private @Nullable DedicatedConnection<String> blocking;
+  private volatile Consumer<String> missingJobs = id -> {};
+
+  /**
+   * Token prefixes of claims that failed on the client (a timeout, a dropped connection) and may
+   * still have run on Redis: the next exchange gives back what they took.
+   */
+  private final ConcurrentLinkedQueue<String> lostClaims = new ConcurrentLinkedQueue<>();
+
+  /**
+   * The server's {@code maxmemory-policy}: null until read, {@link #UNKNOWN} if CONFIG is refused.
+   */
+  private volatile @Nullable String evictionPolicy;
+
+  private volatile long policyReadAtNanos;
+  private final AtomicBoolean policyReading = new AtomicBoolean();
 
   private RedisBroker(RedisConnector connector, String name, JobQueueConfig options) {
     this.connector = connector;
@@ -158,9 +194,99 @@ public final class RedisBroker implements Broker {
     this.maxBlockMillis = Math.max(10, Math.min(command - 500, command / 2 + 250));
   }
 
-  /** A broker for queue {@code name}; the connector is shared, not owned. */
+  /**
+   * A broker for queue {@code name}; the connector is shared, not owned. Starts reading the
+   * server's {@code maxmemory-policy} in the background (see {@link #misconfiguration}).
+   */
   public static RedisBroker create(RedisConnector connector, String name, JobQueueConfig options) {
-    return new RedisBroker(connector, name, options);
+    RedisBroker broker = new RedisBroker(connector, name, options);
+    broker.readEvictionPolicy();
+    return broker;
+  }
+
+  // ---- how Redis is operated ----
+
+  /**
+   * Reads {@code maxmemory-policy} without blocking; logs a warning whenever a reading is not
+   * {@code noeviction}. A server that refuses CONFIG (managed services often rename or forbid it)
+   * reads as {@value #UNKNOWN}; an unreachable one is asked again later.
+   */
+  private void readEvictionPolicy() {
+    if (!policyReading.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture<Map<String, String>> reply;
+    try {
+      reply = connector.async().configGet("maxmemory-policy").toCompletableFuture();
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    // settles on a Lettuce thread: only reads fields and logs
+    var unused =
+        reply
+            .orTimeout(callTimeoutMillis, TimeUnit.MILLISECONDS)
+            .whenComplete(
+                (config, failure) -> {
+                  try {
+                    policyRead(config, failure);
+                  } finally {
+                    policyReading.set(false);
+                  }
+                });
+  }
+
+  private void policyRead(@Nullable Map<String, String> config, @Nullable Throwable failure) {
+    Throwable c = failure == null ? null : Failures.unwrap(failure);
+    String policy;
+    if (c != null && RedisConnector.isUnavailability(c)) {
+      return; // asked again at the next health check
+    } else if (c != null || config == null || config.get("maxmemory-policy") == null) {
+      policy = UNKNOWN;
+      if (!UNKNOWN.equals(evictionPolicy)) {
+        log.info(
+            "queue '{}': could not read Redis's maxmemory-policy ({}); make sure it is noeviction,"
+                + " or jobs can be evicted and lost",
+            name,
+            c == null ? "not in the CONFIG GET reply" : c.getMessage());
+      }
+    } else {
+      policy = config.get("maxmemory-policy").toLowerCase(Locale.ROOT);
+      if (!NO_EVICTION.equals(policy) && !policy.equals(evictionPolicy)) {
+        log.warn(
+            "IMPORTANT! queue '{}': Redis's maxmemory-policy is {}; it must be noeviction for a"
+                + " queue: under memory pressure Redis would evict job data and jobs would be lost"
+                + " (dead-lettered as 'missing'). Health reports DEGRADED until it is noeviction.",
+            name,
+            policy);
+      }
+    }
+    evictionPolicy = policy;
+    policyReadAtNanos = System.nanoTime();
+  }
+
+  /**
+   * Adds {@code maxmemoryPolicy} to {@code details} (as last read, at most a minute ago; {@code
+   * unknown} if the server refuses CONFIG, absent until first read) and answers a problem while it
+   * is something other than {@code noeviction}. The queue warns rather than refusing to start: the
+   * policy can change at run time, managed services often hide it, and eviction loses jobs only
+   * under memory pressure, while a queue that refuses to start stops a whole service at once.
+   */
+  @Override
+  public @Nullable String misconfiguration(Map<String, Object> details) {
+    String policy = evictionPolicy;
+    if (policy == null || System.nanoTime() - policyReadAtNanos > POLICY_MAX_AGE_NANOS) {
+      readEvictionPolicy();
+    }
+    if (policy == null) {
+      return null;
+    }
+    details.put("maxmemoryPolicy", policy);
+    if (NO_EVICTION.equals(policy) || UNKNOWN.equals(policy)) {
+      return null;
+    }
+    return "Redis maxmemory-policy is "
+        + policy
+        + ", not noeviction: jobs can be evicted and lost under memory pressure";
   }
 
   private static RedisScript script(String part) {
@@ -261,7 +387,11 @@ public final class RedisBroker implements Broker {
   public Exchange exchange(
       List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
     long epoch = gate.epoch();
-    byte[][] a = args(4 + 8 * settlements.size());
+    List<String> lost = new ArrayList<>();
+    for (String p; lost.size() < MAX_LOST_CLAIMS && (p = lostClaims.poll()) != null; ) {
+      lost.add(p);
+    }
+    byte[][] a = args(5 + 8 * settlements.size() + lost.size());
     int i = header.length;
     a[i++] = bytes(leaseMillis);
     a[i++] = bytes(claimMax);
@@ -285,7 +415,30 @@ public final class RedisBroker implements Broker {
       a[i++] = bytes(e == null ? "" : e.stackTrace());
       a[i++] = bytes(s.reason() == null ? "" : s.reason());
     }
-    List<Object> reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
+    a[i++] = bytes(lost.size());
+    for (String p : lost) {
+      a[i++] = bytes(p);
+    }
+    List<Object> reply;
+    try {
+      reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
+    } catch (RuntimeException e) {
+      // in doubt: Redis may run this call (and the lost claims it carried) after the client gave up
+      lostClaims.addAll(lost);
+      if (claimMax > 0) {
+        lostClaims.add(tokenPrefix);
+      }
+      dropExcessLostClaims();
+      throw e;
+    }
+    long released = (Long) reply.get(5);
+    if (released > 0) {
+      log.info(
+          "queue '{}': {} job(s) claimed by calls that timed out on this client went back in line"
+              + " (no attempt or stall counted)",
+          name,
+          released);
+    }
     List<?> flags = (List<?>) reply.get(0);
     boolean[] accepted = new boolean[flags.size()];
     for (int f = 0; f < accepted.length; f++) {
@@ -310,11 +463,27 @@ public final class RedisBroker implements Broker {
               text(flat.get(j + 9)),
               num(flat.get(j + 10)) == 1));
     }
+    missing(reply.get(4));
     if (!claimed.isEmpty()) {
       gate.passOn();
     }
     return new Exchange(
         accepted, Collections.unmodifiableList(claimed), (Long) reply.get(2), epoch);
+  }
+
+  /** Keeps at most {@value #MAX_LOST_CLAIMS} lost claims (the oldest go: their leases expire). */
+  private void dropExcessLostClaims() {
+    int dropped = 0;
+    while (lostClaims.size() > MAX_LOST_CLAIMS && lostClaims.poll() != null) {
+      dropped++;
+    }
+    if (dropped > 0) {
+      log.warn(
+          "queue '{}': forgot {} claim(s) lost to timeouts; their jobs return when their leases"
+              + " expire, with a stall counted",
+          name,
+          dropped);
+    }
   }
 
   @Override
@@ -387,7 +556,19 @@ public final class RedisBroker implements Broker {
     for (Object type : (List<?>) reply.get(1)) {
       buried.accept(text(type));
     }
+    missing(reply.get(2));
     return ((Long) reply.get(0)).intValue();
+  }
+
+  @Override
+  public void onMissingJob(Consumer<String> listener) {
+    this.missingJobs = listener;
+  }
+
+  private void missing(Object ids) {
+    for (Object id : (List<?>) ids) {
+      missingJobs.accept(text(id));
+    }
   }
 
   // ---- inspection and dead letters ----

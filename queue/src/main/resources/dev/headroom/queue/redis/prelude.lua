@@ -48,18 +48,6 @@ local function line(id, readyAt, pr, sq)
   redis.call('ZADD', KEYS[1], fmt(score), string.format('%016.0f', tonumber(sq)) .. id)
 end
 
--- puts a job in line and marks it waiting; pr and sq (its priority and sequence) are read from the
--- job when the caller does not have them
-local function toWaiting(key, id, readyAt, pr, sq)
-  if pr == nil then
-    local f = redis.call('HMGET', key, 'pr', 'sq')
-    pr, sq = f[1], f[2]
-  end
-  line(id, readyAt, pr, sq)
-  redis.call('HSET', key, 'st', 'waiting', 'rd', fmt(readyAt))
-  redis.call('HDEL', key, 'ra')
-end
-
 -- pushes n wake-up tokens (at most 16) in one command; the list keeps 64
 local function wake(n)
   if n > 16 then n = 16 end
@@ -90,6 +78,40 @@ local function trimAge(zkey, age)
   end
 end
 
+local function bury(key, id, reason, ec, em, es)
+  redis.call('HSET', key, 'st', 'dead', 'fa', fmt(now), 'rn', reason, 'ec', ec, 'em', em, 'es', es)
+  redis.call('HDEL', key, 'lt', 'ra')
+  redis.call('ZADD', KEYS[5], fmt(now), id)
+  trimCount(KEYS[5], deadKeep)
+end
+
+-- A job whose hash is gone (evicted or deleted) or lacks the fields every job has: only its id is
+-- left. It is dead-lettered as 'missing' (a stub hash: state, reason, error; no type or payload), so
+-- it leaves every other set, stays visible and is never replayed. Scripts check a job's fields
+-- before they change anything, and call this instead.
+local function buryMissing(key, id)
+  bury(key, id, 'missing', 'missing', 'the job\'s data was missing from Redis (its hash was evicted '
+    .. 'or deleted) when the queue next touched it; only its id is left', '')
+end
+
+-- puts a job in line and marks it waiting; pr and sq (its priority and sequence) are read from the
+-- job when the caller does not have them. A job without them (or without a ready time) is
+-- dead-lettered as missing instead; answers whether it was put in line.
+local function toWaiting(key, id, readyAt, pr, sq)
+  if pr == nil then
+    local f = redis.call('HMGET', key, 'pr', 'sq')
+    pr, sq = f[1], f[2]
+  end
+  if not pr or not sq or not readyAt or redis.call('HEXISTS', key, 't') == 0 then
+    buryMissing(key, id)
+    return false
+  end
+  line(id, readyAt, pr, sq)
+  redis.call('HSET', key, 'st', 'waiting', 'rd', fmt(readyAt))
+  redis.call('HDEL', key, 'ra')
+  return true
+end
+
 local function complete(key, id)
   if completedKeep == 0 then
     redis.call('DEL', key)
@@ -99,11 +121,4 @@ local function complete(key, id)
   redis.call('HSET', key, 'st', 'completed', 'fa', fmt(now))
   redis.call('ZADD', KEYS[4], fmt(now), id)
   trimCount(KEYS[4], completedKeep)
-end
-
-local function bury(key, id, reason, ec, em, es)
-  redis.call('HSET', key, 'st', 'dead', 'fa', fmt(now), 'rn', reason, 'ec', ec, 'em', em, 'es', es)
-  redis.call('HDEL', key, 'lt', 'ra')
-  redis.call('ZADD', KEYS[5], fmt(now), id)
-  trimCount(KEYS[5], deadKeep)
 end

@@ -1,28 +1,35 @@
 -- Returns jobs whose lease expired to their place in line (a stall, the attempt not counted), or
 -- dead-letters them after more than ARGV[8] stalls; then applies age retention. Returns {how many
--- leases had expired, the type of each job dead-lettered}.
+-- leases had expired (of jobs still there), the type of each job dead-lettered, the ids of jobs
+-- whose hash was gone (dead-lettered as missing)}.
 local maxStalls = tonumber(ARGV[8])
 local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', fmt(now), 'LIMIT', 0, 1000)
 local woke = 0
 local buried = {}
+local missing = {}
 for i = 1, #expired do
   local id = expired[i]
   local key = jobPrefix .. id
   redis.call('ZREM', KEYS[3], id)
-  redis.call('HDEL', key, 'lt')
-  redis.call('HINCRBY', key, 'at', -1)
-  local stalls = redis.call('HINCRBY', key, 'sl', 1)
-  if stalls > maxStalls then
-    buried[#buried + 1] = redis.call('HGET', key, 't')
-    bury(key, id, 'stalled', 'stalled', 'the job\'s lease expired ' .. stalls
-      .. ' times (its worker died or lost the store while running it)', '')
+  local f = redis.call('HMGET', key, 't', 'rd', 'pr', 'sq', 'at')
+  if not (f[1] and f[2] and f[3] and f[4] and f[5]) then
+    buryMissing(key, id)
+    missing[#missing + 1] = id
   else
-    local f = redis.call('HMGET', key, 'rd', 'pr', 'sq')
-    toWaiting(key, id, tonumber(f[1]), f[2], f[3])
-    woke = woke + 1
+    redis.call('HDEL', key, 'lt')
+    redis.call('HINCRBY', key, 'at', -1)
+    local stalls = redis.call('HINCRBY', key, 'sl', 1)
+    if stalls > maxStalls then
+      buried[#buried + 1] = f[1]
+      bury(key, id, 'stalled', 'stalled', 'the job\'s lease expired ' .. stalls
+        .. ' times (its worker died or lost the store while running it)', '')
+    else
+      toWaiting(key, id, tonumber(f[2]), f[3], f[4])
+      woke = woke + 1
+    end
   end
 end
 if woke > 0 then wake(woke) end
 trimAge(KEYS[4], completedAge)
 trimAge(KEYS[5], deadAge)
-return {#expired, buried}
+return {#expired - #missing, buried, missing}

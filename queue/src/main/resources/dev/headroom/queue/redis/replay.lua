@@ -1,12 +1,14 @@
 -- Moves dead letters back in line, attempts, stalls and error cleared. ARGV 8 spacing (ms, may be
 -- fractional), then ids; the i-th replayed (0-based) is ready floor(i * spacing) ms from now.
--- Returns how many were dead letters.
+-- Returns how many were replayed: dead letters left of a missing job (no type, priority or
+-- sequence) stay where they are.
 local spacing = tonumber(ARGV[8])
 local n = 0
 for i = 9, #ARGV do
   local id = ARGV[i]
-  if redis.call('ZREM', KEYS[5], id) == 1 then
-    local key = jobPrefix .. id
+  local key = jobPrefix .. id
+  local f = redis.call('HMGET', key, 't', 'pr', 'sq')
+  if f[1] and f[2] and f[3] and redis.call('ZREM', KEYS[5], id) == 1 then
     redis.call('HSET', key, 'at', 0, 'sl', 0)
     redis.call('HDEL', key, 'ec', 'em', 'es', 'rn', 'fa', 'lt')
     local at = now + math.floor(n * spacing)
