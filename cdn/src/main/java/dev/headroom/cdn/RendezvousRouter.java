@@ -5,7 +5,6 @@ import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.core.metrics.InstanceMeters;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,13 +93,14 @@ final class RendezvousRouter implements CdnRouter {
       }
     }
     this.routes = counters;
-    meters.register(
-        r ->
-            Gauge.builder(HeadroomMeters.CDN_HOSTS_DOWN, this, RendezvousRouter::downHostCount)
-                .description(
-                    "Configured CDN hosts that are marked down or reported down by the host health")
-                .tags(meters.tags())
-                .register(r));
+    // Held strongly until close: a weakly held router would read NaN after the next GC.
+    meters.gauge(
+        HeadroomMeters.CDN_HOSTS_DOWN,
+        this,
+        RendezvousRouter::downHostCount,
+        b ->
+            b.description(
+                "Configured CDN hosts that are marked down or reported down by the host health"));
   }
 
   @Override

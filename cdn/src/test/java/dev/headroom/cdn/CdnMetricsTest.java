@@ -8,9 +8,11 @@ import static dev.headroom.core.metrics.HeadroomMeters.TAG_ROUTER;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_TYPE;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_VERIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.time.ManualTimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,5 +151,29 @@ class CdnMetricsTest {
 
     assertThat(router.grantFor(Duration.ofMinutes(10)).expires())
         .isEqualTo(Instant.parse("2026-03-01T12:15:00Z"));
+  }
+
+  @Test
+  void theDownHostsGaugeReadsTheRouterAfterAGarbageCollection() {
+    URI host = URI.create("https://img.example.com");
+    // The caller keeps no reference: only the meter does, until the router is closed.
+    CdnRouters.create(
+            "gc",
+            CdnConfig.builder()
+                .hosts(AssetType.IMAGE, List.of(host))
+                .meterRegistry(registry)
+                .build())
+        .markDown(host);
+
+    WeakReference<Object> canary = new WeakReference<>(new Object());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              System.gc();
+              return canary.get() == null;
+            });
+
+    assertThat(registry.get(CDN_HOSTS_DOWN).tags(TAG_ROUTER, "gc").gauge().value()).isEqualTo(1.0);
   }
 }
