@@ -49,6 +49,12 @@ final class ClusterMasters {
   void open(StatefulRedisClusterConnection<?, ?> connection, Duration deadline) {
     connections.add(connection);
     CompletableFuture<?>[] opening = openAll(connection).toArray(CompletableFuture<?>[]::new);
+    if (onNettyThread()) {
+      // Waiting here would hold the very event loop some of these connections need: never block it.
+      log.debug(
+          "Redis Cluster {}: connection opened on an I/O thread, masters not awaited", maskedUrl);
+      return;
+    }
     try {
       CompletableFuture.allOf(opening).get(deadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
@@ -65,6 +71,19 @@ final class ClusterMasters {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Whether the current thread is one of Netty's (Lettuce's event loops and its computation
+   * threads).
+   */
+  private static boolean onNettyThread() {
+    for (Class<?> c = Thread.currentThread().getClass(); c != null; c = c.getSuperclass()) {
+      if (c.getName().equals("io.netty.util.concurrent.FastThreadLocalThread")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Opens, without waiting, the connections to masters that the open cluster connections lack. */

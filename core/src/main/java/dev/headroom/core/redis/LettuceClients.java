@@ -25,7 +25,9 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,9 @@ import reactor.core.Disposable;
 final class LettuceClients {
 
   private static final Logger log = LoggerFactory.getLogger(LettuceClients.class);
+
+  /** How long closing one shared connection may take before the client's shutdown takes over. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final String maskedUrl;
   private final RedisConnectorOptions options;
@@ -236,11 +241,22 @@ final class LettuceClients {
     }
   }
 
+  /**
+   * Closes {@code c}, waiting at most {@link #CLOSE_WAIT}: Lettuce's own {@code close()} waits
+   * without a bound, and a cluster connection whose node connections are still opening can keep it
+   * waiting forever. What is left open then is closed by the client's shutdown that follows.
+   */
   private static void closeQuietly(StatefulConnection<?, ?> c) {
     try {
-      c.close();
-    } catch (RuntimeException e) {
+      c.closeAsync().get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.debug(
+          "closing a Redis connection took longer than {}; the client shutdown ends it",
+          CLOSE_WAIT);
+    } catch (ExecutionException | RuntimeException e) {
       log.debug("closing a Redis connection failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
