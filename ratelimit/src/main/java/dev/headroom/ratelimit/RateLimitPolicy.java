@@ -180,23 +180,26 @@ public final class RateLimitPolicy {
     /**
      * The policy.
      *
-     * @throws IllegalArgumentException if there is no limit, two limits share a window, or a token
-     *     bucket would refill faster than one permit per nanosecond (its resolution)
+     * @throws IllegalArgumentException if there is no limit, two windows are less than a
+     *     microsecond apart (the same window at Redis's resolution), or a token bucket would refill
+     *     faster than one permit per nanosecond (its resolution)
      */
     public RateLimitPolicy build() {
       Require.that(!limits.isEmpty(), "limits", limits, "hold at least one limit");
       for (int i = 0; i < limits.size(); i++) {
         Limit l = limits.get(i);
         for (int j = 0; j < i; j++) {
+          // Redis keeps each limit's state under its window in whole microseconds: windows
+          // closer than that would share one state there
           Require.that(
-              !limits.get(j).window().equals(l.window()),
+              limits.get(j).windowMicros() != l.windowMicros(),
               "limits[" + i + "].window",
               l.window(),
               "differ from the window of limits["
                   + j
                   + "] ("
                   + limits.get(j)
-                  + "); keep the stricter limit");
+                  + ") by at least a microsecond; keep the stricter limit");
         }
         if (algorithm == Algorithm.TOKEN_BUCKET) {
           Require.that(
