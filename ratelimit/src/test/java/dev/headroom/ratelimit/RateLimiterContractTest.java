@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.time.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,6 +272,29 @@ public abstract class RateLimiterContractTest {
     for (String key : keys) {
       assertThat(limiter.tryAcquire(key).allowed()).as(key).isFalse();
     }
+  }
+
+  @Test
+  void keysWithUnpairedSurrogatesAreRefusedSoTheyNeverShareABudget() {
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 1, Duration.ofMinutes(1));
+    // UTF-8 would turn each lone surrogate into '?': on Redis all of these were one key
+    for (String key : List.of("a\uD800b", "a\uDBFFb", "a\uDC00b", "a?b", "x\uD800", "\uDC00")) {
+      if (key.equals("a?b")) {
+        assertThat(limiter.tryAcquire(key).allowed()).as(key).isTrue();
+        continue;
+      }
+      assertThatThrownBy(() -> limiter.tryAcquire(key))
+          .as(key)
+          .isInstanceOf(InvalidKeyException.class)
+          .hasMessageContaining("contract-log")
+          .hasMessageContaining("unpaired surrogate");
+      assertThatThrownBy(() -> limiter.tryAcquireAsync(key, 1))
+          .isInstanceOf(InvalidKeyException.class);
+    }
+    assertThat(limiter.tryAcquire("a?b").allowed()).isFalse();
+    // a well-formed pair (an emoji) is a key like any other
+    assertThat(limiter.tryAcquire("a\uD83D\uDE00b").allowed()).isTrue();
+    assertThat(limiter.tryAcquire("a\uD83D\uDE00b").allowed()).isFalse();
   }
 
   @Test
