@@ -33,6 +33,7 @@ final class MeteredRateLimiter implements RateLimiter {
   private final String name;
   private final RateLimiterConfig config;
   private final long smallestPermits;
+  private final boolean slidingLog;
   private final boolean shadow;
   private final InstanceMeters meters;
   private final @Nullable Counter allowed;
@@ -49,6 +50,7 @@ final class MeteredRateLimiter implements RateLimiter {
     this.name = name;
     this.config = config;
     this.smallestPermits = config.policy().smallestPermits();
+    this.slidingLog = config.algorithm() == Algorithm.SLIDING_LOG;
     this.shadow = config.shadow();
     this.meters = meters;
     this.allowed = counter(OUTCOME_ALLOWED);
@@ -161,6 +163,15 @@ final class MeteredRateLimiter implements RateLimiter {
     checkSurrogates(key);
     if (permits < 1) {
       throw new IllegalArgumentException(prefix() + "permits must be at least 1, was " + permits);
+    }
+    if (slidingLog && permits > RateLimitPolicy.MAX_SLIDING_LOG_PERMITS) {
+      throw new IllegalArgumentException(
+          prefix()
+              + "permits must be at most "
+              + RateLimitPolicy.MAX_SLIDING_LOG_PERMITS
+              + " for the sliding log (it stores one entry per permit), was "
+              + permits
+              + "; use the sliding counter or the token bucket for large requests");
     }
     if (permits > smallestPermits) {
       throw new IllegalArgumentException(

@@ -29,6 +29,13 @@ public final class RateLimitPolicy {
   /** Default algorithm: the sliding counter (O(1) per key, close to exact). */
   public static final Algorithm DEFAULT_ALGORITHM = Algorithm.SLIDING_COUNTER;
 
+  /**
+   * The most permits one sliding-log request may ask for. The log keeps one Redis sorted-set member
+   * per permit, so a single huge request would block Redis while it writes them (a million took
+   * seconds and a 125 MB key); the other algorithms keep O(1) state per key and have no such cap.
+   */
+  public static final long MAX_SLIDING_LOG_PERMITS = 1000;
+
   private static final Map<String, RateLimitPolicy> PRESETS = presetMap();
 
   private final Algorithm algorithm;
@@ -101,7 +108,10 @@ public final class RateLimitPolicy {
     return limits.stream().map(Limit::window).max(Comparator.naturalOrder()).orElseThrow();
   }
 
-  /** The smallest permit count among the limits: the most one request may ask for. */
+  /**
+   * The smallest permit count among the limits: the most one request may ask for (for the sliding
+   * log, also at most {@link #MAX_SLIDING_LOG_PERMITS}).
+   */
   public long smallestPermits() {
     return smallestPermits;
   }

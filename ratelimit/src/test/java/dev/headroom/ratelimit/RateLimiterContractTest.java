@@ -298,6 +298,27 @@ public abstract class RateLimiterContractTest {
   }
 
   @Test
+  void oneSlidingLogRequestIsCappedSoItCannotFloodTheLog() {
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, Limit.MAX_PERMITS, Duration.ofMinutes(1));
+    long cap = 1000; // RateLimitPolicy.MAX_SLIDING_LOG_PERMITS
+    assertThatThrownBy(() -> limiter.tryAcquire("k", cap + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("contract-log")
+        .hasMessageContaining("permits must be at most " + cap + " for the sliding log")
+        .hasMessageContaining("was " + (cap + 1));
+    assertThatThrownBy(() -> limiter.tryAcquire("k", 1L << 40))
+        .isInstanceOf(IllegalArgumentException.class);
+    Decision d = limiter.tryAcquire("k", cap);
+    assertThat(d.allowed()).isTrue();
+    assertThat(d.remaining()).isEqualTo(Limit.MAX_PERMITS - cap);
+    assertThat(limiter.tryAcquire("k", 1).remaining()).isEqualTo(Limit.MAX_PERMITS - cap - 1);
+    // other algorithms keep O(1) state per key: large requests stay allowed there
+    RateLimiter counter =
+        limiter(Algorithm.SLIDING_COUNTER, Limit.MAX_PERMITS, Duration.ofMinutes(1));
+    assertThat(counter.tryAcquire("k", 1L << 39).allowed()).isTrue();
+  }
+
+  @Test
   void badArgumentsFailWithTheirPolicyAndValue() {
     RateLimiter limiter = create("bad-input", RateLimiterConfig.of(5, Duration.ofMinutes(1)));
     assertThatThrownBy(() -> limiter.tryAcquire(null))
