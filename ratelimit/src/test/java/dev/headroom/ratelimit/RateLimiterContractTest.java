@@ -207,6 +207,37 @@ public abstract class RateLimiterContractTest {
   }
 
   @Test
+  void tokenBucketWithSeveralLimitsReportsTheExactWaitAndReset() {
+    RateLimiter limiter =
+        create(
+            "tb-exact",
+            RateLimiterConfig.builder()
+                .algorithm(Algorithm.TOKEN_BUCKET)
+                .limit(10, Duration.ofSeconds(1))
+                .limit(100, Duration.ofMinutes(1))
+                .build());
+    assertThat(limiter.tryAcquire("k", 10).allowed()).isTrue();
+    time.advance(Duration.ofMillis(150)); // 1.5 tokens back in the 10/s bucket: 1.5 more to wait
+    Decision denied = limiter.tryAcquire("k", 3);
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.limit()).isEqualTo(Limit.perSecond(10));
+    assertThat(denied.retryAfter()).isEqualTo(Duration.ofMillis(150));
+    assertThat(denied.resetAfter()).isEqualTo(Duration.ofMillis(850));
+    time.advance(denied.retryAfter().minusNanos(1));
+    assertThat(limiter.tryAcquire("k", 3).allowed()).as("a nanosecond early").isFalse();
+    time.advance(Duration.ofNanos(1));
+    Decision admitted = limiter.tryAcquire("k", 3);
+    assertThat(admitted.allowed()).as("exactly at the retry-after").isTrue();
+    assertThat(admitted.remaining()).isZero();
+    assertThat(admitted.resetAfter()).isEqualTo(Duration.ofSeconds(1));
+    time.advance(Duration.ofMillis(50)); // half a token
+    Decision again = limiter.tryAcquire("k");
+    assertThat(again.allowed()).isFalse();
+    assertThat(again.retryAfter()).isEqualTo(Duration.ofMillis(50));
+    assertThat(again.resetAfter()).isEqualTo(Duration.ofMillis(950));
+  }
+
+  @Test
   void fixedWindowResetsAtTheWindowEnd() {
     RateLimiter limiter = limiter(Algorithm.FIXED_WINDOW, 2, Duration.ofSeconds(10));
     limiter.tryAcquire("k");
