@@ -195,6 +195,24 @@ public abstract class RateLimiterContractTest {
   }
 
   @Test
+  void slidingCounterKeepsATinyPreviousWeightWhenLimitTimesWindowIsLarge() {
+    Duration day = Duration.ofDays(1);
+    RateLimiter limiter = limiter(Algorithm.SLIDING_COUNTER, 1_000_000, day);
+    Decision first = limiter.tryAcquire("k");
+    assertThat(first.allowed()).isTrue();
+    time.advance(first.resetAfter().minus(day)); // the next window's start
+    assertThat(limiter.tryAcquire("k", 999_999).allowed()).isTrue();
+    time.advance(day.minusNanos(1000)); // a microsecond before the next edge
+    // 999 999 + 1 + 1 * (1 µs / 1 day) > 1 000 000, though in double the last term vanished
+    Decision denied = limiter.tryAcquire("k");
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.remaining()).isZero();
+    assertThat(denied.retryAfter()).isEqualTo(Duration.ofNanos(1000));
+    time.advance(denied.retryAfter());
+    assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+  }
+
+  @Test
   void tokenBucketRefillsContinuously() {
     RateLimiter limiter = limiter(Algorithm.TOKEN_BUCKET, 10, Duration.ofSeconds(10));
     assertThat(limiter.tryAcquire("k", 10).allowed()).isTrue();
