@@ -54,10 +54,12 @@ import org.slf4j.LoggerFactory;
  * Cluster-safe and whose expiry ends just past its window. Time is the Redis server's. When Redis
  * fails or is slower than the configured timeout, the configured {@link FailureMode} decides, the
  * decision is counted, and health is DEGRADED until Redis answers again. With the local deny cache
- * on, a key denied until T is denied on this node without a round trip until T (for requests of the
- * same size: a larger one may need longer, so it asks Redis). The deny cache and the round-trip
- * meter read the configured time source; the Redis deadline is real time, as it bounds real I/O.
- * Reached through {@link dev.headroom.ratelimit.RateLimiters#redis}. Thread-safe.
+ * on, a key denied until T is denied on this node without a round trip until T, for requests of the
+ * same size, when the denial was one permit short (then its answer, permits left included, holds
+ * until T unless other nodes take permits meanwhile); an admission on this node forgets it. The
+ * deny cache and the round-trip meter read the configured time source; the Redis deadline is real
+ * time, as it bounds real I/O. Reached through {@link dev.headroom.ratelimit.RateLimiters#redis}.
+ * Thread-safe.
  */
 public final class RedisRateLimiter implements LimiterBackend {
 
@@ -283,13 +285,19 @@ public final class RedisRateLimiter implements LimiterBackend {
     Duration resetAfter = micros((Long) reply.get(3));
     Instant now = time.now();
     if (allowed) {
+      if (denials != null) {
+        denials.invalidate(key); // what this node remembered no longer holds
+      }
       return Decision.allowed(name, limit, remaining, resetAfter, now, DecisionSource.LIMITER);
     }
     Duration retryAfter = micros((Long) reply.get(4));
     Decision d =
         Decision.denied(
             name, limit, remaining, resetAfter, retryAfter, now, DecisionSource.LIMITER);
-    if (denials != null && !retryAfter.isZero()) {
+    // Only a denial one permit short is remembered: until its retry-after nothing it reports can
+    // change (with more missing, the permits left grow before then, and the cache would report a
+    // stale count)
+    if (denials != null && !retryAfter.isZero() && remaining == permits - 1) {
       denials.put(key, new Denial(d, permits, time.nanoTime()));
     }
     return d;

@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,6 +157,43 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
     noCache.tryAcquire("j");
     assertThat(noCache.tryAcquire("j").source()).isEqualTo(DecisionSource.LIMITER);
     assertThat(noCache.tryAcquire("j").source()).isEqualTo(DecisionSource.LIMITER);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void theDenyCacheAnswersExactlyWhatRedisWouldAnswer(Algorithm algorithm) {
+    RateLimiterConfig config =
+        RateLimiterConfig.builder()
+            .algorithm(algorithm)
+            .limit(5, Duration.ofSeconds(1))
+            .limit(12, Duration.ofSeconds(5))
+            .build();
+    RateLimiter cached = create("cached", config);
+    RateLimiter truth = create("truth", config.toBuilder().localDenyCache(false).build());
+    Random random = new Random(42);
+    Duration lastRetry = Duration.ZERO;
+    int fromCache = 0;
+    for (int i = 0; i < 400; i++) {
+      int gap = random.nextInt(6);
+      // a client that retries exactly at the retry-after it was given, or soon, or at once
+      time.advance(gap == 0 ? lastRetry : Duration.ofMillis(gap == 1 ? 0 : random.nextInt(400)));
+      long permits = 1 + random.nextInt(3);
+      Decision expected = truth.tryAcquire("k", permits);
+      Decision actual = cached.tryAcquire("k", permits);
+      String step = "step " + i + " asking " + permits;
+      assertThat(actual.allowed()).as(step).isEqualTo(expected.allowed());
+      assertThat(actual.limit()).as(step).isEqualTo(expected.limit());
+      assertThat(actual.remaining()).as(step).isEqualTo(expected.remaining());
+      assertThat(actual.retryAfter()).as(step).isEqualTo(expected.retryAfter());
+      assertThat(actual.resetAfter()).as(step).isEqualTo(expected.resetAfter());
+      if (actual.source() == DecisionSource.DENY_CACHE) {
+        fromCache++;
+      }
+      if (!actual.allowed()) {
+        lastRetry = actual.retryAfter();
+      }
+    }
+    assertThat(fromCache).as("the cache answered some").isPositive();
   }
 
   @ParameterizedTest
