@@ -41,9 +41,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +69,18 @@ public final class RedisRateLimiter implements LimiterBackend {
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
   private static final String[] REASONS = {"timeout", "interrupted", "unavailable", "error"};
+
+  /**
+   * Where the connector's shared connection is opened, which blocks up to its connect and command
+   * timeouts: daemon threads, created on demand and ended after a minute idle.
+   */
+  private static final ExecutorService CONNECTING =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "headroom-ratelimit-connect");
+            t.setDaemon(true);
+            return t;
+          });
 
   static {
     SCRIPTS.put(
@@ -102,6 +117,9 @@ public final class RedisRateLimiter implements LimiterBackend {
   private final @Nullable Counter @Nullable [] fallbacks;
   private final Outage outage;
   private final AtomicLong fallbackDecisions = new AtomicLong();
+  private final AtomicReference<@Nullable CompletableFuture<@Nullable Void>> connecting =
+      new AtomicReference<>();
+  private volatile boolean connected;
   private volatile @Nullable String lastReason;
 
   private RedisRateLimiter(
@@ -269,7 +287,42 @@ public final class RedisRateLimiter implements LimiterBackend {
     args[0] = Long.toString(permits);
     args[1] = serverTime ? "" : Long.toString(time.nanoTime() / 1000);
     System.arraycopy(limitArgs, 0, args, 2, limitArgs.length);
-    return script.execute(connector, ScriptOutputType.MULTI, keys, args);
+    if (connected) {
+      return script.execute(connector, ScriptOutputType.MULTI, keys, args);
+    }
+    return connect()
+        .thenCompose(v -> script.execute(connector, ScriptOutputType.MULTI, keys, args));
+  }
+
+  /**
+   * Opens the connector's shared connection off the caller's thread. The connector opens it on
+   * first use, synchronously, and against a Redis that accepts but does not answer that takes its
+   * connect and command timeouts (seconds), far past this limiter's Redis timeout. So until it is
+   * open, commands wait for one attempt in the background (one at a time per limiter; the connector
+   * spaces failed attempts), and the caller's own deadline still bounds the wait. Once open, the
+   * connection stays (Lettuce reconnects it), and commands go straight to it.
+   */
+  private CompletableFuture<@Nullable Void> connect() {
+    while (true) {
+      CompletableFuture<@Nullable Void> current = connecting.get();
+      if (current != null && !(current.isDone() && current.isCompletedExceptionally())) {
+        return current; // in flight, or open
+      }
+      CompletableFuture<@Nullable Void> attempt = new CompletableFuture<>();
+      if (connecting.compareAndSet(current, attempt)) {
+        CONNECTING.execute(
+            () -> {
+              try {
+                var unused = connector.async(); // opens the shared connection
+                connected = true;
+                attempt.complete(null);
+              } catch (RuntimeException e) {
+                attempt.completeExceptionally(e);
+              }
+            });
+        return attempt;
+      }
+    }
   }
 
   private Decision onReply(String key, long permits, List<Object> reply, long start) {
