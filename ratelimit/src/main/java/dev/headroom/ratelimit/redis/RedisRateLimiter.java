@@ -41,12 +41,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +72,12 @@ public final class RedisRateLimiter implements LimiterBackend {
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
   private static final String[] REASONS = {"timeout", "interrupted", "unavailable", "error"};
+
+  /**
+   * Where asynchronous decisions of the failure mode run: short work (a local decision), never on a
+   * Lettuce I/O thread.
+   */
+  private static final Executor FALLBACK = ForkJoinPool.commonPool();
 
   /**
    * Where the connector's shared connection is opened, which blocks up to its connect and command
@@ -247,6 +256,13 @@ public final class RedisRateLimiter implements LimiterBackend {
     }
   }
 
+  /**
+   * Never blocks: the reply is turned into a decision on the thread that completes it (a Lettuce
+   * I/O thread; that takes microseconds), while a failure is decided on {@link #FALLBACK} (the
+   * failure mode may run the local fallback limiter, which can park, lock or run Caffeine's
+   * maintenance, none of which belongs on an I/O thread or on the timer thread of {@code
+   * orTimeout}).
+   */
   @Override
   public CompletableFuture<Decision> tryAcquireAsync(String key, long permits) {
     Decision cached = cachedDenial(key, permits);
@@ -254,13 +270,29 @@ public final class RedisRateLimiter implements LimiterBackend {
       return CompletableFuture.completedFuture(cached);
     }
     long start = time.nanoTime();
-    return send(key, permits)
-        .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
-        .handle(
-            (r, failure) ->
-                failure == null
-                    ? onReply(key, permits, r, start)
-                    : onFailure(key, permits, failure));
+    CompletableFuture<Decision> decision = new CompletableFuture<>();
+    // the stage whenComplete returns only mirrors the reply; the decision carries every outcome
+    var unused =
+        send(key, permits)
+            .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
+            .whenComplete(
+                (r, failure) -> {
+                  if (failure == null) {
+                    decide(decision, () -> onReply(key, permits, r, start));
+                  } else {
+                    FALLBACK.execute(
+                        () -> decide(decision, () -> onFailure(key, permits, failure)));
+                  }
+                });
+    return decision;
+  }
+
+  private static void decide(CompletableFuture<Decision> decision, Supplier<Decision> how) {
+    try {
+      decision.complete(how.get());
+    } catch (RuntimeException | Error e) {
+      decision.completeExceptionally(e);
+    }
   }
 
   private @Nullable Decision cachedDenial(String key, long permits) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.time.Cancellable;
 import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.core.time.TimeSource;
 import dev.headroom.ratelimit.Algorithm;
@@ -31,6 +32,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -269,6 +272,59 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
     connector.sync().del(key);
     assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
+  }
+
+  @Test
+  void asyncFallbackDecisionsNeverRunOnALettuceIoThread() {
+    Set<String> fallbackThreads = ConcurrentHashMap.newKeySet();
+    StackWalker stack = StackWalker.getInstance();
+    TimeSource recording =
+        new TimeSource() {
+          private void record() {
+            if (stack.walk(
+                s -> s.anyMatch(f -> f.getClassName().endsWith(".InMemoryRateLimiter")))) {
+              fallbackThreads.add(Thread.currentThread().getName());
+            }
+          }
+
+          @Override
+          public long nanoTime() {
+            record();
+            return time.nanoTime();
+          }
+
+          @Override
+          public long currentTimeMillis() {
+            record();
+            return time.currentTimeMillis();
+          }
+
+          @Override
+          public Cancellable schedule(Runnable task, long delayNanos) {
+            return time.schedule(task, delayNanos);
+          }
+        };
+    RateLimiter limiter =
+        RateLimiters.redis(
+            connector,
+            "io-thread",
+            RateLimiterConfig.builder()
+                .limit(1000, Duration.ofMinutes(1))
+                .failureMode(FailureMode.LOCAL_FALLBACK)
+                .keySpace(keySpace)
+                .timeSource(recording)
+                .serverTime(false)
+                .build());
+    assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+    String key = keys().get(0);
+    connector.sync().del(key);
+    connector.sync().set(key, "not a hash"); // every decision now fails with an error reply
+    for (int i = 0; i < 30; i++) {
+      assertThat(limiter.tryAcquireAsync("k", 1).join().source())
+          .isEqualTo(DecisionSource.LOCAL_FALLBACK);
+    }
+    assertThat(fallbackThreads).isNotEmpty().noneMatch(name -> name.startsWith("lettuce"));
+    connector.sync().del(key);
   }
 
   @Test
