@@ -162,7 +162,7 @@ public final class RedisRateLimiter implements LimiterBackend {
     this.denials =
         config.localDenyCache()
             ? Caffeine.newBuilder()
-                .maximumSize(config.maxKeys())
+                .maximumSize(denyCacheBound(config))
                 .ticker(time::nanoTime)
                 .expireAfter(
                     Expiry.creating(
@@ -202,6 +202,11 @@ public final class RedisRateLimiter implements LimiterBackend {
     }
     this.outage =
         new Outage("rate limiter '" + name + "' (deciding by " + failureMode + " meanwhile)", time);
+  }
+
+  /** The most denials the deny cache keeps: a tenth of {@code maxKeys}, at least 1. */
+  static long denyCacheBound(RateLimiterConfig config) {
+    return Math.max(1, config.maxKeys() / 10);
   }
 
   /**
@@ -465,6 +470,9 @@ public final class RedisRateLimiter implements LimiterBackend {
     details.put("backend", "redis");
     details.put("algorithm", config.algorithm().name());
     details.put("failureMode", failureMode.name());
+    if (denials != null) {
+      details.put("denyCacheKeys", denials.estimatedSize());
+    }
     if (!outage.isUnavailable()) {
       return Health.of(HealthStatus.UP, details);
     }

@@ -8,6 +8,7 @@ import static dev.headroom.core.metrics.HeadroomMeters.TAG_LIMITER;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
@@ -61,6 +62,9 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   static void connect(TestRedis shared) {
     connector = RedisConnector.create(shared.uri());
     otherNode = RedisConnector.create(shared.uri());
+    // open both connections first: a limiter never waits past its Redis timeout for a new one
+    connector.sync().ping();
+    otherNode.sync().ping();
   }
 
   @AfterAll
@@ -197,6 +201,24 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
       }
     }
     assertThat(fromCache).as("the cache answered some").isPositive();
+  }
+
+  @Test
+  void theDenyCacheKeepsAtMostATenthOfMaxKeys() {
+    RateLimiter limiter =
+        create(
+            "deny-bound",
+            RateLimiterConfig.builder().limit(1, Duration.ofMinutes(1)).maxKeys(100).build());
+    for (int i = 0; i < 60; i++) {
+      limiter.tryAcquire("k" + i);
+      assertThat(limiter.tryAcquire("k" + i).allowed()).isFalse();
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat((Long) limiter.health().details().get("denyCacheKeys"))
+                    .isLessThanOrEqualTo(10));
   }
 
   @ParameterizedTest
