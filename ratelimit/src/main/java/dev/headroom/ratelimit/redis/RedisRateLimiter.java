@@ -219,7 +219,11 @@ public final class RedisRateLimiter implements LimiterBackend {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(meters, "meters");
-    return new RedisRateLimiter(connector, name, config, meters);
+    RedisRateLimiter limiter = new RedisRateLimiter(connector, name, config, meters);
+    // start opening the connection now, so the first decisions need not wait for it; failures are
+    // the decisions' business
+    var unused = limiter.connect();
+    return limiter;
   }
 
   /**

@@ -44,6 +44,9 @@ class RedisTracesTest {
             .localDenyCache(false)
             .build();
     try (RedisConnector connector = RedisConnector.create(redis.uri())) {
+      connector
+          .sync()
+          .ping(); // opened first: a new connection must not send a decision to the fallback
       RateLimiter log =
           RateLimiters.redis(
               connector,
@@ -110,6 +113,9 @@ class RedisTracesTest {
             .limit(l, window)
             .build();
     try (RedisConnector connector = RedisConnector.create(redis.uri())) {
+      connector
+          .sync()
+          .ping(); // opened first: a new connection must not send a decision to the fallback
       RateLimiter counter = RateLimiters.redis(connector, "large", config);
       Reference model = new Reference();
       for (int i = 0; i < 60; i++) {
