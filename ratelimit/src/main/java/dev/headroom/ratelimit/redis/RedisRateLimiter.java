@@ -33,12 +33,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -83,6 +86,10 @@ public final class RedisRateLimiter implements LimiterBackend {
    * Where the connector's shared connection is opened, which blocks up to its connect and command
    * timeouts: daemon threads, created on demand and ended after a minute idle.
    */
+  /** Connectors whose eviction policy was warned about: once per connector is enough. */
+  private static final Set<RedisConnector> WARNED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
   private static final ExecutorService CONNECTING =
       Executors.newCachedThreadPool(
           r -> {
@@ -129,6 +136,7 @@ public final class RedisRateLimiter implements LimiterBackend {
   private final AtomicReference<@Nullable CompletableFuture<@Nullable Void>> connecting =
       new AtomicReference<>();
   private volatile boolean connected;
+  private volatile @Nullable String maxmemoryPolicy;
   private volatile @Nullable String lastReason;
 
   private RedisRateLimiter(
@@ -220,10 +228,61 @@ public final class RedisRateLimiter implements LimiterBackend {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(meters, "meters");
     RedisRateLimiter limiter = new RedisRateLimiter(connector, name, config, meters);
-    // start opening the connection now, so the first decisions need not wait for it; failures are
-    // the decisions' business
-    var unused = limiter.connect();
+    // start opening the connection now, so the first decisions need not wait for it; a failure is
+    // the decisions' business, and once open the limiter reads the eviction policy
+    var unused = limiter.connect().thenRunAsync(limiter::checkEvictionPolicy, FALLBACK);
     return limiter;
+  }
+
+  /**
+   * Reads {@code maxmemory} and {@code maxmemory-policy} once: with a memory limit and any policy
+   * but {@code noeviction}, Redis may evict a limiter key under memory pressure, which resets that
+   * key's budget; that is logged once per connector as a warning and shown in the health details. A
+   * server that refuses {@code CONFIG} (renamed or disabled, as managed services do) is tolerated:
+   * the policy stays unknown.
+   */
+  private void checkEvictionPolicy() {
+    CompletableFuture<Map<String, String>> config;
+    try {
+      config = connector.async().configGet("maxmemory*").toCompletableFuture();
+    } catch (RuntimeException e) {
+      log.debug("rate limiter '{}': could not read maxmemory-policy", name, e);
+      return;
+    }
+    // the stage whenCompleteAsync returns carries nothing: both outcomes are handled here
+    var unused =
+        config.whenCompleteAsync(
+            (settings, failure) -> {
+              if (failure != null || settings == null) {
+                log.debug(
+                    "rate limiter '{}': could not read maxmemory-policy (CONFIG disabled?)",
+                    name,
+                    failure);
+                return;
+              }
+              String policy = settings.get("maxmemory-policy");
+              String maxmemory = settings.get("maxmemory");
+              if (policy == null) {
+                return;
+              }
+              maxmemoryPolicy = policy;
+              if (!policy.equals("noeviction")
+                  && maxmemory != null
+                  && !maxmemory.equals("0")
+                  && WARNED.add(connector)) {
+                log.warn(
+                    "rate limiter '{}': Redis {} has maxmemory {} and maxmemory-policy {}: under"
+                        + " memory pressure it may evict a limiter key, which resets that key's"
+                        + " budget (up to a full limit is admitted again). Prefer noeviction with"
+                        + " enough memory, or a Redis of its own for limiters (see the ratelimit"
+                        + " README, 'Redis in production')",
+                    name,
+                    connector.url(),
+                    maxmemory,
+                    policy);
+              }
+            },
+            FALLBACK);
   }
 
   /**
@@ -476,6 +535,10 @@ public final class RedisRateLimiter implements LimiterBackend {
     details.put("failureMode", failureMode.name());
     if (denials != null) {
       details.put("denyCacheKeys", denials.estimatedSize());
+    }
+    String policy = maxmemoryPolicy;
+    if (policy != null) {
+      details.put("maxmemoryPolicy", policy);
     }
     if (!outage.isUnavailable()) {
       return Health.of(HealthStatus.UP, details);
