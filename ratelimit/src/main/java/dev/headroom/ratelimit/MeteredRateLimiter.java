@@ -9,6 +9,7 @@ import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
 
 import dev.headroom.core.config.Require;
 import dev.headroom.core.health.Health;
+import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.metrics.InstanceMeters;
 import dev.headroom.ratelimit.spi.LimiterBackend;
 import io.micrometer.core.instrument.Counter;
@@ -32,6 +33,7 @@ final class MeteredRateLimiter implements RateLimiter {
   private final String name;
   private final RateLimiterConfig config;
   private final long smallestPermits;
+  private final boolean slidingLog;
   private final boolean shadow;
   private final InstanceMeters meters;
   private final @Nullable Counter allowed;
@@ -48,6 +50,7 @@ final class MeteredRateLimiter implements RateLimiter {
     this.name = name;
     this.config = config;
     this.smallestPermits = config.policy().smallestPermits();
+    this.slidingLog = config.algorithm() == Algorithm.SLIDING_LOG;
     this.shadow = config.shadow();
     this.meters = meters;
     this.allowed = counter(OUTCOME_ALLOWED);
@@ -157,8 +160,18 @@ final class MeteredRateLimiter implements RateLimiter {
     if (key.isEmpty()) {
       throw new IllegalArgumentException(prefix() + "key must not be empty");
     }
+    checkSurrogates(key);
     if (permits < 1) {
       throw new IllegalArgumentException(prefix() + "permits must be at least 1, was " + permits);
+    }
+    if (slidingLog && permits > RateLimitPolicy.MAX_SLIDING_LOG_PERMITS) {
+      throw new IllegalArgumentException(
+          prefix()
+              + "permits must be at most "
+              + RateLimitPolicy.MAX_SLIDING_LOG_PERMITS
+              + " for the sliding log (it stores one entry per permit), was "
+              + permits
+              + "; use the sliding counter or the token bucket for large requests");
     }
     if (permits > smallestPermits) {
       throw new IllegalArgumentException(
@@ -168,6 +181,30 @@ final class MeteredRateLimiter implements RateLimiter {
               + "), was "
               + permits
               + "; such a request could never be granted");
+    }
+  }
+
+  /**
+   * Refuses a key with an unpaired UTF-16 surrogate: UTF-8 has no encoding for it (Redis would see
+   * '?'), so two such keys would share one budget.
+   */
+  private void checkSurrogates(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < key.length()
+            && Character.isLowSurrogate(key.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        throw new InvalidKeyException(
+            prefix()
+                + "key must be well-formed UTF-16, found an unpaired surrogate U+"
+                + String.format("%04X", (int) c)
+                + " at index "
+                + i);
+      }
     }
   }
 

@@ -29,6 +29,13 @@ public final class RateLimitPolicy {
   /** Default algorithm: the sliding counter (O(1) per key, close to exact). */
   public static final Algorithm DEFAULT_ALGORITHM = Algorithm.SLIDING_COUNTER;
 
+  /**
+   * The most permits one sliding-log request may ask for. The log keeps one Redis sorted-set member
+   * per permit, so a single huge request would block Redis while it writes them (a million took
+   * seconds and a 125 MB key); the other algorithms keep O(1) state per key and have no such cap.
+   */
+  public static final long MAX_SLIDING_LOG_PERMITS = 1000;
+
   private static final Map<String, RateLimitPolicy> PRESETS = presetMap();
 
   private final Algorithm algorithm;
@@ -101,7 +108,10 @@ public final class RateLimitPolicy {
     return limits.stream().map(Limit::window).max(Comparator.naturalOrder()).orElseThrow();
   }
 
-  /** The smallest permit count among the limits: the most one request may ask for. */
+  /**
+   * The smallest permit count among the limits: the most one request may ask for (for the sliding
+   * log, also at most {@link #MAX_SLIDING_LOG_PERMITS}).
+   */
   public long smallestPermits() {
     return smallestPermits;
   }
@@ -180,23 +190,26 @@ public final class RateLimitPolicy {
     /**
      * The policy.
      *
-     * @throws IllegalArgumentException if there is no limit, two limits share a window, or a token
-     *     bucket would refill faster than one permit per nanosecond (its resolution)
+     * @throws IllegalArgumentException if there is no limit, two windows are less than a
+     *     microsecond apart (the same window at Redis's resolution), or a token bucket would refill
+     *     faster than one permit per nanosecond (its resolution)
      */
     public RateLimitPolicy build() {
       Require.that(!limits.isEmpty(), "limits", limits, "hold at least one limit");
       for (int i = 0; i < limits.size(); i++) {
         Limit l = limits.get(i);
         for (int j = 0; j < i; j++) {
+          // Redis keeps each limit's state under its window in whole microseconds: windows
+          // closer than that would share one state there
           Require.that(
-              !limits.get(j).window().equals(l.window()),
+              limits.get(j).windowMicros() != l.windowMicros(),
               "limits[" + i + "].window",
               l.window(),
               "differ from the window of limits["
                   + j
                   + "] ("
                   + limits.get(j)
-                  + "); keep the stricter limit");
+                  + ") by at least a microsecond; keep the stricter limit");
         }
         if (algorithm == Algorithm.TOKEN_BUCKET) {
           Require.that(

@@ -48,10 +48,13 @@ public final class RateLimiterConfig {
   public static final KeySpace DEFAULT_KEY_SPACE = KeySpace.of("headroom", "ratelimit");
 
   /**
-   * Default bound on keys one in-memory limiter tracks; beyond it the least recently used are
-   * evicted.
+   * Default bound on the keys a limiter holds in this process; beyond it the least recently used
+   * are evicted. Sized for a service (100 000 keys: about 25 MB for an in-memory sliding counter,
+   * see the README), not for a benchmark. An in-memory limiter tracks at most this many keys; a
+   * Redis limiter's deny cache at most a tenth of it, and its local fallback (used only while Redis
+   * fails) at most this many.
    */
-  public static final long DEFAULT_MAX_KEYS = 1_000_000;
+  public static final long DEFAULT_MAX_KEYS = 100_000;
 
   private static final RateLimiterConfig DEFAULTS = builder().build();
 
@@ -172,7 +175,10 @@ public final class RateLimiterConfig {
     return keySpace;
   }
 
-  /** How many keys one in-memory limiter keeps at most. */
+  /**
+   * How many keys an in-memory limiter, or a Redis limiter's local fallback, keeps at most; a Redis
+   * limiter's deny cache keeps at most a tenth of it (at least 1).
+   */
   public long maxKeys() {
     return maxKeys;
   }
@@ -344,7 +350,10 @@ public final class RateLimiterConfig {
       return this;
     }
 
-    /** How many keys one in-memory limiter keeps, at least 1 (default one million). */
+    /**
+     * How many keys one limiter keeps in memory, at least 1 (default 100 000); see {@link
+     * RateLimiterConfig#maxKeys()}.
+     */
     public Builder maxKeys(long maxKeys) {
       this.maxKeys = maxKeys;
       return this;

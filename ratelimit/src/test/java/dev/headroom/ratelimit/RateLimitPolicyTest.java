@@ -28,8 +28,25 @@ class RateLimitPolicyTest {
                     .limit(6, Duration.ofMinutes(1))
                     .build())
         .hasMessage(
-            "limits[1].window must differ from the window of limits[0] (5/PT1M); keep the stricter limit,"
-                + " was PT1M");
+            "limits[1].window must differ from the window of limits[0] (5/PT1M) by at least a"
+                + " microsecond; keep the stricter limit, was PT1M");
+    // Redis keys a limit's state by its window in whole microseconds: these two would share one
+    assertThatThrownBy(
+            () ->
+                RateLimitPolicy.builder()
+                    .algorithm(Algorithm.TOKEN_BUCKET)
+                    .limit(5, Duration.ofSeconds(1))
+                    .limit(10, Duration.ofSeconds(1).plusNanos(999))
+                    .build())
+        .hasMessageContaining("limits[1].window must differ from the window of limits[0]")
+        .hasMessageContaining("by at least a microsecond");
+    assertThat(
+            RateLimitPolicy.builder()
+                .limit(5, Duration.ofSeconds(1))
+                .limit(10, Duration.ofSeconds(1).plusNanos(1000))
+                .build()
+                .limits())
+        .hasSize(2);
     assertThatThrownBy(
             () ->
                 RateLimitPolicy.builder()

@@ -23,7 +23,7 @@ class RateLimiterConfigTest {
     assertThat(d.redisTimeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(d.localDenyCache()).isTrue();
     assertThat(d.keySpace().prefix()).isEqualTo("headroom:ratelimit:");
-    assertThat(d.maxKeys()).isEqualTo(1_000_000);
+    assertThat(d.maxKeys()).as("sized for a service").isEqualTo(100_000);
     assertThat(d.serverTime()).isTrue();
     assertThat(d.meterRegistry()).isEmpty();
     assertThat(d.timeSource()).isSameAs(TimeSource.system());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.time.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -194,6 +195,24 @@ public abstract class RateLimiterContractTest {
   }
 
   @Test
+  void slidingCounterKeepsATinyPreviousWeightWhenLimitTimesWindowIsLarge() {
+    Duration day = Duration.ofDays(1);
+    RateLimiter limiter = limiter(Algorithm.SLIDING_COUNTER, 1_000_000, day);
+    Decision first = limiter.tryAcquire("k");
+    assertThat(first.allowed()).isTrue();
+    time.advance(first.resetAfter().minus(day)); // the next window's start
+    assertThat(limiter.tryAcquire("k", 999_999).allowed()).isTrue();
+    time.advance(day.minusNanos(1000)); // a microsecond before the next edge
+    // 999 999 + 1 + 1 * (1 µs / 1 day) > 1 000 000, though in double the last term vanished
+    Decision denied = limiter.tryAcquire("k");
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.remaining()).isZero();
+    assertThat(denied.retryAfter()).isEqualTo(Duration.ofNanos(1000));
+    time.advance(denied.retryAfter());
+    assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+  }
+
+  @Test
   void tokenBucketRefillsContinuously() {
     RateLimiter limiter = limiter(Algorithm.TOKEN_BUCKET, 10, Duration.ofSeconds(10));
     assertThat(limiter.tryAcquire("k", 10).allowed()).isTrue();
@@ -203,6 +222,37 @@ public abstract class RateLimiterContractTest {
     time.advance(Duration.ofSeconds(3));
     assertThat(limiter.tryAcquire("k", 3).allowed()).isTrue();
     assertThat(limiter.tryAcquire("k").allowed()).isFalse();
+  }
+
+  @Test
+  void tokenBucketWithSeveralLimitsReportsTheExactWaitAndReset() {
+    RateLimiter limiter =
+        create(
+            "tb-exact",
+            RateLimiterConfig.builder()
+                .algorithm(Algorithm.TOKEN_BUCKET)
+                .limit(10, Duration.ofSeconds(1))
+                .limit(100, Duration.ofMinutes(1))
+                .build());
+    assertThat(limiter.tryAcquire("k", 10).allowed()).isTrue();
+    time.advance(Duration.ofMillis(150)); // 1.5 tokens back in the 10/s bucket: 1.5 more to wait
+    Decision denied = limiter.tryAcquire("k", 3);
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.limit()).isEqualTo(Limit.perSecond(10));
+    assertThat(denied.retryAfter()).isEqualTo(Duration.ofMillis(150));
+    assertThat(denied.resetAfter()).isEqualTo(Duration.ofMillis(850));
+    time.advance(denied.retryAfter().minusNanos(1));
+    assertThat(limiter.tryAcquire("k", 3).allowed()).as("a nanosecond early").isFalse();
+    time.advance(Duration.ofNanos(1));
+    Decision admitted = limiter.tryAcquire("k", 3);
+    assertThat(admitted.allowed()).as("exactly at the retry-after").isTrue();
+    assertThat(admitted.remaining()).isZero();
+    assertThat(admitted.resetAfter()).isEqualTo(Duration.ofSeconds(1));
+    time.advance(Duration.ofMillis(50)); // half a token
+    Decision again = limiter.tryAcquire("k");
+    assertThat(again.allowed()).isFalse();
+    assertThat(again.retryAfter()).isEqualTo(Duration.ofMillis(50));
+    assertThat(again.resetAfter()).isEqualTo(Duration.ofMillis(950));
   }
 
   @Test
@@ -272,6 +322,50 @@ public abstract class RateLimiterContractTest {
     for (String key : keys) {
       assertThat(limiter.tryAcquire(key).allowed()).as(key).isFalse();
     }
+  }
+
+  @Test
+  void keysWithUnpairedSurrogatesAreRefusedSoTheyNeverShareABudget() {
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, 1, Duration.ofMinutes(1));
+    // UTF-8 would turn each lone surrogate into '?': on Redis all of these were one key
+    for (String key : List.of("a\uD800b", "a\uDBFFb", "a\uDC00b", "a?b", "x\uD800", "\uDC00")) {
+      if (key.equals("a?b")) {
+        assertThat(limiter.tryAcquire(key).allowed()).as(key).isTrue();
+        continue;
+      }
+      assertThatThrownBy(() -> limiter.tryAcquire(key))
+          .as(key)
+          .isInstanceOf(InvalidKeyException.class)
+          .hasMessageContaining("contract-log")
+          .hasMessageContaining("unpaired surrogate");
+      assertThatThrownBy(() -> limiter.tryAcquireAsync(key, 1))
+          .isInstanceOf(InvalidKeyException.class);
+    }
+    assertThat(limiter.tryAcquire("a?b").allowed()).isFalse();
+    // a well-formed pair (an emoji) is a key like any other
+    assertThat(limiter.tryAcquire("a\uD83D\uDE00b").allowed()).isTrue();
+    assertThat(limiter.tryAcquire("a\uD83D\uDE00b").allowed()).isFalse();
+  }
+
+  @Test
+  void oneSlidingLogRequestIsCappedSoItCannotFloodTheLog() {
+    RateLimiter limiter = limiter(Algorithm.SLIDING_LOG, Limit.MAX_PERMITS, Duration.ofMinutes(1));
+    long cap = 1000; // RateLimitPolicy.MAX_SLIDING_LOG_PERMITS
+    assertThatThrownBy(() -> limiter.tryAcquire("k", cap + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("contract-log")
+        .hasMessageContaining("permits must be at most " + cap + " for the sliding log")
+        .hasMessageContaining("was " + (cap + 1));
+    assertThatThrownBy(() -> limiter.tryAcquire("k", 1L << 40))
+        .isInstanceOf(IllegalArgumentException.class);
+    Decision d = limiter.tryAcquire("k", cap);
+    assertThat(d.allowed()).isTrue();
+    assertThat(d.remaining()).isEqualTo(Limit.MAX_PERMITS - cap);
+    assertThat(limiter.tryAcquire("k", 1).remaining()).isEqualTo(Limit.MAX_PERMITS - cap - 1);
+    // other algorithms keep O(1) state per key: large requests stay allowed there
+    RateLimiter counter =
+        limiter(Algorithm.SLIDING_COUNTER, Limit.MAX_PERMITS, Duration.ofMinutes(1));
+    assertThat(counter.tryAcquire("k", 1L << 39).allowed()).isTrue();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.headroom.ratelimit;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,8 +47,30 @@ public final class Reference {
     long d = now - idx * window;
     long curr = alignedCount(idx, window);
     long prev = alignedCount(idx - 1, window);
-    return (double) (curr + permits) + (double) prev * (double) (window - d) / (double) window
-        <= (double) limit;
+    // exactly, in rationals: (curr + permits) + prev * (window - d) / window <= limit
+    BigInteger w = BigInteger.valueOf(window);
+    return BigInteger.valueOf(curr + permits)
+            .multiply(w)
+            .add(BigInteger.valueOf(prev).multiply(BigInteger.valueOf(window - d)))
+            .compareTo(BigInteger.valueOf(limit).multiply(w))
+        <= 0;
+  }
+
+  /**
+   * The permits the sliding counter's estimate leaves at {@code now}: {@code floor(limit - curr -
+   * prev * (window - d) / window)}, exactly.
+   */
+  public long counterLeft(long now, long limit, long window) {
+    long idx = Math.floorDiv(now, window);
+    long d = now - idx * window;
+    long curr = alignedCount(idx, window);
+    long prev = alignedCount(idx - 1, window);
+    BigInteger[] qr =
+        BigInteger.valueOf(prev)
+            .multiply(BigInteger.valueOf(window - d))
+            .divideAndRemainder(BigInteger.valueOf(window));
+    long weighted = qr[0].longValueExact() + (qr[1].signum() == 0 ? 0 : 1);
+    return limit - curr - weighted;
   }
 
   /** Records an admission. */

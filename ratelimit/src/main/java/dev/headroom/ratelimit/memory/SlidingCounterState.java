@@ -1,5 +1,7 @@
 package dev.headroom.ratelimit.memory;
 
+import java.math.BigInteger;
+
 /*
  * Sliding window counter. Per limit the snapshot holds [windowIndex, previous, current]: the
  * counts of the current aligned window and of the one before it. At offset d into the current
@@ -9,7 +11,10 @@ package dev.headroom.ratelimit.memory;
  *     estimate = current + previous * (w - d) / w
  *
  * and a request of p permits is admitted iff current + p + previous * (w - d) / w <= limit,
- * evaluated in double exactly like the Lua script (sliding_counter.lua) so both backends agree.
+ * evaluated exactly in integers (the weighted term rounded up, products past 64 bits in
+ * BigInteger), as the Lua script (sliding_counter.lua) does, so both backends agree. In double,
+ * limit x window past 2^53 lost the previous window's weight near a window edge and admitted one
+ * more than the estimate allows.
  * O(1) state per key; the price is an error bounded by the previous window's count (see README):
  * an aligned window never admits more than the limit, any window of length w at most
  * limit + previous * d / w < 2 * limit, and it is exact when traffic is even within each window.
@@ -42,8 +47,7 @@ final class SlidingCounterState extends CasState {
     next[at + 1] = prev;
     next[at + 2] = curr + permits;
     long d = Math.max(0, now - idx * w);
-    return (double) (curr + permits) + (double) prev * (double) (w - d) / (double) w
-        <= (double) limit;
+    return curr + permits + weighted(prev, w, d) <= limit;
   }
 
   @Override
@@ -60,31 +64,66 @@ final class SlidingCounterState extends CasState {
     long d = Math.max(0, now - next[at] * w);
     long prev = next[at + 1];
     long curr = next[at + 2] - permits;
-    double weighted = (double) prev * (double) (w - d) / (double) w;
-    if ((double) (curr + permits) + weighted <= (double) limit) {
-      b.allowedCandidate(
-          i, (long) Math.floor((double) (limit - curr - permits) - weighted), 2 * w - d);
+    long weighted = weighted(prev, w, d);
+    if (curr + permits + weighted <= limit) {
+      b.allowedCandidate(i, limit - curr - permits - weighted, 2 * w - d);
     } else {
       b.deniedCandidate(
           i,
-          (long) Math.floor((double) (limit - curr) - weighted),
+          limit - curr - weighted,
           curr > 0 ? 2 * w - d : prev > 0 ? w - d : 0,
           retryAfter(limit, w, d, prev, curr, permits));
     }
   }
 
   /**
-   * The wait until the estimate admits {@code permits}, if nothing else arrives; one unit of margin
-   * for rounding.
+   * The previous window's count weighed by its overlap with the sliding window, rounded up: {@code
+   * ceil(prev * (w - d) / w)}. Counts are whole, so {@code curr + p + prev * (w - d) / w <= limit}
+   * holds exactly when {@code curr + p + weighted(prev, w, d) <= limit}.
+   */
+  static long weighted(long prev, long w, long d) {
+    return prev == 0 ? 0 : ceilMulDiv(prev, w - d, w);
+  }
+
+  /**
+   * The exact wait until the estimate admits {@code permits} if nothing else arrives: the first
+   * offset at which it does, in this window or the next.
    */
   static long retryAfter(long limit, long w, long d, long prev, long curr, long permits) {
     if (curr + permits <= limit) {
-      // within this window, once the previous window's weight has fallen enough
-      double dNeeded = w - (double) (limit - curr - permits) * w / prev;
-      return Math.max(1, (long) Math.ceil(dNeeded - d) + 1);
+      // within this window, once prev * (w - d') <= (limit - curr - permits) * w
+      long dNeeded = w - floorMulDiv(limit - curr - permits, w, prev);
+      return Math.max(1, dNeeded - d);
     }
     // in the next window, where the current count becomes the previous one
-    double dNext = w - (double) (limit - permits) * w / curr;
-    return (w - d) + (long) Math.ceil(dNext) + 1;
+    long dNext = w - floorMulDiv(limit - permits, w, curr);
+    return (w - d) + dNext;
+  }
+
+  /** {@code floor(a * b / c)} for non-negative a, b and positive c, exactly. */
+  static long floorMulDiv(long a, long b, long c) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    if (high == 0 && low >= 0) {
+      return low / c;
+    }
+    return BigInteger.valueOf(a)
+        .multiply(BigInteger.valueOf(b))
+        .divide(BigInteger.valueOf(c))
+        .longValueExact();
+  }
+
+  /** {@code ceil(a * b / c)} for non-negative a, b and positive c, exactly. */
+  static long ceilMulDiv(long a, long b, long c) {
+    long high = Math.multiplyHigh(a, b);
+    long low = a * b;
+    if (high == 0 && low >= 0) {
+      return low / c + (low % c == 0 ? 0 : 1);
+    }
+    BigInteger[] qr =
+        BigInteger.valueOf(a)
+            .multiply(BigInteger.valueOf(b))
+            .divideAndRemainder(BigInteger.valueOf(c));
+    return qr[0].longValueExact() + (qr[1].signum() == 0 ? 0 : 1);
   }
 }

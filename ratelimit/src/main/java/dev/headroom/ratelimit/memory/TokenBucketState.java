@@ -2,10 +2,12 @@ package dev.headroom.ratelimit.memory;
 
 import dev.headroom.ratelimit.Decision;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketState;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.local.LocalBucketBuilder;
+import java.math.BigInteger;
 
 /**
  * A token bucket per key, delegated to a Bucket4j local lock-free bucket with one greedy-refill
@@ -46,25 +48,46 @@ final class TokenBucketState extends KeyState {
     }
     VerboseResult<ConsumptionProbe> r = bucket.asVerbose().tryConsumeAndReturnRemaining(permits);
     ConsumptionProbe p = r.getValue();
+    BucketState state = r.getState();
     for (int i = 0; i < ctx.permits.length; i++) {
       long l = ctx.permits[i];
       long w = ctx.windowNanos[i];
-      long tokens = r.getState().getCurrentSize(i);
-      long toFull = ceilDiv((l - tokens) * (double) w, l);
+      // Bucket4j holds tokens + roundingError / w exactly (l tokens are added per w nanoseconds):
+      // waits come from that, not from the whole tokens, which would overstate them by up to one
+      // token's period
+      long tokens = state.getCurrentSize(i);
+      long fraction = state.getRoundingError(i);
+      long toFull = nanosFor(l - tokens, w, fraction, l);
       if (p.isConsumed()) {
         b.allowedCandidate(i, tokens, toFull);
       } else if (tokens < permits) {
-        b.deniedCandidate(i, tokens, toFull, ceilDiv((permits - tokens) * (double) w, l));
+        b.deniedCandidate(i, tokens, toFull, nanosFor(permits - tokens, w, fraction, l));
       }
-    }
-    if (b.denied) {
-      b.retryAfter = Math.max(b.retryAfter, p.getNanosToWaitForRefill() + 1);
     }
     return ctx.decision(b, now);
   }
 
-  private static long ceilDiv(double a, long b) {
-    return (long) Math.ceil(a / b);
+  /**
+   * The nanoseconds until a bucket refilled at {@code l} tokens per {@code w} nanoseconds, which
+   * holds {@code fraction / w} of a token beyond its whole ones, has {@code tokens} more whole
+   * tokens: {@code ceil((tokens * w - fraction) / l)}, exactly (the product may exceed a long).
+   */
+  static long nanosFor(long tokens, long w, long fraction, long l) {
+    if (tokens <= 0) {
+      return 0;
+    }
+    long high = Math.multiplyHigh(tokens, w);
+    long low = tokens * w;
+    if (high == 0 && low >= 0) {
+      long n = low - fraction;
+      return n <= 0 ? 0 : -Math.floorDiv(-n, l);
+    }
+    BigInteger[] qr =
+        BigInteger.valueOf(tokens)
+            .multiply(BigInteger.valueOf(w))
+            .subtract(BigInteger.valueOf(fraction))
+            .divideAndRemainder(BigInteger.valueOf(l));
+    return qr[0].add(qr[1].signum() > 0 ? BigInteger.ONE : BigInteger.ZERO).longValueExact();
   }
 
   /** Bucket4j's clock, read from the limiter's time source. */

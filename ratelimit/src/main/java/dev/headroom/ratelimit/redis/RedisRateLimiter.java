@@ -33,17 +33,26 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,16 +63,40 @@ import org.slf4j.LoggerFactory;
  * Cluster-safe and whose expiry ends just past its window. Time is the Redis server's. When Redis
  * fails or is slower than the configured timeout, the configured {@link FailureMode} decides, the
  * decision is counted, and health is DEGRADED until Redis answers again. With the local deny cache
- * on, a key denied until T is denied on this node without a round trip until T (for requests of the
- * same size: a larger one may need longer, so it asks Redis). The deny cache and the round-trip
- * meter read the configured time source; the Redis deadline is real time, as it bounds real I/O.
- * Reached through {@link dev.headroom.ratelimit.RateLimiters#redis}. Thread-safe.
+ * on, a key denied until T is denied on this node without a round trip until T, for requests of the
+ * same size, when the denial was one permit short (then its answer, permits left included, holds
+ * until T unless other nodes take permits meanwhile); an admission on this node forgets it. The
+ * deny cache and the round-trip meter read the configured time source; the Redis deadline is real
+ * time, as it bounds real I/O. Reached through {@link dev.headroom.ratelimit.RateLimiters#redis}.
+ * Thread-safe.
  */
 public final class RedisRateLimiter implements LimiterBackend {
 
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
   private static final String[] REASONS = {"timeout", "interrupted", "unavailable", "error"};
+
+  /**
+   * Where asynchronous decisions of the failure mode run: short work (a local decision), never on a
+   * Lettuce I/O thread.
+   */
+  private static final Executor FALLBACK = ForkJoinPool.commonPool();
+
+  /**
+   * Where the connector's shared connection is opened, which blocks up to its connect and command
+   * timeouts: daemon threads, created on demand and ended after a minute idle.
+   */
+  /** Connectors whose eviction policy was warned about: once per connector is enough. */
+  private static final Set<RedisConnector> WARNED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+  private static final ExecutorService CONNECTING =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "headroom-ratelimit-connect");
+            t.setDaemon(true);
+            return t;
+          });
 
   static {
     SCRIPTS.put(
@@ -100,6 +133,10 @@ public final class RedisRateLimiter implements LimiterBackend {
   private final @Nullable Counter @Nullable [] fallbacks;
   private final Outage outage;
   private final AtomicLong fallbackDecisions = new AtomicLong();
+  private final AtomicReference<@Nullable CompletableFuture<@Nullable Void>> connecting =
+      new AtomicReference<>();
+  private volatile boolean connected;
+  private volatile @Nullable String maxmemoryPolicy;
   private volatile @Nullable String lastReason;
 
   private RedisRateLimiter(
@@ -133,7 +170,7 @@ public final class RedisRateLimiter implements LimiterBackend {
     this.denials =
         config.localDenyCache()
             ? Caffeine.newBuilder()
-                .maximumSize(config.maxKeys())
+                .maximumSize(denyCacheBound(config))
                 .ticker(time::nanoTime)
                 .expireAfter(
                     Expiry.creating(
@@ -175,6 +212,11 @@ public final class RedisRateLimiter implements LimiterBackend {
         new Outage("rate limiter '" + name + "' (deciding by " + failureMode + " meanwhile)", time);
   }
 
+  /** The most denials the deny cache keeps: a tenth of {@code maxKeys}, at least 1. */
+  static long denyCacheBound(RateLimiterConfig config) {
+    return Math.max(1, config.maxKeys() / 10);
+  }
+
   /**
    * The backend of the limiter {@code name} on {@code connector} (shared, not owned), binding its
    * own meters to {@code meters}.
@@ -185,7 +227,62 @@ public final class RedisRateLimiter implements LimiterBackend {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(meters, "meters");
-    return new RedisRateLimiter(connector, name, config, meters);
+    RedisRateLimiter limiter = new RedisRateLimiter(connector, name, config, meters);
+    // start opening the connection now, so the first decisions need not wait for it; a failure is
+    // the decisions' business, and once open the limiter reads the eviction policy
+    var unused = limiter.connect().thenRunAsync(limiter::checkEvictionPolicy, FALLBACK);
+    return limiter;
+  }
+
+  /**
+   * Reads {@code maxmemory} and {@code maxmemory-policy} once: with a memory limit and any policy
+   * but {@code noeviction}, Redis may evict a limiter key under memory pressure, which resets that
+   * key's budget; that is logged once per connector as a warning and shown in the health details. A
+   * server that refuses {@code CONFIG} (renamed or disabled, as managed services do) is tolerated:
+   * the policy stays unknown.
+   */
+  private void checkEvictionPolicy() {
+    CompletableFuture<Map<String, String>> config;
+    try {
+      config = connector.async().configGet("maxmemory*").toCompletableFuture();
+    } catch (RuntimeException e) {
+      log.debug("rate limiter '{}': could not read maxmemory-policy", name, e);
+      return;
+    }
+    // the stage whenCompleteAsync returns carries nothing: both outcomes are handled here
+    var unused =
+        config.whenCompleteAsync(
+            (settings, failure) -> {
+              if (failure != null || settings == null) {
+                log.debug(
+                    "rate limiter '{}': could not read maxmemory-policy (CONFIG disabled?)",
+                    name,
+                    failure);
+                return;
+              }
+              String policy = settings.get("maxmemory-policy");
+              String maxmemory = settings.get("maxmemory");
+              if (policy == null) {
+                return;
+              }
+              maxmemoryPolicy = policy;
+              if (!policy.equals("noeviction")
+                  && maxmemory != null
+                  && !maxmemory.equals("0")
+                  && WARNED.add(connector)) {
+                log.warn(
+                    "rate limiter '{}': Redis {} has maxmemory {} and maxmemory-policy {}: under"
+                        + " memory pressure it may evict a limiter key, which resets that key's"
+                        + " budget (up to a full limit is admitted again). Prefer noeviction with"
+                        + " enough memory, or a Redis of its own for limiters (see the ratelimit"
+                        + " README, 'Redis in production')",
+                    name,
+                    connector.url(),
+                    maxmemory,
+                    policy);
+              }
+            },
+            FALLBACK);
   }
 
   /**
@@ -227,6 +324,13 @@ public final class RedisRateLimiter implements LimiterBackend {
     }
   }
 
+  /**
+   * Never blocks: the reply is turned into a decision on the thread that completes it (a Lettuce
+   * I/O thread; that takes microseconds), while a failure is decided on {@link #FALLBACK} (the
+   * failure mode may run the local fallback limiter, which can park, lock or run Caffeine's
+   * maintenance, none of which belongs on an I/O thread or on the timer thread of {@code
+   * orTimeout}).
+   */
   @Override
   public CompletableFuture<Decision> tryAcquireAsync(String key, long permits) {
     Decision cached = cachedDenial(key, permits);
@@ -234,13 +338,29 @@ public final class RedisRateLimiter implements LimiterBackend {
       return CompletableFuture.completedFuture(cached);
     }
     long start = time.nanoTime();
-    return send(key, permits)
-        .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
-        .handle(
-            (r, failure) ->
-                failure == null
-                    ? onReply(key, permits, r, start)
-                    : onFailure(key, permits, failure));
+    CompletableFuture<Decision> decision = new CompletableFuture<>();
+    // the stage whenComplete returns only mirrors the reply; the decision carries every outcome
+    var unused =
+        send(key, permits)
+            .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
+            .whenComplete(
+                (r, failure) -> {
+                  if (failure == null) {
+                    decide(decision, () -> onReply(key, permits, r, start));
+                  } else {
+                    FALLBACK.execute(
+                        () -> decide(decision, () -> onFailure(key, permits, failure)));
+                  }
+                });
+    return decision;
+  }
+
+  private static void decide(CompletableFuture<Decision> decision, Supplier<Decision> how) {
+    try {
+      decision.complete(how.get());
+    } catch (RuntimeException | Error e) {
+      decision.completeExceptionally(e);
+    }
   }
 
   private @Nullable Decision cachedDenial(String key, long permits) {
@@ -267,7 +387,42 @@ public final class RedisRateLimiter implements LimiterBackend {
     args[0] = Long.toString(permits);
     args[1] = serverTime ? "" : Long.toString(time.nanoTime() / 1000);
     System.arraycopy(limitArgs, 0, args, 2, limitArgs.length);
-    return script.execute(connector, ScriptOutputType.MULTI, keys, args);
+    if (connected) {
+      return script.execute(connector, ScriptOutputType.MULTI, keys, args);
+    }
+    return connect()
+        .thenCompose(v -> script.execute(connector, ScriptOutputType.MULTI, keys, args));
+  }
+
+  /**
+   * Opens the connector's shared connection off the caller's thread. The connector opens it on
+   * first use, synchronously, and against a Redis that accepts but does not answer that takes its
+   * connect and command timeouts (seconds), far past this limiter's Redis timeout. So until it is
+   * open, commands wait for one attempt in the background (one at a time per limiter; the connector
+   * spaces failed attempts), and the caller's own deadline still bounds the wait. Once open, the
+   * connection stays (Lettuce reconnects it), and commands go straight to it.
+   */
+  private CompletableFuture<@Nullable Void> connect() {
+    while (true) {
+      CompletableFuture<@Nullable Void> current = connecting.get();
+      if (current != null && !(current.isDone() && current.isCompletedExceptionally())) {
+        return current; // in flight, or open
+      }
+      CompletableFuture<@Nullable Void> attempt = new CompletableFuture<>();
+      if (connecting.compareAndSet(current, attempt)) {
+        CONNECTING.execute(
+            () -> {
+              try {
+                var unused = connector.async(); // opens the shared connection
+                connected = true;
+                attempt.complete(null);
+              } catch (RuntimeException e) {
+                attempt.completeExceptionally(e);
+              }
+            });
+        return attempt;
+      }
+    }
   }
 
   private Decision onReply(String key, long permits, List<Object> reply, long start) {
@@ -283,13 +438,19 @@ public final class RedisRateLimiter implements LimiterBackend {
     Duration resetAfter = micros((Long) reply.get(3));
     Instant now = time.now();
     if (allowed) {
+      if (denials != null) {
+        denials.invalidate(key); // what this node remembered no longer holds
+      }
       return Decision.allowed(name, limit, remaining, resetAfter, now, DecisionSource.LIMITER);
     }
     Duration retryAfter = micros((Long) reply.get(4));
     Decision d =
         Decision.denied(
             name, limit, remaining, resetAfter, retryAfter, now, DecisionSource.LIMITER);
-    if (denials != null && !retryAfter.isZero()) {
+    // Only a denial one permit short is remembered: until its retry-after nothing it reports can
+    // change (with more missing, the permits left grow before then, and the cache would report a
+    // stale count)
+    if (denials != null && !retryAfter.isZero() && remaining == permits - 1) {
       denials.put(key, new Denial(d, permits, time.nanoTime()));
     }
     return d;
@@ -372,6 +533,13 @@ public final class RedisRateLimiter implements LimiterBackend {
     details.put("backend", "redis");
     details.put("algorithm", config.algorithm().name());
     details.put("failureMode", failureMode.name());
+    if (denials != null) {
+      details.put("denyCacheKeys", denials.estimatedSize());
+    }
+    String policy = maxmemoryPolicy;
+    if (policy != null) {
+      details.put("maxmemoryPolicy", policy);
+    }
     if (!outage.isUnavailable()) {
       return Health.of(HealthStatus.UP, details);
     }

@@ -13,15 +13,17 @@ w - d, and its count is assumed spread evenly over it:
     estimate = current + previous * (w - d) / w
 
 A request of p permits is admitted iff current + p + previous * (w - d) / w <= limit for every
-limit (all or nothing; a denial writes nothing). The expression is evaluated in the same order as
-the in-memory backend (SlidingCounterState) so both decide alike. The error is bounded by the
+limit (all or nothing; a denial writes nothing). It is evaluated exactly, in integers, as in the
+in-memory backend (SlidingCounterState): counts are whole, so the test is current + p +
+ceil(previous * (w - d) / w) <= limit, and that product (up to 2^40 x 2^45) is computed in base-2^26
+digits, since doubles hold integers exactly only up to 2^53. The error is bounded by the
 previous window's count: an aligned window never exceeds the limit, and a sliding window of length
 w admits at most limit + previous * d / w, always less than twice the limit. Within a window an
 admission is one HINCRBY of the current count per limit; a new window rewrites the three fields.
 
 When denied, the wait is when the estimate first admits the request if nothing else arrives:
 later in this window once the previous window's weight has fallen enough, or in the next window,
-where the current count becomes the previous one (plus one microsecond against rounding).
+where the current count becomes the previous one (exact: the first microsecond that admits).
 
 Time comes from the server (TIME), never from callers. The hash expires when the current window's
 count stops mattering, at the end of the next window. That instant only moves when a window index
@@ -31,6 +33,37 @@ Returns {allowed 0|1, index of the limit reported on (1-based), remaining, reset
 
 Runs after prelude.lua, which defines key, permits, now (µs), n (number of limits) and fmt.
 ]]
+
+-- Exact integer arithmetic on doubles: a product of two integers below 2^52 as three base-2^26
+-- digits (every partial result stays below 2^53, so each is exact), compared digit by digit.
+local B = 67108864
+local function mul(a, b)
+  local a1, a0 = math.floor(a / B), a % B
+  local b1, b0 = math.floor(b / B), b % B
+  local t = a0 * b0
+  local x = a1 * b0 + a0 * b1 + math.floor(t / B)
+  return a1 * b1 + math.floor(x / B), x % B, t % B
+end
+local function cmpmul(a, b, c, d)
+  local h1, m1, l1 = mul(a, b)
+  local h2, m2, l2 = mul(c, d)
+  if h1 ~= h2 then if h1 < h2 then return -1 end return 1 end
+  if m1 ~= m2 then if m1 < m2 then return -1 end return 1 end
+  if l1 ~= l2 then if l1 < l2 then return -1 end return 1 end
+  return 0
+end
+-- floor(a * b / c): the double quotient is off by at most one here, and corrected exactly
+local function floormuldiv(a, b, c)
+  local q = math.floor(a * b / c)
+  while q > 0 and cmpmul(q, c, a, b) > 0 do q = q - 1 end
+  while cmpmul(q + 1, c, a, b) <= 0 do q = q + 1 end
+  return q
+end
+local function ceilmuldiv(a, b, c)
+  local q = floormuldiv(a, b, c)
+  if cmpmul(q, c, a, b) < 0 then q = q + 1 end
+  return q
+end
 
 local denied, index, remaining, reset, retry = false, 0, 0, 0, 0
 local writes = {}
@@ -53,23 +86,24 @@ for i = 1, n do
   elseif stored == idx - 1 then
     prev = tonumber(state[3])
   end
-  local weighted = prev * (w - d) / w
+  local weighted = 0
+  if prev > 0 then weighted = ceilmuldiv(prev, w - d, w) end
   if curr + permits + weighted <= limit then
-    local left = math.floor(limit - curr - permits - weighted)
+    local left = limit - curr - permits - weighted
     if not denied and (index == 0 or left < remaining) then
       index, remaining, reset = i, left, 2 * w - d
     end
   else
     local wait
     if curr + permits <= limit then
-      wait = math.max(1, math.ceil(w - (limit - curr - permits) * w / prev - d) + 1)
+      wait = math.max(1, w - floormuldiv(limit - curr - permits, w, prev) - d)
     else
-      wait = (w - d) + math.ceil(w - (limit - permits) * w / curr) + 1
+      wait = (w - d) + w - floormuldiv(limit - permits, w, curr)
     end
     if not denied or wait > retry then
       local r = 0
       if curr > 0 then r = 2 * w - d elseif prev > 0 then r = w - d end
-      denied, index, remaining, reset, retry = true, i, math.max(0, math.floor(limit - curr - weighted)), r, wait
+      denied, index, remaining, reset, retry = true, i, math.max(0, limit - curr - weighted), r, wait
     end
   end
   if stored == idx then

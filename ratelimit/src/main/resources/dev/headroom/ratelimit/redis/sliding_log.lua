@@ -11,7 +11,9 @@ trimmed to the longest window and each limit counts its own window with ZCOUNT, 
 policy costs one key. The request is admitted only if every limit admits it (all or nothing); a
 denial writes nothing. When denied, the wait for limit i is the time until the k-th oldest
 admission in its window leaves it, k = count + permits - limit. Members are "<time>-<n>" with n
-the set's size: the size only grows within one microsecond, so members never collide.
+the set's size: the size only grows within one microsecond, so members never collide. A request
+asks for at most 1000 permits (RateLimitPolicy.MAX_SLIDING_LOG_PERMITS, checked by the caller), so
+one call writes at most 1000 members in one ZADD.
 
 Time comes from the server, never from callers, so nodes with skewed clocks agree. The set
 expires just past the longest window after its newest admission: an idle key costs nothing.
@@ -55,8 +57,11 @@ if denied then
 end
 local size = redis.call('ZCARD', key)
 local at = fmt(now)
+local members = {}
 for j = 1, permits do
-  redis.call('ZADD', key, at, at .. '-' .. fmt(size + j))
+  members[2 * j - 1] = at
+  members[2 * j] = at .. '-' .. fmt(size + j)
 end
+redis.call('ZADD', key, unpack(members))
 redis.call('PEXPIRE', key, math.ceil(longest / 1000) + 1)
 return {1, index, remaining, reset, 0}

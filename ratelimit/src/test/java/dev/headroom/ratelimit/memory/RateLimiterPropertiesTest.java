@@ -116,6 +116,81 @@ class RateLimiterPropertiesTest {
     }
   }
 
+  /** One step of a trace on a large limit: where to land and what share of the limit to ask. */
+  record EdgeStep(int where, long offset, int share) {}
+
+  @Provide
+  Arbitrary<Limit> largeLimits() {
+    Arbitrary<Long> permits =
+        Arbitraries.oneOf(
+            Arbitraries.of(10_000L, 1_000_000L, Limit.MAX_PERMITS),
+            Arbitraries.longs().between(1, Limit.MAX_PERMITS));
+    Arbitrary<Duration> windows =
+        Arbitraries.oneOf(
+            Arbitraries.of(Duration.ofHours(1), Duration.ofDays(1), Limit.MAX_WINDOW),
+            Arbitraries.longs().between(1, 366 * 86_400L).map(Duration::ofSeconds));
+    return Combinators.combine(permits, windows).as(Limit::of);
+  }
+
+  @Provide
+  Arbitrary<List<EdgeStep>> edgeSteps() {
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 3),
+            Arbitraries.longs().between(1, 2_000),
+            Arbitraries.integers().between(0, 4))
+        .as(EdgeStep::new)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(40);
+  }
+
+  @Property(tries = 400)
+  void slidingCounterIsExactForLargeLimitsAndWindowsNearWindowEdges(
+      @ForAll("largeLimits") Limit limit, @ForAll("edgeSteps") List<EdgeStep> steps) {
+    ManualTimeSource time = ManualTimeSource.create();
+    RateLimiter limiter = limiter(Algorithm.SLIDING_COUNTER, List.of(limit), time);
+    long w = limit.windowNanos();
+    long l = limit.permits();
+    Reference model = new Reference();
+    for (EdgeStep step : steps) {
+      long now = time.nanoTime();
+      long edge = (Math.floorDiv(now, w) + 1) * w; // the next window's start
+      long target =
+          switch (step.where()) {
+            case 0 -> edge - step.offset(); // just before a window edge
+            case 1 -> edge + step.offset() - 1; // at or just after it
+            case 2 -> now + step.offset(); // a little later
+            default -> now;
+          };
+      if (target > now) {
+        time.advance(Duration.ofNanos(target - now));
+      }
+      now = time.nanoTime();
+      long p =
+          switch (step.share()) {
+            case 0 -> 1;
+            case 1 -> Math.max(1, l - 1);
+            case 2 -> Math.max(1, l / 2);
+            case 3 -> l;
+            default -> Math.max(1, Math.min(l, step.offset()));
+          };
+      boolean expected = model.counterAdmits(now, p, l, w);
+      long left = model.counterLeft(now, l, w);
+      Decision d = limiter.tryAcquire("k", p);
+      assertThat(d.allowed()).as("%s asking %d at %d ns", limit, p, now).isEqualTo(expected);
+      if (expected) {
+        model.admit(now, p);
+        assertThat(d.remaining()).isEqualTo(left - p);
+      } else {
+        assertThat(d.remaining()).isEqualTo(Math.max(0, left));
+        // the retry-after is exact: the estimate admits then, and not a nanosecond earlier
+        long retry = d.retryAfter().toNanos();
+        assertThat(model.counterAdmits(now + retry, p, l, w)).as("at the retry-after").isTrue();
+        assertThat(model.counterAdmits(now + retry - 1, p, l, w)).as("just before").isFalse();
+      }
+    }
+  }
+
   @Property(tries = 200)
   void aDeniedRequestConsumesNothing(
       @ForAll("traces") List<Arrival> trace,

@@ -33,6 +33,7 @@ class RedisClusterRateLimiterIT extends RateLimiterContractTest {
   static void startCluster() {
     cluster = RedisCluster.start();
     connector = RedisConnector.create(cluster.uri());
+    connector.sync().ping(); // a limiter never waits past its Redis timeout for a new connection
   }
 
   @AfterAll

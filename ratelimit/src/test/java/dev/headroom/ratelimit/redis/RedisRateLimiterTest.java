@@ -8,10 +8,12 @@ import static dev.headroom.core.metrics.HeadroomMeters.TAG_LIMITER;
 import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.time.Cancellable;
 import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.core.time.TimeSource;
 import dev.headroom.ratelimit.Algorithm;
@@ -30,6 +32,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +62,9 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   static void connect(TestRedis shared) {
     connector = RedisConnector.create(shared.uri());
     otherNode = RedisConnector.create(shared.uri());
+    // open both connections first: a limiter never waits past its Redis timeout for a new one
+    connector.sync().ping();
+    otherNode.sync().ping();
   }
 
   @AfterAll
@@ -160,6 +168,61 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
 
   @ParameterizedTest
   @EnumSource(Algorithm.class)
+  void theDenyCacheAnswersExactlyWhatRedisWouldAnswer(Algorithm algorithm) {
+    RateLimiterConfig config =
+        RateLimiterConfig.builder()
+            .algorithm(algorithm)
+            .limit(5, Duration.ofSeconds(1))
+            .limit(12, Duration.ofSeconds(5))
+            .build();
+    RateLimiter cached = create("cached", config);
+    RateLimiter truth = create("truth", config.toBuilder().localDenyCache(false).build());
+    Random random = new Random(42);
+    Duration lastRetry = Duration.ZERO;
+    int fromCache = 0;
+    for (int i = 0; i < 400; i++) {
+      int gap = random.nextInt(6);
+      // a client that retries exactly at the retry-after it was given, or soon, or at once
+      time.advance(gap == 0 ? lastRetry : Duration.ofMillis(gap == 1 ? 0 : random.nextInt(400)));
+      long permits = 1 + random.nextInt(3);
+      Decision expected = truth.tryAcquire("k", permits);
+      Decision actual = cached.tryAcquire("k", permits);
+      String step = "step " + i + " asking " + permits;
+      assertThat(actual.allowed()).as(step).isEqualTo(expected.allowed());
+      assertThat(actual.limit()).as(step).isEqualTo(expected.limit());
+      assertThat(actual.remaining()).as(step).isEqualTo(expected.remaining());
+      assertThat(actual.retryAfter()).as(step).isEqualTo(expected.retryAfter());
+      assertThat(actual.resetAfter()).as(step).isEqualTo(expected.resetAfter());
+      if (actual.source() == DecisionSource.DENY_CACHE) {
+        fromCache++;
+      }
+      if (!actual.allowed()) {
+        lastRetry = actual.retryAfter();
+      }
+    }
+    assertThat(fromCache).as("the cache answered some").isPositive();
+  }
+
+  @Test
+  void theDenyCacheKeepsAtMostATenthOfMaxKeys() {
+    RateLimiter limiter =
+        create(
+            "deny-bound",
+            RateLimiterConfig.builder().limit(1, Duration.ofMinutes(1)).maxKeys(100).build());
+    for (int i = 0; i < 60; i++) {
+      limiter.tryAcquire("k" + i);
+      assertThat(limiter.tryAcquire("k" + i).allowed()).isFalse();
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat((Long) limiter.health().details().get("denyCacheKeys"))
+                    .isLessThanOrEqualTo(10));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
   void twoNodesSharingALimitAdmitAtMostTheLimitTogether(Algorithm algorithm) throws Exception {
     int limit = 100;
     RateLimiterConfig config =
@@ -231,6 +294,59 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
     connector.sync().del(key);
     assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
+  }
+
+  @Test
+  void asyncFallbackDecisionsNeverRunOnALettuceIoThread() {
+    Set<String> fallbackThreads = ConcurrentHashMap.newKeySet();
+    StackWalker stack = StackWalker.getInstance();
+    TimeSource recording =
+        new TimeSource() {
+          private void record() {
+            if (stack.walk(
+                s -> s.anyMatch(f -> f.getClassName().endsWith(".InMemoryRateLimiter")))) {
+              fallbackThreads.add(Thread.currentThread().getName());
+            }
+          }
+
+          @Override
+          public long nanoTime() {
+            record();
+            return time.nanoTime();
+          }
+
+          @Override
+          public long currentTimeMillis() {
+            record();
+            return time.currentTimeMillis();
+          }
+
+          @Override
+          public Cancellable schedule(Runnable task, long delayNanos) {
+            return time.schedule(task, delayNanos);
+          }
+        };
+    RateLimiter limiter =
+        RateLimiters.redis(
+            connector,
+            "io-thread",
+            RateLimiterConfig.builder()
+                .limit(1000, Duration.ofMinutes(1))
+                .failureMode(FailureMode.LOCAL_FALLBACK)
+                .keySpace(keySpace)
+                .timeSource(recording)
+                .serverTime(false)
+                .build());
+    assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+    String key = keys().get(0);
+    connector.sync().del(key);
+    connector.sync().set(key, "not a hash"); // every decision now fails with an error reply
+    for (int i = 0; i < 30; i++) {
+      assertThat(limiter.tryAcquireAsync("k", 1).join().source())
+          .isEqualTo(DecisionSource.LOCAL_FALLBACK);
+    }
+    assertThat(fallbackThreads).isNotEmpty().noneMatch(name -> name.startsWith("lettuce"));
+    connector.sync().del(key);
   }
 
   @Test

@@ -6,6 +6,8 @@ import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.ratelimit.Algorithm;
+import dev.headroom.ratelimit.Decision;
+import dev.headroom.ratelimit.Limit;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.RateLimiters;
@@ -42,6 +44,9 @@ class RedisTracesTest {
             .localDenyCache(false)
             .build();
     try (RedisConnector connector = RedisConnector.create(redis.uri())) {
+      connector
+          .sync()
+          .ping(); // opened first: a new connection must not send a decision to the fallback
       RateLimiter log =
           RateLimiters.redis(
               connector,
@@ -75,6 +80,80 @@ class RedisTracesTest {
             .isEqualTo(counterExpected);
         if (counterExpected) {
           counterModel.admit(now, p);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void theSlidingCounterScriptIsExactForLargeLimitsAndWindowsNearWindowEdges(
+      long seed, TestRedis redis) {
+    Random random = new Random(seed);
+    long[] permitChoices = {
+      10_000, 1_000_000, Limit.MAX_PERMITS, 1 + random.nextLong(Limit.MAX_PERMITS)
+    };
+    Duration[] windowChoices = {
+      Duration.ofHours(1),
+      Duration.ofDays(1),
+      Limit.MAX_WINDOW,
+      Duration.ofSeconds(1 + random.nextInt(366 * 86_400))
+    };
+    long l = permitChoices[random.nextInt(permitChoices.length)];
+    Duration window = windowChoices[random.nextInt(windowChoices.length)];
+    long w = window.toNanos() / 1000; // the script's unit: microseconds
+    ManualTimeSource time = ManualTimeSource.create();
+    time.advance(Duration.ofNanos((1000 - time.nanoTime() % 1000) % 1000));
+    RateLimiterConfig config =
+        RateLimiterConfig.builder()
+            .keySpace(KeySpace.of(redis.keyPrefix()))
+            .timeSource(time)
+            .serverTime(false)
+            .localDenyCache(false)
+            .limit(l, window)
+            .build();
+    try (RedisConnector connector = RedisConnector.create(redis.uri())) {
+      connector
+          .sync()
+          .ping(); // opened first: a new connection must not send a decision to the fallback
+      RateLimiter counter = RateLimiters.redis(connector, "large", config);
+      Reference model = new Reference();
+      for (int i = 0; i < 60; i++) {
+        long now = time.nanoTime() / 1000;
+        long edge = (Math.floorDiv(now, w) + 1) * w;
+        long offset = 1 + random.nextInt(2000);
+        long target =
+            switch (random.nextInt(4)) {
+              case 0 -> edge - offset;
+              case 1 -> edge + offset - 1;
+              case 2 -> now + offset;
+              default -> now;
+            };
+        if (target > now) {
+          time.advance(Duration.ofNanos((target - now) * 1000));
+        }
+        now = time.nanoTime() / 1000;
+        long p =
+            switch (random.nextInt(5)) {
+              case 0 -> 1;
+              case 1 -> Math.max(1, l - 1);
+              case 2 -> Math.max(1, l / 2);
+              case 3 -> l;
+              default -> Math.min(l, offset);
+            };
+        boolean expected = model.counterAdmits(now, p, l, w);
+        long left = model.counterLeft(now, l, w);
+        Decision d = counter.tryAcquire("k", p);
+        String step = String.format("seed %d, step %d: %d/%s asking %d", seed, i, l, window, p);
+        assertThat(d.allowed()).as(step).isEqualTo(expected);
+        if (expected) {
+          model.admit(now, p);
+          assertThat(d.remaining()).as(step).isEqualTo(left - p);
+        } else {
+          assertThat(d.remaining()).as(step).isEqualTo(Math.max(0, left));
+          long retry = d.retryAfter().toNanos() / 1000;
+          assertThat(model.counterAdmits(now + retry, p, l, w)).as(step).isTrue();
+          assertThat(model.counterAdmits(now + retry - 1, p, l, w)).as(step).isFalse();
         }
       }
     }
