@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,7 +61,17 @@ public final class RedisTier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisTier.class);
   private static final RedisScript BUMP =
-      RedisScript.fromClasspath(RedisTier.class, "bump_generation.lua");
+      RedisScript.fromClasspath(RedisTier.class, "generation_prelude.lua", "bump_generation.lua");
+  private static final RedisScript READ_GENERATIONS =
+      RedisScript.fromClasspath(RedisTier.class, "generation_prelude.lua", "read_generations.lua");
+
+  /**
+   * How much longer than the longest entry a generation key lives: a process keeps a generation it
+   * read for up to a minute (see Generations), and a read extends a key with less than half its
+   * life left, so a generation some process still uses never expires under it.
+   */
+  static final Duration GENERATION_MARGIN = Duration.ofMinutes(3);
+
   private static final RedisScript RELEASE =
       RedisScript.fromClasspath(RedisTier.class, "release_lease.lua");
 
@@ -121,6 +132,8 @@ public final class RedisTier implements AutoCloseable {
   private final LongAdder corrupt = new LongAdder();
   private final LongAdder gaps = new LongAdder();
   private final AtomicBoolean corruptLogged = new AtomicBoolean();
+  private final LongAdder repaired = new LongAdder();
+  private final AtomicBoolean repairLogged = new AtomicBoolean();
   private final AtomicBoolean unknownFormatLogged = new AtomicBoolean();
 
   private RedisTier(RedisConnector connector, Options options, Events events) {
@@ -160,12 +173,7 @@ public final class RedisTier implements AutoCloseable {
             });
     this.generations =
         new Generations(
-            valuePrefix,
-            tagged,
-            options.patternDepth(),
-            options.time(),
-            keys ->
-                connector.async().mget(keys.toArray(String[]::new)).thenApply(RedisTier::values));
+            valuePrefix, tagged, options.patternDepth(), options.time(), this::readGenerations);
     this.channel =
         new InvalidationChannel(
             connector,
@@ -190,12 +198,45 @@ public final class RedisTier implements AutoCloseable {
             });
   }
 
-  private static List<@Nullable String> values(List<KeyValue<String, String>> kvs) {
-    List<@Nullable String> out = new ArrayList<>(kvs.size());
-    for (KeyValue<String, String> kv : kvs) {
-      out.add(kv.hasValue() ? kv.getValue() : null);
+  /** How long a generation key lives, in milliseconds. */
+  private String generationTtlMillis() {
+    return Long.toString(options.longestLife().plus(GENERATION_MARGIN).toMillis());
+  }
+
+  /**
+   * Reads generation keys in one script call; a missing or bad one gets a new generation there.
+   * Counts and logs keys that held bad state (repaired by the script).
+   */
+  private CompletionStage<List<@Nullable String>> readGenerations(List<String> keys) {
+    String[] scriptKeys = keys.toArray(new String[keys.size() + 1]);
+    scriptKeys[keys.size()] = generations.counterKey();
+    return READ_GENERATIONS
+        .<List<Object>>execute(connector, ScriptOutputType.MULTI, scriptKeys, generationTtlMillis())
+        .thenApply(
+            reply -> {
+              List<@Nullable String> out = new ArrayList<>(keys.size());
+              for (int i = 0; i < keys.size(); i++) {
+                out.add(String.valueOf(reply.get(i)));
+              }
+              Object bad = reply.get(keys.size());
+              if (bad instanceof Long n && n > 0) {
+                repaired(n, keys);
+              }
+              return out;
+            });
+  }
+
+  private void repaired(long n, List<String> keys) {
+    repaired.add(n);
+    if (repairLogged.compareAndSet(false, true)) {
+      log.warn(
+          "cache '{}': {} generation key(s) among {} held something other than a number"
+              + " (written by hand or by another program?); each was given a new generation, so"
+              + " the entries under it are unreachable. Later repairs are only counted.",
+          options.cacheName(),
+          n,
+          keys);
     }
-    return out;
   }
 
   /**
@@ -459,7 +500,7 @@ public final class RedisTier implements AutoCloseable {
                   connector,
                   ScriptOutputType.INTEGER,
                   new String[] {generations.counterKey(), generations.generationKey(prefix)},
-                  Long.toString(Math.max(1, options.longestLife().toMillis())))
+                  generationTtlMillis())
               .handle(
                   (g, t) -> {
                     calls.record(t);
@@ -597,6 +638,10 @@ public final class RedisTier implements AutoCloseable {
     d.put("redis", connector.url());
     d.put("breaker", calls.breakerState().name());
     d.put("subscribed", channel.subscribed());
+    long bad = repaired.sum();
+    if (bad > 0) {
+      d.put("generationsRepaired", bad);
+    }
     calls.addTo(d);
     return d;
   }
