@@ -109,10 +109,17 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
    *
    * @throws IllegalArgumentException for any other pattern, naming the rule it breaks; {@code "*"}
    *     alone is refused: use {@link #clear()}
+   * @throws CacheInvalidationException if Redis answered with an error (such as {@code OOM}): L2
+   *     still holds the entries
    */
   void invalidatePattern(String pattern);
 
-  /** Removes every entry of this cache, in both levels and every process. */
+  /**
+   * Removes every entry of this cache, in both levels and every process.
+   *
+   * @throws CacheInvalidationException if Redis answered with an error (such as {@code OOM}): L2
+   *     still holds the entries
+   */
   void clear();
 
   /**

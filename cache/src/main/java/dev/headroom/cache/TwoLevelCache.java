@@ -560,7 +560,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     String prefix = Patterns.prefix(name, pattern, s.patternDepth);
     dropPrefixLocally(prefix);
     if (l2 != null) {
-      await(l2.invalidatePrefix(prefix));
+      awaitInvalidation(l2.invalidatePrefix(prefix), pattern);
     }
   }
 
@@ -568,7 +568,24 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   public void clear() {
     dropAllLocally();
     if (l2 != null) {
-      await(l2.invalidatePrefix(""));
+      awaitInvalidation(l2.invalidatePrefix(""), "*");
+    }
+  }
+
+  /**
+   * Waits like {@link #await} for a generation bump, but reports one Redis refused.
+   *
+   * @throws CacheInvalidationException if Redis answered the bump with an error
+   */
+  private void awaitInvalidation(CompletableFuture<Void> f, String pattern) {
+    try {
+      f.get(s.l2Timeout.toNanos() * 4, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.debug("cache '{}': Redis did not confirm an invalidation in time", name);
+    } catch (ExecutionException e) {
+      throw new CacheInvalidationException(name, pattern, Failures.unwrap(e));
     }
   }
 

@@ -132,4 +132,31 @@ class GenerationLossTest {
         .as("a read found less than half its life left and extended it")
         .isGreaterThan(Duration.ofMinutes(10).toMillis());
   }
+
+  @Test
+  void aGenerationKeyThatIsNotANumberIsRepairedAndReported() {
+    node().put("user:1:name", "old");
+    connector.sync().set(generationKey("user:1:"), "garbage");
+    Cache<String> b = node();
+    b.put("user:1:name", "new");
+    Cache<String> c = node();
+    assertThat(c.get("user:1:name")).as("read from L2, not skipped").isEqualTo("new");
+    assertThat(c.stats().l2Hits()).isEqualTo(1);
+    assertThat(b.health().details()).containsEntry("generationsRepaired", 1L);
+    assertThat(connector.sync().get(generationKey("user:1:"))).matches("[0-9]+");
+  }
+
+  @Test
+  void aCounterOfAnotherTypeIsRepairedAndTheBumpHappens() {
+    Cache<String> a = node();
+    a.put("user:1:name", "old");
+    connector.sync().del(counterKey());
+    connector.sync().hset(counterKey(), "f", "v");
+    a.invalidatePattern("user:1:*");
+    assertThat(node().get("user:1:name")).isNull();
+    a.put("user:1:name", "new");
+    connector.sync().set(counterKey(), "not a number");
+    a.clear();
+    assertThat(node().get("user:1:name")).isNull();
+  }
 }

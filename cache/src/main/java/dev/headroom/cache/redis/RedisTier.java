@@ -1,5 +1,6 @@
 package dev.headroom.cache.redis;
 
+import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
@@ -486,12 +487,15 @@ public final class RedisTier implements AutoCloseable {
   }
 
   /**
-   * Gives {@code prefix} ("" for the whole cache) a new generation and tells other processes. Never
-   * fails.
+   * Gives {@code prefix} ("" for the whole cache) a new generation and tells other processes. While
+   * Redis is unreachable the bump is skipped and the future completes normally (the outage
+   * fallback); when Redis answers the bump with an error reply (OOM, a script error) the message is
+   * still published (other processes drop their L1 entries) and the future then fails with that
+   * error: the invalidation did not happen in L2.
    */
   public CompletableFuture<Void> invalidatePrefix(String prefix) {
     long epoch = generations.forget(prefix);
-    CompletableFuture<Void> bumped;
+    CompletableFuture<@Nullable Throwable> bumped;
     if (!calls.allow()) {
       bumped = CompletableFuture.completedFuture(null);
     } else {
@@ -507,11 +511,24 @@ public final class RedisTier implements AutoCloseable {
                     if (g != null) {
                       generations.bumped(prefix, epoch, g);
                     }
-                    return null;
+                    Throwable cause = t == null ? null : Failures.unwrap(t);
+                    return cause == null
+                            || RedisConnector.isUnavailability(cause)
+                            || cause instanceof TimeoutException
+                        ? null
+                        : cause;
                   });
     }
     Invalidation.Op op = prefix.isEmpty() ? Invalidation.Op.CLEAR : Invalidation.Op.PREFIX;
-    return bumped.thenCompose(x -> channel.publish(op, List.of(), prefix));
+    return bumped.thenCompose(
+        refused ->
+            channel
+                .publish(op, List.of(), prefix)
+                .thenCompose(
+                    x ->
+                        refused == null
+                            ? CompletableFuture.<Void>completedFuture(null)
+                            : CompletableFuture.<Void>failedFuture(refused)));
   }
 
   // ---------------------------------------------------------------- lease
