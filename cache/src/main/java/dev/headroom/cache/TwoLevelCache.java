@@ -318,7 +318,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       Map<String, @Nullable StoredValue> toL2 = new HashMap<>(2);
       Entry<V> e = prepare(key, value, s.defaultTtl, toL2);
       if (installed(key, e, stamp) && l2 != null && !toL2.isEmpty()) {
-        stored = l2.write(toL2, false);
+        stored = l2.writeLoaded(toL2);
       }
       return e;
     } finally {
@@ -448,7 +448,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       if (l2 != null) {
         // Fire and forget: the tier records a failed write (breaker, meters); the loaded values are
         // served already.
-        var unused = l2.write(toL2, false);
+        var unused = l2.writeLoaded(toL2);
       }
     }
     Map<String, V> out = new LinkedHashMap<>();

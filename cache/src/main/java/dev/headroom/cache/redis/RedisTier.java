@@ -10,6 +10,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,6 +74,9 @@ public final class RedisTier implements AutoCloseable {
    */
   static final Duration GENERATION_MARGIN = Duration.ofMinutes(3);
 
+  private static final RedisScript STORE_LOADED =
+      RedisScript.fromClasspath(RedisTier.class, "store_loaded.lua");
+  private static final byte[] NOTHING = new byte[0];
   private static final RedisScript RELEASE =
       RedisScript.fromClasspath(RedisTier.class, "release_lease.lua");
 
@@ -455,6 +459,53 @@ public final class RedisTier implements AutoCloseable {
               });
     }
     return publish ? stored.thenCompose(x -> channel.publishKeys(keys)) : stored;
+  }
+
+  /**
+   * Stores values a read-through load produced (null: delete, for values too large for L2), each
+   * unless its key holds a fresh value by then: that was written after the load read L2 (another
+   * process's put, say, whose message has not arrived yet) and must not be replaced by what the
+   * loader read before it. One script call per key, sent together (one round trip). Publishes
+   * nothing: a loaded value changes nothing other processes hold. Never fails.
+   */
+  public CompletableFuture<Void> writeLoaded(Map<String, @Nullable StoredValue> values) {
+    if (values.isEmpty() || !calls.allow()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<String> keys = new ArrayList<>(values.keySet());
+    CompletableFuture<Void> sent;
+    try {
+      RedisClusterAsyncCommands<String, byte[]> cmd = binary();
+      sent =
+          valueKeys(keys)
+              .thenCompose(
+                  valueKeys -> {
+                    long now = options.time().currentTimeMillis();
+                    byte[] nowArg = Long.toString(now).getBytes(StandardCharsets.US_ASCII);
+                    List<CompletableFuture<?>> commands = new ArrayList<>(keys.size());
+                    for (int i = 0; i < keys.size(); i++) {
+                      StoredValue v = values.get(keys.get(i));
+                      long px = v == null ? 0 : v.hardUntilMillis() - now;
+                      byte[] value = v == null || px <= 0 ? NOTHING : v.encode();
+                      byte[] pxArg =
+                          Long.toString(Math.max(1, px)).getBytes(StandardCharsets.US_ASCII);
+                      commands.add(
+                          STORE_LOADED.<byte[], Long>execute(
+                              cmd,
+                              ScriptOutputType.INTEGER,
+                              new String[] {valueKeys.get(i)},
+                              new byte[][] {value, pxArg, nowArg}));
+                    }
+                    return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new));
+                  });
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handle(
+        (r, t) -> {
+          calls.record(t);
+          return null;
+        });
   }
 
   /**
