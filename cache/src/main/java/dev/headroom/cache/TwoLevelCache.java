@@ -139,12 +139,25 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
    * needs no clock read: Caffeine's expiry has already checked it.
    */
   private @Nullable Entry<V> freshInL1(String key) {
-    Entry<V> e = l1.get(key);
+    Entry<V> e = l1Entry(key);
     if (e != null && (e.simple || e.isFreshAt(time.nanoTime()))) {
       l1Hits.increment();
       return e;
     }
     return null;
+  }
+
+  /**
+   * The L1 entry of {@code key}, unless L1 may not be served now: Redis answers but the
+   * invalidation channel is down, so changes by other processes would not reach L1 (see {@link
+   * RedisTier#l1Trusted()}).
+   */
+  private @Nullable Entry<V> l1Entry(String key) {
+    RedisTier tier = l2;
+    if (tier != null && !tier.l1Trusted()) {
+      return null;
+    }
+    return l1.get(key);
   }
 
   @Override
@@ -183,7 +196,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     }
     // Past its TTL (only an entry with stale windows is still in L1 then): serve it while one
     // reload runs, or keep it for the loader to fall back on.
-    Entry<V> e = l1.get(key);
+    Entry<V> e = l1Entry(key);
     long now = time.nanoTime();
     if (e != null && e.isServableStaleAt(now)) {
       l1Hits.increment();

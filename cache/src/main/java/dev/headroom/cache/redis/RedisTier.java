@@ -138,6 +138,7 @@ public final class RedisTier implements AutoCloseable {
   private final LongAdder gaps = new LongAdder();
   private final AtomicBoolean corruptLogged = new AtomicBoolean();
   private final LongAdder repaired = new LongAdder();
+  private final AtomicBoolean probing = new AtomicBoolean();
   private final AtomicBoolean repairLogged = new AtomicBoolean();
   private final AtomicBoolean unknownFormatLogged = new AtomicBoolean();
 
@@ -199,6 +200,11 @@ public final class RedisTier implements AutoCloseable {
               @Override
               public void onStateLost(String reason) {
                 lostState(reason);
+              }
+
+              @Override
+              public void onChannelDown() {
+                calls.forgetAnswers();
               }
             });
   }
@@ -714,6 +720,47 @@ public final class RedisTier implements AutoCloseable {
     return d;
   }
 
+  /**
+   * Whether entries in L1 may be served: yes while the invalidation channel is subscribed (every
+   * change reaches L1), and while Redis is known to be down (the breaker is not closed: L1 is the
+   * promised fallback, and the breaker's recovery clears it). No while Redis answers commands but
+   * the channel is down (a reconnect backoff after an outage, a killed pub/sub connection): other
+   * processes' changes would not reach L1, so reads go to L2 until the re-subscription, which
+   * clears L1. A handful of volatile reads.
+   */
+  public boolean l1Trusted() {
+    if (channel.subscribed() || !available()) {
+      return true;
+    }
+    if (calls.answeredSinceChannelDown()) {
+      return false;
+    }
+    // No sign yet that Redis is back: keep serving L1 (the outage fallback), and ask.
+    probe();
+    return true;
+  }
+
+  /** One PING at a time, to learn whether Redis answers while the channel is down. */
+  private void probe() {
+    if (!probing.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture<String> ping;
+    try {
+      ping = connector.async().ping().toCompletableFuture();
+    } catch (RuntimeException e) {
+      ping = CompletableFuture.failedFuture(e);
+    }
+    // The outcome feeds the breaker and the answered flag; nothing waits for it.
+    var unused =
+        ping.orTimeout(calls.timeoutNanos(), TimeUnit.NANOSECONDS)
+            .whenComplete(
+                (r, t) -> {
+                  calls.record(t);
+                  probing.set(false);
+                });
+  }
+
   /** Whether the breaker lets commands through (closed). */
   public boolean available() {
     return calls.breakerState() == CircuitBreaker.State.CLOSED;
@@ -724,7 +771,10 @@ public final class RedisTier implements AutoCloseable {
     return calls.breakerState();
   }
 
-  /** Whether the invalidation channel is subscribed. */
+  /**
+   * Whether the invalidation channel is subscribed now (false while its connection is down or the
+   * re-subscription is not confirmed yet).
+   */
   public boolean subscribed() {
     return channel.subscribed();
   }
