@@ -809,12 +809,20 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   // ------------------------------------------------------------------ events from L2
 
+  /*
+   * These run on a Redis I/O thread (a message, a breaker callback), which must not run anything
+   * slow: every Redis reply of the process waits behind it. Dropping a few keys is quick and done
+   * at once; a prefix (removeIf over all of L1) or a clear (invalidateAll) only fences L1 there
+   * (64 counter increments: no read or load in flight installs any more) and runs on the cache's
+   * executor. Until that runs, an entry already in L1 can still be served, for as long as the
+   * executor takes to start the task.
+   */
   @Override
   public void onInvalidation(Invalidation m) {
     switch (m.op()) {
       case KEYS -> m.keys().forEach(this::dropLocally);
-      case PREFIX -> dropPrefixLocally(m.prefix());
-      case CLEAR -> dropAllLocally();
+      case PREFIX -> offload(() -> dropPrefixLocally(m.prefix()));
+      case CLEAR -> offload(this::dropAllLocally);
       default -> throw new AssertionError(m.op());
     }
   }
@@ -822,7 +830,16 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public void onStateLost(String reason) {
     log.info("cache '{}': clearing L1 because {}", name, reason);
-    dropAllLocally();
+    offload(this::dropAllLocally);
+  }
+
+  private void offload(Runnable drop) {
+    l1.fence();
+    try {
+      s.executor.execute(drop);
+    } catch (RejectedExecutionException e) {
+      drop.run();
+    }
   }
 
   // ------------------------------------------------------------------ state

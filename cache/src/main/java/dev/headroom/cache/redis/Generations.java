@@ -57,7 +57,9 @@ final class Generations {
   private final String counterKey;
   private final int patternDepth;
   private final Function<List<String>, CompletionStage<List<@Nullable String>>> fetch;
-  private final Cache<String, Long> known;
+  private final TimeSource time;
+  // Replaced, not cleared, by forgetAll: O(1) on the Redis I/O thread that reports lost state.
+  private volatile Cache<String, Long> known;
   private final AtomicLong epoch = new AtomicLong();
 
   /**
@@ -79,12 +81,16 @@ final class Generations {
     this.counterKey = taggedPrefix + "genseq";
     this.patternDepth = patternDepth;
     this.fetch = fetch;
-    this.known =
-        Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(1))
-            .ticker(time::nanoTime)
-            .build();
+    this.time = time;
+    this.known = newKnown(time);
+  }
+
+  private static Cache<String, Long> newKnown(TimeSource time) {
+    return Caffeine.newBuilder()
+        .maximumSize(100_000)
+        .expireAfterWrite(Duration.ofMinutes(1))
+        .ticker(time::nanoTime)
+        .build();
   }
 
   /** The Redis key holding the generation of {@code prefix} ("" for the whole cache). */
@@ -187,7 +193,7 @@ final class Generations {
   /** Forgets every generation (invalidations may have been missed). */
   void forgetAll() {
     epoch.incrementAndGet();
-    known.invalidateAll();
+    known = newKnown(time);
   }
 
   /**
