@@ -6,6 +6,7 @@ import dev.headroom.cache.redis.StoredValue;
 import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.TimeSource;
@@ -555,6 +556,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public CompletableFuture<Void> invalidateAsync(String key) {
     Objects.requireNonNull(key, "key");
+    checkKey(key);
     dropLocally(key);
     return l2 == null ? CompletableFuture.completedFuture(null) : l2.delete(List.of(key), true);
   }
@@ -562,6 +564,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public void invalidateAll(Collection<String> keys) {
     List<String> list = distinct(keys);
+    list.forEach(this::checkKey);
     list.forEach(this::dropLocally);
     if (l2 != null) {
       awaitBulk(l2.delete(list, true));
@@ -571,6 +574,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public void invalidatePattern(String pattern) {
     String prefix = Patterns.prefix(name, pattern, s.patternDepth);
+    // The prefix is a key prefix: the same rules (it reaches Redis in a generation key and a
+    // message).
+    checkKey(prefix);
     dropPrefixLocally(prefix);
     if (l2 != null) {
       awaitInvalidation(l2.invalidatePrefix(prefix), pattern);
@@ -762,9 +768,19 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     inflight.clear();
   }
 
+  /**
+   * Refuses a key that Redis could not hold distinctly: empty, too long for the key space, or not
+   * well-formed UTF-16 (an unpaired surrogate becomes '?' in UTF-8, so two keys would share one
+   * Redis key and an invalidation would miss one of them). The full KeySpace check is needed only
+   * for keys that may be too long; the surrogate check runs for every key.
+   *
+   * @throws InvalidKeyException naming the key and the rule
+   */
   private void checkKey(String key) {
     if (key.isEmpty() || key.length() > safeKeyChars) {
       userKeys.key(key);
+    } else {
+      KeySpace.requireWellFormed("key", key);
     }
   }
 
