@@ -259,7 +259,54 @@ public final class RedisTier implements AutoCloseable {
     Objects.requireNonNull(events, "events");
     RedisTier tier = new RedisTier(connector, options, events);
     tier.channel.subscribe();
+    tier.logEvictionPolicy();
     return tier;
+  }
+
+  /**
+   * Reads {@code maxmemory-policy} in the background and logs what it means for this cache; nothing
+   * if {@code CONFIG} is disabled or renamed (managed Redis) or Redis is down.
+   */
+  private void logEvictionPolicy() {
+    CompletableFuture<Map<String, String>> f;
+    try {
+      f = connector.async().configGet("maxmemory-policy").toCompletableFuture();
+    } catch (RuntimeException e) {
+      return;
+    }
+    var unused =
+        f.whenComplete(
+            (config, t) -> {
+              String policy = config == null ? null : config.get("maxmemory-policy");
+              if (policy == null) {
+                log.debug(
+                    "cache '{}': could not read maxmemory-policy (CONFIG disabled?); see the README,"
+                        + " \"Redis in production\"",
+                    options.cacheName());
+              } else {
+                log.info(
+                    "cache '{}': Redis maxmemory-policy is {}: {}",
+                    options.cacheName(),
+                    policy,
+                    describeEvictionPolicy(policy));
+              }
+            });
+  }
+
+  /** What an eviction policy does to a cache, for the start-up log. */
+  static String describeEvictionPolicy(String policy) {
+    if (policy.equals("noeviction")) {
+      return "when memory is full Redis refuses writes (OOM): puts and loads are not stored in L2"
+          + " (counted as L2 errors) and invalidatePattern/clear throw CacheInvalidationException;"
+          + " prefer allkeys-lru or allkeys-lfu for a Redis used as a cache";
+    }
+    if (policy.startsWith("allkeys-") || policy.startsWith("volatile-")) {
+      return "when memory is full Redis evicts cache keys (every value, lease and generation key"
+          + " has a TTL): an evicted value is a miss, an evicted lease lets a second process load,"
+          + " an evicted generation gives its prefix a new generation (everything under it misses"
+          + " once; nothing invalidated comes back). Fine for a cache";
+    }
+    return "unknown policy; see the README, \"Redis in production\"";
   }
 
   // ---------------------------------------------------------------- reads
