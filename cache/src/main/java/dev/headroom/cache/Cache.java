@@ -25,10 +25,12 @@ import org.jspecify.annotations.Nullable;
  *       skipped; no exception reaches a caller because of Redis. The cache recovers by itself.
  * </ul>
  *
- * <p>Keys are non-empty Strings of at most the key space's limit ({@code prefix + key} in UTF-8); a
- * null key or value fails with {@link NullPointerException} naming the argument, a key too long
- * with {@link dev.headroom.core.key.InvalidKeyException}. L1 holds the value objects themselves
- * (not copies): do not mutate a value after putting it. Thread-safe.
+ * <p>Keys are non-empty, well-formed UTF-16 Strings (no unpaired surrogate, which UTF-8 would turn
+ * into '?') of at most the key space's limit ({@code prefix + key} in UTF-8); a null key or value
+ * fails with {@link NullPointerException} naming the argument, any other bad key, in every method
+ * that takes one (the invalidations and the pattern's prefix too), with {@link
+ * dev.headroom.core.key.InvalidKeyException}. L1 holds the value objects themselves (not copies):
+ * do not mutate a value after putting it. Thread-safe.
  *
  * @param <V> the value type
  */
@@ -109,10 +111,17 @@ public interface Cache<V> extends HealthCheck, AutoCloseable {
    *
    * @throws IllegalArgumentException for any other pattern, naming the rule it breaks; {@code "*"}
    *     alone is refused: use {@link #clear()}
+   * @throws CacheInvalidationException if Redis answered with an error (such as {@code OOM}): L2
+   *     still holds the entries
    */
   void invalidatePattern(String pattern);
 
-  /** Removes every entry of this cache, in both levels and every process. */
+  /**
+   * Removes every entry of this cache, in both levels and every process.
+   *
+   * @throws CacheInvalidationException if Redis answered with an error (such as {@code OOM}): L2
+   *     still holds the entries
+   */
   void clear();
 
   /**

@@ -25,8 +25,6 @@ import static dev.headroom.core.metrics.HeadroomMeters.TAG_RESULT;
 
 import dev.headroom.cache.redis.RedisTier;
 import dev.headroom.core.metrics.InstanceMeters;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +34,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one cache, named by core's {@code HeadroomMeters} and tagged {@code cache=<name>},
- * bound through {@link InstanceMeters} and removed on close. Counters are function counters over
- * the cache's LongAdders, so a get costs no meter work; only load times use a Timer (loads are slow
+ * bound through {@link InstanceMeters} (which hold what they read strongly, so a garbage collection
+ * never blanks or freezes them) and removed on close. Counters are function counters over the
+ * cache's LongAdders, so a get costs no meter work; only load times use a Timer (loads are slow
  * anyway). {@code headroom.cache.gets} carries {@code result} = {@code hit}|{@code miss} and {@code
  * level} = {@code l1}|{@code l2} (a miss is tagged with the last level asked), each read counted
  * exactly once. Without a registry nothing is registered; a second open cache of the same name on
@@ -140,15 +139,13 @@ final class CacheMeters implements AutoCloseable {
     fn(meter, adder, LongAdder::sum, tags);
   }
 
+  // Both hold obj strongly until close (Micrometer alone would hold a function counter's weakly).
   private <T> void fn(String meter, T obj, ToDoubleFunction<T> f, String... tags) {
-    meters.register(
-        r -> FunctionCounter.builder(meter, obj, f).tags(meters.tags(tags)).register(r));
+    meters.functionCounter(meter, obj, f, b -> b.tags(tags));
   }
 
   private <T> void gauge(String meter, T obj, ToDoubleFunction<T> f, String... tags) {
-    meters.register(
-        r ->
-            Gauge.builder(meter, obj, f).tags(meters.tags(tags)).strongReference(true).register(r));
+    meters.gauge(meter, obj, f, b -> b.tags(tags));
   }
 
   @Override

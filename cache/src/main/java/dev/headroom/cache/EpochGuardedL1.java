@@ -142,6 +142,14 @@ final class EpochGuardedL1<V> {
     map.invalidateAll();
   }
 
+  /**
+   * Keeps every read and load in flight from installing, without removing anything: O(stripes), for
+   * a thread that must not do the removal itself (a Redis I/O thread), which then follows.
+   */
+  void fence() {
+    bumpAll();
+  }
+
   /** The number of entries (an estimate, as Caffeine's). */
   long size() {
     return map.estimatedSize();

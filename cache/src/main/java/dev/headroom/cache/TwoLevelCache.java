@@ -6,6 +6,7 @@ import dev.headroom.cache.redis.StoredValue;
 import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.key.InvalidKeyException;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.time.TimeSource;
@@ -139,12 +140,25 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
    * needs no clock read: Caffeine's expiry has already checked it.
    */
   private @Nullable Entry<V> freshInL1(String key) {
-    Entry<V> e = l1.get(key);
+    Entry<V> e = l1Entry(key);
     if (e != null && (e.simple || e.isFreshAt(time.nanoTime()))) {
       l1Hits.increment();
       return e;
     }
     return null;
+  }
+
+  /**
+   * The L1 entry of {@code key}, unless L1 may not be served now: Redis answers but the
+   * invalidation channel is down, so changes by other processes would not reach L1 (see {@link
+   * RedisTier#l1Trusted()}).
+   */
+  private @Nullable Entry<V> l1Entry(String key) {
+    RedisTier tier = l2;
+    if (tier != null && !tier.l1Trusted()) {
+      return null;
+    }
+    return l1.get(key);
   }
 
   @Override
@@ -183,7 +197,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     }
     // Past its TTL (only an entry with stale windows is still in L1 then): serve it while one
     // reload runs, or keep it for the loader to fall back on.
-    Entry<V> e = l1.get(key);
+    Entry<V> e = l1Entry(key);
     long now = time.nanoTime();
     if (e != null && e.isServableStaleAt(now)) {
       l1Hits.increment();
@@ -318,7 +332,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       Map<String, @Nullable StoredValue> toL2 = new HashMap<>(2);
       Entry<V> e = prepare(key, value, s.defaultTtl, toL2);
       if (installed(key, e, stamp) && l2 != null && !toL2.isEmpty()) {
-        stored = l2.write(toL2, false);
+        stored = l2.writeLoaded(toL2);
       }
       return e;
     } finally {
@@ -448,7 +462,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       if (l2 != null) {
         // Fire and forget: the tier records a failed write (breaker, meters); the loaded values are
         // served already.
-        var unused = l2.write(toL2, false);
+        var unused = l2.writeLoaded(toL2);
       }
     }
     Map<String, V> out = new LinkedHashMap<>();
@@ -542,6 +556,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public CompletableFuture<Void> invalidateAsync(String key) {
     Objects.requireNonNull(key, "key");
+    checkKey(key);
     dropLocally(key);
     return l2 == null ? CompletableFuture.completedFuture(null) : l2.delete(List.of(key), true);
   }
@@ -549,6 +564,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public void invalidateAll(Collection<String> keys) {
     List<String> list = distinct(keys);
+    list.forEach(this::checkKey);
     list.forEach(this::dropLocally);
     if (l2 != null) {
       awaitBulk(l2.delete(list, true));
@@ -558,9 +574,12 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public void invalidatePattern(String pattern) {
     String prefix = Patterns.prefix(name, pattern, s.patternDepth);
+    // The prefix is a key prefix: the same rules (it reaches Redis in a generation key and a
+    // message).
+    checkKey(prefix);
     dropPrefixLocally(prefix);
     if (l2 != null) {
-      await(l2.invalidatePrefix(prefix));
+      awaitInvalidation(l2.invalidatePrefix(prefix), pattern);
     }
   }
 
@@ -568,7 +587,24 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   public void clear() {
     dropAllLocally();
     if (l2 != null) {
-      await(l2.invalidatePrefix(""));
+      awaitInvalidation(l2.invalidatePrefix(""), "*");
+    }
+  }
+
+  /**
+   * Waits like {@link #await} for a generation bump, but reports one Redis refused.
+   *
+   * @throws CacheInvalidationException if Redis answered the bump with an error
+   */
+  private void awaitInvalidation(CompletableFuture<Void> f, String pattern) {
+    try {
+      f.get(s.l2Timeout.toNanos() * 4, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.debug("cache '{}': Redis did not confirm an invalidation in time", name);
+    } catch (ExecutionException e) {
+      throw new CacheInvalidationException(name, pattern, Failures.unwrap(e));
     }
   }
 
@@ -732,9 +768,19 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     inflight.clear();
   }
 
+  /**
+   * Refuses a key that Redis could not hold distinctly: empty, too long for the key space, or not
+   * well-formed UTF-16 (an unpaired surrogate becomes '?' in UTF-8, so two keys would share one
+   * Redis key and an invalidation would miss one of them). The full KeySpace check is needed only
+   * for keys that may be too long; the surrogate check runs for every key.
+   *
+   * @throws InvalidKeyException naming the key and the rule
+   */
   private void checkKey(String key) {
     if (key.isEmpty() || key.length() > safeKeyChars) {
       userKeys.key(key);
+    } else {
+      KeySpace.requireWellFormed("key", key);
     }
   }
 
@@ -779,12 +825,20 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   // ------------------------------------------------------------------ events from L2
 
+  /*
+   * These run on a Redis I/O thread (a message, a breaker callback), which must not run anything
+   * slow: every Redis reply of the process waits behind it. Dropping a few keys is quick and done
+   * at once; a prefix (removeIf over all of L1) or a clear (invalidateAll) only fences L1 there
+   * (64 counter increments: no read or load in flight installs any more) and runs on the cache's
+   * executor. Until that runs, an entry already in L1 can still be served, for as long as the
+   * executor takes to start the task.
+   */
   @Override
   public void onInvalidation(Invalidation m) {
     switch (m.op()) {
       case KEYS -> m.keys().forEach(this::dropLocally);
-      case PREFIX -> dropPrefixLocally(m.prefix());
-      case CLEAR -> dropAllLocally();
+      case PREFIX -> offload(() -> dropPrefixLocally(m.prefix()));
+      case CLEAR -> offload(this::dropAllLocally);
       default -> throw new AssertionError(m.op());
     }
   }
@@ -792,7 +846,16 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public void onStateLost(String reason) {
     log.info("cache '{}': clearing L1 because {}", name, reason);
-    dropAllLocally();
+    offload(this::dropAllLocally);
+  }
+
+  private void offload(Runnable drop) {
+    l1.fence();
+    try {
+      s.executor.execute(drop);
+    } catch (RejectedExecutionException e) {
+      drop.run();
+    }
   }
 
   // ------------------------------------------------------------------ state

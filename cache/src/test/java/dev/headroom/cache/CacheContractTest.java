@@ -404,6 +404,42 @@ public abstract class CacheContractTest {
   }
 
   @Test
+  void keysWithUnpairedSurrogatesAreRefusedEverywhere() {
+    Cache<String> cache = cache();
+    String lone = "a\uD800b";
+    String lowFirst = "a\uDC00";
+    assertThatThrownBy(() -> cache.put(lone, "v"))
+        .isInstanceOf(InvalidKeyException.class)
+        .hasMessageContaining("unpaired surrogate");
+    assertThatThrownBy(() -> cache.get(lone)).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.get(lowFirst, k -> "v")).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.getAll(List.of("ok", lone)))
+        .isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.putAll(Map.of(lone, "v")))
+        .isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.invalidate(lone)).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.invalidateAll(List.of(lone)))
+        .isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.invalidatePattern("a\uD800:*"))
+        .isInstanceOf(InvalidKeyException.class);
+    cache.put("emoji\uD83D\uDE00", "paired surrogates are fine");
+    assertThat(cache.get("emoji\uD83D\uDE00")).isEqualTo("paired surrogates are fine");
+  }
+
+  @Test
+  void invalidateRefusesTheKeysGetAndPutRefuse() {
+    Cache<String> cache = cache();
+    String huge = "k".repeat(1 << 20);
+    assertThatThrownBy(() -> cache.invalidate("")).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.invalidate(huge)).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.invalidateAsync(huge)).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.invalidateAll(List.of("ok", "")))
+        .isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> cache.invalidatePattern("k".repeat(1 << 20) + ":*"))
+        .isInstanceOf(InvalidKeyException.class);
+  }
+
+  @Test
   void concurrentMissesOfOneKeyLoadOnce() throws Exception {
     Cache<String> cache = cache();
     assertThat(stampede(64, List.of(cache))).hasValue(1);

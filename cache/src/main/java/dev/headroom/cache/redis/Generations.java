@@ -22,14 +22,22 @@ import org.jspecify.annotations.Nullable;
  * whole cache, then of each leading segment prefix of the user key up to the pattern depth
  * ("user:", "user:42:"), in base 36 joined by '.':  <valuePrefix><g>.<g>.<g>:<key>.
  * invalidatePattern("user:42:*") gives "user:42:" a new generation (one Lua call, in RedisTier:
- * INCR the counter, SET the generation key); from then on every process computes other Redis keys
+ * draw a number, SET the generation key); from then on every process computes other Redis keys
  * for all keys under that prefix, so the old entries are unreachable and expire by their TTL.
- * clear() does the same for the prefix "". O(1) in Redis whatever the number of keys. A
- * generation key lives as long as the longest entry may (then it reads 0 again; since numbers come
- * from one counter they are never reused, so entries of an expired generation stay orphaned).
+ * clear() does the same for the prefix "". O(1) in Redis whatever the number of keys.
+ *
+ * Lost generations. A generation key can vanish (eviction under an allkeys-* or volatile-* policy,
+ * a restart without persistence, a failover that lost a write, a DEL by hand). Reading it as 0
+ * would make entries written before an invalidation reachable again, so a missing (or corrupt)
+ * generation is never read as any old number: the script that reads generations gives it a new
+ * one, drawn like a bump's. Numbers are Redis TIME in microseconds or the counter plus one,
+ * whichever is larger, so a lost counter never reuses a number either. A read extends a
+ * generation key with less than half its life left, so a prefix in use never expires (and misses
+ * all at once); an unused one expires a while after its longest entry could.
  *
  * Generations are read from a small local map, so an L2 read is one GET; a prefix not in the map
- * costs one MGET of generation keys first (they share a hash tag: one slot, one round trip). A
+ * costs one script call over the generation keys first (they share a hash tag: one slot, one round
+ * trip). A
  * process learns of another's bump through the invalidation message and forgets its generation,
  * then re-reads it. An epoch counter, moved by every forget and checked atomically when a fetched
  * (or bumped) generation is installed, keeps a fetch that raced with a bump from installing the old
@@ -49,7 +57,9 @@ final class Generations {
   private final String counterKey;
   private final int patternDepth;
   private final Function<List<String>, CompletionStage<List<@Nullable String>>> fetch;
-  private final Cache<String, Long> known;
+  private final TimeSource time;
+  // Replaced, not cleared, by forgetAll: O(1) on the Redis I/O thread that reports lost state.
+  private volatile Cache<String, Long> known;
   private final AtomicLong epoch = new AtomicLong();
 
   /**
@@ -57,8 +67,8 @@ final class Generations {
    * @param taggedPrefix the cache's hash-tagged prefix, for the generation keys and the counter
    * @param patternDepth how many leading key segments carry a generation
    * @param time the clock that expires known generations
-   * @param fetch reads generation keys (one MGET), answering their values in order, null when
-   *     absent
+   * @param fetch reads generation keys (one call), answering their values in order; a missing
+   *     generation must be answered as a new one, never as null or an old number
    */
   Generations(
       String valuePrefix,
@@ -71,12 +81,16 @@ final class Generations {
     this.counterKey = taggedPrefix + "genseq";
     this.patternDepth = patternDepth;
     this.fetch = fetch;
-    this.known =
-        Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(1))
-            .ticker(time::nanoTime)
-            .build();
+    this.time = time;
+    this.known = newKnown(time);
+  }
+
+  private static Cache<String, Long> newKnown(TimeSource time) {
+    return Caffeine.newBuilder()
+        .maximumSize(100_000)
+        .expireAfterWrite(Duration.ofMinutes(1))
+        .ticker(time::nanoTime)
+        .build();
   }
 
   /** The Redis key holding the generation of {@code prefix} ("" for the whole cache). */
@@ -134,7 +148,12 @@ final class Generations {
               Map<String, Long> got = new HashMap<>();
               for (int i = 0; i < values.size(); i++) {
                 String v = values.get(i);
-                long g = v != null ? Long.parseLong(v) : 0L;
+                if (v == null) {
+                  // The script never answers an absent generation: it draws a new one.
+                  throw new IllegalStateException(
+                      "no generation for prefix '" + prefixes.get(i) + "'");
+                }
+                long g = Long.parseLong(v);
                 String p = prefixes.get(i);
                 got.put(p, g);
                 known
@@ -174,7 +193,7 @@ final class Generations {
   /** Forgets every generation (invalidations may have been missed). */
   void forgetAll() {
     epoch.incrementAndGet();
-    known.invalidateAll();
+    known = newKnown(time);
   }
 
   /**

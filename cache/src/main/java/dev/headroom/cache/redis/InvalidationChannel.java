@@ -54,6 +54,12 @@ final class InvalidationChannel implements AutoCloseable {
 
     /** Messages may have been missed. */
     void onStateLost(String reason);
+
+    /**
+     * The channel's connection was seen closed: no message arrives until the re-subscription (which
+     * reports lost state). Called on the thread that noticed it: be quick.
+     */
+    void onChannelDown();
   }
 
   private final RedisConnector connector;
@@ -73,6 +79,14 @@ final class InvalidationChannel implements AutoCloseable {
   private final LongAdder received = new LongAdder();
   private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubsub;
   private volatile @Nullable Cancellable retry;
+
+  /**
+   * Whether Redis has confirmed the subscription on the current connection: set by each
+   * confirmation, cleared when the connection is seen closed (it reconnects and re-subscribes by
+   * itself; messages sent meanwhile are lost).
+   */
+  private volatile boolean confirmed;
+
   private volatile boolean closed;
 
   InvalidationChannel(
@@ -189,10 +203,15 @@ final class InvalidationChannel implements AutoCloseable {
             public void subscribed(String ch, long count) {
               // The first confirmation is the initial subscription; later ones follow a reconnect,
               // after which messages sent while disconnected are lost.
-              if (channel.equals(ch) && subscriptions.incrementAndGet() > 1) {
+              if (!channel.equals(ch)) {
+                return;
+              }
+              if (subscriptions.incrementAndGet() > 1) {
                 receiver.onStateLost(
                     "the invalidation channel was re-subscribed after a disconnect");
               }
+              // After the state was reported lost: L1 is clear before it is trusted again.
+              confirmed = true;
             }
           });
       try {
@@ -207,6 +226,7 @@ final class InvalidationChannel implements AutoCloseable {
         c.close();
         throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
       }
+      confirmed = true;
       pubsub = c;
       if (closed) {
         c.close();
@@ -219,9 +239,24 @@ final class InvalidationChannel implements AutoCloseable {
     }
   }
 
-  /** Whether the channel is subscribed. */
+  /**
+   * Whether the channel is subscribed now: a connection is open and Redis confirmed the
+   * subscription on it. False from the moment the connection is seen closed until the confirmation
+   * of the re-subscription, which reports lost state first. Three volatile reads.
+   */
   boolean subscribed() {
-    return pubsub != null;
+    StatefulRedisPubSubConnection<String, String> c = pubsub;
+    if (c == null) {
+      return false;
+    }
+    if (!c.isOpen()) {
+      if (confirmed) {
+        confirmed = false;
+        receiver.onChannelDown();
+      }
+      return false;
+    }
+    return confirmed;
   }
 
   /** The channel's name. */

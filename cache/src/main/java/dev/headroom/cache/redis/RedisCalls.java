@@ -29,6 +29,7 @@ final class RedisCalls {
   private final long timeoutNanos;
   private final LongAdder errors = new LongAdder();
   private final LongAdder skipped = new LongAdder();
+  private volatile boolean answered;
 
   RedisCalls(
       String cacheName,
@@ -73,6 +74,19 @@ final class RedisCalls {
   void succeeded() {
     breaker.onSuccess();
     outage.available();
+    if (!answered) {
+      answered = true;
+    }
+  }
+
+  /** Forgets that Redis answered: the invalidation channel went down. */
+  void forgetAnswers() {
+    answered = false;
+  }
+
+  /** Whether a command succeeded since {@link #forgetAnswers()} (or since the start). */
+  boolean answeredSinceChannelDown() {
+    return answered;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.headroom.cache.redis;
 
+import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
@@ -9,6 +10,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,7 +63,20 @@ public final class RedisTier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisTier.class);
   private static final RedisScript BUMP =
-      RedisScript.fromClasspath(RedisTier.class, "bump_generation.lua");
+      RedisScript.fromClasspath(RedisTier.class, "generation_prelude.lua", "bump_generation.lua");
+  private static final RedisScript READ_GENERATIONS =
+      RedisScript.fromClasspath(RedisTier.class, "generation_prelude.lua", "read_generations.lua");
+
+  /**
+   * How much longer than the longest entry a generation key lives: a process keeps a generation it
+   * read for up to a minute (see Generations), and a read extends a key with less than half its
+   * life left, so a generation some process still uses never expires under it.
+   */
+  static final Duration GENERATION_MARGIN = Duration.ofMinutes(3);
+
+  private static final RedisScript STORE_LOADED =
+      RedisScript.fromClasspath(RedisTier.class, "store_loaded.lua");
+  private static final byte[] NOTHING = new byte[0];
   private static final RedisScript RELEASE =
       RedisScript.fromClasspath(RedisTier.class, "release_lease.lua");
 
@@ -121,6 +137,9 @@ public final class RedisTier implements AutoCloseable {
   private final LongAdder corrupt = new LongAdder();
   private final LongAdder gaps = new LongAdder();
   private final AtomicBoolean corruptLogged = new AtomicBoolean();
+  private final LongAdder repaired = new LongAdder();
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private final AtomicBoolean repairLogged = new AtomicBoolean();
   private final AtomicBoolean unknownFormatLogged = new AtomicBoolean();
 
   private RedisTier(RedisConnector connector, Options options, Events events) {
@@ -160,12 +179,7 @@ public final class RedisTier implements AutoCloseable {
             });
     this.generations =
         new Generations(
-            valuePrefix,
-            tagged,
-            options.patternDepth(),
-            options.time(),
-            keys ->
-                connector.async().mget(keys.toArray(String[]::new)).thenApply(RedisTier::values));
+            valuePrefix, tagged, options.patternDepth(), options.time(), this::readGenerations);
     this.channel =
         new InvalidationChannel(
             connector,
@@ -187,15 +201,53 @@ public final class RedisTier implements AutoCloseable {
               public void onStateLost(String reason) {
                 lostState(reason);
               }
+
+              @Override
+              public void onChannelDown() {
+                calls.forgetAnswers();
+              }
             });
   }
 
-  private static List<@Nullable String> values(List<KeyValue<String, String>> kvs) {
-    List<@Nullable String> out = new ArrayList<>(kvs.size());
-    for (KeyValue<String, String> kv : kvs) {
-      out.add(kv.hasValue() ? kv.getValue() : null);
+  /** How long a generation key lives, in milliseconds. */
+  private String generationTtlMillis() {
+    return Long.toString(options.longestLife().plus(GENERATION_MARGIN).toMillis());
+  }
+
+  /**
+   * Reads generation keys in one script call; a missing or bad one gets a new generation there.
+   * Counts and logs keys that held bad state (repaired by the script).
+   */
+  private CompletionStage<List<@Nullable String>> readGenerations(List<String> keys) {
+    String[] scriptKeys = keys.toArray(new String[keys.size() + 1]);
+    scriptKeys[keys.size()] = generations.counterKey();
+    return READ_GENERATIONS
+        .<List<Object>>execute(connector, ScriptOutputType.MULTI, scriptKeys, generationTtlMillis())
+        .thenApply(
+            reply -> {
+              List<@Nullable String> out = new ArrayList<>(keys.size());
+              for (int i = 0; i < keys.size(); i++) {
+                out.add(String.valueOf(reply.get(i)));
+              }
+              Object bad = reply.get(keys.size());
+              if (bad instanceof Long n && n > 0) {
+                repaired(n, keys);
+              }
+              return out;
+            });
+  }
+
+  private void repaired(long n, List<String> keys) {
+    repaired.add(n);
+    if (repairLogged.compareAndSet(false, true)) {
+      log.warn(
+          "cache '{}': {} generation key(s) among {} held something other than a number"
+              + " (written by hand or by another program?); each was given a new generation, so"
+              + " the entries under it are unreachable. Later repairs are only counted.",
+          options.cacheName(),
+          n,
+          keys);
     }
-    return out;
   }
 
   /**
@@ -207,7 +259,54 @@ public final class RedisTier implements AutoCloseable {
     Objects.requireNonNull(events, "events");
     RedisTier tier = new RedisTier(connector, options, events);
     tier.channel.subscribe();
+    tier.logEvictionPolicy();
     return tier;
+  }
+
+  /**
+   * Reads {@code maxmemory-policy} in the background and logs what it means for this cache; nothing
+   * if {@code CONFIG} is disabled or renamed (managed Redis) or Redis is down.
+   */
+  private void logEvictionPolicy() {
+    CompletableFuture<Map<String, String>> f;
+    try {
+      f = connector.async().configGet("maxmemory-policy").toCompletableFuture();
+    } catch (RuntimeException e) {
+      return;
+    }
+    var unused =
+        f.whenComplete(
+            (config, t) -> {
+              String policy = config == null ? null : config.get("maxmemory-policy");
+              if (policy == null) {
+                log.debug(
+                    "cache '{}': could not read maxmemory-policy (CONFIG disabled?); see the README,"
+                        + " \"Redis in production\"",
+                    options.cacheName());
+              } else {
+                log.info(
+                    "cache '{}': Redis maxmemory-policy is {}: {}",
+                    options.cacheName(),
+                    policy,
+                    describeEvictionPolicy(policy));
+              }
+            });
+  }
+
+  /** What an eviction policy does to a cache, for the start-up log. */
+  static String describeEvictionPolicy(String policy) {
+    if (policy.equals("noeviction")) {
+      return "when memory is full Redis refuses writes (OOM): puts and loads are not stored in L2"
+          + " (counted as L2 errors) and invalidatePattern/clear throw CacheInvalidationException;"
+          + " prefer allkeys-lru or allkeys-lfu for a Redis used as a cache";
+    }
+    if (policy.startsWith("allkeys-") || policy.startsWith("volatile-")) {
+      return "when memory is full Redis evicts cache keys (every value, lease and generation key"
+          + " has a TTL): an evicted value is a miss, an evicted lease lets a second process load,"
+          + " an evicted generation gives its prefix a new generation (everything under it misses"
+          + " once; nothing invalidated comes back). Fine for a cache";
+    }
+    return "unknown policy; see the README, \"Redis in production\"";
   }
 
   // ---------------------------------------------------------------- reads
@@ -416,6 +515,53 @@ public final class RedisTier implements AutoCloseable {
   }
 
   /**
+   * Stores values a read-through load produced (null: delete, for values too large for L2), each
+   * unless its key holds a fresh value by then: that was written after the load read L2 (another
+   * process's put, say, whose message has not arrived yet) and must not be replaced by what the
+   * loader read before it. One script call per key, sent together (one round trip). Publishes
+   * nothing: a loaded value changes nothing other processes hold. Never fails.
+   */
+  public CompletableFuture<Void> writeLoaded(Map<String, @Nullable StoredValue> values) {
+    if (values.isEmpty() || !calls.allow()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<String> keys = new ArrayList<>(values.keySet());
+    CompletableFuture<Void> sent;
+    try {
+      RedisClusterAsyncCommands<String, byte[]> cmd = binary();
+      sent =
+          valueKeys(keys)
+              .thenCompose(
+                  valueKeys -> {
+                    long now = options.time().currentTimeMillis();
+                    byte[] nowArg = Long.toString(now).getBytes(StandardCharsets.US_ASCII);
+                    List<CompletableFuture<?>> commands = new ArrayList<>(keys.size());
+                    for (int i = 0; i < keys.size(); i++) {
+                      StoredValue v = values.get(keys.get(i));
+                      long px = v == null ? 0 : v.hardUntilMillis() - now;
+                      byte[] value = v == null || px <= 0 ? NOTHING : v.encode();
+                      byte[] pxArg =
+                          Long.toString(Math.max(1, px)).getBytes(StandardCharsets.US_ASCII);
+                      commands.add(
+                          STORE_LOADED.<byte[], Long>execute(
+                              cmd,
+                              ScriptOutputType.INTEGER,
+                              new String[] {valueKeys.get(i)},
+                              new byte[][] {value, pxArg, nowArg}));
+                    }
+                    return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new));
+                  });
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handle(
+        (r, t) -> {
+          calls.record(t);
+          return null;
+        });
+  }
+
+  /**
    * Deletes {@code keys} from Redis and, if {@code publish}, tells other processes. Never fails.
    */
   public CompletableFuture<Void> delete(Collection<String> keys, boolean publish) {
@@ -445,12 +591,15 @@ public final class RedisTier implements AutoCloseable {
   }
 
   /**
-   * Gives {@code prefix} ("" for the whole cache) a new generation and tells other processes. Never
-   * fails.
+   * Gives {@code prefix} ("" for the whole cache) a new generation and tells other processes. While
+   * Redis is unreachable the bump is skipped and the future completes normally (the outage
+   * fallback); when Redis answers the bump with an error reply (OOM, a script error) the message is
+   * still published (other processes drop their L1 entries) and the future then fails with that
+   * error: the invalidation did not happen in L2.
    */
   public CompletableFuture<Void> invalidatePrefix(String prefix) {
     long epoch = generations.forget(prefix);
-    CompletableFuture<Void> bumped;
+    CompletableFuture<@Nullable Throwable> bumped;
     if (!calls.allow()) {
       bumped = CompletableFuture.completedFuture(null);
     } else {
@@ -459,18 +608,31 @@ public final class RedisTier implements AutoCloseable {
                   connector,
                   ScriptOutputType.INTEGER,
                   new String[] {generations.counterKey(), generations.generationKey(prefix)},
-                  Long.toString(Math.max(1, options.longestLife().toMillis())))
+                  generationTtlMillis())
               .handle(
                   (g, t) -> {
                     calls.record(t);
                     if (g != null) {
                       generations.bumped(prefix, epoch, g);
                     }
-                    return null;
+                    Throwable cause = t == null ? null : Failures.unwrap(t);
+                    return cause == null
+                            || RedisConnector.isUnavailability(cause)
+                            || cause instanceof TimeoutException
+                        ? null
+                        : cause;
                   });
     }
     Invalidation.Op op = prefix.isEmpty() ? Invalidation.Op.CLEAR : Invalidation.Op.PREFIX;
-    return bumped.thenCompose(x -> channel.publish(op, List.of(), prefix));
+    return bumped.thenCompose(
+        refused ->
+            channel
+                .publish(op, List.of(), prefix)
+                .thenCompose(
+                    x ->
+                        refused == null
+                            ? CompletableFuture.<Void>completedFuture(null)
+                            : CompletableFuture.<Void>failedFuture(refused)));
   }
 
   // ---------------------------------------------------------------- lease
@@ -597,8 +759,53 @@ public final class RedisTier implements AutoCloseable {
     d.put("redis", connector.url());
     d.put("breaker", calls.breakerState().name());
     d.put("subscribed", channel.subscribed());
+    long bad = repaired.sum();
+    if (bad > 0) {
+      d.put("generationsRepaired", bad);
+    }
     calls.addTo(d);
     return d;
+  }
+
+  /**
+   * Whether entries in L1 may be served: yes while the invalidation channel is subscribed (every
+   * change reaches L1), and while Redis is known to be down (the breaker is not closed: L1 is the
+   * promised fallback, and the breaker's recovery clears it). No while Redis answers commands but
+   * the channel is down (a reconnect backoff after an outage, a killed pub/sub connection): other
+   * processes' changes would not reach L1, so reads go to L2 until the re-subscription, which
+   * clears L1. A handful of volatile reads.
+   */
+  public boolean l1Trusted() {
+    if (channel.subscribed() || !available()) {
+      return true;
+    }
+    if (calls.answeredSinceChannelDown()) {
+      return false;
+    }
+    // No sign yet that Redis is back: keep serving L1 (the outage fallback), and ask.
+    probe();
+    return true;
+  }
+
+  /** One PING at a time, to learn whether Redis answers while the channel is down. */
+  private void probe() {
+    if (!probing.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture<String> ping;
+    try {
+      ping = connector.async().ping().toCompletableFuture();
+    } catch (RuntimeException e) {
+      ping = CompletableFuture.failedFuture(e);
+    }
+    // The outcome feeds the breaker and the answered flag; nothing waits for it.
+    var unused =
+        ping.orTimeout(calls.timeoutNanos(), TimeUnit.NANOSECONDS)
+            .whenComplete(
+                (r, t) -> {
+                  calls.record(t);
+                  probing.set(false);
+                });
   }
 
   /** Whether the breaker lets commands through (closed). */
@@ -611,7 +818,10 @@ public final class RedisTier implements AutoCloseable {
     return calls.breakerState();
   }
 
-  /** Whether the invalidation channel is subscribed. */
+  /**
+   * Whether the invalidation channel is subscribed now (false while its connection is down or the
+   * re-subscription is not confirmed yet).
+   */
   public boolean subscribed() {
     return channel.subscribed();
   }

@@ -41,6 +41,11 @@ class InvalidationChannelTest {
     public void onStateLost(String reason) {
       events.add("lost: " + reason);
     }
+
+    @Override
+    public void onChannelDown() {
+      events.add("down");
+    }
   }
 
   private InvalidationChannel channel(

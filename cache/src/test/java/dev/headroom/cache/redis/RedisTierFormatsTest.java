@@ -138,4 +138,15 @@ class RedisTierFormatsTest {
     assertThat(b.allow()).isTrue();
     assertThat(opened).hasValue(1);
   }
+
+  @Test
+  void evictionPoliciesAreExplainedAtStart() {
+    assertThat(RedisTier.describeEvictionPolicy("noeviction"))
+        .contains("OOM")
+        .contains("CacheInvalidationException");
+    assertThat(RedisTier.describeEvictionPolicy("allkeys-lru"))
+        .contains("nothing invalidated comes back");
+    assertThat(RedisTier.describeEvictionPolicy("volatile-ttl")).contains("evicts cache keys");
+    assertThat(RedisTier.describeEvictionPolicy("something-new")).contains("unknown");
+  }
 }
