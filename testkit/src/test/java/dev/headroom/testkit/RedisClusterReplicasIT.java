@@ -1,7 +1,7 @@
 package dev.headroom.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +46,7 @@ class RedisClusterReplicasIT {
   void theBuilderRefusesNonsense() {
     assertThatThrownBy(() -> RedisCluster.builder().masters(0))
         .hasMessageContaining("masters must be >= 1, was 0");
-    assertThatThrownBy(
-            () -> RedisCluster.builder().replicasPerMaster(-1))
+    assertThatThrownBy(() -> RedisCluster.builder().replicasPerMaster(-1))
         .hasMessageContaining("replicasPerMaster");
   }
 }
