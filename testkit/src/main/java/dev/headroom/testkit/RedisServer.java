@@ -35,17 +35,31 @@ public final class RedisServer implements AutoCloseable {
 
   private final int port;
   private final List<String> extraArgs;
+  private final @Nullable String sentinelConfig;
   private final Path dir;
   private @Nullable Process process;
 
-  private RedisServer(int port, List<String> extraArgs) {
+  private RedisServer(int port, List<String> extraArgs, @Nullable String sentinelConfig) {
     this.port = port;
     this.extraArgs = List.copyOf(extraArgs);
+    this.sentinelConfig = sentinelConfig;
     try {
-      this.dir = Files.createTempDirectory("headroom-redis-" + port + "-");
+      this.dir = Files.createTempDirectory(dataRoot(), "redis-" + port + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Where data directories go: {@code target/redis-data} when the working directory has a {@code
+   * target} folder (a Maven build), else the system's temporary directory.
+   */
+  private static Path dataRoot() throws IOException {
+    Path target = Path.of("target");
+    if (Files.isDirectory(target)) {
+      return Files.createDirectories(target.resolve("redis-data"));
+    }
+    return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "headroom-redis"));
   }
 
   /** Starts a server on a free port and waits until it answers PING. */
@@ -55,9 +69,30 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a server on {@code port} with extra {@code redis-server} arguments. */
   public static RedisServer start(int port, List<String> extraArgs) {
-    RedisServer server = new RedisServer(port, extraArgs);
+    RedisServer server = new RedisServer(port, extraArgs, null);
     server.startProcess();
     return server;
+  }
+
+  /**
+   * Starts {@code redis-server <dir>/sentinel.conf --sentinel} on {@code port}, the file holding
+   * {@code config} (Sentinel rewrites it as it learns the topology).
+   */
+  static RedisServer startSentinel(int port, String config) {
+    RedisServer server = new RedisServer(port, List.of(), config);
+    try {
+      Files.writeString(server.dir.resolve("sentinel.conf"), config);
+    } catch (IOException e) {
+      server.close();
+      throw new UncheckedIOException(e);
+    }
+    server.startProcess();
+    return server;
+  }
+
+  /** The directory the server runs in (its log, its cluster or Sentinel config). */
+  public Path dir() {
+    return dir;
   }
 
   /** The port. */
@@ -123,26 +158,27 @@ public final class RedisServer implements AutoCloseable {
 
   private synchronized void startProcess() {
     String binary = binary();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                binary,
-                "--port",
-                String.valueOf(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                "--protected-mode",
-                "no",
-                "--dir",
-                dir.toString(),
-                "--loglevel",
-                "warning"));
+    List<String> cmd = new ArrayList<>(List.of(binary));
+    if (sentinelConfig != null) {
+      cmd.addAll(List.of(dir.resolve("sentinel.conf").toString(), "--sentinel"));
+    }
+    cmd.addAll(
+        List.of(
+            "--port",
+            String.valueOf(port),
+            "--bind",
+            "127.0.0.1",
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "no",
+            "--dir",
+            dir.toString(),
+            "--loglevel",
+            "warning"));
+    if (sentinelConfig == null) {
+      cmd.addAll(List.of("--save", "", "--appendonly", "no"));
+    }
     cmd.addAll(extraArgs);
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
@@ -192,7 +228,8 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  private String log() {
+  /** The server's log so far, for failure messages. */
+  String log() {
     try {
       return Files.readString(dir.resolve("redis.log"));
     } catch (IOException e) {
