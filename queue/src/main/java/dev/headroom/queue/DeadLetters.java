@@ -4,9 +4,9 @@ import java.util.Optional;
 
 /**
  * The dead letters of one queue: list, inspect, replay and purge. Retention (count and age, see
- * {@link JobQueueConfig.Builder#deadRetention}) is applied automatically. Filtered listings read the dead
- * letters newest first and filter as they go, so their cost grows with the number of dead letters
- * (bounded by the retention). Thread-safe.
+ * {@link JobQueueConfig.Builder#deadRetention}) is applied automatically. Filtered listings read
+ * the dead letters newest first and filter as they go, so their cost grows with the number of dead
+ * letters (bounded by the retention). Thread-safe.
  */
 public interface DeadLetters {
 
