@@ -49,8 +49,8 @@ public final class ClientAddress {
     List<String> chain = new ArrayList<>();
     if (forwarded != null && !forwarded.isEmpty()) {
       for (String header : forwarded) {
-        for (String element : header.split(",")) {
-          for (String pair : element.split(";")) {
+        for (String element : split(header, ',')) {
+          for (String pair : split(element, ';')) {
             String p = pair.trim();
             if (p.toLowerCase(Locale.ROOT).startsWith("for=")) {
               chain.add(stripForwarded(p.substring(4)));
@@ -60,7 +60,7 @@ public final class ClientAddress {
       }
     } else if (xForwardedFor != null) {
       for (String header : xForwardedFor) {
-        for (String part : header.split(",")) {
+        for (String part : split(header, ',')) {
           if (!part.isBlank()) {
             chain.add(part.trim());
           }
@@ -73,6 +73,18 @@ public final class ClientAddress {
       }
     }
     return chain.isEmpty() ? peer : chain.get(0);
+  }
+
+  private static List<String> split(String s, char separator) {
+    List<String> parts = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i <= s.length(); i++) {
+      if (i == s.length() || s.charAt(i) == separator) {
+        parts.add(s.substring(start, i));
+        start = i + 1;
+      }
+    }
+    return parts;
   }
 
   private static String stripForwarded(String value) {
@@ -118,7 +130,15 @@ public final class ClientAddress {
     }
   }
 
-  private record Range(byte[] network, int prefix) {
+  private static final class Range {
+
+    private final byte[] network;
+    private final int prefix;
+
+    Range(byte[] network, int prefix) {
+      this.network = network;
+      this.prefix = prefix;
+    }
 
     static @Nullable Range parse(String spec) {
       int slash = spec.indexOf('/');

@@ -17,7 +17,7 @@ final class Props {
     }
     try {
       setter.accept(value);
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (RuntimeException e) {
       throw invalid(property, value, e.getMessage());
     }
   }
