@@ -5,6 +5,7 @@ import dev.headroom.cache.CacheConfig;
 import dev.headroom.cache.CacheRegistry;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.codec.JsonCodec;
+import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * A {@link CacheRegistry} holding the caches declared under {@code headroom.cache.caches}, and a
@@ -40,11 +42,12 @@ public class HeadroomCacheAutoConfiguration {
   public CacheRegistry headroomCacheRegistry(
       @Nullable RedisConnector redis,
       HeadroomCacheProperties properties,
+      Environment environment,
       ObjectProvider<MeterRegistry> meters,
       ObjectProvider<HeadroomCacheCustomizer> customizers) {
     CacheRegistry registry = CacheRegistry.create(Optional.ofNullable(redis));
     try {
-      declare(registry, properties, meters, customizers);
+      declare(registry, properties, environment, meters, customizers);
     } catch (RuntimeException e) {
       registry.close();
       throw e;
@@ -58,9 +61,11 @@ public class HeadroomCacheAutoConfiguration {
   public HeadroomCacheManager headroomCacheManager(
       CacheRegistry registry,
       HeadroomCacheProperties properties,
+      Environment environment,
       ObjectProvider<MeterRegistry> meters,
       ObjectProvider<HeadroomCacheCustomizer> customizers) {
-    Map<String, Cache<Object>> caches = declare(registry, properties, meters, customizers);
+    Map<String, Cache<Object>> caches =
+        declare(registry, properties, environment, meters, customizers);
     Map<String, HeadroomSpringCache> adapted = new LinkedHashMap<>();
     properties
         .getCaches()
@@ -85,6 +90,7 @@ public class HeadroomCacheAutoConfiguration {
   static Map<String, Cache<Object>> declare(
       CacheRegistry registry,
       HeadroomCacheProperties properties,
+      Environment environment,
       ObjectProvider<MeterRegistry> meters,
       ObjectProvider<HeadroomCacheCustomizer> customizers) {
     Map<String, Cache<Object>> caches = new LinkedHashMap<>();
@@ -92,14 +98,22 @@ public class HeadroomCacheAutoConfiguration {
         .getCaches()
         .forEach(
             (name, spec) -> {
-              Cache<?> existing = registry.find(name).orElse(null);
-              caches.put(
-                  name,
-                  (Cache<Object>)
-                      (existing != null
-                          ? existing
-                          : registry.getOrCreate(
-                              name, config(name, spec, meters.getIfAvailable(), customizers))));
+              Cache<?> cache = registry.find(name).orElse(null);
+              if (cache == null) {
+                CacheConfig<Object> config =
+                    config(
+                        name,
+                        spec,
+                        Props.keySpace(environment, "cache"),
+                        meters.getIfAvailable(),
+                        customizers);
+                try {
+                  cache = registry.getOrCreate(name, config);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                  throw Props.refused("headroom.cache.caches." + name, e);
+                }
+              }
+              caches.put(name, (Cache<Object>) cache);
             });
     return caches;
   }
@@ -107,6 +121,7 @@ public class HeadroomCacheAutoConfiguration {
   static CacheConfig<Object> config(
       String name,
       HeadroomCacheProperties.Spec spec,
+      KeySpace keySpace,
       @Nullable MeterRegistry meters,
       ObjectProvider<HeadroomCacheCustomizer> customizers) {
     String p = "headroom.cache.caches." + name + ".";
@@ -127,7 +142,7 @@ public class HeadroomCacheAutoConfiguration {
         valueType != null
             ? typed(valueType)
             : new AllowListJsonCodec(JsonCodec.defaultMapper(), allowed);
-    CacheConfig.Builder<Object> b = CacheConfig.builder(codec);
+    CacheConfig.Builder<Object> b = CacheConfig.builder(codec).keySpace(keySpace);
     Props.apply(p + "tier", spec.getTier(), b::ttl);
     Props.apply(p + "ttl", spec.getTtl(), b::ttl);
     Props.apply(p + "maximum-size", spec.getMaximumSize(), b::maximumSize);
@@ -147,7 +162,7 @@ public class HeadroomCacheAutoConfiguration {
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw Props.invalid("headroom.cache.caches." + name, "(the cache's settings)", e.getMessage());
+      throw Props.refused("headroom.cache.caches." + name, e);
     }
   }
 

@@ -60,7 +60,7 @@ public class HeadroomCdnAutoConfiguration {
     try {
       config = b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw Props.invalid("headroom.cdn", null, e.getMessage());
+      throw Props.refused("headroom.cdn", e);
     }
     return CdnRouters.create("cdn", config);
   }

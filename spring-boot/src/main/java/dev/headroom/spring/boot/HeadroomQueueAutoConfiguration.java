@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * A {@link JobQueueRegistry} with the queues of {@code headroom.queue.queues}, and the worker pools
@@ -30,8 +31,10 @@ public class HeadroomQueueAutoConfiguration {
   public JobQueueRegistry headroomJobQueueRegistry(
       @Nullable RedisConnector redis,
       HeadroomQueueProperties properties,
+      Environment environment,
       ObjectProvider<MeterRegistry> meters) {
-    JobQueueConfig.Builder defaults = JobQueueConfig.builder();
+    JobQueueConfig.Builder defaults =
+        JobQueueConfig.builder().keySpace(Props.keySpace(environment, "queue"));
     MeterRegistry registry = meters.getIfAvailable();
     if (registry != null) {
       defaults.meterRegistry(registry);
@@ -82,7 +85,7 @@ public class HeadroomQueueAutoConfiguration {
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw Props.invalid("headroom.queue.queues." + name, null, e.getMessage());
+      throw Props.refused("headroom.queue.queues." + name, e);
     }
   }
 }

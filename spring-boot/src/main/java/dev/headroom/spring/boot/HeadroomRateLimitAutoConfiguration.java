@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -39,8 +40,10 @@ public class HeadroomRateLimitAutoConfiguration {
   public RateLimiterRegistry headroomRateLimiterRegistry(
       @Nullable RedisConnector redis,
       HeadroomRateLimitProperties properties,
+      Environment environment,
       ObjectProvider<MeterRegistry> meters) {
-    RateLimiterConfig.Builder defaults = RateLimiterConfig.builder();
+    RateLimiterConfig.Builder defaults =
+        RateLimiterConfig.builder().keySpace(Props.keySpace(environment, "ratelimit"));
     Props.apply("headroom.ratelimit.failure-mode", properties.getFailureMode(), defaults::failureMode);
     defaults.shadow(properties.isShadow());
     MeterRegistry registry = meters.getIfAvailable();
@@ -103,7 +106,7 @@ public class HeadroomRateLimitAutoConfiguration {
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw Props.invalid("headroom.ratelimit.policies." + name, null, e.getMessage());
+      throw Props.refused("headroom.ratelimit.policies." + name, e);
     }
   }
 

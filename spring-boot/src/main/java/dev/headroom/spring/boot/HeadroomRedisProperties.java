@@ -16,6 +16,20 @@ public class HeadroomRedisProperties {
    */
   private @Nullable String url;
 
+  /**
+   * The first part of every Redis key (headroom:cache:..., headroom:ratelimit:...): give each
+   * application sharing one Redis its own.
+   */
+  private String namespace = "headroom";
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
   public boolean isEnabled() {
     return enabled;
   }
