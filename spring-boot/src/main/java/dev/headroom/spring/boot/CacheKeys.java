@@ -9,10 +9,10 @@ import org.springframework.cache.interceptor.SimpleKey;
 
 /**
  * Turns Spring's {@code Object} cache keys into Headroom's String keys, predictably: a String,
- * number, boolean, character, enum (its name), UUID or java.time value is its {@code toString()};
- * a record is its {@code toString()} (its components); several method arguments ({@code SimpleKey}
- * or this key generator's own) are joined with ',' after escaping ',' and '\'; no argument is
- * {@code "_"}. Anything else is refused, naming its type: give such a method {@code key = "#p.id"}.
+ * number, boolean, character, enum (its name), UUID or java.time value is its {@code toString()}; a
+ * record is its {@code toString()} (its components); several method arguments ({@code SimpleKey} or
+ * this key generator's own) are joined with ',' after escaping ',' and '\'; no argument is {@code
+ * "_"}. Anything else is refused, naming its type: give such a method {@code key = "#p.id"}.
  */
 public final class CacheKeys implements KeyGenerator {
 

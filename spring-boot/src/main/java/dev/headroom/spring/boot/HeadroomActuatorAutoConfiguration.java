@@ -100,7 +100,8 @@ public class HeadroomActuatorAutoConfiguration {
     /** The snapshot: status, performance, queue, cache, rate limits, components, alerts. */
     @ReadOperation
     public Map<String, Object> snapshot() throws java.io.IOException {
-      return JSON.readValue(monitor.snapshot().toJson(), new TypeReference<Map<String, Object>>() {});
+      return JSON.readValue(
+          monitor.snapshot().toJson(), new TypeReference<Map<String, Object>>() {});
     }
 
     /** Whether the snapshot's status is down. */

@@ -25,8 +25,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * A {@link CacheRegistry} holding the caches declared under {@code headroom.cache.caches}, and a
- * Spring {@link CacheManager} over them for {@code @Cacheable}, {@code @CachePut} and {@code
- * @CacheEvict}.
+ * Spring {@link CacheManager} over them for {@code @Cacheable}, {@code @CachePut} and
+ * {@code @CacheEvict}.
  */
 @AutoConfiguration(
     after = HeadroomRedisAutoConfiguration.class,
@@ -148,7 +148,8 @@ public class HeadroomCacheAutoConfiguration {
     Props.apply(p + "maximum-size", spec.getMaximumSize(), b::maximumSize);
     Props.apply(p + "l1-ttl", spec.getL1Ttl(), b::l1Ttl);
     Props.apply(p + "negative-ttl", spec.getNegativeTtl(), b::negativeTtl);
-    Props.apply(p + "stale-while-revalidate", spec.getStaleWhileRevalidate(), b::staleWhileRevalidate);
+    Props.apply(
+        p + "stale-while-revalidate", spec.getStaleWhileRevalidate(), b::staleWhileRevalidate);
     Props.apply(p + "stale-if-error", spec.getStaleIfError(), b::staleIfError);
     Props.apply(p + "l2-timeout", spec.getL2Timeout(), b::l2Timeout);
     Props.apply(

@@ -9,8 +9,8 @@ import org.springframework.cache.CacheManager;
 
 /**
  * A Spring {@link CacheManager} over the caches declared under {@code headroom.cache.caches}; a
- * name not declared answers null, so Spring reports the unknown cache instead of making one with
- * no value type.
+ * name not declared answers null, so Spring reports the unknown cache instead of making one with no
+ * value type.
  */
 public final class HeadroomCacheManager implements CacheManager {
 

@@ -49,7 +49,8 @@ public class HeadroomCdnAutoConfiguration {
       Props.apply("headroom.cdn.hosts", hosts, b::defaultHosts);
     }
     Props.apply("headroom.cdn.local-prefix", properties.getLocalPrefix(), b::localPrefix);
-    Props.apply("headroom.cdn.version-parameter", properties.getVersionParameter(), b::versionParameter);
+    Props.apply(
+        "headroom.cdn.version-parameter", properties.getVersionParameter(), b::versionParameter);
     Path manifest = properties.getManifest();
     Props.apply("headroom.cdn.manifest", manifest, m -> b.versioning(AssetManifest.load(m)));
     MeterRegistry registry = meters.getIfAvailable();

@@ -70,7 +70,8 @@ public class HeadroomQueueAutoConfiguration {
     return new QueueRegistryHealth(registry);
   }
 
-  static JobQueueConfig config(String name, HeadroomQueueProperties.Spec spec, JobQueueConfig base) {
+  static JobQueueConfig config(
+      String name, HeadroomQueueProperties.Spec spec, JobQueueConfig base) {
     String p = "headroom.queue.queues." + name + ".";
     JobQueueConfig.Builder b = base.toBuilder();
     Props.apply(p + "lease", spec.getLease(), b::lease);
@@ -80,7 +81,8 @@ public class HeadroomQueueAutoConfiguration {
       throw Props.invalid(p + "concurrency", spec.getConcurrency(), "must be at least 1");
     }
     if (spec.getShutdownDeadline().isNegative()) {
-      throw Props.invalid(p + "shutdown-deadline", spec.getShutdownDeadline(), "must not be negative");
+      throw Props.invalid(
+          p + "shutdown-deadline", spec.getShutdownDeadline(), "must not be negative");
     }
     try {
       return b.build();

@@ -44,7 +44,8 @@ public class HeadroomRateLimitAutoConfiguration {
       ObjectProvider<MeterRegistry> meters) {
     RateLimiterConfig.Builder defaults =
         RateLimiterConfig.builder().keySpace(Props.keySpace(environment, "ratelimit"));
-    Props.apply("headroom.ratelimit.failure-mode", properties.getFailureMode(), defaults::failureMode);
+    Props.apply(
+        "headroom.ratelimit.failure-mode", properties.getFailureMode(), defaults::failureMode);
     defaults.shadow(properties.isShadow());
     MeterRegistry registry = meters.getIfAvailable();
     if (registry != null) {
@@ -113,7 +114,8 @@ public class HeadroomRateLimitAutoConfiguration {
   /** The servlet filter and the {@link RateLimited} interceptor. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-  @ConditionalOnClass(name = {"jakarta.servlet.Filter", "org.springframework.web.servlet.HandlerInterceptor"})
+  @ConditionalOnClass(
+      name = {"jakarta.servlet.Filter", "org.springframework.web.servlet.HandlerInterceptor"})
   static class Servlet {
 
     /** Applies {@code headroom.ratelimit.rules}. */

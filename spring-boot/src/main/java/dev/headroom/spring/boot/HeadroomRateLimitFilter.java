@@ -77,7 +77,8 @@ public final class HeadroomRateLimitFilter extends OncePerRequestFilter implemen
       RateLimitKey key,
       @Nullable String header) {
 
-    static CompiledRule of(int index, HeadroomRateLimitProperties.Rule rule, HeadroomRateLimits limits) {
+    static CompiledRule of(
+        int index, HeadroomRateLimitProperties.Rule rule, HeadroomRateLimits limits) {
       String p = "headroom.ratelimit.rules[" + index + "].";
       try {
         limits.limiter(rule.getPolicy());

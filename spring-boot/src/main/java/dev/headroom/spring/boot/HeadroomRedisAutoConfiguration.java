@@ -12,8 +12,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * One {@link RedisConnector} from {@code headroom.redis.url}, else {@code REDIS_URL}; none (and
- * every primitive in memory) when neither is set. Every Headroom bean that uses it depends on it, so
- * Spring closes it last.
+ * every primitive in memory) when neither is set. Every Headroom bean that uses it depends on it,
+ * so Spring closes it last.
  */
 @AutoConfiguration
 @ConditionalOnClass(name = "io.lettuce.core.RedisClient")

@@ -8,8 +8,8 @@ final class Props {
   private Props() {}
 
   /**
-   * Runs {@code setter} when {@code value} is set; a refusal is rethrown naming {@code property}, the
-   * value and the rule (from Headroom's own message).
+   * Runs {@code setter} when {@code value} is set; a refusal is rethrown naming {@code property},
+   * the value and the rule (from Headroom's own message).
    */
   static <T> void apply(String property, @Nullable T value, java.util.function.Consumer<T> setter) {
     if (value == null) {

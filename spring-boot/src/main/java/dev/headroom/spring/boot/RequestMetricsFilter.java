@@ -10,9 +10,9 @@ import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Records every request in {@link RequestMetrics} under its route template ({@code /users/{id}},
- * as Spring MVC matched it), never the raw path, so the number of series stays bounded; a request
- * no handler matched is recorded as {@code UNMATCHED}.
+ * Records every request in {@link RequestMetrics} under its route template ({@code /users/{id}}, as
+ * Spring MVC matched it), never the raw path, so the number of series stays bounded; a request no
+ * handler matched is recorded as {@code UNMATCHED}.
  */
 public final class RequestMetricsFilter extends OncePerRequestFilter implements Ordered {
 

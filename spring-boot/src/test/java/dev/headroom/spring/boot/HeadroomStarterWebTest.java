@@ -31,11 +31,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * A real embedded server and a second application context on the same real Redis: caching,
  * cross-node eviction, a shared rate limit, 429 answers, Actuator.
  */
-@SpringBootTest(classes = WebTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = WebTestApp.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HeadroomStarterWebTest {
 
-  static final String NAMESPACE = "hrtest-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+  static final String NAMESPACE =
+      "hrtest-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
 
   static final String[] PROPERTIES = {
     "headroom.redis.namespace=" + NAMESPACE,
@@ -75,7 +78,10 @@ class HeadroomStarterWebTest {
     List<String> props = new ArrayList<>(List.of(PROPERTIES));
     props.add("headroom.redis.url=" + HeadroomAutoConfigurationTest.redisUrl());
     props.add("server.port=0");
-    other = new SpringApplicationBuilder(WebTestApp.class).properties(props.toArray(String[]::new)).run();
+    other =
+        new SpringApplicationBuilder(WebTestApp.class)
+            .properties(props.toArray(String[]::new))
+            .run();
     otherPort = Integer.parseInt(other.getEnvironment().getProperty("local.server.port", "0"));
   }
 
@@ -106,7 +112,9 @@ class HeadroomStarterWebTest {
     assertThat(users.loads() - before).isEqualTo(1);
 
     List<String> endpoints =
-        requestMetrics.endpoints(Duration.ofMinutes(1)).stream().map(WindowStats::endpoint).toList();
+        requestMetrics.endpoints(Duration.ofMinutes(1)).stream()
+            .map(WindowStats::endpoint)
+            .toList();
     assertThat(endpoints).contains("/users/{id}").doesNotContain("/users/1");
   }
 
