@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -30,6 +31,7 @@ import org.springframework.context.annotation.Configuration;
     after = HeadroomMonitoringAutoConfiguration.class,
     beforeName =
         "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "headroom.actuator.enabled", matchIfMissing = true)
 public class HeadroomActuatorAutoConfiguration {
 
   /** One health indicator per Headroom {@link HealthCheck} bean. */

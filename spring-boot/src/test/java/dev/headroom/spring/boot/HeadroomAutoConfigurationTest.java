@@ -115,7 +115,10 @@ class HeadroomAutoConfigurationTest {
         Arguments.of("headroom.batch.enabled", BatcherRegistry.class),
         Arguments.of("headroom.cdn.enabled", CdnRouter.class),
         Arguments.of("headroom.monitoring.enabled", Monitor.class),
-        Arguments.of("headroom.monitoring.enabled", RequestMetrics.class));
+        Arguments.of("headroom.monitoring.enabled", RequestMetrics.class),
+        Arguments.of(
+            "headroom.actuator.enabled", HeadroomActuatorAutoConfiguration.HeadroomEndpoint.class),
+        Arguments.of("headroom.actuator.enabled", CompositeHealthContributor.class));
   }
 
   @ParameterizedTest
