@@ -21,6 +21,7 @@ class RootReadmeSnippetsTest {
         Path.of("../queue/src/test/java/dev/headroom/queue/ReadmeSnippetsTest.java"),
         Path.of("../batch/src/test/java/dev/headroom/batch/ReadmeSnippetsTest.java"),
         Path.of("../cdn/src/test/java/dev/headroom/cdn/ReadmeSnippetsTest.java"),
-        Path.of("../monitoring/src/test/java/dev/headroom/monitoring/ReadmeSnippetsTest.java"));
+        Path.of("../monitoring/src/test/java/dev/headroom/monitoring/ReadmeSnippetsTest.java"),
+        Path.of("../spring-boot/src/test/java/dev/headroom/spring/boot/ReadmeSnippetsTest.java"));
   }
 }
