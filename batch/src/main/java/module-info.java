@@ -1,7 +1,7 @@
 /**
  * Headroom's request batcher and debouncer. Only the API package is exported; the implementations
- * are package-private within it. Lettuce is needed only by {@code BatchLoaders.redisMget}, whose
- * user has it already (a {@code RedisConnector} needs it).
+ * are package-private within it. {@code BatchLoaders.redisMget} reaches Redis through core's {@code
+ * RedisConnector}, so this module needs no Redis client of its own.
  */
 module dev.headroom.batch {
   requires transitive dev.headroom.core;
@@ -9,7 +9,6 @@ module dev.headroom.batch {
   requires static transitive org.jspecify;
   requires org.slf4j;
   requires transitive java.sql;
-  requires static lettuce.core;
 
   exports dev.headroom.batch;
 }

@@ -2,10 +2,10 @@ package dev.headroom.batch;
 
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.redis.RedisConnector;
-import io.lettuce.core.KeyValue;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** One {@code MGET} per batch; see {@link BatchLoaders#redisMget}. */
 final class MgetLoader<K, V> implements BatchLoader<K, V> {
@@ -30,20 +30,20 @@ final class MgetLoader<K, V> implements BatchLoader<K, V> {
       }
       redisKeys[i] = k;
     }
-    return connector.binaryAsync().mget(redisKeys).thenApply(answer -> result(keys, answer));
+    return connector.mget(redisKeys).thenApply(answer -> result(keys, answer));
   }
 
-  private BatchResult<K, V> result(List<K> keys, List<KeyValue<String, byte[]>> answer) {
+  private BatchResult<K, V> result(List<K> keys, List<byte @Nullable []> answer) {
     if (answer.size() != keys.size()) {
       throw new IllegalStateException(
           "MGET answered " + answer.size() + " values for " + keys.size() + " keys");
     }
     BatchResult.Builder<K, V> result = BatchResult.builder();
     for (int i = 0; i < keys.size(); i++) {
-      KeyValue<String, byte[]> kv = answer.get(i);
-      if (kv.hasValue()) {
+      byte[] value = answer.get(i);
+      if (value != null) {
         try {
-          result.value(keys.get(i), codec.decode(kv.getValue()));
+          result.value(keys.get(i), codec.decode(value));
         } catch (RuntimeException e) {
           result.failure(keys.get(i), e);
         }

@@ -5,6 +5,7 @@ import dev.headroom.core.config.HeadroomConfig;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthCheck;
 import dev.headroom.core.health.HealthStatus;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
@@ -15,10 +16,13 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -175,6 +179,27 @@ public final class RedisConnector implements AutoCloseable, HealthCheck {
   /** Synchronous commands with String keys and byte[] values on the shared binary connection. */
   public RedisClusterCommands<String, byte[]> binarySync() {
     return clients.sharedBinary().sync();
+  }
+
+  /**
+   * {@code MGET} on the shared binary connection, with no Lettuce type in its signature: a module
+   * that offers a ready Redis loader (headroom-batch) calls this and needs no Redis client of its
+   * own to compile. On a Cluster the keys are split by slot and answered in order.
+   *
+   * @return the values in the order of {@code keys}, null where a key holds nothing
+   * @throws RedisUnavailableException (possibly through the future) if Redis cannot be reached
+   */
+  public CompletionStage<List<byte @Nullable []>> mget(String... keys) {
+    return binaryAsync()
+        .mget(keys)
+        .thenApply(
+            answer -> {
+              List<byte @Nullable []> values = new ArrayList<>(answer.size());
+              for (KeyValue<String, byte[]> kv : answer) {
+                values.add(kv.hasValue() ? kv.getValue() : null);
+              }
+              return values;
+            });
   }
 
   /**
