@@ -73,9 +73,15 @@ final class LettuceSettings {
     } else {
       b.keepAlive(true);
       if (WARNED_KEEPALIVE.compareAndSet(false, true)) {
-        log.warn(
+        // A warning only when the user chose timings; the defaults falling back is routine.
+        String message =
             "Redis TCP keepalive is on with the system's timings: this transport cannot set idle,"
-                + " interval and count per connection (add netty-transport-native-epoll on Linux)");
+                + " interval and count per connection (add netty-transport-native-epoll on Linux)";
+        if (o.keepAliveIdle().equals(RedisConnectorOptions.DEFAULT_KEEPALIVE_IDLE)) {
+          log.info(message);
+        } else {
+          log.warn(message);
+        }
       }
     }
     Optional<java.time.Duration> timeout = o.tcpUserTimeout();
@@ -87,11 +93,16 @@ final class LettuceSettings {
                 .tcpUserTimeout(timeout.get())
                 .build());
       } else if (WARNED_USER_TIMEOUT.compareAndSet(false, true)) {
-        log.warn(
+        String message =
             "Redis TCP_USER_TIMEOUT of {} is not applied: it needs Netty's epoll or io_uring"
                 + " transport (netty-transport-native-epoll, Linux); keepalive and the command"
-                + " timeout still apply",
-            timeout.get());
+                + " timeout still apply";
+        // A warning only when the user chose the value; the default not applying is routine.
+        if (timeout.get().equals(RedisConnectorOptions.DEFAULT_TCP_USER_TIMEOUT)) {
+          log.info(message, timeout.get());
+        } else {
+          log.warn(message, timeout.get());
+        }
       }
     }
     return b.build();
