@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * stamp from L1 first and installs through it (see EpochGuardedL1), so an invalidation that comes
  * meanwhile wins.
  *
- * Redis failures never surface: RedisTier answers misses and skips writes, and reports lost state
+ * Redis failures never surface: RedisTier answers misses and skips writes (remembering them for a
+ * repair when Redis answers, see RedisTier), and reports lost state
  * (a sequence gap, a re-subscription, a recovery from an outage) by onStateLost, which clears L1.
  */
 final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * timer per call); getAsync times out by itself (a timer per call). Either way a late answer is a
  * miss and one breaker failure, and the answer itself, when it comes, is not recorded again.
  * Nothing here throws because of Redis: failures are counted and read as misses or skipped writes.
+ * A put or invalidation that did not go through is remembered (PendingRepairs) and repaired when
+ * Redis answers: its keys' values deleted (or its prefix bumped) and the message published.
  * Lost state (a sequence gap, a re-subscription, the breaker closing after an outage) forgets
  * every generation and tells the cache to clear its L1.
  */
