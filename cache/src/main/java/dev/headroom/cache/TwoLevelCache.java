@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * stamp from L1 first and installs through it (see EpochGuardedL1), so an invalidation that comes
  * meanwhile wins.
  *
- * Redis failures never surface: RedisTier answers misses and skips writes, and reports lost state
+ * Redis failures never surface: RedisTier answers misses and skips writes (remembering them for a
+ * repair when Redis answers, see RedisTier), and reports lost state
  * (a sequence gap, a re-subscription, a recovery from an outage) by onStateLost, which clears L1.
  */
 final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
@@ -117,7 +118,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
                     config.longestLife(),
                     config.breakerFailures,
                     config.breakerOpen,
-                    time),
+                    time,
+                    config.executor),
                 this);
     this.writeBehind =
         config.writeStrategy == WriteStrategy.WRITE_BEHIND
@@ -526,8 +528,11 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       entries.put(kv.getKey(), prepare(kv.getKey(), kv.getValue(), ttl, toL2));
     }
     writeToSystemOfRecord(values);
-    entries.forEach(this::installNow);
-    return l2 == null ? CompletableFuture.completedFuture(null) : l2.write(toL2, true);
+    if (l2 == null) {
+      entries.forEach(this::installNow);
+      return CompletableFuture.completedFuture(null);
+    }
+    return l2.write(toL2, true, () -> entries.forEach(this::installNow));
   }
 
   private void writeToSystemOfRecord(Map<String, V> values) {
@@ -557,17 +562,21 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   public CompletableFuture<Void> invalidateAsync(String key) {
     Objects.requireNonNull(key, "key");
     checkKey(key);
-    dropLocally(key);
-    return l2 == null ? CompletableFuture.completedFuture(null) : l2.delete(List.of(key), true);
+    if (l2 == null) {
+      dropLocally(key);
+      return CompletableFuture.completedFuture(null);
+    }
+    return l2.delete(List.of(key), true, () -> dropLocally(key));
   }
 
   @Override
   public void invalidateAll(Collection<String> keys) {
     List<String> list = distinct(keys);
     list.forEach(this::checkKey);
-    list.forEach(this::dropLocally);
-    if (l2 != null) {
-      awaitBulk(l2.delete(list, true));
+    if (l2 == null) {
+      list.forEach(this::dropLocally);
+    } else {
+      awaitBulk(l2.delete(list, true, () -> list.forEach(this::dropLocally)));
     }
   }
 
@@ -626,15 +635,18 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       loads.increment();
       recordLoad(start);
       Map<String, @Nullable StoredValue> toL2 = new LinkedHashMap<>();
+      Map<String, Entry<V>> entries = new LinkedHashMap<>();
       for (String k : batch) {
         V v = loaded == null ? null : loaded.get(k);
         if (v != null) {
-          installNow(k, prepare(k, v, s.defaultTtl, toL2));
+          entries.put(k, prepare(k, v, s.defaultTtl, toL2));
           stored++;
         }
       }
-      if (l2 != null) {
-        awaitBulk(l2.write(toL2, true));
+      if (l2 == null) {
+        entries.forEach(this::installNow);
+      } else {
+        awaitBulk(l2.write(toL2, true, () -> entries.forEach(this::installNow)));
       }
     }
     return stored;

@@ -110,11 +110,11 @@ final class InvalidationChannel implements AutoCloseable {
    * Tells other processes to drop {@code keys}, in messages of at most {@value
    * #MAX_KEYS_PER_MESSAGE} keys.
    */
-  CompletableFuture<Void> publishKeys(List<String> keys) {
+  CompletableFuture<Boolean> publishKeys(List<String> keys) {
     if (keys.size() <= MAX_KEYS_PER_MESSAGE) {
       return publish(Invalidation.Op.KEYS, keys, "");
     }
-    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    List<CompletableFuture<Boolean>> parts = new ArrayList<>();
     for (int i = 0; i < keys.size(); i += MAX_KEYS_PER_MESSAGE) {
       parts.add(
           publish(
@@ -122,17 +122,21 @@ final class InvalidationChannel implements AutoCloseable {
               keys.subList(i, Math.min(keys.size(), i + MAX_KEYS_PER_MESSAGE)),
               ""));
     }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(x -> parts.stream().allMatch(CompletableFuture::join));
   }
 
-  /** Publishes one message; completes when Redis answered (never exceptionally). */
-  CompletableFuture<Void> publish(Invalidation.Op op, List<String> keys, String prefix) {
+  /**
+   * Publishes one message; completes when Redis answered (never exceptionally): true if Redis took
+   * it, false if it was not sent (breaker open) or failed.
+   */
+  CompletableFuture<Boolean> publish(Invalidation.Op op, List<String> keys, String prefix) {
     CompletableFuture<Long> f;
     synchronized (publishLock) {
       // Numbered even when not sent: receivers then see a gap and clear their L1.
       long seq = ++sequence;
       if (!calls.allow()) {
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(false);
       }
       String message = new Invalidation(publisherId, seq, op, keys, prefix).encode();
       try {
@@ -147,7 +151,7 @@ final class InvalidationChannel implements AutoCloseable {
           if (t == null) {
             sent.increment();
           }
-          return null;
+          return t == null;
         });
   }
 

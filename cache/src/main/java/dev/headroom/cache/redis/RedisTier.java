@@ -5,6 +5,7 @@ import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisScript;
+import dev.headroom.core.time.Cancellable;
 import dev.headroom.core.time.TimeSource;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
@@ -22,6 +23,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * timer per call); getAsync times out by itself (a timer per call). Either way a late answer is a
  * miss and one breaker failure, and the answer itself, when it comes, is not recorded again.
  * Nothing here throws because of Redis: failures are counted and read as misses or skipped writes.
+ * A put or invalidation that did not go through is remembered (PendingRepairs) and repaired when
+ * Redis answers: its keys' values deleted (or its prefix bumped) and the message published.
  * Lost state (a sequence gap, a re-subscription, the breaker closing after an outage) forgets
  * every generation and tells the cache to clear its L1.
  */
@@ -92,6 +97,8 @@ public final class RedisTier implements AutoCloseable {
    * @param breakerFailures consecutive failures that open the breaker
    * @param breakerOpen how long the breaker stays open
    * @param time the clock of the breaker and of TTLs
+   * @param executor where repairs of changes that did not reach Redis start (not a Redis I/O
+   *     thread)
    */
   public record Options(
       String cacheName,
@@ -102,7 +109,8 @@ public final class RedisTier implements AutoCloseable {
       Duration longestLife,
       int breakerFailures,
       Duration breakerOpen,
-      TimeSource time) {}
+      TimeSource time,
+      Executor executor) {}
 
   /** What the tier tells its cache. */
   public interface Events {
@@ -141,6 +149,12 @@ public final class RedisTier implements AutoCloseable {
   private final AtomicBoolean probing = new AtomicBoolean();
   private final AtomicBoolean repairLogged = new AtomicBoolean();
   private final AtomicBoolean unknownFormatLogged = new AtomicBoolean();
+  private final PendingRepairs pending = new PendingRepairs();
+  private final AtomicBoolean repairing = new AtomicBoolean();
+  private final AtomicBoolean repairScheduled = new AtomicBoolean();
+  private final AtomicBoolean pendingLogged = new AtomicBoolean();
+  private volatile @Nullable Cancellable repairTimer;
+  private volatile boolean closed;
 
   private RedisTier(RedisConnector connector, Options options, Events events) {
     this.connector = connector;
@@ -175,6 +189,7 @@ public final class RedisTier implements AutoCloseable {
                     "cache '{}': Redis answers again; clearing L1 (invalidations may have been missed)",
                     name);
                 lostState("Redis recovered");
+                repairSoon(0);
               }
             });
     this.generations =
@@ -312,11 +327,14 @@ public final class RedisTier implements AutoCloseable {
   // ---------------------------------------------------------------- reads
 
   /**
-   * The value of {@code key}, or null on a miss, a timeout, a failure or a corrupt value. Waits at
-   * most the timeout, on Lettuce's own future (no dependent stage), and decodes on the caller's
-   * thread.
+   * The value of {@code key}, or null on a miss, a timeout, a failure, a corrupt value or a key
+   * whose last change here has not reached Redis yet (pending repair). Waits at most the timeout,
+   * on Lettuce's own future (no dependent stage), and decodes on the caller's thread.
    */
   public @Nullable StoredValue get(String key) {
+    if (pending.covers(key)) {
+      return null;
+    }
     String known = valueKeyIfKnown(key);
     if (known == null) {
       return calls.await(getAsync(key), null);
@@ -350,6 +368,9 @@ public final class RedisTier implements AutoCloseable {
    * the timeout (one timer per call), and records that outcome once.
    */
   public CompletableFuture<@Nullable StoredValue> getAsync(String key) {
+    if (pending.covers(key)) {
+      return CompletableFuture.completedFuture(null);
+    }
     if (!calls.allow()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -379,7 +400,16 @@ public final class RedisTier implements AutoCloseable {
    * The values present for {@code keys}, by key, in one {@code MGET} (split per slot on a cluster).
    * Waits at most the timeout.
    */
-  public Map<String, StoredValue> getAll(List<String> keys) {
+  public Map<String, StoredValue> getAll(List<String> wanted) {
+    List<String> keys = wanted;
+    if (!pending.coversNothing()) {
+      keys = new ArrayList<>(wanted.size());
+      for (String k : wanted) {
+        if (!pending.covers(k)) {
+          keys.add(k);
+        }
+      }
+    }
     if (keys.isEmpty()) {
       return Map.of();
     }
@@ -464,16 +494,42 @@ public final class RedisTier implements AutoCloseable {
 
   /**
    * Stores values (null: delete the key, for values too large for L2) and, if {@code publish},
-   * tells other processes to drop these keys from L1 once Redis has them. Never fails.
+   * tells other processes to drop these keys from L1 once Redis has them. Never fails. A published
+   * write (a put) that Redis did not take, or whose message it did not take, is remembered and
+   * repaired when Redis answers again (see {@link #unconfirmed}).
    */
   public CompletableFuture<Void> write(Map<String, @Nullable StoredValue> values, boolean publish) {
+    return write(values, publish, () -> {});
+  }
+
+  /**
+   * Like {@link #write(Map, boolean)}, running {@code local} (the cache's L1 change) after the keys
+   * are marked as being changed and before anything is sent: a read that starts after {@code local}
+   * then cannot take the old L2 value into L1 before Redis has the new one (the L1's epochs stop
+   * reads that started before).
+   */
+  public CompletableFuture<Void> write(
+      Map<String, @Nullable StoredValue> values, boolean publish, Runnable local) {
     if (values.isEmpty()) {
+      local.run();
       return CompletableFuture.completedFuture(null);
     }
+    long since = pending.now();
     List<String> keys = new ArrayList<>(values.keySet());
-    CompletableFuture<Void> stored;
+    if (publish) {
+      pending.sending(keys);
+    }
+    try {
+      local.run();
+    } catch (RuntimeException | Error e) {
+      if (publish) {
+        pending.sent(keys);
+      }
+      throw e;
+    }
+    CompletableFuture<Boolean> stored;
     if (!calls.allow()) {
-      stored = CompletableFuture.completedFuture(null);
+      stored = CompletableFuture.completedFuture(false);
     } else {
       CompletableFuture<Void> sent;
       try {
@@ -508,10 +564,38 @@ public final class RedisTier implements AutoCloseable {
           sent.handle(
               (r, t) -> {
                 calls.record(t);
-                return null;
+                return t == null;
               });
     }
-    return publish ? stored.thenCompose(x -> channel.publishKeys(keys)) : stored;
+    return publish ? publishAndSettle(stored, keys, since) : stored.thenApply(x -> null);
+  }
+
+  /**
+   * After a change of {@code keys} in L2 ({@code done}: whether Redis took it), publishes it; if
+   * either did not happen, remembers the keys for a repair, else settles earlier pending changes.
+   * The keys were announced as {@link PendingRepairs#sending}; they are released here, after a
+   * failure is remembered, so no read takes their old L2 value in between.
+   */
+  private CompletableFuture<Void> publishAndSettle(
+      CompletableFuture<Boolean> done, List<String> keys, long since) {
+    return done.thenCompose(
+        changed -> {
+          if (!changed) {
+            unconfirmed(keys);
+          }
+          return channel
+              .publishKeys(keys)
+              .handle(
+                  (sent, t) -> {
+                    if (changed && Boolean.TRUE.equals(sent)) {
+                      pending.settledKeys(keys, since);
+                    } else if (changed) {
+                      unconfirmed(keys);
+                    }
+                    pending.sent(keys);
+                    return null;
+                  });
+        });
   }
 
   /**
@@ -562,16 +646,46 @@ public final class RedisTier implements AutoCloseable {
   }
 
   /**
-   * Deletes {@code keys} from Redis and, if {@code publish}, tells other processes. Never fails.
+   * Deletes {@code keys} from Redis and, if {@code publish}, tells other processes. Never fails. A
+   * published delete (an invalidation) that Redis did not take is remembered and repaired when
+   * Redis answers again.
    */
   public CompletableFuture<Void> delete(Collection<String> keys, boolean publish) {
+    return delete(keys, publish, () -> {});
+  }
+
+  /**
+   * Like {@link #delete(Collection, boolean)}, running {@code local} (the cache's L1 drop) after
+   * the keys are marked as being changed and before the DEL is sent (see {@link #write(Map,
+   * boolean, Runnable)}).
+   */
+  public CompletableFuture<Void> delete(Collection<String> keys, boolean publish, Runnable local) {
     if (keys.isEmpty()) {
+      local.run();
       return CompletableFuture.completedFuture(null);
     }
+    long since = pending.now();
     List<String> list = List.copyOf(keys);
-    CompletableFuture<Void> deleted;
+    if (publish) {
+      pending.sending(list);
+    }
+    try {
+      local.run();
+    } catch (RuntimeException | Error e) {
+      if (publish) {
+        pending.sent(list);
+      }
+      throw e;
+    }
+    CompletableFuture<Boolean> deleted = sendDelete(list);
+    return publish ? publishAndSettle(deleted, list, since) : deleted.thenApply(x -> null);
+  }
+
+  /** DEL of the value keys of {@code list}; true if Redis answered. Never fails. */
+  private CompletableFuture<Boolean> sendDelete(List<String> list) {
+    CompletableFuture<Boolean> deleted;
     if (!calls.allow()) {
-      deleted = CompletableFuture.completedFuture(null);
+      deleted = CompletableFuture.completedFuture(false);
     } else {
       CompletableFuture<Long> sent;
       try {
@@ -584,24 +698,50 @@ public final class RedisTier implements AutoCloseable {
           sent.handle(
               (r, t) -> {
                 calls.record(t);
-                return null;
+                return t == null;
               });
     }
-    return publish ? deleted.thenCompose(x -> channel.publishKeys(list)) : deleted;
+    return deleted;
   }
 
   /**
    * Gives {@code prefix} ("" for the whole cache) a new generation and tells other processes. While
    * Redis is unreachable the bump is skipped and the future completes normally (the outage
-   * fallback); when Redis answers the bump with an error reply (OOM, a script error) the message is
-   * still published (other processes drop their L1 entries) and the future then fails with that
-   * error: the invalidation did not happen in L2.
+   * fallback): the prefix is remembered and bumped when Redis answers again. When Redis answers the
+   * bump with an error reply (OOM, a script error) the message is still published (other processes
+   * drop their L1 entries) and the future then fails with that error: the invalidation did not
+   * happen in L2.
    */
   public CompletableFuture<Void> invalidatePrefix(String prefix) {
+    long since = pending.now();
+    return bumpAndPublish(prefix)
+        .thenCompose(
+            outcome -> {
+              if (outcome.refused() != null) {
+                return CompletableFuture.<Void>failedFuture(outcome.refused());
+              }
+              if (outcome.done()) {
+                pending.settledPrefix(prefix, since);
+              } else {
+                unconfirmedPrefix(prefix);
+              }
+              return CompletableFuture.<Void>completedFuture(null);
+            });
+  }
+
+  /**
+   * The outcome of a generation bump and its message.
+   *
+   * @param done whether both reached Redis
+   * @param refused the error Redis answered the bump with, if it did
+   */
+  private record Bumped(boolean done, @Nullable Throwable refused) {}
+
+  private CompletableFuture<Bumped> bumpAndPublish(String prefix) {
     long epoch = generations.forget(prefix);
-    CompletableFuture<@Nullable Throwable> bumped;
+    CompletableFuture<Bumped> bumped;
     if (!calls.allow()) {
-      bumped = CompletableFuture.completedFuture(null);
+      bumped = CompletableFuture.completedFuture(new Bumped(false, null));
     } else {
       bumped =
           BUMP.<Long>execute(
@@ -616,23 +756,166 @@ public final class RedisTier implements AutoCloseable {
                       generations.bumped(prefix, epoch, g);
                     }
                     Throwable cause = t == null ? null : Failures.unwrap(t);
-                    return cause == null
-                            || RedisConnector.isUnavailability(cause)
-                            || cause instanceof TimeoutException
-                        ? null
-                        : cause;
+                    if (cause == null) {
+                      return new Bumped(true, null);
+                    }
+                    boolean unavailable =
+                        RedisConnector.isUnavailability(cause) || cause instanceof TimeoutException;
+                    return new Bumped(false, unavailable ? null : cause);
                   });
     }
     Invalidation.Op op = prefix.isEmpty() ? Invalidation.Op.CLEAR : Invalidation.Op.PREFIX;
     return bumped.thenCompose(
-        refused ->
+        b ->
             channel
                 .publish(op, List.of(), prefix)
-                .thenCompose(
-                    x ->
-                        refused == null
-                            ? CompletableFuture.<Void>completedFuture(null)
-                            : CompletableFuture.<Void>failedFuture(refused)));
+                .thenApply(sent -> sent ? b : new Bumped(false, b.refused())));
+  }
+
+  // ---------------------------------------------------------------- repairs
+
+  /*
+   * A change that did not reach Redis (a put or an invalidation refused by the breaker, failed,
+   * timed out, or not confirmed before its caller stopped waiting) is remembered in `pending`:
+   * this process stops reading those keys from L2, and a repair deletes their L2 values (or bumps
+   * the generation of a prefix, or of the whole cache when too much is pending) and publishes the
+   * invalidation. Repairs run one at a time on the cache's executor: right after the breaker
+   * closes, and every breakerOpen while something is pending (so a Cluster whose other nodes
+   * answer all along, and whose breaker therefore never opened, is repaired too, once the slots'
+   * new master answers).
+   */
+
+  /**
+   * Remembers that a change of {@code keys} may not have reached Redis (or other processes): this
+   * process reads none of them from L2 until a repair has deleted their L2 values and published
+   * their invalidation.
+   */
+  private void unconfirmed(Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    pending.addKeys(keys);
+    pendingNoted();
+  }
+
+  /** Like {@link #unconfirmed} for the generation bump of {@code prefix} ("" for the cache). */
+  private void unconfirmedPrefix(String prefix) {
+    pending.addPrefix(prefix);
+    pendingNoted();
+  }
+
+  private void pendingNoted() {
+    if (pendingLogged.compareAndSet(false, true)) {
+      log.warn(
+          "cache '{}': a change did not reach Redis; this process reads the keys involved from its"
+              + " loaders and repairs Redis (deletes them there, tells other processes) when it"
+              + " answers again. Later ones are not logged",
+          options.cacheName());
+    }
+    repairSoon(options.breakerOpen().toNanos());
+  }
+
+  /** Schedules a repair in {@code delayNanos} unless one is scheduled already. */
+  private void repairSoon(long delayNanos) {
+    if (closed || pending.isEmpty()) {
+      return;
+    }
+    if (delayNanos > 0 && !repairScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    repairTimer =
+        options
+            .time()
+            .schedule(
+                () -> {
+                  if (delayNanos > 0) {
+                    repairScheduled.set(false);
+                  }
+                  try {
+                    options.executor().execute(this::startRepair);
+                  } catch (RejectedExecutionException e) {
+                    startRepair();
+                  }
+                },
+                delayNanos);
+  }
+
+  private void startRepair() {
+    // Nothing waits for it: the repair records its commands' outcomes and reschedules itself.
+    var unused = repair();
+  }
+
+  /**
+   * Deletes the L2 values of pending keys, bumps pending prefixes, publishes both; settles what
+   * went through and tries again later for the rest. Never blocks.
+   */
+  CompletableFuture<Void> repair() {
+    if (closed || pending.isEmpty() || !repairing.compareAndSet(false, true)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done;
+    try {
+      PendingRepairs.Snapshot todo = pending.snapshot();
+      done = repair(todo);
+    } catch (RuntimeException e) {
+      calls.record(e);
+      done = CompletableFuture.completedFuture(null);
+    }
+    return done.whenComplete(
+        (r, t) -> {
+          repairing.set(false);
+          repairSoon(options.breakerOpen().toNanos());
+        });
+  }
+
+  private CompletableFuture<Void> repair(PendingRepairs.Snapshot todo) {
+    // Each command asks the breaker: while it is open nothing is sent; after its open time this
+    // repair may be the probe that closes it.
+    if (todo.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (todo.everything()) {
+      return bumpAndPublish("")
+          .thenAccept(
+              b -> {
+                if (b.done()) {
+                  pending.settledPrefix("", todo.upTo());
+                }
+              });
+    }
+    List<CompletableFuture<?>> parts = new ArrayList<>();
+    for (String prefix : todo.prefixes()) {
+      parts.add(
+          bumpAndPublish(prefix)
+              .thenAccept(
+                  b -> {
+                    if (b.done()) {
+                      pending.settledPrefix(prefix, todo.upTo());
+                    }
+                  }));
+    }
+    if (!todo.keys().isEmpty()) {
+      List<String> keys = todo.keys();
+      parts.add(
+          sendDelete(keys)
+              .thenCompose(
+                  deleted ->
+                      deleted
+                          ? channel.publishKeys(keys)
+                          : CompletableFuture.completedFuture(false))
+              .thenAccept(
+                  ok -> {
+                    if (ok) {
+                      pending.settledKeys(keys, todo.upTo());
+                    }
+                  }));
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+  }
+
+  /** Keys and prefixes whose change has not reached Redis yet. */
+  public int pendingRepairs() {
+    return pending.size();
   }
 
   // ---------------------------------------------------------------- lease
@@ -686,6 +969,9 @@ public final class RedisTier implements AutoCloseable {
    * @return the value that appeared, or null if the caller should load itself
    */
   public @Nullable StoredValue awaitValue(String key, Duration maxWait) {
+    if (pending.covers(key)) {
+      return null;
+    }
     long deadline = System.nanoTime() + maxWait.toNanos();
     long pause = TimeUnit.MILLISECONDS.toNanos(5);
     while (true) {
@@ -762,6 +1048,10 @@ public final class RedisTier implements AutoCloseable {
     long bad = repaired.sum();
     if (bad > 0) {
       d.put("generationsRepaired", bad);
+    }
+    int unrepaired = pending.size();
+    if (unrepaired > 0) {
+      d.put("pendingRepairs", unrepaired);
     }
     calls.addTo(d);
     return d;
@@ -869,9 +1159,20 @@ public final class RedisTier implements AutoCloseable {
     return gaps.sum();
   }
 
-  /** Unsubscribes; the connector stays open. */
+  /**
+   * Tries once more to repair what is pending (waiting at most the timeout), then unsubscribes; the
+   * connector stays open.
+   */
   @Override
   public void close() {
+    if (!pending.isEmpty() && available()) {
+      var unused = calls.await(repair(), null);
+    }
+    closed = true;
+    Cancellable t = repairTimer;
+    if (t != null) {
+      t.cancel();
+    }
     channel.close();
   }
 
