@@ -77,7 +77,7 @@ final class ClusterMasters {
    * Whether the current thread is one of Netty's (Lettuce's event loops and its computation
    * threads).
    */
-  private static boolean onNettyThread() {
+  static boolean onNettyThread() {
     for (Class<?> c = Thread.currentThread().getClass(); c != null; c = c.getSuperclass()) {
       if (c.getName().equals("io.netty.util.concurrent.FastThreadLocalThread")) {
         return true;

@@ -25,6 +25,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -285,6 +286,25 @@ final class LettuceClients {
       Commands<V> c = commands;
       if (c != null && !closed) {
         return c;
+      }
+      if (ClusterMasters.onNettyThread()) {
+        // A connect on one of Netty's threads waits for that same event loop and never ends: open
+        // it from another thread and answer this caller as for a connection not yet up.
+        checkOpen();
+        var unused =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    open();
+                  } catch (RuntimeException e) {
+                    log.debug("opening a Redis connection in the background failed", e);
+                  }
+                });
+        throw new RedisUnavailableException(
+            "the connection to "
+                + maskedUrl
+                + " is not open yet and cannot be opened on a Redis I/O thread; it is opening now",
+            null);
       }
       return open();
     }

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection first opened from a stage that runs on one of Lettuce's I/O threads must not wait
- * for the cluster's master connections there: some of them need that very thread, so the wait would
- * only end at its deadline (connect plus command timeout) and stall every reply on the thread.
+ * A connection first needed from a stage that runs on one of Lettuce's I/O threads must not be
+ * opened there: a connect on that thread waits for its own event loop and never ends, and a wait
+ * for the cluster's masters would hold every reply on the thread until its deadline. The connector
+ * answers such a caller at once (as for a connection not yet up) and opens it from another thread.
  */
 class ClusterConnectOnIoThreadIT {
 
