@@ -32,7 +32,10 @@ public class HeadroomRateLimitProperties {
    */
   private List<String> trustedProxies = new ArrayList<>();
 
-  /** Also send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset. */
+  /**
+   * Also send X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset besides the draft's
+   * RateLimit-Policy and RateLimit fields.
+   */
   private boolean legacyHeaders = false;
 
   /** What limiters do while Redis is unreachable. */

@@ -1,6 +1,7 @@
 package dev.headroom.spring.boot;
 
 import dev.headroom.ratelimit.Decision;
+import dev.headroom.ratelimit.RateLimitHeaders;
 import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiter;
 import dev.headroom.ratelimit.RateLimiterRegistry;
@@ -58,7 +59,9 @@ public final class HeadroomRateLimits {
 
   /** The headers to send with {@code decision}. */
   public Map<String, String> headers(Decision decision) {
-    return decision.headers(legacyHeaders);
+    return legacyHeaders
+        ? decision.headers(RateLimitHeaders.Style.RATELIMIT, RateLimitHeaders.Style.X_RATELIMIT)
+        : decision.headers();
   }
 
   /** The RFC 9457 problem body of a denied request. */
