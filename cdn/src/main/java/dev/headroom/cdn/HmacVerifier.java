@@ -1,10 +1,7 @@
 package dev.headroom.cdn;
 
 import dev.headroom.core.config.Require;
-import dev.headroom.core.metrics.HeadroomMeters;
-import dev.headroom.core.metrics.InstanceMeters;
 import dev.headroom.core.time.TimeSource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -50,37 +45,14 @@ public final class HmacVerifier implements AutoCloseable {
   private final long skewMillis;
   private final TimeSource time;
   private final String name;
-  private final InstanceMeters meters;
-
-  /** Outcome counters by status; null without a meter registry. */
-  private final @Nullable Map<Verification.Status, Counter> outcomes;
+  private final VerificationMeters meters;
 
   private HmacVerifier(Builder b) {
     this.keys = Map.copyOf(b.keys);
     this.skewMillis = b.clockSkew.toMillis();
     this.time = b.time;
     this.name = b.name;
-    this.meters = InstanceMeters.of(b.registry, HeadroomMeters.TAG_VERIFIER, name);
-    if (!meters.enabled()) {
-      this.outcomes = null;
-      return;
-    }
-    Map<Verification.Status, Counter> counters = new EnumMap<>(Verification.Status.class);
-    for (Verification.Status status : Verification.Status.values()) {
-      Counter counter =
-          meters.register(
-              r ->
-                  Counter.builder(HeadroomMeters.CDN_VERIFICATIONS)
-                      .description("Signed URLs checked, by outcome")
-                      .tags(
-                          meters.tags(
-                              HeadroomMeters.TAG_RESULT, status.name().toLowerCase(Locale.ROOT)))
-                      .register(r));
-      if (counter != null) {
-        counters.put(status, counter);
-      }
-    }
-    this.outcomes = counters;
+    this.meters = new VerificationMeters(b.registry, name);
   }
 
   /** A builder; at least one key is required. */
@@ -136,13 +108,7 @@ public final class HmacVerifier implements AutoCloseable {
   }
 
   private Verification counted(Verification verification) {
-    if (outcomes != null) {
-      Counter counter = outcomes.get(verification.status());
-      if (counter != null) {
-        counter.increment();
-      }
-    }
-    return verification;
+    return meters.count(verification);
   }
 
   private Verification check(URI url, @Nullable String clientIp, Instant now) {
