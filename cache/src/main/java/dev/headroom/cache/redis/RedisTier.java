@@ -516,17 +516,7 @@ public final class RedisTier implements AutoCloseable {
     }
     long since = pending.now();
     List<String> keys = new ArrayList<>(values.keySet());
-    if (publish) {
-      pending.sending(keys);
-    }
-    try {
-      local.run();
-    } catch (RuntimeException | Error e) {
-      if (publish) {
-        pending.sent(keys);
-      }
-      throw e;
-    }
+    applyLocally(keys, publish, local);
     CompletableFuture<Boolean> stored;
     if (!calls.allow()) {
       stored = CompletableFuture.completedFuture(false);
@@ -655,6 +645,25 @@ public final class RedisTier implements AutoCloseable {
   }
 
   /**
+   * Marks {@code keys} as in flight (when the change is published) before running the local (L1)
+   * change, so a concurrent read cannot take the old L2 value into L1 in between; undoes the mark
+   * if the local change throws.
+   */
+  private void applyLocally(List<String> keys, boolean publish, Runnable local) {
+    if (publish) {
+      pending.sending(keys);
+    }
+    try {
+      local.run();
+    } catch (RuntimeException | Error e) {
+      if (publish) {
+        pending.sent(keys);
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Like {@link #delete(Collection, boolean)}, running {@code local} (the cache's L1 drop) after
    * the keys are marked as being changed and before the DEL is sent (see {@link #write(Map,
    * boolean, Runnable)}).
@@ -666,17 +675,7 @@ public final class RedisTier implements AutoCloseable {
     }
     long since = pending.now();
     List<String> list = List.copyOf(keys);
-    if (publish) {
-      pending.sending(list);
-    }
-    try {
-      local.run();
-    } catch (RuntimeException | Error e) {
-      if (publish) {
-        pending.sent(list);
-      }
-      throw e;
-    }
+    applyLocally(list, publish, local);
     CompletableFuture<Boolean> deleted = sendDelete(list);
     return publish ? publishAndSettle(deleted, list, since) : deleted.thenApply(x -> null);
   }
