@@ -110,7 +110,13 @@ class CdnFastPathTest {
                 .map(s -> s.replace("%", "%25"))
                 .filter(s -> !s.equals(".") && !s.equals("..")),
             Arbitraries.strings().withChars("x").ofMinLength(500).ofMaxLength(1500));
-    return segment.list().ofMinSize(1).ofMaxSize(4).map(segments -> String.join("/", segments));
+    // Each path is valid on its own (at most MAX_LENGTH); joined, two of them may exceed it.
+    return segment
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(4)
+        .map(segments -> String.join("/", segments))
+        .filter(path -> path.length() <= AssetPath.MAX_LENGTH);
   }
 
   @Provide
