@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * three masters by default, optionally with replicas for failover tests. Slots are split evenly
  * over the masters, every node is introduced with {@code CLUSTER MEET}, each replica is attached to
  * its master with {@code CLUSTER REPLICATE}, and {@link #start()} returns once every node reports
- * {@code cluster_state:ok} and every replica is in sync. Close it to kill the nodes.
+ * {@code cluster_state:ok} with every slot served and every replica is in sync. Close it to kill
+ * the nodes.
  *
  * <pre>{@code
  * try (RedisCluster cluster = RedisCluster.start(3, 1)) {
@@ -208,7 +209,10 @@ public final class RedisCluster implements AutoCloseable {
           () -> "node " + node.port() + " to be ready: " + info(node),
           () -> {
             String info = info(node);
+            // with cluster-require-full-coverage off the state is ok before every slot is known,
+            // so also wait for each node to see all slots served
             return info.contains("cluster_state:ok")
+                && info.contains("cluster_slots_ok:" + SLOTS)
                 && info.contains("cluster_known_nodes:" + nodes.size());
           });
     }
