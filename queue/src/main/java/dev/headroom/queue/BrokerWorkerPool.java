@@ -334,6 +334,8 @@ final class BrokerWorkerPool implements WorkerPool {
       int status = queue.call(() -> broker.progress(r.job, json));
       if (status == Broker.CANCEL_REQUESTED) {
         r.cancelRequested = true;
+      } else if (status == Broker.LOST && r.state.get() == Running.RUNNING) {
+        r.leaseLost = true;
       }
     } catch (RuntimeException e) {
       log.debug("queue '{}': could not store the progress of job {}", queue.name, r.job.id(), e);

@@ -60,9 +60,11 @@ import org.slf4j.LoggerFactory;
  * a static score, so priority aging needs no rescoring and equal scores fall back to the member's
  * order, which is FIFO), {@code delayed} (ZSET by run-at), {@code active} (ZSET by lease deadline),
  * {@code completed} and {@code dead} (ZSETs by finish time, trimmed by count at each insert and by
- * age by the reaper), {@code wake} (a LIST of wake-up tokens), {@code seq} (the sequence counter)
- * and one hash per job, {@code job:<id>}, whose existence is the idempotency index: enqueueing an
- * id whose hash exists stores nothing. Payloads are the codec's bytes.
+ * age by the reaper), {@code wake} (a LIST of wake-up tokens), {@code seq} (the sequence counter),
+ * {@code paused} (present while the queue is paused: the claim step takes nothing), {@code events}
+ * (a STREAM of job events, appended by the scripts that change the job and trimmed with {@code
+ * MAXLEN ~}) and one hash per job, {@code job:<id>}, whose existence is the idempotency index:
+ * enqueueing an id whose hash exists stores nothing. Payloads are the codec's bytes.
  *
  * <h2>Lease protocol</h2>
  *
@@ -100,6 +102,15 @@ import org.slf4j.LoggerFactory;
  * {@code missing} (a stub hash: state, reason, error) and reported through {@link #onMissingJob};
  * it never stops a script half-way, which would leave the jobs after it in no set. The queue needs
  * {@code maxmemory-policy noeviction}: see {@link #misconfiguration}.
+ *
+ * <h2>Control and events</h2>
+ *
+ * Operators' changes ({@code control.lua}: cancel, remove, promote, priority, pause, resume; {@code
+ * drain.lua}; {@code obliterate.lua}, in batches) are one script each. Cancelling a running job
+ * sets a flag in its hash: the renewal (and a progress report) answers it to the worker, and a
+ * failure settled while it is set is dead-lettered as {@code cancelled}. Events are appended inside
+ * the settle, reap and progress scripts (no extra round trip); each subscription reads them with
+ * {@code XREAD BLOCK} on a dedicated connection of its own.
  *
  * <h2>Time</h2>
  *
