@@ -458,10 +458,10 @@ final class BrokerWorkerPool implements WorkerPool {
       CompletableFuture<?> f =
           java.util.Objects.requireNonNull(h.async()).handle(job).toCompletableFuture();
       try {
-        if (timeout > 0) {
-          f.get(timeout, TimeUnit.MILLISECONDS);
-        } else {
-          f.get();
+        Object value = timeout > 0 ? f.get(timeout, TimeUnit.MILLISECONDS) : f.get();
+        var encoder = h.asyncResult();
+        if (encoder != null && value != null) {
+          r.result = encoder.apply(value);
         }
         return null;
       } catch (TimeoutException e) {

@@ -847,6 +847,26 @@ public abstract class JobQueueContractTest {
   }
 
   @Test
+  void anAsyncHandlerCanReturnAResult() {
+    JobQueue q = queue();
+    String id = q.enqueue(TEXT, "x");
+    String none = q.enqueue(TEXT, "none");
+    q.workers()
+        .handleAsync(
+            TEXT,
+            Codec.utf8(),
+            job ->
+                CompletableFuture.supplyAsync(
+                    () -> job.payload().equals("x") ? job.payload() + "!" : null))
+        .concurrency(1)
+        .start();
+    awaitState(q, id, JobState.COMPLETED);
+    awaitState(q, none, JobState.COMPLETED);
+    assertThat(q.job(id).orElseThrow().result(Codec.utf8())).contains("x!");
+    assertThat(q.job(none).orElseThrow().result(Codec.utf8())).isEmpty();
+  }
+
+  @Test
   void progressBeyondItsBoundsIsRefusedInTheHandler() {
     JobQueue q = queue();
     String id = q.enqueue(TEXT, "x", JobOptions.builder().maxAttempts(1).build());
@@ -941,6 +961,20 @@ public abstract class JobQueueContractTest {
         0,
         "w2:",
         60_000);
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.DEAD);
+    assertThat(q.deadLetters().get(id).orElseThrow().reason())
+        .isEqualTo(DeadLetter.REASON_CANCELLED);
+  }
+
+  @Test
+  void aCancelledJobWhoseWorkerDiesIsDeadLetteredAsCancelledWhenItsLeaseExpires() {
+    JobQueue q = queue();
+    String id = q.enqueue(TEXT, "x");
+    Broker broker = ((BrokerJobQueue) q).broker;
+    broker.exchange(List.of(), 1, "w:", 1000);
+    assertThat(q.cancel(id)).isEqualTo(CancelOutcome.REQUESTED);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(broker.reap(5)).isEqualTo(1);
     assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.DEAD);
     assertThat(q.deadLetters().get(id).orElseThrow().reason())
         .isEqualTo(DeadLetter.REASON_CANCELLED);
@@ -1112,6 +1146,7 @@ public abstract class JobQueueContractTest {
       assertThat(heard.get(0).kind()).isEqualTo(QueueEvent.Kind.STALLED);
       assertThat(heard.get(0).jobId()).isEqualTo(id);
       assertThat(heard.get(0).at()).isEqualTo(time.now());
+      assertThat(heard.get(0).attempt()).as("the attempt that stalled").isEqualTo(1);
       assertThat(events.isRunning()).isTrue();
     }
   }

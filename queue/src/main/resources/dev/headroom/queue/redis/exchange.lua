@@ -105,8 +105,9 @@ if claimMax > 0 then
       missing[#missing + 1] = due[j]
     end
   end
+  local paused = redis.call('EXISTS', KEYS[8]) == 1
   local popped = {}
-  if redis.call('EXISTS', KEYS[8]) == 0 then
+  if not paused then
     popped = redis.call('ZPOPMIN', KEYS[1], claimMax)
   end
   local deadline = fmt(now + lease)
@@ -148,7 +149,7 @@ if claimMax > 0 then
   end
   -- ZPOPMIN answers member and score: fewer than claimMax jobs left some claimer waiting (while
   -- paused it waits its poll interval: resuming wakes it)
-  if #popped < 2 * claimMax and redis.call('EXISTS', KEYS[8]) == 0 then
+  if #popped < 2 * claimMax and not paused then
     local nd = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
     if #nd > 0 then
       nextDue = math.max(0, tonumber(nd[2]) - now)

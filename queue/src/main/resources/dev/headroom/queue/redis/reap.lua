@@ -19,9 +19,9 @@ for i = 1, #expired do
     missing[#missing + 1] = id
   else
     redis.call('HDEL', key, 'lt')
+    event('stalled', key, id)
     redis.call('HINCRBY', key, 'at', -1)
     local stalls = redis.call('HINCRBY', key, 'sl', 1)
-    event('stalled', key, id)
     if redis.call('HEXISTS', key, 'cx') == 1 then
       bury(key, id, 'cancelled', 'stalled', 'the job\'s lease expired ' .. stalls
         .. ' times (its worker died or lost the store while running it)', '')
