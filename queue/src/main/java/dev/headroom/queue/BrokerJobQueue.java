@@ -37,6 +37,7 @@ final class BrokerJobQueue implements JobQueue {
 
   private static final Logger log = LoggerFactory.getLogger(BrokerJobQueue.class);
   private static final long COUNTS_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int CONTROL_BATCH = 1000;
 
   final String name;
   final Broker broker;
@@ -46,6 +47,7 @@ final class BrokerJobQueue implements JobQueue {
   final @Nullable QueueMeters meters;
   final List<JobListener> listeners = new CopyOnWriteArrayList<>();
   private final Set<BrokerWorkerPool> pools = ConcurrentHashMap.newKeySet();
+  private final Set<EventSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final String idNode = Long.toString(ThreadLocalRandom.current().nextLong() >>> 12, 36);
   private final AtomicLong idSeq = new AtomicLong();
   private final Object stateLock = new Object();
@@ -237,6 +239,140 @@ final class BrokerJobQueue implements JobQueue {
   }
 
   @Override
+  public Page<JobInfo> jobs(JobState state, int offset, int limit) {
+    Objects.requireNonNull(state, "state");
+    if (offset < 0 || limit < 1) {
+      throw new IllegalArgumentException(
+          "offset must be >= 0 and limit >= 1, were " + offset + " and " + limit);
+    }
+    return call(() -> broker.jobs(state, offset, limit));
+  }
+
+  @Override
+  public CancelOutcome cancel(String jobId) {
+    checkId(jobId);
+    CancelOutcome outcome = call(() -> broker.cancel(jobId));
+    if (outcome == CancelOutcome.REQUESTED) {
+      for (BrokerWorkerPool p : pools) {
+        p.requestCancel(jobId);
+      }
+    }
+    return outcome;
+  }
+
+  @Override
+  public boolean remove(String jobId) {
+    checkId(jobId);
+    return call(() -> broker.remove(jobId));
+  }
+
+  @Override
+  public boolean promote(String jobId) {
+    checkId(jobId);
+    return call(() -> broker.promote(jobId));
+  }
+
+  @Override
+  public boolean changePriority(String jobId, int priority) {
+    checkId(jobId);
+    if (priority < JobOptions.MIN_PRIORITY || priority > JobOptions.MAX_PRIORITY) {
+      throw new IllegalArgumentException(
+          "priority must be within "
+              + JobOptions.MIN_PRIORITY
+              + ".."
+              + JobOptions.MAX_PRIORITY
+              + ", was "
+              + priority);
+    }
+    return call(() -> broker.changePriority(jobId, priority));
+  }
+
+  private static void checkId(String jobId) {
+    JobType.checkWellFormed("jobId", Objects.requireNonNull(jobId, "jobId"));
+  }
+
+  @Override
+  public void pause() {
+    call(
+        () -> {
+          broker.paused(true);
+          return null;
+        });
+  }
+
+  @Override
+  public void resume() {
+    call(
+        () -> {
+          broker.paused(false);
+          return null;
+        });
+    broker.wakeAll();
+  }
+
+  @Override
+  public boolean isPaused() {
+    return call(broker::paused);
+  }
+
+  @Override
+  public long drain() {
+    long total = 0;
+    long n;
+    do {
+      n = call(() -> broker.drain(CONTROL_BATCH));
+      total += n;
+    } while (n == CONTROL_BATCH);
+    return total;
+  }
+
+  @Override
+  public long obliterate(boolean force) {
+    long total = 0;
+    long n;
+    do {
+      n = call(() -> broker.obliterate(CONTROL_BATCH, force));
+      if (n == -2) {
+        throw new IllegalStateException(
+            "queue '" + name + "' must be paused before it is obliterated: call pause() first");
+      }
+      if (n == -1) {
+        throw new IllegalStateException(
+            "queue '"
+                + name
+                + "' has running jobs: obliterate(true) deletes them too (their workers' answers"
+                + " are then refused)");
+      }
+      total += n;
+    } while (n == CONTROL_BATCH);
+    return total;
+  }
+
+  @Override
+  public QueueEvents subscribe(QueueEventListener listener) {
+    return startSubscription(null, listener);
+  }
+
+  @Override
+  public QueueEvents subscribe(String afterId, QueueEventListener listener) {
+    dev.headroom.queue.broker.EventIds.parse(Objects.requireNonNull(afterId, "afterId"));
+    return startSubscription(afterId, listener);
+  }
+
+  private QueueEvents startSubscription(@Nullable String afterId, QueueEventListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    checkOpen();
+    EventSubscription s = new EventSubscription(this, afterId, listener);
+    subscriptions.add(s);
+    s.start();
+    return s;
+  }
+
+  void subscriptionClosed(EventSubscription s) {
+    subscriptions.remove(s);
+  }
+
+  @Override
   public QueueCounts counts() {
     QueueCounts c = call(broker::counts);
     cachedCounts = c;
@@ -349,6 +485,9 @@ final class BrokerJobQueue implements JobQueue {
     }
     for (BrokerWorkerPool p : List.copyOf(pools)) {
       p.close();
+    }
+    for (EventSubscription e : List.copyOf(subscriptions)) {
+      e.close();
     }
     if (s != null) {
       s.shutdownNow();

@@ -2,6 +2,8 @@ package dev.headroom.queue;
 
 import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.backoff.Jitter;
+import dev.headroom.core.codec.Codec;
+import dev.headroom.core.codec.JsonCodec;
 import dev.headroom.core.concurrent.Failures;
 import dev.headroom.queue.WorkerBuilder.Handler;
 import dev.headroom.queue.broker.Broker;
@@ -10,6 +12,7 @@ import dev.headroom.queue.broker.Exchange;
 import dev.headroom.queue.broker.RetrySpec;
 import dev.headroom.queue.broker.Settlement;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class BrokerWorkerPool implements WorkerPool {
 
   private static final Logger log = LoggerFactory.getLogger(BrokerWorkerPool.class);
+  private static final Codec<Object> PROGRESS_JSON = JsonCodec.of(Object.class);
   private static final String PROCESS =
       ManagementFactory.getRuntimeMXBean().getName().replace(':', '.');
 
@@ -129,10 +133,15 @@ final class BrokerWorkerPool implements WorkerPool {
       jobs.add(r.job);
     }
     try {
-      boolean[] ok = queue.call(() -> broker.renew(jobs, leaseMillis));
+      int[] ok = queue.call(() -> broker.renew(jobs, leaseMillis));
       for (int i = 0; i < ok.length; i++) {
+        if (ok[i] == Broker.CANCEL_REQUESTED) {
+          held.get(i).cancelRequested = true;
+        }
         // a job answered or given back meanwhile left RUNNING before its answer was sent
-        if (!ok[i] && held.get(i).state.get() == Running.RUNNING && !held.get(i).leaseLost) {
+        if (ok[i] == Broker.LOST
+            && held.get(i).state.get() == Running.RUNNING
+            && !held.get(i).leaseLost) {
           held.get(i).leaseLost = true;
           log.warn(
               "queue '{}': lost the lease of job {} while it ran; its answer will be ignored",
@@ -274,6 +283,8 @@ final class BrokerWorkerPool implements WorkerPool {
     final Thread thread;
     final AtomicInteger state = new AtomicInteger(RUNNING);
     volatile boolean leaseLost;
+    volatile boolean cancelRequested;
+    volatile byte @Nullable [] result;
     boolean finished;
     boolean timedOut;
 
@@ -302,6 +313,32 @@ final class BrokerWorkerPool implements WorkerPool {
           settlement.error(),
           retryIn,
           settlement.reason());
+    }
+  }
+
+  /** Marks the job {@code id}, if a slot runs it now, as cancelled. */
+  void requestCancel(String id) {
+    for (Running r : running()) {
+      if (r.job.id().equals(id)) {
+        r.cancelRequested = true;
+      }
+    }
+  }
+
+  /** Stores a running job's progress; best effort (see {@link Job#progress(int)}). */
+  private void reportProgress(Running r, String json) {
+    if (r.leaseLost || r.state.get() != Running.RUNNING) {
+      return;
+    }
+    try {
+      int status = queue.call(() -> broker.progress(r.job, json));
+      if (status == Broker.CANCEL_REQUESTED) {
+        r.cancelRequested = true;
+      } else if (status == Broker.LOST && r.state.get() == Running.RUNNING) {
+        r.leaseLost = true;
+      }
+    } catch (RuntimeException e) {
+      log.debug("queue '{}': could not store the progress of job {}", queue.name, r.job.id(), e);
     }
   }
 
@@ -364,10 +401,12 @@ final class BrokerWorkerPool implements WorkerPool {
       return null;
     }
     if (failure == null) {
-      return new Done(Settlement.complete(job), nanos);
+      return new Done(Settlement.complete(job, r.result), nanos);
     }
     JobError error = JobError.of(failure);
-    if (deadReason == null && h != null && h.type().isNonRetryable(failure)) {
+    if (deadReason == null && r.cancelRequested) {
+      deadReason = DeadLetter.REASON_CANCELLED;
+    } else if (deadReason == null && h != null && h.type().isNonRetryable(failure)) {
       deadReason = DeadLetter.REASON_NON_RETRYABLE;
     } else if (deadReason == null && job.attempt() >= job.maxAttempts()) {
       deadReason = DeadLetter.REASON_RETRIES_EXHAUSTED;
@@ -412,13 +451,17 @@ final class BrokerWorkerPool implements WorkerPool {
       if (h.sync() != null) {
         return runSync(h.sync(), job, r, timeout);
       }
+      WorkerBuilder.Returning<T> returning = h.returning();
+      if (returning != null) {
+        return runSync(j -> r.result = returning.run(j), job, r, timeout);
+      }
       CompletableFuture<?> f =
           java.util.Objects.requireNonNull(h.async()).handle(job).toCompletableFuture();
       try {
-        if (timeout > 0) {
-          f.get(timeout, TimeUnit.MILLISECONDS);
-        } else {
-          f.get();
+        Object value = timeout > 0 ? f.get(timeout, TimeUnit.MILLISECONDS) : f.get();
+        var encoder = h.asyncResult();
+        if (encoder != null && value != null) {
+          r.result = encoder.apply(value);
         }
         return null;
       } catch (TimeoutException e) {
@@ -625,7 +668,7 @@ final class BrokerWorkerPool implements WorkerPool {
   }
 
   /** The handler's view of a claimed job. */
-  private static final class ClaimedView<T> implements Job<T> {
+  private final class ClaimedView<T> implements Job<T> {
     private final ClaimedJob job;
     private final T payload;
     private final Running running;
@@ -674,6 +717,31 @@ final class BrokerWorkerPool implements WorkerPool {
     @Override
     public boolean leaseLost() {
       return running.leaseLost || running.state.get() == Running.RELEASED;
+    }
+
+    @Override
+    public boolean cancelRequested() {
+      return running.cancelRequested;
+    }
+
+    @Override
+    public void progress(int percent) {
+      Job.super.progress(percent);
+      reportProgress(running, Integer.toString(percent));
+    }
+
+    @Override
+    public void progress(Object value) {
+      Job.super.progress(value);
+      byte[] json = PROGRESS_JSON.encode(value);
+      if (json.length > MAX_PROGRESS_BYTES) {
+        throw new IllegalArgumentException(
+            "progress must encode to at most "
+                + MAX_PROGRESS_BYTES
+                + " bytes of JSON, was "
+                + json.length);
+      }
+      reportProgress(running, new String(json, StandardCharsets.UTF_8));
     }
 
     @Override

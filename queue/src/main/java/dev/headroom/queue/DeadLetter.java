@@ -38,6 +38,9 @@ public record DeadLetter(JobInfo job, String reason, JobError error, Instant die
    */
   public static final String REASON_MISSING = "missing";
 
+  /** The job was {@linkplain JobQueue#cancel cancelled} while running and its attempt failed. */
+  public static final String REASON_CANCELLED = "cancelled";
+
   /** Checks for nulls. */
   public DeadLetter {
     Objects.requireNonNull(job, "job");

@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param finishedAt when it completed or died
  * @param lastError the error of the last failed attempt, if any
  * @param payload the encoded payload
+ * @param progress the last progress its handler reported (JSON: a percentage is a number), if any
+ * @param result the encoded result of a completed job whose handler returned one, if any
+ * @param cancelRequested whether it was cancelled while running (see {@link JobQueue#cancel})
  */
 // the payload array is kept as is (no copy); equals and hashCode below are overridden to compare
 // its contents
@@ -36,7 +39,10 @@ public record JobInfo(
     @Nullable Instant runAt,
     @Nullable Instant finishedAt,
     @Nullable JobError lastError,
-    byte[] payload) {
+    byte[] payload,
+    @Nullable String progress,
+    byte @Nullable [] result,
+    boolean cancelRequested) {
 
   /** Checks for nulls. */
   public JobInfo {
@@ -45,6 +51,46 @@ public record JobInfo(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(enqueuedAt, "enqueuedAt");
     Objects.requireNonNull(payload, "payload");
+  }
+
+  /** A snapshot without progress, result or cancellation. */
+  public JobInfo(
+      String id,
+      String type,
+      JobState state,
+      int priority,
+      int attempts,
+      int maxAttempts,
+      int stalls,
+      Instant enqueuedAt,
+      @Nullable Instant runAt,
+      @Nullable Instant finishedAt,
+      @Nullable JobError lastError,
+      byte[] payload) {
+    this(
+        id,
+        type,
+        state,
+        priority,
+        attempts,
+        maxAttempts,
+        stalls,
+        enqueuedAt,
+        runAt,
+        finishedAt,
+        lastError,
+        payload,
+        null,
+        null,
+        false);
+  }
+
+  /**
+   * The result decoded with {@code codec} (the one the handler was registered with), if the job
+   * completed with one.
+   */
+  public <R> Optional<R> result(dev.headroom.core.codec.Codec<R> codec) {
+    return result == null ? Optional.empty() : Optional.of(codec.decode(result));
   }
 
   /** The payload decoded with {@code type}'s codec. */
@@ -71,7 +117,10 @@ public record JobInfo(
         && Objects.equals(runAt, j.runAt)
         && Objects.equals(finishedAt, j.finishedAt)
         && Objects.equals(lastError, j.lastError)
-        && java.util.Arrays.equals(payload, j.payload);
+        && java.util.Arrays.equals(payload, j.payload)
+        && Objects.equals(progress, j.progress)
+        && java.util.Arrays.equals(result, j.result)
+        && cancelRequested == j.cancelRequested;
   }
 
   @Override
@@ -104,6 +153,10 @@ public record JobInfo(
             : ", lastError=" + lastError.className() + ": " + lastError.message())
         + ", payload="
         + payload.length
-        + " bytes]";
+        + " bytes"
+        + (progress == null ? "" : ", progress=" + progress)
+        + (result == null ? "" : ", result=" + result.length + " bytes")
+        + (cancelRequested ? ", cancelRequested" : "")
+        + "]";
   }
 }

@@ -62,10 +62,107 @@ public interface JobQueue extends HealthCheck, AutoCloseable {
   /** Jobs by state. */
   QueueCounts counts();
 
+  /**
+   * Jobs in {@code state}, one page: {@code WAITING} in the order they will run, {@code DELAYED}
+   * and {@code RETRYING} by run-at time, {@code ACTIVE} by lease deadline, {@code COMPLETED} and
+   * {@code DEAD} newest first. Delayed and retrying jobs share one set, so listing one of them
+   * reads past the other's jobs (a cost that grows with them). A job that changes state meanwhile
+   * may be missing from the page.
+   *
+   * @throws IllegalArgumentException if {@code offset} is negative or {@code limit} below 1
+   */
+  Page<JobInfo> jobs(JobState state, int offset, int limit);
+
+  /**
+   * Cancels a job: a waiting, delayed or retrying job is deleted; a running job is asked to stop
+   * (its handler sees {@link Job#cancelRequested()}; on Redis within a third of the lease, at once
+   * in the process that runs it). See {@link CancelOutcome}.
+   */
+  CancelOutcome cancel(String jobId);
+
+  /**
+   * Deletes a job that is not running (waiting, delayed, retrying, completed or dead), so it will
+   * not run and its id is free again.
+   *
+   * @return whether it was deleted (false: no such job, or it is running)
+   */
+  boolean remove(String jobId);
+
+  /**
+   * Makes a delayed or retrying job ready now: it goes in line as if it had been enqueued now.
+   *
+   * @return whether it was delayed or retrying
+   */
+  boolean promote(String jobId);
+
+  /**
+   * Changes the priority of a job that has not started: a waiting job moves to the place the new
+   * priority gives it (its ready time and FIFO sequence kept); a delayed or retrying one gets it
+   * when it becomes ready.
+   *
+   * @return whether the job was waiting, delayed or retrying
+   * @throws IllegalArgumentException if the priority is outside -1000..1000
+   */
+  boolean changePriority(String jobId, int priority);
+
+  /**
+   * Pauses the queue for every process: once this returns, no worker anywhere claims a job until
+   * {@link #resume()} (on Redis the claim script checks a flag key; running jobs finish). Producers
+   * can still enqueue. Idempotent.
+   */
+  void pause();
+
+  /**
+   * Resumes a paused queue; idle workers everywhere are woken and claim at once (at the latest
+   * after their poll interval). Idempotent.
+   */
+  void resume();
+
+  /** Whether the queue is paused (by any process). */
+  boolean isPaused();
+
+  /**
+   * Deletes every waiting, delayed and retrying job (running, completed and dead ones stay), in
+   * batches of at most 1000 per call to the store, so Redis is never blocked long; jobs enqueued
+   * meanwhile may be deleted too.
+   *
+   * @return how many were deleted
+   */
+  long drain();
+
+  /**
+   * Deletes everything of the queue: every job in every state, dead letters, completed jobs and
+   * events. Refused unless the queue is {@linkplain #pause() paused}, and, unless {@code force},
+   * while jobs are running (with force their workers' answers are refused as stale). The queue
+   * stays paused. Works in batches like {@link #drain()}.
+   *
+   * @return how many jobs were deleted
+   * @throws IllegalStateException if the queue is not paused, or jobs run and {@code force} is
+   *     false
+   */
+  long obliterate(boolean force);
+
+  /**
+   * Subscribes to the events of every job of this queue whatever process ran it (completed, failed,
+   * dead, progress, stalled), from now on. See {@link QueueEvents} for the bounds.
+   */
+  QueueEvents subscribe(QueueEventListener listener);
+
+  /**
+   * Subscribes from after event {@code afterId} (a {@link QueueEvent#id()} seen before; {@code "0"}
+   * for every event still kept), to resume where a subscriber stopped.
+   *
+   * @throws IllegalArgumentException if {@code afterId} is not an event id
+   */
+  QueueEvents subscribe(String afterId, QueueEventListener listener);
+
   /** The dead letters. */
   DeadLetters deadLetters();
 
-  /** Adds a listener for jobs finished by this process's workers. */
+  /**
+   * Adds a listener for jobs finished by this process's workers ({@link #subscribe} hears every
+   * process's).
+   */
   void addListener(JobListener listener);
 
   /** Removes a listener. */

@@ -64,6 +64,9 @@ public final class JobQueueConfig {
   /** Default number of ready jobs above which health reports DEGRADED. */
   public static final long DEFAULT_HEALTH_THRESHOLD = 100;
 
+  /** Default number of events kept for {@link JobQueue#subscribe subscribers}. */
+  public static final int DEFAULT_EVENT_RETENTION = 10_000;
+
   private static final JobQueueConfig DEFAULTS = builder().build();
 
   private final KeySpace keySpace;
@@ -81,6 +84,7 @@ public final class JobQueueConfig {
   private final Duration deadAge;
   private final long capacity;
   private final long healthThreshold;
+  private final int eventRetention;
 
   private JobQueueConfig(Builder b) {
     this.keySpace = b.keySpace;
@@ -98,6 +102,7 @@ public final class JobQueueConfig {
     this.deadAge = b.deadAge;
     this.capacity = b.capacity;
     this.healthThreshold = b.healthThreshold;
+    this.eventRetention = b.eventRetention;
   }
 
   /**
@@ -130,6 +135,7 @@ public final class JobQueueConfig {
     b.deadAge = deadAge;
     b.capacity = capacity;
     b.healthThreshold = healthThreshold;
+    b.eventRetention = eventRetention;
     return b;
   }
 
@@ -237,6 +243,14 @@ public final class JobQueueConfig {
     return healthThreshold;
   }
 
+  /**
+   * How many events the queue's event log keeps for {@link JobQueue#subscribe subscribers} (on
+   * Redis a stream trimmed with {@code MAXLEN ~}, so about that many); 0 writes no events.
+   */
+  public int eventRetention() {
+    return eventRetention;
+  }
+
   @Override
   public String toString() {
     return "JobQueueConfig[keySpace="
@@ -263,6 +277,8 @@ public final class JobQueueConfig {
         + capacity
         + ", healthThreshold="
         + healthThreshold
+        + ", eventRetention="
+        + eventRetention
         + ", serverTime="
         + serverTime
         + ", meters="
@@ -290,6 +306,7 @@ public final class JobQueueConfig {
     private Duration deadAge = DEFAULT_DEAD_AGE;
     private long capacity = DEFAULT_CAPACITY;
     private long healthThreshold = DEFAULT_HEALTH_THRESHOLD;
+    private int eventRetention = DEFAULT_EVENT_RETENTION;
 
     private Builder() {}
 
@@ -401,6 +418,15 @@ public final class JobQueueConfig {
     }
 
     /**
+     * Events kept for subscribers (default 10 000, 0 to 10 000 000; 0 writes none, which saves the
+     * store one write per finished job).
+     */
+    public Builder eventRetention(int count) {
+      this.eventRetention = count;
+      return this;
+    }
+
+    /**
      * The configuration.
      *
      * @throws IllegalArgumentException naming the field, the value and the rule of the first bad
@@ -425,6 +451,11 @@ public final class JobQueueConfig {
       atLeastOneMilli("deadRetention maxAge", deadAge);
       Require.that(capacity >= 1, "capacity", capacity, "be at least 1");
       Require.that(healthThreshold >= 0, "healthThreshold", healthThreshold, "not be negative");
+      Require.that(
+          eventRetention >= 0 && eventRetention <= 10_000_000,
+          "eventRetention",
+          eventRetention,
+          "be within 0..10000000");
       return new JobQueueConfig(this);
     }
 

@@ -1,5 +1,6 @@
 package dev.headroom.queue;
 
+import dev.headroom.core.codec.Codec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +44,56 @@ public final class WorkerBuilder {
    */
   public <T> WorkerBuilder handle(JobType<T> type, JobHandler<T> handler) {
     Objects.requireNonNull(handler, "handler");
-    return register(new Handler<>(type, handler, null));
+    return register(new Handler<>(type, handler, null, null, null));
+  }
+
+  /**
+   * Runs jobs of {@code type} with a handler that returns a result, stored with the completed job
+   * encoded with {@code resultCodec} (kept as long as the completed job, see {@link
+   * JobQueueConfig#completedKeep()}) and read from any process with {@link JobQueue#job} and {@link
+   * JobInfo#result(Codec)}. A result that cannot be encoded fails the attempt.
+   *
+   * @throws IllegalArgumentException if the type already has a handler here
+   */
+  public <T, R> WorkerBuilder handle(
+      JobType<T> type, Codec<R> resultCodec, ResultJobHandler<T, R> handler) {
+    Objects.requireNonNull(resultCodec, "resultCodec");
+    Objects.requireNonNull(handler, "handler");
+    return register(
+        new Handler<>(
+            type,
+            null,
+            null,
+            job -> {
+              R result = handler.handle(job);
+              return result == null ? null : resultCodec.encode(result);
+            },
+            null));
+  }
+
+  /**
+   * Runs jobs of {@code type} with an asynchronous handler whose stage's value is the job's result,
+   * stored as with {@link #handle(JobType, Codec, ResultJobHandler)}; the value is encoded on the
+   * worker's thread.
+   *
+   * @throws IllegalArgumentException if the type already has a handler here
+   */
+  public <T, R> WorkerBuilder handleAsync(
+      JobType<T> type, Codec<R> resultCodec, AsyncResultJobHandler<T, R> handler) {
+    Objects.requireNonNull(resultCodec, "resultCodec");
+    Objects.requireNonNull(handler, "handler");
+    return register(
+        new Handler<>(
+            type,
+            null,
+            handler::handle,
+            null,
+            value -> {
+              // the value of the stage the handler answered, so of type R
+              @SuppressWarnings("unchecked")
+              R result = (R) value;
+              return resultCodec.encode(result);
+            }));
   }
 
   /**
@@ -52,7 +102,7 @@ public final class WorkerBuilder {
    */
   public <T> WorkerBuilder handleAsync(JobType<T> type, AsyncJobHandler<T> handler) {
     Objects.requireNonNull(handler, "handler");
-    return register(new Handler<>(type, null, handler));
+    return register(new Handler<>(type, null, handler, null, null));
   }
 
   private WorkerBuilder register(Handler<?> h) {
@@ -97,11 +147,22 @@ public final class WorkerBuilder {
     return concurrency;
   }
 
-  /** One registered handler: sync or async. */
+  /** A sync handler whose result is encoded. */
+  @FunctionalInterface
+  interface Returning<T> {
+    byte @org.jspecify.annotations.Nullable [] run(Job<T> job) throws Exception;
+  }
+
+  /**
+   * One registered handler: sync, async, or sync with a result; an async one with a result encodes
+   * its stage's (non-null) value with {@code asyncResult}.
+   */
   record Handler<T>(
       JobType<T> type,
       @org.jspecify.annotations.Nullable JobHandler<T> sync,
-      @org.jspecify.annotations.Nullable AsyncJobHandler<T> async) {
+      @org.jspecify.annotations.Nullable AsyncJobHandler<T> async,
+      @org.jspecify.annotations.Nullable Returning<T> returning,
+      java.util.function.@org.jspecify.annotations.Nullable Function<Object, byte[]> asyncResult) {
     Handler {
       Objects.requireNonNull(type, "type");
     }

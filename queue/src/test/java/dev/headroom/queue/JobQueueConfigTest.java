@@ -67,6 +67,17 @@ class JobQueueConfigTest {
   }
 
   @Test
+  void theEventRetentionIsKeptAndChecked() {
+    assertThat(JobQueueConfig.ofDefaults().eventRetention())
+        .isEqualTo(JobQueueConfig.DEFAULT_EVENT_RETENTION);
+    JobQueueConfig none = JobQueueConfig.builder().eventRetention(0).build();
+    assertThat(none.toBuilder().build().eventRetention()).isZero();
+    assertThatThrownBy(() -> JobQueueConfig.builder().eventRetention(-1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("eventRetention must be within 0..10000000, was -1");
+  }
+
+  @Test
   void aQueueConfigAndWorkersRejectBadValues() {
     assertThatThrownBy(() -> JobQueueConfig.builder().lease(Duration.ofMillis(100)).build())
         .isInstanceOf(IllegalArgumentException.class)

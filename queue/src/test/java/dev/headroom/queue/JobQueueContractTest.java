@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -685,7 +686,7 @@ public abstract class JobQueueContractTest {
     assertThat(second.attempt()).isEqualTo(1);
     assertThat(broker.exchange(List.of(Settlement.complete(lost)), 0, "w1:", 1000).accepted())
         .containsExactly(false);
-    assertThat(broker.renew(List.of(lost, second), 1000)).containsExactly(false, true);
+    assertThat(broker.renew(List.of(lost, second), 1000)).containsExactly(Broker.LOST, Broker.HELD);
     assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
     time.advance(Duration.ofMillis(1001));
     assertThat(broker.reap(1)).isEqualTo(1);
@@ -815,5 +816,355 @@ public abstract class JobQueueContractTest {
     assertThatThrownBy(() -> q.workers().handle(TEXT, job -> {}).start())
         .isInstanceOf(IllegalStateException.class);
     q.close();
+  }
+
+  // ---- job control, progress and results, events ----
+
+  @Test
+  void aJobShowsItsProgressAndTheResultItsHandlerReturned() {
+    JobQueue q = queue();
+    String id = q.enqueue(TEXT, "doc");
+    q.workers()
+        .handle(
+            TEXT,
+            Codec.utf8(),
+            job -> {
+              job.progress(50);
+              job.progress(Map.of("pages", 3));
+              return job.payload().equals("doc") ? "summary of " + job.payload() : null;
+            })
+        .concurrency(1)
+        .start();
+    awaitState(q, id, JobState.COMPLETED);
+    JobInfo info = q.job(id).orElseThrow();
+    assertThat(info.result(Codec.utf8())).contains("summary of doc");
+    assertThat(info.progress()).isEqualTo("{\"pages\":3}");
+    assertThat(info.attempts()).isEqualTo(1);
+    assertThat(info.cancelRequested()).isFalse();
+    String none = q.enqueue(TEXT, "nothing to return");
+    awaitState(q, none, JobState.COMPLETED);
+    assertThat(q.job(none).orElseThrow().result(Codec.utf8())).isEmpty();
+  }
+
+  @Test
+  void anAsyncHandlerCanReturnAResult() {
+    JobQueue q = queue();
+    String id = q.enqueue(TEXT, "x");
+    String none = q.enqueue(TEXT, "none");
+    q.workers()
+        .handleAsync(
+            TEXT,
+            Codec.utf8(),
+            job ->
+                CompletableFuture.supplyAsync(
+                    () -> job.payload().equals("x") ? job.payload() + "!" : null))
+        .concurrency(1)
+        .start();
+    awaitState(q, id, JobState.COMPLETED);
+    awaitState(q, none, JobState.COMPLETED);
+    assertThat(q.job(id).orElseThrow().result(Codec.utf8())).contains("x!");
+    assertThat(q.job(none).orElseThrow().result(Codec.utf8())).isEmpty();
+  }
+
+  @Test
+  void progressBeyondItsBoundsIsRefusedInTheHandler() {
+    JobQueue q = queue();
+    String id = q.enqueue(TEXT, "x", JobOptions.builder().maxAttempts(1).build());
+    q.workers().handle(TEXT, job -> job.progress(101)).concurrency(1).start();
+    awaitState(q, id, JobState.DEAD);
+    assertThat(q.job(id).orElseThrow().lastError().message()).contains("0..100");
+  }
+
+  @Test
+  void jobsAreListedByStateInTheirOrderWithPaging() {
+    JobQueue q = queue();
+    String low = q.enqueue(TEXT, "low", JobOptions.priority(-1));
+    String first = q.enqueue(TEXT, "first");
+    String high = q.enqueue(TEXT, "high", JobOptions.priority(3));
+    String later = q.enqueue(TEXT, "later", JobOptions.delayed(Duration.ofSeconds(20)));
+    String sooner = q.enqueue(TEXT, "sooner", JobOptions.delayed(Duration.ofSeconds(10)));
+    Page<JobInfo> page = q.jobs(JobState.WAITING, 0, 2);
+    assertThat(page.items()).extracting(JobInfo::id).containsExactly(high, first);
+    assertThat(page.hasMore()).isTrue();
+    Page<JobInfo> next = q.jobs(JobState.WAITING, page.nextOffset(), 2);
+    assertThat(next.items()).extracting(JobInfo::id).containsExactly(low);
+    assertThat(next.hasMore()).isFalse();
+    assertThat(q.jobs(JobState.DELAYED, 0, 10).items())
+        .extracting(JobInfo::id)
+        .containsExactly(sooner, later);
+    assertThat(q.jobs(JobState.DELAYED, 1, 10).items())
+        .extracting(JobInfo::id)
+        .containsExactly(later);
+    assertThat(q.jobs(JobState.RETRYING, 0, 10).items()).isEmpty();
+    assertThat(q.jobs(JobState.ACTIVE, 0, 10).items()).isEmpty();
+    assertThatThrownBy(() -> q.jobs(JobState.WAITING, -1, 10))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void cancelDeletesJobsThatHaveNotStartedAndRemoveDeletesFinishedOnes() {
+    JobQueue q = queue();
+    String waiting = q.enqueue(TEXT, "w");
+    String delayed = q.enqueue(TEXT, "d", JobOptions.delayed(Duration.ofMinutes(5)));
+    assertThat(q.cancel(waiting)).isEqualTo(CancelOutcome.REMOVED);
+    assertThat(q.cancel(delayed)).isEqualTo(CancelOutcome.REMOVED);
+    assertThat(q.cancel("no-such-job")).isEqualTo(CancelOutcome.NOT_FOUND);
+    assertThat(q.job(waiting)).isEmpty();
+    assertThat(q.counts().unfinished()).isZero();
+    String done = q.enqueue(TEXT, "done");
+    q.workers().handle(TEXT, job -> {}).concurrency(1).start();
+    awaitState(q, done, JobState.COMPLETED);
+    assertThat(q.cancel(done)).isEqualTo(CancelOutcome.FINISHED);
+    assertThat(q.remove(done)).isTrue();
+    assertThat(q.job(done)).isEmpty();
+    assertThat(q.remove(done)).isFalse();
+    assertThat(q.enqueue(TEXT, "again", JobOptions.builder().jobId(waiting).build()))
+        .as("a removed job's id is free again")
+        .isEqualTo(waiting);
+    awaitState(q, waiting, JobState.COMPLETED);
+  }
+
+  @Test
+  void aRunningJobSeesItsCancellationAndIsDeadLetteredInsteadOfRetried() {
+    JobQueue q = queue();
+    String id = q.enqueue(TEXT, "long");
+    q.workers()
+        .handle(
+            TEXT,
+            job -> {
+              await().atMost(Duration.ofSeconds(10)).until(job::cancelRequested);
+              throw new CancellationException("stopped on request");
+            })
+        .concurrency(1)
+        .start();
+    awaitState(q, id, JobState.ACTIVE);
+    assertThat(q.remove(id)).as("a running job is not removed").isFalse();
+    assertThat(q.cancel(id)).isEqualTo(CancelOutcome.REQUESTED);
+    assertThat(q.job(id).orElseThrow().cancelRequested()).isTrue();
+    awaitState(q, id, JobState.DEAD);
+    DeadLetter d = q.deadLetters().get(id).orElseThrow();
+    assertThat(d.reason()).isEqualTo(DeadLetter.REASON_CANCELLED);
+    assertThat(d.error().message()).isEqualTo("stopped on request");
+    assertThat(d.job().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailureOfACancelledJobIsNotRetriedEvenIfItsWorkerHadNotSeenTheRequest() {
+    JobQueue q = queue();
+    String id = q.enqueue(TEXT, "x");
+    Broker broker = ((BrokerJobQueue) q).broker;
+    ClaimedJob c = broker.exchange(List.of(), 1, "w:", 60_000).claimed().get(0);
+    assertThat(q.cancel(id)).isEqualTo(CancelOutcome.REQUESTED);
+    assertThat(broker.renew(List.of(c), 60_000)).containsExactly(Broker.CANCEL_REQUESTED);
+    broker.exchange(
+        List.of(new Settlement(c, Settlement.Kind.RETRY, 1000, new JobError("x.Y", "m", ""), null)),
+        0,
+        "w2:",
+        60_000);
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.DEAD);
+    assertThat(q.deadLetters().get(id).orElseThrow().reason())
+        .isEqualTo(DeadLetter.REASON_CANCELLED);
+  }
+
+  @Test
+  void aCancelledJobWhoseWorkerDiesIsDeadLetteredAsCancelledWhenItsLeaseExpires() {
+    JobQueue q = queue();
+    String id = q.enqueue(TEXT, "x");
+    Broker broker = ((BrokerJobQueue) q).broker;
+    broker.exchange(List.of(), 1, "w:", 1000);
+    assertThat(q.cancel(id)).isEqualTo(CancelOutcome.REQUESTED);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(broker.reap(5)).isEqualTo(1);
+    assertThat(q.job(id).orElseThrow().state()).isEqualTo(JobState.DEAD);
+    assertThat(q.deadLetters().get(id).orElseThrow().reason())
+        .isEqualTo(DeadLetter.REASON_CANCELLED);
+  }
+
+  @Test
+  void promoteRunsADelayedJobNowAndChangePriorityMovesAWaitingJob() {
+    JobQueue q = queue();
+    q.enqueue(TEXT, "a");
+    String b = q.enqueue(TEXT, "b");
+    String c = q.enqueue(TEXT, "c", JobOptions.delayed(Duration.ofHours(1)));
+    assertThat(q.changePriority(b, 5)).isTrue();
+    assertThat(q.job(b).orElseThrow().priority()).isEqualTo(5);
+    assertThat(q.promote(c)).isTrue();
+    assertThat(q.promote(c)).as("no longer delayed").isFalse();
+    assertThat(q.job(c).orElseThrow().state()).isEqualTo(JobState.WAITING);
+    assertThat(q.changePriority("no-such-job", 1)).isFalse();
+    assertThatThrownBy(() -> q.changePriority(b, 1001))
+        .isInstanceOf(IllegalArgumentException.class);
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 3);
+    assertThat(r.seen).containsExactly("b", "a", "c");
+    assertThat(q.changePriority(b, 1)).as("completed").isFalse();
+  }
+
+  @Test
+  void aPausedQueueClaimsNothingUntilItIsResumed() {
+    JobQueue q = queue();
+    assertThat(q.isPaused()).isFalse();
+    q.pause();
+    assertThat(q.isPaused()).isTrue();
+    String id = q.enqueue(TEXT, "x");
+    Broker broker = ((BrokerJobQueue) q).broker;
+    assertThat(broker.exchange(List.of(), 1, "p:", 1000).claimed()).isEmpty();
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(2).start();
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> q.job(id).orElseThrow().state() == JobState.WAITING);
+    q.resume();
+    assertThat(q.isPaused()).isFalse();
+    awaitState(q, id, JobState.COMPLETED);
+    assertThat(r.seen).containsExactly("x");
+  }
+
+  @Test
+  void drainDeletesWhatWaitsAndObliterateEverythingBehindItsGuard() {
+    JobQueue q = queue();
+    q.enqueueAll(TEXT, List.of("1", "2", "3"), JobOptions.ofDefaults());
+    q.enqueueAll(TEXT, List.of("4", "5"), JobOptions.delayed(Duration.ofMinutes(1)));
+    assertThat(q.drain()).isEqualTo(5);
+    assertThat(q.counts().unfinished()).isZero();
+    String done = q.enqueue(TEXT, "done");
+    WorkerPool pool = q.workers().handle(TEXT, job -> {}).concurrency(1).start();
+    awaitState(q, done, JobState.COMPLETED);
+    pool.shutdown(Duration.ofSeconds(5));
+    q.enqueue(TEXT, "running");
+    q.enqueue(TEXT, "waiting");
+    assertThatThrownBy(() -> q.obliterate(true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("paused");
+    Broker broker = ((BrokerJobQueue) q).broker;
+    ClaimedJob running = broker.exchange(List.of(), 1, "o:", 60_000).claimed().get(0);
+    q.pause();
+    assertThatThrownBy(() -> q.obliterate(false))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("running");
+    assertThat(q.counts().unfinished()).isEqualTo(2);
+    assertThat(q.obliterate(true)).isEqualTo(3);
+    QueueCounts c = q.counts();
+    assertThat(c.unfinished() + c.completed() + c.dead()).isZero();
+    assertThat(q.job(done)).isEmpty();
+    assertThat(q.isPaused()).as("obliterate leaves the queue paused").isTrue();
+    assertThat(broker.exchange(List.of(Settlement.complete(running)), 0, "o2:", 60_000).accepted())
+        .as("the answer of a job deleted while running is refused")
+        .containsExactly(false);
+  }
+
+  @Test
+  void subscribersHearEveryOutcomeAndCanResumeAfterALastSeenEvent() {
+    JobQueue q = queue();
+    List<QueueEvent> heard = new CopyOnWriteArrayList<>();
+    QueueEvents events = q.subscribe(heard::add);
+    String ok = q.enqueue(TEXT, "ok");
+    String flaky = q.enqueue(TEXT, "flaky");
+    String bad = q.enqueue(TEXT, "bad");
+    AtomicInteger flakyRuns = new AtomicInteger();
+    q.workers()
+        .handle(
+            TEXT,
+            job -> {
+              switch (job.payload()) {
+                case "ok" -> job.progress(40);
+                case "flaky" -> {
+                  if (flakyRuns.incrementAndGet() == 1) {
+                    throw new IOException("first try fails");
+                  }
+                }
+                default -> throw new NonRetryableException("no");
+              }
+            })
+        .concurrency(1)
+        .start();
+    awaitState(q, ok, JobState.COMPLETED);
+    awaitState(q, bad, JobState.DEAD);
+    awaitState(q, flaky, JobState.RETRYING);
+    time.advance(Duration.ofSeconds(10));
+    awaitState(q, flaky, JobState.COMPLETED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> heard.stream().filter(e -> e.jobId().equals(flaky)).count() == 2);
+    assertThat(kinds(heard, ok))
+        .containsExactly(QueueEvent.Kind.PROGRESS, QueueEvent.Kind.COMPLETED);
+    assertThat(heard.stream().filter(e -> e.kind() == QueueEvent.Kind.PROGRESS).findFirst())
+        .get()
+        .extracting(QueueEvent::progress)
+        .isEqualTo("40");
+    assertThat(kinds(heard, flaky))
+        .containsExactly(QueueEvent.Kind.FAILED, QueueEvent.Kind.COMPLETED);
+    QueueEvent failed =
+        heard.stream().filter(e -> e.kind() == QueueEvent.Kind.FAILED).findFirst().orElseThrow();
+    assertThat(failed.error().message()).isEqualTo("first try fails");
+    assertThat(failed.attempt()).isEqualTo(1);
+    assertThat(failed.type()).isEqualTo("text");
+    assertThat(kinds(heard, bad)).containsExactly(QueueEvent.Kind.DEAD);
+    assertThat(heard.stream().filter(e -> e.jobId().equals(bad)).findFirst().orElseThrow().reason())
+        .isEqualTo(DeadLetter.REASON_NON_RETRYABLE);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> events.lastId().equals(heard.get(heard.size() - 1).id()));
+    events.close();
+    assertThat(events.isRunning()).isFalse();
+
+    // resumed after the last event seen: only what follows; from "0": every event kept
+    List<QueueEvent> resumed = new CopyOnWriteArrayList<>();
+    List<QueueEvent> all = new CopyOnWriteArrayList<>();
+    try (QueueEvents again = q.subscribe(events.lastId(), resumed::add);
+        QueueEvents fromStart = q.subscribe("0", all::add)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> all.size() == heard.size());
+      assertThat(all).isEqualTo(heard);
+      assertThat(resumed).isEmpty();
+      assertThat(again.isRunning() && fromStart.isRunning()).isTrue();
+      String held = q.enqueue(TEXT, "flaky", JobOptions.builder().jobId("held").build());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> q.job(held).orElseThrow().state() == JobState.COMPLETED);
+      assertThat(held).isEqualTo("held");
+      await().atMost(Duration.ofSeconds(10)).until(() -> resumed.size() == 1);
+      assertThat(resumed.get(0).jobId()).isEqualTo(held);
+      assertThat(resumed.get(0).kind()).isEqualTo(QueueEvent.Kind.COMPLETED);
+    }
+    assertThatThrownBy(() -> q.subscribe("not-an-id", e -> {}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anExpiredLeaseIsHeardAsStalled() {
+    JobQueue q = queue();
+    List<QueueEvent> heard = new CopyOnWriteArrayList<>();
+    try (QueueEvents events = q.subscribe(heard::add)) {
+      String id = q.enqueue(TEXT, "x");
+      Broker broker = ((BrokerJobQueue) q).broker;
+      broker.exchange(List.of(), 1, "s:", 1000);
+      time.advance(Duration.ofSeconds(2));
+      assertThat(broker.reap(1)).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
+      assertThat(heard.get(0).kind()).isEqualTo(QueueEvent.Kind.STALLED);
+      assertThat(heard.get(0).jobId()).isEqualTo(id);
+      assertThat(heard.get(0).at()).isEqualTo(time.now());
+      assertThat(heard.get(0).attempt()).as("the attempt that stalled").isEqualTo(1);
+      assertThat(events.isRunning()).isTrue();
+    }
+  }
+
+  @Test
+  void noEventsAreWrittenWithAnEventRetentionOfZero() {
+    JobQueue q = queue(options().eventRetention(0).build());
+    List<QueueEvent> heard = new CopyOnWriteArrayList<>();
+    try (QueueEvents events = q.subscribe(heard::add)) {
+      String id = q.enqueue(TEXT, "x");
+      q.workers().handle(TEXT, job -> {}).concurrency(1).start();
+      awaitState(q, id, JobState.COMPLETED);
+      assertThat(events.lastId()).isEqualTo("0-0");
+    }
+    assertThat(heard).isEmpty();
+  }
+
+  private static List<QueueEvent.Kind> kinds(List<QueueEvent> events, String jobId) {
+    return events.stream().filter(e -> e.jobId().equals(jobId)).map(QueueEvent::kind).toList();
   }
 }

@@ -2,7 +2,10 @@ package dev.headroom.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.headroom.core.backoff.Backoff;
+import dev.headroom.core.codec.Codec;
 import dev.headroom.core.codec.JsonCodec;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.testkit.ReadmeSnippets;
@@ -10,9 +13,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,12 @@ class ReadmeSnippetsTest {
 
   interface Alerts {
     void send(String message);
+  }
+
+  interface Dashboard {
+    void progress(String jobId, String progress);
+
+    void done(String jobId);
   }
 
   private final List<Email> mailed = new CopyOnWriteArrayList<>();
@@ -112,6 +123,90 @@ class ReadmeSnippetsTest {
     queue.close();
     assertThat(id).isNotBlank();
     assertThat(page.items()).isEmpty();
+  }
+
+  @Test
+  void theJobControlSnippetRunsInMemory() {
+    JobQueue queue = JobQueues.inMemory("jobs", JobQueueConfig.ofDefaults());
+    String id = queue.enqueue(EMAIL, new Email("ada@example.com", "welcome"));
+    String laterId = queue.enqueue(EMAIL, new Email("bob@example.com", "digest"), JobOptions.delayed(Duration.ofHours(1)));
+    String deadId = queue.enqueue(EMAIL, new Email("eve@example.com", "gone"));
+    // ---- README: Job control ----
+    JobInfo info = queue.job(id).orElseThrow();                      // state, attempts, last error, progress, result
+    Page<JobInfo> next = queue.jobs(JobState.WAITING, 0, 50);        // in the order they will run
+    queue.changePriority(id, 10);                                    // a waiting job moves up the line
+    queue.promote(laterId);                                          // a delayed or retrying job runs now
+    CancelOutcome outcome = queue.cancel(id);                        // REMOVED if not started, REQUESTED if running
+    queue.remove(deadId);                                            // any job that is not running
+
+    queue.pause();                                                   // no worker in any process claims a job
+    queue.resume();
+    queue.drain();                                                   // deletes every waiting, delayed and retrying job
+    queue.pause();
+    queue.obliterate(false);                                         // deletes everything; refused while jobs run
+    // ----
+    assertThat(info.state()).isEqualTo(JobState.WAITING);
+    assertThat(next.items()).hasSize(2);
+    assertThat(outcome).isEqualTo(CancelOutcome.REMOVED);
+    assertThat(queue.counts().unfinished()).isZero();
+    queue.close();
+  }
+
+  @Test
+  void theProgressAndResultsSnippetRunsInMemory() {
+    JobQueue queue = JobQueues.inMemory("jobs", JobQueueConfig.ofDefaults());
+    String summaryId = queue.enqueue(AI, new Prompt("doc-1", "small"));
+    // ---- README: Progress and results ----
+    WorkerPool summaries = queue.workers()
+        .handle(AI, Codec.utf8(), job -> {                           // the result codec: results are stored encoded
+          List<String> parts = new ArrayList<>();
+          for (int page = 1; page <= 4; page++) {
+            if (job.cancelRequested()) throw new CancellationException("cancelled by an operator");
+            parts.add(model.complete(job.payload()).toCompletableFuture().get());
+            job.progress(page * 25);                                 // a percentage, or a small JSON value
+          }
+          return String.join("\n", parts);                           // stored with the completed job
+        })
+        .start();
+    Optional<String> summary = queue.job(summaryId).flatMap(j -> j.result(Codec.utf8()));   // from any process
+    // ----
+    await().atMost(Duration.ofSeconds(10)).until(() -> queue.job(summaryId).orElseThrow().state() == JobState.COMPLETED);
+    assertThat(queue.job(summaryId).flatMap(j -> j.result(Codec.utf8()))).contains(String.join("\n", List.of(
+        "summary of doc-1", "summary of doc-1", "summary of doc-1", "summary of doc-1")));
+    assertThat(queue.job(summaryId).orElseThrow().progress()).isEqualTo("100");
+    assertThat(summary).isNotNull();
+    summaries.close();
+    queue.close();
+  }
+
+  @Test
+  void theEventsSnippetRunsInMemory() {
+    JobQueue queue = JobQueues.inMemory("jobs", JobQueueConfig.ofDefaults());
+    List<String> done = new CopyOnWriteArrayList<>();
+    Dashboard dashboard = new Dashboard() {
+      @Override public void progress(String jobId, String progress) { }
+      @Override public void done(String jobId) { done.add(jobId); }
+    };
+    // ---- README: Events across processes ----
+    QueueEvents events = queue.subscribe(e -> {
+      switch (e.kind()) {
+        case PROGRESS -> dashboard.progress(e.jobId(), e.progress());
+        case COMPLETED -> dashboard.done(e.jobId());
+        case DEAD -> alerts.send(e.jobId() + " died: " + e.reason());
+        default -> { }                                               // FAILED (will retry), STALLED
+      }
+    });
+    String lastSeen = events.lastId();                               // keep it, and after a restart:
+    QueueEvents resumed = queue.subscribe(lastSeen, e -> dashboard.done(e.jobId()));
+    // ----
+    String id = queue.enqueue(EMAIL, new Email("ada@example.com", "welcome"));
+    WorkerPool workers = queue.workers().handle(EMAIL, job -> mailer.send(job.payload())).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 2);
+    assertThat(done).containsExactly(id, id);
+    events.close();
+    resumed.close();
+    workers.close();
+    queue.close();
   }
 
   /** The queue snippet of the root README (kept here so it compiles too). */

@@ -1,8 +1,10 @@
 package dev.headroom.queue.broker;
 
+import dev.headroom.queue.CancelOutcome;
 import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobInfo;
+import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
 import java.util.List;
@@ -22,6 +24,15 @@ import org.jspecify.annotations.Nullable;
  * readyAt} is when it was enqueued, or when it became due after a delay or retry backoff.
  */
 public interface Broker extends AutoCloseable {
+
+  /** {@link #renew} and {@link #progress}: the lease no longer holds. */
+  int LOST = 0;
+
+  /** {@link #renew} and {@link #progress}: the lease holds. */
+  int HELD = 1;
+
+  /** {@link #renew} and {@link #progress}: the lease holds and the job was cancelled. */
+  int CANCEL_REQUESTED = 2;
 
   /** The queue's name. */
   String queueName();
@@ -57,9 +68,16 @@ public interface Broker extends AutoCloseable {
   /**
    * Extends the leases of jobs held by this process.
    *
-   * @return for each job, whether its lease still held
+   * @return for each job {@link #LOST}, {@link #HELD} or {@link #CANCEL_REQUESTED}
    */
-  boolean[] renew(List<ClaimedJob> jobs, long leaseMillis);
+  int[] renew(List<ClaimedJob> jobs, long leaseMillis);
+
+  /**
+   * Stores a running job's progress (JSON) and writes a progress event, if its lease holds.
+   *
+   * @return {@link #LOST}, {@link #HELD} or {@link #CANCEL_REQUESTED}
+   */
+  int progress(ClaimedJob job, String json);
 
   /**
    * Returns jobs whose lease expired to waiting, counting a stall, or sends those with more than
@@ -95,6 +113,42 @@ public interface Broker extends AutoCloseable {
 
   /** One job. */
   Optional<JobInfo> job(String id);
+
+  /** Jobs in one state; see {@code JobQueue.jobs}. */
+  Page<JobInfo> jobs(JobState state, int offset, int limit);
+
+  /** Deletes a waiting, delayed or retrying job, or flags a running one as cancelled. */
+  CancelOutcome cancel(String id);
+
+  /** Deletes a job that is not running; answers whether it did. */
+  boolean remove(String id);
+
+  /** Moves a delayed or retrying job to waiting, ready now; answers whether it did. */
+  boolean promote(String id);
+
+  /** Sets the priority of a waiting (re-placed in line), delayed or retrying job. */
+  boolean changePriority(String id, int priority);
+
+  /** Sets or clears the paused flag that every claim checks; clearing it wakes idle workers. */
+  void paused(boolean paused);
+
+  /** Whether the paused flag is set. */
+  boolean paused();
+
+  /** Deletes up to {@code batch} waiting, delayed or retrying jobs; answers how many. */
+  long drain(int batch);
+
+  /**
+   * Deletes up to {@code batch} jobs in any state, and once none is left the queue's other keys
+   * (the paused flag stays).
+   *
+   * @return how many jobs were deleted, -1 if jobs run and not {@code force} (nothing deleted), -2
+   *     if the queue is not paused (nothing deleted)
+   */
+  long obliterate(int batch, boolean force);
+
+  /** A reader of the queue's event log, for one subscription; close it when done. */
+  EventReader eventReader();
 
   /** Dead letters matching {@code filter}, newest first. */
   Page<DeadLetter> deadLetters(DeadLetterFilter filter, int offset, int limit);

@@ -1,6 +1,7 @@
 package dev.headroom.queue.memory;
 
 import dev.headroom.core.time.TimeSource;
+import dev.headroom.queue.CancelOutcome;
 import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobError;
@@ -9,9 +10,12 @@ import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
+import dev.headroom.queue.QueueEvent;
 import dev.headroom.queue.QueueFullException;
 import dev.headroom.queue.broker.Broker;
 import dev.headroom.queue.broker.ClaimedJob;
+import dev.headroom.queue.broker.EventIds;
+import dev.headroom.queue.broker.EventReader;
 import dev.headroom.queue.broker.Exchange;
 import dev.headroom.queue.broker.NewJob;
 import dev.headroom.queue.broker.Settlement;
@@ -39,8 +43,9 @@ import org.jspecify.annotations.Nullable;
  * (readyAt - priority * agingStep, sequence)}, a heap of delayed jobs by run-at time, the active
  * jobs with their lease deadlines, and the completed jobs and dead letters in the order they
  * finished (trimmed by count and age). Idle workers wait on a condition that enqueue signals, one
- * per job, as a {@code PriorityBlockingQueue} does. Use {@link
- * dev.headroom.queue.JobQueues#inMemory} rather than this class. Thread-safe.
+ * per job, as a {@code PriorityBlockingQueue} does. A paused flag stops claims; an event log (a
+ * bounded deque with Redis-stream-like ids) feeds subscriptions through a second condition. Use
+ * {@link dev.headroom.queue.JobQueues#inMemory} rather than this class. Thread-safe.
  */
 public final class InMemoryBroker implements Broker {
 
@@ -55,9 +60,15 @@ public final class InMemoryBroker implements Broker {
   private final long completedAge;
   private final int deadKeep;
   private final long deadAge;
+  private final int eventKeep;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workArrived = lock.newCondition();
+  private final Condition eventArrived = lock.newCondition();
+  private final ArrayDeque<QueueEvent> events = new ArrayDeque<>();
+  private long eventMillis;
+  private long eventSeq;
+  private boolean paused;
   private final Map<String, Entry> jobs = new HashMap<>();
   private final PriorityQueue<Entry> waiting = new PriorityQueue<>();
   private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_RUN_AT);
@@ -77,6 +88,7 @@ public final class InMemoryBroker implements Broker {
     this.completedAge = options.completedAge().toMillis();
     this.deadKeep = options.deadKeep();
     this.deadAge = options.deadAge().toMillis();
+    this.eventKeep = options.eventRetention();
   }
 
   /** A broker for queue {@code name}. */
@@ -161,6 +173,9 @@ public final class InMemoryBroker implements Broker {
         return new Exchange(accepted, List.of(), -1, before);
       }
       promoteDue(now);
+      if (paused) {
+        return new Exchange(accepted, List.of(), -1, before);
+      }
       List<ClaimedJob> claimed = new ArrayList<>(Math.min(claimMax, waiting.size()));
       for (int i = 0; i < claimMax; i++) {
         Entry e = waiting.poll();
@@ -223,10 +238,19 @@ public final class InMemoryBroker implements Broker {
     switch (s.kind()) {
       case COMPLETE -> {
         unfinished--;
+        e.result = s.result();
+        event(QueueEvent.Kind.COMPLETED, e, now, null, null);
         complete(e, now);
       }
       case RETRY -> {
         e.lastError = s.error();
+        if (e.cancelRequested) {
+          // cancelled while running: a failure is not retried (the worker may not know yet)
+          unfinished--;
+          bury(e, DeadLetter.REASON_CANCELLED, s.error(), now);
+          return true;
+        }
+        event(QueueEvent.Kind.FAILED, e, now, s.error(), null);
         if (s.retryDelayMillis() > 0) {
           e.runAt = now + s.retryDelayMillis();
           e.state = JobState.RETRYING;
@@ -275,6 +299,7 @@ public final class InMemoryBroker implements Broker {
   }
 
   private void bury(Entry e, String reason, @Nullable JobError error, long now) {
+    event(QueueEvent.Kind.DEAD, e, now, error, reason);
     e.finishedAt = now;
     e.state = JobState.DEAD;
     e.reason = reason;
@@ -318,8 +343,8 @@ public final class InMemoryBroker implements Broker {
   }
 
   @Override
-  public boolean[] renew(List<ClaimedJob> held, long leaseMillis) {
-    boolean[] ok = new boolean[held.size()];
+  public int[] renew(List<ClaimedJob> held, long leaseMillis) {
+    int[] ok = new int[held.size()];
     lock.lock();
     try {
       long now = time.currentTimeMillis();
@@ -327,7 +352,7 @@ public final class InMemoryBroker implements Broker {
         Entry e = active.get(held.get(i).id());
         if (e != null && held.get(i).leaseToken().equals(e.token)) {
           e.leaseDeadline = now + leaseMillis;
-          ok[i] = true;
+          ok[i] = e.cancelRequested ? CANCEL_REQUESTED : HELD;
         }
       }
       return ok;
@@ -352,8 +377,12 @@ public final class InMemoryBroker implements Broker {
         expired++;
         e.token = null;
         e.stalls++;
+        event(QueueEvent.Kind.STALLED, e, now, null, null);
         e.attempts--;
-        if (e.stalls > maxStalls) {
+        if (e.cancelRequested) {
+          unfinished--;
+          bury(e, DeadLetter.REASON_CANCELLED, stalledError(e.stalls), now);
+        } else if (e.stalls > maxStalls) {
           unfinished--;
           bury(e, DeadLetter.REASON_STALLED, stalledError(e.stalls), now);
           buriedTypes.add(e.type);
@@ -477,6 +506,7 @@ public final class InMemoryBroker implements Broker {
         e.lastError = null;
         e.reason = null;
         e.finishedAt = 0;
+        e.cancelRequested = false;
         unfinished++;
         long at = now + (long) (n * spacingMillis);
         if (at > now) {
@@ -513,6 +543,322 @@ public final class InMemoryBroker implements Broker {
     }
   }
 
+  // ---- progress, control and events ----
+
+  @Override
+  public int progress(ClaimedJob job, String json) {
+    lock.lock();
+    try {
+      Entry e = active.get(job.id());
+      if (e == null || !job.leaseToken().equals(e.token)) {
+        return LOST;
+      }
+      e.progress = json;
+      event(QueueEvent.Kind.PROGRESS, e, time.currentTimeMillis(), null, null);
+      return e.cancelRequested ? CANCEL_REQUESTED : HELD;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Page<JobInfo> jobs(JobState state, int offset, int limit) {
+    List<Entry> all = new ArrayList<>();
+    lock.lock();
+    try {
+      switch (state) {
+        case WAITING -> {
+          all.addAll(waiting);
+          all.sort(null);
+        }
+        case DELAYED, RETRYING -> {
+          for (Entry e : delayed) {
+            if (e.state == state) {
+              all.add(e);
+            }
+          }
+          all.sort(BY_RUN_AT);
+        }
+        case ACTIVE -> {
+          all.addAll(active.values());
+          all.sort(Comparator.comparingLong((Entry e) -> e.leaseDeadline).thenComparing(e -> e.id));
+        }
+        case COMPLETED -> all.addAll(completed);
+        case DEAD -> all.addAll(dead.values());
+      }
+      if (state == JobState.COMPLETED || state == JobState.DEAD) {
+        Collections.reverse(all);
+      }
+      List<JobInfo> page = new ArrayList<>();
+      for (int i = offset; i < all.size() && page.size() < limit; i++) {
+        page.add(all.get(i).info());
+      }
+      return new Page<>(page, offset, (long) offset + limit < all.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public CancelOutcome cancel(String id) {
+    lock.lock();
+    try {
+      Entry e = jobs.get(id);
+      if (e == null) {
+        return CancelOutcome.NOT_FOUND;
+      }
+      return switch (e.state) {
+        case ACTIVE -> {
+          e.cancelRequested = true;
+          yield CancelOutcome.REQUESTED;
+        }
+        case COMPLETED, DEAD -> CancelOutcome.FINISHED;
+        default -> {
+          delete(e);
+          yield CancelOutcome.REMOVED;
+        }
+      };
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean remove(String id) {
+    lock.lock();
+    try {
+      Entry e = jobs.get(id);
+      if (e == null || e.state == JobState.ACTIVE) {
+        return false;
+      }
+      delete(e);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Deletes a job that is not active, from its set and the map. */
+  private void delete(Entry e) {
+    switch (e.state) {
+      case WAITING -> waiting.remove(e);
+      case DELAYED, RETRYING -> delayed.remove(e);
+      case COMPLETED -> completed.remove(e);
+      case DEAD -> dead.remove(e.id);
+      case ACTIVE -> throw new IllegalStateException("job " + e.id + " is running");
+    }
+    if (e.state != JobState.COMPLETED && e.state != JobState.DEAD) {
+      unfinished--;
+    }
+    jobs.remove(e.id);
+  }
+
+  @Override
+  public boolean promote(String id) {
+    lock.lock();
+    try {
+      Entry e = jobs.get(id);
+      if (e == null || (e.state != JobState.DELAYED && e.state != JobState.RETRYING)) {
+        return false;
+      }
+      delayed.remove(e);
+      toWaiting(e, time.currentTimeMillis());
+      epoch++;
+      workArrived.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean changePriority(String id, int priority) {
+    lock.lock();
+    try {
+      Entry e = jobs.get(id);
+      if (e == null) {
+        return false;
+      }
+      switch (e.state) {
+        case WAITING -> {
+          waiting.remove(e);
+          e.priority = priority;
+          toWaiting(e, e.readyAt);
+        }
+        case DELAYED, RETRYING -> e.priority = priority;
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void paused(boolean paused) {
+    lock.lock();
+    try {
+      this.paused = paused;
+      if (!paused) {
+        epoch++;
+        workArrived.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean paused() {
+    lock.lock();
+    try {
+      return paused;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long drain(int batch) {
+    lock.lock();
+    try {
+      long n = 0;
+      Entry e;
+      while (n < batch && ((e = waiting.peek()) != null || (e = delayed.peek()) != null)) {
+        delete(e);
+        n++;
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long obliterate(int batch, boolean force) {
+    lock.lock();
+    try {
+      if (!paused) {
+        return -2;
+      }
+      if (!force && !active.isEmpty()) {
+        return -1;
+      }
+      long n = 0;
+      for (Iterator<Entry> it = active.values().iterator(); it.hasNext() && n < batch; n++) {
+        Entry e = it.next();
+        it.remove();
+        unfinished--;
+        jobs.remove(e.id);
+      }
+      Entry e;
+      while (n < batch
+          && ((e = waiting.peek()) != null
+              || (e = delayed.peek()) != null
+              || (e = completed.peekFirst()) != null
+              || (e = dead.isEmpty() ? null : dead.values().iterator().next()) != null)) {
+        delete(e);
+        n++;
+      }
+      if (n < batch) {
+        events.clear();
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Appends an event (under the lock): ids are {@code <ms>-<n>}, increasing like a stream's. */
+  private void event(
+      QueueEvent.Kind kind, Entry e, long now, @Nullable JobError error, @Nullable String reason) {
+    if (eventKeep == 0) {
+      return;
+    }
+    if (now > eventMillis) {
+      eventMillis = now;
+      eventSeq = 0;
+    } else {
+      eventSeq++;
+    }
+    JobError brief = error == null ? null : new JobError(error.className(), error.message(), "");
+    events.addLast(
+        new QueueEvent(
+            eventMillis + "-" + eventSeq,
+            kind,
+            e.id,
+            e.type,
+            e.attempts,
+            Instant.ofEpochMilli(now),
+            brief,
+            reason,
+            kind == QueueEvent.Kind.PROGRESS ? e.progress : null));
+    while (events.size() > eventKeep) {
+      events.pollFirst();
+    }
+    eventArrived.signalAll();
+  }
+
+  @Override
+  public EventReader eventReader() {
+    return new EventReader() {
+      @Override
+      public String latestId() {
+        lock.lock();
+        try {
+          QueueEvent last = events.peekLast();
+          return last == null ? "0-0" : last.id();
+        } finally {
+          lock.unlock();
+        }
+      }
+
+      @Override
+      public List<QueueEvent> read(String afterId, int max, long blockMillis)
+          throws InterruptedException {
+        long[] after = EventIds.parse(afterId);
+        lock.lockInterruptibly();
+        try {
+          long remaining = TimeUnit.MILLISECONDS.toNanos(blockMillis);
+          while (true) {
+            List<QueueEvent> out = after(after, max);
+            if (!out.isEmpty() || remaining <= 0) {
+              return out;
+            }
+            remaining = eventArrived.awaitNanos(remaining);
+          }
+        } finally {
+          lock.unlock();
+        }
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** Events after {@code after}, oldest first, at most {@code max} (under the lock). */
+  private List<QueueEvent> after(long[] after, int max) {
+    ArrayDeque<QueueEvent> newer = new ArrayDeque<>();
+    for (Iterator<QueueEvent> it = events.descendingIterator(); it.hasNext(); ) {
+      QueueEvent ev = it.next();
+      if (EventIds.compare(EventIds.parse(ev.id()), after) <= 0) {
+        break;
+      }
+      newer.addFirst(ev);
+    }
+    List<QueueEvent> out = new ArrayList<>(Math.min(max, newer.size()));
+    for (QueueEvent ev : newer) {
+      if (out.size() == max) {
+        break;
+      }
+      out.add(ev);
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     wakeAll();
@@ -528,7 +874,7 @@ public final class InMemoryBroker implements Broker {
     final String id;
     final String type;
     final byte[] payload;
-    final int priority;
+    int priority;
     final long seq;
     final int maxAttempts;
     final long enqueuedAt;
@@ -546,6 +892,9 @@ public final class InMemoryBroker implements Broker {
     @Nullable String token;
     @Nullable JobError lastError;
     @Nullable String reason;
+    @Nullable String progress;
+    byte @Nullable [] result;
+    boolean cancelRequested;
 
     Entry(NewJob j, long seq, long now) {
       this.id = j.id();
@@ -579,7 +928,10 @@ public final class InMemoryBroker implements Broker {
           later ? Instant.ofEpochMilli(runAt) : null,
           done ? Instant.ofEpochMilli(finishedAt) : null,
           lastError,
-          payload);
+          payload,
+          progress,
+          result,
+          cancelRequested);
     }
 
     DeadLetter deadLetter() {

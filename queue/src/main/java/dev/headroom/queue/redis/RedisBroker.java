@@ -7,6 +7,7 @@ import dev.headroom.core.redis.DedicatedConnection;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisScript;
 import dev.headroom.core.time.TimeSource;
+import dev.headroom.queue.CancelOutcome;
 import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobError;
@@ -15,14 +16,19 @@ import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
+import dev.headroom.queue.QueueEvent;
 import dev.headroom.queue.QueueException;
 import dev.headroom.queue.QueueUnavailableException;
 import dev.headroom.queue.broker.Broker;
 import dev.headroom.queue.broker.ClaimedJob;
+import dev.headroom.queue.broker.EventReader;
 import dev.headroom.queue.broker.Exchange;
 import dev.headroom.queue.broker.NewJob;
 import dev.headroom.queue.broker.Settlement;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,9 +60,11 @@ import org.slf4j.LoggerFactory;
  * a static score, so priority aging needs no rescoring and equal scores fall back to the member's
  * order, which is FIFO), {@code delayed} (ZSET by run-at), {@code active} (ZSET by lease deadline),
  * {@code completed} and {@code dead} (ZSETs by finish time, trimmed by count at each insert and by
- * age by the reaper), {@code wake} (a LIST of wake-up tokens), {@code seq} (the sequence counter)
- * and one hash per job, {@code job:<id>}, whose existence is the idempotency index: enqueueing an
- * id whose hash exists stores nothing. Payloads are the codec's bytes.
+ * age by the reaper), {@code wake} (a LIST of wake-up tokens), {@code seq} (the sequence counter),
+ * {@code paused} (present while the queue is paused: the claim step takes nothing), {@code events}
+ * (a STREAM of job events, appended by the scripts that change the job and trimmed with {@code
+ * MAXLEN ~}) and one hash per job, {@code job:<id>}, whose existence is the idempotency index:
+ * enqueueing an id whose hash exists stores nothing. Payloads are the codec's bytes.
  *
  * <h2>Lease protocol</h2>
  *
@@ -95,6 +103,15 @@ import org.slf4j.LoggerFactory;
  * it never stops a script half-way, which would leave the jobs after it in no set. The queue needs
  * {@code maxmemory-policy noeviction}: see {@link #misconfiguration}.
  *
+ * <h2>Control and events</h2>
+ *
+ * Operators' changes ({@code control.lua}: cancel, remove, promote, priority, pause, resume; {@code
+ * drain.lua}; {@code obliterate.lua}, in batches) are one script each. Cancelling a running job
+ * sets a flag in its hash: the renewal (and a progress report) answers it to the worker, and a
+ * failure settled while it is set is dead-lettered as {@code cancelled}. Events are appended inside
+ * the settle, reap and progress scripts (no extra round trip); each subscription reads them with
+ * {@code XREAD BLOCK} on a dedicated connection of its own.
+ *
  * <h2>Time</h2>
  *
  * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's ({@code
@@ -128,6 +145,10 @@ public final class RedisBroker implements Broker {
   private static final RedisScript COUNTS = script("counts.lua");
   private static final RedisScript REPLAY = script("replay.lua");
   private static final RedisScript PURGE = script("purge.lua");
+  private static final RedisScript PROGRESS = script("progress.lua");
+  private static final RedisScript CONTROL = script("control.lua");
+  private static final RedisScript DRAIN = script("drain.lua");
+  private static final RedisScript OBLITERATE = script("obliterate.lua");
   private static final int ENQUEUE_BATCH = 500;
   private static final int SCAN_BATCH = 200;
   private static final int MAX_LOST_CLAIMS = 1000;
@@ -145,6 +166,7 @@ public final class RedisBroker implements Broker {
   private final TimeSource time;
   private final long callTimeoutMillis;
   private final long maxBlockMillis;
+  private final byte[] eventsMax;
   private final WakeGate gate = new WakeGate();
   private @Nullable DedicatedConnection<String> blocking;
   private volatile Consumer<String> missingJobs = id -> {};
@@ -168,7 +190,9 @@ public final class RedisBroker implements Broker {
     this.name = name;
     KeySpace ks = options.keySpace();
     try {
-      String[] parts = {"waiting", "delayed", "active", "completed", "dead", "wake", "seq"};
+      String[] parts = {
+        "waiting", "delayed", "active", "completed", "dead", "wake", "seq", "paused", "events"
+      };
       this.keys = new String[parts.length];
       for (int i = 0; i < parts.length; i++) {
         keys[i] = ks.taggedKey(name, ":" + parts[i]);
@@ -192,6 +216,7 @@ public final class RedisBroker implements Broker {
     long command = connector.options().commandTimeout().toMillis();
     this.callTimeoutMillis = command + 1000;
     this.maxBlockMillis = Math.max(10, Math.min(command - 500, command / 2 + 250));
+    this.eventsMax = bytes(options.eventRetention());
   }
 
   /**
@@ -391,7 +416,7 @@ public final class RedisBroker implements Broker {
     for (String p; lost.size() < MAX_LOST_CLAIMS && (p = lostClaims.poll()) != null; ) {
       lost.add(p);
     }
-    byte[][] a = args(5 + 8 * settlements.size() + lost.size());
+    byte[][] a = args(6 + 9 * settlements.size() + lost.size());
     int i = header.length;
     a[i++] = bytes(leaseMillis);
     a[i++] = bytes(claimMax);
@@ -414,11 +439,14 @@ public final class RedisBroker implements Broker {
       a[i++] = bytes(e == null ? "" : e.message());
       a[i++] = bytes(e == null ? "" : e.stackTrace());
       a[i++] = bytes(s.reason() == null ? "" : s.reason());
+      byte[] result = s.result();
+      a[i++] = result == null ? new byte[0] : result;
     }
     a[i++] = bytes(lost.size());
     for (String p : lost) {
       a[i++] = bytes(p);
     }
+    a[i++] = eventsMax;
     List<Object> reply;
     try {
       reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
@@ -532,7 +560,7 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
-  public boolean[] renew(List<ClaimedJob> jobs, long leaseMillis) {
+  public int[] renew(List<ClaimedJob> jobs, long leaseMillis) {
     byte[][] a = args(1 + 2 * jobs.size());
     int i = header.length;
     a[i++] = bytes(leaseMillis);
@@ -541,17 +569,30 @@ public final class RedisBroker implements Broker {
       a[i++] = bytes(j.leaseToken());
     }
     List<Object> reply = await(run(RENEW, ScriptOutputType.MULTI, a), "renewing leases");
-    boolean[] ok = new boolean[reply.size()];
+    int[] ok = new int[reply.size()];
     for (int f = 0; f < ok.length; f++) {
-      ok[f] = ((Long) reply.get(f)) == 1L;
+      ok[f] = num(reply.get(f));
     }
     return ok;
   }
 
   @Override
+  public int progress(ClaimedJob job, String json) {
+    byte[][] a = args(4);
+    int i = header.length;
+    a[i++] = bytes(job.id());
+    a[i++] = bytes(job.leaseToken());
+    a[i++] = bytes(json);
+    a[i] = eventsMax;
+    Long status = await(run(PROGRESS, ScriptOutputType.INTEGER, a), "storing progress");
+    return status.intValue();
+  }
+
+  @Override
   public int reap(int maxStalls, Consumer<String> buried) {
-    byte[][] a = args(1);
+    byte[][] a = args(2);
     a[header.length] = bytes(maxStalls);
+    a[header.length + 1] = eventsMax;
     List<Object> reply = await(run(REAP, ScriptOutputType.MULTI, a), "reaping expired leases");
     for (Object type : (List<?>) reply.get(1)) {
       buried.accept(text(type));
@@ -599,6 +640,246 @@ public final class RedisBroker implements Broker {
     }
   }
 
+  // ---- control ----
+
+  private long control(String what, String... ops) {
+    byte[][] a = args(ops.length);
+    for (int i = 0; i < ops.length; i++) {
+      a[header.length + i] = bytes(ops[i]);
+    }
+    Long r = await(run(CONTROL, ScriptOutputType.INTEGER, a), what);
+    return r;
+  }
+
+  @Override
+  public CancelOutcome cancel(String id) {
+    long r = control("cancelling a job", "cancel", id);
+    return r == 1
+        ? CancelOutcome.REMOVED
+        : r == 2
+            ? CancelOutcome.REQUESTED
+            : r == 3 ? CancelOutcome.FINISHED : CancelOutcome.NOT_FOUND;
+  }
+
+  @Override
+  public boolean remove(String id) {
+    return control("removing a job", "remove", id) == 1;
+  }
+
+  @Override
+  public boolean promote(String id) {
+    return control("promoting a job", "promote", id) == 1;
+  }
+
+  @Override
+  public boolean changePriority(String id, int priority) {
+    return control("changing a job's priority", "priority", id, Integer.toString(priority)) == 1;
+  }
+
+  @Override
+  public void paused(boolean paused) {
+    control(paused ? "pausing" : "resuming", paused ? "pause" : "resume");
+  }
+
+  @Override
+  public boolean paused() {
+    CompletableFuture<Long> f;
+    try {
+      f = connector.async().exists(keys[7]).toCompletableFuture();
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    return await(f, "reading the paused flag") > 0;
+  }
+
+  @Override
+  public long drain(int batch) {
+    byte[][] a = args(1);
+    a[header.length] = bytes(batch);
+    return await(run(DRAIN, ScriptOutputType.INTEGER, a), "draining");
+  }
+
+  @Override
+  public long obliterate(int batch, boolean force) {
+    byte[][] a = args(2);
+    a[header.length] = bytes(batch);
+    a[header.length + 1] = bytes(force ? "1" : "0");
+    return await(run(OBLITERATE, ScriptOutputType.INTEGER, a), "obliterating");
+  }
+
+  @Override
+  public Page<JobInfo> jobs(JobState state, int offset, int limit) {
+    int set =
+        switch (state) {
+          case WAITING -> 0;
+          case DELAYED, RETRYING -> 1;
+          case ACTIVE -> 2;
+          case COMPLETED -> 3;
+          case DEAD -> 4;
+        };
+    boolean newestFirst = state == JobState.COMPLETED || state == JobState.DEAD;
+    boolean filtered = set == 1;
+    List<JobInfo> page = new ArrayList<>();
+    int matched = 0;
+    long start = filtered ? 0 : offset;
+    while (true) {
+      long batch = filtered ? SCAN_BATCH : limit + 1L;
+      List<String> members =
+          await(range(keys[set], start, start + batch - 1, newestFirst), "listing jobs");
+      List<String> ids = new ArrayList<>(members.size());
+      List<CompletableFuture<Map<String, byte[]>>> hashes = new ArrayList<>(members.size());
+      for (String m : members) {
+        String id = set == 0 ? m.substring(16) : m;
+        ids.add(id);
+        hashes.add(hash(id));
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        Map<String, byte[]> h = await(hashes.get(i), "listing jobs");
+        if (h.isEmpty() || !h.containsKey("st")) {
+          continue;
+        }
+        JobInfo info = info(ids.get(i), h);
+        if (info.state() != state) {
+          continue;
+        }
+        if (filtered && matched++ < offset) {
+          continue;
+        }
+        if (page.size() == limit) {
+          return new Page<>(page, offset, true);
+        }
+        page.add(info);
+      }
+      if (!filtered || members.size() < batch) {
+        return new Page<>(page, offset, false);
+      }
+      start += batch;
+    }
+  }
+
+  private CompletableFuture<List<String>> range(
+      String key, long from, long to, boolean newestFirst) {
+    try {
+      return (newestFirst
+              ? connector.async().zrevrange(key, from, to)
+              : connector.async().zrange(key, from, to))
+          .toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  // ---- events ----
+
+  @Override
+  public EventReader eventReader() {
+    return new StreamReader();
+  }
+
+  /**
+   * Reads the events stream with {@code XREAD BLOCK} on a dedicated connection of its own (opened
+   * at the first read), blocking less than the command timeout.
+   */
+  private final class StreamReader implements EventReader {
+    private @Nullable DedicatedConnection<String> connection;
+    private boolean closed;
+
+    @Override
+    public String latestId() {
+      CompletableFuture<List<StreamMessage<String, String>>> f;
+      try {
+        f =
+            connector
+                .async()
+                .xrevrange(keys[8], Range.unbounded(), io.lettuce.core.Limit.create(0, 1))
+                .toCompletableFuture();
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      List<StreamMessage<String, String>> last = await(f, "reading the last event id");
+      return last.isEmpty() ? "0-0" : last.get(0).getId();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // xread's varargs of one generic StreamOffset
+    public List<QueueEvent> read(String afterId, int max, long blockMillis)
+        throws InterruptedException {
+      long block = Math.max(1, Math.min(blockMillis, maxBlockMillis));
+      CompletableFuture<List<StreamMessage<String, String>>> f;
+      try {
+        f =
+            connection()
+                .async()
+                .xread(
+                    XReadArgs.Builder.block(block).count(max),
+                    XReadArgs.StreamOffset.from(keys[8], afterId))
+                .toCompletableFuture();
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      List<StreamMessage<String, String>> messages;
+      try {
+        messages = f.get(block + callTimeoutMillis, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw failure("reading events", e);
+      } catch (TimeoutException e) {
+        throw failure("reading events", e);
+      }
+      List<QueueEvent> out = new ArrayList<>(messages == null ? 0 : messages.size());
+      if (messages != null) {
+        for (StreamMessage<String, String> m : messages) {
+          out.add(event(m.getId(), m.getBody()));
+        }
+      }
+      return out;
+    }
+
+    private synchronized DedicatedConnection<String> connection() throws InterruptedException {
+      if (closed) {
+        throw new InterruptedException("the event reader is closed");
+      }
+      DedicatedConnection<String> c = connection;
+      if (c == null) {
+        try {
+          c = connector.connectDedicated();
+        } catch (RuntimeException e) {
+          if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while connecting to read events");
+          }
+          throw failure("connecting to read events", e);
+        }
+        connection = c;
+      }
+      return c;
+    }
+
+    @Override
+    public synchronized void close() {
+      closed = true;
+      DedicatedConnection<String> c = connection;
+      connection = null;
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private static QueueEvent event(String streamId, Map<String, String> f) {
+    QueueEvent.Kind kind =
+        QueueEvent.Kind.valueOf(f.getOrDefault("e", "").toUpperCase(Locale.ROOT));
+    String ec = f.get("ec");
+    return new QueueEvent(
+        streamId,
+        kind,
+        f.getOrDefault("j", ""),
+        f.getOrDefault("t", ""),
+        Integer.parseInt(f.getOrDefault("a", "0")),
+        Instant.ofEpochMilli(Long.parseLong(f.getOrDefault("ts", "0"))),
+        ec == null ? null : new JobError(ec, f.getOrDefault("em", ""), ""),
+        f.get("rn"),
+        f.get("pg"));
+  }
+
   private static JobInfo info(String id, Map<String, byte[]> h) {
     JobState state = JobState.valueOf(text(h.get("st")).toUpperCase(Locale.ROOT));
     JobError error =
@@ -617,7 +898,10 @@ public final class RedisBroker implements Broker {
         instant(h.get("ra")),
         instant(h.get("fa")),
         error,
-        h.getOrDefault("p", new byte[0]));
+        h.getOrDefault("p", new byte[0]),
+        h.containsKey("pg") ? text(h.get("pg")) : null,
+        h.get("rv"),
+        h.containsKey("cx"));
   }
 
   private static @Nullable DeadLetter deadLetter(String id, Map<String, byte[]> h) {

@@ -1,7 +1,9 @@
 -- A worker's one round trip: settle answered jobs, then claim ready ones.
--- ARGV 8 lease (ms), 9 claim max, 10 token prefix, 11 settlements, then eight per settlement:
+-- ARGV 8 lease (ms), 9 claim max, 10 token prefix, 11 settlements, then nine per settlement:
 -- id, lease token, kind (c complete, r retry, d dead, g give back), retry delay (ms), error class,
--- error message, error stack, dead reason; then the number of lost claims and their token prefixes.
+-- error message, error stack, dead reason, result (bytes, empty for none); then the number of lost
+-- claims and their token prefixes; then the events kept (0: none written).
+-- While the queue is paused (KEYS[8] exists) settlements apply but nothing is claimed.
 -- Returns {accepted flags, claimed (eleven fields per job), ms until the next delayed job is due or -1
 -- (when fewer than claim max were claimed), now, ids dead-lettered as missing, jobs released}.
 -- A job is read and checked before anything about it changes: one whose hash is gone (evicted or
@@ -17,8 +19,9 @@ local missing = {}
 -- they claimed, though Redis may have run them (this call comes after them on the connection). Jobs
 -- still held under such a token go back to their place in line: the attempt and no stall counted,
 -- as nobody ran them. Scans the active jobs, so only calls after a timeout carry any.
-local lb = 12 + nS * 8
+local lb = 12 + nS * 9
 local nL = tonumber(ARGV[lb] or '0')
+eventsMax = tonumber(ARGV[lb + nL + 1] or '0')
 local released = 0
 if nL > 0 then
   local lost = {}
@@ -48,7 +51,7 @@ if nL > 0 then
 end
 
 for i = 0, nS - 1 do
-  local b = 11 + i * 8
+  local b = 11 + i * 9
   local id = ARGV[b + 1]
   local key = jobPrefix .. id
   local ok = 0
@@ -56,10 +59,16 @@ for i = 0, nS - 1 do
     ok = 1
     local kind = ARGV[b + 3]
     if kind == 'c' then
+      if ARGV[b + 9] ~= '' then redis.call('HSET', key, 'rv', ARGV[b + 9]) end
+      event('completed', key, id)
       complete(key, id)
+    elseif kind == 'r' and redis.call('HEXISTS', key, 'cx') == 1 then
+      -- cancelled while running: a failure is not retried (the worker may not have known yet)
+      bury(key, id, 'cancelled', ARGV[b + 5], ARGV[b + 6], ARGV[b + 7])
     elseif kind == 'r' then
       redis.call('HSET', key, 'ec', ARGV[b + 5], 'em', ARGV[b + 6], 'es', ARGV[b + 7])
       redis.call('HDEL', key, 'lt')
+      event('failed', key, id, 'ec', ARGV[b + 5], 'em', ARGV[b + 6])
       local delay = tonumber(ARGV[b + 4])
       if delay > 0 then
         redis.call('ZADD', KEYS[2], fmt(now + delay), id)
@@ -96,7 +105,11 @@ if claimMax > 0 then
       missing[#missing + 1] = due[j]
     end
   end
-  local popped = redis.call('ZPOPMIN', KEYS[1], claimMax)
+  local paused = redis.call('EXISTS', KEYS[8]) == 1
+  local popped = {}
+  if not paused then
+    popped = redis.call('ZPOPMIN', KEYS[1], claimMax)
+  end
   local deadline = fmt(now + lease)
   for j = 1, #popped, 2 do
     local id = string.sub(popped[j], 17)
@@ -134,8 +147,9 @@ if claimMax > 0 then
       claimed[c + 11] = first
     end
   end
-  -- ZPOPMIN answers member and score: fewer than claimMax jobs left some claimer waiting
-  if #popped < 2 * claimMax then
+  -- ZPOPMIN answers member and score: fewer than claimMax jobs left some claimer waiting (while
+  -- paused it waits its poll interval: resuming wakes it)
+  if #popped < 2 * claimMax and not paused then
     local nd = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
     if #nd > 0 then
       nextDue = math.max(0, tonumber(nd[2]) - now)

@@ -10,6 +10,8 @@ KEYS (the same for every script, all under the queue's hash tag, so one slot on 
   5 dead ZSET      member = id, score = died at (ms)
   6 wake LIST      tokens that wake one blocked worker each (BLPOP)
   7 seq STRING     the sequence counter (FIFO within a priority)
+  8 paused STRING  present while the queue is paused: claims take nothing
+  9 events STREAM  job events for subscribers (XADD MAXLEN ~ eventsMax), when eventsMax > 0
 Job hashes live at ARGV[2] .. id, in the same slot (built from the same tagged prefix).
 
 ARGV (the same header for every script):
@@ -20,7 +22,11 @@ ARGV (the same header for every script):
 Job hash fields: t type, p payload, pr priority, sq sequence, ma max attempts, at attempts made,
 sl stalls, ts enqueued at, rd ready at, ra run at, to timeout, rs retry spec, st state, lt lease
 token, fa finished at, ec/em/es last error (class, message, stack), rn dead-letter reason, fc first
-claimed at.
+claimed at, pg progress (JSON), rv result (bytes), cx cancel requested.
+
+Event entries: e kind (completed, failed, dead, progress, stalled), j job id, t type, a attempt, ts
+time (ms); rn reason, ec/em error (dead, failed); pg progress. A script that writes events sets
+eventsMax from its own arguments.
 ]]
 local now
 if ARGV[1] == '' then
@@ -36,6 +42,7 @@ local completedKeep = tonumber(ARGV[4])
 local completedAge = tonumber(ARGV[5])
 local deadKeep = tonumber(ARGV[6])
 local deadAge = tonumber(ARGV[7])
+local eventsMax = 0
 
 -- an integer as a plain decimal string (no exponent), so scores and times stay exact
 local function fmt(x)
@@ -78,8 +85,17 @@ local function trimAge(zkey, age)
   end
 end
 
+-- appends an event about a job to the stream (its type and attempt read from the job), if enabled
+local function event(kind, key, id, ...)
+  if eventsMax <= 0 then return end
+  local f = redis.call('HMGET', key, 't', 'at')
+  redis.call('XADD', KEYS[9], 'MAXLEN', '~', eventsMax, '*', 'e', kind, 'j', id, 't', f[1] or '',
+    'a', f[2] or '0', 'ts', fmt(now), ...)
+end
+
 local function bury(key, id, reason, ec, em, es)
   redis.call('HSET', key, 'st', 'dead', 'fa', fmt(now), 'rn', reason, 'ec', ec, 'em', em, 'es', es)
+  event('dead', key, id, 'rn', reason, 'ec', ec, 'em', em)
   redis.call('HDEL', key, 'lt', 'ra')
   redis.call('ZADD', KEYS[5], fmt(now), id)
   trimCount(KEYS[5], deadKeep)

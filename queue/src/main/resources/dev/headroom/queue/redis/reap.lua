@@ -1,8 +1,10 @@
 -- Returns jobs whose lease expired to their place in line (a stall, the attempt not counted), or
--- dead-letters them after more than ARGV[8] stalls; then applies age retention. Returns {how many
+-- dead-letters them after more than ARGV[8] stalls (or at once when cancelled: reason cancelled);
+-- then applies age retention. ARGV[9] events kept (0: none written). Returns {how many
 -- leases had expired (of jobs still there), the type of each job dead-lettered, the ids of jobs
 -- whose hash was gone (dead-lettered as missing)}.
 local maxStalls = tonumber(ARGV[8])
+eventsMax = tonumber(ARGV[9] or '0')
 local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', fmt(now), 'LIMIT', 0, 1000)
 local woke = 0
 local buried = {}
@@ -17,9 +19,13 @@ for i = 1, #expired do
     missing[#missing + 1] = id
   else
     redis.call('HDEL', key, 'lt')
+    event('stalled', key, id)
     redis.call('HINCRBY', key, 'at', -1)
     local stalls = redis.call('HINCRBY', key, 'sl', 1)
-    if stalls > maxStalls then
+    if redis.call('HEXISTS', key, 'cx') == 1 then
+      bury(key, id, 'cancelled', 'stalled', 'the job\'s lease expired ' .. stalls
+        .. ' times (its worker died or lost the store while running it)', '')
+    elseif stalls > maxStalls then
       buried[#buried + 1] = f[1]
       bury(key, id, 'stalled', 'stalled', 'the job\'s lease expired ' .. stalls
         .. ' times (its worker died or lost the store while running it)', '')

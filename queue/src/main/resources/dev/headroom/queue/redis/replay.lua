@@ -10,7 +10,7 @@ for i = 9, #ARGV do
   local f = redis.call('HMGET', key, 't', 'pr', 'sq')
   if f[1] and f[2] and f[3] and redis.call('ZREM', KEYS[5], id) == 1 then
     redis.call('HSET', key, 'at', 0, 'sl', 0)
-    redis.call('HDEL', key, 'ec', 'em', 'es', 'rn', 'fa', 'lt')
+    redis.call('HDEL', key, 'ec', 'em', 'es', 'rn', 'fa', 'lt', 'cx', 'pg')
     local at = now + math.floor(n * spacing)
     if at > now then
       redis.call('ZADD', KEYS[2], fmt(at), id)

@@ -2,6 +2,7 @@ package dev.headroom.queue.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.headroom.core.codec.Codec;
 import dev.headroom.queue.JobOptions;
@@ -10,11 +11,15 @@ import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueueContractTest;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
+import dev.headroom.queue.QueueEvent;
+import dev.headroom.queue.QueueEvents;
 import dev.headroom.queue.QueueFullException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The contract in memory, plus the bounded capacity. */
+/** The contract in memory, plus the bounded capacity and event log. */
 class InMemoryJobQueueTest extends JobQueueContractTest {
 
   @Override
@@ -42,6 +47,23 @@ class InMemoryJobQueueTest extends JobQueueContractTest {
               QueueFullException.class, () -> q.enqueue(text, "4"));
       assertThat(full.queueName()).isEqualTo("small");
       assertThat(full.capacity()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void theEventLogKeepsTheNewestEventsUpToItsRetention() {
+    JobType<String> text = JobType.of("text", Codec.utf8());
+    try (JobQueue q = JobQueues.inMemory("events", options().eventRetention(3).build())) {
+      List<String> ids =
+          q.enqueueAll(text, List.of("1", "2", "3", "4", "5"), JobOptions.ofDefaults());
+      q.workers().handle(text, job -> {}).concurrency(1).start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> q.counts().completed() == 5);
+      List<QueueEvent> kept = new CopyOnWriteArrayList<>();
+      try (QueueEvents events = q.subscribe("0", kept::add)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> kept.size() == 3);
+        assertThat(kept).extracting(QueueEvent::jobId).containsExactlyElementsOf(ids.subList(2, 5));
+        assertThat(events.lastId()).isEqualTo(kept.get(2).id());
+      }
     }
   }
 }

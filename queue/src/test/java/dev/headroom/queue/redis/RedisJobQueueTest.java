@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.queue.CancelOutcome;
+import dev.headroom.queue.DeadLetter;
 import dev.headroom.queue.JobInfo;
 import dev.headroom.queue.JobOptions;
 import dev.headroom.queue.JobQueue;
@@ -14,13 +16,17 @@ import dev.headroom.queue.JobQueueContractTest;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.JobType;
+import dev.headroom.queue.QueueEvent;
+import dev.headroom.queue.QueueEvents;
 import dev.headroom.testkit.RedisExtension;
 import dev.headroom.testkit.TestRedis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +146,70 @@ class RedisJobQueueTest extends JobQueueContractTest {
       await()
           .atMost(Duration.ofMillis(1500))
           .until(() -> q.job(id).map(JobInfo::state).orElse(null) == JobState.COMPLETED);
+    }
+  }
+
+  @Test
+  void aCancelFromAnotherProcessReachesTheRunningHandlerThroughItsLeaseRenewal() {
+    JobQueueConfig options =
+        JobQueueConfig.builder().keySpace(keySpace).lease(Duration.ofMillis(600)).build();
+    try (JobQueue worker = JobQueues.redis(connector, "cancel", options);
+        JobQueue operator = JobQueues.redis(otherNode, "cancel", options)) {
+      worker
+          .workers()
+          .handle(
+              TEXT,
+              job -> {
+                await().atMost(Duration.ofSeconds(10)).until(job::cancelRequested);
+                throw new CancellationException("stopped");
+              })
+          .concurrency(1)
+          .start();
+      String id = operator.enqueue(TEXT, "long");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> operator.job(id).map(JobInfo::state).orElse(null) == JobState.ACTIVE);
+      assertThat(operator.cancel(id)).isEqualTo(CancelOutcome.REQUESTED);
+      // seen at the worker's next renewal, every third of the lease
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> operator.job(id).map(JobInfo::state).orElse(null) == JobState.DEAD);
+      assertThat(operator.deadLetters().get(id).orElseThrow().reason())
+          .isEqualTo(DeadLetter.REASON_CANCELLED);
+    }
+  }
+
+  @Test
+  void aQueueThatRanNoneOfTheJobsHearsTheirEventsAndReadsTheirResults() {
+    JobQueueConfig options = JobQueueConfig.builder().keySpace(keySpace).build();
+    List<QueueEvent> heard = new CopyOnWriteArrayList<>();
+    try (JobQueue worker = JobQueues.redis(connector, "events", options);
+        JobQueue watcher = JobQueues.redis(otherNode, "events", options);
+        QueueEvents events = watcher.subscribe(heard::add)) {
+      worker
+          .workers()
+          .handle(
+              TEXT,
+              Codec.utf8(),
+              job -> {
+                job.progress(99);
+                return job.payload().toUpperCase(java.util.Locale.ROOT);
+              })
+          .concurrency(2)
+          .start();
+      String id = worker.enqueue(TEXT, "hello");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> heard.stream().anyMatch(e -> e.kind() == QueueEvent.Kind.COMPLETED));
+      assertThat(heard)
+          .extracting(QueueEvent::kind)
+          .containsExactly(QueueEvent.Kind.PROGRESS, QueueEvent.Kind.COMPLETED);
+      assertThat(heard).allMatch(e -> e.jobId().equals(id) && e.type().equals("text"));
+      JobInfo info = watcher.job(id).orElseThrow();
+      assertThat(info.result(Codec.utf8())).contains("HELLO");
+      assertThat(info.progress()).isEqualTo("99");
+      assertThat(events.lastId()).isEqualTo(heard.get(1).id());
+      assertThat(redis.keys()).contains(keySpace.prefix() + "{events}:events");
     }
   }
 }

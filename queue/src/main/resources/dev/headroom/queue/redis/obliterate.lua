@@ -1,0 +1,23 @@
+-- Deletes up to ARGV[8] jobs in any state (ARGV[9] '1': running ones too); once none is left,
+-- the sequence, wake list and events (the paused flag stays). Refuses (deleting nothing) unless
+-- the queue is paused (-2), and while jobs run unless forced (-1). Returns how many jobs.
+local batch = tonumber(ARGV[8])
+if redis.call('EXISTS', KEYS[8]) == 0 then return -2 end
+if ARGV[9] ~= '1' and redis.call('ZCARD', KEYS[3]) > 0 then return -1 end
+local n = 0
+for k = 1, 5 do
+  if n < batch then
+    local ids = redis.call('ZRANGE', KEYS[k], 0, batch - n - 1)
+    for i = 1, #ids do
+      redis.call('ZREM', KEYS[k], ids[i])
+      local id = ids[i]
+      if k == 1 then id = string.sub(id, 17) end
+      redis.call('DEL', jobPrefix .. id)
+      n = n + 1
+    end
+  end
+end
+if n < batch then
+  redis.call('DEL', KEYS[6], KEYS[7], KEYS[9])
+end
+return n
