@@ -23,6 +23,7 @@ module dev.headroom.core {
   exports dev.headroom.core.concurrent;
   exports dev.headroom.core.config;
   exports dev.headroom.core.health;
+  exports dev.headroom.core.http;
   exports dev.headroom.core.jdbc;
   exports dev.headroom.core.key;
   exports dev.headroom.core.metrics;

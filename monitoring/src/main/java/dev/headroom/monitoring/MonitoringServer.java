@@ -1,16 +1,26 @@
 package dev.headroom.monitoring;
 
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpPrincipal;
 import com.sun.net.httpserver.HttpServer;
 import dev.headroom.core.health.HealthStatus;
+import dev.headroom.core.http.Route;
+import dev.headroom.core.http.RouteRequest;
+import dev.headroom.core.http.RouteResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +39,10 @@ import org.slf4j.LoggerFactory;
  *       is DOWN, then 503 (so a load balancer can act on the status alone);
  *   <li>{@code GET /metrics}: Prometheus text from a {@code PrometheusMeterRegistry}, when one was
  *       given with {@link Builder#prometheus} (the {@code micrometer-registry-prometheus}
- *       dependency is optional: add it to use this); 404 otherwise.
+ *       dependency is optional: add it to use this); 404 otherwise;
+ *   <li>any {@link Route} mounted with {@link Builder#route} (such as the queue's operator page):
+ *       every method, at its path and below it, with the request body limited to 64 KiB (413
+ *       beyond) and the principal of an {@link Builder#authenticator authenticator}, if any.
  * </ul>
  *
  * <pre>{@code
@@ -93,6 +106,8 @@ public final class MonitoringServer implements AutoCloseable {
     private @Nullable Supplier<String> metrics;
     private String healthPath = "/health";
     private String metricsPath = "/metrics";
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private @Nullable Authenticator authenticator;
 
     private Builder(Monitor monitor) {
       this.monitor = Objects.requireNonNull(monitor, "monitor");
@@ -131,6 +146,34 @@ public final class MonitoringServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Mounts {@code route} at {@code path}: it answers requests for {@code path} and every path
+     * below it ({@code path + "/..."}), in any method. See {@link Route} for what it is handed.
+     *
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}, ends with
+     *     {@code /}, or is mounted already
+     */
+    public Builder route(String path, Route route) {
+      checkPath("route path", path);
+      Objects.requireNonNull(route, "route");
+      if (path.endsWith("/")) {
+        throw new IllegalArgumentException("route path must not end with '/', was '" + path + "'");
+      }
+      if (routes.putIfAbsent(path, route) != null) {
+        throw new IllegalArgumentException("route path '" + path + "' is mounted already");
+      }
+      return this;
+    }
+
+    /**
+     * Authenticates every request (for example a {@code BasicAuthenticator}); the user it
+     * establishes is the {@link RouteRequest#principal()} routes see. Default none: anonymous.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
     private static String checkPath(String field, String path) {
       Objects.requireNonNull(path, field);
       if (!path.startsWith("/") || path.length() < 2) {
@@ -151,6 +194,12 @@ public final class MonitoringServer implements AutoCloseable {
         throw new IllegalArgumentException(
             "healthPath and metricsPath must differ, both are '" + healthPath + "'");
       }
+      for (String mount : routes.keySet()) {
+        if (mount.equals(healthPath) || mount.equals(metricsPath)) {
+          throw new IllegalArgumentException(
+              "route path '" + mount + "' is the health or metrics path");
+        }
+      }
       HttpServer server;
       try {
         server = HttpServer.create(address, 0);
@@ -167,7 +216,12 @@ public final class MonitoringServer implements AutoCloseable {
                 return t;
               });
       server.setExecutor(executor);
-      server.createContext("/", new Router(monitor, healthPath, metricsPath, metrics));
+      HttpContext context =
+          server.createContext(
+              "/", new Router(monitor, healthPath, metricsPath, metrics, Map.copyOf(routes)));
+      if (authenticator != null) {
+        context.setAuthenticator(authenticator);
+      }
       server.start();
       log.info(
           "monitoring server listening on {} ({}, {})",
@@ -179,13 +233,26 @@ public final class MonitoringServer implements AutoCloseable {
   }
 
   private record Router(
-      Monitor monitor, String healthPath, String metricsPath, @Nullable Supplier<String> metrics)
+      Monitor monitor,
+      String healthPath,
+      String metricsPath,
+      @Nullable Supplier<String> metrics,
+      Map<String, Route> routes)
       implements HttpHandler {
+
+    private static final int MAX_BODY = 64 * 1024;
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
       try (exchange) {
         String path = exchange.getRequestURI().getPath();
+        for (Map.Entry<String, Route> mounted : routes.entrySet()) {
+          String mount = mounted.getKey();
+          if (path.equals(mount) || path.startsWith(mount + "/")) {
+            serve(exchange, mount, path.substring(mount.length()), mounted.getValue());
+            return;
+          }
+        }
         boolean health = path.equals(healthPath);
         boolean scrape = path.equals(metricsPath) && metrics != null;
         if (!health && !scrape) {
@@ -212,6 +279,49 @@ public final class MonitoringServer implements AutoCloseable {
         } catch (RuntimeException e) {
           log.warn("monitoring server failed to answer {} {}", method, path, e);
           send(exchange, 500, "text/plain; charset=utf-8", "internal error\n");
+        }
+      }
+    }
+
+    private static void serve(HttpExchange exchange, String mount, String rest, Route route)
+        throws IOException {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes(MAX_BODY + 1);
+      }
+      if (body.length > MAX_BODY) {
+        send(exchange, 413, "text/plain; charset=utf-8", "request body too large\n");
+        return;
+      }
+      RouteRequest.Builder request =
+          RouteRequest.builder(exchange.getRequestMethod(), rest)
+              .contextPath(mount)
+              .rawQuery(exchange.getRequestURI().getRawQuery())
+              .body(body);
+      exchange
+          .getRequestHeaders()
+          .forEach((name, values) -> values.forEach(v -> request.header(name, v)));
+      HttpPrincipal principal = exchange.getPrincipal();
+      if (principal != null) {
+        request.principal(principal.getUsername());
+      }
+      RouteResponse response;
+      try {
+        response = route.handle(request.build());
+      } catch (RuntimeException e) {
+        log.warn("route {} failed to answer {} {}", mount, exchange.getRequestMethod(), rest, e);
+        send(exchange, 500, "text/plain; charset=utf-8", "internal error\n");
+        return;
+      }
+      for (Map.Entry<String, List<String>> header : response.headers().entrySet()) {
+        exchange.getResponseHeaders().put(header.getKey(), header.getValue());
+      }
+      byte[] bytes = response.body();
+      boolean noBody = exchange.getRequestMethod().equals("HEAD") || bytes.length == 0;
+      exchange.sendResponseHeaders(response.status(), noBody ? -1 : bytes.length);
+      if (!noBody) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
         }
       }
     }
