@@ -13,4 +13,5 @@ module dev.headroom.queue {
   requires java.management;
 
   exports dev.headroom.queue;
+  exports dev.headroom.queue.web;
 }
