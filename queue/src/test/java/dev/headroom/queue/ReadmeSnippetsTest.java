@@ -7,12 +7,19 @@ import static org.awaitility.Awaitility.await;
 import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.codec.JsonCodec;
+import dev.headroom.core.http.RouteRequest;
+import dev.headroom.core.http.RouteResponse;
 import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.queue.web.AccessCheck;
+import dev.headroom.queue.web.OperatorPage;
+import dev.headroom.queue.web.OperatorPageConfig;
+import dev.headroom.queue.web.ScheduleView;
 import dev.headroom.testkit.ReadmeSnippets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,7 +72,9 @@ class ReadmeSnippetsTest {
 
   @Test
   void everyJavaBlockOfTheReadmeStandsHere() {
-    ReadmeSnippets.assertAllIn(Path.of("README.md"), Path.of("src/test/java/dev/headroom/queue/ReadmeSnippetsTest.java"));
+    ReadmeSnippets.assertAllIn(Path.of("README.md"), Path.of("src/test/java/dev/headroom/queue/ReadmeSnippetsTest.java"),
+        // mounting the operator page on monitoring's server: the demo module has both on its class path
+        Path.of("../demo/src/test/java/dev/headroom/demo/QueueOperatorPageReadmeSnippetsTest.java"));
   }
 
   @Test
@@ -227,5 +236,41 @@ class ReadmeSnippetsTest {
     // failures retry with backoff, then land in queue.deadLetters() to inspect and replay
     workers.shutdown(Duration.ofSeconds(30));   // unfinished jobs go back to the queue
     queue.close();
+  }
+
+  // ---- README: Operator's page ----
+
+  @Test
+  void operatorsPage() {
+    try (JobQueueRegistry queues = JobQueueRegistry.create(Optional.empty(), JobQueueConfig.ofDefaults())) {
+      queues.getOrCreate("emails").enqueue(EMAIL, new Email("ada@example.com", "welcome"));
+
+      OperatorPage page = OperatorPage.of(queues, OperatorPageConfig.builder()   // queues: a JobQueueRegistry
+          .actionsEnabled(true)                                    // read-only without it
+          .readAccess(request -> request.principal().isPresent())  // who may look (default: whoever reaches it)
+          .actAccess(AccessCheck.principalIn("ada", "grace"))      // who may pause, resume, cancel, replay, purge
+          .build());
+      RouteResponse overview = page.handle(RouteRequest.builder("GET", "/").contextPath("/queues").principal("ada").build());
+
+      assertThat(overview.status()).isEqualTo(200);
+      assertThat(overview.bodyText()).contains("emails").contains("/queues/queue?name=emails");
+      assertThat(page.handle(RouteRequest.builder("GET", "/").build()).status()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void operatorsPageSchedules() {
+    Instant nextTick = Instant.parse("2026-12-07T02:00:00Z");
+    Instant lastTick = Instant.parse("2026-12-06T02:00:00Z");
+
+    OperatorPageConfig withSchedules = OperatorPageConfig.builder()
+        .schedules(queue -> List.of(new ScheduleView("nightly-digest", "0 3 * * * Europe/Paris", nextTick, lastTick)))
+        .build();
+
+    try (JobQueue queue = JobQueues.inMemory("digests", JobQueueConfig.ofDefaults())) {
+      String html = OperatorPage.of(List.of(queue), withSchedules)
+          .handle(RouteRequest.builder("GET", "/queue").rawQuery("name=digests").build()).bodyText();
+      assertThat(html).contains("nightly-digest").contains("2026-12-07T02:00:00Z").contains("2026-12-06T02:00:00Z");
+    }
   }
 }
