@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthCheck;
+import dev.headroom.core.http.Route;
+import dev.headroom.core.http.RouteResponse;
 import dev.headroom.core.metrics.HeadroomMeters;
 import dev.headroom.testkit.ReadmeSnippets;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +14,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -102,5 +108,24 @@ class ReadmeSnippetsTest {
 
   private static String loadTrack(long id) {
     return "track " + id;
+  }
+
+  // ---- README: Routes ----
+
+  @Test
+  void routes() throws Exception {
+    Monitor monitor = Monitor.builder().build();
+
+    Route hello = request -> RouteResponse.text(200, "hello " + request.principal().orElse("anonymous"));
+    MonitoringServer withRoutes = MonitoringServer.builder(monitor)
+        .route("/hello", hello)                       // /hello and every path below it, any method
+        .start();
+
+    try (withRoutes) {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withRoutes.port() + "/hello/there")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.body()).isEqualTo("hello anonymous");
+    }
   }
 }
