@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -23,8 +24,8 @@ import reactor.core.scheduler.Schedulers;
  * The WebFlux twin of {@link HeadroomRateLimitFilter}: applies {@code headroom.ratelimit.rules} by
  * path pattern and method, with the same keys (client address behind trusted proxies, principal,
  * header), the same headers and the same 429 problem body. Limiters are asked asynchronously, so no
- * event-loop thread waits for Redis; the chain resumes on the parallel scheduler, never on a Redis
- * client thread.
+ * event-loop thread waits for Redis; a decision Redis answers resumes the chain on the parallel
+ * scheduler, never on a Redis client thread.
  */
 public final class HeadroomRateLimitWebFilter implements WebFilter, Ordered {
 
@@ -91,15 +92,18 @@ public final class HeadroomRateLimitWebFilter implements WebFilter, Ordered {
             principal,
             name -> request.getHeaders().getFirst(name),
             () -> clientIp(limits, request));
-    return Mono.fromFuture(() -> limits.limiter(rule.policy()).tryAcquireAsync(key, 1))
-        .publishOn(Schedulers.parallel())
-        .flatMap(
-            decision -> {
-              limits.headers(decision).forEach(exchange.getResponse().getHeaders()::set);
-              return decision.allowed()
-                  ? apply(exchange, chain, matching, index + 1, principal)
-                  : deny(exchange, rule.policy(), decision);
-            });
+    CompletableFuture<Decision> pending = limits.limiter(rule.policy()).tryAcquireAsync(key, 1);
+    Mono<Decision> decided =
+        pending.isDone()
+            ? Mono.fromFuture(pending)
+            : Mono.fromFuture(pending).publishOn(Schedulers.parallel());
+    return decided.flatMap(
+        decision -> {
+          limits.headers(decision).forEach(exchange.getResponse().getHeaders()::set);
+          return decision.allowed()
+              ? apply(exchange, chain, matching, index + 1, principal)
+              : deny(exchange, rule.policy(), decision);
+        });
   }
 
   private static Mono<Void> deny(ServerWebExchange exchange, String policy, Decision decision) {

@@ -5,26 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.monitoring.RequestMetrics;
 import dev.headroom.monitoring.WindowStats;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The WebFlux variant of the filter test: a real embedded reactive server on a real Redis, the
  * rules applied by path pattern and method, keys from a trusted proxy's X-Forwarded-For and from a
- * header, 429 with the headers and the problem body, request metrics by route template.
+ * header and from the principal, 429 with the headers and the problem body, request metrics by
+ * route template.
  */
 @SpringBootTest(
     classes = ReactiveTestApp.class,
@@ -40,7 +42,10 @@ import org.springframework.test.context.DynamicPropertySource;
       "headroom.ratelimit.rules[1].policy=tight",
       "headroom.ratelimit.rules[1].paths=/keyed/**",
       "headroom.ratelimit.rules[1].key=header",
-      "headroom.ratelimit.rules[1].header=X-Api-Key"
+      "headroom.ratelimit.rules[1].header=X-Api-Key",
+      "headroom.ratelimit.rules[2].policy=tight",
+      "headroom.ratelimit.rules[2].paths=/me/**",
+      "headroom.ratelimit.rules[2].key=principal"
     })
 class HeadroomReactiveWebTest {
 
@@ -52,10 +57,6 @@ class HeadroomReactiveWebTest {
     registry.add("headroom.redis.url", HeadroomAutoConfigurationTest::redisUrl);
     registry.add("headroom.redis.namespace", () -> NAMESPACE);
   }
-
-  /** HTTP/1.1: no h2c upgrade attempt on a fresh connection. */
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @LocalServerPort int port;
   @Autowired ApplicationContext context;
@@ -71,14 +72,32 @@ class HeadroomReactiveWebTest {
     }
   }
 
-  HttpResponse<String> send(String method, String path, String... headers) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .method(method, HttpRequest.BodyPublishers.noBody());
-    if (headers.length > 0) {
-      request.headers(headers);
+  /** What the server answered. */
+  record Response(int statusCode, HttpHeaders headers, String body) {
+    Optional<String> header(String name) {
+      return Optional.ofNullable(headers.getFirst(name));
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends one request to the real server through Reactor Netty's client. */
+  Response send(String method, String path, String... headers) {
+    WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    EntityExchangeResult<String> result =
+        client
+            .method(HttpMethod.valueOf(method))
+            .uri(path)
+            .headers(
+                h -> {
+                  for (int i = 0; i + 1 < headers.length; i += 2) {
+                    h.add(headers[i], headers[i + 1]);
+                  }
+                })
+            .exchange()
+            .expectBody(String.class)
+            .returnResult();
+    String body = result.getResponseBody();
+    return new Response(
+        result.getStatus().value(), result.getResponseHeaders(), body == null ? "" : body);
   }
 
   @Test
@@ -90,26 +109,24 @@ class HeadroomReactiveWebTest {
   }
 
   @Test
-  void aRuleCountsPerForwardedClientAndAnswers429WithHeadersAndProblem() throws Exception {
+  void aRuleCountsPerForwardedClientAndAnswers429WithHeadersAndProblem() {
     String client = "X-Forwarded-For";
     List<Integer> a = new ArrayList<>();
-    HttpResponse<String> denied = null;
+    Response denied = null;
     for (int i = 0; i < 3; i++) {
-      HttpResponse<String> r = send("GET", "/api/ping", client, "203.0.113.10");
+      Response r = send("GET", "/api/ping", client, "203.0.113.10");
       a.add(r.statusCode());
       if (r.statusCode() == 200) {
-        assertThat(r.headers().firstValue("RateLimit-Policy").orElseThrow())
-            .startsWith("\"tight\";q=2;");
+        assertThat(r.header("RateLimit-Policy").orElseThrow()).startsWith("\"tight\";q=2;");
       } else {
         denied = r;
       }
     }
     assertThat(a).containsExactly(200, 200, 429);
     assertThat(denied).isNotNull();
-    assertThat(denied.headers().firstValue("Retry-After")).isPresent();
-    assertThat(denied.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"tight\";r=0;");
-    assertThat(denied.headers().firstValue("Content-Type").orElseThrow())
-        .startsWith("application/problem+json");
+    assertThat(denied.header("Retry-After")).isPresent();
+    assertThat(denied.header("RateLimit").orElseThrow()).startsWith("\"tight\";r=0;");
+    assertThat(denied.header("Content-Type").orElseThrow()).startsWith("application/problem+json");
     assertThat(denied.body())
         .contains(
             "\"status\":429",
@@ -129,7 +146,7 @@ class HeadroomReactiveWebTest {
   }
 
   @Test
-  void aHeaderRuleCountsPerApiKey() throws Exception {
+  void aHeaderRuleCountsPerApiKey() {
     List<Integer> k1 = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       k1.add(send("GET", "/keyed/" + i, "X-Api-Key", "reactive-k1").statusCode());
@@ -139,7 +156,25 @@ class HeadroomReactiveWebTest {
   }
 
   @Test
-  void requestsAreRecordedByRouteTemplateNeverByRawPath() throws Exception {
+  void aPrincipalRuleCountsPerUserAndFallsBackToTheClientAddress() {
+    List<Integer> alice = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      alice.add(send("GET", "/me/" + i, "X-Test-User", "alice").statusCode());
+    }
+    assertThat(alice).containsExactly(200, 200, 429);
+    assertThat(send("GET", "/me/1", "X-Test-User", "bob").statusCode()).isEqualTo(200);
+
+    List<Integer> anonymous = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      anonymous.add(send("GET", "/me/" + i, "X-Forwarded-For", "198.51.100.7").statusCode());
+    }
+    assertThat(anonymous)
+        .as("no principal: counted by client address")
+        .containsExactly(200, 200, 429);
+  }
+
+  @Test
+  void requestsAreRecordedByRouteTemplateNeverByRawPath() {
     assertThat(send("GET", "/items/41").body()).isEqualTo("item-41");
     assertThat(send("GET", "/items/42").body()).isEqualTo("item-42");
     assertThat(send("GET", "/nowhere/43").statusCode())
