@@ -16,6 +16,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Finds the {@link JobHandlerMethod} methods of every bean as it is initialized, checks their
@@ -32,6 +33,9 @@ public final class JobHandlerMethods implements BeanPostProcessor {
   @Override
   public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
     Class<?> target = AopUtils.getTargetClass(bean);
+    if (!AnnotationUtils.isCandidateClass(target, JobHandlerMethod.class)) {
+      return bean; // java.* and other classes that cannot carry it
+    }
     Map<Method, JobHandlerMethod> methods =
         MethodIntrospector.selectMethods(
             target,
