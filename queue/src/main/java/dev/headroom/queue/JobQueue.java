@@ -62,6 +62,12 @@ public interface JobQueue extends HealthCheck, AutoCloseable {
   /** Jobs by state. */
   QueueCounts counts();
 
+  /**
+   * The queue's recurring jobs: schedules by cron expression or interval, each tick enqueued
+   * exactly once whatever the number of processes.
+   */
+  JobSchedules schedules();
+
   /** The dead letters. */
   DeadLetters deadLetters();
 

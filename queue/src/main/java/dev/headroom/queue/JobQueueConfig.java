@@ -64,6 +64,9 @@ public final class JobQueueConfig {
   /** Default number of ready jobs above which health reports DEGRADED. */
   public static final long DEFAULT_HEALTH_THRESHOLD = 100;
 
+  /** Default duplicate-suppression window: none beyond the life of the job itself. */
+  public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ZERO;
+
   private static final JobQueueConfig DEFAULTS = builder().build();
 
   private final KeySpace keySpace;
@@ -81,6 +84,7 @@ public final class JobQueueConfig {
   private final Duration deadAge;
   private final long capacity;
   private final long healthThreshold;
+  private final Duration dedupeWindow;
 
   private JobQueueConfig(Builder b) {
     this.keySpace = b.keySpace;
@@ -98,6 +102,7 @@ public final class JobQueueConfig {
     this.deadAge = b.deadAge;
     this.capacity = b.capacity;
     this.healthThreshold = b.healthThreshold;
+    this.dedupeWindow = b.dedupeWindow;
   }
 
   /**
@@ -130,6 +135,7 @@ public final class JobQueueConfig {
     b.deadAge = deadAge;
     b.capacity = capacity;
     b.healthThreshold = healthThreshold;
+    b.dedupeWindow = dedupeWindow;
     return b;
   }
 
@@ -237,6 +243,16 @@ public final class JobQueueConfig {
     return healthThreshold;
   }
 
+  /**
+   * How long an enqueue with an explicit {@linkplain JobOptions.Builder#jobId job id} suppresses
+   * later enqueues of that id, counted from when it was stored, whatever the retention of the job
+   * itself (zero, the default: only while the job exists). A duplicate is refused while its job
+   * exists or within this window, whichever is longer.
+   */
+  public Duration dedupeWindow() {
+    return dedupeWindow;
+  }
+
   @Override
   public String toString() {
     return "JobQueueConfig[keySpace="
@@ -263,6 +279,8 @@ public final class JobQueueConfig {
         + capacity
         + ", healthThreshold="
         + healthThreshold
+        + ", dedupeWindow="
+        + dedupeWindow
         + ", serverTime="
         + serverTime
         + ", meters="
@@ -290,6 +308,7 @@ public final class JobQueueConfig {
     private Duration deadAge = DEFAULT_DEAD_AGE;
     private long capacity = DEFAULT_CAPACITY;
     private long healthThreshold = DEFAULT_HEALTH_THRESHOLD;
+    private Duration dedupeWindow = DEFAULT_DEDUPE_WINDOW;
 
     private Builder() {}
 
@@ -401,6 +420,16 @@ public final class JobQueueConfig {
     }
 
     /**
+     * How long an explicit job id suppresses duplicates, whatever the retention (default zero:
+     * while the job exists; not negative, at most 365 days). See {@link
+     * JobQueueConfig#dedupeWindow()}.
+     */
+    public Builder dedupeWindow(Duration window) {
+      this.dedupeWindow = Require.nonNull("dedupeWindow", window);
+      return this;
+    }
+
+    /**
      * The configuration.
      *
      * @throws IllegalArgumentException naming the field, the value and the rule of the first bad
@@ -425,6 +454,12 @@ public final class JobQueueConfig {
       atLeastOneMilli("deadRetention maxAge", deadAge);
       Require.that(capacity >= 1, "capacity", capacity, "be at least 1");
       Require.that(healthThreshold >= 0, "healthThreshold", healthThreshold, "not be negative");
+      Require.that(!dedupeWindow.isNegative(), "dedupeWindow", dedupeWindow, "not be negative");
+      Require.that(
+          dedupeWindow.compareTo(Duration.ofDays(365)) <= 0,
+          "dedupeWindow",
+          dedupeWindow,
+          "be at most 365 days");
       return new JobQueueConfig(this);
     }
 

@@ -393,6 +393,57 @@ public abstract class JobQueueContractTest {
   }
 
   @Test
+  void aDedupeWindowRefusesADuplicateAfterRetentionDroppedTheJobAndAcceptsItAfterTheWindow() {
+    JobQueue q =
+        queue(
+            options()
+                .completedRetention(0, Duration.ofHours(1))
+                .dedupeWindow(Duration.ofMinutes(10))
+                .build());
+    JobOptions once = JobOptions.builder().jobId("report-7").build();
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    q.enqueue(TEXT, "first", once);
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> q.job("report-7").isEmpty());
+    time.advance(Duration.ofMinutes(9));
+    assertThat(q.enqueue(TEXT, "second", once)).isEqualTo("report-7");
+    assertThat(q.job("report-7")).as("refused within the window, the job long gone").isEmpty();
+    time.advance(Duration.ofMinutes(1));
+    q.enqueue(TEXT, "third", once);
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 2);
+    assertThat(r.seen).containsExactly("first", "third");
+    // generated ids are never remembered: the window costs nothing without a job id
+    q.enqueue(TEXT, "plain");
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 3);
+  }
+
+  @Test
+  void withoutADedupeWindowAnIdIsFreeAgainOnceRetentionDroppedItsJob() {
+    JobQueue q = queue(options().completedRetention(0, Duration.ofHours(1)).build());
+    JobOptions once = JobOptions.builder().jobId("report-8").build();
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    q.enqueue(TEXT, "first", once);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> q.job("report-8").isEmpty() && r.seen.size() == 1);
+    q.enqueue(TEXT, "second", once);
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 2);
+  }
+
+  @Test
+  void aDedupeWindowStillRefusesWhileTheJobExistsPastTheWindow() {
+    JobQueue q = queue(options().dedupeWindow(Duration.ofSeconds(1)).build());
+    JobOptions once = JobOptions.builder().jobId("report-9").build();
+    q.enqueue(TEXT, "first", once);
+    time.advance(Duration.ofMinutes(5));
+    q.enqueue(TEXT, "second", once);
+    assertThat(q.counts().waiting()).isEqualTo(1);
+    assertThat(q.job("report-9").orElseThrow().payload(TEXT)).isEqualTo("first");
+  }
+
+  @Test
   void enqueueAllStoresEveryJobInOrder() {
     JobQueue q = queue();
     List<String> payloads = new ArrayList<>();
