@@ -252,7 +252,7 @@ final class QueueSchedules implements JobSchedules, AutoCloseable {
    * followed by the new next tick (the last element).
    */
   static long[] plan(Timing timing, Missed missed, long next, long now) {
-    long[] out = new long[MAX_TICKS + 2];
+    long[] out = new long[MAX_TICKS + 1];
     int n = 0;
     long t = next;
     long cut = now - missed.afterMillis;
@@ -262,7 +262,7 @@ final class QueueSchedules implements JobSchedules, AutoCloseable {
       }
       t = timing.nextAfter(cut);
     }
-    while (t <= now && n < MAX_TICKS + 1) {
+    while (t <= now && n < MAX_TICKS) {
       out[n++] = t;
       t = timing.nextAfter(t);
     }
