@@ -13,7 +13,9 @@ import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.queue.broker.Broker;
 import dev.headroom.queue.broker.ClaimedJob;
 import dev.headroom.queue.broker.Exchange;
+import dev.headroom.queue.broker.ScheduleStore;
 import dev.headroom.queue.broker.Settlement;
+import dev.headroom.queue.broker.StoredSchedule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -608,6 +610,30 @@ public abstract class JobQueueContractTest {
     assertThat(q.job(tickId("ten-minutes", t0.plus(Duration.ofMinutes(60))))).isPresent();
     assertThat(q.schedules().get("ten-minutes").orElseThrow().lastTick())
         .isEqualTo(t0.plus(Duration.ofMinutes(60)));
+  }
+
+  @Test
+  void aTickFiresOnlyForTheFirstCallerThatFindsTheScheduleAsPlanned() {
+    JobQueue q = queue();
+    ScheduleStore store = ((BrokerJobQueue) q).broker.scheduleStore();
+    q.schedules().upsert(Schedule.builder("raced", TEXT, "r").every(Duration.ofMinutes(1)).build());
+    StoredSchedule s = store.get("raced").orElseThrow();
+    long next = s.next();
+    long[] ticks = {next};
+    assertThat(store.fire("raced", s.version(), next, ticks, next + 60_000)).isTrue();
+    assertThat(store.fire("raced", s.version(), next, ticks, next + 60_000))
+        .as("a second process that planned the same tick")
+        .isFalse();
+    assertThat(store.fire("raced", s.version() + 1, next + 60_000, ticks, next + 120_000))
+        .as("a plan made before the schedule was replaced")
+        .isFalse();
+    assertThat(q.counts().waiting()).isEqualTo(1);
+    StoredSchedule after = store.get("raced").orElseThrow();
+    assertThat(after.next()).isEqualTo(next + 60_000);
+    assertThat(after.last()).isEqualTo(next);
+    assertThat(store.remove("raced")).isTrue();
+    assertThat(store.fire("raced", s.version(), next + 60_000, new long[0], next + 120_000))
+        .isFalse();
   }
 
   @Test
