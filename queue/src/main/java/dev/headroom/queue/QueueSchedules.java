@@ -235,6 +235,10 @@ final class QueueSchedules implements JobSchedules, AutoCloseable {
         boolean fired =
             queue.call(() -> s.fire(sc.name(), sc.version(), sc.next(), ticks, newNext));
         if (fired) {
+          QueueMeters m = queue.meters;
+          if (m != null && ticks.length > 0) {
+            m.type(sc.type()).enqueued.increment(ticks.length);
+          }
           log.debug(
               "queue '{}': schedule '{}' fired {} tick(s)", queue.name, sc.name(), ticks.length);
           next = newNext;
