@@ -136,9 +136,17 @@ public final class AssetPath {
   public String extension() {
     String name = fileName();
     int dot = name.lastIndexOf('.');
-    return dot <= 0 || dot == name.length() - 1
-        ? ""
-        : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    if (dot <= 0 || dot == name.length() - 1) {
+      return "";
+    }
+    String extension = name.substring(dot + 1);
+    for (int i = 0; i < extension.length(); i++) {
+      char c = extension.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
+        return extension.toLowerCase(Locale.ROOT);
+      }
+    }
+    return extension; // no character that lower-casing would change
   }
 
   /** Whether this path is {@code prefix} or lies below it, segment by segment. */
@@ -211,6 +219,9 @@ public final class AssetPath {
     }
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
+      if (c >= ' ' && c < 0x7F && c != '\\' && c != '?' && c != '#') {
+        continue; // the common case: printable ASCII
+      }
       if (isControl(c)) {
         throw new InvalidAssetPathException(path, "it contains a control character at index " + i);
       }
