@@ -12,6 +12,7 @@ import dev.headroom.queue.JobQueueRegistry;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.NonRetryableException;
+import dev.headroom.queue.Schedule;
 import dev.headroom.queue.WorkerPool;
 import dev.headroom.queue.web.OperatorPage;
 import dev.headroom.queue.web.OperatorPageConfig;
@@ -74,6 +75,12 @@ class OperatorPageBrowserIT {
         "{\"to\":\"ada@example.com\",\"template\":\"digest\"}",
         JobOptions.builder().delay(Duration.ofHours(6)).build());
     thumbnails.enqueue(THUMBNAIL, "dog.png");
+    emails
+        .schedules()
+        .upsert(
+            Schedule.builder("weekly-digest", EMAIL, "{\"template\":\"digest\"}")
+                .every(Duration.ofDays(7))
+                .build());
 
     OperatorPage page =
         OperatorPage.of(queues, OperatorPageConfig.builder().actionsEnabled(true).build());
@@ -118,6 +125,9 @@ class OperatorPageBrowserIT {
     browser.findElement(By.cssSelector("button[value=resume]")).click();
     assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("running");
     assertThat(emails.isPaused()).isFalse();
+    assertThat(browser.findElement(By.id("schedules")).getText())
+        .contains("weekly-digest")
+        .contains("every PT168H");
 
     // the dead letters: hostile error text is shown as text and never ran
     browser.findElement(By.linkText("dead")).click();

@@ -67,6 +67,9 @@ public final class JobQueueConfig {
   /** Default number of events kept for {@link JobQueue#subscribe subscribers}. */
   public static final int DEFAULT_EVENT_RETENTION = 10_000;
 
+  /** Default duplicate-suppression window: none beyond the life of the job itself. */
+  public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ZERO;
+
   private static final JobQueueConfig DEFAULTS = builder().build();
 
   private final KeySpace keySpace;
@@ -85,6 +88,7 @@ public final class JobQueueConfig {
   private final long capacity;
   private final long healthThreshold;
   private final int eventRetention;
+  private final Duration dedupeWindow;
 
   private JobQueueConfig(Builder b) {
     this.keySpace = b.keySpace;
@@ -103,6 +107,7 @@ public final class JobQueueConfig {
     this.capacity = b.capacity;
     this.healthThreshold = b.healthThreshold;
     this.eventRetention = b.eventRetention;
+    this.dedupeWindow = b.dedupeWindow;
   }
 
   /**
@@ -136,6 +141,7 @@ public final class JobQueueConfig {
     b.capacity = capacity;
     b.healthThreshold = healthThreshold;
     b.eventRetention = eventRetention;
+    b.dedupeWindow = dedupeWindow;
     return b;
   }
 
@@ -251,6 +257,16 @@ public final class JobQueueConfig {
     return eventRetention;
   }
 
+  /**
+   * How long an enqueue with an explicit {@linkplain JobOptions.Builder#jobId job id} suppresses
+   * later enqueues of that id, counted from when it was stored, whatever the retention of the job
+   * itself (zero, the default: only while the job exists). A duplicate is refused while its job
+   * exists or within this window, whichever is longer.
+   */
+  public Duration dedupeWindow() {
+    return dedupeWindow;
+  }
+
   @Override
   public String toString() {
     return "JobQueueConfig[keySpace="
@@ -279,6 +295,8 @@ public final class JobQueueConfig {
         + healthThreshold
         + ", eventRetention="
         + eventRetention
+        + ", dedupeWindow="
+        + dedupeWindow
         + ", serverTime="
         + serverTime
         + ", meters="
@@ -307,6 +325,7 @@ public final class JobQueueConfig {
     private long capacity = DEFAULT_CAPACITY;
     private long healthThreshold = DEFAULT_HEALTH_THRESHOLD;
     private int eventRetention = DEFAULT_EVENT_RETENTION;
+    private Duration dedupeWindow = DEFAULT_DEDUPE_WINDOW;
 
     private Builder() {}
 
@@ -427,6 +446,16 @@ public final class JobQueueConfig {
     }
 
     /**
+     * How long an explicit job id suppresses duplicates, whatever the retention (default zero:
+     * while the job exists; not negative, at most 365 days). See {@link
+     * JobQueueConfig#dedupeWindow()}.
+     */
+    public Builder dedupeWindow(Duration window) {
+      this.dedupeWindow = Require.nonNull("dedupeWindow", window);
+      return this;
+    }
+
+    /**
      * The configuration.
      *
      * @throws IllegalArgumentException naming the field, the value and the rule of the first bad
@@ -456,6 +485,12 @@ public final class JobQueueConfig {
           "eventRetention",
           eventRetention,
           "be within 0..10000000");
+      Require.that(!dedupeWindow.isNegative(), "dedupeWindow", dedupeWindow, "not be negative");
+      Require.that(
+          dedupeWindow.compareTo(Duration.ofDays(365)) <= 0,
+          "dedupeWindow",
+          dedupeWindow,
+          "be at most 365 days");
       return new JobQueueConfig(this);
     }
 

@@ -14,6 +14,7 @@ import dev.headroom.queue.JobQueueRegistry;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
+import dev.headroom.queue.ScheduleInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /}: every queue with its counts (waiting, delayed, running, completed, dead),
  *       paused or not, and its throughput (jobs completed and dead-lettered in the last minute);
- *   <li>{@code GET /queue?name=..&state=..&offset=..}: one queue, its schedules (from {@link
- *       OperatorPageConfig#schedules()}) and its jobs of one state, a page at a time, with their
- *       last errors;
+ *   <li>{@code GET /queue?name=..&state=..&offset=..}: one queue, its recurring schedules with
+ *       their next and last ticks ({@link JobQueue#schedules()}) and its jobs of one state, a page
+ *       at a time, with their last errors;
  *   <li>{@code GET /api/queues} and {@code GET /api/jobs?queue=..&state=..&offset=..}: the same as
  *       JSON;
  *   <li>{@code POST /action}, when {@linkplain OperatorPageConfig#actionsEnabled() enabled}: pause,
@@ -161,10 +162,12 @@ public final class OperatorPage implements Route {
     JobQueue queue = found.get();
     JobState state = state(request).orElse(JobState.WAITING);
     int offset = offset(request);
-    List<ScheduleView> schedules;
+    List<ScheduleInfo> schedules;
     @Nullable String scheduleError = null;
     try {
-      schedules = config.schedules().schedules(queue);
+      schedules = queue.schedules().list();
+    } catch (UnsupportedOperationException e) {
+      schedules = List.of(); // a backend without schedules
     } catch (RuntimeException e) {
       schedules = List.of();
       scheduleError = e.getClass().getName() + ": " + e.getMessage();

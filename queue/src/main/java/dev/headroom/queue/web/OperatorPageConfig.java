@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How an {@link OperatorPage} behaves: who may read it, whether and by whom actions may be taken,
- * which origins may post them, the page size, and where schedules come from. Immutable: {@link
- * #builder()}, {@link #ofDefaults()}, {@link #toBuilder()}; {@link Builder#build()} checks every
- * value and fails with the field, the value and the rule.
+ * which origins may post them, and the page size. Immutable: {@link #builder()}, {@link
+ * #ofDefaults()}, {@link #toBuilder()}; {@link Builder#build()} checks every value and fails with
+ * the field, the value and the rule.
  *
  * <p>The defaults are read-only: anyone who reaches the page reads it, nobody acts. Enabling
  * actions ({@link Builder#actionsEnabled}) should come with an {@link Builder#actAccess} check.
@@ -36,7 +36,6 @@ public final class OperatorPageConfig {
   private final int pageSize;
   private final Set<String> allowedOrigins;
   private final @Nullable String csrfSecret;
-  private final ScheduleSource schedules;
   private final TimeSource timeSource;
   private final String title;
 
@@ -47,7 +46,6 @@ public final class OperatorPageConfig {
     this.pageSize = b.pageSize;
     this.allowedOrigins = Set.copyOf(b.allowedOrigins);
     this.csrfSecret = b.csrfSecret;
-    this.schedules = b.schedules;
     this.timeSource = b.timeSource;
     this.title = b.title;
   }
@@ -71,7 +69,6 @@ public final class OperatorPageConfig {
     b.pageSize = pageSize;
     b.allowedOrigins.addAll(allowedOrigins);
     b.csrfSecret = csrfSecret;
-    b.schedules = schedules;
     b.timeSource = timeSource;
     b.title = title;
     return b;
@@ -110,11 +107,6 @@ public final class OperatorPageConfig {
     return Optional.ofNullable(csrfSecret);
   }
 
-  /** Where schedules are read from. */
-  public ScheduleSource schedules() {
-    return schedules;
-  }
-
   /** The clock for "last minute" throughput. */
   public TimeSource timeSource() {
     return timeSource;
@@ -149,7 +141,6 @@ public final class OperatorPageConfig {
     private int pageSize = DEFAULT_PAGE_SIZE;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private @Nullable String csrfSecret;
-    private ScheduleSource schedules = ScheduleSource.none();
     private TimeSource timeSource = TimeSource.system();
     private String title = "Headroom queues";
 
@@ -221,12 +212,6 @@ public final class OperatorPageConfig {
           "(" + secret.length() + " characters)",
           "be at least " + MIN_SECRET_LENGTH + " characters");
       this.csrfSecret = secret;
-      return this;
-    }
-
-    /** Where each queue's schedules are read from; default none (no section shown). */
-    public Builder schedules(ScheduleSource source) {
-      this.schedules = Require.nonNull("schedules", source);
       return this;
     }
 

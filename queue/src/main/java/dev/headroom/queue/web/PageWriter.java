@@ -6,6 +6,7 @@ import dev.headroom.queue.JobError;
 import dev.headroom.queue.JobInfo;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
+import dev.headroom.queue.ScheduleInfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -122,7 +123,7 @@ final class PageWriter {
       JobState state,
       List<JobState> tabs,
       JobsView jobs,
-      List<ScheduleView> schedules,
+      List<ScheduleInfo> schedules,
       @Nullable String scheduleError,
       @Nullable String token,
       @Nullable String done) {
@@ -162,14 +163,19 @@ final class PageWriter {
         b.append("<p class=\"err\">").append(Html.text(scheduleError)).append("</p>");
       }
       if (!schedules.isEmpty()) {
-        b.append("<table id=\"schedules\"><thead><tr><th>schedule</th><th>spec</th>")
-            .append("<th>next tick</th><th>last tick</th></tr></thead><tbody>");
-        for (ScheduleView s : schedules) {
+        b.append("<table id=\"schedules\"><thead><tr><th>schedule</th><th>type</th>")
+            .append("<th>timing</th><th>missed ticks</th><th>next tick</th><th>last tick</th>")
+            .append("</tr></thead><tbody>");
+        for (ScheduleInfo s : schedules) {
           b.append("<tr><td>")
               .append(Html.text(s.name()))
+              .append("</td><td>")
+              .append(Html.text(s.type()))
               .append("</td><td><code>")
-              .append(Html.text(s.spec()))
+              .append(Html.text(s.timing()))
               .append("</code></td><td>")
+              .append(s.missedTicks().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+              .append("</td><td>")
               .append(time(s.nextTick()))
               .append("</td><td>")
               .append(time(s.lastTick()))

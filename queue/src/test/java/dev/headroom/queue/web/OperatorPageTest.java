@@ -14,9 +14,11 @@ import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.NonRetryableException;
+import dev.headroom.queue.Schedule;
+import dev.headroom.queue.ScheduleInfo;
 import dev.headroom.queue.WorkerPool;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -311,25 +313,23 @@ class OperatorPageTest {
   }
 
   @Test
-  void schedulesAreShownFromTheConfiguredSource() {
-    ScheduleSource source =
-        q ->
-            List.of(
-                new ScheduleView(
-                    "nightly<digest>",
-                    "0 3 * * * Europe/Paris",
-                    Instant.parse("2026-12-07T02:00:00Z"),
-                    null));
-    OperatorPage page = page(OperatorPageConfig.builder().schedules(source).build());
+  void theQueuesSchedulesAreShownWithTheirNextAndLastTicks() {
+    OperatorPage page = page(OperatorPageConfig.ofDefaults());
+    assertThat(get(page, "/queue?name=" + enc(queue.name()), null).bodyText())
+        .doesNotContain("Schedules");
+
+    queue
+        .schedules()
+        .upsert(
+            Schedule.builder("hourly-rollup", TEXT, HOSTILE).every(Duration.ofHours(1)).build());
+    ScheduleInfo info = queue.schedules().get("hourly-rollup").orElseThrow();
+
     String html = get(page, "/queue?name=" + enc(queue.name()), null).bodyText();
     assertThat(html)
         .contains("Schedules")
-        .contains("nightly&lt;digest&gt;")
-        .contains("2026-12-07T02:00:00Z");
-    assertThat(
-            get(page(OperatorPageConfig.ofDefaults()), "/queue?name=" + enc(queue.name()), null)
-                .bodyText())
-        .doesNotContain("Schedules");
+        .contains("hourly-rollup")
+        .contains(Html.text(info.timing()))
+        .contains(info.nextTick().truncatedTo(ChronoUnit.SECONDS).toString());
   }
 
   @Test
