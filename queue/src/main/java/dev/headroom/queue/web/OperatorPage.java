@@ -336,7 +336,7 @@ public final class OperatorPage implements Route {
     }
   }
 
-  // ---- helpers ----
+  // ---- supporting methods ----
 
   private QueueRow row(JobQueue queue) {
     QueueCounts counts = queue.counts();

@@ -358,7 +358,7 @@ class OperatorPageTest {
     assertThat(OperatorPageConfig.ofDefaults().actionsEnabled()).isFalse();
   }
 
-  // ---- helpers ----
+  // ---- supporting methods ----
 
   static final String SECRET = "a-secret-of-at-least-thirty-two-characters";
 
