@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /queue?name=..&state=..&offset=..}: one queue, its recurring schedules with
  *       their next and last ticks ({@link JobQueue#schedules()}) and its jobs of one state, a page
  *       at a time, with their last errors;
- *   <li>{@code GET /api/queues} and {@code GET /api/jobs?queue=..&state=..&offset=..}: the same as
- *       JSON;
+ *   <li>{@code GET /api/queues} ({@code {"queues":[{"name":..,"paused":..,"waiting":..,...}]}}) and
+ *       {@code GET /api/jobs?queue=..&state=..&offset=..} ({@code
+ *       {"items":[..],"offset":..,"hasMore":..}}): the same as JSON;
  *   <li>{@code POST /action}, when {@linkplain OperatorPageConfig#actionsEnabled() enabled}: pause,
  *       resume, cancel, replay, purge, replay-all and purge-all, answered with a redirect to the
  *       queue's page.
@@ -138,7 +139,7 @@ public final class OperatorPage implements Route {
     return switch (path) {
       case "/" -> withToken(request, token -> overview(request));
       case "/queue" -> withToken(request, token -> queuePage(request, token));
-      case "/api/queues" -> RouteResponse.json(200, json(queuesJson()));
+      case "/api/queues" -> RouteResponse.json(200, json(Map.of("queues", queuesJson())));
       case "/api/jobs" -> jobsJson(request);
       default -> RouteResponse.text(404, "not found\n");
     };
