@@ -154,7 +154,8 @@ final class BrokerJobQueue implements JobQueue {
         runAt,
         maxAttempts,
         timeout,
-        retry);
+        retry,
+        o.group().orElse(null));
   }
 
   private String nextId() {

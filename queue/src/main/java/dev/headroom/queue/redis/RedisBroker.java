@@ -149,6 +149,7 @@ public final class RedisBroker implements Broker {
   private static final RedisScript CONTROL = script("control.lua");
   private static final RedisScript DRAIN = script("drain.lua");
   private static final RedisScript OBLITERATE = script("obliterate.lua");
+  private static final RedisScript WAITING = script("waiting.lua");
   private static final int ENQUEUE_BATCH = 500;
   private static final int SCAN_BATCH = 200;
   private static final int MAX_LOST_CLAIMS = 1000;
@@ -167,6 +168,10 @@ public final class RedisBroker implements Broker {
   private final long callTimeoutMillis;
   private final long maxBlockMillis;
   private final byte[] eventsMax;
+
+  /** The exchange's last arguments: rate limit, group limit, groups with their own limit. */
+  private final byte[][] limits;
+
   private final WakeGate gate = new WakeGate();
   private @Nullable DedicatedConnection<String> blocking;
   private volatile Consumer<String> missingJobs = id -> {};
@@ -217,6 +222,19 @@ public final class RedisBroker implements Broker {
     this.callTimeoutMillis = command + 1000;
     this.maxBlockMillis = Math.max(10, Math.min(command - 500, command / 2 + 250));
     this.eventsMax = bytes(options.eventRetention());
+    List<byte[]> l = new ArrayList<>();
+    l.add(bytes(options.rateLimit().map(r -> r.jobs()).orElse(0)));
+    l.add(bytes(options.rateLimit().map(r -> r.window().toMillis()).orElse(0L)));
+    l.add(bytes(options.groupConcurrency()));
+    l.add(bytes(options.groupConcurrencyOverrides().size()));
+    options
+        .groupConcurrencyOverrides()
+        .forEach(
+            (group, max) -> {
+              l.add(bytes(group));
+              l.add(bytes(max));
+            });
+    this.limits = l.toArray(new byte[0][]);
   }
 
   /**
@@ -381,7 +399,7 @@ public final class RedisBroker implements Broker {
     List<CompletableFuture<List<Object>>> replies = new ArrayList<>();
     for (int from = 0; from < jobs.size(); from += ENQUEUE_BATCH) {
       List<NewJob> batch = jobs.subList(from, Math.min(jobs.size(), from + ENQUEUE_BATCH));
-      byte[][] a = args(9 * batch.size());
+      byte[][] a = args(10 * batch.size());
       int i = header.length;
       for (NewJob j : batch) {
         a[i++] = bytes(j.id());
@@ -393,6 +411,8 @@ public final class RedisBroker implements Broker {
         a[i++] = bytes(j.maxAttempts());
         a[i++] = bytes(j.timeoutMillis());
         a[i++] = bytes(j.retrySpec());
+        String group = j.group();
+        a[i++] = bytes(group == null ? "" : group);
       }
       replies.add(run(ENQUEUE, ScriptOutputType.MULTI, a));
     }
@@ -416,7 +436,7 @@ public final class RedisBroker implements Broker {
     for (String p; lost.size() < MAX_LOST_CLAIMS && (p = lostClaims.poll()) != null; ) {
       lost.add(p);
     }
-    byte[][] a = args(6 + 9 * settlements.size() + lost.size());
+    byte[][] a = args(6 + 9 * settlements.size() + lost.size() + limits.length);
     int i = header.length;
     a[i++] = bytes(leaseMillis);
     a[i++] = bytes(claimMax);
@@ -447,6 +467,7 @@ public final class RedisBroker implements Broker {
       a[i++] = bytes(p);
     }
     a[i++] = eventsMax;
+    System.arraycopy(limits, 0, a, i, limits.length);
     List<Object> reply;
     try {
       reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
@@ -725,11 +746,13 @@ public final class RedisBroker implements Broker {
     while (true) {
       long batch = filtered ? SCAN_BATCH : limit + 1L;
       List<String> members =
-          await(range(keys[set], start, start + batch - 1, newestFirst), "listing jobs");
+          set == 0
+              ? waitingIds(start, batch)
+              : await(range(keys[set], start, start + batch - 1, newestFirst), "listing jobs");
       List<String> ids = new ArrayList<>(members.size());
       List<CompletableFuture<Map<String, byte[]>>> hashes = new ArrayList<>(members.size());
       for (String m : members) {
-        String id = set == 0 ? m.substring(16) : m;
+        String id = m;
         ids.add(id);
         hashes.add(hash(id));
       }
@@ -755,6 +778,19 @@ public final class RedisBroker implements Broker {
       }
       start += batch;
     }
+  }
+
+  /** Ids of waiting jobs, plain and grouped, by place in line. */
+  private List<String> waitingIds(long offset, long count) {
+    byte[][] a = args(2);
+    a[header.length] = bytes(offset);
+    a[header.length + 1] = bytes(count);
+    List<Object> reply = await(run(WAITING, ScriptOutputType.MULTI, a), "listing waiting jobs");
+    List<String> ids = new ArrayList<>(reply.size());
+    for (Object o : reply) {
+      ids.add(text(o));
+    }
+    return ids;
   }
 
   private CompletableFuture<List<String>> range(

@@ -1,11 +1,11 @@
--- Stores jobs. ARGV from 8: nine per job: id, type, payload, priority, delay (ms), run-at (ms or
--- -1), max attempts, timeout (ms), retry spec. A job whose hash exists is left alone (idempotent
+-- Stores jobs. ARGV from 8: ten per job: id, type, payload, priority, delay (ms), run-at (ms or
+-- -1), max attempts, timeout (ms), retry spec, group (empty: none). A job whose hash exists is left alone (idempotent
 -- enqueue by id). Returns one flag per job: 1 stored, 0 existed.
 local out = {}
 local stored = 0
-local n = (#ARGV - 7) / 9
+local n = (#ARGV - 7) / 10
 for i = 0, n - 1 do
-  local b = 7 + i * 9
+  local b = 7 + i * 10
   local id = ARGV[b + 1]
   local key = jobPrefix .. id
   if redis.call('EXISTS', key) == 1 then
@@ -23,8 +23,10 @@ for i = 0, n - 1 do
     end
     redis.call('HSET', key, 't', ARGV[b + 2], 'p', ARGV[b + 3], 'pr', ARGV[b + 4], 'sq', seq, 'ma', ARGV[b + 7],
       'at', 0, 'sl', 0, 'ts', fmt(now), 'to', ARGV[b + 8], 'rs', ARGV[b + 9], 'st', state, timeField, fmt(at))
+    local g = ARGV[b + 10]
+    if g ~= '' then redis.call('HSET', key, 'g', g) end
     if ready then
-      line(id, now, ARGV[b + 4], seq)
+      line(id, now, ARGV[b + 4], seq, g)
     else
       redis.call('ZADD', KEYS[2], fmt(runAt), id)
     end
