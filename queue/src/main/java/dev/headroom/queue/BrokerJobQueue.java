@@ -155,7 +155,8 @@ final class BrokerJobQueue implements JobQueue {
         maxAttempts,
         timeout,
         retry,
-        o.group().orElse(null));
+        o.group().orElse(null),
+        type.rateLimit().orElse(null));
   }
 
   private String nextId() {

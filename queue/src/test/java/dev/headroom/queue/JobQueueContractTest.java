@@ -1016,6 +1016,34 @@ public abstract class JobQueueContractTest {
   }
 
   @Test
+  void aTypesRateLimitDefersItsJobsToTheirTurnWhileOtherTypesRun() {
+    JobType<String> ai =
+        JobType.builder("ai", Codec.utf8()).rateLimit(2, Duration.ofSeconds(10)).build();
+    JobQueue q = queue();
+    List<String> ids =
+        q.enqueueAll(ai, List.of("ai1", "ai2", "ai3", "ai4", "ai5"), JobOptions.ofDefaults());
+    q.enqueue(TEXT, "t1");
+    Broker broker = ((BrokerJobQueue) q).broker;
+    Exchange ex = broker.exchange(List.of(), 3, "x1:", 60_000);
+    assertThat(payloads(ex.claimed())).containsExactly("ai1", "ai2", "t1");
+    JobInfo deferred = q.job(ids.get(3)).orElseThrow();
+    assertThat(deferred.state()).isEqualTo(JobState.DELAYED);
+    assertThat(deferred.runAt()).as("booked after ai3").isEqualTo(time.now().plusSeconds(15));
+    ex = broker.exchange(List.of(), 3, "x2:", 60_000);
+    assertThat(ex.claimed()).isEmpty();
+    assertThat(ex.nextDueMillis()).isEqualTo(10_000);
+    time.advance(Duration.ofSeconds(10));
+    assertThat(payloads(broker.exchange(List.of(), 3, "x3:", 60_000).claimed()))
+        .containsExactly("ai3");
+    time.advance(Duration.ofSeconds(5));
+    assertThat(payloads(broker.exchange(List.of(), 3, "x4:", 60_000).claimed()))
+        .containsExactly("ai4");
+    time.advance(Duration.ofSeconds(5));
+    assertThat(payloads(broker.exchange(List.of(), 3, "x5:", 60_000).claimed()))
+        .containsExactly("ai5");
+  }
+
+  @Test
   void workersWaitForTheRateLimitAndStartTheRestWhenTheWindowMoves() {
     JobQueue q = queue(options().rateLimit(2, Duration.ofMinutes(1)).groupConcurrency(5).build());
     Recorder r = new Recorder();

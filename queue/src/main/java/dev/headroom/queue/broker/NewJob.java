@@ -1,5 +1,6 @@
 package dev.headroom.queue.broker;
 
+import dev.headroom.queue.JobRateLimit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param timeoutMillis how long one attempt may run, 0 for the type's
  * @param retrySpec the job's own backoff ({@link RetrySpec#format}), empty for the type's
  * @param group the job's group, or null for none
+ * @param typeRateLimit the rate limit of the job's type, or null for none
  */
 // built on the hot path: the payload array is not copied, and NewJob equality is never used
 @SuppressWarnings("ArrayRecordComponent")
@@ -28,7 +30,8 @@ public record NewJob(
     int maxAttempts,
     long timeoutMillis,
     String retrySpec,
-    @Nullable String group) {
+    @Nullable String group,
+    @Nullable JobRateLimit typeRateLimit) {
 
   /** A job without a group. */
   public NewJob(
@@ -51,6 +54,7 @@ public record NewJob(
         maxAttempts,
         timeoutMillis,
         retrySpec,
+        null,
         null);
   }
 

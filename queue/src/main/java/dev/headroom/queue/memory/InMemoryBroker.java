@@ -7,6 +7,7 @@ import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobError;
 import dev.headroom.queue.JobInfo;
 import dev.headroom.queue.JobQueueConfig;
+import dev.headroom.queue.JobRateLimit;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
@@ -93,6 +94,7 @@ public final class InMemoryBroker implements Broker {
   private final ArrayDeque<Group> ring = new ArrayDeque<>();
   private long groupedWaiting;
   private final ArrayDeque<Long> starts = new ArrayDeque<>();
+  private final Map<String, TypeLimiter> typeLimiters = new HashMap<>();
 
   private InMemoryBroker(String name, JobQueueConfig options) {
     this.name = name;
@@ -272,6 +274,31 @@ public final class InMemoryBroker implements Broker {
     return Math.max(0, Math.min(claimMax, rateJobs - starts.size()));
   }
 
+  /**
+   * Counts a start of {@code e}'s type, or, when the type used up its window, defers {@code e} to
+   * delayed at its turn in the type's schedule (each deferral books {@code window / jobs} ms) and
+   * answers true.
+   */
+  private boolean deferredByType(Entry e, JobRateLimit limit, long now) {
+    TypeLimiter l = typeLimiters.computeIfAbsent(e.type, t -> new TypeLimiter());
+    long window = limit.window().toMillis();
+    Long t;
+    while ((t = l.starts.peekFirst()) != null && t <= now - window) {
+      l.starts.pollFirst();
+    }
+    if (l.starts.size() < limit.jobs()) {
+      l.starts.addLast(now);
+      return false;
+    }
+    long at = Math.max(l.starts.getFirst() + window, l.booked);
+    l.booked = at + Math.max(1, window / limit.jobs());
+    released(e);
+    e.runAt = at;
+    e.state = JobState.DELAYED;
+    delayed.add(e);
+    return true;
+  }
+
   private @Nullable Entry waitingHead() {
     Entry e = waiting.peek();
     if (e == null && !groups.isEmpty()) {
@@ -304,11 +331,15 @@ public final class InMemoryBroker implements Broker {
       }
       int allowed = allowedStarts(claimMax, now);
       List<ClaimedJob> claimed = new ArrayList<>(Math.min(allowed, waiting.size() + 1));
-      for (int i = 0; i < allowed; i++) {
+      while (claimed.size() < allowed) {
         Entry e = nextWaiting();
         if (e == null) {
           break;
         }
+        if (e.typeLimit != null && deferredByType(e, e.typeLimit, now)) {
+          continue;
+        }
+        int i = claimed.size();
         claimed.add(claim(e, i == 0 ? tokenPrefix : tokenPrefix + i, now, leaseMillis));
         if (rateJobs > 0) {
           starts.addLast(now);
@@ -316,9 +347,10 @@ public final class InMemoryBroker implements Broker {
       }
       Entry next = delayed.peek();
       long nextDue = claimed.size() < claimMax && next != null ? Math.max(0, next.runAt - now) : -1;
-      if (allowed < claimMax && waitingHead() != null) {
+      Long oldest = starts.peekFirst();
+      if (allowed < claimMax && oldest != null && waitingHead() != null) {
         // rate-limited with work left: the next start is allowed when the oldest leaves the window
-        long slot = Math.max(0, starts.getFirst() + rateWindow - now);
+        long slot = Math.max(0, oldest + rateWindow - now);
         nextDue = nextDue < 0 ? slot : Math.min(nextDue, slot);
       }
       return new Exchange(
@@ -914,6 +946,7 @@ public final class InMemoryBroker implements Broker {
       if (n < batch) {
         events.clear();
         starts.clear();
+        typeLimiters.clear();
       }
       return n;
     } finally {
@@ -1019,6 +1052,12 @@ public final class InMemoryBroker implements Broker {
     return "InMemoryBroker[" + name + "]";
   }
 
+  /** A job type's starts within its window and its next booked time; guarded by the lock. */
+  private static final class TypeLimiter {
+    final ArrayDeque<Long> starts = new ArrayDeque<>();
+    long booked;
+  }
+
   /** A group's waiting jobs and how many of its jobs run; guarded by the lock. */
   private static final class Group {
     final String name;
@@ -1045,6 +1084,7 @@ public final class InMemoryBroker implements Broker {
     final long timeoutMillis;
     final String retrySpec;
     final @Nullable String group;
+    final @Nullable JobRateLimit typeLimit;
     JobState state = JobState.WAITING;
     int attempts;
     int stalls;
@@ -1072,6 +1112,7 @@ public final class InMemoryBroker implements Broker {
       this.timeoutMillis = j.timeoutMillis();
       this.retrySpec = j.retrySpec();
       this.group = j.group();
+      this.typeLimit = j.typeRateLimit();
     }
 
     @Override

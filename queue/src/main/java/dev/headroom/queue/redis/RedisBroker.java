@@ -13,6 +13,7 @@ import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobError;
 import dev.headroom.queue.JobInfo;
 import dev.headroom.queue.JobQueueConfig;
+import dev.headroom.queue.JobRateLimit;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
@@ -399,7 +400,7 @@ public final class RedisBroker implements Broker {
     List<CompletableFuture<List<Object>>> replies = new ArrayList<>();
     for (int from = 0; from < jobs.size(); from += ENQUEUE_BATCH) {
       List<NewJob> batch = jobs.subList(from, Math.min(jobs.size(), from + ENQUEUE_BATCH));
-      byte[][] a = args(10 * batch.size());
+      byte[][] a = args(11 * batch.size());
       int i = header.length;
       for (NewJob j : batch) {
         a[i++] = bytes(j.id());
@@ -413,6 +414,8 @@ public final class RedisBroker implements Broker {
         a[i++] = bytes(j.retrySpec());
         String group = j.group();
         a[i++] = bytes(group == null ? "" : group);
+        JobRateLimit limit = j.typeRateLimit();
+        a[i++] = bytes(limit == null ? "" : limit.jobs() + ":" + limit.window().toMillis());
       }
       replies.add(run(ENQUEUE, ScriptOutputType.MULTI, a));
     }

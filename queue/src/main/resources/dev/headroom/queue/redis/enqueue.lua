@@ -1,11 +1,12 @@
 -- Stores jobs. ARGV from 8: ten per job: id, type, payload, priority, delay (ms), run-at (ms or
--- -1), max attempts, timeout (ms), retry spec, group (empty: none). A job whose hash exists is left alone (idempotent
+-- -1), max attempts, timeout (ms), retry spec, group (empty: none), the type's rate limit
+-- ('jobs:window ms', empty: none). A job whose hash exists is left alone (idempotent
 -- enqueue by id). Returns one flag per job: 1 stored, 0 existed.
 local out = {}
 local stored = 0
-local n = (#ARGV - 7) / 10
+local n = (#ARGV - 7) / 11
 for i = 0, n - 1 do
-  local b = 7 + i * 10
+  local b = 7 + i * 11
   local id = ARGV[b + 1]
   local key = jobPrefix .. id
   if redis.call('EXISTS', key) == 1 then
@@ -25,6 +26,7 @@ for i = 0, n - 1 do
       'at', 0, 'sl', 0, 'ts', fmt(now), 'to', ARGV[b + 8], 'rs', ARGV[b + 9], 'st', state, timeField, fmt(at))
     local g = ARGV[b + 10]
     if g ~= '' then redis.call('HSET', key, 'g', g) end
+    if ARGV[b + 11] ~= '' then redis.call('HSET', key, 'rl', ARGV[b + 11]) end
     if ready then
       line(id, now, ARGV[b + 4], seq, g)
     else

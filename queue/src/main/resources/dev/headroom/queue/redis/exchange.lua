@@ -12,6 +12,10 @@
 -- Groups: when the ring (see prelude) is empty the claim is the plain ZPOPMIN. Otherwise each job
 -- is either the plain head or the head of the group whose turn it is, whichever has the earlier
 -- place; a group served goes to the back of the ring, one at its limit moves to gfull.
+-- A job type's rate limit travels with its jobs (field rl, 'jobs:window ms'): a job whose type used
+-- up its window is not claimed but deferred to delayed, at its turn in the type's schedule
+-- (base..'tnext:'..type: each deferral books the next window/jobs ms), so a backlog of a limited
+-- type returns a few at a time instead of all at once; the claim takes the next job instead.
 -- Returns {accepted flags, claimed (eleven fields per job), ms until the next delayed job is due or
 -- the next start is allowed, or -1 (when fewer than claim max were claimed), now, ids dead-lettered
 -- as missing, jobs released}.
@@ -129,13 +133,14 @@ if claimMax > 0 then
   end
   local deadline = fmt(now + lease)
   local tries = 0
-  -- claims the waiting job of member (taken out of its line already); g: its group or false
+  -- claims the waiting job of member (taken out of its line already); g: its group or false.
+  -- Answers 1 claimed, 0 missing (dead-lettered), -1 deferred by its type's rate limit.
   local function take(member, g)
     local id = string.sub(member, 17)
     local key = jobPrefix .. id
     local token = ARGV[10] .. tries
     tries = tries + 1
-    local f = redis.call('HMGET', key, 't', 'p', 'pr', 'ma', 'ts', 'to', 'rs', 'at', 'fc')
+    local f = redis.call('HMGET', key, 't', 'p', 'pr', 'ma', 'ts', 'to', 'rs', 'at', 'fc', 'rl')
     local intact = true
     for k = 1, 8 do
       if not f[k] then intact = false end
@@ -143,7 +148,26 @@ if claimMax > 0 then
     if not intact then
       buryMissing(key, id)
       missing[#missing + 1] = id
-      return false
+      return 0
+    end
+    local typeLimiter
+    if f[10] then
+      local lj, lw = string.match(f[10], '^(%d+):(%d+)$')
+      lj, lw = tonumber(lj), tonumber(lw)
+      typeLimiter = base .. 'limiter:' .. f[1]
+      redis.call('ZREMRANGEBYSCORE', typeLimiter, '-inf', fmt(now - lw))
+      if redis.call('ZCARD', typeLimiter) >= lj then
+        local oldest = redis.call('ZRANGE', typeLimiter, 0, 0, 'WITHSCORES')
+        local at = tonumber(oldest[2]) + lw
+        local nextKey = base .. 'tnext:' .. f[1]
+        local booked = tonumber(redis.call('GET', nextKey) or '0')
+        if booked > at then at = booked end
+        redis.call('SET', nextKey, fmt(at + math.max(1, math.floor(lw / lj))), 'PX',
+          fmt(at - now + lw))
+        redis.call('ZADD', KEYS[2], fmt(at), id)
+        redis.call('HSET', key, 'st', 'delayed', 'ra', fmt(at))
+        return -1
+      end
     end
     local att = tonumber(f[8]) + 1
     local first = 0
@@ -156,6 +180,10 @@ if claimMax > 0 then
     redis.call('ZADD', KEYS[3], deadline, id)
     if g then redis.call('HINCRBY', runKey, g, 1) end
     if limitJobs > 0 then redis.call('ZADD', limiter, fmt(now), token) end
+    if typeLimiter then
+      redis.call('ZADD', typeLimiter, fmt(now), token)
+      redis.call('SADD', base .. 'limited', f[1])
+    end
     local c = #claimed
     claimed[c + 1] = id
     claimed[c + 2] = f[1]
@@ -168,16 +196,26 @@ if claimMax > 0 then
     claimed[c + 9] = f[7]
     claimed[c + 10] = token
     claimed[c + 11] = first
-    return true
+    return 1
   end
   local taken = 0
+  -- claims up to n plain jobs; pops again (a few times) for jobs deferred by their type's limit
+  local function takePlain(n)
+    local got = 0
+    for round = 1, 8 do
+      local popped = redis.call('ZPOPMIN', KEYS[1], n - got)
+      local deferred = 0
+      for j = 1, #popped, 2 do
+        if take(popped[j], false) < 0 then deferred = deferred + 1 end
+      end
+      got = got + #popped / 2 - deferred
+      if deferred == 0 or got >= n then break end
+    end
+    return got
+  end
   if not paused and allowed > 0 then
     if redis.call('EXISTS', ringKey) == 0 then
-      local popped = redis.call('ZPOPMIN', KEYS[1], allowed)
-      for j = 1, #popped, 2 do
-        take(popped[j], false)
-      end
-      taken = #popped / 2
+      taken = takePlain(allowed)
     else
       local limits = {}
       local groupLimit = tonumber(ARGV[ab + 2] or '2147483647')
@@ -190,11 +228,7 @@ if claimMax > 0 then
         looks = looks + 1
         local head = redis.call('ZRANGE', ringKey, 0, 0)
         if #head == 0 then
-          local rest = redis.call('ZPOPMIN', KEYS[1], allowed - taken)
-          for j = 1, #rest, 2 do
-            take(rest[j], false)
-          end
-          taken = taken + #rest / 2
+          taken = taken + takePlain(allowed - taken)
           break
         end
         local g = head[1]
@@ -211,12 +245,14 @@ if claimMax > 0 then
           local u = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
           local us = #u > 0 and tonumber(u[2])
           local gs = tonumber(gh[2])
+          local took
           if us and (us < gs or (us == gs and u[1] < gh[1])) then
             redis.call('ZREM', KEYS[1], u[1])
-            take(u[1], false)
+            took = take(u[1], false)
           else
             redis.call('ZREM', gk, gh[1])
-            if take(gh[1], g) then running = running + 1 end
+            took = take(gh[1], g)
+            if took > 0 then running = running + 1 end
             if running >= limit then
               redis.call('ZREM', ringKey, g)
               redis.call('SADD', fullKey, g)
@@ -227,7 +263,7 @@ if claimMax > 0 then
               redis.call('ZADD', ringKey, tonumber(last[2]) + 1, g)
             end
           end
-          taken = taken + 1
+          if took >= 0 then taken = taken + 1 end
         end
       end
     end

@@ -33,5 +33,9 @@ for k = 1, 5 do
 end
 if n < batch then
   redis.call('DEL', KEYS[6], KEYS[7], KEYS[9], ringKey, fullKey, runKey, base .. 'limiter')
+  for _, t in ipairs(redis.call('SMEMBERS', base .. 'limited')) do
+    redis.call('DEL', base .. 'limiter:' .. t, base .. 'tnext:' .. t)
+  end
+  redis.call('DEL', base .. 'limited')
 end
 return n

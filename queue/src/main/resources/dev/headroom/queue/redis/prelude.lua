@@ -19,6 +19,8 @@ Groups and the rate limit use keys beside them, built the same way (base = ARGV[
   base..'grun'     HASH  group -> jobs of the group running now
   base..'gw:'..g   ZSET  the waiting jobs of group g (members and scores as in waiting)
   base..'limiter'  ZSET  rate limit: one member per start within the window, score = start (ms)
+  base..'limiter:'..t, base..'tnext:'..t  a job type's rate limit: its starts, and the time its next
+                   deferred job is booked for (STRING with a TTL); base..'limited' SET: such types
 A job of a group waits in its group's set, never in waiting; a group with waiting jobs is in the
 ring or in gfull. Only scripts that meet a grouped job (field g) or a configured limit touch them.
 
@@ -30,7 +32,7 @@ ARGV (the same header for every script):
 Job hash fields: t type, p payload, pr priority, sq sequence, ma max attempts, at attempts made,
 sl stalls, ts enqueued at, rd ready at, ra run at, to timeout, rs retry spec, st state, lt lease
 token, fa finished at, ec/em/es last error (class, message, stack), rn dead-letter reason, fc first
-claimed at, pg progress (JSON), rv result (bytes), cx cancel requested, g group (absent: none).
+claimed at, pg progress (JSON), rv result (bytes), cx cancel requested, g group (absent: none), rl the type's rate limit ('jobs:window ms', absent: none).
 
 Event entries: e kind (completed, failed, dead, progress, stalled), j job id, t type, a attempt, ts
 time (ms); rn reason, ec/em error (dead, failed); pg progress. A script that writes events sets
