@@ -113,6 +113,23 @@ import org.slf4j.LoggerFactory;
  * the settle, reap and progress scripts (no extra round trip); each subscription reads them with
  * {@code XREAD BLOCK} on a dedicated connection of its own.
  *
+ * <h2>Groups and rate limits</h2>
+ *
+ * A job with a group waits in its group's own set ({@code gw:<group>}), never in {@code waiting},
+ * which plain jobs keep to themselves: a claim that finds no group ({@code EXISTS groups}) is the
+ * plain {@code ZPOPMIN}. Otherwise the ring ({@code groups}, a ZSET scored by turn) names the group
+ * whose turn it is; its head is claimed unless the plain head has the earlier place, and the group
+ * goes to the back of the ring, so groups take turns whatever their backlog. Running jobs per group
+ * are counted in {@code grun} (up at claim, down whenever a job leaves {@code active}); a group
+ * found at its limit moves from the ring to {@code gfull} until one of its jobs stops. The reaper
+ * recounts {@code grun} from the active jobs, so a count never outlives a crash. The group keys
+ * share the queue's hash tag: the scripts build them from the job prefix, like job hashes. A rate
+ * limit is a log of start times ({@code limiter}, or {@code limiter:<type>} for a type's limit,
+ * which travels in the job hash) trimmed to the window in the claim script; the claim takes no more
+ * than it leaves and answers when the next start is allowed, so idle workers wait instead of
+ * polling. A job over its type's limit is deferred to {@code delayed} at its turn in the type's
+ * schedule ({@code tnext:<type>}).
+ *
  * <h2>Time</h2>
  *
  * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's ({@code

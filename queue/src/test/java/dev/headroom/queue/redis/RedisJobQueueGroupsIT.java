@@ -90,10 +90,8 @@ class RedisJobQueueGroupsIT {
       for (int g = 1; g < 5; g++) {
         assertThat(handler.most.get("g" + g).get()).as("g%d", g).isBetween(1, 2);
       }
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> first.counts().completed() == 1000 || first.counts().unfinished() == 0);
-      assertThat(first.counts().unfinished()).isZero();
+      // a handler returns before its completion is stored with its slot's next claim
+      await().atMost(Duration.ofSeconds(10)).until(() -> first.counts().unfinished() == 0);
       assertThat(a.sync().exists(keySpace.taggedKey("groups", ":grun"))).isZero();
       assertThat(a.sync().exists(keySpace.taggedKey("groups", ":groups"))).isZero();
     }
