@@ -114,6 +114,30 @@ class RedisJobQueueGroupsIT {
     startsStayWithinTheLimit(redis, keySpace, config, limited, 4, 250);
   }
 
+  @Test
+  void idleWorkersWaitOutAWindowLongerThanTheirPollIntervalAndThenStartTheRest(TestRedis redis) {
+    KeySpace keySpace = KeySpace.of(redis.keyPrefix(), "w");
+    JobQueueConfig config =
+        JobQueueConfig.builder()
+            .keySpace(keySpace)
+            .rateLimit(2, Duration.ofSeconds(2))
+            .pollInterval(Duration.ofMillis(50))
+            .build();
+    Counting handler = new Counting();
+    try (RedisConnector a = RedisConnector.create(redis.uri());
+        JobQueue queue = JobQueues.redis(a, "window", config)) {
+      queue.workers().handle(WORK, job -> handler.run(job.payload())).concurrency(3).start();
+      List<String> ids =
+          queue.enqueueAll(WORK, List.of("x/1", "x/2", "x/3", "x/4"), JobOptions.ofDefaults());
+      await().atMost(Duration.ofSeconds(15)).until(() -> handler.done.get() == 4);
+      long first =
+          Long.parseLong(a.sync().hget(keySpace.taggedKey("window", ":job:") + ids.get(0), "fc"));
+      long last =
+          Long.parseLong(a.sync().hget(keySpace.taggedKey("window", ":job:") + ids.get(3), "fc"));
+      assertThat(last - first).isBetween(2000L, 6000L);
+    }
+  }
+
   private static void startsStayWithinTheLimit(
       TestRedis redis,
       KeySpace keySpace,
