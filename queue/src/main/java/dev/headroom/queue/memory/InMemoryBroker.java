@@ -602,8 +602,14 @@ public final class InMemoryBroker implements Broker {
     try {
       long now = time.currentTimeMillis();
       Entry head = waiting.peek();
-      Duration wait =
-          head == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, now - head.readyAt));
+      long waited = head == null ? 0 : Math.max(0, now - head.readyAt);
+      for (Group g : groups.values()) {
+        Entry h = g.waiting.peek();
+        if (h != null) {
+          waited = Math.max(waited, now - h.readyAt);
+        }
+      }
+      Duration wait = Duration.ofMillis(waited);
       return new QueueCounts(
           waiting.size() + groupedWaiting,
           delayed.size(),

@@ -1,4 +1,5 @@
--- Returns {waiting, delayed, active, completed, dead, ms the head of the line has been ready}.
+-- Returns {waiting, delayed, active, completed, dead, ms the head of the line (the longest of the
+-- plain head and each group's head) has been ready}.
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)
 local wait = 0
 if #head > 0 then
@@ -12,6 +13,11 @@ if redis.call('EXISTS', ringKey) == 1 or redis.call('EXISTS', fullKey) == 1 then
   for _, g in ipairs(redis.call('SMEMBERS', fullKey)) do gs[#gs + 1] = g end
   for _, g in ipairs(gs) do
     waiting = waiting + redis.call('ZCARD', groupKey(g))
+    local gh = redis.call('ZRANGE', groupKey(g), 0, 0)
+    if #gh > 0 then
+      local rd = redis.call('HGET', jobPrefix .. string.sub(gh[1], 17), 'rd')
+      if rd then wait = math.max(wait, now - tonumber(rd)) end
+    end
   end
 end
 return {waiting, redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]),
