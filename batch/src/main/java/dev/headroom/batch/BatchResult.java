@@ -134,6 +134,11 @@ public final class BatchResult<K, V> {
     return map().get(key);
   }
 
+  /** Whether any key failed. */
+  boolean hasFailures() {
+    return !failures.isEmpty();
+  }
+
   @Nullable Throwable failure(K key) {
     return failures.isEmpty() ? null : failures.get(key);
   }

@@ -8,6 +8,7 @@ import dev.headroom.core.time.TimeSource;
 import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,10 +21,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,10 +78,14 @@ import org.slf4j.LoggerFactory;
  * its linger has passed, on dispatch() and on close(). Sealed batches run in order as in-flight
  * slots free up; the loader is always called on the executor.
  *
- * Room for pending keys is a semaphore of maxPendingKeys permits: one per distinct key, taken when
- * the key enters a window, given back just before the key's futures are completed (so a callback
- * that loads again finds the room it just freed). Joining a key already in the window or in the
- * cache takes none. Waiting for room (Overflow.BLOCK) happens outside the lock.
+ * Room for pending keys is maxPendingKeys: one per distinct key, taken when the key enters a window,
+ * given back before the key's futures are completed (so a callback that loads again finds the room
+ * it just freed). Joining a key already in the window or in the cache takes none. Room is two
+ * counters, so that a key costs no atomic operation of its own: keys taken, a plain field under the
+ * lock (a key enters a window under the lock anyway), and keys given back, an atomic counter raised
+ * once per answered batch (once per key only when the loader failed some keys). Pending keys are
+ * their difference. A caller waiting for room (Overflow.BLOCK) waits on the lock's monitor, which
+ * it releases while waiting; giving back room wakes the waiters, if any.
  *
  * Every loader call (first try or retry) is a Call whose answer is taken exactly once: the loader's
  * completion and the timeout timer race for `finished`, and the loser does nothing. The winner
@@ -106,7 +111,17 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
   private final long lingerNanos;
   private final long timeoutNanos;
   private final @Nullable Backoff retry;
-  private final Semaphore room;
+  private final int maxPendingKeys;
+
+  /** Keys that took room, ever; guarded by lock. */
+  private long taken;
+
+  /** Keys that gave their room back, ever. */
+  private final AtomicLong given = new AtomicLong();
+
+  /** Callers waiting for room; written under lock. */
+  private volatile int waiting;
+
   private final @Nullable ConcurrentHashMap<K, CompletableFuture<R>> cache;
 
   private final Object lock = new Object();
@@ -165,7 +180,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     this.lingerNanos = config.maxLinger().map(d -> d.toNanos()).orElse(-1L);
     this.timeoutNanos = config.loaderTimeout().map(d -> d.toNanos()).orElse(-1L);
     this.retry = config.retry().orElse(null);
-    this.room = new Semaphore(config.maxPendingKeys());
+    this.maxPendingKeys = config.maxPendingKeys();
     this.cache = config.cacheResults() ? new ConcurrentHashMap<>() : null;
     this.metrics = BatchMetrics.create(config.meterRegistry().orElse(null), this);
   }
@@ -250,10 +265,11 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       if (joined != null) {
         return joined;
       }
-      if (!room.tryAcquire()) {
+      if (taken - given.get() >= maxPendingKeys) {
         future = null;
         launch = null;
       } else {
+        taken++;
         future = addLocked(key, hash);
         launch = takeLaunchableLocked();
       }
@@ -270,8 +286,9 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     Overflow policy = config.overflow();
     if (policy.kind() == Overflow.Kind.BLOCK) {
       try {
-        if (room.tryAcquire(policy.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-          return addAfterWait(key, hash);
+        CompletableFuture<R> added = addAfterWait(key, hash, policy.timeout().toNanos());
+        if (added != null) {
+          return added;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -296,18 +313,33 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
         name, config.maxPendingKeys() + " keys are pending, the maximum; " + what);
   }
 
-  private CompletableFuture<R> addAfterWait(K key, int hash) {
+  /**
+   * Waits up to {@code timeoutNanos} for room, then joins or adds {@code key}; null if no room came
+   * in time.
+   */
+  private @Nullable CompletableFuture<R> addAfterWait(K key, int hash, long timeoutNanos)
+      throws InterruptedException {
     List<Batch> launch;
     CompletableFuture<R> future;
     synchronized (lock) {
-      if (closed) {
-        room.release();
+      long deadline = System.nanoTime() + timeoutNanos;
+      waiting++;
+      try {
+        while (taken - given.get() >= maxPendingKeys) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return null;
+          }
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
+        }
+      } finally {
+        waiting--;
       }
       CompletableFuture<R> joined = joinLocked(key, hash);
       if (joined != null) {
-        room.release();
         return joined;
       }
+      taken++;
       future = addLocked(key, hash);
       launch = takeLaunchableLocked();
     }
@@ -447,6 +479,16 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
         executor.execute(call);
       } catch (RejectedExecutionException e) {
         call.answer(null, e);
+      }
+    }
+  }
+
+  /** Gives back the room of {@code keys} keys, waking callers that wait for room. */
+  private void give(int keys) {
+    given.addAndGet(keys);
+    if (waiting > 0) {
+      synchronized (lock) {
+        lock.notifyAll();
       }
     }
   }
@@ -679,6 +721,11 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       int[] failed = null;
       Throwable[] errors = null;
       int failedCount = 0;
+      // Without failed keys every key is answered now: give the batch's room back at once.
+      boolean together = !result.hasFailures();
+      if (together) {
+        give(batch.size);
+      }
       for (int i = 0; i < batch.size; i++) {
         K key = batch.keyList.get(i);
         Throwable failure = result.failure(key);
@@ -692,6 +739,9 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
           continue;
         }
         V value = result.valueAt(batch.keyList, i, key);
+        if (!together) {
+          give(1);
+        }
         if (value != null) {
           succeed(slots[i], present.apply(value));
         } else if (absent != null) {
@@ -729,6 +779,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
           retryKeys[retryCount] = batch.keys[i];
           retrySlots[retryCount++] = batch.slots[i];
         } else {
+          give(1);
           fail(
               batch.keys[i],
               batch.slots[i],
@@ -757,6 +808,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
         scheduleRetry(keys, slots, size);
         return;
       }
+      give(size);
       for (int i = 0; i < size; i++) {
         fail(keys[i], slots[i], failure, kind);
       }
@@ -786,10 +838,9 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     }
   }
 
-  /** Completes every caller of a key with {@code value}. */
+  /** Completes every caller of a key (whose room is given back) with {@code value}. */
   @SuppressWarnings("unchecked")
   private void succeed(Object slot, R value) {
-    room.release();
     if (slot instanceof Callers callers) {
       for (CompletableFuture<?> f : callers.futures) {
         ((CompletableFuture<R>) f).complete(value);
@@ -799,13 +850,12 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     }
   }
 
-  /** Fails every caller of a key with {@code e}. */
+  /** Fails every caller of a key (whose room is given back) with {@code e}. */
   private void fail(Object key, Object slot, BatchException e, String kind) {
     if (cache != null) {
       cache.remove(key, slot);
     }
     metrics.failed(1, kind);
-    room.release();
     if (slot instanceof Callers callers) {
       for (CompletableFuture<?> f : callers.futures) {
         f.completeExceptionally(e);
@@ -831,7 +881,9 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
 
   @Override
   public int pendingKeys() {
-    return config.maxPendingKeys() - room.availablePermits();
+    synchronized (lock) {
+      return (int) (taken - given.get());
+    }
   }
 
   @Override
@@ -931,6 +983,11 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     @Override
     public int size() {
       return size;
+    }
+
+    @Override
+    public Object[] toArray() {
+      return Arrays.copyOf(elements, size, Object[].class);
     }
   }
 }

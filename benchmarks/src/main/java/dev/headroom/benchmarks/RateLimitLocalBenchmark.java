@@ -31,7 +31,10 @@ import org.openjdk.jmh.annotations.Threads;
  *   <li>{@code bucket4j}: Bucket4j local lock-free buckets ({@code tryConsume(1)}), one per key in
  *       a {@link ConcurrentHashMap} for the many-keys case;
  *   <li>{@code resilience4j}: Resilience4j {@code RateLimiter.acquirePermission()} with no wait,
- *       one per key from its registry for the many-keys case.
+ *       one per key from its registry for the many-keys case;
+ *   <li>{@code guava}: Guava {@code RateLimiter.tryAcquire()} (a smooth token bucket behind one
+ *       lock per limiter) at the same rate, one per key in a {@link ConcurrentHashMap} for the
+ *       many-keys case.
  * </ul>
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick RateLimitLocalBenchmark</pre>
@@ -53,7 +56,7 @@ public class RateLimitLocalBenchmark {
   private static final int SAMPLE = 1 << 20;
 
   /** Which implementation runs. */
-  @Param({"headroom", "headroom-log", "bucket4j", "resilience4j"})
+  @Param({"headroom", "headroom-log", "bucket4j", "resilience4j", "guava"})
   public String impl;
 
   /** One hot key, or 100 000 keys with Zipfian popularity. */
@@ -65,6 +68,8 @@ public class RateLimitLocalBenchmark {
   private ConcurrentHashMap<String, Bucket> buckets;
   private io.github.resilience4j.ratelimiter.RateLimiter r4j;
   private RateLimiterRegistry r4jRegistry;
+  private com.google.common.util.concurrent.RateLimiter guava;
+  private ConcurrentHashMap<String, com.google.common.util.concurrent.RateLimiter> guavas;
   private String[] sample;
 
   /** Builds the implementation and the key sample. */
@@ -89,12 +94,20 @@ public class RateLimitLocalBenchmark {
             .build();
     r4j = io.github.resilience4j.ratelimiter.RateLimiter.of("bench", config);
     r4jRegistry = RateLimiterRegistry.of(config);
+    guava = newGuava();
+    guavas = new ConcurrentHashMap<>();
     sample =
         keys.equals("hot") ? new String[] {"hot"} : zipfian(KEYS, 0.99, SAMPLE, new Random(42));
   }
 
   private static Bucket newBucket() {
     return Bucket.builder().addLimit(l -> l.capacity(HUGE).refillGreedy(HUGE, WINDOW)).build();
+  }
+
+  /** The same rate as the others: {@code HUGE} permits per {@code WINDOW}. */
+  private static com.google.common.util.concurrent.RateLimiter newGuava() {
+    return com.google.common.util.concurrent.RateLimiter.create(
+        HUGE * (double) TimeUnit.SECONDS.toNanos(1) / WINDOW.toNanos());
   }
 
   /** Each thread walks the key sample from its own offset. */
@@ -114,6 +127,8 @@ public class RateLimitLocalBenchmark {
               .tryConsume(1);
       case "resilience4j" ->
           (sample.length == 1 ? r4j : r4jRegistry.rateLimiter(key)).acquirePermission();
+      case "guava" ->
+          (sample.length == 1 ? guava : guavas.computeIfAbsent(key, k -> newGuava())).tryAcquire();
       default -> throw new IllegalStateException(impl);
     };
   }

@@ -144,6 +144,11 @@ public final class AkamaiSigner implements UrlSigner {
 
   /** {@link #sign(URI, Grant)} of a URL already split and checked. */
   URI sign(SignableUrl target, Grant grant) {
+    return URI.create(signText(target, grant));
+  }
+
+  /** {@link #sign(SignableUrl, Grant)} as text, without parsing it into a URI. */
+  String signText(SignableUrl target, Grant grant) {
     Objects.requireNonNull(grant, "grant");
     String url = target.text;
     if (target.hasParameter(tokenName)) {
@@ -173,8 +178,7 @@ public final class AkamaiSigner implements UrlSigner {
               + "' is rejected: its token holds characters a query parameter cannot carry as is"
               + " (from the session id, payload or ip); build the signer with escapeEarly(true)");
     }
-    return URI.create(
-        target.withQueryOpen().append(tokenName).append('=').append(token).toString());
+    return target.withQueryOpen().append(tokenName).append('=').append(token).toString();
   }
 
   /**

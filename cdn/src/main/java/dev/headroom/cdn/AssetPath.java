@@ -88,8 +88,14 @@ public final class AssetPath {
         throw new InvalidAssetPathException(
             path, "it has an empty segment ('//' or a trailing '/')");
       }
-      String segment = decodeSegment(path, raw);
-      checkDecoded(path, segment);
+      // A segment without escapes is its raw text, whose characters checkRaw has checked already.
+      boolean escaped = raw.indexOf('%') >= 0;
+      String segment = escaped ? decodeSegment(path, raw) : raw;
+      if (escaped) {
+        checkDecoded(path, segment);
+      } else {
+        checkDotSegment(path, segment);
+      }
       segments.add(segment);
       encoded.append('/');
       appendEncoded(encoded, path, segment);
@@ -130,9 +136,17 @@ public final class AssetPath {
   public String extension() {
     String name = fileName();
     int dot = name.lastIndexOf('.');
-    return dot <= 0 || dot == name.length() - 1
-        ? ""
-        : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    if (dot <= 0 || dot == name.length() - 1) {
+      return "";
+    }
+    String extension = name.substring(dot + 1);
+    for (int i = 0; i < extension.length(); i++) {
+      char c = extension.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
+        return extension.toLowerCase(Locale.ROOT);
+      }
+    }
+    return extension; // no character that lower-casing would change
   }
 
   /** Whether this path is {@code prefix} or lies below it, segment by segment. */
@@ -205,6 +219,9 @@ public final class AssetPath {
     }
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
+      if (c >= ' ' && c < 0x7F && c != '\\' && c != '?' && c != '#') {
+        continue; // the common case: printable ASCII
+      }
       if (isControl(c)) {
         throw new InvalidAssetPathException(path, "it contains a control character at index " + i);
       }
@@ -320,11 +337,15 @@ public final class AssetPath {
     }
   }
 
-  private static void checkDecoded(String path, String segment) {
+  private static void checkDotSegment(String path, String segment) {
     if (segment.equals(".") || segment.equals("..")) {
       throw new InvalidAssetPathException(
           path, "a '" + segment + "' segment (in any encoding) is not allowed");
     }
+  }
+
+  private static void checkDecoded(String path, String segment) {
+    checkDotSegment(path, segment);
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
       if (c == '/' || c == '\\') {
@@ -343,24 +364,24 @@ public final class AssetPath {
         out.append(c);
       } else if (c < 0x80) {
         appendByte(out, c);
+      } else if (c < 0x800) {
+        appendByte(out, 0xC0 | (c >> 6));
+        appendByte(out, 0x80 | (c & 0x3F));
+      } else if (!Character.isSurrogate(c)) {
+        appendByte(out, 0xE0 | (c >> 12));
+        appendByte(out, 0x80 | ((c >> 6) & 0x3F));
+        appendByte(out, 0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < segment.length()
+          && Character.isLowSurrogate(segment.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, segment.charAt(++i));
+        appendByte(out, 0xF0 | (cp >> 18));
+        appendByte(out, 0x80 | ((cp >> 12) & 0x3F));
+        appendByte(out, 0x80 | ((cp >> 6) & 0x3F));
+        appendByte(out, 0x80 | (cp & 0x3F));
       } else {
-        int end = i + 1;
-        while (end < segment.length()
-            && !isUnreserved(segment.charAt(end))
-            && segment.charAt(end) >= 0x80) {
-          end++;
-        }
-        ByteBuffer utf8;
-        try {
-          utf8 = strictEncoder().encode(CharBuffer.wrap(segment, i, end));
-        } catch (CharacterCodingException e) {
-          throw new InvalidAssetPathException(
-              path, "it is not valid Unicode (an unpaired surrogate)");
-        }
-        while (utf8.hasRemaining()) {
-          appendByte(out, utf8.get() & 0xFF);
-        }
-        i = end - 1;
+        throw new InvalidAssetPathException(
+            path, "it is not valid Unicode (an unpaired surrogate)");
       }
     }
   }

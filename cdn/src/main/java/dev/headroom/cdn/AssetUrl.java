@@ -113,6 +113,27 @@ public final class AssetUrl {
     return signer.sign(uri(), grant);
   }
 
+  /**
+   * This URL signed by {@code signer}, as text: the same as {@code signed(signer,
+   * grant).toString()}, for a page or a response body that wants text. With Headroom's HMAC and
+   * Akamai signers no {@link URI} is built (the router already checked every part); other signers
+   * sign {@link #uri()}.
+   *
+   * @throws IllegalArgumentException if the signer cannot sign it (a CloudFront signer needs an
+   *     absolute URL)
+   */
+  public String signedUrl(UrlSigner signer, Grant grant) {
+    Objects.requireNonNull(signer, "signer");
+    SignableUrl target =
+        signer instanceof HmacSigner || signer instanceof AkamaiSigner ? signable() : null;
+    if (target != null) {
+      return signer instanceof HmacSigner hmac
+          ? hmac.signText(target, grant)
+          : ((AkamaiSigner) signer).signText(target, grant);
+    }
+    return signer.sign(uri(), grant).toString();
+  }
+
   /** The URL split as {@link SignableUrl#of} would split {@link #uri()}, or null if unknown. */
   private @Nullable SignableUrl signable() {
     if (servedPath == null) {

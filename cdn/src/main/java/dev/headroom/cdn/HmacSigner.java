@@ -43,6 +43,11 @@ public final class HmacSigner implements UrlSigner {
 
   /** {@link #sign(URI, Grant)} of a URL already split and checked. */
   URI sign(SignableUrl target, Grant grant) {
+    return URI.create(signText(target, grant));
+  }
+
+  /** {@link #sign(SignableUrl, Grant)} as text, without parsing it into a URI. */
+  String signText(SignableUrl target, Grant grant) {
     Objects.requireNonNull(grant, "grant");
     String url = target.text;
     AssetPath path = target.path;
@@ -74,7 +79,7 @@ public final class HmacSigner implements UrlSigner {
     append(out, HmacToken.ACL, acl);
     append(out, HmacToken.KEY_ID, key.id());
     append(out, HmacToken.SIGNATURE, sig);
-    return URI.create(out.toString());
+    return out.toString();
   }
 
   private static void append(StringBuilder out, String name, String value) {

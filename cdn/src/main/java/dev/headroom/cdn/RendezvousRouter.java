@@ -156,7 +156,7 @@ final class RendezvousRouter implements CdnRouter {
       }
     }
     AssetType type = explicitType != null ? explicitType : config.typeOf(served);
-    Host host = pick(type, RendezvousHash.hash(requested.encoded()));
+    Host host = pick(type, requested);
 
     StringBuilder url = new StringBuilder(128);
     boolean transformed = host != null && !transform.isEmpty();
@@ -237,20 +237,27 @@ final class RendezvousRouter implements CdnRouter {
     int hash = path.hashCode();
     int slot = (hash ^ (hash >>> 16)) & (PARSED_SLOTS - 1);
     ParsedPath hit = parsed[slot];
-    if (hit != null && hit.text.equals(path)) {
+    // the hash first: a slot taken by another path is then told apart without reading its text
+    if (hit != null && hit.hash == hash && hit.text.equals(path)) {
       return hit.path;
     }
     AssetPath fresh = AssetPath.of(path);
-    parsed[slot] = new ParsedPath(path, fresh);
+    parsed[slot] = new ParsedPath(hash, path, fresh);
     return fresh;
   }
 
-  private record ParsedPath(String text, AssetPath path) {}
+  private record ParsedPath(int hash, String text, AssetPath path) {}
 
-  private @Nullable Host pick(AssetType type, long pathHash) {
+  /** The highest-ranked host up for {@code path}; the path is hashed only if there is a choice. */
+  private @Nullable Host pick(AssetType type, AssetPath path) {
+    Host[] candidates = hostsOf(type);
+    if (candidates.length == 1) {
+      return isUp(candidates[0].uri) ? candidates[0] : null;
+    }
+    long pathHash = RendezvousHash.hash(path.encoded());
     Host best = null;
     long bestScore = 0;
-    for (Host host : hostsOf(type)) {
+    for (Host host : candidates) {
       if (isUp(host.uri)) {
         long score = RendezvousHash.score(pathHash, host.seed);
         if (best == null || Long.compareUnsigned(score, bestScore) > 0) {

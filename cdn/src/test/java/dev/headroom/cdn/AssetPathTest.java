@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -174,6 +176,22 @@ class AssetPathTest {
   @Property(tries = 1000)
   void anyUnicodeStringIsRejectedOrRoundTrips(@ForAll String input) {
     anyPathIsRejectedOrRoundTripsThroughJavaNetUri(input);
+  }
+
+  @Property(tries = 1000)
+  void segmentsAreEncodedAsUrlEncoderEncodesUtf8(@ForAll String segment) {
+    if (!StandardCharsets.UTF_8.newEncoder().canEncode(segment)) {
+      assertThatThrownBy(() -> AssetPath.encodeSegment(segment))
+          .isInstanceOf(InvalidAssetPathException.class);
+      return;
+    }
+    // URLEncoder leaves '*' bare and encodes '~' and ' ' otherwise than RFC 3986's unreserved set.
+    String reference =
+        URLEncoder.encode(segment, StandardCharsets.UTF_8)
+            .replace("+", "%20")
+            .replace("*", "%2A")
+            .replace("%7E", "~");
+    assertThat(AssetPath.encodeSegment(segment)).isEqualTo(reference);
   }
 
   @Provide

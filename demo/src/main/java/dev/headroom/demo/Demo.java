@@ -35,6 +35,9 @@ import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.NonRetryableException;
+import dev.headroom.queue.Schedule;
+import dev.headroom.queue.ScheduleInfo;
+import dev.headroom.queue.ScheduledTick;
 import dev.headroom.queue.WorkerPool;
 import dev.headroom.ratelimit.Decision;
 import dev.headroom.ratelimit.RateLimiter;
@@ -279,6 +282,41 @@ public final class Demo {
               + jobs.health().status()
               + "; monitoring reads its meters: "
               + Monitor.builder().meterRegistry(queueMeters).build().snapshot().toJson());
+    }
+
+    out("");
+    out("recurring job (in memory: an interval schedule, one job per tick)");
+    try (JobQueue recurring = JobQueues.inMemory("demo-recurring", JobQueueConfig.ofDefaults())) {
+      List<String> ticks = new CopyOnWriteArrayList<>();
+      CountDownLatch three = new CountDownLatch(3);
+      recurring
+          .workers()
+          .handle(
+              email,
+              job -> {
+                ticks.add(ScheduledTick.of(job.id()).map(t -> t.at().toString()).orElse(job.id()));
+                three.countDown();
+              })
+          .start();
+      recurring
+          .schedules()
+          .upsert(
+              Schedule.builder("digest", email, new Email("ops@example.com", "digest"))
+                  .every(Duration.ofMillis(200))
+                  .build());
+      awaitQuietly(three);
+      ScheduleInfo info = recurring.schedules().get("digest").orElseThrow();
+      out(
+          "  schedule "
+              + info.name()
+              + " ("
+              + info.timing()
+              + ") ran ticks "
+              + ticks.subList(0, Math.min(3, ticks.size()))
+              + "; last "
+              + info.lastTick()
+              + ", next "
+              + info.nextTick());
     }
 
     out("");

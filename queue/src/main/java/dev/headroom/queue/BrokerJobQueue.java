@@ -56,6 +56,8 @@ final class BrokerJobQueue implements JobQueue {
   private final Outage outage;
   private volatile @Nullable QueueCounts cachedCounts;
   private volatile long cachedAtNanos;
+  private final long dedupeMillis;
+  private final QueueSchedules schedules;
 
   BrokerJobQueue(Broker broker, JobQueueConfig options, boolean remote) {
     this.name = broker.queueName();
@@ -64,6 +66,7 @@ final class BrokerJobQueue implements JobQueue {
     this.time = options.timeSource();
     this.remote = remote;
     this.outage = new Outage("queue '" + name + "'", time);
+    this.dedupeMillis = options.dedupeWindow().toMillis();
     try {
       this.meters = options.meterRegistry().map(r -> new QueueMeters(r, this)).orElse(null);
     } catch (RuntimeException e) {
@@ -71,6 +74,7 @@ final class BrokerJobQueue implements JobQueue {
       throw e;
     }
     broker.onMissingJob(this::missingJob);
+    this.schedules = new QueueSchedules(this);
   }
 
   private void missingJob(String id) {
@@ -97,7 +101,10 @@ final class BrokerJobQueue implements JobQueue {
     Objects.requireNonNull(jobOptions, "options");
     checkOpen();
     NewJob job = newJob(type, payload, jobOptions, jobOptions.jobId().orElseGet(this::nextId));
-    boolean[] stored = call(() -> broker.enqueue(List.of(job)));
+    long dedupe = jobOptions.jobId().isPresent() ? dedupeMillis : 0;
+    boolean[] stored =
+        call(
+            () -> dedupe > 0 ? broker.enqueue(List.of(job), dedupe) : broker.enqueue(List.of(job)));
     if (meters != null && stored[0]) {
       meters.type(type.name()).enqueued.increment();
     }
@@ -138,7 +145,7 @@ final class BrokerJobQueue implements JobQueue {
     return ids;
   }
 
-  private <T> NewJob newJob(JobType<T> type, T payload, JobOptions o, String id) {
+  <T> NewJob newJob(JobType<T> type, T payload, JobOptions o, String id) {
     Objects.requireNonNull(payload, "payload");
     byte[] bytes = type.codec().encode(payload);
     int maxAttempts = o.maxAttempts().orElse(o.backoff().orElse(type.backoff()).maxAttempts());
@@ -190,6 +197,7 @@ final class BrokerJobQueue implements JobQueue {
           new BrokerWorkerPool(this, b.handlers(), b.concurrency(), maintenance);
       pools.add(pool);
       pool.start();
+      schedules.startTicking();
       return pool;
     }
   }
@@ -399,6 +407,12 @@ final class BrokerJobQueue implements JobQueue {
   }
 
   @Override
+  public JobSchedules schedules() {
+    checkOpen();
+    return schedules;
+  }
+
+  @Override
   public DeadLetters deadLetters() {
     return new DeadLettersView(this);
   }
@@ -485,6 +499,7 @@ final class BrokerJobQueue implements JobQueue {
       closed = true;
       s = maintenance;
     }
+    schedules.close();
     for (BrokerWorkerPool p : List.copyOf(pools)) {
       p.close();
     }

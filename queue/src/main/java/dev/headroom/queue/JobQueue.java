@@ -156,6 +156,12 @@ public interface JobQueue extends HealthCheck, AutoCloseable {
    */
   QueueEvents subscribe(String afterId, QueueEventListener listener);
 
+  /**
+   * The queue's recurring jobs: schedules by cron expression or interval, each tick enqueued
+   * exactly once whatever the number of processes.
+   */
+  JobSchedules schedules();
+
   /** The dead letters. */
   DeadLetters deadLetters();
 

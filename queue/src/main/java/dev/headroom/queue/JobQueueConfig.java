@@ -75,6 +75,9 @@ public final class JobQueueConfig {
   /** The most jobs a {@link JobRateLimit} may admit per window (its log holds one entry each). */
   public static final int MAX_RATE_LIMIT_JOBS = 100_000;
 
+  /** Default duplicate-suppression window: none beyond the life of the job itself. */
+  public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ZERO;
+
   private static final JobQueueConfig DEFAULTS = builder().build();
 
   private final KeySpace keySpace;
@@ -96,6 +99,7 @@ public final class JobQueueConfig {
   private final int groupConcurrency;
   private final Map<String, Integer> groupConcurrencyOverrides;
   private final @Nullable JobRateLimit rateLimit;
+  private final Duration dedupeWindow;
 
   private JobQueueConfig(Builder b) {
     this.keySpace = b.keySpace;
@@ -118,6 +122,7 @@ public final class JobQueueConfig {
     this.groupConcurrencyOverrides =
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.groupConcurrencyOverrides));
     this.rateLimit = b.rateLimit;
+    this.dedupeWindow = b.dedupeWindow;
   }
 
   /**
@@ -154,6 +159,7 @@ public final class JobQueueConfig {
     b.groupConcurrency = groupConcurrency;
     b.groupConcurrencyOverrides.putAll(groupConcurrencyOverrides);
     b.rateLimit = rateLimit;
+    b.dedupeWindow = dedupeWindow;
     return b;
   }
 
@@ -297,6 +303,16 @@ public final class JobQueueConfig {
     return Optional.ofNullable(rateLimit);
   }
 
+  /**
+   * How long an enqueue with an explicit {@linkplain JobOptions.Builder#jobId job id} suppresses
+   * later enqueues of that id, counted from when it was stored, whatever the retention of the job
+   * itself (zero, the default: only while the job exists). A duplicate is refused while its job
+   * exists or within this window, whichever is longer.
+   */
+  public Duration dedupeWindow() {
+    return dedupeWindow;
+  }
+
   @Override
   public String toString() {
     return "JobQueueConfig[keySpace="
@@ -330,6 +346,8 @@ public final class JobQueueConfig {
             ? ""
             : ", groupOverrides=" + groupConcurrencyOverrides)
         + (rateLimit == null ? "" : ", rateLimit=" + rateLimit.jobs() + "/" + rateLimit.window())
+        + ", dedupeWindow="
+        + dedupeWindow
         + ", serverTime="
         + serverTime
         + ", meters="
@@ -361,6 +379,7 @@ public final class JobQueueConfig {
     private int groupConcurrency = NO_GROUP_LIMIT;
     private final Map<String, Integer> groupConcurrencyOverrides = new LinkedHashMap<>();
     private @Nullable JobRateLimit rateLimit;
+    private Duration dedupeWindow = DEFAULT_DEDUPE_WINDOW;
 
     private Builder() {}
 
@@ -518,6 +537,16 @@ public final class JobQueueConfig {
     }
 
     /**
+     * How long an explicit job id suppresses duplicates, whatever the retention (default zero:
+     * while the job exists; not negative, at most 365 days). See {@link
+     * JobQueueConfig#dedupeWindow()}.
+     */
+    public Builder dedupeWindow(Duration window) {
+      this.dedupeWindow = Require.nonNull("dedupeWindow", window);
+      return this;
+    }
+
+    /**
      * The configuration.
      *
      * @throws IllegalArgumentException naming the field, the value and the rule of the first bad
@@ -558,6 +587,12 @@ public final class JobQueueConfig {
       if (rateLimit != null) {
         checkRateLimit("rateLimit", rateLimit);
       }
+      Require.that(!dedupeWindow.isNegative(), "dedupeWindow", dedupeWindow, "not be negative");
+      Require.that(
+          dedupeWindow.compareTo(Duration.ofDays(365)) <= 0,
+          "dedupeWindow",
+          dedupeWindow,
+          "be at most 365 days");
       return new JobQueueConfig(this);
     }
 

@@ -154,6 +154,19 @@ class JobQueueConfigTest {
   }
 
   @Test
+  void theDedupeWindowIsOffByDefaultAndChecked() {
+    assertThat(JobQueueConfig.ofDefaults().dedupeWindow()).isZero();
+    JobQueueConfig c = JobQueueConfig.builder().dedupeWindow(Duration.ofHours(6)).build();
+    assertThat(c.toBuilder().build().dedupeWindow()).isEqualTo(Duration.ofHours(6));
+    assertThat(c.toString()).contains("dedupeWindow=PT6H");
+    assertThatThrownBy(() -> JobQueueConfig.builder().dedupeWindow(Duration.ofSeconds(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dedupeWindow must not be negative, was PT-1S");
+    assertThatThrownBy(() -> JobQueueConfig.builder().dedupeWindow(Duration.ofDays(366)).build())
+        .hasMessage("dedupeWindow must be at most 365 days, was PT8784H");
+  }
+
+  @Test
   void aJobsOwnBackoffTravelsAsText() {
     Backoff b =
         Backoff.exponential(Duration.ofMillis(250), Duration.ofMinutes(3))

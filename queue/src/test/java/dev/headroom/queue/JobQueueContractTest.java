@@ -13,12 +13,16 @@ import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.queue.broker.Broker;
 import dev.headroom.queue.broker.ClaimedJob;
 import dev.headroom.queue.broker.Exchange;
+import dev.headroom.queue.broker.ScheduleStore;
 import dev.headroom.queue.broker.Settlement;
+import dev.headroom.queue.broker.StoredSchedule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -392,6 +397,283 @@ public abstract class JobQueueContractTest {
     assertThat(q.job("welcome-42").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
     assertThat(r.seen).containsExactly("first");
     assertThat(q.job("no-such-job")).isEmpty();
+  }
+
+  @Test
+  void aDedupeWindowRefusesADuplicateAfterRetentionDroppedTheJobAndAcceptsItAfterTheWindow() {
+    JobQueue q =
+        queue(
+            options()
+                .completedRetention(0, Duration.ofHours(1))
+                .dedupeWindow(Duration.ofMinutes(10))
+                .build());
+    JobOptions once = JobOptions.builder().jobId("report-7").build();
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    q.enqueue(TEXT, "first", once);
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> q.job("report-7").isEmpty());
+    time.advance(Duration.ofMinutes(9));
+    assertThat(q.enqueue(TEXT, "second", once)).isEqualTo("report-7");
+    assertThat(q.job("report-7")).as("refused within the window, the job long gone").isEmpty();
+    time.advance(Duration.ofMinutes(1));
+    q.enqueue(TEXT, "third", once);
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 2);
+    assertThat(r.seen).containsExactly("first", "third");
+    // generated ids are never remembered: the window costs nothing without a job id
+    q.enqueue(TEXT, "plain");
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 3);
+  }
+
+  @Test
+  void withoutADedupeWindowAnIdIsFreeAgainOnceRetentionDroppedItsJob() {
+    JobQueue q = queue(options().completedRetention(0, Duration.ofHours(1)).build());
+    JobOptions once = JobOptions.builder().jobId("report-8").build();
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(1).start();
+    q.enqueue(TEXT, "first", once);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> q.job("report-8").isEmpty() && r.seen.size() == 1);
+    q.enqueue(TEXT, "second", once);
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 2);
+  }
+
+  @Test
+  void aDedupeWindowStillRefusesWhileTheJobExistsPastTheWindow() {
+    JobQueue q = queue(options().dedupeWindow(Duration.ofSeconds(1)).build());
+    JobOptions once = JobOptions.builder().jobId("report-9").build();
+    q.enqueue(TEXT, "first", once);
+    time.advance(Duration.ofMinutes(5));
+    q.enqueue(TEXT, "second", once);
+    assertThat(q.counts().waiting()).isEqualTo(1);
+    assertThat(q.job("report-9").orElseThrow().payload(TEXT)).isEqualTo("first");
+  }
+
+  // ---- recurring jobs ----
+
+  private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+
+  /** Moves the clock in steps until {@code done} holds: the ticker fires on the clock's timers. */
+  private void advanceUntil(Duration step, BooleanSupplier done) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              if (done.getAsBoolean()) {
+                return true;
+              }
+              time.advance(step);
+              return false;
+            });
+  }
+
+  private static String tickId(String schedule, Instant at) {
+    return "schedule:" + schedule + ":" + at.toEpochMilli();
+  }
+
+  /** Job ids in the order they ran. */
+  private static List<String> runIds(JobQueue q) {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    q.workers().handle(TEXT, job -> ran.add(job.id())).concurrency(2).start();
+    return ran;
+  }
+
+  @Test
+  void anIntervalScheduleEnqueuesOneJobPerTickNamedAfterItsScheduleAndTick() {
+    JobQueue q = queue();
+    List<String> ran = runIds(q);
+    Instant t0 = time.now();
+    q.schedules()
+        .upsert(
+            Schedule.builder("every-minute", TEXT, "tick").every(Duration.ofMinutes(1)).build());
+    ScheduleInfo info = q.schedules().get("every-minute").orElseThrow();
+    assertThat(info.nextTick()).isEqualTo(t0.plusSeconds(60));
+    assertThat(info.lastTick()).isNull();
+    assertThat(info.timing()).isEqualTo("every PT1M");
+    assertThat(info.type()).isEqualTo("text");
+    assertThat(info.missedTicks()).isEqualTo(MissedTicks.RUN_ONCE);
+    advanceUntil(Duration.ofSeconds(5), () -> ran.size() >= 3);
+    List<String> sorted = new ArrayList<>(ran);
+    Collections.sort(sorted);
+    assertThat(sorted.subList(0, 3))
+        .containsExactly(
+            tickId("every-minute", t0.plusSeconds(60)),
+            tickId("every-minute", t0.plusSeconds(120)),
+            tickId("every-minute", t0.plusSeconds(180)));
+    assertThat(ScheduledTick.of(sorted.get(0)))
+        .contains(new ScheduledTick("every-minute", t0.plusSeconds(60)));
+    assertThat(q.job(sorted.get(0)).orElseThrow().payload(TEXT)).isEqualTo("tick");
+    assertThat(q.schedules().get("every-minute").orElseThrow().lastTick())
+        .isAfterOrEqualTo(t0.plusSeconds(180));
+    assertThat(q.schedules().remove("every-minute")).isTrue();
+    assertThat(q.schedules().remove("every-minute")).isFalse();
+    assertThat(q.schedules().list()).isEmpty();
+  }
+
+  @Test
+  void aCronTimeInTheSkippedHourRunsOnceAtTheEndOfTheGap() {
+    time.setWallClock(
+        Instant.parse("2026-03-29T00:50:00Z")); // 01:50 CET, clocks go forward at 02:00
+    JobQueue q = queue();
+    List<String> ran = runIds(q);
+    q.schedules().upsert(Schedule.builder("nightly", TEXT, "n").cron("30 2 * * *", BERLIN).build());
+    Instant gapEnd = Instant.parse("2026-03-29T01:00:00Z"); // 03:00 CEST
+    assertThat(q.schedules().get("nightly").orElseThrow().nextTick()).isEqualTo(gapEnd);
+    advanceUntil(Duration.ofMinutes(1), () -> ran.contains(tickId("nightly", gapEnd)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                q.schedules()
+                    .get("nightly")
+                    .orElseThrow()
+                    .nextTick()
+                    .equals(Instant.parse("2026-03-30T00:30:00Z")));
+    assertThat(ran).containsExactly(tickId("nightly", gapEnd));
+    assertThat(q.schedules().get("nightly").orElseThrow().lastTick()).isEqualTo(gapEnd);
+  }
+
+  @Test
+  void aCronTimeInTheRepeatedHourRunsOnlyAtItsFirstOccurrence() {
+    time.setWallClock(Instant.parse("2026-10-25T00:20:00Z")); // 02:20 CEST, clocks go back at 03:00
+    JobQueue q = queue();
+    List<String> ran = runIds(q);
+    q.schedules().upsert(Schedule.builder("nightly", TEXT, "n").cron("30 2 * * *", BERLIN).build());
+    Instant first = Instant.parse("2026-10-25T00:30:00Z"); // 02:30 CEST
+    advanceUntil(Duration.ofMinutes(1), () -> ran.contains(tickId("nightly", first)));
+    for (int i = 0; i < 8; i++) {
+      time.advance(Duration.ofMinutes(10)); // through 02:30 CET (01:30Z)
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                q.schedules()
+                    .get("nightly")
+                    .orElseThrow()
+                    .nextTick()
+                    .equals(Instant.parse("2026-10-26T01:30:00Z")));
+    assertThat(ran).containsExactly(tickId("nightly", first));
+  }
+
+  @Test
+  void ticksMissedWhileNothingTickedRunOnceByDefault() {
+    JobQueue q = queue();
+    List<String> ran = runIds(q);
+    Instant t0 = time.now();
+    Schedule<String> s =
+        Schedule.builder("ten-minutes", TEXT, "t").every(Duration.ofMinutes(10)).build();
+    q.schedules().upsert(s);
+    // the wall clock jumps, no timer fires: as if no process ticked for 65 minutes
+    time.setWallClock(t0.plus(Duration.ofMinutes(65)));
+    q.schedules().upsert(s); // the same timing keeps the next tick, and ticks at once
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 1);
+    assertThat(ran).containsExactly(tickId("ten-minutes", t0.plus(Duration.ofMinutes(10))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                q.schedules()
+                    .get("ten-minutes")
+                    .orElseThrow()
+                    .nextTick()
+                    .equals(t0.plus(Duration.ofMinutes(70))));
+    assertThat(q.schedules().get("ten-minutes").orElseThrow().lastTick())
+        .isEqualTo(t0.plus(Duration.ofMinutes(10)));
+    assertThat(ran).hasSize(1);
+  }
+
+  @Test
+  void ticksMissedWhileNothingTickedAreSkippedWhenAskedTo() {
+    JobQueue q = queue();
+    Instant t0 = time.now();
+    Schedule<String> s =
+        Schedule.builder("ten-minutes", TEXT, "t")
+            .every(Duration.ofMinutes(10))
+            .missedTicks(MissedTicks.SKIP)
+            .missedAfter(Duration.ofMinutes(2))
+            .build();
+    q.schedules().upsert(s);
+    time.setWallClock(t0.plus(Duration.ofMinutes(61))); // 60 is 1 minute late: not missed
+    q.schedules().upsert(s);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                q.schedules()
+                    .get("ten-minutes")
+                    .orElseThrow()
+                    .nextTick()
+                    .equals(t0.plus(Duration.ofMinutes(70))));
+    QueueCounts c = q.counts();
+    assertThat(c.waiting()).isEqualTo(1);
+    assertThat(q.job(tickId("ten-minutes", t0.plus(Duration.ofMinutes(60))))).isPresent();
+    assertThat(q.schedules().get("ten-minutes").orElseThrow().lastTick())
+        .isEqualTo(t0.plus(Duration.ofMinutes(60)));
+  }
+
+  @Test
+  void aTickFiresOnlyForTheFirstCallerThatFindsTheScheduleAsPlanned() {
+    JobQueue q = queue();
+    ScheduleStore store = ((BrokerJobQueue) q).broker.scheduleStore();
+    q.schedules().upsert(Schedule.builder("raced", TEXT, "r").every(Duration.ofMinutes(1)).build());
+    StoredSchedule s = store.get("raced").orElseThrow();
+    long next = s.next();
+    long[] ticks = {next};
+    assertThat(store.fire("raced", s.version(), next, ticks, next + 60_000)).isTrue();
+    assertThat(store.fire("raced", s.version(), next, ticks, next + 60_000))
+        .as("a second process that planned the same tick")
+        .isFalse();
+    assertThat(store.fire("raced", s.version() + 1, next + 60_000, ticks, next + 120_000))
+        .as("a plan made before the schedule was replaced")
+        .isFalse();
+    assertThat(q.counts().waiting()).isEqualTo(1);
+    StoredSchedule after = store.get("raced").orElseThrow();
+    assertThat(after.next()).isEqualTo(next + 60_000);
+    assertThat(after.last()).isEqualTo(next);
+    assertThat(store.remove("raced")).isTrue();
+    assertThat(store.fire("raced", s.version(), next + 60_000, new long[0], next + 120_000))
+        .isFalse();
+  }
+
+  @Test
+  void upsertKeepsTheTicksOfAnUnchangedTimingAndRestartsAChangedOne() {
+    JobQueue q = queue();
+    List<String> payloads = new CopyOnWriteArrayList<>();
+    q.workers().handle(TEXT, job -> payloads.add(job.payload())).concurrency(1).start();
+    Instant t0 = time.now();
+    Schedule<String> a = Schedule.builder("report", TEXT, "a").every(Duration.ofMinutes(1)).build();
+    q.schedules().upsert(a);
+    advanceUntil(Duration.ofSeconds(10), () -> payloads.contains("a"));
+    ScheduleInfo before = q.schedules().get("report").orElseThrow();
+    assertThat(before.lastTick()).isEqualTo(t0.plusSeconds(60));
+    q.schedules()
+        .upsert(Schedule.builder("report", TEXT, "b").every(Duration.ofMinutes(1)).build());
+    ScheduleInfo same = q.schedules().get("report").orElseThrow();
+    assertThat(same.lastTick()).isEqualTo(before.lastTick());
+    assertThat(same.nextTick()).isEqualTo(before.nextTick());
+    advanceUntil(Duration.ofSeconds(10), () -> payloads.contains("b"));
+    q.schedules().upsert(a.toBuilder().every(Duration.ofMinutes(7)).build());
+    ScheduleInfo changed = q.schedules().get("report").orElseThrow();
+    assertThat(changed.lastTick()).isNull();
+    assertThat(changed.nextTick().toEpochMilli() % Duration.ofMinutes(7).toMillis()).isZero();
+    assertThat(changed.nextTick()).isAfter(time.now());
+    assertThat(changed.timing()).isEqualTo("every PT7M");
+    q.schedules()
+        .upsert(
+            Schedule.builder("daily", TEXT, "d")
+                .cron("0 3 * * *", BERLIN)
+                .missedTicks(MissedTicks.SKIP)
+                .build());
+    assertThat(q.schedules().list())
+        .extracting(ScheduleInfo::name)
+        .containsExactly("report", "daily");
+    ScheduleInfo daily = q.schedules().get("daily").orElseThrow();
+    assertThat(daily.timing()).isEqualTo("0 3 * * * (Europe/Berlin)");
+    assertThat(daily.missedTicks()).isEqualTo(MissedTicks.SKIP);
+    assertThat(q.schedules().get("nothing")).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.headroom.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import static org.awaitility.Awaitility.await;
 
@@ -8,12 +9,15 @@ import dev.headroom.core.backoff.Backoff;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.codec.JsonCodec;
 import dev.headroom.core.redis.RedisConnector;
+import dev.headroom.core.time.ManualTimeSource;
 import dev.headroom.testkit.ReadmeSnippets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +25,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Every Java block of README.md stands here, compiled, and runs on the in-memory queue. */
 class ReadmeSnippetsTest {
@@ -230,6 +236,66 @@ class ReadmeSnippetsTest {
     resumed.close();
     workers.close();
     queue.close();
+  }
+
+  // ---- README: Recurring jobs ----
+
+  record Digest(String audience) {}
+
+  static final JobType<Digest> DIGEST = JobType.of("digest", Digest.class);
+
+  interface Digests {
+    void send(Digest digest, Instant tick);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(ReadmeSnippetsTest.class);
+  private final List<Instant> sentTicks = new CopyOnWriteArrayList<>();
+  private final Digests digests = (digest, tick) -> sentTicks.add(tick);
+
+  @Test
+  void theRecurringJobsSnippetRunsInMemory() {
+    ManualTimeSource time = ManualTimeSource.create();
+    try (JobQueue queue = JobQueues.inMemory("jobs", JobQueueConfig.builder().timeSource(time).build())) {
+      recurring(queue);
+      assertThat(queue.schedules().list()).extracting(ScheduleInfo::name).containsExactly("nightly-digest");
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        time.advance(Duration.ofMinutes(30));
+        return !sentTicks.isEmpty();
+      });
+      assertThat(sentTicks.get(0)).isEqualTo(Instant.parse("2026-01-01T02:00:00Z"));   // 03:00 CET
+    }
+  }
+
+  private void recurring(JobQueue queue) {
+    JobSchedules schedules = queue.schedules();
+    schedules.upsert(Schedule.builder("nightly-digest", DIGEST, new Digest("all"))
+        .cron("0 3 * * *", ZoneId.of("Europe/Berlin"))       // 03:00 Berlin time (needs cron-utils)
+        .missedTicks(MissedTicks.RUN_ONCE)                    // after downtime: one catch-up job (the default)
+        .build());
+    schedules.upsert(Schedule.builder("rollup", DIGEST, new Digest("analytics"))
+        .every(Duration.ofMinutes(5))                         // at :00, :05, ... UTC
+        .missedTicks(MissedTicks.SKIP)
+        .options(JobOptions.priority(2))
+        .build());
+    for (ScheduleInfo s : schedules.list()) {                 // soonest first, for an operator's page
+      log.info("{} ({}): next {}, last {}", s.name(), s.timing(), s.nextTick(), s.lastTick());
+    }
+    queue.workers().handle(DIGEST, job -> {
+      ScheduledTick tick = ScheduledTick.of(job.id()).orElseThrow();   // id schedule:nightly-digest:<epoch ms>
+      digests.send(job.payload(), tick.at());
+    }).start();
+    schedules.remove("rollup");
+  }
+
+  // ---- README: Duplicate suppression ----
+
+  @Test
+  void theDedupeWindowSnippetBuilds() {
+    JobQueueConfig config = JobQueueConfig.builder()
+        .completedRetention(1000, Duration.ofHours(1))
+        .dedupeWindow(Duration.ofDays(2))            // a job id is refused for 2 days, whatever the retention
+        .build();
+    assertThat(config.dedupeWindow()).isEqualTo(Duration.ofDays(2));
   }
 
   /** The queue snippet of the root README (kept here so it compiles too). */

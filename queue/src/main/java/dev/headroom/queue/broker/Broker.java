@@ -45,6 +45,31 @@ public interface Broker extends AutoCloseable {
   boolean[] enqueue(List<NewJob> jobs);
 
   /**
+   * Stores jobs as {@link #enqueue(List)} does, and with {@code dedupeMillis > 0} also refuses an
+   * id stored less than {@code dedupeMillis} ago, even if its job is gone (trimmed by retention):
+   * each id stored here is remembered that long.
+   *
+   * @return for each job, whether it was stored (false: the id existed or was stored within the
+   *     window)
+   */
+  default boolean[] enqueue(List<NewJob> jobs, long dedupeMillis) {
+    if (dedupeMillis > 0) {
+      throw new UnsupportedOperationException(this + " has no dedupe window");
+    }
+    return enqueue(jobs);
+  }
+
+  /**
+   * The store of this queue's recurring schedules, on the same storage, so a tick's job is stored
+   * atomically with the schedule's advance.
+   *
+   * @throws UnsupportedOperationException if the backend has no schedules
+   */
+  default ScheduleStore scheduleStore() {
+    throw new UnsupportedOperationException(this + " has no schedules");
+  }
+
+  /**
    * Applies settlements (each only if its lease token still holds), then claims up to {@code
    * claimMax} ready jobs with leases of {@code leaseMillis}, after moving due delayed jobs to
    * waiting. Never blocks beyond one round trip.

@@ -19,6 +19,7 @@ import dev.headroom.queue.broker.EventIds;
 import dev.headroom.queue.broker.EventReader;
 import dev.headroom.queue.broker.Exchange;
 import dev.headroom.queue.broker.NewJob;
+import dev.headroom.queue.broker.ScheduleStore;
 import dev.headroom.queue.broker.Settlement;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,6 +96,8 @@ public final class InMemoryBroker implements Broker {
   private long groupedWaiting;
   private final ArrayDeque<Long> starts = new ArrayDeque<>();
   private final Map<String, TypeLimiter> typeLimiters = new HashMap<>();
+  private final DedupeWindow dedupe = new DedupeWindow();
+  private @Nullable ScheduleStore schedules;
 
   private InMemoryBroker(String name, JobQueueConfig options) {
     this.name = name;
@@ -123,6 +126,11 @@ public final class InMemoryBroker implements Broker {
 
   @Override
   public boolean[] enqueue(List<NewJob> batch) {
+    return enqueue(batch, 0);
+  }
+
+  @Override
+  public boolean[] enqueue(List<NewJob> batch, long dedupeMillis) {
     boolean[] stored = new boolean[batch.size()];
     lock.lock();
     try {
@@ -139,8 +147,11 @@ public final class InMemoryBroker implements Broker {
       int ready = 0;
       for (int i = 0; i < stored.length; i++) {
         NewJob j = batch.get(i);
-        if (jobs.containsKey(j.id())) {
+        if (jobs.containsKey(j.id()) || (dedupeMillis > 0 && dedupe.contains(j.id(), now))) {
           continue;
+        }
+        if (dedupeMillis > 0) {
+          dedupe.remember(j.id(), now, dedupeMillis);
         }
         Entry e = new Entry(j, ++seq, now);
         jobs.put(e.id, e);
@@ -1046,6 +1057,14 @@ public final class InMemoryBroker implements Broker {
       out.add(ev);
     }
     return out;
+  }
+
+  @Override
+  public synchronized ScheduleStore scheduleStore() {
+    if (schedules == null) {
+      schedules = new InMemoryScheduleStore(this, time);
+    }
+    return schedules;
   }
 
   @Override

@@ -25,6 +25,7 @@ import dev.headroom.queue.broker.ClaimedJob;
 import dev.headroom.queue.broker.EventReader;
 import dev.headroom.queue.broker.Exchange;
 import dev.headroom.queue.broker.NewJob;
+import dev.headroom.queue.broker.ScheduleStore;
 import dev.headroom.queue.broker.Settlement;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
@@ -180,6 +181,10 @@ public final class RedisBroker implements Broker {
   private final String name;
   private final String[] keys;
   private final String jobPrefix;
+  private final byte[] dedupePrefix;
+  private final String scheduleIndex;
+  private final String scheduleHashPrefix;
+  private @Nullable ScheduleStore schedules;
   private final byte[][] header;
   private final boolean serverTime;
   private final TimeSource time;
@@ -221,6 +226,9 @@ public final class RedisBroker implements Broker {
         keys[i] = ks.taggedKey(name, ":" + parts[i]);
       }
       this.jobPrefix = ks.taggedKey(name, ":job:");
+      this.dedupePrefix = bytes(ks.taggedKey(name, ":dedupe:"));
+      this.scheduleIndex = ks.taggedKey(name, ":schedules");
+      this.scheduleHashPrefix = ks.taggedKey(name, ":schedule:");
     } catch (InvalidKeyException e) {
       throw new IllegalArgumentException("queue '" + name + "': " + e.getMessage(), e);
     }
@@ -350,7 +358,7 @@ public final class RedisBroker implements Broker {
         + ", not noeviction: jobs can be evicted and lost under memory pressure";
   }
 
-  private static RedisScript script(String part) {
+  static RedisScript script(String part) {
     return RedisScript.fromClasspath(RedisBroker.class, "prelude.lua", part);
   }
 
@@ -414,11 +422,18 @@ public final class RedisBroker implements Broker {
 
   @Override
   public boolean[] enqueue(List<NewJob> jobs) {
+    return enqueue(jobs, 0);
+  }
+
+  @Override
+  public boolean[] enqueue(List<NewJob> jobs, long dedupeMillis) {
     List<CompletableFuture<List<Object>>> replies = new ArrayList<>();
     for (int from = 0; from < jobs.size(); from += ENQUEUE_BATCH) {
       List<NewJob> batch = jobs.subList(from, Math.min(jobs.size(), from + ENQUEUE_BATCH));
-      byte[][] a = args(11 * batch.size());
+      byte[][] a = args(2 + 11 * batch.size());
       int i = header.length;
+      a[i++] = bytes(dedupeMillis);
+      a[i++] = dedupePrefix;
       for (NewJob j : batch) {
         a[i++] = bytes(j.id());
         a[i++] = bytes(j.type());
@@ -1032,6 +1047,22 @@ public final class RedisBroker implements Broker {
       a[header.length + i] = bytes(ids.get(i));
     }
     return await(run(PURGE, ScriptOutputType.INTEGER, a), "purging dead letters");
+  }
+
+  /** Runs a queue script with the queue's keys and header, {@code extra} after it (from ARGV 8). */
+  Object runScript(RedisScript script, ScriptOutputType type, byte[][] extra, String what) {
+    byte[][] a = args(extra.length);
+    System.arraycopy(extra, 0, a, header.length, extra.length);
+    CompletableFuture<Object> reply = run(script, type, a);
+    return await(reply, what);
+  }
+
+  @Override
+  public synchronized ScheduleStore scheduleStore() {
+    if (schedules == null) {
+      schedules = new RedisScheduleStore(this, scheduleIndex, scheduleHashPrefix);
+    }
+    return schedules;
   }
 
   @Override

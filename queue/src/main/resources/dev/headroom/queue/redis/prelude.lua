@@ -112,6 +112,29 @@ local function release(g)
   return false
 end
 
+-- stores a new job (its hash must not exist): waiting since now, or delayed until its run-at (runAt
+-- >= 0: that epoch ms; else now + delay when delay > 0); answers whether it went straight to waiting
+local function storeJob(key, id, t, p, pr, delay, runAt, ma, to, rs, g, rl)
+  local seq = redis.call('INCR', KEYS[7])
+  local ready = runAt < 0 and delay <= 0
+  -- ready: waiting since now (rd); else delayed until its run-at (ra)
+  local state, timeField, at = 'waiting', 'rd', now
+  if not ready then
+    if runAt < 0 then runAt = now + delay end
+    state, timeField, at = 'delayed', 'ra', runAt
+  end
+  redis.call('HSET', key, 't', t, 'p', p, 'pr', pr, 'sq', seq, 'ma', ma, 'at', 0, 'sl', 0, 'ts', fmt(now),
+    'to', to, 'rs', rs, 'st', state, timeField, fmt(at))
+  if g and g ~= '' then redis.call('HSET', key, 'g', g) end
+  if rl and rl ~= '' then redis.call('HSET', key, 'rl', rl) end
+  if ready then
+    line(id, now, pr, seq, g)
+  else
+    redis.call('ZADD', KEYS[2], fmt(runAt), id)
+  end
+  return ready
+end
+
 -- pushes n wake-up tokens (at most 16) in one command; the list keeps 64
 local function wake(n)
   if n > 16 then n = 16 end

@@ -14,9 +14,12 @@ import dev.headroom.queue.JobQueueRegistry;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.NonRetryableException;
+import dev.headroom.queue.Schedule;
+import dev.headroom.queue.ScheduleInfo;
 import dev.headroom.queue.WorkerPool;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +45,8 @@ class InMemoryQueueWithoutLettuceTest {
         List.of(
             "io.lettuce.core.RedisClient",
             "io.netty.channel.Channel",
-            "reactor.core.publisher.Mono")) {
+            "reactor.core.publisher.Mono",
+            "com.cronutils.parser.CronParser")) {
       assertThatThrownBy(() -> Class.forName(name))
           .as(name)
           .isInstanceOf(ClassNotFoundException.class);
@@ -74,6 +78,28 @@ class InMemoryQueueWithoutLettuceTest {
       runs(queues.getOrCreate("mail"));
       assertThat(queues.names()).containsExactly("mail");
     }
+  }
+
+  @Test
+  void intervalSchedulesRunWithoutCronUtilsAndCronSchedulesSayWhatIsMissing() {
+    try (JobQueue queue = JobQueues.inMemory("mail", JobQueueConfig.ofDefaults())) {
+      queue
+          .schedules()
+          .upsert(
+              Schedule.builder("digest", EMAIL, new Email("ada@example.com"))
+                  .every(Duration.ofHours(1))
+                  .build());
+      assertThat(queue.schedules().list())
+          .extracting(ScheduleInfo::timing)
+          .containsExactly("every PT1H");
+    }
+    assertThatThrownBy(
+            () ->
+                Schedule.builder("nightly", EMAIL, new Email("ada@example.com"))
+                    .cron("0 3 * * *", ZoneId.of("Europe/Berlin"))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("com.cronutils:cron-utils");
   }
 
   private static void runs(JobQueue queue) {

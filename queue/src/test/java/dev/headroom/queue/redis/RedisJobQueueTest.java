@@ -18,6 +18,8 @@ import dev.headroom.queue.JobState;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.QueueEvent;
 import dev.headroom.queue.QueueEvents;
+import dev.headroom.queue.Schedule;
+import dev.headroom.queue.ScheduledTick;
 import dev.headroom.testkit.RedisExtension;
 import dev.headroom.testkit.TestRedis;
 import java.time.Duration;
@@ -129,6 +131,39 @@ class RedisJobQueueTest extends JobQueueContractTest {
       assertThat(runs.values()).allMatch(n -> n.get() == 1);
       assertThat(onFirst.get() + onSecond.get()).isEqualTo(500);
       await().atMost(Duration.ofSeconds(5)).until(() -> first.counts().unfinished() == 0);
+    }
+  }
+
+  @Test
+  void twoProcessesTickingOneScheduleEnqueueExactlyOneJobPerTick() {
+    JobQueueConfig options =
+        JobQueueConfig.builder().keySpace(keySpace).pollInterval(Duration.ofMillis(100)).build();
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    Schedule<String> fast =
+        Schedule.builder("fast", TEXT, "tick").every(Duration.ofMillis(20)).build();
+    try (JobQueue first = JobQueues.redis(connector, "raced", options);
+        JobQueue second = JobQueues.redis(otherNode, "raced", options)) {
+      for (JobQueue q : List.of(first, second)) {
+        q.workers()
+            .handle(
+                TEXT,
+                job -> runs.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet())
+            .concurrency(2)
+            .start();
+        q.schedules().upsert(fast);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 100);
+      assertThat(second.schedules().remove("fast")).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> first.counts().unfinished() == 0);
+    }
+    assertThat(runs.values()).allMatch(n -> n.get() == 1);
+    List<Long> ticks =
+        runs.keySet().stream()
+            .map(id -> ScheduledTick.of(id).orElseThrow().at().toEpochMilli())
+            .sorted()
+            .toList();
+    for (int i = 1; i < ticks.size(); i++) {
+      assertThat(ticks.get(i) - ticks.get(i - 1)).as("no tick lost between").isEqualTo(20);
     }
   }
 

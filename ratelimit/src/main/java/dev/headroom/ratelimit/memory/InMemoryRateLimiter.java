@@ -56,6 +56,7 @@ public final class InMemoryRateLimiter implements LimiterBackend {
   private final Function<String, KeyState> stateFactory;
   private final Function<String, KeyState> newState = this::newState;
   private final List<Limit> limits;
+  private final Limit firstLimit;
   private final long idleNanos;
   private final long touchIntervalNanos;
   private final long sweepIntervalNanos;
@@ -69,6 +70,7 @@ public final class InMemoryRateLimiter implements LimiterBackend {
     this.policy = config.policy();
     this.clock = new AnchoredWallClock(config.timeSource());
     this.limits = policy.limits();
+    this.firstLimit = limits.get(0);
     this.permits = limits.stream().mapToLong(Limit::permits).toArray();
     this.windowNanos = limits.stream().mapToLong(Limit::windowNanos).toArray();
     this.longestWindowNanos = policy.longestWindow().toNanos();
@@ -77,8 +79,10 @@ public final class InMemoryRateLimiter implements LimiterBackend {
     this.stateFactory =
         switch (algorithm) {
           case SLIDING_LOG -> k -> new SlidingLogState();
-          case SLIDING_COUNTER -> k -> new SlidingCounterState(n);
-          case FIXED_WINDOW -> k -> new FixedWindowState(n);
+          case SLIDING_COUNTER ->
+              n == 1 ? k -> new OneLimitWindowState(true) : k -> new SlidingCounterState(n);
+          case FIXED_WINDOW ->
+              n == 1 ? k -> new OneLimitWindowState(false) : k -> new FixedWindowState(n);
           case TOKEN_BUCKET -> k -> new TokenBucketState(this);
         };
     long horizon =
@@ -211,6 +215,19 @@ public final class InMemoryRateLimiter implements LimiterBackend {
         b.remaining,
         b.resetAfter,
         b.retryAfter,
+        clock.wallClockMillis(now),
+        DecisionSource.LIMITER);
+  }
+
+  /** The decision on the policy's only limit; negative amounts are reported as zero. */
+  Decision decision(boolean allowed, long remaining, long resetAfter, long retryAfter, long now) {
+    return Decision.of(
+        allowed,
+        name,
+        firstLimit,
+        Math.max(0, remaining),
+        Math.max(0, resetAfter),
+        Math.max(0, retryAfter),
         clock.wallClockMillis(now),
         DecisionSource.LIMITER);
   }

@@ -25,12 +25,15 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Actuator: a health contributor {@code headroom} with one child per Headroom primitive ({@code
  * /actuator/health/headroom/cache}), and the endpoint {@code headroom} serving the monitor's
- * snapshot (health, performance, alerts).
+ * snapshot (health, performance, alerts). {@link HeadroomReadiness} joins the {@code readiness}
+ * group (never {@code liveness}).
  */
 @AutoConfiguration(
     after = HeadroomMonitoringAutoConfiguration.class,
     beforeName =
-        "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
+        "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration",
+    afterName =
+        "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "headroom.actuator.enabled", matchIfMissing = true)
 public class HeadroomActuatorAutoConfiguration {
 
@@ -53,6 +56,15 @@ public class HeadroomActuatorAutoConfiguration {
       return CompositeHealthContributor.fromMap(indicators);
     }
 
+    /** Readiness: DOWN while a primitive cannot serve; added to the {@code readiness} group. */
+    @Bean(HeadroomReadiness.CONTRIBUTOR)
+    @ConditionalOnMissingBean(name = HeadroomReadiness.CONTRIBUTOR)
+    @ConditionalOnBean(HealthCheck.class)
+    @ConditionalOnBooleanProperty(name = "headroom.actuator.readiness", matchIfMissing = true)
+    public HeadroomReadiness headroomReadiness(ObjectProvider<HealthCheck> checks) {
+      return new HeadroomReadiness(() -> checks.orderedStream().toList());
+    }
+
     static Health toSpring(HealthCheck check) {
       dev.headroom.core.health.Health h;
       try {
@@ -67,6 +79,23 @@ public class HeadroomActuatorAutoConfiguration {
             case DOWN -> Health.down();
           };
       return b.withDetails(h.details()).build();
+    }
+  }
+
+  /** Puts {@link HeadroomReadiness} into the {@code readiness} group, never into liveness. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor",
+        "org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper"
+      })
+  @ConditionalOnBooleanProperty(name = "headroom.actuator.readiness", matchIfMissing = true)
+  static class ProbeGroups {
+
+    /** The post-processor of the health groups. */
+    @Bean
+    static HeadroomHealthGroups headroomHealthGroups() {
+      return new HeadroomHealthGroups();
     }
   }
 

@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@link RequestMetrics} recorded per route template by a servlet filter, and a {@link Monitor}
- * over them, the context's meter registry and every Headroom {@link HealthCheck} bean.
+ * {@link RequestMetrics} recorded per route template by a servlet or WebFlux filter, and a {@link
+ * Monitor} over them, the context's meter registry and every Headroom {@link HealthCheck} bean.
  */
 @AutoConfiguration(
     after = {
@@ -82,6 +82,22 @@ public class HeadroomMonitoringAutoConfiguration {
     @ConditionalOnMissingBean
     public RequestMetricsFilter headroomRequestMetricsFilter(RequestMetrics metrics) {
       return new RequestMetricsFilter(metrics);
+    }
+  }
+
+  /** Records every WebFlux exchange under its route template. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnClass(name = "org.springframework.web.reactive.HandlerMapping")
+  @ConditionalOnBooleanProperty(name = "headroom.monitoring.request-metrics", matchIfMissing = true)
+  static class Reactive {
+
+    /** The filter. */
+    @Bean
+    @ConditionalOnMissingBean
+    public ReactiveRequestMetricsFilter headroomReactiveRequestMetricsFilter(
+        RequestMetrics metrics) {
+      return new ReactiveRequestMetricsFilter(metrics);
     }
   }
 }

@@ -3,7 +3,12 @@ package dev.headroom.spring.boot;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueueRegistry;
+import dev.headroom.queue.JobType;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,7 +22,7 @@ import org.springframework.core.env.Environment;
 
 /**
  * A {@link JobQueueRegistry} with the queues of {@code headroom.queue.queues}, and the worker pools
- * of the {@link QueueJobHandler} beans as a lifecycle.
+ * of the {@link QueueJobHandler} beans and {@link JobHandlerMethod} methods as a lifecycle.
  */
 @AutoConfiguration(after = HeadroomRedisAutoConfiguration.class)
 @ConditionalOnClass(JobQueueRegistry.class)
@@ -52,15 +57,39 @@ public class HeadroomQueueAutoConfiguration {
     return queues;
   }
 
-  /** The worker pools of the {@link QueueJobHandler} beans. */
+  /** Finds the {@link JobHandlerMethod} methods of every bean. */
+  @Bean
+  @ConditionalOnMissingBean
+  public static JobHandlerMethods headroomJobHandlerMethods() {
+    return new JobHandlerMethods();
+  }
+
+  /**
+   * The worker pools of the {@link QueueJobHandler} beans and the {@link JobHandlerMethod} methods
+   * (on the {@code JobType} bean of their name when there is one).
+   */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty(name = "headroom.queue.workers", matchIfMissing = true)
   public HeadroomQueueWorkers headroomQueueWorkers(
       JobQueueRegistry registry,
       HeadroomQueueProperties properties,
-      ObjectProvider<QueueJobHandler<?>> handlers) {
-    return new HeadroomQueueWorkers(registry, properties, handlers.orderedStream().toList());
+      ObjectProvider<QueueJobHandler<?>> handlers,
+      ObjectProvider<JobType<?>> types,
+      ObjectProvider<JobHandlerMethods> methods) {
+    return new HeadroomQueueWorkers(
+        registry,
+        properties,
+        () -> {
+          List<QueueJobHandler<?>> all = new ArrayList<>(handlers.orderedStream().toList());
+          JobHandlerMethods found = methods.getIfAvailable();
+          if (found != null) {
+            Map<String, JobType<?>> byName = new LinkedHashMap<>();
+            types.orderedStream().forEach(t -> byName.putIfAbsent(t.name(), t));
+            all.addAll(found.handlers(byName));
+          }
+          return all;
+        });
   }
 
   /** The queues' health, for Actuator and the monitor. */

@@ -9,14 +9,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The worker pools of the {@link QueueJobHandler} beans, one per queue. They start once every bean
- * is ready, before the web server, and stop after it, within the shutdown phase: running jobs get
- * the queue's shutdown deadline to finish, then are given back to the queue for another node.
+ * The worker pools of the {@link QueueJobHandler} beans and {@link JobHandlerMethod} methods, one
+ * per queue. They start once every bean is ready, before the web server, and stop after it, within
+ * the shutdown phase: running jobs get the queue's shutdown deadline to finish, then are given back
+ * to the queue for another node.
  */
 public final class HeadroomQueueWorkers implements SmartLifecycle {
 
@@ -27,17 +29,17 @@ public final class HeadroomQueueWorkers implements SmartLifecycle {
 
   private final JobQueueRegistry registry;
   private final HeadroomQueueProperties properties;
-  private final List<QueueJobHandler<?>> handlers;
+  private final Supplier<List<QueueJobHandler<?>>> handlers;
   private final Map<String, WorkerPool> pools = new LinkedHashMap<>();
   private volatile boolean running;
 
   HeadroomQueueWorkers(
       JobQueueRegistry registry,
       HeadroomQueueProperties properties,
-      List<QueueJobHandler<?>> handlers) {
+      Supplier<List<QueueJobHandler<?>>> handlers) {
     this.registry = registry;
     this.properties = properties;
-    this.handlers = List.copyOf(handlers);
+    this.handlers = handlers;
   }
 
   @Override
@@ -46,7 +48,7 @@ public final class HeadroomQueueWorkers implements SmartLifecycle {
       return;
     }
     Map<String, List<QueueJobHandler<?>>> byQueue = new LinkedHashMap<>();
-    for (QueueJobHandler<?> h : handlers) {
+    for (QueueJobHandler<?> h : handlers.get()) {
       byQueue.computeIfAbsent(h.queue(), q -> new ArrayList<>()).add(h);
     }
     byQueue.forEach(

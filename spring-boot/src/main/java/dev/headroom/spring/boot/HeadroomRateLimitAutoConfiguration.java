@@ -26,7 +26,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * A {@link RateLimiterRegistry} with the policies of {@code headroom.ratelimit.policies}; in a
  * servlet application, a filter applying {@code headroom.ratelimit.rules} and {@link RateLimited}
- * on controller methods.
+ * on controller methods; in a reactive one, a {@code WebFilter} applying the same rules.
  */
 @AutoConfiguration(after = HeadroomRedisAutoConfiguration.class)
 @ConditionalOnClass(RateLimiterRegistry.class)
@@ -137,6 +137,22 @@ public class HeadroomRateLimitAutoConfiguration {
           registry.addInterceptor(interceptor);
         }
       };
+    }
+  }
+
+  /** The WebFlux filter, in a reactive application. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
+  static class Reactive {
+
+    /** Applies {@code headroom.ratelimit.rules}. */
+    @Bean
+    @ConditionalOnMissingBean
+    public HeadroomRateLimitWebFilter headroomRateLimitWebFilter(
+        HeadroomRateLimits limits, HeadroomRateLimitProperties properties) {
+      return new HeadroomRateLimitWebFilter(
+          limits, properties.getRules(), properties.getFilterOrder());
     }
   }
 }

@@ -44,7 +44,10 @@ public class HeadroomRateLimitProperties {
   /** Count and report, but never deny (to try a policy on live traffic). */
   private boolean shadow = false;
 
-  /** The order of the servlet filter (Spring Security's chain is -100; after it by default). */
+  /**
+   * The order of the servlet or WebFlux filter (Spring Security's chain is -100; after it by
+   * default).
+   */
   private int filterOrder = -90;
 
   public boolean isEnabled() {

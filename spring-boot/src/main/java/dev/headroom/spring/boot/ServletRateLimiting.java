@@ -20,18 +20,13 @@ final class ServletRateLimiting {
       HttpServletRequest request,
       RateLimitKey kind,
       @Nullable String header) {
-    if (kind == RateLimitKey.PRINCIPAL) {
-      Principal principal = request.getUserPrincipal();
-      if (principal != null) {
-        return "user:" + principal.getName();
-      }
-    } else if (kind == RateLimitKey.HEADER && header != null && !header.isEmpty()) {
-      String value = request.getHeader(header);
-      if (value != null && !value.isBlank()) {
-        return "header:" + value.trim();
-      }
-    }
-    return "ip:" + clientIp(limits, request);
+    Principal principal = kind == RateLimitKey.PRINCIPAL ? request.getUserPrincipal() : null;
+    return RateLimitRules.key(
+        kind,
+        header,
+        principal == null ? null : principal.getName(),
+        request::getHeader,
+        () -> clientIp(limits, request));
   }
 
   static String clientIp(HeadroomRateLimits limits, HttpServletRequest request) {

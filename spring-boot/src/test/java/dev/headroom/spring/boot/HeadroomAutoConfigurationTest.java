@@ -28,6 +28,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 
@@ -252,6 +253,62 @@ class HeadroomAutoConfigurationTest {
             assertThat(ctx)
                 .doesNotHaveBean(HeadroomRateLimitFilter.class)
                 .doesNotHaveBean(RequestMetricsFilter.class));
+  }
+
+  @Test
+  void webFiltersOnlyInAReactiveApplicationAndOnlyWithWebFlux() {
+    ReactiveWebApplicationContextRunner reactive =
+        new ReactiveWebApplicationContextRunner()
+            .withConfiguration(ALL)
+            .withPropertyValues("headroom.redis.enabled=false");
+    reactive.run(
+        ctx ->
+            assertThat(ctx)
+                .hasSingleBean(HeadroomRateLimitWebFilter.class)
+                .hasSingleBean(ReactiveRequestMetricsFilter.class)
+                .doesNotHaveBean(HeadroomRateLimitFilter.class)
+                .doesNotHaveBean(RequestMetricsFilter.class));
+    reactive
+        .withPropertyValues(
+            "headroom.ratelimit.enabled=false", "headroom.monitoring.request-metrics=false")
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .doesNotHaveBean(HeadroomRateLimitWebFilter.class)
+                    .doesNotHaveBean(ReactiveRequestMetricsFilter.class));
+    new WebApplicationContextRunner()
+        .withConfiguration(ALL)
+        .withPropertyValues("headroom.redis.enabled=false")
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .doesNotHaveBean(HeadroomRateLimitWebFilter.class)
+                    .doesNotHaveBean(ReactiveRequestMetricsFilter.class));
+    runner
+        .withClassLoader(new FilteredClassLoader("org.springframework.web.server"))
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .hasNotFailed()
+                    .doesNotHaveBean(HeadroomRateLimitWebFilter.class)
+                    .doesNotHaveBean(ReactiveRequestMetricsFilter.class));
+  }
+
+  @Test
+  void aBadRuleFailsTheWebFilterNamingTheProperty() {
+    new ReactiveWebApplicationContextRunner()
+        .withConfiguration(ALL)
+        .withPropertyValues(
+            "headroom.redis.enabled=false",
+            "headroom.ratelimit.rules[0].policy=nope",
+            "headroom.ratelimit.rules[0].paths=/api/**")
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("headroom.ratelimit.rules[0].policy")
+                    .hasMessageContaining("nope"));
   }
 
   static final JobType<String> GREET = JobType.of("greet", String.class);

@@ -49,7 +49,7 @@ class HeadroomStarterWebTest {
     "headroom.ratelimit.rules[0].policy=tight",
     "headroom.ratelimit.rules[0].paths=/api/**",
     "headroom.ratelimit.rules[0].methods=GET",
-    "management.endpoints.web.exposure.include=health,headroom",
+    "management.endpoints.web.exposure.include=health,headroom,prometheus",
     "management.endpoint.health.show-details=always"
   };
 
@@ -116,6 +116,24 @@ class HeadroomStarterWebTest {
             .map(WindowStats::endpoint)
             .toList();
     assertThat(endpoints).contains("/users/{id}").doesNotContain("/users/1");
+  }
+
+  @Test
+  void prometheusShowsTheRequestMetersByRouteTemplate() throws Exception {
+    send(port, "GET", "/users/31");
+    send(port, "GET", "/users/32");
+    HttpResponse<String> scrape = send(port, "GET", "/actuator/prometheus");
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    String usersSeries =
+        scrape
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("headroom_http_requests_seconds_count{"))
+            .filter(l -> l.contains("/users/"))
+            .reduce("", (a, b) -> a + b + "\n");
+    assertThat(usersSeries)
+        .contains("endpoint=\"/users/{id}\"", "method=\"GET\"")
+        .doesNotContain("/users/31", "/users/32");
   }
 
   @Test

@@ -1,10 +1,14 @@
 package dev.headroom.spring.boot;
 
+import dev.headroom.queue.Job;
 import dev.headroom.testkit.ReadmeSnippets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.Cacheable;
+import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,6 +52,26 @@ class UserController {
   @PostMapping("/login")
   public String login(@RequestBody String credentials) {
     return "welcome";
+  }
+}
+
+  record Email(String to, String text) {}
+
+  record ReportRequest(String owner) {}
+
+  static final List<Email> outbox = new ArrayList<>();
+
+@Component
+class Mailer {
+
+  @JobHandlerMethod(type = "email", queue = "mail")
+  public void send(Email email) {
+    outbox.add(email);
+  }
+
+  @JobHandlerMethod(type = "report")
+  public void report(Job<ReportRequest> job) {
+    outbox.add(new Email(job.payload().owner(), "report, attempt " + job.attempt()));
   }
 }
 
