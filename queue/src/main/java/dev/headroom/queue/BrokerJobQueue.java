@@ -161,7 +161,9 @@ final class BrokerJobQueue implements JobQueue {
         runAt,
         maxAttempts,
         timeout,
-        retry);
+        retry,
+        o.group().orElse(null),
+        type.rateLimit().orElse(null));
   }
 
   private String nextId() {

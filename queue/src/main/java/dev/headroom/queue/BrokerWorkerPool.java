@@ -5,6 +5,7 @@ import dev.headroom.core.backoff.Jitter;
 import dev.headroom.core.codec.Codec;
 import dev.headroom.core.codec.JsonCodec;
 import dev.headroom.core.concurrent.Failures;
+import dev.headroom.core.time.TimeSource;
 import dev.headroom.queue.WorkerBuilder.Handler;
 import dev.headroom.queue.broker.Broker;
 import dev.headroom.queue.broker.ClaimedJob;
@@ -57,6 +58,7 @@ final class BrokerWorkerPool implements WorkerPool {
   private final ScheduledExecutorService maintenance;
   private final long leaseMillis;
   private final long pollMillis;
+  private final boolean rateLimited;
   private final String workerId;
   private final String tokenBase;
   private final AtomicLong claims = new AtomicLong();
@@ -86,6 +88,12 @@ final class BrokerWorkerPool implements WorkerPool {
     this.maintenance = maintenance;
     this.leaseMillis = queue.options.lease().toMillis();
     this.pollMillis = queue.options.pollInterval().toMillis();
+    // the claim's next-start time is on the store's clock: waiting it out is right only when that
+    // clock is real time (not a test's manual clock, whose moves wake nobody)
+    this.rateLimited =
+        queue.options.rateLimit().isPresent()
+            && ((queue.remote && queue.options.serverTime())
+                || queue.options.timeSource() == TimeSource.system());
     this.workerId =
         PROCESS + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
     this.tokenBase = workerId + ":";
@@ -241,7 +249,11 @@ final class BrokerWorkerPool implements WorkerPool {
       idle = true;
       try {
         if (accepting) {
-          broker.awaitWork(ex, pollMillis);
+          // under a queue rate limit no job can start before the next start the claim announced:
+          // wait for it (or a wake-up) rather than look again every poll interval
+          long max =
+              rateLimited && ex.nextDueMillis() > pollMillis ? ex.nextDueMillis() : pollMillis;
+          broker.awaitWork(ex, max);
         }
         waitFailures = null;
       } catch (InterruptedException e) {

@@ -37,6 +37,7 @@ public final class JobOptions {
   private final @Nullable Backoff backoff;
   private final @Nullable Duration timeout;
   private final @Nullable String jobId;
+  private final @Nullable String group;
 
   private JobOptions(Builder b) {
     this.priority = b.priority;
@@ -46,6 +47,7 @@ public final class JobOptions {
     this.backoff = b.backoff;
     this.timeout = b.timeout;
     this.jobId = b.jobId;
+    this.group = b.group;
   }
 
   /** Priority 0, no delay, everything else from the job type. */
@@ -78,6 +80,7 @@ public final class JobOptions {
     b.backoff = backoff;
     b.timeout = timeout;
     b.jobId = jobId;
+    b.group = group;
     return b;
   }
 
@@ -118,6 +121,14 @@ public final class JobOptions {
     return Optional.ofNullable(jobId);
   }
 
+  /**
+   * The job's group (a tenant, say), if set: grouped jobs are served round-robin between groups,
+   * and at most {@link JobQueueConfig#groupConcurrency()} of a group run at once.
+   */
+  public Optional<String> group() {
+    return Optional.ofNullable(group);
+  }
+
   @Override
   public String toString() {
     return "JobOptions[priority="
@@ -134,6 +145,7 @@ public final class JobOptions {
         + (timeout == null ? "type" : timeout)
         + ", jobId="
         + jobId
+        + (group == null ? "" : ", group=" + group)
         + "]";
   }
 
@@ -154,6 +166,7 @@ public final class JobOptions {
     private @Nullable Backoff backoff;
     private @Nullable Duration timeout;
     private @Nullable String jobId;
+    private @Nullable String group;
 
     private Builder() {}
 
@@ -236,6 +249,21 @@ public final class JobOptions {
      */
     public Builder jobId(String jobId) {
       this.jobId = JobType.checkName("jobId", jobId);
+      return this;
+    }
+
+    /**
+     * The job's group, such as a tenant id (default none). Waiting jobs of different groups are
+     * served round-robin, one group after the other, so a group with many waiting jobs does not
+     * delay another group's first job; and at most {@link JobQueueConfig#groupConcurrency(String)}
+     * jobs of one group run at once, counted across every process. Jobs without a group are not
+     * limited and keep their plain order.
+     *
+     * @throws IllegalArgumentException if empty, longer than {@value #MAX_JOB_ID_LENGTH}
+     *     characters, with whitespace or control characters, or with an unpaired UTF-16 surrogate
+     */
+    public Builder group(String group) {
+      this.group = JobType.checkName("group", group);
       return this;
     }
 

@@ -5,6 +5,8 @@ import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -67,6 +69,12 @@ public final class JobQueueConfig {
   /** Default number of events kept for {@link JobQueue#subscribe subscribers}. */
   public static final int DEFAULT_EVENT_RETENTION = 10_000;
 
+  /** Default running jobs per group: no limit. */
+  public static final int NO_GROUP_LIMIT = Integer.MAX_VALUE;
+
+  /** The most jobs a {@link JobRateLimit} may admit per window (its log holds one entry each). */
+  public static final int MAX_RATE_LIMIT_JOBS = 100_000;
+
   /** Default duplicate-suppression window: none beyond the life of the job itself. */
   public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ZERO;
 
@@ -88,6 +96,9 @@ public final class JobQueueConfig {
   private final long capacity;
   private final long healthThreshold;
   private final int eventRetention;
+  private final int groupConcurrency;
+  private final Map<String, Integer> groupConcurrencyOverrides;
+  private final @Nullable JobRateLimit rateLimit;
   private final Duration dedupeWindow;
 
   private JobQueueConfig(Builder b) {
@@ -107,6 +118,10 @@ public final class JobQueueConfig {
     this.capacity = b.capacity;
     this.healthThreshold = b.healthThreshold;
     this.eventRetention = b.eventRetention;
+    this.groupConcurrency = b.groupConcurrency;
+    this.groupConcurrencyOverrides =
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.groupConcurrencyOverrides));
+    this.rateLimit = b.rateLimit;
     this.dedupeWindow = b.dedupeWindow;
   }
 
@@ -141,6 +156,9 @@ public final class JobQueueConfig {
     b.capacity = capacity;
     b.healthThreshold = healthThreshold;
     b.eventRetention = eventRetention;
+    b.groupConcurrency = groupConcurrency;
+    b.groupConcurrencyOverrides.putAll(groupConcurrencyOverrides);
+    b.rateLimit = rateLimit;
     b.dedupeWindow = dedupeWindow;
     return b;
   }
@@ -258,6 +276,34 @@ public final class JobQueueConfig {
   }
 
   /**
+   * The most jobs of one group (see {@link JobOptions.Builder#group}) that run at once, counted
+   * across every process, unless {@link #groupConcurrencyOverrides()} names the group; {@link
+   * #NO_GROUP_LIMIT} (the default) for no limit. Every process of a queue must use the same limits.
+   */
+  public int groupConcurrency() {
+    return groupConcurrency;
+  }
+
+  /** The running-jobs limit of {@code group}: its override, else {@link #groupConcurrency()}. */
+  public int groupConcurrency(String group) {
+    return groupConcurrencyOverrides.getOrDefault(group, groupConcurrency);
+  }
+
+  /** Groups with a limit of their own (unmodifiable). */
+  public Map<String, Integer> groupConcurrencyOverrides() {
+    return groupConcurrencyOverrides;
+  }
+
+  /**
+   * The queue's rate limit, if any: at most {@code jobs} attempts start in any window, across every
+   * worker of every process (on Redis checked and counted in the claim step, on the server's
+   * clock).
+   */
+  public Optional<JobRateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
+  }
+
+  /**
    * How long an enqueue with an explicit {@linkplain JobOptions.Builder#jobId job id} suppresses
    * later enqueues of that id, counted from when it was stored, whatever the retention of the job
    * itself (zero, the default: only while the job exists). A duplicate is refused while its job
@@ -295,6 +341,11 @@ public final class JobQueueConfig {
         + healthThreshold
         + ", eventRetention="
         + eventRetention
+        + (groupConcurrency == NO_GROUP_LIMIT ? "" : ", groupConcurrency=" + groupConcurrency)
+        + (groupConcurrencyOverrides.isEmpty()
+            ? ""
+            : ", groupOverrides=" + groupConcurrencyOverrides)
+        + (rateLimit == null ? "" : ", rateLimit=" + rateLimit.jobs() + "/" + rateLimit.window())
         + ", dedupeWindow="
         + dedupeWindow
         + ", serverTime="
@@ -325,6 +376,9 @@ public final class JobQueueConfig {
     private long capacity = DEFAULT_CAPACITY;
     private long healthThreshold = DEFAULT_HEALTH_THRESHOLD;
     private int eventRetention = DEFAULT_EVENT_RETENTION;
+    private int groupConcurrency = NO_GROUP_LIMIT;
+    private final Map<String, Integer> groupConcurrencyOverrides = new LinkedHashMap<>();
+    private @Nullable JobRateLimit rateLimit;
     private Duration dedupeWindow = DEFAULT_DEDUPE_WINDOW;
 
     private Builder() {}
@@ -446,6 +500,43 @@ public final class JobQueueConfig {
     }
 
     /**
+     * At most {@code max} jobs of one group run at once, across every process (default {@link
+     * #NO_GROUP_LIMIT}; at least 1). Jobs without a group are not limited.
+     */
+    public Builder groupConcurrency(int max) {
+      this.groupConcurrency = max;
+      return this;
+    }
+
+    /**
+     * At most {@code max} jobs of {@code group} run at once (at least 1), instead of {@link
+     * #groupConcurrency(int)}.
+     *
+     * @throws IllegalArgumentException if the group is not a valid group name (see {@link
+     *     JobOptions.Builder#group})
+     */
+    public Builder groupConcurrency(String group, int max) {
+      groupConcurrencyOverrides.put(JobType.checkName("group", group), max);
+      return this;
+    }
+
+    /**
+     * At most {@code jobs} attempts of this queue start in any window of {@code window} (1 to
+     * {@value #MAX_RATE_LIMIT_JOBS} jobs, a window of 1 ms to 1 day), shared by every worker in
+     * every process; default none. Idle workers wait until the next start is allowed.
+     */
+    public Builder rateLimit(int jobs, Duration window) {
+      this.rateLimit = new JobRateLimit(jobs, Require.nonNull("rateLimit window", window));
+      return this;
+    }
+
+    /** No rate limit (the default). */
+    public Builder noRateLimit() {
+      this.rateLimit = null;
+      return this;
+    }
+
+    /**
      * How long an explicit job id suppresses duplicates, whatever the retention (default zero:
      * while the job exists; not negative, at most 365 days). See {@link
      * JobQueueConfig#dedupeWindow()}.
@@ -485,6 +576,17 @@ public final class JobQueueConfig {
           "eventRetention",
           eventRetention,
           "be within 0..10000000");
+      Require.that(groupConcurrency >= 1, "groupConcurrency", groupConcurrency, "be at least 1");
+      for (Map.Entry<String, Integer> e : groupConcurrencyOverrides.entrySet()) {
+        Require.that(
+            e.getValue() >= 1,
+            "groupConcurrency(" + e.getKey() + ")",
+            e.getValue(),
+            "be at least 1");
+      }
+      if (rateLimit != null) {
+        checkRateLimit("rateLimit", rateLimit);
+      }
       Require.that(!dedupeWindow.isNegative(), "dedupeWindow", dedupeWindow, "not be negative");
       Require.that(
           dedupeWindow.compareTo(Duration.ofDays(365)) <= 0,
@@ -492,6 +594,19 @@ public final class JobQueueConfig {
           dedupeWindow,
           "be at most 365 days");
       return new JobQueueConfig(this);
+    }
+
+    static void checkRateLimit(String field, JobRateLimit limit) {
+      Require.that(
+          limit.jobs() >= 1 && limit.jobs() <= MAX_RATE_LIMIT_JOBS,
+          field + " jobs",
+          limit.jobs(),
+          "be within 1.." + MAX_RATE_LIMIT_JOBS);
+      Require.that(
+          limit.window().toMillis() >= 1 && limit.window().compareTo(Duration.ofDays(1)) <= 0,
+          field + " window",
+          limit.window(),
+          "be within 1 ms..1 day");
     }
 
     private static void atLeastOneMilli(String field, Duration value) {

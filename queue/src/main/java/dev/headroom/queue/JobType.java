@@ -51,6 +51,7 @@ public final class JobType<T> {
   private final Backoff backoff;
   private final @Nullable Duration timeout;
   private final List<Class<? extends Throwable>> nonRetryable;
+  private final @Nullable JobRateLimit rateLimit;
 
   private JobType(Builder<T> b) {
     this.name = b.name;
@@ -58,6 +59,7 @@ public final class JobType<T> {
     this.backoff = b.backoff;
     this.timeout = b.timeout;
     this.nonRetryable = List.copyOf(b.nonRetryable);
+    this.rateLimit = b.rateLimit;
   }
 
   /** A type whose payload is JSON of {@code payloadClass}, with the default retry policy. */
@@ -109,6 +111,14 @@ public final class JobType<T> {
   }
 
   /**
+   * The type's rate limit, if any: at most {@code jobs} of its jobs start in any window, across
+   * every worker of a queue in every process (see {@link Builder#rateLimit}).
+   */
+  public Optional<JobRateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
+  }
+
+  /**
    * Whether {@code failure} must not be retried: a {@link NonRetryableException} or a listed class.
    */
   public boolean isNonRetryable(Throwable failure) {
@@ -132,6 +142,7 @@ public final class JobType<T> {
         + ", "
         + backoff
         + (timeout == null ? "" : ", timeout=" + timeout)
+        + (rateLimit == null ? "" : ", rateLimit=" + rateLimit.jobs() + "/" + rateLimit.window())
         + "]";
   }
 
@@ -215,6 +226,7 @@ public final class JobType<T> {
     private Backoff backoff = DEFAULT_BACKOFF;
     private @Nullable Duration timeout;
     private final List<Class<? extends Throwable>> nonRetryable = new ArrayList<>();
+    private @Nullable JobRateLimit rateLimit;
 
     private Builder(String name, Codec<T> codec) {
       this.name = checkName("job type name", name);
@@ -250,6 +262,24 @@ public final class JobType<T> {
       for (Class<? extends Throwable> c : classes) {
         nonRetryable.add(Objects.requireNonNull(c, "nonRetryable class"));
       }
+      return this;
+    }
+
+    /**
+     * At most {@code jobs} jobs of this type start in any window of {@code window}, in each queue,
+     * across every worker of every process (default none). The limit travels with each job, so set
+     * it on the type producers enqueue with. A job whose type used up its window waits as {@link
+     * JobState#DELAYED} until its turn (each such job is booked {@code window / jobs} after the
+     * previous one), and workers run other jobs meanwhile.
+     *
+     * @throws IllegalArgumentException unless {@code jobs} is within 1..{@value
+     *     JobQueueConfig#MAX_RATE_LIMIT_JOBS} and the window within 1 ms..1 day
+     */
+    public Builder<T> rateLimit(int jobs, Duration window) {
+      JobRateLimit limit =
+          new JobRateLimit(jobs, JobOptions.checkPositive("rateLimit window", window));
+      JobQueueConfig.Builder.checkRateLimit("rateLimit", limit);
+      this.rateLimit = limit;
       return this;
     }
 

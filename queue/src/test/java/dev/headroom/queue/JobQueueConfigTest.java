@@ -40,6 +40,43 @@ class JobQueueConfigTest {
   }
 
   @Test
+  void groupsAndRateLimitsAreCheckedWithTheFieldTheValueAndTheRule() {
+    assertThatThrownBy(() -> JobOptions.builder().group("has space"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("group must not contain whitespace");
+    assertThatThrownBy(() -> JobQueueConfig.builder().groupConcurrency(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("groupConcurrency must be at least 1, was 0");
+    assertThatThrownBy(() -> JobQueueConfig.builder().groupConcurrency("t1", 0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("groupConcurrency(t1) must be at least 1, was 0");
+    assertThatThrownBy(() -> JobQueueConfig.builder().rateLimit(0, Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rateLimit jobs must be within 1..100000, was 0");
+    assertThatThrownBy(() -> JobQueueConfig.builder().rateLimit(5, Duration.ofDays(2)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rateLimit window must be within 1 ms..1 day, was PT48H");
+    assertThatThrownBy(
+            () -> JobType.builder("t", Codec.utf8()).rateLimit(200_000, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rateLimit jobs must be within 1..100000, was 200000");
+    JobQueueConfig c =
+        JobQueueConfig.builder()
+            .groupConcurrency(2)
+            .groupConcurrency("vip", 5)
+            .rateLimit(30, Duration.ofMinutes(1))
+            .build();
+    assertThat(c.groupConcurrency("vip")).isEqualTo(5);
+    assertThat(c.groupConcurrency("other")).isEqualTo(2);
+    assertThat(c.rateLimit()).contains(new JobRateLimit(30, Duration.ofMinutes(1)));
+    assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
+    assertThat(c.toBuilder().noRateLimit().build().rateLimit()).isEmpty();
+    assertThat(JobQueueConfig.ofDefaults().groupConcurrency("any"))
+        .isEqualTo(JobQueueConfig.NO_GROUP_LIMIT);
+    assertThat(JobOptions.builder().group("t1").build().group()).contains("t1");
+  }
+
+  @Test
   void jobOptionsKeepWhatWasSet() {
     Instant at = Instant.parse("2030-01-01T00:00:00Z");
     JobOptions o =

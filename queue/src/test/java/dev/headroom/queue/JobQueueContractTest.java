@@ -19,6 +19,7 @@ import dev.headroom.queue.broker.StoredSchedule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -1086,6 +1087,260 @@ public abstract class JobQueueContractTest {
                     && q.counts().completed() == 1000
                     && q.counts().unfinished() == 0);
     assertThat(runs.values()).allMatch(n -> n.get() == 1);
+  }
+
+  // ---- groups and the rate limit ----
+
+  private static JobOptions inGroup(String group) {
+    return JobOptions.builder().group(group).build();
+  }
+
+  private static List<String> payloads(List<ClaimedJob> jobs) {
+    return jobs.stream().map(j -> new String(j.payload(), StandardCharsets.UTF_8)).toList();
+  }
+
+  private static ClaimedJob claimedWith(List<ClaimedJob> jobs, String payload) {
+    return jobs.stream()
+        .filter(j -> new String(j.payload(), StandardCharsets.UTF_8).equals(payload))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aTenantsFirstJobStartsWithinOneClaimCycleBehindAnotherTenantsTenThousand() {
+    JobQueue q = queue();
+    q.enqueueAll(TEXT, Collections.nCopies(10_000, "a"), inGroup("tenant-a"));
+    String b = q.enqueue(TEXT, "b", inGroup("tenant-b"));
+    time.advance(Duration.ofSeconds(3));
+    assertThat(q.counts()).isEqualTo(new QueueCounts(10_001, 0, 0, 0, 0, Duration.ofSeconds(3)));
+    Broker broker = ((BrokerJobQueue) q).broker;
+    assertThat(payloads(broker.exchange(List.of(), 1, "c1:", 60_000).claimed()))
+        .containsExactly("a");
+    List<ClaimedJob> next = broker.exchange(List.of(), 1, "c2:", 60_000).claimed();
+    assertThat(next).extracting(ClaimedJob::id).as("tenant b's turn").containsExactly(b);
+    assertThat(payloads(broker.exchange(List.of(), 3, "c3:", 60_000).claimed()))
+        .containsExactly("a", "a", "a");
+  }
+
+  @Test
+  void groupsTakeTurnsAndPlainJobsKeepTheirPlaceInLine() {
+    JobQueue q = queue();
+    q.enqueueAll(TEXT, List.of("a1", "a2", "a3"), inGroup("a"));
+    q.enqueue(TEXT, "b1", inGroup("b"));
+    q.enqueue(TEXT, "c1", inGroup("c"));
+    q.enqueue(TEXT, "p1");
+    q.enqueue(TEXT, "p0", JobOptions.priority(5));
+    Broker broker = ((BrokerJobQueue) q).broker;
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      order.addAll(payloads(broker.exchange(List.of(), 1, "t" + i + ":", 60_000).claimed()));
+    }
+    // p0's priority puts it first; then the groups in turn, each job against the plain head
+    assertThat(order).containsExactly("p0", "a1", "b1", "c1", "a2", "a3", "p1");
+    assertThat(broker.exchange(List.of(), 1, "t7:", 60_000).claimed()).isEmpty();
+  }
+
+  @Test
+  void aGroupRunsAtMostItsLimitAndGetsItsSlotsBackOnSettleGiveBackRetryAndReap() {
+    JobQueue q =
+        queue(
+            options()
+                .groupConcurrency(2)
+                .groupConcurrency("vip", 3)
+                .lease(Duration.ofSeconds(1))
+                .build());
+    q.enqueueAll(TEXT, List.of("a1", "a2", "a3", "a4", "a5"), inGroup("a"));
+    q.enqueueAll(TEXT, List.of("v1", "v2", "v3", "v4", "v5"), inGroup("vip"));
+    q.enqueue(TEXT, "p");
+    Broker broker = ((BrokerJobQueue) q).broker;
+    List<ClaimedJob> got = broker.exchange(List.of(), 20, "w1:", 1000).claimed();
+    assertThat(payloads(got)).containsExactlyInAnyOrder("a1", "a2", "v1", "v2", "v3", "p");
+    assertThat(broker.exchange(List.of(), 20, "w2:", 1000).claimed()).isEmpty();
+    assertThat(q.counts().waiting()).isEqualTo(5);
+
+    List<ClaimedJob> next =
+        broker
+            .exchange(List.of(Settlement.complete(claimedWith(got, "a1"))), 20, "w3:", 1000)
+            .claimed();
+    assertThat(payloads(next)).as("a slot freed by a completion").containsExactly("a3");
+    next =
+        broker
+            .exchange(List.of(Settlement.release(claimedWith(got, "v1"))), 20, "w4:", 1000)
+            .claimed();
+    assertThat(payloads(next)).as("a job given back keeps its place").containsExactly("v1");
+    ClaimedJob v1 = next.get(0);
+    next =
+        broker
+            .exchange(
+                List.of(
+                    new Settlement(
+                        v1, Settlement.Kind.RETRY, 0, new JobError("x.Y", "failed", ""), null)),
+                20,
+                "w5:",
+                1000)
+            .claimed();
+    assertThat(payloads(next)).as("a failed job retried at once").containsExactly("v1");
+
+    // the workers die: their leases expire and the reaper gives the groups their slots back
+    time.advance(Duration.ofMillis(1001));
+    assertThat(broker.reap(5)).isEqualTo(6);
+    assertThat(payloads(broker.exchange(List.of(), 20, "w6:", 1000).claimed()))
+        .containsExactlyInAnyOrder("a2", "a3", "v1", "v2", "v3", "p");
+    assertThat(broker.exchange(List.of(), 20, "w7:", 1000).claimed()).isEmpty();
+  }
+
+  @Test
+  void groupedJobsCanBeListedCancelledRemovedPromotedReprioritisedAndDrained() {
+    JobQueue q = queue(options().groupConcurrency(1).build());
+    String a1 = q.enqueue(TEXT, "a1", inGroup("a"));
+    String a2 = q.enqueue(TEXT, "a2", inGroup("a"));
+    String b1 = q.enqueue(TEXT, "b1", inGroup("b"));
+    String later =
+        q.enqueue(
+            TEXT, "later", JobOptions.builder().group("b").delay(Duration.ofHours(1)).build());
+    String plain = q.enqueue(TEXT, "plain");
+    assertThat(q.jobs(JobState.WAITING, 0, 10).items())
+        .extracting(JobInfo::id)
+        .containsExactly(a1, a2, b1, plain);
+    assertThat(q.jobs(JobState.WAITING, 1, 2).items())
+        .extracting(JobInfo::id)
+        .containsExactly(a2, b1);
+    assertThat(q.changePriority(a2, 9)).isTrue();
+    assertThat(q.jobs(JobState.WAITING, 0, 1).items()).extracting(JobInfo::id).containsExactly(a2);
+    assertThat(q.cancel(b1)).isEqualTo(CancelOutcome.REMOVED);
+    assertThat(q.promote(later)).isTrue();
+    assertThat(q.remove(a1)).isTrue();
+    assertThat(q.counts().waiting()).isEqualTo(3);
+
+    q.pause();
+    Broker broker = ((BrokerJobQueue) q).broker;
+    assertThat(broker.exchange(List.of(), 10, "p:", 60_000).claimed()).as("paused").isEmpty();
+    q.resume();
+    List<ClaimedJob> got = broker.exchange(List.of(), 10, "r:", 60_000).claimed();
+    assertThat(payloads(got)).containsExactly("a2", "later", "plain");
+    String a3 = q.enqueue(TEXT, "a3", inGroup("a"));
+    assertThat(broker.exchange(List.of(), 10, "r2:", 60_000).claimed())
+        .as("group a is at its limit")
+        .isEmpty();
+    assertThat(q.jobs(JobState.WAITING, 0, 10).items()).extracting(JobInfo::id).containsExactly(a3);
+    assertThat(q.drain()).isEqualTo(1);
+    assertThat(q.counts().waiting()).isZero();
+    broker.exchange(List.of(Settlement.complete(claimedWith(got, "a2"))), 0, "r3:", 60_000);
+    String a4 = q.enqueue(TEXT, "a4", inGroup("a"));
+    assertThat(broker.exchange(List.of(), 10, "r4:", 60_000).claimed())
+        .extracting(ClaimedJob::id)
+        .containsExactly(a4);
+
+    q.pause();
+    assertThat(q.obliterate(true)).as("three running, a2 completed").isEqualTo(4);
+    q.resume();
+    String a5 = q.enqueue(TEXT, "a5", inGroup("a"));
+    assertThat(broker.exchange(List.of(), 10, "r5:", 60_000).claimed())
+        .as("obliterate leaves no running count behind")
+        .extracting(ClaimedJob::id)
+        .containsExactly(a5);
+  }
+
+  @Test
+  void workersRunGroupedJobsThroughDelaysAndRetriesWithinTheGroupLimit() {
+    JobQueue q = queue(options().groupConcurrency(1).build());
+    Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    AtomicInteger most = new AtomicInteger();
+    List<String> failedOnce = new CopyOnWriteArrayList<>();
+    List<String> done = new CopyOnWriteArrayList<>();
+    q.workers()
+        .handle(
+            TEXT,
+            job -> {
+              String group = job.payload().substring(0, 1);
+              int now = running.computeIfAbsent(group, g -> new AtomicInteger()).incrementAndGet();
+              most.accumulateAndGet(now, Math::max);
+              try {
+                if (job.payload().endsWith("!") && !failedOnce.contains(job.payload())) {
+                  failedOnce.add(job.payload());
+                  throw new IOException("first attempt fails");
+                }
+                done.add(job.payload());
+              } finally {
+                running.get(group).decrementAndGet();
+              }
+            })
+        .concurrency(4)
+        .start();
+    q.enqueueAll(TEXT, List.of("a1!", "a2", "a3"), inGroup("a"));
+    q.enqueueAll(TEXT, List.of("b1", "b2!"), inGroup("b"));
+    q.enqueue(TEXT, "b3", JobOptions.builder().group("b").delay(Duration.ofSeconds(5)).build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> failedOnce.size() == 2 && done.size() == 3);
+    time.advance(Duration.ofSeconds(10)); // the retries' backoff and b3's delay
+    await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 6);
+    assertThat(done).containsExactlyInAnyOrder("a1!", "a2", "a3", "b1", "b2!", "b3");
+    assertThat(most.get()).as("never two jobs of one group at once").isEqualTo(1);
+  }
+
+  @Test
+  void aRateLimitStartsAtMostItsJobsPerWindowAndTellsIdleWorkersWhenTheNextMayStart() {
+    JobQueue q = queue(options().rateLimit(3, Duration.ofSeconds(10)).build());
+    q.enqueueAll(TEXT, List.of("1", "2", "3", "4", "5"), JobOptions.ofDefaults());
+    Broker broker = ((BrokerJobQueue) q).broker;
+    Exchange ex = broker.exchange(List.of(), 5, "r1:", 60_000);
+    assertThat(payloads(ex.claimed())).containsExactly("1", "2", "3");
+    assertThat(ex.nextDueMillis()).as("when the first start leaves the window").isEqualTo(10_000);
+    time.advance(Duration.ofSeconds(4));
+    ex = broker.exchange(List.of(), 5, "r2:", 60_000);
+    assertThat(ex.claimed()).isEmpty();
+    assertThat(ex.nextDueMillis()).isEqualTo(6_000);
+    time.advance(Duration.ofSeconds(6));
+    ex = broker.exchange(List.of(), 1, "r3:", 60_000);
+    assertThat(payloads(ex.claimed())).containsExactly("4");
+    time.advance(Duration.ofSeconds(1));
+    ex = broker.exchange(List.of(), 5, "r4:", 60_000);
+    assertThat(payloads(ex.claimed())).containsExactly("5");
+    assertThat(ex.nextDueMillis()).as("nothing waits").isEqualTo(-1);
+  }
+
+  @Test
+  void aTypesRateLimitDefersItsJobsToTheirTurnWhileOtherTypesRun() {
+    JobType<String> ai =
+        JobType.builder("ai", Codec.utf8()).rateLimit(2, Duration.ofSeconds(10)).build();
+    JobQueue q = queue();
+    List<String> ids =
+        q.enqueueAll(ai, List.of("ai1", "ai2", "ai3", "ai4", "ai5"), JobOptions.ofDefaults());
+    q.enqueue(TEXT, "t1");
+    Broker broker = ((BrokerJobQueue) q).broker;
+    Exchange ex = broker.exchange(List.of(), 3, "x1:", 60_000);
+    assertThat(payloads(ex.claimed())).containsExactly("ai1", "ai2", "t1");
+    JobInfo deferred = q.job(ids.get(3)).orElseThrow();
+    assertThat(deferred.state()).isEqualTo(JobState.DELAYED);
+    assertThat(deferred.runAt()).as("booked after ai3").isEqualTo(time.now().plusSeconds(15));
+    ex = broker.exchange(List.of(), 3, "x2:", 60_000);
+    assertThat(ex.claimed()).isEmpty();
+    assertThat(ex.nextDueMillis()).isEqualTo(10_000);
+    time.advance(Duration.ofSeconds(10));
+    assertThat(payloads(broker.exchange(List.of(), 3, "x3:", 60_000).claimed()))
+        .containsExactly("ai3");
+    time.advance(Duration.ofSeconds(5));
+    assertThat(payloads(broker.exchange(List.of(), 3, "x4:", 60_000).claimed()))
+        .containsExactly("ai4");
+    time.advance(Duration.ofSeconds(5));
+    assertThat(payloads(broker.exchange(List.of(), 3, "x5:", 60_000).claimed()))
+        .containsExactly("ai5");
+  }
+
+  @Test
+  void workersWaitForTheRateLimitAndStartTheRestWhenTheWindowMoves() {
+    JobQueue q = queue(options().rateLimit(2, Duration.ofMinutes(1)).groupConcurrency(5).build());
+    Recorder r = new Recorder();
+    q.workers().handle(TEXT, r).concurrency(4).start();
+    q.enqueueAll(TEXT, List.of("1", "2", "3", "4", "5"), inGroup("g"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 2);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> r.seen.size() == 2);
+    time.advance(Duration.ofMinutes(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 4);
+    time.advance(Duration.ofMinutes(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.seen.size() == 5);
   }
 
   @Test

@@ -166,6 +166,29 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void theGroupsAndRateLimitsSnippetRunsInMemory() {
+    // ---- README: Groups and rate limits ----
+    JobQueueConfig fair = JobQueueConfig.builder()
+        .groupConcurrency(2)                                   // at most 2 running jobs per group (tenant), in all processes
+        .groupConcurrency("tenant-big", 5)                     // a group with a limit of its own
+        .rateLimit(30, Duration.ofMinutes(1))                  // at most 30 jobs of this queue start per minute
+        .build();
+    JobQueue tenants = JobQueues.inMemory("tenants", fair);
+    tenants.enqueue(AI, new Prompt("doc-7", "large"), JobOptions.builder().group("tenant-42").build());
+    JobType<Prompt> summaries = JobType.builder("summaries", JsonCodec.of(Prompt.class))
+        .rateLimit(10, Duration.ofSeconds(1))                  // at most 10 of this type start per second
+        .build();
+    // ----
+    assertThat(fair.groupConcurrency("tenant-big")).isEqualTo(5);
+    assertThat(tenants.counts().waiting()).isEqualTo(1);
+    assertThat(summaries.rateLimit()).isPresent();
+    List<Prompt> ran = new CopyOnWriteArrayList<>();
+    tenants.workers().handle(AI, job -> { ran.add(job.payload()); }).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 1);
+    tenants.close();
+  }
+
+  @Test
   void theProgressAndResultsSnippetRunsInMemory() {
     JobQueue queue = JobQueues.inMemory("jobs", JobQueueConfig.ofDefaults());
     String summaryId = queue.enqueue(AI, new Prompt("doc-1", "small"));

@@ -1,5 +1,8 @@
 package dev.headroom.queue.broker;
 
+import dev.headroom.queue.JobRateLimit;
+import org.jspecify.annotations.Nullable;
+
 /**
  * A job to store.
  *
@@ -12,6 +15,8 @@ package dev.headroom.queue.broker;
  * @param maxAttempts attempts in all
  * @param timeoutMillis how long one attempt may run, 0 for the type's
  * @param retrySpec the job's own backoff ({@link RetrySpec#format}), empty for the type's
+ * @param group the job's group, or null for none
+ * @param typeRateLimit the rate limit of the job's type, or null for none
  */
 // built on the hot path: the payload array is not copied, and NewJob equality is never used
 @SuppressWarnings("ArrayRecordComponent")
@@ -24,7 +29,34 @@ public record NewJob(
     long runAtMillis,
     int maxAttempts,
     long timeoutMillis,
-    String retrySpec) {
+    String retrySpec,
+    @Nullable String group,
+    @Nullable JobRateLimit typeRateLimit) {
+
+  /** A job without a group. */
+  public NewJob(
+      String id,
+      String type,
+      byte[] payload,
+      int priority,
+      long delayMillis,
+      long runAtMillis,
+      int maxAttempts,
+      long timeoutMillis,
+      String retrySpec) {
+    this(
+        id,
+        type,
+        payload,
+        priority,
+        delayMillis,
+        runAtMillis,
+        maxAttempts,
+        timeoutMillis,
+        retrySpec,
+        null,
+        null);
+  }
 
   /** Whether the job does not go straight to waiting. */
   public boolean deferred() {

@@ -7,6 +7,7 @@ import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobError;
 import dev.headroom.queue.JobInfo;
 import dev.headroom.queue.JobQueueConfig;
+import dev.headroom.queue.JobRateLimit;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
@@ -45,8 +46,16 @@ import org.jspecify.annotations.Nullable;
  * jobs with their lease deadlines, and the completed jobs and dead letters in the order they
  * finished (trimmed by count and age). Idle workers wait on a condition that enqueue signals, one
  * per job, as a {@code PriorityBlockingQueue} does. A paused flag stops claims; an event log (a
- * bounded deque with Redis-stream-like ids) feeds subscriptions through a second condition. Use
- * {@link dev.headroom.queue.JobQueues#inMemory} rather than this class. Thread-safe.
+ * bounded deque with Redis-stream-like ids) feeds subscriptions through a second condition.
+ *
+ * <p>Groups and the rate limit mirror the Redis scripts. A job with a group waits in its group's
+ * own heap, not in the plain one; a ring (a deque) holds the groups that have waiting jobs and run
+ * fewer than their limit. A claim compares the plain head with the head of the group at the front
+ * of the ring, takes the one whose place is first, and a group that was served goes to the back of
+ * the ring: groups take turns whatever their backlog. A group leaves the ring at its limit and
+ * comes back when one of its jobs stops running (settled, given back or reaped). The rate limit is
+ * a log of the start times within the window. Use {@link dev.headroom.queue.JobQueues#inMemory}
+ * rather than this class. Thread-safe.
  */
 public final class InMemoryBroker implements Broker {
 
@@ -62,6 +71,9 @@ public final class InMemoryBroker implements Broker {
   private final int deadKeep;
   private final long deadAge;
   private final int eventKeep;
+  private final JobQueueConfig options;
+  private final int rateJobs;
+  private final long rateWindow;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workArrived = lock.newCondition();
@@ -79,6 +91,11 @@ public final class InMemoryBroker implements Broker {
   private long seq;
   private long epoch;
   private long unfinished;
+  private final Map<String, Group> groups = new HashMap<>();
+  private final ArrayDeque<Group> ring = new ArrayDeque<>();
+  private long groupedWaiting;
+  private final ArrayDeque<Long> starts = new ArrayDeque<>();
+  private final Map<String, TypeLimiter> typeLimiters = new HashMap<>();
   private final DedupeWindow dedupe = new DedupeWindow();
   private @Nullable ScheduleStore schedules;
 
@@ -92,6 +109,9 @@ public final class InMemoryBroker implements Broker {
     this.deadKeep = options.deadKeep();
     this.deadAge = options.deadAge().toMillis();
     this.eventKeep = options.eventRetention();
+    this.options = options;
+    this.rateJobs = options.rateLimit().map(l -> l.jobs()).orElse(0);
+    this.rateWindow = options.rateLimit().map(l -> l.window().toMillis()).orElse(0L);
   }
 
   /** A broker for queue {@code name}. */
@@ -166,7 +186,140 @@ public final class InMemoryBroker implements Broker {
     e.readyAt = readyAt;
     e.score = readyAt - e.priority * agingStep;
     e.state = JobState.WAITING;
-    waiting.add(e);
+    if (e.group == null) {
+      waiting.add(e);
+      return;
+    }
+    Group g = groups.computeIfAbsent(e.group, n -> new Group(n, options.groupConcurrency(n)));
+    g.waiting.add(e);
+    groupedWaiting++;
+    if (!g.inRing && g.running < g.limit) {
+      g.inRing = true;
+      ring.addLast(g);
+    }
+  }
+
+  /** Takes a waiting job out of its line (plain or its group's). */
+  private void unwait(Entry e) {
+    if (e.group == null) {
+      waiting.remove(e);
+      return;
+    }
+    Group g = groups.get(e.group);
+    if (g != null && g.waiting.remove(e)) {
+      groupedWaiting--;
+      if (g.waiting.isEmpty() && g.inRing) {
+        g.inRing = false;
+        ring.remove(g);
+      }
+      forgetIfIdle(g);
+    }
+  }
+
+  /**
+   * The next job in line, taken out of it: the plain head or the head of the group whose turn it
+   * is.
+   */
+  private @Nullable Entry nextWaiting() {
+    Group g = ring.peekFirst();
+    if (g == null) {
+      return waiting.poll();
+    }
+    Entry plain = waiting.peek();
+    Entry head = g.waiting.peek();
+    if (head == null) {
+      throw new IllegalStateException("group " + g.name + " is in turn without waiting jobs");
+    }
+    if (plain != null && plain.compareTo(head) < 0) {
+      return waiting.poll();
+    }
+    ring.pollFirst();
+    g.waiting.poll();
+    groupedWaiting--;
+    g.running++;
+    if (!g.waiting.isEmpty() && g.running < g.limit) {
+      ring.addLast(g);
+    } else {
+      g.inRing = false;
+    }
+    return head;
+  }
+
+  /**
+   * A grouped job stopped running: its group may take its turn again. Answers whether it rejoined.
+   */
+  private boolean released(Entry e) {
+    if (e.group == null) {
+      return false;
+    }
+    Group g = groups.get(e.group);
+    if (g == null) {
+      return false;
+    }
+    g.running--;
+    boolean back = false;
+    if (!g.inRing && !g.waiting.isEmpty() && g.running < g.limit) {
+      g.inRing = true;
+      ring.addLast(g);
+      back = true;
+    }
+    forgetIfIdle(g);
+    return back;
+  }
+
+  private void forgetIfIdle(Group g) {
+    if (g.running <= 0 && g.waiting.isEmpty()) {
+      groups.remove(g.name);
+    }
+  }
+
+  /** Starts the rate limit allows now (claimMax when there is none). */
+  private int allowedStarts(int claimMax, long now) {
+    if (rateJobs == 0) {
+      return claimMax;
+    }
+    Long t;
+    while ((t = starts.peekFirst()) != null && t <= now - rateWindow) {
+      starts.pollFirst();
+    }
+    return Math.max(0, Math.min(claimMax, rateJobs - starts.size()));
+  }
+
+  /**
+   * Counts a start of {@code e}'s type, or, when the type used up its window, defers {@code e} to
+   * delayed at its turn in the type's schedule (each deferral books {@code window / jobs} ms) and
+   * answers true.
+   */
+  private boolean deferredByType(Entry e, JobRateLimit limit, long now) {
+    TypeLimiter l = typeLimiters.computeIfAbsent(e.type, t -> new TypeLimiter());
+    long window = limit.window().toMillis();
+    Long t;
+    while ((t = l.starts.peekFirst()) != null && t <= now - window) {
+      l.starts.pollFirst();
+    }
+    if (l.starts.size() < limit.jobs()) {
+      l.starts.addLast(now);
+      return false;
+    }
+    long at = Math.max(l.starts.getFirst() + window, l.booked);
+    l.booked = at + Math.max(1, window / limit.jobs());
+    released(e);
+    e.runAt = at;
+    e.state = JobState.DELAYED;
+    delayed.add(e);
+    return true;
+  }
+
+  private @Nullable Entry waitingHead() {
+    Entry e = waiting.peek();
+    if (e == null && !groups.isEmpty()) {
+      for (Group g : groups.values()) {
+        if (!g.waiting.isEmpty()) {
+          return g.waiting.peek();
+        }
+      }
+    }
+    return e;
   }
 
   @Override
@@ -187,16 +340,30 @@ public final class InMemoryBroker implements Broker {
       if (paused) {
         return new Exchange(accepted, List.of(), -1, before);
       }
-      List<ClaimedJob> claimed = new ArrayList<>(Math.min(claimMax, waiting.size()));
-      for (int i = 0; i < claimMax; i++) {
-        Entry e = waiting.poll();
+      int allowed = allowedStarts(claimMax, now);
+      List<ClaimedJob> claimed = new ArrayList<>(Math.min(allowed, waiting.size() + 1));
+      while (claimed.size() < allowed) {
+        Entry e = nextWaiting();
         if (e == null) {
           break;
         }
+        if (e.typeLimit != null && deferredByType(e, e.typeLimit, now)) {
+          continue;
+        }
+        int i = claimed.size();
         claimed.add(claim(e, i == 0 ? tokenPrefix : tokenPrefix + i, now, leaseMillis));
+        if (rateJobs > 0) {
+          starts.addLast(now);
+        }
       }
       Entry next = delayed.peek();
       long nextDue = claimed.size() < claimMax && next != null ? Math.max(0, next.runAt - now) : -1;
+      Long oldest = starts.peekFirst();
+      if (allowed < claimMax && oldest != null && waitingHead() != null) {
+        // rate-limited with work left: the next start is allowed when the oldest leaves the window
+        long slot = Math.max(0, oldest + rateWindow - now);
+        nextDue = nextDue < 0 ? slot : Math.min(nextDue, slot);
+      }
       return new Exchange(
           accepted,
           claimed.size() == 1 ? List.of(claimed.get(0)) : Collections.unmodifiableList(claimed),
@@ -246,6 +413,10 @@ public final class InMemoryBroker implements Broker {
     }
     active.remove(e.id);
     e.token = null;
+    if (released(e)) {
+      epoch++;
+      workArrived.signal();
+    }
     switch (s.kind()) {
       case COMPLETE -> {
         unfinished--;
@@ -387,6 +558,7 @@ public final class InMemoryBroker implements Broker {
         it.remove();
         expired++;
         e.token = null;
+        released(e);
         e.stalls++;
         event(QueueEvent.Kind.STALLED, e, now, null, null);
         e.attempts--;
@@ -441,10 +613,21 @@ public final class InMemoryBroker implements Broker {
     try {
       long now = time.currentTimeMillis();
       Entry head = waiting.peek();
-      Duration wait =
-          head == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, now - head.readyAt));
+      long waited = head == null ? 0 : Math.max(0, now - head.readyAt);
+      for (Group g : groups.values()) {
+        Entry h = g.waiting.peek();
+        if (h != null) {
+          waited = Math.max(waited, now - h.readyAt);
+        }
+      }
+      Duration wait = Duration.ofMillis(waited);
       return new QueueCounts(
-          waiting.size(), delayed.size(), active.size(), completed.size(), dead.size(), wait);
+          waiting.size() + groupedWaiting,
+          delayed.size(),
+          active.size(),
+          completed.size(),
+          dead.size(),
+          wait);
     } finally {
       lock.unlock();
     }
@@ -580,6 +763,9 @@ public final class InMemoryBroker implements Broker {
       switch (state) {
         case WAITING -> {
           all.addAll(waiting);
+          for (Group g : groups.values()) {
+            all.addAll(g.waiting);
+          }
           all.sort(null);
         }
         case DELAYED, RETRYING -> {
@@ -652,7 +838,7 @@ public final class InMemoryBroker implements Broker {
   /** Deletes a job that is not active, from its set and the map. */
   private void delete(Entry e) {
     switch (e.state) {
-      case WAITING -> waiting.remove(e);
+      case WAITING -> unwait(e);
       case DELAYED, RETRYING -> delayed.remove(e);
       case COMPLETED -> completed.remove(e);
       case DEAD -> dead.remove(e.id);
@@ -692,7 +878,7 @@ public final class InMemoryBroker implements Broker {
       }
       switch (e.state) {
         case WAITING -> {
-          waiting.remove(e);
+          unwait(e);
           e.priority = priority;
           toWaiting(e, e.readyAt);
         }
@@ -737,7 +923,7 @@ public final class InMemoryBroker implements Broker {
     try {
       long n = 0;
       Entry e;
-      while (n < batch && ((e = waiting.peek()) != null || (e = delayed.peek()) != null)) {
+      while (n < batch && ((e = waitingHead()) != null || (e = delayed.peek()) != null)) {
         delete(e);
         n++;
       }
@@ -761,12 +947,13 @@ public final class InMemoryBroker implements Broker {
       for (Iterator<Entry> it = active.values().iterator(); it.hasNext() && n < batch; n++) {
         Entry e = it.next();
         it.remove();
+        released(e);
         unfinished--;
         jobs.remove(e.id);
       }
       Entry e;
       while (n < batch
-          && ((e = waiting.peek()) != null
+          && ((e = waitingHead()) != null
               || (e = delayed.peek()) != null
               || (e = completed.peekFirst()) != null
               || (e = dead.isEmpty() ? null : dead.values().iterator().next()) != null)) {
@@ -775,6 +962,8 @@ public final class InMemoryBroker implements Broker {
       }
       if (n < batch) {
         events.clear();
+        starts.clear();
+        typeLimiters.clear();
       }
       return n;
     } finally {
@@ -888,6 +1077,26 @@ public final class InMemoryBroker implements Broker {
     return "InMemoryBroker[" + name + "]";
   }
 
+  /** A job type's starts within its window and its next booked time; guarded by the lock. */
+  private static final class TypeLimiter {
+    final ArrayDeque<Long> starts = new ArrayDeque<>();
+    long booked;
+  }
+
+  /** A group's waiting jobs and how many of its jobs run; guarded by the lock. */
+  private static final class Group {
+    final String name;
+    final int limit;
+    final PriorityQueue<Entry> waiting = new PriorityQueue<>();
+    int running;
+    boolean inRing;
+
+    Group(String name, int limit) {
+      this.name = name;
+      this.limit = limit;
+    }
+  }
+
   /** One job and its bookkeeping, ordered by place in line; guarded by the lock. */
   private static final class Entry implements Comparable<Entry> {
     final String id;
@@ -899,6 +1108,8 @@ public final class InMemoryBroker implements Broker {
     final long enqueuedAt;
     final long timeoutMillis;
     final String retrySpec;
+    final @Nullable String group;
+    final @Nullable JobRateLimit typeLimit;
     JobState state = JobState.WAITING;
     int attempts;
     int stalls;
@@ -925,6 +1136,8 @@ public final class InMemoryBroker implements Broker {
       this.enqueuedAt = now;
       this.timeoutMillis = j.timeoutMillis();
       this.retrySpec = j.retrySpec();
+      this.group = j.group();
+      this.typeLimit = j.typeRateLimit();
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.headroom.queue.DeadLetterFilter;
 import dev.headroom.queue.JobError;
 import dev.headroom.queue.JobInfo;
 import dev.headroom.queue.JobQueueConfig;
+import dev.headroom.queue.JobRateLimit;
 import dev.headroom.queue.JobState;
 import dev.headroom.queue.Page;
 import dev.headroom.queue.QueueCounts;
@@ -113,6 +114,23 @@ import org.slf4j.LoggerFactory;
  * the settle, reap and progress scripts (no extra round trip); each subscription reads them with
  * {@code XREAD BLOCK} on a dedicated connection of its own.
  *
+ * <h2>Groups and rate limits</h2>
+ *
+ * A job with a group waits in its group's own set ({@code gw:<group>}), never in {@code waiting},
+ * which plain jobs keep to themselves: a claim that finds no group ({@code EXISTS groups}) is the
+ * plain {@code ZPOPMIN}. Otherwise the ring ({@code groups}, a ZSET scored by turn) names the group
+ * whose turn it is; its head is claimed unless the plain head has the earlier place, and the group
+ * goes to the back of the ring, so groups take turns whatever their backlog. Running jobs per group
+ * are counted in {@code grun} (up at claim, down whenever a job leaves {@code active}); a group
+ * found at its limit moves from the ring to {@code gfull} until one of its jobs stops. The reaper
+ * recounts {@code grun} from the active jobs, so a count never outlives a crash. The group keys
+ * share the queue's hash tag: the scripts build them from the job prefix, like job hashes. A rate
+ * limit is a log of start times ({@code limiter}, or {@code limiter:<type>} for a type's limit,
+ * which travels in the job hash) trimmed to the window in the claim script; the claim takes no more
+ * than it leaves and answers when the next start is allowed, so idle workers wait instead of
+ * polling. A job over its type's limit is deferred to {@code delayed} at its turn in the type's
+ * schedule ({@code tnext:<type>}).
+ *
  * <h2>Time</h2>
  *
  * Every time (enqueue, run-at of a delay, lease deadlines, retention) is the Redis server's ({@code
@@ -150,6 +168,7 @@ public final class RedisBroker implements Broker {
   private static final RedisScript CONTROL = script("control.lua");
   private static final RedisScript DRAIN = script("drain.lua");
   private static final RedisScript OBLITERATE = script("obliterate.lua");
+  private static final RedisScript WAITING = script("waiting.lua");
   private static final int ENQUEUE_BATCH = 500;
   private static final int SCAN_BATCH = 200;
   private static final int MAX_LOST_CLAIMS = 1000;
@@ -172,6 +191,10 @@ public final class RedisBroker implements Broker {
   private final long callTimeoutMillis;
   private final long maxBlockMillis;
   private final byte[] eventsMax;
+
+  /** The exchange's last arguments: rate limit, group limit, groups with their own limit. */
+  private final byte[][] limits;
+
   private final WakeGate gate = new WakeGate();
   private @Nullable DedicatedConnection<String> blocking;
   private volatile Consumer<String> missingJobs = id -> {};
@@ -225,6 +248,19 @@ public final class RedisBroker implements Broker {
     this.callTimeoutMillis = command + 1000;
     this.maxBlockMillis = Math.max(10, Math.min(command - 500, command / 2 + 250));
     this.eventsMax = bytes(options.eventRetention());
+    List<byte[]> l = new ArrayList<>();
+    l.add(bytes(options.rateLimit().map(r -> r.jobs()).orElse(0)));
+    l.add(bytes(options.rateLimit().map(r -> r.window().toMillis()).orElse(0L)));
+    l.add(bytes(options.groupConcurrency()));
+    l.add(bytes(options.groupConcurrencyOverrides().size()));
+    options
+        .groupConcurrencyOverrides()
+        .forEach(
+            (group, max) -> {
+              l.add(bytes(group));
+              l.add(bytes(max));
+            });
+    this.limits = l.toArray(new byte[0][]);
   }
 
   /**
@@ -394,7 +430,7 @@ public final class RedisBroker implements Broker {
     List<CompletableFuture<List<Object>>> replies = new ArrayList<>();
     for (int from = 0; from < jobs.size(); from += ENQUEUE_BATCH) {
       List<NewJob> batch = jobs.subList(from, Math.min(jobs.size(), from + ENQUEUE_BATCH));
-      byte[][] a = args(2 + 9 * batch.size());
+      byte[][] a = args(2 + 11 * batch.size());
       int i = header.length;
       a[i++] = bytes(dedupeMillis);
       a[i++] = dedupePrefix;
@@ -408,6 +444,10 @@ public final class RedisBroker implements Broker {
         a[i++] = bytes(j.maxAttempts());
         a[i++] = bytes(j.timeoutMillis());
         a[i++] = bytes(j.retrySpec());
+        String group = j.group();
+        a[i++] = bytes(group == null ? "" : group);
+        JobRateLimit limit = j.typeRateLimit();
+        a[i++] = bytes(limit == null ? "" : limit.jobs() + ":" + limit.window().toMillis());
       }
       replies.add(run(ENQUEUE, ScriptOutputType.MULTI, a));
     }
@@ -431,7 +471,7 @@ public final class RedisBroker implements Broker {
     for (String p; lost.size() < MAX_LOST_CLAIMS && (p = lostClaims.poll()) != null; ) {
       lost.add(p);
     }
-    byte[][] a = args(6 + 9 * settlements.size() + lost.size());
+    byte[][] a = args(6 + 9 * settlements.size() + lost.size() + limits.length);
     int i = header.length;
     a[i++] = bytes(leaseMillis);
     a[i++] = bytes(claimMax);
@@ -462,6 +502,7 @@ public final class RedisBroker implements Broker {
       a[i++] = bytes(p);
     }
     a[i++] = eventsMax;
+    System.arraycopy(limits, 0, a, i, limits.length);
     List<Object> reply;
     try {
       reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
@@ -740,11 +781,13 @@ public final class RedisBroker implements Broker {
     while (true) {
       long batch = filtered ? SCAN_BATCH : limit + 1L;
       List<String> members =
-          await(range(keys[set], start, start + batch - 1, newestFirst), "listing jobs");
+          set == 0
+              ? waitingIds(start, batch)
+              : await(range(keys[set], start, start + batch - 1, newestFirst), "listing jobs");
       List<String> ids = new ArrayList<>(members.size());
       List<CompletableFuture<Map<String, byte[]>>> hashes = new ArrayList<>(members.size());
       for (String m : members) {
-        String id = set == 0 ? m.substring(16) : m;
+        String id = m;
         ids.add(id);
         hashes.add(hash(id));
       }
@@ -770,6 +813,19 @@ public final class RedisBroker implements Broker {
       }
       start += batch;
     }
+  }
+
+  /** Ids of waiting jobs, plain and grouped, by place in line. */
+  private List<String> waitingIds(long offset, long count) {
+    byte[][] a = args(2);
+    a[header.length] = bytes(offset);
+    a[header.length + 1] = bytes(count);
+    List<Object> reply = await(run(WAITING, ScriptOutputType.MULTI, a), "listing waiting jobs");
+    List<String> ids = new ArrayList<>(reply.size());
+    for (Object o : reply) {
+      ids.add(text(o));
+    }
+    return ids;
   }
 
   private CompletableFuture<List<String>> range(

@@ -17,13 +17,13 @@ elseif op == 'resume' then
 end
 local id = ARGV[9]
 local key = jobPrefix .. id
-local f = redis.call('HMGET', key, 'st', 'sq', 'rd')
+local f = redis.call('HMGET', key, 'st', 'sq', 'rd', 'g')
 local st = f[1]
 if not st then return 0 end
 
 local function delete()
   if st == 'waiting' and f[2] then
-    redis.call('ZREM', KEYS[1], string.format('%016.0f', tonumber(f[2])) .. id)
+    unline(id, f[2], f[4])
   elseif st == 'delayed' or st == 'retrying' then
     redis.call('ZREM', KEYS[2], id)
   elseif st == 'completed' then
@@ -54,9 +54,9 @@ elseif op == 'promote' then
   return 1
 elseif op == 'priority' then
   if st == 'waiting' and f[2] and f[3] then
-    redis.call('ZREM', KEYS[1], string.format('%016.0f', tonumber(f[2])) .. id)
+    unline(id, f[2], f[4])
     redis.call('HSET', key, 'pr', ARGV[10])
-    line(id, tonumber(f[3]), ARGV[10], f[2])
+    line(id, tonumber(f[3]), ARGV[10], f[2], f[4])
     return 1
   elseif st == 'delayed' or st == 'retrying' then
     redis.call('HSET', key, 'pr', ARGV[10])
