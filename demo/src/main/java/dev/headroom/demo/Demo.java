@@ -49,10 +49,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -317,6 +319,54 @@ public final class Demo {
               + info.lastTick()
               + ", next "
               + info.nextTick());
+    }
+
+    out("");
+    out("group limit (in memory: at most 1 running job per tenant, tenants take turns)");
+    try (JobQueue tenants =
+        JobQueues.inMemory("demo-tenants", JobQueueConfig.builder().groupConcurrency(1).build())) {
+      for (int i = 0; i < 20; i++) {
+        tenants.enqueue(
+            email,
+            new Email("big-" + i + "@example.com", "report"),
+            JobOptions.builder().group("big").build());
+      }
+      tenants.enqueue(
+          email,
+          new Email("small@example.com", "report"),
+          JobOptions.builder().group("small").build());
+      List<String> order = new CopyOnWriteArrayList<>();
+      Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+      AtomicInteger mostAtOnce = new AtomicInteger();
+      CountDownLatch all = new CountDownLatch(21);
+      WorkerPool pool =
+          tenants
+              .workers()
+              .concurrency(4)
+              .handle(
+                  email,
+                  job -> {
+                    String tenant = job.payload().to().startsWith("big") ? "big" : "small";
+                    int now =
+                        running.computeIfAbsent(tenant, t -> new AtomicInteger()).incrementAndGet();
+                    mostAtOnce.accumulateAndGet(now, Math::max);
+                    order.add(tenant);
+                    try {
+                      Thread.sleep(
+                          5); // a job that takes a moment, so the cap has something to hold
+                    } finally {
+                      running.get(tenant).decrementAndGet();
+                    }
+                    all.countDown();
+                  })
+              .start();
+      awaitQuietly(all);
+      pool.close();
+      out(
+          "  21 jobs (20 of tenant big, then 1 of tenant small): small ran as job #"
+              + (order.indexOf("small") + 1)
+              + "; most running at once per tenant: "
+              + mostAtOnce.get());
     }
 
     out("");
