@@ -161,6 +161,21 @@ public class Database {
         == 1;
   }
 
+  /**
+   * Records the outcome of an AI job once ("done" or "dead"); a job run twice (a lost lease) keeps
+   * its first record.
+   */
+  void recordGeneration(String jobId, long userId, String status) {
+    queries.increment();
+    jdbc.update(
+        "INSERT INTO generations (job_id, user_id, status) SELECT ?, ?, ? WHERE NOT EXISTS"
+            + " (SELECT 1 FROM generations WHERE job_id = ?)",
+        jobId,
+        userId,
+        status,
+        jobId);
+  }
+
   /** The query the user batcher sends: {@code :keys} becomes one parameter per id. */
   static final String PROFILES_IN = "SELECT id, name, email, plan FROM users WHERE id IN (:keys)";
 
@@ -206,6 +221,9 @@ public class Database {
     jdbc.execute(
         "CREATE TABLE IF NOT EXISTS wallets (user_id BIGINT PRIMARY KEY, balance_cents BIGINT NOT NULL,"
             + " currency VARCHAR(3) NOT NULL)");
+    jdbc.execute(
+        "CREATE TABLE IF NOT EXISTS generations (job_id VARCHAR(200) PRIMARY KEY, user_id BIGINT NOT NULL,"
+            + " status VARCHAR(10) NOT NULL)");
     Long existing = jdbc.queryForObject("SELECT COUNT(*) FROM users", Long.class);
     if (existing != null && existing > 0) {
       log.info("seed data present ({} users)", existing);

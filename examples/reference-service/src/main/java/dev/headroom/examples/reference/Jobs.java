@@ -92,7 +92,8 @@ public class Jobs {
       throw new IllegalStateException("no handler for " + type.name());
     }
     try {
-      handler.handle(new InlineJob<>(type.name(), payload));
+      handler.handle(
+          new InlineJob<>("inline-" + java.util.UUID.randomUUID(), type.name(), payload));
     } catch (Exception e) {
       meters.counter("reference.jobs.inline.failed", "type", type.name()).increment();
       log.debug("inline job {} failed", type.name(), e);
@@ -114,12 +115,7 @@ public class Jobs {
     return queues.getOrCreate(queue).job(jobId).map(info -> info.state().name()).orElse("UNKNOWN");
   }
 
-  private record InlineJob<T>(String type, T payload) implements Job<T> {
-    @Override
-    public String id() {
-      return "inline";
-    }
-
+  private record InlineJob<T>(String id, String type, T payload) implements Job<T> {
     @Override
     public int attempt() {
       return 1;
@@ -156,19 +152,23 @@ public class Jobs {
     }
 
     @Bean
-    QueueJobHandler<AiRequest> aiHandler(MeterRegistry meters) {
+    QueueJobHandler<AiRequest> aiHandler(MeterRegistry meters, Database db) {
       return handler(
           AI,
           AI_QUEUE,
           meters,
           job -> {
             pause(150, 400); // the model call
-            if (job.payload().prompt().contains("#fail")) {
-              throw new IllegalStateException("the model refused the prompt");
+            boolean lastAttempt = job.attempt() >= job.maxAttempts();
+            if (job.payload().prompt().contains("#fail")
+                || ThreadLocalRandom.current().nextInt(100) < 15) {
+              if (lastAttempt) {
+                // the queue dead-letters it after this attempt: record that it was given up on
+                db.recordGeneration(job.id(), job.payload().userId(), "dead");
+              }
+              throw new IllegalStateException("the model failed on attempt " + job.attempt());
             }
-            if (ThreadLocalRandom.current().nextInt(100) < 15) {
-              throw new IllegalStateException("the model timed out (transient)");
-            }
+            db.recordGeneration(job.id(), job.payload().userId(), "done");
           });
     }
 
