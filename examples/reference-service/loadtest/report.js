@@ -118,6 +118,8 @@ const table = [
 ].join('\n');
 const epTable = ['| endpoint | requests | P50 ms | P95 ms | P99 ms |', '|---|---|---|---|---|',
   ...endpoints.map((e) => `| ${e.name} | ${e.count} | ${fmt(e.p50)} | ${fmt(e.p95)} | ${fmt(e.p99)} |`)].join('\n');
+const iv = art.intermediate.slice().sort((a, b) => a.period - b.period);
+const rel = (t) => (t - t0) / 1000;
 const md = `# Load test: ${meta.mode}
 
 - command: \`${meta.command}\`
@@ -142,7 +144,37 @@ ${epTable}
 Errors by kind: ${JSON.stringify(summary.errorsByKind)}; database queries per request: ${fmt(o.dbQueriesPerRequest, 2)}.
 
 Plots over time: [report.html](report.html).
-`;
+${faultSection()}`;
+function faultSection() {
+  const f = path.join(dir, 'faults.log');
+  if (!fs.existsSync(f)) return '';
+  const ev = fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => { const [t, name] = l.split(' '); return { t: Number(t), name }; });
+  const at = (n) => (ev.find((e) => e.name === n) || {}).t;
+  const windowStats = (from, to) => {
+    const ps = iv.filter((p) => p.period + 10000 > from && p.period < to);
+    let sent = 0, resp = 0, err = 0, p95 = 0, p99 = 0;
+    for (const p of ps) {
+      sent += p.counters['http.requests'] || 0; resp += p.counters['http.responses'] || 0;
+      err += Object.entries(p.counters).filter(([k]) => k.startsWith('errors.') || /^http\.codes\.5/.test(k)).reduce((a, [, v]) => a + v, 0);
+      const h = p.summaries['http.response_time'] || {};
+      p95 = Math.max(p95, h.p95 || 0); p99 = Math.max(p99, h.p99 || 0);
+    }
+    return `${sent} requests, ${err} errors (${sent ? ((100 * err) / sent).toFixed(2) : 0} %), worst 10-s P95 ${fmt(p95)} ms, P99 ${fmt(p99)} ms`;
+  };
+  let out = '\n## Faults\n\n| event | at (s since start) |\n|---|---|\n' + ev.map((e) => `| ${e.name} | ${fmt(rel(e.t))} |`).join('\n') + '\n\n';
+  if (at('redis-stop') && at('redis-start')) out += `- Redis down (${fmt((at('redis-start') - at('redis-stop')) / 1000)} s), the 10-s periods overlapping it: ${windowStats(at('redis-stop'), at('redis-start'))}.\n`;
+  if (at('kill-instance-2') && at('instance-2-healthy')) out += `- instance 2 killed (SIGKILL) until healthy again (${fmt((at('instance-2-healthy') - at('kill-instance-2')) / 1000)} s): ${windowStats(at('kill-instance-2'), at('instance-2-healthy'))}.\n`;
+  const pf = path.join(dir, 'limit-probe.log');
+  if (fs.existsSync(pf)) {
+    const rows = fs.readFileSync(pf, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' '));
+    const byCode = {};
+    rows.forEach((r) => { byCode[r[2]] = (byCode[r[2]] || 0) + 1; });
+    const admitted = rows.filter((r) => r[2] !== '429' && r[2] !== '000').length;
+    out += `- rate limit probe: one client address tried to sign in ${rows.length} times (twice a second, alternating instances) over ${fmt((Number(rows[rows.length - 1][0]) - Number(rows[0][0])) / 1000)} s; the login policy allows 5 per 15 minutes; answers ${JSON.stringify(byCode)}: **${admitted} admitted**.\n`;
+  }
+  if (meta.jobs) out += `- AI jobs: ${meta.jobs.accepted} accepted (202), ${meta.jobs.recorded} recorded as done or dead by their handler, **${meta.jobs.lost} lost**, ${meta.jobs.deadLettered} dead-lettered.\n`;
+  return out;
+}
 fs.writeFileSync(path.join(dir, 'report.md'), md);
 
 // ---- plots (inline SVG)
@@ -173,8 +205,6 @@ function chart(title, unit, lines) {
   });
   return s + '</svg>';
 }
-const iv = art.intermediate.slice().sort((a, b) => a.period - b.period);
-const rel = (t) => (t - t0) / 1000;
 const lat = (q) => iv.map((p) => [rel(p.period) + 5, (p.summaries['http.response_time'] || {})[q]]);
 const thr = iv.map((p) => [rel(p.period) + 5, (p.counters['http.responses'] || 0) / 10]);
 const target = [];

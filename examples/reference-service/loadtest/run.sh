@@ -8,6 +8,7 @@
 #   MODE=on loadtest/run.sh                # one run with every primitive on
 #   PROFILE=ramp MODE=on loadtest/run.sh   # rising constant rates, to find the highest sustained one
 #   PROFILE=smoke MODE=on loadtest/run.sh  # seconds, for CI; fails on errors
+#   PROFILE=cost MODE=on loadtest/run.sh   # Redis commands and DB queries per request of each endpoint
 #
 # Settings (environment): SCALE (documents profile: 10, 50, 100, 200, 50 arrivals/s times SCALE;
 # default 0.2 for a 2-core machine), PHASE_SECONDS (default 30), RAMP (arrivals/s of the ramp
@@ -84,9 +85,12 @@ stop_instance() {
   rm -f "$f"
 }
 wait_healthy() {
-  local port=$((BASE_PORT + $1 - 1))
+  local port=$((BASE_PORT + $1 - 1)) pidfile="$2/instance-$1.pid"
   for _ in $(seq 1 240); do
     curl -sf "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && return 0
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      log "instance $1 exited: see $2/instance-$1.log"; tail -5 "$2/instance-$1.log"; return 1
+    fi
     sleep 0.5
   done
   log "instance $1 did not become healthy"; return 1
@@ -98,6 +102,7 @@ phases_json() {
       node -e 'const s=Number(process.argv[1]),d=Number(process.argv[2]);console.log(JSON.stringify([10,50,100,200,50].map((r,i)=>({name:`p${i+1} (${r}/s × ${s})`,arrivalRate:Math.max(1,Math.round(r*s)),duration:d}))))' "$SCALE" "$PHASE_SECONDS" ;;
     ramp)
       node -e 'const d=Number(process.argv[1]);console.log(JSON.stringify(process.argv[2].trim().split(/\s+/).map(Number).map((r,i)=>({name:`step ${i+1}`,arrivalRate:r,duration:d}))))' "$PHASE_SECONDS" "$RAMP" ;;
+    cost) echo '[]' ;;
     smoke)
       echo '[{"name":"smoke","arrivalRate":4,"duration":8}]' ;;
     *) log "unknown PROFILE $PROFILE"; exit 2 ;;
@@ -122,16 +127,23 @@ run_one() {
   psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAtc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
   psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAtc "CREATE DATABASE $PG_DB" >/dev/null
   start_instance 1 "$dir" "${features[@]}"
-  wait_healthy 1
+  wait_healthy 1 "$dir"
   start_instance 2 "$dir" "${features[@]}"
-  wait_healthy 2
+  wait_healthy 2 "$dir"
   local targets="http://127.0.0.1:$BASE_PORT,http://127.0.0.1:$((BASE_PORT + 1))"
+  if [ "$PROFILE" = cost ]; then
+    TARGETS="$targets" REDIS_PORT="$REDIS_PORT" PG_DB="$PG_DB" node "$here/cost.js" "$dir/cost.json" | tee "$dir/cost.log"
+    stop_instance "$dir" 1; stop_instance "$dir" 2
+    return 0
+  fi
   local phases; phases="$(phases_json)"
   log "[$mode] phases: $phases"
   TARGETS="$targets" REDIS_PORT="$REDIS_PORT" PG_DB="$PG_DB" node "$here/collect.js" "$dir/samples.jsonl" &
   local collector=$!; pids+=("$collector")
   if [ "$FAULTS" = 1 ] && [ "$mode" = on ]; then
     faults "$dir" "$phases" "${features[@]}" &
+    pids+=("$!")
+    limit_probe "$dir" "$targets" &
     pids+=("$!")
   fi
   local overrides; overrides="$(node -e 'console.log(JSON.stringify({config:{phases:JSON.parse(process.argv[1]).map(p=>({name:p.name,arrivalRate:p.arrivalRate,duration:p.duration}))}}))' "$phases")"
@@ -179,6 +191,20 @@ jobs_check() {
   log "AI jobs: $(cat "$dir/jobs.json")"
 }
 
+# One client address tries to sign in (wrong password) twice a second through both instances for
+# the whole run: the login policy allows it 5 attempts in 15 minutes, whatever fails meanwhile.
+limit_probe() {
+  local dir="$1" i=0
+  local -a urls; IFS=, read -r -a urls <<<"$2"
+  while [ -f "$dir/instance-1.pid" ]; do
+    local url="${urls[$((i % ${#urls[@]}))]}"
+    local code; code="$(curl -s -o /dev/null -w '%{http_code}' -m 5 -H 'Content-Type: application/json' \
+      -H 'X-Forwarded-For: 10.255.255.1' -d '{"email":"user1@example.com","password":"wrong"}' "$url/api/auth/login" || true)"
+    echo "$(date +%s%3N) $url $code" >>"$dir/limit-probe.log"
+    i=$((i + 1)); sleep 0.5
+  done
+}
+
 faults() {
   local dir="$1" phases="$2"; shift 2
   # the peak phase starts after the first three phases
@@ -194,11 +220,11 @@ faults() {
   kill -9 "$(cat "$dir/instance-2.pid")" 2>/dev/null || true
   sleep 2
   start_instance 2 "$dir" "$@"
-  wait_healthy 2 || true
+  wait_healthy 2 "$dir" || true
   echo "$(date +%s%3N) instance-2-healthy" >>"$dir/faults.log"
 }
 
-CMDLINE="MODE=$MODE PROFILE=$PROFILE SCALE=$SCALE PHASE_SECONDS=$PHASE_SECONDS$([ "$FAULTS" = 1 ] && echo " FAULTS=1") examples/reference-service/loadtest/run.sh"
+CMDLINE="MODE=$MODE PROFILE=$PROFILE SCALE=$SCALE PHASE_SECONDS=$PHASE_SECONDS$(if [ "$FAULTS" = 1 ]; then echo " FAULTS=1"; fi) examples/reference-service/loadtest/run.sh"
 case "$MODE" in
   both) run_one off; run_one on; node "$here/compare.js" "$out_root/off" "$out_root/on" >"$out_root/comparison.md"; log "comparison: $out_root/comparison.md" ;;
   on|off) run_one "$MODE" ;;

@@ -282,7 +282,7 @@ public class Database {
   private static String range(boolean h2, int count) {
     return h2
         ? "(SELECT X AS n FROM SYSTEM_RANGE(1, " + count + ")) r"
-        : "generate_series(1, " + count + ") AS r(n)";
+        : "generate_series(1::bigint, " + count + ") AS r(n)";
   }
 
   static String sha256(String text) {
