@@ -12,7 +12,10 @@ const PHASES = JSON.parse(process.env.PHASES || '[]');
 let startedAt = 0;
 
 function phaseIndex() {
-  if (startedAt === 0) startedAt = Date.now();
+  if (startedAt === 0) {
+    startedAt = Date.now();
+    if (process.env.STARTED_FILE) fs.writeFileSync(process.env.STARTED_FILE, String(startedAt));
+  }
   let t = (Date.now() - startedAt) / 1000;
   for (let i = 0; i < PHASES.length; i++) {
     if (t < PHASES[i].duration) return i;

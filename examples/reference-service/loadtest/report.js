@@ -172,7 +172,7 @@ function faultSection() {
     const admitted = rows.filter((r) => r[2] !== '429' && r[2] !== '000').length;
     out += `- rate limit probe: one client address tried to sign in ${rows.length} times (twice a second, alternating instances) over ${fmt((Number(rows[rows.length - 1][0]) - Number(rows[0][0])) / 1000)} s; the login policy allows 5 per 15 minutes; answers ${JSON.stringify(byCode)}: **${admitted} admitted**.\n`;
   }
-  if (meta.jobs) out += `- AI jobs: ${meta.jobs.accepted} accepted (202), ${meta.jobs.recorded} recorded as done or dead by their handler, **${meta.jobs.lost} lost**, ${meta.jobs.deadLettered} dead-lettered.\n`;
+  if (meta.jobs) out += `- AI jobs: ${meta.jobs.accepted} accepted (202), ${meta.jobs.recorded} recorded as done or dead by their handler, ${meta.jobs.stillQueued} still queued at the end, **${meta.jobs.lost} lost**, ${meta.jobs.deadLettered} dead-lettered.\n`;
   return out;
 }
 fs.writeFileSync(path.join(dir, 'report.md'), md);

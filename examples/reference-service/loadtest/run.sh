@@ -61,7 +61,8 @@ cleanup() {
 trap cleanup EXIT
 
 start_redis() {
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+  # append-only file fsynced on every write, as a Redis that holds a job queue runs in production
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync always --daemonize yes \
     --maxmemory-policy noeviction --dir "$redis_dir" --logfile "$redis_dir/redis.log"
   for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
   log "Redis did not start"; return 1
@@ -123,6 +124,7 @@ run_one() {
   fi
   log "[$mode] fresh Redis on $REDIS_PORT and database $PG_DB"
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "${redis_dir:?}"/*
   start_redis
   psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAtc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
   psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAtc "CREATE DATABASE $PG_DB" >/dev/null
@@ -147,7 +149,7 @@ run_one() {
     pids+=("$!")
   fi
   local overrides; overrides="$(node -e 'console.log(JSON.stringify({config:{phases:JSON.parse(process.argv[1]).map(p=>({name:p.name,arrivalRate:p.arrivalRate,duration:p.duration}))}}))' "$phases")"
-  TARGETS="$targets" PHASES="$phases" SEED_USERS="$SEED_USERS" ACCEPTED_JOBS="$dir/accepted-jobs.txt" \
+  TARGETS="$targets" PHASES="$phases" SEED_USERS="$SEED_USERS" ACCEPTED_JOBS="$dir/accepted-jobs.txt" STARTED_FILE="$dir/started" \
     "$here/node_modules/.bin/artillery" run --quiet --overrides "$overrides" --output "$dir/artillery.json" \
     "$here/journey.yml" >"$dir/artillery.log" 2>&1 || { log "artillery failed: see $dir/artillery.log"; tail -20 "$dir/artillery.log"; return 1; }
   # let queued jobs finish before the last samples
@@ -186,8 +188,9 @@ jobs_check() {
   else
     found=0
   fi
+  local ai_left; ai_left="$(curl -sf "$first/api/stats" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const q=JSON.parse(s).queues.ai;console.log(q.waiting+q.active+q.delayed)})' 2>/dev/null || echo 0)"
   local dead; dead="$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -qAtc "SELECT COUNT(*) FROM generations WHERE status = 'dead'")"
-  echo "{\"accepted\":$accepted,\"recorded\":$found,\"lost\":$((accepted - found)),\"deadLettered\":$dead,\"stillQueued\":$left}" >"$dir/jobs.json"
+  echo "{\"accepted\":$accepted,\"recorded\":$found,\"stillQueued\":$ai_left,\"lost\":$((accepted - found - ai_left)),\"deadLettered\":$dead}" >"$dir/jobs.json"
   log "AI jobs: $(cat "$dir/jobs.json")"
 }
 
@@ -209,9 +212,10 @@ faults() {
   local dir="$1" phases="$2"; shift 2
   # the peak phase starts after the first three phases
   local before; before="$(node -e 'const p=JSON.parse(process.argv[1]);console.log(p.slice(0,3).reduce((a,x)=>a+x.duration,0))' "$phases")"
+  for _ in $(seq 1 120); do [ -f "$dir/started" ] && break; sleep 0.5; done
   sleep $((before + 5))
   echo "$(date +%s%3N) redis-stop" >>"$dir/faults.log"
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
   sleep 20
   start_redis
   echo "$(date +%s%3N) redis-start" >>"$dir/faults.log"

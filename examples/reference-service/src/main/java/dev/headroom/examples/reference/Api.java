@@ -9,6 +9,7 @@ import dev.headroom.examples.reference.Model.HomeFeed;
 import dev.headroom.examples.reference.Model.MixList;
 import dev.headroom.examples.reference.Model.Profile;
 import dev.headroom.examples.reference.Model.TrackView;
+import dev.headroom.queue.QueueUnavailableException;
 import dev.headroom.spring.boot.RateLimitKey;
 import dev.headroom.spring.boot.RateLimited;
 import java.util.List;
@@ -52,7 +53,7 @@ public class Api {
     if (!Database.GENRES.contains(genre)) {
       throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no genre " + genre);
     }
-    jobs.submit(Jobs.ANALYTICS, new Event("home:" + genre, userId == null ? 0 : userId));
+    jobs.submitBestEffort(Jobs.ANALYTICS, new Event("home:" + genre, userId == null ? 0 : userId));
     return catalog.home(genre);
   }
 
@@ -98,7 +99,7 @@ public class Api {
                 () ->
                     new ResponseStatusException(
                         HttpStatus.UNAUTHORIZED, "wrong email or password"));
-    jobs.submit(Jobs.ANALYTICS, new Event("login", userId));
+    jobs.submitBestEffort(Jobs.ANALYTICS, new Event("login", userId));
     return Map.of("userId", userId, "token", "u" + userId);
   }
 
@@ -112,7 +113,16 @@ public class Api {
       throw new ResponseStatusException(
           HttpStatus.BAD_REQUEST, "prompt must be 1 to 2000 characters");
     }
-    String jobId = jobs.submit(Jobs.AI, new AiRequest(userId, prompt));
+    String jobId;
+    try {
+      jobId = jobs.submit(Jobs.AI, new AiRequest(userId, prompt));
+    } catch (QueueUnavailableException e) {
+      // not accepted: the caller is told to come back rather than promised a job that was not
+      // stored
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header("Retry-After", "5")
+          .body(Map.of("error", "generation queue unavailable, try again shortly"));
+    }
     return ResponseEntity.accepted().body(Map.of("jobId", jobId, "queue", Jobs.AI_QUEUE));
   }
 

@@ -6,6 +6,7 @@ import dev.headroom.queue.Job;
 import dev.headroom.queue.JobQueueRegistry;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.QueueCounts;
+import dev.headroom.queue.QueueException;
 import dev.headroom.spring.boot.QueueJobHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -99,6 +100,20 @@ public class Jobs {
       log.debug("inline job {} failed", type.name(), e);
     }
     return "inline";
+  }
+
+  /**
+   * Enqueues a job that may be lost without harm (an analytics event): when the queue cannot take
+   * it (Redis unreachable or too slow), it is counted in {@code reference.jobs.dropped} and the
+   * caller's request goes on.
+   */
+  <T> void submitBestEffort(JobType<T> type, T payload) {
+    try {
+      submit(type, payload);
+    } catch (QueueException e) {
+      meters.counter("reference.jobs.dropped", "type", type.name()).increment();
+      log.debug("dropped {} job", type.name(), e);
+    }
   }
 
   /** Counts of each queue, by name. */

@@ -121,6 +121,7 @@ public class Status {
     body.put("cacheMisses", misses);
     body.put("cacheStaleServed", stale);
     body.put("caches", caches);
+    body.put("queues", jobs.counts());
     body.put(
         "queue",
         Map.of(
