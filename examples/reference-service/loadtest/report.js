@@ -178,8 +178,13 @@ function faultSection() {
 fs.writeFileSync(path.join(dir, 'report.md'), md);
 
 // ---- plots (inline SVG)
+function faultEvents() {
+  const f = path.join(dir, 'faults.log');
+  if (!fs.existsSync(f)) return [];
+  return fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => { const [t, name] = l.split(' '); return { t: Number(t), name }; });
+}
 function chart(title, unit, lines) {
-  const W = 860, H = 240, L = 60, B = 30, T = 24, R = 130;
+  const W = 900, H = 250, L = 60, B = 40, T = 24, R = 170;
   const pts = lines.flatMap((l) => l.points);
   if (pts.length === 0) return '';
   const xmax = Math.max(...pts.map((p) => p[0]), 1);
@@ -197,7 +202,11 @@ function chart(title, unit, lines) {
     acc += p.duration;
     s += `<line x1="${x(acc)}" x2="${x(acc)}" y1="${T}" y2="${H - B}" stroke="#bbb" stroke-dasharray="3,3"/>`;
   }
-  s += `<text x="${(W - R + L) / 2}" y="${H - 6}" text-anchor="middle">seconds since start (dashed: phase ends); ${unit}</text>`;
+  for (let v = 0; v <= xmax; v += 30) s += `<text x="${x(v)}" y="${H - B + 13}" text-anchor="middle">${v}</text>`;
+  for (const e of faultEvents()) {
+    s += `<line x1="${x(rel(e.t))}" x2="${x(rel(e.t))}" y1="${T}" y2="${H - B}" stroke="#d62828" stroke-width="1.5"/><text x="${x(rel(e.t)) + 2}" y="${T + 8}" fill="#d62828" font-size="9">${e.name}</text>`;
+  }
+  s += `<text x="${(W - R + L) / 2}" y="${H - 6}" text-anchor="middle">seconds since start (dashed grey: phase ends; red: fault events); ${unit}</text>`;
   lines.forEach((l, i) => {
     const d = l.points.filter((p) => Number.isFinite(p[1])).map((p, k) => `${k ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ');
     s += `<path d="${d}" fill="none" stroke="${l.color}" stroke-width="2"/>`;
