@@ -1,10 +1,11 @@
 // The capacity table of SCALING.md, computed from measurements: per-endpoint costs (cost.json from
 // PROFILE=cost), the journey's database statements per request and the two-instance sustained rate
 // (summary.json of an "on" run and of a ramp run). Usage:
-//   node scaling.js COST_JSON ON_SUMMARY_JSON RAMP_SUMMARY_JSON
+//   node scaling.js COST_JSON ON_SUMMARY_JSON RAMP_SUMMARY_JSON OFF_SUMMARY_JSON
 'use strict';
 const fs = require('fs');
-const [cost, on, ramp] = process.argv.slice(2).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+const [cost, on, ramp, off] = process.argv.slice(2).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+const offDbPerReq = off.overall.dbQueriesPerRequest;
 
 const eps = Object.values(cost.endpoints);
 const mean = (k) => eps.reduce((a, e) => a + e[k], 0) / eps.length;
@@ -26,8 +27,8 @@ const POOL = 10;
 
 const f = (v, d = 0) => Number(v).toFixed(d);
 console.log(`Inputs: Redis ${f(redisCmds, 1)} commands and ${f(redisCpuMs, 2)} ms of Redis CPU per request (mean over the journey's endpoints, idle background removed); ${f(dbPerReq, 2)} SQL statements per request (the journey, whole "on" run); two instances sustained ${f(best.throughput)} req/s (${best.name}, P95 ${f(best.p95)} ms) → ${f(perInstance)} req/s per instance, planned at ${INSTANCE_RPS}; PostgreSQL select-only ${f(pgTps)} tps measured, planned at ${f(PG_BUDGET)} statements/s per server; Redis GET ${f(redisGet)} ops/s measured, planned at ${REDIS_CPU_BUDGET_MS} ms CPU per second per master.\n`);
-console.log('| tier | req/s | service instances | Redis commands/s | Redis Cluster masters | DB statements/s | DB connections (pool 10 each) | read replicas |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| tier | req/s | service instances | Redis commands/s | Redis Cluster masters | DB statements/s | DB connections (pool 10 each) | read replicas | without cache and batching: DB statements/s, servers |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [users, rps] of [['1 K users', 100], ['10 K users', 500], ['100 K users', 2000], ['1 M users', 10000]]) {
   const instances = Math.max(2, Math.ceil(rps / INSTANCE_RPS) + 1);
   const cmds = rps * redisCmds;
@@ -35,5 +36,6 @@ for (const [users, rps] of [['1 K users', 100], ['10 K users', 500], ['100 K use
   const dbq = rps * dbPerReq;
   const replicas = Math.max(0, Math.ceil(dbq / PG_BUDGET) - 1);
   const conns = instances * POOL;
-  console.log(`| ${users} | ${rps} | ${instances} | ${f(cmds)} | ${masters} | ${f(dbq)} | ${conns}${conns > 200 ? ' (PgBouncer)' : ''} | ${replicas} |`);
+  const offDbq = rps * offDbPerReq;
+  console.log(`| ${users} | ${rps} | ${instances} | ${f(cmds)} | ${masters} | ${f(dbq)} | ${conns}${conns > 200 ? ' (PgBouncer)' : ''} | ${replicas} | ${f(offDbq)}, ${Math.ceil(offDbq / PG_BUDGET)} |`);
 }

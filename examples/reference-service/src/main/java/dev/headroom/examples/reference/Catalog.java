@@ -214,15 +214,15 @@ public class Catalog implements DisposableBean {
     list.forEach(t -> userIds.add(t.userId()));
     List<Creator> creators = new ArrayList<>();
     if (features.isBatching()) {
-      List<CompletableFuture<Optional<Profile>>> ps = new ArrayList<>();
-      List<CompletableFuture<Optional<Wallet>>> ws = new ArrayList<>();
-      for (Long id : userIds) {
-        ps.add(profileBatcher.load(id));
-        ws.add(walletBatcher.load(id));
-      }
-      for (int i = 0; i < ps.size(); i++) {
-        Optional<Profile> p = ps.get(i).join();
-        Optional<Wallet> w = ws.get(i).join();
+      // every id of the page in one call: one batch (and one IN query) per batcher, shared with
+      // the lookups of concurrent requests that arrive within the same window
+      CompletableFuture<List<Optional<Profile>>> ps = profileBatcher.loadMany(userIds);
+      CompletableFuture<List<Optional<Wallet>>> ws = walletBatcher.loadMany(userIds);
+      List<Optional<Profile>> profilesOfPage = ps.join();
+      List<Optional<Wallet>> walletsOfPage = ws.join();
+      for (int i = 0; i < profilesOfPage.size(); i++) {
+        Optional<Profile> p = profilesOfPage.get(i);
+        Optional<Wallet> w = walletsOfPage.get(i);
         if (p.isPresent() && w.isPresent()) {
           creators.add(new Creator(p.get(), w.get()));
         }
