@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,6 +176,18 @@ public class Database {
         userId,
         status,
         jobId);
+  }
+
+  /** AI generations by outcome ("done", "dead"), for the analytics roll-up. */
+  Map<String, Long> generationsByStatus() {
+    queries.increment();
+    Map<String, Long> counts = new TreeMap<>();
+    jdbc.query(
+        "SELECT status, COUNT(*) AS n FROM generations GROUP BY status",
+        rs -> {
+          counts.put(rs.getString("status"), rs.getLong("n"));
+        });
+    return counts;
   }
 
   /** The query the user batcher sends: {@code :keys} becomes one parameter per id. */

@@ -5,19 +5,25 @@ import dev.headroom.core.codec.JsonCodec;
 import dev.headroom.queue.Job;
 import dev.headroom.queue.JobQueueRegistry;
 import dev.headroom.queue.JobType;
+import dev.headroom.queue.MissedTicks;
 import dev.headroom.queue.QueueCounts;
 import dev.headroom.queue.QueueException;
+import dev.headroom.queue.Schedule;
+import dev.headroom.queue.ScheduledTick;
 import dev.headroom.spring.boot.QueueJobHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,6 +47,9 @@ public class Jobs {
   /** A notification to a user. */
   public record Notification(long userId, String text) {}
 
+  /** The recurring analytics roll-up's payload. */
+  public record Rollup(String report) {}
+
   static final JobType<Email> EMAIL =
       JobType.builder("email", JsonCodec.of(Email.class))
           .backoff(
@@ -59,6 +68,17 @@ public class Jobs {
   static final JobType<Event> ANALYTICS = JobType.of("analytics", JsonCodec.of(Event.class));
   static final JobType<Notification> NOTIFICATION =
       JobType.of("notification", JsonCodec.of(Notification.class));
+  static final JobType<Rollup> ROLLUP = JobType.of("analytics-rollup", JsonCodec.of(Rollup.class));
+
+  /**
+   * The analytics roll-up: every five minutes (UTC), one job per tick whatever the number of
+   * instances; a tick missed while every instance was down runs once when one comes back.
+   */
+  static final Schedule<Rollup> ROLLUP_SCHEDULE =
+      Schedule.builder("analytics-rollup", ROLLUP, new Rollup("generations-by-status"))
+          .cron("*/5 * * * *", ZoneOffset.UTC)
+          .missedTicks(MissedTicks.RUN_ONCE)
+          .build();
 
   /** The queue of AI jobs; the other jobs run on {@code default}. */
   static final String AI_QUEUE = "ai";
@@ -113,6 +133,14 @@ public class Jobs {
     } catch (QueueException e) {
       meters.counter("reference.jobs.dropped", "type", type.name()).increment();
       log.debug("dropped {} job", type.name(), e);
+    }
+  }
+
+  /** Declares the recurring roll-up once the application runs (an upsert: every instance may). */
+  @EventListener(ApplicationReadyEvent.class)
+  void scheduleRollup() {
+    if (!features.isInlineJobs()) {
+      queues.getOrCreate("default").schedules().upsert(ROLLUP_SCHEDULE);
     }
   }
 
@@ -190,6 +218,21 @@ public class Jobs {
     @Bean
     QueueJobHandler<Event> analyticsHandler(MeterRegistry meters) {
       return handler(ANALYTICS, "default", meters, job -> pause(1, 3));
+    }
+
+    @Bean
+    QueueJobHandler<Rollup> rollupHandler(MeterRegistry meters, Database db) {
+      return handler(
+          ROLLUP,
+          "default",
+          meters,
+          job -> {
+            Map<String, Long> counts = db.generationsByStatus();
+            log.info(
+                "analytics roll-up for tick {}: generations {}",
+                ScheduledTick.of(job.id()).map(t -> t.at().toString()).orElse(job.id()),
+                counts);
+          });
     }
 
     @Bean

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.headroom.queue.JobQueue;
+import dev.headroom.queue.JobQueueRegistry;
+import dev.headroom.queue.JobState;
+import dev.headroom.queue.ScheduleInfo;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +30,7 @@ class ReferenceServiceTest {
   @Autowired Database db;
   @Autowired Catalog catalog;
   @Autowired Jobs jobs;
+  @Autowired JobQueueRegistry queues;
   Http http;
 
   @BeforeEach
@@ -48,6 +54,21 @@ class ReferenceServiceTest {
     assertThat(db.queryCount()).isEqualTo(before);
     assertThat(http.get("/api/home?genre=nope", "X-Forwarded-For", "10.1.0.1").status())
         .isEqualTo(404);
+  }
+
+  @Test
+  void theAnalyticsRollUpIsScheduledEveryFiveMinutesAndItsJobRunsOnTheQueue() {
+    JobQueue queue = queues.getOrCreate("default");
+    ScheduleInfo rollup = queue.schedules().get("analytics-rollup").orElseThrow();
+    assertThat(rollup.timing()).contains("*/5 * * * *");
+    assertThat(Duration.between(rollup.nextTick(), Instant.now()).abs())
+        .isLessThanOrEqualTo(Duration.ofMinutes(5));
+
+    // the job a tick enqueues runs on the starter's workers
+    String id = queue.enqueue(Jobs.ROLLUP, new Jobs.Rollup("generations-by-status"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> queue.job(id).map(j -> j.state() == JobState.COMPLETED).orElse(false));
   }
 
   @Test
