@@ -1,7 +1,9 @@
 package dev.headroom.spring.boot;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,6 +20,9 @@ public class HeadroomQueueProperties {
 
   /** The queues, by name: {@code headroom.queue.queues.emails.concurrency=8}. */
   private Map<String, Spec> queues = new LinkedHashMap<>();
+
+  /** The operator's page of the queues ({@code headroom.queue.operator-page.*}). */
+  private final OperatorPage operatorPage = new OperatorPage();
 
   public boolean isEnabled() {
     return enabled;
@@ -41,6 +46,101 @@ public class HeadroomQueueProperties {
 
   public void setQueues(Map<String, Spec> queues) {
     this.queues = queues;
+  }
+
+  public OperatorPage getOperatorPage() {
+    return operatorPage;
+  }
+
+  /** The operator's page: the queues, their jobs and, when enabled, actions on them. */
+  public static class OperatorPage {
+
+    /** Whether to serve the operator's page (off unless set). */
+    private boolean enabled = false;
+
+    /** Where the page is served, such as /headroom/queues (below the server's context path). */
+    private String path = "/headroom/queues";
+
+    /**
+     * Whether to serve the actions (pause, resume, cancel, replay, purge); off: read-only. Who may
+     * act is an OperatorPageAccess bean's act check, else anyone with an authenticated principal.
+     */
+    private boolean actionsEnabled = false;
+
+    /** Jobs listed per page, 1 to 500. */
+    private int pageSize = 25;
+
+    /**
+     * Origins (scheme://host[:port]) allowed to post actions besides the page's own host, for a
+     * page behind a proxy that rewrites the Host header.
+     */
+    private List<String> allowedOrigins = new ArrayList<>();
+
+    /**
+     * The secret (at least 32 characters) the page's anti-forgery tokens are signed with. Unset: a
+     * random one per instance. Set the same secret on every instance behind a balancer that is not
+     * sticky, or a form served by one instance is refused by another.
+     */
+    private @Nullable String csrfSecret;
+
+    /** The page title. */
+    private String title = "Headroom queues";
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
+    }
+
+    public boolean isActionsEnabled() {
+      return actionsEnabled;
+    }
+
+    public void setActionsEnabled(boolean actionsEnabled) {
+      this.actionsEnabled = actionsEnabled;
+    }
+
+    public int getPageSize() {
+      return pageSize;
+    }
+
+    public void setPageSize(int pageSize) {
+      this.pageSize = pageSize;
+    }
+
+    public List<String> getAllowedOrigins() {
+      return allowedOrigins;
+    }
+
+    public void setAllowedOrigins(List<String> allowedOrigins) {
+      this.allowedOrigins = allowedOrigins;
+    }
+
+    public @Nullable String getCsrfSecret() {
+      return csrfSecret;
+    }
+
+    public void setCsrfSecret(@Nullable String csrfSecret) {
+      this.csrfSecret = csrfSecret;
+    }
+
+    public String getTitle() {
+      return title;
+    }
+
+    public void setTitle(String title) {
+      this.title = title;
+    }
   }
 
   /** One queue. */

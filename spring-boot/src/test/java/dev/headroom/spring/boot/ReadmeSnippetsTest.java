@@ -1,12 +1,19 @@
 package dev.headroom.spring.boot;
 
 import dev.headroom.queue.Job;
+import dev.headroom.queue.web.AccessCheck;
 import dev.headroom.testkit.ReadmeSnippets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.annotation.CacheEvict;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -74,6 +81,32 @@ class Mailer {
     outbox.add(new Email(job.payload().owner(), "report, attempt " + job.attempt()));
   }
 }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OperatorPageAccessConfig {
+
+@Bean
+OperatorPageAccess operatorPageAccess() {
+  return new OperatorPageAccess(
+      OperatorPageAccess.AUTHENTICATED,                  // read: any signed-in user
+      AccessCheck.principalIn("ada", "grace"));          // act: these two
+}
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class SecurityConfig {
+
+@Bean
+SecurityFilterChain security(HttpSecurity http) throws Exception {
+  http.authorizeHttpRequests(auth -> auth
+          .requestMatchers(HttpMethod.POST, "/headroom/queues/action").hasRole("QUEUE_ADMIN")
+          .requestMatchers("/headroom/queues/**").hasRole("OPS")
+          .anyRequest().authenticated())
+      .csrf(csrf -> csrf.ignoringRequestMatchers("/headroom/queues/**"))
+      .httpBasic(Customizer.withDefaults());
+  return http.build();
+}
+  }
 
   @Test
   void readmeSnippetsStandHere() {
