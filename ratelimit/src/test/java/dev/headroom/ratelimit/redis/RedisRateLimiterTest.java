@@ -88,10 +88,14 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
 
   @Override
   protected RateLimiter create(String name, RateLimiterConfig config) {
-    return RateLimiters.redis(
-        connector,
-        name,
-        config.toBuilder().keySpace(keySpace).timeSource(time).serverTime(false).build());
+    RateLimiterConfig.Builder b =
+        config.toBuilder().keySpace(keySpace).timeSource(time).serverTime(false);
+    if (config.redisTimeout().equals(RateLimiterConfig.DEFAULT_REDIS_TIMEOUT)) {
+      // a loaded machine can pause a round trip past the default 250 ms, and the failure mode would
+      // then answer: these tests compare Redis's answers, so give Redis time (timeouts have tests)
+      b.redisTimeout(Duration.ofSeconds(10));
+    }
+    return RateLimiters.redis(connector, name, b.build());
   }
 
   private RateLimiter onServerTime(

@@ -41,6 +41,7 @@ class RedisTracesTest {
             .keySpace(KeySpace.of(redis.keyPrefix()))
             .timeSource(time)
             .serverTime(false)
+            .redisTimeout(Duration.ofSeconds(10)) // Redis's answers, even on a loaded machine
             .localDenyCache(false)
             .build();
     try (RedisConnector connector = RedisConnector.create(redis.uri())) {
@@ -109,6 +110,7 @@ class RedisTracesTest {
             .keySpace(KeySpace.of(redis.keyPrefix()))
             .timeSource(time)
             .serverTime(false)
+            .redisTimeout(Duration.ofSeconds(10)) // Redis's answers, even on a loaded machine
             .localDenyCache(false)
             .limit(l, window)
             .build();
