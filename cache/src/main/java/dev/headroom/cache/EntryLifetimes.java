@@ -191,4 +191,30 @@ final class EntryLifetimes<V> {
     }
     return Entry.of(value, now, fresh, stale, hard, l1TtlNanos);
   }
+
+  /**
+   * Like {@link #fromStored(String, StoredValue, long, long)} for stored bytes whose header {@link
+   * StoredValue#checkHeader} accepted: the header is read in place and the payload decoded from the
+   * same array, without copying it.
+   */
+  @Nullable Entry<V> fromStored(String key, byte[] stored, long now, long wall) {
+    long hard = TimeUnit.MILLISECONDS.toNanos(StoredValue.hardUntilMillis(stored) - wall);
+    if (hard <= 0) {
+      return null;
+    }
+    long fresh = TimeUnit.MILLISECONDS.toNanos(StoredValue.freshUntilMillis(stored) - wall);
+    long stale = TimeUnit.MILLISECONDS.toNanos(StoredValue.staleUntilMillis(stored) - wall);
+    V value = null;
+    if (!StoredValue.isNegative(stored)) {
+      try {
+        value =
+            codec.decode(
+                stored, StoredValue.HEADER_BYTES, stored.length - StoredValue.HEADER_BYTES);
+      } catch (RuntimeException e) {
+        corrupt.accept(key, e);
+        return null;
+      }
+    }
+    return Entry.of(value, now, fresh, stale, hard, l1TtlNanos);
+  }
 }

@@ -81,6 +81,11 @@ final class EpochGuardedL1<V> {
     }
   }
 
+  /** Whether L1 holds entries at all (maximum size or weigher set); false: only the epochs. */
+  boolean enabled() {
+    return enabled;
+  }
+
   /** The entry of {@code key}, unless absent or past its hard expiry. */
   @Nullable Entry<V> get(String key) {
     return map.getIfPresent(key);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -405,33 +406,41 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   private Map<String, V> getAllInternal(
       Collection<String> keys, @Nullable BulkLoader<? extends V> loader) {
     List<String> wanted = distinct(keys);
-    Map<String, Entry<V>> found = new HashMap<>();
-    List<String> missing = new ArrayList<>();
-    for (String k : wanted) {
-      Entry<V> e = freshInL1(k);
+    int n = wanted.size();
+    // found[i] is the entry of wanted.get(i); missing.get(j) is wanted.get(missingAt[j]).
+    @SuppressWarnings("unchecked")
+    Entry<V>[] found = (Entry<V>[]) new Entry<?>[n];
+    List<String> missing = new ArrayList<>(n);
+    int[] missingAt = new int[n];
+    boolean l1Enabled = l1.enabled();
+    for (int i = 0; i < n; i++) {
+      String k = wanted.get(i);
+      Entry<V> e = l1Enabled ? freshInL1(k) : null;
       if (e != null) {
-        found.put(k, e);
+        found[i] = e;
       } else {
         checkKey(k);
+        missingAt[missing.size()] = i;
         missing.add(k);
       }
     }
     if (!missing.isEmpty() && l2 != null) {
       long[] stamps = stamps(missing);
-      Map<String, StoredValue> fromL2 = l2.getAll(missing);
-      List<String> still = new ArrayList<>();
+      byte[][] stored = l2.getAllStored(missing);
+      List<String> still = new ArrayList<>(missing.size());
       long after = time.nanoTime();
       long wall = time.currentTimeMillis();
       int hits = 0;
-      for (int i = 0; i < missing.size(); i++) {
-        String k = missing.get(i);
-        StoredValue sv = fromL2.get(k);
-        Entry<V> e = sv == null ? null : fromStored(k, sv, after, wall);
+      for (int j = 0; j < missing.size(); j++) {
+        String k = missing.get(j);
+        byte[] raw = stored[j];
+        Entry<V> e = raw == null ? null : lifetimes.fromStored(k, raw, after, wall);
         if (e != null && e.isFreshAt(after)) {
-          install(k, e, stamps[i]);
+          install(k, e, stamps[j]);
           hits++;
-          found.put(k, e);
+          found[missingAt[j]] = e;
         } else {
+          missingAt[still.size()] = missingAt[j];
           still.add(k);
         }
       }
@@ -451,15 +460,15 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       loads.increment();
       recordLoad(start);
       Map<String, @Nullable StoredValue> toL2 = new LinkedHashMap<>();
-      for (int i = 0; i < missing.size(); i++) {
-        String k = missing.get(i);
+      for (int j = 0; j < missing.size(); j++) {
+        String k = missing.get(j);
         V v = loaded == null ? null : loaded.get(k);
         Map<String, @Nullable StoredValue> one = new HashMap<>(2);
         Entry<V> e = prepare(k, v, s.defaultTtl, one);
-        if (installed(k, e, stamps[i])) {
+        if (installed(k, e, stamps[j])) {
           toL2.putAll(one);
         }
-        found.put(k, e);
+        found[missingAt[j]] = e;
       }
       if (l2 != null) {
         // Fire and forget: the tier records a failed write (breaker, meters); the loaded values are
@@ -467,14 +476,19 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
         var unused = l2.writeLoaded(toL2);
       }
     }
-    Map<String, V> out = new LinkedHashMap<>();
-    for (String k : wanted) {
-      Entry<V> e = found.get(k);
+    Map<String, V> out = new LinkedHashMap<>(capacityFor(n));
+    for (int i = 0; i < n; i++) {
+      Entry<V> e = found[i];
       if (e != null && e.value != null) {
-        out.put(k, e.value);
+        out.put(wanted.get(i), e.value);
       }
     }
     return out;
+  }
+
+  /** A hash map capacity that holds {@code size} entries without resizing. */
+  private static int capacityFor(int size) {
+    return (int) Math.ceil(size / 0.75);
   }
 
   // ------------------------------------------------------------------ writes
@@ -798,11 +812,14 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   private List<String> distinct(Collection<String> keys) {
     Objects.requireNonNull(keys, "keys");
-    LinkedHashSet<String> set = new LinkedHashSet<>();
+    List<String> out = new ArrayList<>(keys.size());
+    Set<String> seen = new HashSet<>(capacityFor(keys.size()));
     for (String k : keys) {
-      set.add(Objects.requireNonNull(k, "keys contains a null key"));
+      if (seen.add(Objects.requireNonNull(k, "keys contains a null key"))) {
+        out.add(k);
+      }
     }
-    return new ArrayList<>(set);
+    return out;
   }
 
   private static String describe(Set<String> keys) {

@@ -424,6 +424,61 @@ class TwoLevelCacheTest extends CacheContractTest {
     }
   }
 
+  @Test
+  void getAllReadsEachStoredValueInPlaceAndTreatsBadOnesAsGetDoes() {
+    Cache<String> a = node(connector, x -> x.negativeTtl(Duration.ofMinutes(1)));
+    a.put("seven", "7");
+    a.put("word", "not a number");
+    a.put("newer", "v");
+    a.put("short", "v");
+    a.put("text", "fine \u00e9");
+    assertThat(a.get("gone", key -> null)).as("cached as absent in L2").isNull();
+    RedisTier tier = tierOf(a);
+    connector.binarySync().set(tier.redisKey("short"), new byte[] {1, 0, 0});
+    byte[] newer = connector.binarySync().get(tier.redisKey("newer"));
+    newer[0] = 9;
+    connector.binarySync().set(tier.redisKey("newer"), newer);
+    Cache<Integer> ints =
+        Caches.redis(
+            connector,
+            "contract",
+            CacheConfig.builder(
+                    new Codec<Integer>() {
+                      @Override
+                      public byte[] encode(Integer value) {
+                        return value.toString().getBytes(StandardCharsets.UTF_8);
+                      }
+
+                      @Override
+                      public Integer decode(byte[] bytes) {
+                        return Integer.parseInt(new String(bytes, StandardCharsets.UTF_8));
+                      }
+                    })
+                .keySpace(keySpace)
+                .timeSource(time)
+                .negativeTtl(Duration.ofMinutes(1))
+                .build());
+    try {
+      assertThat(
+              ints.getAll(List.of("word", "seven", "gone", "short", "newer", "missing", "seven")))
+          .containsExactly(Map.entry("seven", 7));
+      assertThat(ints.stats().l2Corrupt())
+          .as("a payload the codec refuses, a value shorter than a header, another format")
+          .isEqualTo(3);
+      assertThat(ints.stats().l2Hits()).as("seven, and gone's absence").isEqualTo(2);
+      assertThat(ints.stats().misses()).isEqualTo(4);
+      assertThat(otherNode.binarySync().get(tier.redisKey("newer")))
+          .as("another version's value is left in place")
+          .isEqualTo(newer);
+    } finally {
+      ints.close();
+    }
+    Cache<String> b = nodeB();
+    assertThat(b.getAll(List.of("gone", "text", "seven")))
+        .as("payloads decoded from within the stored bytes, in the order asked")
+        .containsExactly(Map.entry("text", "fine \u00e9"), Map.entry("seven", "7"));
+  }
+
   private static long commandCalls(RedisConnector connector, String command) {
     String info = connector.sync().info("commandstats");
     for (String line : info.split("\r?\n")) {

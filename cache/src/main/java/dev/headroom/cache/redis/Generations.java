@@ -115,11 +115,19 @@ final class Generations {
   CompletableFuture<List<String>> valueKeys(List<String> keys) {
     List<String> out = new ArrayList<>(keys.size());
     Set<String> missing = null;
-    // One lookup per distinct prefix in a batch, not one per key.
+    // One lookup per distinct prefix in a batch, not one per key. A key with no segment that
+    // carries a generation (no ':' within the pattern depth) needs only the cache's generation,
+    // looked up and rendered once per batch.
+    Long root = known.getIfPresent("");
+    String rootKeyPrefix = root == null ? null : rootKeyPrefix(root);
     Map<String, @Nullable Long> seen = new HashMap<>();
+    seen.put("", root);
     Function<String, @Nullable Long> lookup = p -> seen.computeIfAbsent(p, known::getIfPresent);
     for (String k : keys) {
-      String vk = valueKey(k, lookup);
+      String vk =
+          rootKeyPrefix != null && (patternDepth == 0 || k.indexOf(':') < 0)
+              ? rootKeyPrefix.concat(k)
+              : valueKey(k, lookup);
       if (vk == null) {
         if (missing == null) {
           missing = new LinkedHashSet<>();
@@ -209,6 +217,13 @@ final class Generations {
   /** The generation of {@code prefix} known locally, or null. */
   @Nullable Long known(String prefix) {
     return known.getIfPresent(prefix);
+  }
+
+  /** What the Redis key of every user key without generation-carrying segments starts with. */
+  private String rootKeyPrefix(long generation) {
+    StringBuilder sb = new StringBuilder(valuePrefix.length() + 14).append(valuePrefix);
+    appendGeneration(sb, generation);
+    return sb.append(':').toString();
   }
 
   private @Nullable String valueKey(String key, Function<String, @Nullable Long> generation) {

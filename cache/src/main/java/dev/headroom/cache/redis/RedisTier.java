@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -397,29 +396,34 @@ public final class RedisTier implements AutoCloseable {
   }
 
   /**
-   * The values present for {@code keys}, by key, in one {@code MGET} (split per slot on a cluster).
-   * Waits at most the timeout.
+   * The stored values of {@code keys}, in their order, in one {@code MGET} (split per slot on a
+   * cluster): each element is null (a miss, a pending repair, a value this reader cannot read) or
+   * bytes whose header {@link StoredValue#checkHeader} accepted, to be read in place. All null
+   * after a timeout or a failure. Waits at most the timeout.
    */
-  public Map<String, StoredValue> getAll(List<String> wanted) {
-    List<String> keys = wanted;
+  public byte[][] getAllStored(List<String> keys) {
+    int n = keys.size();
+    byte[][] out = new byte[n][];
+    List<String> asked = keys;
+    int[] at = null;
     if (!pending.coversNothing()) {
-      keys = new ArrayList<>(wanted.size());
-      for (String k : wanted) {
+      asked = new ArrayList<>(n);
+      at = new int[n];
+      for (int i = 0; i < n; i++) {
+        String k = keys.get(i);
         if (!pending.covers(k)) {
-          keys.add(k);
+          at[asked.size()] = i;
+          asked.add(k);
         }
       }
     }
-    if (keys.isEmpty()) {
-      return Map.of();
-    }
-    if (!calls.allow()) {
-      return Map.of();
+    if (asked.isEmpty() || !calls.allow()) {
+      return out;
     }
     CompletableFuture<List<KeyValue<String, byte[]>>> f;
     try {
       RedisClusterAsyncCommands<String, byte[]> cmd = binary();
-      CompletableFuture<List<String>> valueKeys = valueKeys(keys);
+      CompletableFuture<List<String>> valueKeys = valueKeys(asked);
       f =
           valueKeys.isDone() && !valueKeys.isCompletedExceptionally()
               ? cmd.mget(valueKeys.join().toArray(String[]::new)).toCompletableFuture()
@@ -431,20 +435,36 @@ public final class RedisTier implements AutoCloseable {
     }
     List<KeyValue<String, byte[]>> kvs = calls.awaitRecorded(f);
     if (kvs == null) {
-      return Map.of();
+      return out;
     }
-    Map<String, StoredValue> out = new HashMap<>();
-    int i = 0;
+    int j = 0;
     for (KeyValue<String, byte[]> kv : kvs) {
-      String key = keys.get(i++);
+      int i = at == null ? j : at[j];
+      j++;
       if (kv.hasValue()) {
-        StoredValue v = decode(key, kv.getValue());
-        if (v != null) {
-          out.put(key, v);
+        byte[] bytes = kv.getValue();
+        if (checked(keys.get(i), bytes)) {
+          out[i] = bytes;
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Whether {@code bytes} have a readable header; counts (and for corrupt ones deletes) the rest.
+   */
+  private boolean checked(String key, byte[] bytes) {
+    try {
+      StoredValue.checkHeader(bytes);
+      return true;
+    } catch (StoredValue.UnknownFormatException e) {
+      unknownFormat(key, e);
+      return false;
+    } catch (IllegalArgumentException e) {
+      corrupt(key, e);
+      return false;
+    }
   }
 
   private @Nullable StoredValue decode(String key, byte[] bytes) {

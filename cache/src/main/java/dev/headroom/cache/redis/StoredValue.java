@@ -1,6 +1,9 @@
 package dev.headroom.cache.redis;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -47,6 +50,8 @@ public record StoredValue(
 
   private static final byte NEGATIVE = 1;
   private static final byte[] EMPTY = new byte[0];
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** Checks the arguments. */
   public StoredValue {
@@ -89,6 +94,23 @@ public record StoredValue(
    * @throws IllegalArgumentException if the bytes are shorter than a header
    */
   public static StoredValue decode(byte[] bytes) {
+    checkHeader(bytes);
+    return new StoredValue(
+        isNegative(bytes),
+        freshUntilMillis(bytes),
+        staleUntilMillis(bytes),
+        hardUntilMillis(bytes),
+        Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length));
+  }
+
+  /**
+   * Checks that {@code bytes} start with a header this reader knows, so the readers below may read
+   * it in place (and the payload is {@code bytes} from {@link #HEADER_BYTES}) without a copy.
+   *
+   * @throws UnknownFormatException if byte 0 names another format version
+   * @throws IllegalArgumentException if the bytes are shorter than a header
+   */
+  public static void checkHeader(byte[] bytes) {
     if (bytes.length < HEADER_BYTES) {
       throw new IllegalArgumentException(
           "value of "
@@ -101,20 +123,30 @@ public record StoredValue(
       throw new UnknownFormatException(
           "unknown value format " + bytes[0] + " (expected " + FORMAT + ")");
     }
-    byte flags = bytes[1];
-    long fresh = readLong(bytes, 2);
-    long stale = readLong(bytes, 10);
-    long hard = readLong(bytes, 18);
-    byte[] payload = Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length);
-    return new StoredValue((flags & NEGATIVE) != 0, fresh, stale, hard, payload);
+  }
+
+  /** {@link #negative()} of checked bytes (see {@link #checkHeader}), read in place. */
+  public static boolean isNegative(byte[] checked) {
+    return (checked[1] & NEGATIVE) != 0;
+  }
+
+  /** {@link #freshUntilMillis()} of checked bytes, read in place. */
+  public static long freshUntilMillis(byte[] checked) {
+    return readLong(checked, 2);
+  }
+
+  /** {@link #staleUntilMillis()} of checked bytes, read in place. */
+  public static long staleUntilMillis(byte[] checked) {
+    return readLong(checked, 10);
+  }
+
+  /** {@link #hardUntilMillis()} of checked bytes, read in place. */
+  public static long hardUntilMillis(byte[] checked) {
+    return readLong(checked, 18);
   }
 
   private static long readLong(byte[] b, int at) {
-    long v = 0;
-    for (int i = at; i < at + 8; i++) {
-      v = (v << 8) | (b[i] & 0xFF);
-    }
-    return v;
+    return (long) LONG_BE.get(b, at);
   }
 
   @Override

@@ -33,6 +33,24 @@ class RedisTierFormatsTest {
   }
 
   @Test
+  void aCheckedHeaderIsReadInPlaceAsDecodeReadsIt() {
+    long far = 0x7F01_0203_0405_0607L;
+    byte[] bytes = new StoredValue(false, -1, far, Long.MIN_VALUE + 1, new byte[] {42}).encode();
+    StoredValue.checkHeader(bytes);
+    assertThat(StoredValue.isNegative(bytes)).isFalse();
+    assertThat(StoredValue.freshUntilMillis(bytes)).isEqualTo(-1);
+    assertThat(StoredValue.staleUntilMillis(bytes)).isEqualTo(far);
+    assertThat(StoredValue.hardUntilMillis(bytes)).isEqualTo(Long.MIN_VALUE + 1);
+    assertThat(bytes[StoredValue.HEADER_BYTES]).isEqualTo((byte) 42);
+    assertThat(StoredValue.isNegative(StoredValue.absent(1, 2).encode())).isTrue();
+    assertThatThrownBy(() -> StoredValue.checkHeader(new byte[StoredValue.HEADER_BYTES - 1]))
+        .hasMessageContaining("shorter than the 26-byte header");
+    bytes[0] = 2;
+    assertThatThrownBy(() -> StoredValue.checkHeader(bytes))
+        .isInstanceOf(StoredValue.UnknownFormatException.class);
+  }
+
+  @Test
   void invalidationMessagesRoundTripWithAnyCharactersInKeys() {
     List<String> keys = List.of("a", "b|c", "3:x", "ünï|çødé:", "");
     Invalidation m = new Invalidation("pub-1", 7, Invalidation.Op.KEYS, keys, "");

@@ -1,6 +1,8 @@
 package dev.headroom.core.codec;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Turns values into bytes for Redis and back. Implementations must be thread-safe and stateless
@@ -24,6 +26,19 @@ public interface Codec<T> {
    *     the target type
    */
   T decode(byte[] bytes);
+
+  /**
+   * Decodes the {@code length} bytes of {@code bytes} from {@code offset}, as {@link
+   * #decode(byte[])} decodes them on their own; {@code bytes} is not changed or kept. The default
+   * copies the range; a codec that can read a slice in place overrides it.
+   *
+   * @throws IndexOutOfBoundsException if the range is not within {@code bytes}
+   * @throws CodecException as {@link #decode(byte[])}
+   */
+  default T decode(byte[] bytes, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    return decode(Arrays.copyOfRange(bytes, offset, offset + length));
+  }
 
   /** Raw bytes, passed through unchanged (no copy). */
   static Codec<byte[]> bytes() {
@@ -69,6 +84,11 @@ enum Utf8Codec implements Codec<String> {
   @Override
   public String decode(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String decode(byte[] bytes, int offset, int length) {
+    return new String(bytes, offset, length, StandardCharsets.UTF_8);
   }
 
   @Override

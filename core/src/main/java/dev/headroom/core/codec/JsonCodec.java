@@ -131,6 +131,19 @@ public final class JsonCodec<T> implements Codec<T> {
     }
   }
 
+  @Override
+  public T decode(byte[] bytes, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    try {
+      return reader.readValue(bytes, offset, length);
+    } catch (IOException e) {
+      String detail =
+          e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+      throw new CodecException(
+          "could not decode " + length + " bytes of JSON as " + type + ": " + detail, e);
+    }
+  }
+
   private static String describe(Object value) {
     return value == null ? "null" : value.getClass().getName();
   }

@@ -86,4 +86,23 @@ class JsonCodecTest {
     assertThat(Codec.utf8().decode(Codec.utf8().encode("h\u00e9llo \u20ac")))
         .isEqualTo("h\u00e9llo \u20ac");
   }
+
+  @Test
+  void decodesASliceAsItsOwnBytes() {
+    byte[] framed = "##{\"a\":[1,2]}##".getBytes(StandardCharsets.UTF_8);
+    JsonCodec<Map<String, List<Integer>>> json = JsonCodec.of(new TypeReference<>() {});
+    assertThat(json.decode(framed, 2, framed.length - 4)).isEqualTo(Map.of("a", List.of(1, 2)));
+    assertThatThrownBy(() -> json.decode(framed, 2, framed.length - 5))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("could not decode " + (framed.length - 5) + " bytes");
+    assertThatThrownBy(() -> json.decode(framed, 2, framed.length))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+
+    byte[] text = "xh\u00e9llo\u20acx".getBytes(StandardCharsets.UTF_8);
+    assertThat(Codec.utf8().decode(text, 1, text.length - 2)).isEqualTo("h\u00e9llo\u20ac");
+    byte[] raw = {9, 1, 2, 3, 9};
+    assertThat(Codec.bytes().decode(raw, 1, 3)).containsExactly(1, 2, 3);
+    assertThatThrownBy(() -> Codec.bytes().decode(raw, 3, 3))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
 }
