@@ -54,9 +54,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp benchmarks/target/benchmarks.jar dev.headroom.benchmarks.ScalingCurves [run|smoke] [out-dir] [threads,...]
  * </pre>
  *
- * {@code run} (default): 1 fork, 2 warm-up and 5 measured iterations of 1 s per point, {@code
+ * {@code run} (default): 1 fork, 3 warm-up and 5 measured iterations of 1 s per point, {@code
  * redis-benchmark} three times; {@code smoke}: a few hundred milliseconds per point, to check the
- * wiring.
+ * wiring; {@code plot [out-dir] [subtitle]} draws the PNG again from the CSV.
  */
 public final class ScalingCurves {
 
@@ -81,16 +81,23 @@ public final class ScalingCurves {
   public static void main(String[] args) throws IOException, RunnerException, InterruptedException {
     String profileName = args.length > 0 ? args[0] : "run";
     Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/scaling");
+    if (profileName.equals("plot")) {
+      ScalingPlot.write(
+          readCsv(out.resolve("scaling.csv")),
+          out.resolve("scaling.png"),
+          args.length > 2 ? args[2] : "");
+      return;
+    }
     List<Integer> threads =
         args.length > 2 ? COMMA.splitAsStream(args[2]).map(Integer::parseInt).toList() : THREADS;
     Profile profile =
         switch (profileName) {
-          case "run" -> new Profile(2, TimeValue.seconds(1), 5, TimeValue.seconds(1), 3, 20_000);
+          case "run" -> new Profile(3, TimeValue.seconds(1), 5, TimeValue.seconds(1), 3, 20_000);
           case "smoke" ->
               new Profile(1, TimeValue.milliseconds(200), 2, TimeValue.milliseconds(300), 1, 2_000);
           default ->
               throw new IllegalArgumentException(
-                  "profile must be 'run' or 'smoke', was '" + profileName + "'");
+                  "profile must be 'run', 'smoke' or 'plot', was '" + profileName + "'");
         };
     Files.createDirectories(out);
     String loadBefore = loadAverage();
@@ -347,6 +354,26 @@ public final class ScalingCurves {
               p.runs()));
     }
     Files.writeString(file, sb.toString());
+  }
+
+  /** Reads what {@link #writeCsv} wrote. */
+  static List<Point> readCsv(Path file) throws IOException {
+    List<Point> points = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      String[] f = COMMA.split(line, -1);
+      if (f.length == 7 && !f[0].equals("path")) {
+        points.add(
+            new Point(
+                f[0],
+                f[1],
+                Integer.parseInt(f[2]),
+                Double.parseDouble(f[3]),
+                Double.parseDouble(f[4]),
+                Double.parseDouble(f[5]),
+                f[6]));
+      }
+    }
+    return points;
   }
 
   /**

@@ -20,8 +20,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws the scaling curves as a PNG with the JDK alone (headless {@link BufferedImage} and {@link
- * ImageIO}): one panel per path, threads on a log₂ axis, ops/s on a linear axis from 0, one line
- * per implementation with its bounds as error bars.
+ * ImageIO}): one panel per path, threads on a log₂ axis, ops/s on a log₁₀ axis (so equal ratios are
+ * equal distances), one line per implementation with its bounds as error bars.
  */
 final class ScalingPlot {
 
@@ -43,6 +43,10 @@ final class ScalingPlot {
           "lettuce", "raw Lettuce, same commands",
           "redis-benchmark", "redis-benchmark, same commands");
 
+  private static final Stroke SOLID = new BasicStroke(2.2f);
+  private static final Stroke DASHED =
+      new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1, new float[] {7, 5}, 0);
+
   private ScalingPlot() {}
 
   /** Writes the plot of {@code points} to {@code png}, with {@code subtitle} under the title. */
@@ -54,7 +58,7 @@ final class ScalingPlot {
     }
     int panels = Math.max(1, byPath.size());
     BufferedImage image =
-        new BufferedImage(PANEL_W * panels, PANEL_H + 40, BufferedImage.TYPE_INT_RGB);
+        new BufferedImage(PANEL_W * panels, PANEL_H + 60, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -65,7 +69,8 @@ final class ScalingPlot {
       g.setColor(Color.DARK_GRAY);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
       g.drawString(
-          "Throughput against client threads (1, 8, 32, 128) · " + subtitle, 12, PANEL_H + 28);
+          "Throughput against client threads (1, 8, 32, 128) · " + subtitle, 12, PANEL_H + 48);
+      legend(g, 80, PANEL_H + 20);
       int x0 = 0;
       for (Map.Entry<String, List<Point>> e : byPath.entrySet()) {
         panel(g, x0, e.getKey(), e.getValue());
@@ -85,13 +90,21 @@ final class ScalingPlot {
     int px = x0 + LEFT;
     int py = TOP;
     double maxThreads = 1;
+    double minY = Double.MAX_VALUE;
     double maxY = 1;
     for (Point p : points) {
       maxThreads = Math.max(maxThreads, p.threads());
       maxY = Math.max(maxY, p.high());
+      minY = Math.min(minY, Math.max(1, p.low()));
     }
-    double step = niceStep(maxY / 5);
-    double top = Math.ceil(maxY * 1.05 / step) * step;
+    // log scale from the 1-2-5 tick at or below the lowest bound to the one at or above the highest
+    double bottom = tickAtOrBelow(Math.min(minY, maxY));
+    double top = tickAtOrAbove(maxY);
+    if (top <= bottom) {
+      top = bottom * 10;
+    }
+    double logBottom = Math.log10(bottom);
+    double logSpan = Math.log10(top) - logBottom;
     double logMax = Math.max(1, log2(maxThreads));
 
     g.setColor(Color.BLACK);
@@ -101,8 +114,8 @@ final class ScalingPlot {
     FontMetrics fm = g.getFontMetrics();
 
     // grid and y ticks
-    for (double v = 0; v <= top + step / 2; v += step) {
-      int y = py + plotH - (int) Math.round(v / top * plotH);
+    for (double v : ticks(bottom, top)) {
+      int y = py + plotH - (int) Math.round((Math.log10(v) - logBottom) / logSpan * plotH);
       g.setColor(new Color(0xe6e6e6));
       g.drawLine(px, y, px + plotW, y);
       g.setColor(Color.DARK_GRAY);
@@ -122,7 +135,7 @@ final class ScalingPlot {
     g.setColor(Color.BLACK);
     g.drawRect(px, py, plotW, plotH);
     g.drawString("client threads (log scale)", px + plotW / 2 - 70, py + plotH + 38);
-    g.drawString("ops/s", x0 + 8, py - 10);
+    g.drawString("ops/s (log scale)", x0 + 8, py - 10);
 
     // curves
     Map<String, List<Point>> byImpl = new LinkedHashMap<>();
@@ -136,11 +149,6 @@ final class ScalingPlot {
         byImpl.put(impl, line);
       }
     }
-    Stroke solid = new BasicStroke(2.2f);
-    Stroke dashed =
-        new BasicStroke(
-            2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1, new float[] {7, 5}, 0);
-    int legendY = py + 18;
     for (Map.Entry<String, List<Point>> e : byImpl.entrySet()) {
       Color color = COLORS.getOrDefault(e.getKey(), Color.GRAY);
       g.setColor(color);
@@ -148,26 +156,45 @@ final class ScalingPlot {
       int prevY = -1;
       for (Point p : e.getValue()) {
         int x = px + (int) Math.round(log2(p.threads()) / logMax * plotW);
-        int y = py + plotH - (int) Math.round(p.score() / top * plotH);
-        int yLow = py + plotH - (int) Math.round(p.low() / top * plotH);
-        int yHigh = py + plotH - (int) Math.round(p.high() / top * plotH);
+        int y =
+            py + plotH - (int) Math.round((Math.log10(p.score()) - logBottom) / logSpan * plotH);
+        int yLow =
+            py
+                + plotH
+                - (int)
+                    Math.round(
+                        (Math.log10(Math.max(bottom, p.low())) - logBottom) / logSpan * plotH);
+        int yHigh =
+            py + plotH - (int) Math.round((Math.log10(p.high()) - logBottom) / logSpan * plotH);
         g.setStroke(new BasicStroke(1.4f));
         g.drawLine(x, yLow, x, yHigh);
         g.drawLine(x - 5, yLow, x + 5, yLow);
         g.drawLine(x - 5, yHigh, x + 5, yHigh);
         g.fillOval(x - 4, y - 4, 8, 8);
         if (prevX >= 0) {
-          g.setStroke(e.getKey().equals("redis-benchmark") ? dashed : solid);
+          g.setStroke(e.getKey().equals("redis-benchmark") ? DASHED : SOLID);
           g.drawLine(prevX, prevY, x, y);
         }
         prevX = x;
         prevY = y;
       }
-      g.setStroke(e.getKey().equals("redis-benchmark") ? dashed : solid);
-      g.drawLine(px + 10, legendY - 4, px + 36, legendY - 4);
+    }
+    g.setStroke(new BasicStroke(1));
+  }
+
+  /** One legend for all panels, on one line from {@code (x, y)}. */
+  private static void legend(Graphics2D g, int x, int y) {
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    FontMetrics fm = g.getFontMetrics();
+    for (String impl : List.of("headroom", "lettuce", "redis-benchmark")) {
+      g.setColor(COLORS.getOrDefault(impl, Color.GRAY));
+      g.setStroke(impl.equals("redis-benchmark") ? DASHED : SOLID);
+      g.drawLine(x, y - 4, x + 30, y - 4);
+      g.fillOval(x + 11, y - 8, 8, 8);
       g.setColor(Color.BLACK);
-      g.drawString(LABELS.getOrDefault(e.getKey(), e.getKey()), px + 42, legendY);
-      legendY += 17;
+      String label = LABELS.getOrDefault(impl, impl);
+      g.drawString(label, x + 38, y);
+      x += 38 + fm.stringWidth(label) + 30;
     }
     g.setStroke(new BasicStroke(1));
   }
@@ -176,15 +203,35 @@ final class ScalingPlot {
     return Math.log(v) / Math.log(2);
   }
 
-  /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
-  static double niceStep(double raw) {
-    double pow = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1e-9))));
-    for (double m : new double[] {1, 2, 5, 10}) {
-      if (m * pow >= raw) {
+  /** The 1, 2 or 5 times a power of ten at or above {@code v}. */
+  static double tickAtOrAbove(double v) {
+    double pow = Math.pow(10, Math.floor(Math.log10(Math.max(v, 1e-9))));
+    for (double m : new double[] {1, 2, 5}) {
+      if (m * pow >= v * (1 - 1e-9)) {
         return m * pow;
       }
     }
     return 10 * pow;
+  }
+
+  /** The 1, 2 or 5 times a power of ten at or below {@code v}. */
+  static double tickAtOrBelow(double v) {
+    double pow = Math.pow(10, Math.floor(Math.log10(Math.max(v, 1e-9))));
+    for (double m : new double[] {5, 2, 1}) {
+      if (m * pow <= v * (1 + 1e-9)) {
+        return m * pow;
+      }
+    }
+    return pow;
+  }
+
+  /** The 1-2-5 ticks from {@code bottom} to {@code top}, both included. */
+  static List<Double> ticks(double bottom, double top) {
+    List<Double> ticks = new ArrayList<>();
+    for (double v = bottom; v <= top * (1 + 1e-9); v = tickAtOrAbove(v * 1.000001)) {
+      ticks.add(v);
+    }
+    return ticks;
   }
 
   private static String formatOps(double v) {

@@ -67,6 +67,7 @@ class ScalingCurvesTest {
     assertThat(lines).hasSize(POINTS.size() + 1);
     assertThat(lines.get(0)).isEqualTo("path,impl,threads,ops_per_s,low,high,runs");
     assertThat(lines.get(3)).isEqualTo("cache L2 hit,redis-benchmark,1,20000,19000,21000,3 runs");
+    assertThat(ScalingCurves.readCsv(csv)).isEqualTo(POINTS);
   }
 
   @Test
@@ -77,14 +78,17 @@ class ScalingCurvesTest {
 
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image.getWidth()).isEqualTo(2 * 520);
-    assertThat(image.getHeight()).isEqualTo(510);
+    assertThat(image.getHeight()).isEqualTo(530);
   }
 
   @Test
-  void niceStepIsOneTwoOrFiveTimesAPowerOfTen() {
-    assertThat(ScalingPlot.niceStep(0.7)).isEqualTo(1);
-    assertThat(ScalingPlot.niceStep(13_000)).isEqualTo(20_000);
-    assertThat(ScalingPlot.niceStep(41_000)).isEqualTo(50_000);
-    assertThat(ScalingPlot.niceStep(60_000)).isEqualTo(100_000);
+  void logAxisTicksAreOneTwoOrFiveTimesAPowerOfTen() {
+    assertThat(ScalingPlot.tickAtOrAbove(13_000)).isEqualTo(20_000);
+    assertThat(ScalingPlot.tickAtOrAbove(60_000)).isEqualTo(100_000);
+    assertThat(ScalingPlot.tickAtOrAbove(5_000)).isEqualTo(5_000);
+    assertThat(ScalingPlot.tickAtOrBelow(339)).isEqualTo(200);
+    assertThat(ScalingPlot.tickAtOrBelow(4)).isEqualTo(2);
+    assertThat(ScalingPlot.ticks(200, 20_000))
+        .containsExactly(200.0, 500.0, 1_000.0, 2_000.0, 5_000.0, 10_000.0, 20_000.0);
   }
 }
