@@ -216,7 +216,7 @@ public final class ScalingCurves {
   /** Runs {@code include} with impl headroom and {@code floor} at {@code threads} threads. */
   private static List<Point> jmh(
       Profile profile, String url, int threads, String include, String floor, String path)
-      throws RunnerException {
+      throws RunnerException, InterruptedException {
     ChainedOptionsBuilder options =
         new OptionsBuilder()
             .include("\\." + include.replace(".", "\\.") + "$")
@@ -229,7 +229,7 @@ public final class ScalingCurves {
             .measurementTime(profile.time())
             .jvmArgsAppend("-D" + BenchRedis.URL_PROPERTY + "=" + url)
             .shouldFailOnError(true);
-    Collection<RunResult> results = new Runner(options.build()).run();
+    Collection<RunResult> results = runWhenNoOtherJmhRuns(new Runner(options.build()));
     List<Point> points = new ArrayList<>();
     for (RunResult r : results) {
       Result<?> res = r.getPrimaryResult();
@@ -246,6 +246,27 @@ public final class ScalingCurves {
               Suite.runs(r)));
     }
     return points;
+  }
+
+  /**
+   * Runs, waiting while another JMH run on this machine holds JMH's lock (two runs at once would
+   * measure each other), at most 30 minutes; {@code -Djmh.ignoreLock=true} runs regardless.
+   */
+  private static Collection<RunResult> runWhenNoOtherJmhRuns(Runner runner)
+      throws RunnerException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+    while (true) {
+      try {
+        return runner.run();
+      } catch (RunnerException e) {
+        String message = String.valueOf(e.getMessage());
+        if (!message.contains("Unable to acquire the JMH lock") || System.nanoTime() > deadline) {
+          throw e;
+        }
+        System.out.println("another JMH run holds the lock; waiting 10 s");
+        TimeUnit.SECONDS.sleep(10);
+      }
+    }
   }
 
   /** A measurement that can fail, for {@link #repeat}. */
