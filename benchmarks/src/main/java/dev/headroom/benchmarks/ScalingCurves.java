@@ -54,7 +54,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp benchmarks/target/benchmarks.jar dev.headroom.benchmarks.ScalingCurves [run|smoke] [out-dir] [threads,...]
  * </pre>
  *
- * {@code run} (default): 1 fork, 3 warm-up and 5 measured iterations of 1 s per point, {@code
+ * {@code run} (default): 1 fork, 3 warm-up and 8 measured iterations of 1 s per point, {@code
  * redis-benchmark} three times; {@code smoke}: a few hundred milliseconds per point, to check the
  * wiring; {@code plot [out-dir] [subtitle]} draws the PNG again from the CSV.
  */
@@ -92,7 +92,7 @@ public final class ScalingCurves {
         args.length > 2 ? COMMA.splitAsStream(args[2]).map(Integer::parseInt).toList() : THREADS;
     Profile profile =
         switch (profileName) {
-          case "run" -> new Profile(3, TimeValue.seconds(1), 5, TimeValue.seconds(1), 3, 20_000);
+          case "run" -> new Profile(3, TimeValue.seconds(1), 8, TimeValue.seconds(1), 3, 20_000);
           case "smoke" ->
               new Profile(1, TimeValue.milliseconds(200), 2, TimeValue.milliseconds(300), 1, 2_000);
           default ->
@@ -103,6 +103,7 @@ public final class ScalingCurves {
     String loadBefore = loadAverage();
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     List<Point> points = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     String redisVersion;
     try (RedisServer server = RedisServer.start()) {
       String url = server.uri();
@@ -126,10 +127,12 @@ public final class ScalingCurves {
           List.of("-r", "10000", "-d", String.valueOf(valueSize), "-t", "set"));
       for (int n : threads) {
         int ops = Math.max(profile.minOps(), profile.minOps() / 10 * n);
-        points.addAll(jmh(profile, url, n, "CacheL2HitBenchmark.get", "lettuce", "cache L2 hit"));
-        points.add(
+        points.addAll(
+            jmh(profile, url, n, "CacheL2HitBenchmark.get", "lettuce", "cache L2 hit", failed));
+        points.addAll(
             repeat(
                 profile,
+                failed,
                 "cache L2 hit",
                 n,
                 () ->
@@ -141,10 +144,18 @@ public final class ScalingCurves {
                             List.of("-r", "10000", "-d", String.valueOf(valueSize), "-t", "get")),
                         "GET")));
         points.addAll(
-            jmh(profile, url, n, "RateLimitRedisBenchmark.decide", "raw", "rate limit on Redis"));
-        points.add(
+            jmh(
+                profile,
+                url,
+                n,
+                "RateLimitRedisBenchmark.decide",
+                "raw",
+                "rate limit on Redis",
+                failed));
+        points.addAll(
             repeat(
                 profile,
+                failed,
                 "rate limit on Redis",
                 n,
                 () ->
@@ -168,10 +179,12 @@ public final class ScalingCurves {
                 n,
                 "QueueRedisRoundTripBenchmark.enqueueAndProcess",
                 "lettuce",
-                "queue on Redis"));
-        points.add(
+                "queue on Redis",
+                failed));
+        points.addAll(
             repeat(
                 profile,
+                failed,
                 "queue on Redis",
                 n,
                 () -> {
@@ -207,7 +220,14 @@ public final class ScalingCurves {
                 loadAfter,
                 "java -cp benchmarks/target/benchmarks.jar dev.headroom.benchmarks.ScalingCurves "
                     + String.join(" ", args))
-            + table(points);
+            + table(points)
+            + (failed.isEmpty()
+                ? ""
+                : System.lineSeparator()
+                    + "Not measured (failed): "
+                    + String.join("; ", failed)
+                    + "."
+                    + System.lineSeparator());
     Files.writeString(out.resolve("scaling.md"), md);
     System.out.println();
     System.out.println(md);
@@ -215,7 +235,13 @@ public final class ScalingCurves {
 
   /** Runs {@code include} with impl headroom and {@code floor} at {@code threads} threads. */
   private static List<Point> jmh(
-      Profile profile, String url, int threads, String include, String floor, String path)
+      Profile profile,
+      String url,
+      int threads,
+      String include,
+      String floor,
+      String path,
+      List<String> failed)
       throws RunnerException, InterruptedException {
     ChainedOptionsBuilder options =
         new OptionsBuilder()
@@ -228,7 +254,7 @@ public final class ScalingCurves {
             .measurementIterations(profile.iterations())
             .measurementTime(profile.time())
             .jvmArgsAppend("-D" + BenchRedis.URL_PROPERTY + "=" + url)
-            .shouldFailOnError(true);
+            .shouldFailOnError(false);
     Collection<RunResult> results = runWhenNoOtherJmhRuns(new Runner(options.build()));
     List<Point> points = new ArrayList<>();
     for (RunResult r : results) {
@@ -244,6 +270,13 @@ public final class ScalingCurves {
               Math.max(0, res.getScore() - error),
               res.getScore() + error,
               Suite.runs(r)));
+    }
+    for (String impl : List.of("headroom", floor)) {
+      String name = impl.equals("headroom") ? "headroom" : "lettuce";
+      if (points.stream().noneMatch(p -> p.impl().equals(name))) {
+        failed.add(
+            path + ", " + name + ", " + threads + " threads (the JMH run failed: see its log)");
+      }
     }
     return points;
   }
@@ -274,22 +307,32 @@ public final class ScalingCurves {
     double run() throws IOException, InterruptedException;
   }
 
-  /** Repeats a redis-benchmark measurement; the median with min and max as bounds. */
-  private static Point repeat(Profile profile, String path, int threads, Measurement m)
-      throws IOException, InterruptedException {
+  /**
+   * Repeats a redis-benchmark measurement; the median with min and max as bounds, or nothing (noted
+   * in {@code failed}) when it failed.
+   */
+  private static List<Point> repeat(
+      Profile profile, List<String> failed, String path, int threads, Measurement m)
+      throws InterruptedException {
     List<Double> rates = new ArrayList<>();
-    for (int i = 0; i < profile.repeats(); i++) {
-      rates.add(m.run());
+    try {
+      for (int i = 0; i < profile.repeats(); i++) {
+        rates.add(m.run());
+      }
+    } catch (IOException | RuntimeException e) {
+      failed.add(path + ", redis-benchmark, " + threads + " threads (" + e.getMessage() + ")");
+      return List.of();
     }
     rates.sort(null);
-    return new Point(
-        path,
-        "redis-benchmark",
-        threads,
-        rates.get(rates.size() / 2),
-        rates.get(0),
-        rates.get(rates.size() - 1),
-        rates.size() + " runs");
+    return List.of(
+        new Point(
+            path,
+            "redis-benchmark",
+            threads,
+            rates.get(rates.size() / 2),
+            rates.get(0),
+            rates.get(rates.size() - 1),
+            rates.size() + " runs"));
   }
 
   /** Runs redis-benchmark against the server with CSV output and returns that output. */
