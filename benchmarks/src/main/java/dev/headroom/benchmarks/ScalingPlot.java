@@ -95,9 +95,10 @@ final class ScalingPlot {
     for (Point p : points) {
       maxThreads = Math.max(maxThreads, p.threads());
       maxY = Math.max(maxY, p.high());
-      minY = Math.min(minY, Math.max(1, p.low()));
+      minY = Math.min(minY, Math.max(1, p.score() / 2));
     }
-    // log scale from the 1-2-5 tick at or below the lowest bound to the one at or above the highest
+    // log scale from the 1-2-5 tick at or below half the lowest score (lower bounds are clipped
+    // there: a bound of 0 has no place on a log axis) to the one at or above the highest bound
     double bottom = tickAtOrBelow(Math.min(minY, maxY));
     double top = tickAtOrAbove(maxY);
     if (top <= bottom) {
