@@ -12,8 +12,18 @@ final class BenchRedis {
 
   private BenchRedis() {}
 
-  /** {@code REDIS_URL}, else the local default {@code redis://127.0.0.1:6379}. */
+  /** System property naming the Redis a run uses, for drivers that start their own server. */
+  static final String URL_PROPERTY = "headroom.bench.redis-url";
+
+  /**
+   * The system property {@value #URL_PROPERTY} if set (a driver passes its private server to JMH's
+   * forks this way), else {@code REDIS_URL}, else the local default {@code redis://127.0.0.1:6379}.
+   */
   static String url() {
+    String property = System.getProperty(URL_PROPERTY);
+    if (property != null && !property.isBlank()) {
+      return property;
+    }
     return Environment.system().get("REDIS_URL").orElse("redis://127.0.0.1:6379");
   }
 

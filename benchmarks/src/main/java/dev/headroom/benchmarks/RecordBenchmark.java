@@ -1,6 +1,8 @@
 package dev.headroom.benchmarks;
 
 import dev.headroom.monitoring.RequestMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -21,10 +23,22 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * Record one request duration from two threads: Headroom's {@link RequestMetrics} (sliding 1 and 5
- * min windows, per endpoint, 4xx/5xx apart) against a Micrometer {@link Timer} publishing
- * percentiles 0.5/0.95/0.99 on a {@link SimpleMeterRegistry}, and a raw HdrHistogram {@link
- * Recorder} (the floor: one histogram, no windows, no endpoints, no status). Durations cycle
- * through 1,024 log-normal values around 50 ms.
+ * min windows, per endpoint, 4xx/5xx apart) against
+ *
+ * <ul>
+ *   <li>{@code micrometer}: one Micrometer {@link Timer} publishing percentiles 0.5/0.95/0.99 on a
+ *       {@link SimpleMeterRegistry}, held by the caller;
+ *   <li>{@code micrometer-timer}: Micrometer as Spring Boot records {@code http.server.requests}:
+ *       for every request the tags ({@code exception}, {@code method}, {@code outcome}, {@code
+ *       status}, {@code uri}) are built and the timer is looked up in the registry by name and tags
+ *       ({@code Timer.builder(…).tags(…).register(registry)}, as Micrometer's {@code
+ *       DefaultMeterObservationHandler} does on stop), with the percentiles histogram on (Boot's
+ *       {@code management.metrics.distribution.percentiles-histogram.http.server.requests=true});
+ *   <li>{@code hdrhistogram}: a raw HdrHistogram {@link Recorder} (the floor: one histogram, no
+ *       windows, no endpoints, no status).
+ * </ul>
+ *
+ * Durations cycle through 1,024 log-normal values around 50 ms.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick RecordBenchmark</pre>
  */
@@ -35,7 +49,7 @@ import org.openjdk.jmh.annotations.Threads;
 public class RecordBenchmark {
 
   /** Which implementation runs. */
-  @Param({"headroom", "micrometer", "hdrhistogram"})
+  @Param({"headroom", "micrometer", "micrometer-timer", "hdrhistogram"})
   public String impl;
 
   private static final int MASK = 1_023;
@@ -45,6 +59,7 @@ public class RecordBenchmark {
   private @Nullable RequestMetrics metrics;
   private @Nullable Timer timer;
   private @Nullable Recorder recorder;
+  private @Nullable MeterRegistry registry;
 
   /** Builds the durations and the implementation under test. */
   @Setup
@@ -65,6 +80,10 @@ public class RecordBenchmark {
             Timer.builder("http.request")
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .register(new SimpleMeterRegistry());
+      }
+      case "micrometer-timer" -> {
+        kind = 3;
+        registry = new SimpleMeterRegistry();
       }
       case "hdrhistogram" -> {
         kind = 2;
@@ -89,6 +108,18 @@ public class RecordBenchmark {
           Objects.requireNonNull(metrics, "set up for kind 0")
               .recordRequest("/api/tracks/{id}", "GET", 200, d);
       case 1 -> Objects.requireNonNull(timer, "set up for kind 1").record(d);
+      case 3 ->
+          Timer.builder("http.server.requests")
+              .tags(
+                  Tags.of(
+                      "exception", "none",
+                      "method", "GET",
+                      "outcome", "SUCCESS",
+                      "status", "200",
+                      "uri", "/api/tracks/{id}"))
+              .publishPercentileHistogram()
+              .register(Objects.requireNonNull(registry, "set up for kind 3"))
+              .record(d);
       default ->
           Objects.requireNonNull(recorder, "set up for kind 2").recordValue(d.toNanos() / 1_000);
     }

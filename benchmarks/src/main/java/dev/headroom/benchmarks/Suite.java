@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -21,9 +22,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the suite with one profile and prints one table: scenario, impl, score, error, and the ratio
- * of each peer to {@code headroom} in the same scenario (above 1.0 means Headroom is faster for
- * throughput scores).
+ * Runs the suite with one profile and prints one table: scenario, impl, score, its error (JMH's
+ * 99.9 % confidence interval), the runs behind it (forks × iterations), the ratio of each peer to
+ * {@code headroom} in the same scenario (below 1.0 means Headroom is faster for throughput scores)
+ * and the range that ratio can take within both errors.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [quick|full] [include-regex]
@@ -129,9 +131,14 @@ public final class Suite {
     }
   }
 
-  /** Renders results as a Markdown table with each impl's ratio to headroom in its scenario. */
+  /**
+   * Renders results as a Markdown table with each impl's ratio to headroom in its scenario. Each
+   * score carries its error (JMH's 99.9 % confidence interval, half-width) and the number of
+   * measured runs (forks × iterations); the ratio range divides the peer's interval bounds by
+   * Headroom's ({@link #ratioRange}), so a reader sees how far the ratio can move within the error.
+   */
   static String table(Collection<RunResult> results) {
-    Map<String, Map<String, Result<?>>> byScenario = new LinkedHashMap<>();
+    Map<String, Map<String, RunResult>> byScenario = new LinkedHashMap<>();
     for (RunResult r : results) {
       String bench = r.getParams().getBenchmark();
       String shortName = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
@@ -150,35 +157,80 @@ public final class Suite {
               + " ("
               + r.getParams().getThreads()
               + "t)";
-      byScenario
-          .computeIfAbsent(scenario, k -> new LinkedHashMap<>())
-          .put(impl, r.getPrimaryResult());
+      byScenario.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).put(impl, r);
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("| scenario | impl | score | error | unit | peer / headroom |\n");
-    sb.append("|---|---|---:|---:|---|---:|\n");
-    for (Map.Entry<String, Map<String, Result<?>>> e : byScenario.entrySet()) {
-      Result<?> ours = e.getValue().get("headroom");
-      for (Map.Entry<String, Result<?>> impl : e.getValue().entrySet()) {
-        Result<?> res = impl.getValue();
+    sb.append(
+        "| scenario | impl | score | ± error (99.9 %) | runs | unit | peer / headroom | ratio range"
+            + " |\n");
+    sb.append("|---|---|---:|---:|---:|---|---:|---:|\n");
+    for (Map.Entry<String, Map<String, RunResult>> e : byScenario.entrySet()) {
+      RunResult oursRun = e.getValue().get("headroom");
+      Result<?> ours = oursRun == null ? null : oursRun.getPrimaryResult();
+      for (Map.Entry<String, RunResult> impl : e.getValue().entrySet()) {
+        Result<?> res = impl.getValue().getPrimaryResult();
         String ratio = "";
-        if (ours != null && !impl.getKey().equals("headroom") && ours.getScore() > 0) {
-          ratio = String.format(Locale.ROOT, "%.2f", res.getScore() / ours.getScore());
-        } else if (impl.getKey().equals("headroom")) {
+        String range = "";
+        if (impl.getKey().equals("headroom")) {
           ratio = "1.00";
+        } else if (ours != null && ours.getScore() > 0) {
+          ratio = String.format(Locale.ROOT, "%.2f", res.getScore() / ours.getScore());
+          range =
+              ratioRange(
+                  res.getScore(), res.getScoreError(), ours.getScore(), ours.getScoreError());
         }
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %.1f | %.1f | %s | %s |%n",
+                "| %s | %s | %.1f | %s | %s | %s | %s | %s |%n",
                 e.getKey(),
                 impl.getKey(),
                 res.getScore(),
-                res.getScoreError(),
+                Double.isNaN(res.getScoreError())
+                    ? "n/a"
+                    : String.format(Locale.ROOT, "%.1f", res.getScoreError()),
+                runs(impl.getValue()),
                 res.getScoreUnit(),
-                ratio));
+                ratio,
+                range));
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * The measured runs behind a score as {@code forks×iterations}, e.g. {@code 3×10}; forks that
+   * measured a different number of iterations show as their sum.
+   */
+  static String runs(RunResult run) {
+    List<Integer> perFork = new ArrayList<>();
+    for (BenchmarkResult fork : run.getBenchmarkResults()) {
+      perFork.add(fork.getIterationResults().size());
+    }
+    if (perFork.isEmpty()) {
+      return "0";
+    }
+    boolean same = perFork.stream().allMatch(n -> n.equals(perFork.get(0)));
+    return same
+        ? perFork.size() + "×" + perFork.get(0)
+        : String.valueOf(perFork.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /**
+   * The range a peer / headroom ratio can take when each score may lie anywhere in its error
+   * interval: {@code (peer − peerError) / (ours + oursError)} to {@code (peer + peerError) / (ours
+   * − oursError)}, formatted {@code 0.80–1.25}. The low end is floored at 0; when Headroom's
+   * interval reaches 0 the high end is unbounded ({@code 0.80–∞}); an unknown error (NaN, a single
+   * iteration) gives {@code n/a}.
+   */
+  static String ratioRange(double peer, double peerError, double ours, double oursError) {
+    if (Double.isNaN(peerError) || Double.isNaN(oursError) || ours <= 0) {
+      return "n/a";
+    }
+    double low = Math.max(0, peer - peerError) / (ours + oursError);
+    double oursLow = ours - oursError;
+    String high =
+        oursLow <= 0 ? "∞" : String.format(Locale.ROOT, "%.2f", (peer + peerError) / oursLow);
+    return String.format(Locale.ROOT, "%.2f", low) + "–" + high;
   }
 }
