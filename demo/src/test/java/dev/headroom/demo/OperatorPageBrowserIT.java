@@ -31,11 +31,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The queue's operator page in a real headless Chromium, served by {@link MonitoringServer} over an
@@ -117,21 +120,19 @@ class OperatorPageBrowserIT {
         .isEqualTo("rgba(29, 35, 48, 1)");
 
     // pause and resume
-    browser.findElement(By.linkText("emails")).click();
-    browser.findElement(By.cssSelector("button[value=pause]")).click();
-    assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("paused");
-    assertThat(browser.findElement(By.id("flash")).getText()).startsWith("Paused");
+    follow(browser.findElement(By.linkText("emails")));
+    follow(browser.findElement(By.cssSelector("button[value=pause]")));
+    assertThat(text(By.id("state"))).isEqualTo("paused");
+    assertThat(text(By.id("flash"))).startsWith("Paused");
     assertThat(emails.isPaused()).isTrue();
-    browser.findElement(By.cssSelector("button[value=resume]")).click();
-    assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("running");
+    follow(browser.findElement(By.cssSelector("button[value=resume]")));
+    assertThat(text(By.id("state"))).isEqualTo("running");
     assertThat(emails.isPaused()).isFalse();
-    assertThat(browser.findElement(By.id("schedules")).getText())
-        .contains("weekly-digest")
-        .contains("every PT168H");
+    assertThat(text(By.id("schedules"))).contains("weekly-digest").contains("every PT168H");
 
     // the dead letters: hostile error text is shown as text and never ran
-    browser.findElement(By.linkText("dead")).click();
-    String table = browser.findElement(By.id("jobs")).getText();
+    follow(browser.findElement(By.linkText("dead")));
+    String table = text(By.id("jobs"));
     assertThat(table)
         .contains("smtp 550 mailbox unavailable: " + HOSTILE)
         .contains("non-retryable");
@@ -152,10 +153,24 @@ class OperatorPageBrowserIT {
             .filter(r -> r.getText().contains(deadId))
             .findFirst()
             .orElseThrow();
-    row.findElement(By.cssSelector("button[value=replay]")).click();
-    assertThat(browser.findElement(By.id("flash")).getText()).startsWith("Replayed");
+    follow(row.findElement(By.cssSelector("button[value=replay]")));
+    assertThat(text(By.id("flash"))).startsWith("Replayed");
     assertThat(emails.job(deadId).orElseThrow().state()).isEqualTo(JobState.WAITING);
-    assertThat(browser.findElement(By.id("jobs")).getText()).doesNotContain(deadId);
+    assertThat(text(By.id("jobs"))).doesNotContain(deadId);
+  }
+
+  /** Clicks a link or a form button and waits until the browser has left the page it was on. */
+  private void follow(WebElement control) {
+    WebElement page = browser.findElement(By.tagName("html"));
+    control.click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
+  }
+
+  /** The text of an element of the current page, once it is there. */
+  private String text(By locator) {
+    return new WebDriverWait(browser, Duration.ofSeconds(20))
+        .ignoring(StaleElementReferenceException.class)
+        .until(d -> d.findElement(locator).getText());
   }
 
   private void screenshot() throws IOException {
