@@ -53,38 +53,6 @@ public record JobInfo(
     Objects.requireNonNull(payload, "payload");
   }
 
-  /** A snapshot without progress, result or cancellation. */
-  public JobInfo(
-      String id,
-      String type,
-      JobState state,
-      int priority,
-      int attempts,
-      int maxAttempts,
-      int stalls,
-      Instant enqueuedAt,
-      @Nullable Instant runAt,
-      @Nullable Instant finishedAt,
-      @Nullable JobError lastError,
-      byte[] payload) {
-    this(
-        id,
-        type,
-        state,
-        priority,
-        attempts,
-        maxAttempts,
-        stalls,
-        enqueuedAt,
-        runAt,
-        finishedAt,
-        lastError,
-        payload,
-        null,
-        null,
-        false);
-  }
-
   /**
    * The result decoded with {@code codec} (the one the handler was registered with), if the job
    * completed with one.
