@@ -79,9 +79,18 @@ class HeadroomReactiveWebTest {
     }
   }
 
-  /** Sends one request to the real server through Reactor Netty's client. */
+  /**
+   * Sends one request to the real server through Reactor Netty's client. The reply may take longer
+   * than the client's default five seconds when the first request of a cold JVM meets a loaded
+   * machine (class loading, the first Redis connection and script load), so the wait is longer; a
+   * request that never completes still fails the test.
+   */
   Response send(String method, String path, String... headers) {
-    WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    WebTestClient client =
+        WebTestClient.bindToServer()
+            .baseUrl("http://127.0.0.1:" + port)
+            .responseTimeout(Duration.ofSeconds(30))
+            .build();
     EntityExchangeResult<String> result =
         client
             .method(HttpMethod.valueOf(method))
