@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -25,7 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the suite with one profile and prints one table: scenario, impl, score, its error (JMH's
  * 99.9 % confidence interval), the runs behind it (forks × iterations), the ratio of each peer to
  * {@code headroom} in the same scenario (below 1.0 means Headroom is faster for throughput scores)
- * and the range that ratio can take within both errors.
+ * and the range that ratio can take within both errors, then the bytes allocated per operation
+ * (JMH's GC profiler, {@code gc.alloc.rate.norm}, with its error), for Headroom and peers alike.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [quick|full] [include-regex]
@@ -62,6 +64,7 @@ public final class Suite {
             .include(include)
             .resultFormat(ResultFormatType.JSON)
             .result(json.toString())
+            .addProfiler(GCProfiler.class)
             .shouldFailOnError(true);
     switch (profile) {
       case "quick" ->
@@ -131,14 +134,32 @@ public final class Suite {
     }
   }
 
+  /** The GC profiler's allocation per operation, in bytes ({@code B/op}). */
+  static final String ALLOC_NORM = "gc.alloc.rate.norm";
+
   /**
-   * Renders results as a Markdown table with each impl's ratio to headroom in its scenario. Each
-   * score carries its error (JMH's 99.9 % confidence interval, half-width) and the number of
-   * measured runs (forks × iterations); the ratio range divides the peer's interval bounds by
-   * Headroom's ({@link #ratioRange}), so a reader sees how far the ratio can move within the error.
+   * One line of the table: a scenario (benchmark method, parameters other than {@code impl}, and
+   * threads), the impl, its score with error, unit and runs, and the bytes allocated per operation
+   * with their error ({@code NaN} when the GC profiler did not run).
    */
+  record Row(
+      String scenario,
+      String impl,
+      double score,
+      double error,
+      String runs,
+      String unit,
+      double allocPerOp,
+      double allocError) {}
+
+  /** Renders results as a Markdown table; see {@link #render}. */
   static String table(Collection<RunResult> results) {
-    Map<String, Map<String, RunResult>> byScenario = new LinkedHashMap<>();
+    return render(rows(results));
+  }
+
+  /** One {@link Row} per result, in run order. */
+  static List<Row> rows(Collection<RunResult> results) {
+    List<Row> rows = new ArrayList<>();
     for (RunResult r : results) {
       String bench = r.getParams().getBenchmark();
       String shortName = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
@@ -157,45 +178,80 @@ public final class Suite {
               + " ("
               + r.getParams().getThreads()
               + "t)";
-      byScenario.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).put(impl, r);
+      Result<?> res = r.getPrimaryResult();
+      Result<?> alloc = r.getSecondaryResults().get(ALLOC_NORM);
+      rows.add(
+          new Row(
+              scenario,
+              impl,
+              res.getScore(),
+              res.getScoreError(),
+              runs(r),
+              res.getScoreUnit(),
+              alloc == null ? Double.NaN : alloc.getScore(),
+              alloc == null ? Double.NaN : alloc.getScoreError()));
+    }
+    return rows;
+  }
+
+  /**
+   * Renders rows as a Markdown table with each impl's ratio to headroom in its scenario. Each score
+   * carries its error (JMH's 99.9 % confidence interval, half-width) and the number of measured
+   * runs (forks × iterations); the ratio range divides the peer's interval bounds by Headroom's
+   * ({@link #ratioRange}), so a reader sees how far the ratio can move within the error. The last
+   * column is the allocation per operation ({@link #bytesPerOp}).
+   */
+  static String render(List<Row> rows) {
+    Map<String, Map<String, Row>> byScenario = new LinkedHashMap<>();
+    for (Row row : rows) {
+      byScenario.computeIfAbsent(row.scenario(), k -> new LinkedHashMap<>()).put(row.impl(), row);
     }
     StringBuilder sb = new StringBuilder();
     sb.append(
         "| scenario | impl | score | ± error (99.9 %) | runs | unit | peer / headroom | ratio range"
-            + " |\n");
-    sb.append("|---|---|---:|---:|---:|---|---:|---:|\n");
-    for (Map.Entry<String, Map<String, RunResult>> e : byScenario.entrySet()) {
-      RunResult oursRun = e.getValue().get("headroom");
-      Result<?> ours = oursRun == null ? null : oursRun.getPrimaryResult();
-      for (Map.Entry<String, RunResult> impl : e.getValue().entrySet()) {
-        Result<?> res = impl.getValue().getPrimaryResult();
+            + " | B/op |\n");
+    sb.append("|---|---|---:|---:|---:|---|---:|---:|---:|\n");
+    for (Map.Entry<String, Map<String, Row>> e : byScenario.entrySet()) {
+      Row ours = e.getValue().get("headroom");
+      for (Row res : e.getValue().values()) {
         String ratio = "";
         String range = "";
-        if (impl.getKey().equals("headroom")) {
+        if (res.impl().equals("headroom")) {
           ratio = "1.00";
-        } else if (ours != null && ours.getScore() > 0) {
-          ratio = String.format(Locale.ROOT, "%.2f", res.getScore() / ours.getScore());
-          range =
-              ratioRange(
-                  res.getScore(), res.getScoreError(), ours.getScore(), ours.getScoreError());
+        } else if (ours != null && ours.score() > 0) {
+          ratio = String.format(Locale.ROOT, "%.2f", res.score() / ours.score());
+          range = ratioRange(res.score(), res.error(), ours.score(), ours.error());
         }
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %.1f | %s | %s | %s | %s | %s |%n",
+                "| %s | %s | %.1f | %s | %s | %s | %s | %s | %s |%n",
                 e.getKey(),
-                impl.getKey(),
-                res.getScore(),
-                Double.isNaN(res.getScoreError())
-                    ? "n/a"
-                    : String.format(Locale.ROOT, "%.1f", res.getScoreError()),
-                runs(impl.getValue()),
-                res.getScoreUnit(),
+                res.impl(),
+                res.score(),
+                Double.isNaN(res.error()) ? "n/a" : String.format(Locale.ROOT, "%.1f", res.error()),
+                res.runs(),
+                res.unit(),
                 ratio,
-                range));
+                range,
+                bytesPerOp(res.allocPerOp(), res.allocError())));
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * Bytes allocated per operation with their error, e.g. {@code 1234 ± 5}; one decimal below 10 B
+   * ({@code 0.1 ± 0.0}), the bare value when the error is unknown (a single iteration), {@code n/a}
+   * without a measurement.
+   */
+  static String bytesPerOp(double bytes, double error) {
+    if (Double.isNaN(bytes)) {
+      return "n/a";
+    }
+    String format = bytes < 10 ? "%.1f" : "%.0f";
+    String value = String.format(Locale.ROOT, format, bytes);
+    return Double.isNaN(error) ? value : value + " ± " + String.format(Locale.ROOT, format, error);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.headroom.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.benchmarks.Suite.Row;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SuiteTest {
@@ -26,5 +28,34 @@ class SuiteTest {
   void ratioRangeIsUnknownWithoutAnError() {
     assertThat(Suite.ratioRange(100, Double.NaN, 100, 5)).isEqualTo("n/a");
     assertThat(Suite.ratioRange(100, 5, 100, Double.NaN)).isEqualTo("n/a");
+  }
+
+  @Test
+  void tableGivesEveryRowItsAllocationPerOperationBesideTheRatio() {
+    String table =
+        Suite.render(
+            List.of(
+                new Row("Q.run (1t)", "headroom", 1000, 100, "1×5", "ops/s", 412.3, 2.04),
+                new Row("Q.run (1t)", "peer", 500, 50, "1×5", "ops/s", 5120, Double.NaN),
+                new Row("R.get (2t)", "headroom", 10, 1, "1×5", "ops/s", 0.02, 0.001),
+                new Row("R.get (2t)", "other", 20, 1, "1×5", "ops/s", Double.NaN, Double.NaN)));
+
+    assertThat(table.lines())
+        .containsExactly(
+            "| scenario | impl | score | ± error (99.9 %) | runs | unit | peer / headroom | ratio"
+                + " range | B/op |",
+            "|---|---|---:|---:|---:|---|---:|---:|---:|",
+            "| Q.run (1t) | headroom | 1000.0 | 100.0 | 1×5 | ops/s | 1.00 |  | 412 ± 2 |",
+            "| Q.run (1t) | peer | 500.0 | 50.0 | 1×5 | ops/s | 0.50 | 0.41–0.61 | 5120 |",
+            "| R.get (2t) | headroom | 10.0 | 1.0 | 1×5 | ops/s | 1.00 |  | 0.0 ± 0.0 |",
+            "| R.get (2t) | other | 20.0 | 1.0 | 1×5 | ops/s | 2.00 | 1.73–2.33 | n/a |");
+  }
+
+  @Test
+  void bytesPerOpKeepsADecimalOnlyBelowTenBytes() {
+    assertThat(Suite.bytesPerOp(1234.4, 5.6)).isEqualTo("1234 ± 6");
+    assertThat(Suite.bytesPerOp(7.25, 0.5)).isEqualTo("7.3 ± 0.5");
+    assertThat(Suite.bytesPerOp(7.25, Double.NaN)).isEqualTo("7.3");
+    assertThat(Suite.bytesPerOp(Double.NaN, 1)).isEqualTo("n/a");
   }
 }
