@@ -6,6 +6,7 @@ import dev.headroom.queue.JobQueueConfig;
 import dev.headroom.queue.JobQueues;
 import dev.headroom.queue.JobType;
 import dev.headroom.queue.WorkerPool;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -36,8 +37,16 @@ import org.openjdk.jmh.annotations.Threads;
  *       pool of 2;
  *   <li>{@code executor}: a {@link ThreadPoolExecutor} of 2 threads over a {@link
  *       PriorityBlockingQueue} of comparable tasks (priority, then a sequence for FIFO): what one
- *       writes by hand.
+ *       writes by hand;
+ *   <li>{@code jobrunr}: JobRunr's background job server, 2 workers, over its in-memory storage,
+ *       polling at its shortest allowed interval (see {@link JobRunrPeer});
+ *   <li>{@code db-scheduler}: db-scheduler, 2 threads, one-time tasks in an in-memory H2 database,
+ *       immediate execution on (see {@link DbSchedulerPeer}).
  * </ul>
+ *
+ * The last two are what a JVM application picks for background jobs when it does not write its own;
+ * both persist each job (JobRunr as a JSON-mapped {@code Job} in a map, db-scheduler as a table
+ * row), which Headroom's in-memory queue does not.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar quick QueueMemoryBenchmark</pre>
  */
@@ -51,19 +60,21 @@ public class QueueMemoryBenchmark {
   private static final JobType<String> NOOP = JobType.of("noop", Codec.utf8());
 
   /** Which implementation runs. */
-  @Param({"headroom", "executor"})
+  @Param({"headroom", "executor", "jobrunr", "db-scheduler"})
   public String impl;
 
   private @Nullable JobQueue queue;
   private @Nullable WorkerPool pool;
   private @Nullable ThreadPoolExecutor executor;
+  private @Nullable JobRunrPeer jobrunr;
+  private @Nullable DbSchedulerPeer dbScheduler;
   private final AtomicLong sequence = new AtomicLong();
   // replaced before each invocation's jobs are enqueued
   private volatile CountDownLatch batch = new CountDownLatch(0);
 
   /** Starts the workers. */
   @Setup
-  public void setUp() {
+  public void setUp() throws SQLException {
     switch (impl) {
       case "headroom" -> {
         JobQueue q = JobQueues.inMemory("bench", JobQueueConfig.ofDefaults());
@@ -76,6 +87,8 @@ public class QueueMemoryBenchmark {
         executor = e;
         e.prestartAllCoreThreads();
       }
+      case "jobrunr" -> jobrunr = JobRunrPeer.start(() -> batch.countDown());
+      case "db-scheduler" -> dbScheduler = new DbSchedulerPeer(() -> batch.countDown());
       default -> throw new IllegalStateException(impl);
     }
   }
@@ -93,6 +106,12 @@ public class QueueMemoryBenchmark {
       executor.shutdown();
       executor.awaitTermination(5, TimeUnit.SECONDS);
     }
+    if (jobrunr != null) {
+      jobrunr.close();
+    }
+    if (dbScheduler != null) {
+      dbScheduler.close();
+    }
   }
 
   /** Enqueues {@value #JOBS} jobs and waits until they have run. */
@@ -104,6 +123,14 @@ public class QueueMemoryBenchmark {
     if (queue != null) {
       for (int i = 0; i < JOBS; i++) {
         queue.enqueue(NOOP, "x");
+      }
+    } else if (jobrunr != null) {
+      for (int i = 0; i < JOBS; i++) {
+        jobrunr.enqueue();
+      }
+    } else if (dbScheduler != null) {
+      for (int i = 0; i < JOBS; i++) {
+        dbScheduler.enqueue();
       }
     } else {
       ThreadPoolExecutor e = Objects.requireNonNull(executor, "set up when there is no queue");
