@@ -1,6 +1,8 @@
 package dev.headroom.benchmarks;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -219,7 +221,7 @@ public final class Suite {
         if (res.impl().equals("headroom")) {
           ratio = "1.00";
         } else if (ours != null && ours.score() > 0) {
-          ratio = String.format(Locale.ROOT, "%.2f", res.score() / ours.score());
+          ratio = ratio(res.score() / ours.score());
           range = ratioRange(res.score(), res.error(), ours.score(), ours.error());
         }
         sb.append(
@@ -285,8 +287,18 @@ public final class Suite {
     }
     double low = Math.max(0, peer - peerError) / (ours + oursError);
     double oursLow = ours - oursError;
-    String high =
-        oursLow <= 0 ? "∞" : String.format(Locale.ROOT, "%.2f", (peer + peerError) / oursLow);
-    return String.format(Locale.ROOT, "%.2f", low) + "–" + high;
+    String high = oursLow <= 0 ? "∞" : ratio((peer + peerError) / oursLow);
+    return ratio(low) + "–" + high;
+  }
+
+  /**
+   * A ratio with two decimals, or with two significant digits when it is above 0 and below 0.01
+   * ({@code 0.000064}), so a peer thousands of times slower does not show as {@code 0.00}.
+   */
+  static String ratio(double value) {
+    if (value > 0 && value < 0.01) {
+      return BigDecimal.valueOf(value).round(new MathContext(2)).toPlainString();
+    }
+    return String.format(Locale.ROOT, "%.2f", value);
   }
 }

@@ -52,6 +52,16 @@ class SuiteTest {
   }
 
   @Test
+  void ratioBelowOneHundredthKeepsTwoSignificantDigits() {
+    assertThat(Suite.ratio(0.000064_4)).isEqualTo("0.000064");
+    assertThat(Suite.ratio(0.0046)).isEqualTo("0.0046");
+    assertThat(Suite.ratio(0.01)).isEqualTo("0.01");
+    assertThat(Suite.ratio(0)).isEqualTo("0.00");
+    assertThat(Suite.ratio(6.854)).isEqualTo("6.85");
+    assertThat(Suite.ratioRange(1, 0.5, 10_000, 100)).isEqualTo("0.000050–0.00015");
+  }
+
+  @Test
   void bytesPerOpKeepsADecimalOnlyBelowTenBytes() {
     assertThat(Suite.bytesPerOp(1234.4, 5.6)).isEqualTo("1234 ± 6");
     assertThat(Suite.bytesPerOp(7.25, 0.5)).isEqualTo("7.3 ± 0.5");
