@@ -47,7 +47,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,18 +79,21 @@ public final class RedisRateLimiter implements LimiterBackend {
 
   /**
    * Where asynchronous decisions of the failure mode run: short work (a local decision), never on a
-   * Lettuce I/O thread.
+   * Lettuce I/O thread, and not on the common fork-join pool either: on a two-core machine that
+   * pool has a single thread, which any task of the application (a cache loader waiting on a
+   * database, say) can hold, and a request waiting for its decision must not queue behind it.
+   * Daemon threads, as many as the cores (at least two), ended after a minute idle.
    */
-  private static final Executor FALLBACK = ForkJoinPool.commonPool();
+  private static final Executor FALLBACK = fallbackExecutor();
+
+  /** Connectors whose eviction policy was warned about: once per connector is enough. */
+  private static final Set<RedisConnector> WARNED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   /**
    * Where the connector's shared connection is opened, which blocks up to its connect and command
    * timeouts: daemon threads, created on demand and ended after a minute idle.
    */
-  /** Connectors whose eviction policy was warned about: once per connector is enough. */
-  private static final Set<RedisConnector> WARNED =
-      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-
   private static final ExecutorService CONNECTING =
       Executors.newCachedThreadPool(
           r -> {
@@ -97,6 +101,24 @@ public final class RedisRateLimiter implements LimiterBackend {
             t.setDaemon(true);
             return t;
           });
+
+  private static Executor fallbackExecutor() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            1,
+            TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "headroom-ratelimit-fallback");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   static {
     SCRIPTS.put(

@@ -19,6 +19,9 @@ import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,6 +163,38 @@ class RedisOutageIT {
         .atMost(Duration.ofSeconds(10))
         .until(() -> limiter.tryAcquire("k").source() == DecisionSource.LIMITER);
     assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
+  }
+
+  @Test
+  void anAsyncFallbackDecisionDoesNotWaitBehindABusyCommonPool() throws Exception {
+    connector.sync().ping(); // opened first: a limiter never waits past its timeout for it
+    RateLimiter limiter = limiter(FailureMode.LOCAL_FALLBACK);
+    assertThat(limiter.tryAcquireAsync("k", 1).get(10, TimeUnit.SECONDS).source())
+        .isEqualTo(DecisionSource.LIMITER);
+    // every thread of the common pool held, as an application's blocking tasks would hold it
+    CountDownLatch release = new CountDownLatch(1);
+    int held = ForkJoinPool.getCommonPoolParallelism();
+    CountDownLatch holding = new CountDownLatch(held);
+    for (int i = 0; i < held; i++) {
+      ForkJoinPool.commonPool()
+          .execute(
+              () -> {
+                holding.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+    }
+    try (RedisConnector admin = RedisConnector.create(server.uri(), FAST)) {
+      assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+      admin.sync().clientPause(3000);
+      Decision d = limiter.tryAcquireAsync("k", 1).get(2500, TimeUnit.MILLISECONDS);
+      assertThat(d.source()).isEqualTo(DecisionSource.LOCAL_FALLBACK);
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
