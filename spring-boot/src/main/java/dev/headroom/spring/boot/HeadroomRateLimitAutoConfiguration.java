@@ -46,6 +46,14 @@ public class HeadroomRateLimitAutoConfiguration {
         RateLimiterConfig.builder().keySpace(Props.keySpace(environment, "ratelimit"));
     Props.apply(
         "headroom.ratelimit.failure-mode", properties.getFailureMode(), defaults::failureMode);
+    Props.apply(
+        "headroom.ratelimit.redis-timeout",
+        properties.getRedisTimeout(),
+        t -> {
+          // the range is checked when a config is built: build once here so a bad value is
+          // reported under its property
+          var unused = defaults.redisTimeout(t).build();
+        });
     defaults.shadow(properties.isShadow());
     MeterRegistry registry = meters.getIfAvailable();
     if (registry != null) {

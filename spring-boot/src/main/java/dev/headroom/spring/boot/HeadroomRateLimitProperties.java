@@ -41,6 +41,12 @@ public class HeadroomRateLimitProperties {
   /** What limiters do while Redis is unreachable. */
   private @Nullable FailureMode failureMode;
 
+  /**
+   * How long a limiter on Redis waits for Redis before it applies the failure mode (the library's
+   * default, 250 ms, when unset).
+   */
+  private @Nullable Duration redisTimeout;
+
   /** Count and report, but never deny (to try a policy on live traffic). */
   private boolean shadow = false;
 
@@ -96,6 +102,24 @@ public class HeadroomRateLimitProperties {
 
   public void setFailureMode(@Nullable FailureMode failureMode) {
     this.failureMode = failureMode;
+  }
+
+  /**
+   * How long a limiter on Redis waits for Redis before it applies the failure mode.
+   *
+   * @return the wait, or null for the library's default
+   */
+  public @Nullable Duration getRedisTimeout() {
+    return redisTimeout;
+  }
+
+  /**
+   * Sets how long a limiter on Redis waits for Redis before it applies the failure mode.
+   *
+   * @param redisTimeout the wait, or null for the library's default
+   */
+  public void setRedisTimeout(@Nullable Duration redisTimeout) {
+    this.redisTimeout = redisTimeout;
   }
 
   public boolean isShadow() {

@@ -220,6 +220,25 @@ class HeadroomAutoConfigurationTest {
   }
 
   @Test
+  void theRedisTimeoutOfLimitersIsAProperty() {
+    runner
+        .withPropertyValues("headroom.ratelimit.redis-timeout=3s")
+        .run(
+            ctx ->
+                assertThat(ctx.getBean(RateLimiterRegistry.class).defaults().redisTimeout())
+                    .isEqualTo(Duration.ofSeconds(3)));
+    runner
+        .withPropertyValues("headroom.ratelimit.redis-timeout=2h")
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("headroom.ratelimit.redis-timeout")
+                    .hasMessageContaining("redisTimeout"));
+  }
+
+  @Test
   void policiesFromPropertiesAndPresets() {
     runner
         .withPropertyValues(

@@ -34,6 +34,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
     properties = {
       "spring.main.web-application-type=reactive",
       "headroom.ratelimit.trusted-proxies=127.0.0.1,::1",
+      // the counts asserted are Redis's: a loaded machine must not turn a slow reply into a
+      // local fallback decision
+      "headroom.ratelimit.redis-timeout=10s",
       "headroom.ratelimit.policies.tight.permits=2",
       "headroom.ratelimit.policies.tight.window=10m",
       "headroom.ratelimit.rules[0].policy=tight",
@@ -91,19 +94,38 @@ class HeadroomReactiveWebTest {
             .baseUrl("http://127.0.0.1:" + port)
             .responseTimeout(Duration.ofSeconds(30))
             .build();
-    EntityExchangeResult<String> result =
-        client
-            .method(HttpMethod.valueOf(method))
-            .uri(path)
-            .headers(
-                h -> {
-                  for (int i = 0; i + 1 < headers.length; i += 2) {
-                    h.add(headers[i], headers[i + 1]);
-                  }
-                })
-            .exchange()
-            .expectBody(String.class)
-            .returnResult();
+    EntityExchangeResult<String> result;
+    try {
+      result =
+          client
+              .method(HttpMethod.valueOf(method))
+              .uri(path)
+              .headers(
+                  h -> {
+                    for (int i = 0; i + 1 < headers.length; i += 2) {
+                      h.add(headers[i], headers[i + 1]);
+                    }
+                  })
+              .exchange()
+              .expectBody(String.class)
+              .returnResult();
+    } catch (IllegalStateException e) {
+      // no reply: show where every thread is, so the report says what the request waited for
+      StringBuilder dump = new StringBuilder("no reply to " + method + " " + path + "; threads:\n");
+      Thread.getAllStackTraces()
+          .forEach(
+              (t, stack) -> {
+                dump.append('"')
+                    .append(t.getName())
+                    .append("\" ")
+                    .append(t.getState())
+                    .append('\n');
+                for (StackTraceElement f : stack) {
+                  dump.append("    at ").append(f).append('\n');
+                }
+              });
+      throw new AssertionError(dump.toString(), e);
+    }
     String body = result.getResponseBody();
     return new Response(
         result.getStatus().value(), result.getResponseHeaders(), body == null ? "" : body);

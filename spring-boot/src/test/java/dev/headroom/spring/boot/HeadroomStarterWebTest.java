@@ -44,6 +44,10 @@ class HeadroomStarterWebTest {
     "headroom.redis.namespace=" + NAMESPACE,
     "headroom.cache.caches.users.value-type=java.lang.String",
     "headroom.cache.caches.users.ttl=10m",
+    // these tests show what two nodes see through Redis: a loaded machine must not turn a slow
+    // reply into the documented degradation (load locally, decide locally)
+    "headroom.cache.caches.users.l2-timeout=10s",
+    "headroom.ratelimit.redis-timeout=10s",
     "headroom.ratelimit.policies.tight.permits=3",
     "headroom.ratelimit.policies.tight.window=10m",
     "headroom.ratelimit.rules[0].policy=tight",
