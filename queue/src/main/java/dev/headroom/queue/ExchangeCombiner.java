@@ -6,23 +6,32 @@ import dev.headroom.queue.broker.Exchange;
 import dev.headroom.queue.broker.Settlement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Flat combining of the worker slots' exchanges with a remote broker: each slot posts its request
- * (an answer, a wish for a job, or both); whichever slot finds no exchange in flight takes every
- * posted request (up to {@value #MAX_BATCH}) into one {@link Broker#exchange} and hands each slot
- * its part. Under load one round trip answers and claims for many slots; a lone slot pays nothing
- * extra. Waiting slots park until served; a leader that finishes wakes the next waiting slot so a
- * request posted during its call is served too (a 1 ms park bounds any miss).
+ * (an answer, a wish for a job, or both); a slot that finds a free in-flight permit (at most
+ * {@value #MAX_IN_FLIGHT} exchanges are in flight) takes every posted request (up to {@value
+ * #MAX_BATCH}) into one {@link Broker#exchangeAsync} and parks like the others. Under load one
+ * round trip answers and claims for many slots; a lone slot pays nothing extra.
+ *
+ * <p>The reply is handed out by the thread that completes the call (the client's I/O thread), which
+ * wakes each slot of the batch directly: no leader thread has to be scheduled first. With two calls
+ * in flight, the slots that finish while one batch is at the store send the next batch at once
+ * instead of waiting for the reply; more permits only split the batches (more calls, each with its
+ * fixed cost, for the same jobs). A call that completes wakes the oldest posted request, whose slot
+ * then sends it (a 1 ms park bounds any miss).
  */
 final class ExchangeCombiner {
 
   static final int MAX_BATCH = 128;
+  static final int MAX_IN_FLIGHT = 2;
   private static final long PARK_NANOS = 1_000_000;
 
   private final Broker broker;
@@ -30,7 +39,7 @@ final class ExchangeCombiner {
   private final long leaseMillis;
   private final AtomicLong calls = new AtomicLong();
   private final ConcurrentLinkedQueue<Request> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean busy = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   ExchangeCombiner(Broker broker, String workerId, long leaseMillis) {
     this.broker = broker;
@@ -70,17 +79,10 @@ final class ExchangeCombiner {
     Request r = new Request(settlement, claim, Thread.currentThread());
     pending.add(r);
     while (!r.done) {
-      if (busy.compareAndSet(false, true)) {
-        try {
-          combine();
-        } finally {
-          busy.set(false);
-        }
-        Request next = pending.peek();
-        if (next != null) {
-          LockSupport.unpark(next.thread);
-        }
-      } else {
+      int n = inFlight.get();
+      if (n < MAX_IN_FLIGHT && !pending.isEmpty() && inFlight.compareAndSet(n, n + 1)) {
+        send();
+      } else if (!r.done) {
         LockSupport.parkNanos(this, PARK_NANOS);
       }
     }
@@ -90,13 +92,15 @@ final class ExchangeCombiner {
     return r;
   }
 
-  private void combine() {
+  /** Sends the posted requests as one exchange (holding one of the in-flight permits). */
+  private void send() {
     List<Request> batch = new ArrayList<>();
     Request q;
     while (batch.size() < MAX_BATCH && (q = pending.poll()) != null) {
       batch.add(q);
     }
     if (batch.isEmpty()) {
+      inFlight.decrementAndGet();
       return;
     }
     List<Settlement> settlements = new ArrayList<>(batch.size());
@@ -107,10 +111,21 @@ final class ExchangeCombiner {
       }
       claims += req.claim ? 1 : 0;
     }
+    CompletableFuture<Exchange> call;
     try {
-      Exchange ex =
-          broker.exchange(
+      call =
+          broker.exchangeAsync(
               settlements, claims, workerId + ":" + calls.incrementAndGet() + ":", leaseMillis);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    // finish never throws: nothing is lost by not keeping the dependent future
+    var unused = call.whenComplete((ex, e) -> finish(batch, ex, e));
+  }
+
+  /** Hands each request of a batch its part of the reply (or the failure) and wakes its slot. */
+  private void finish(List<Request> batch, @Nullable Exchange ex, @Nullable Throwable error) {
+    if (ex != null) {
       int s = 0;
       int c = 0;
       for (Request req : batch) {
@@ -123,17 +138,26 @@ final class ExchangeCombiner {
         req.nextDueMillis = ex.nextDueMillis();
         req.epoch = ex.wakeEpoch();
       }
-    } catch (RuntimeException e) {
+    } else {
+      Throwable t = error;
+      while (t instanceof CompletionException && t.getCause() != null) {
+        t = t.getCause();
+      }
+      RuntimeException failure =
+          t instanceof RuntimeException re ? re : new IllegalStateException("exchange failed", t);
       for (Request req : batch) {
-        req.failure = e;
+        req.failure = failure;
       }
     }
-    Thread self = Thread.currentThread();
+    inFlight.decrementAndGet();
     for (Request req : batch) {
       req.done = true;
-      if (req.thread != self) {
-        LockSupport.unpark(req.thread);
-      }
+      LockSupport.unpark(req.thread);
+    }
+    // a request posted while every permit was taken is sent by its own thread, woken here
+    Request next = pending.peek();
+    if (next != null) {
+      LockSupport.unpark(next.thread);
     }
   }
 }
