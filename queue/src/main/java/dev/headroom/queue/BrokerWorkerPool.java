@@ -39,11 +39,10 @@ import org.slf4j.LoggerFactory;
  * A worker pool: {@code concurrency} slot threads, each looping "answer the last job and claim the
  * next" in one broker exchange, running the handler on its own thread, and waiting in {@link
  * Broker#awaitWork} when idle. On a remote store the slots' exchanges are combined ({@link
- * ExchangeCombiner}): one round trip serves every slot that is between two jobs, with up to two
- * round trips in flight. A maintenance task renews the leases of running jobs every third of the
- * lease. When the store is unreachable a slot keeps its pending answer and retries with exponential
- * backoff (the job's lease may expire meanwhile: it then runs again elsewhere, and this answer is
- * refused and counted as stale).
+ * ExchangeCombiner}): one round trip serves every slot that is between two jobs. A maintenance task
+ * renews the leases of running jobs every third of the lease. When the store is unreachable a slot
+ * keeps its pending answer and retries with exponential backoff (the job's lease may expire
+ * meanwhile: it then runs again elsewhere, and this answer is refused and counted as stale).
  */
 final class BrokerWorkerPool implements WorkerPool {
 
