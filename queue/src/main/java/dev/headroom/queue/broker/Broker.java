@@ -10,7 +10,6 @@ import dev.headroom.queue.QueueCounts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -79,22 +78,6 @@ public interface Broker extends AutoCloseable {
    */
   Exchange exchange(
       List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis);
-
-  /**
-   * {@link #exchange}, completed when the store answers (failed with what {@code exchange} would
-   * throw), so several exchanges can be in flight. The default runs {@code exchange} at once.
-   *
-   * @param tokenPrefix unique per call; the claims' tokens start with it
-   */
-  default CompletableFuture<Exchange> exchangeAsync(
-      List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
-    try {
-      return CompletableFuture.completedFuture(
-          exchange(settlements, claimMax, tokenPrefix, leaseMillis));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
 
   /**
    * Blocks until work may be there: a job was enqueued or given back since {@code last} was taken,

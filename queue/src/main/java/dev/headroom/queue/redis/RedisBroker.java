@@ -466,28 +466,6 @@ public final class RedisBroker implements Broker {
   @Override
   public Exchange exchange(
       List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
-    CompletableFuture<Exchange> f = exchangeAsync(settlements, claimMax, tokenPrefix, leaseMillis);
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return f.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : failure("claim", e);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  @Override
-  public CompletableFuture<Exchange> exchangeAsync(
-      List<Settlement> settlements, int claimMax, String tokenPrefix, long leaseMillis) {
     long epoch = gate.epoch();
     List<String> lost = new ArrayList<>();
     for (String p; lost.size() < MAX_LOST_CLAIMS && (p = lostClaims.poll()) != null; ) {
@@ -525,26 +503,18 @@ public final class RedisBroker implements Broker {
     }
     a[i++] = eventsMax;
     System.arraycopy(limits, 0, a, i, limits.length);
-    CompletableFuture<List<Object>> call = run(EXCHANGE, ScriptOutputType.MULTI, a);
-    return call.orTimeout(callTimeoutMillis, TimeUnit.MILLISECONDS)
-        .handle(
-            (reply, e) -> {
-              if (e != null) {
-                // in doubt: Redis may run this call (and the lost claims it carried) after the
-                // client gave up
-                lostClaims.addAll(lost);
-                if (claimMax > 0) {
-                  lostClaims.add(tokenPrefix);
-                }
-                dropExcessLostClaims();
-                throw failure("claim", e);
-              }
-              return exchanged(reply, epoch);
-            });
-  }
-
-  /** Reads an exchange's reply. */
-  private Exchange exchanged(List<Object> reply, long epoch) {
+    List<Object> reply;
+    try {
+      reply = await(run(EXCHANGE, ScriptOutputType.MULTI, a), "claim");
+    } catch (RuntimeException e) {
+      // in doubt: Redis may run this call (and the lost claims it carried) after the client gave up
+      lostClaims.addAll(lost);
+      if (claimMax > 0) {
+        lostClaims.add(tokenPrefix);
+      }
+      dropExcessLostClaims();
+      throw e;
+    }
     long released = (Long) reply.get(5);
     if (released > 0) {
       log.info(
