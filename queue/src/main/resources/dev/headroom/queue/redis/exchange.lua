@@ -69,14 +69,14 @@ for i = 0, nS - 1 do
   local id = ARGV[b + 1]
   local key = jobPrefix .. id
   local ok = 0
-  local held = redis.call('HMGET', key, 'lt', 'g')
+  local held = redis.call('HMGET', key, 'lt', 'g', 't', 'at')
   if held[1] == ARGV[b + 2] and redis.call('ZREM', KEYS[3], id) == 1 then
     ok = 1
     if held[2] and release(held[2]) then woke = woke + 1 end
     local kind = ARGV[b + 3]
     if kind == 'c' then
       if ARGV[b + 9] ~= '' then redis.call('HSET', key, 'rv', ARGV[b + 9]) end
-      event('completed', key, id)
+      eventOf('completed', id, held[3], held[4])
       complete(key, id)
     elseif kind == 'r' and redis.call('HEXISTS', key, 'cx') == 1 then
       -- cancelled while running: a failure is not retried (the worker may not have known yet)
@@ -109,6 +109,7 @@ for i = 0, nS - 1 do
   end
   accepted[i + 1] = ok
 end
+completeAll()
 if woke > 0 then wake(woke) end
 
 local claimed = {}
@@ -133,6 +134,8 @@ if claimMax > 0 then
   end
   local deadline = fmt(now + lease)
   local tries = 0
+  -- the claimed jobs' active entries (deadline, id), added in one ZADD after the claims
+  local leased = {}
   -- claims the waiting job of member (taken out of its line already); g: its group or false.
   -- Answers 1 claimed, 0 missing (dead-lettered), -1 deferred by its type's rate limit.
   local function take(member, g)
@@ -177,7 +180,8 @@ if claimMax > 0 then
       first = 1
       redis.call('HSET', key, 'st', 'active', 'lt', token, 'at', att, 'fc', fmt(now))
     end
-    redis.call('ZADD', KEYS[3], deadline, id)
+    leased[#leased + 1] = deadline
+    leased[#leased + 1] = id
     if g then redis.call('HINCRBY', runKey, g, 1) end
     if limitJobs > 0 then redis.call('ZADD', limiter, fmt(now), token) end
     if typeLimiter then
@@ -268,6 +272,7 @@ if claimMax > 0 then
       end
     end
   end
+  if #leased > 0 then redis.call('ZADD', KEYS[3], unpack(leased)) end
   -- fewer than claimMax jobs left some claimer waiting (while paused it waits its poll interval:
   -- resuming wakes it)
   if taken < claimMax and not paused then

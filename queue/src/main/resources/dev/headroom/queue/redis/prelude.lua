@@ -165,12 +165,18 @@ local function trimAge(zkey, age)
   end
 end
 
+-- appends an event about a job of type t at attempt a to the stream, if enabled
+local function eventOf(kind, id, t, a, ...)
+  if eventsMax <= 0 then return end
+  redis.call('XADD', KEYS[9], 'MAXLEN', '~', eventsMax, '*', 'e', kind, 'j', id, 't', t or '',
+    'a', a or '0', 'ts', fmt(now), ...)
+end
+
 -- appends an event about a job to the stream (its type and attempt read from the job), if enabled
 local function event(kind, key, id, ...)
   if eventsMax <= 0 then return end
   local f = redis.call('HMGET', key, 't', 'at')
-  redis.call('XADD', KEYS[9], 'MAXLEN', '~', eventsMax, '*', 'e', kind, 'j', id, 't', f[1] or '',
-    'a', f[2] or '0', 'ts', fmt(now), ...)
+  eventOf(kind, id, f[1], f[2], ...)
 end
 
 local function bury(key, id, reason, ec, em, es)
@@ -208,6 +214,10 @@ local function toWaiting(key, id, readyAt, pr, sq, g)
   return true
 end
 
+-- Completions of one call: each job's hash is marked at once; the completed set gets them in one
+-- ZADD and is trimmed once, by completeAll (the result is the same as one insert and trim each).
+local completedIds = {}
+
 local function complete(key, id)
   if completedKeep == 0 then
     redis.call('DEL', key)
@@ -215,6 +225,26 @@ local function complete(key, id)
   end
   -- the stale lease token may stay: it only counts together with membership in active
   redis.call('HSET', key, 'st', 'completed', 'fa', fmt(now))
-  redis.call('ZADD', KEYS[4], fmt(now), id)
-  trimCount(KEYS[4], completedKeep)
+  local n = #completedIds
+  completedIds[n + 1] = fmt(now)
+  completedIds[n + 2] = id
+end
+
+local function completeAll()
+  if #completedIds == 0 then return end
+  redis.call('ZADD', KEYS[4], unpack(completedIds))
+  completedIds = {}
+  local over = redis.call('ZCARD', KEYS[4]) - completedKeep
+  if over > 0 then
+    local old = redis.call('ZPOPMIN', KEYS[4], over)
+    local dead = {}
+    for i = 1, #old, 2 do
+      dead[#dead + 1] = jobPrefix .. old[i]
+      if #dead == 500 then
+        redis.call('DEL', unpack(dead))
+        dead = {}
+      end
+    end
+    if #dead > 0 then redis.call('DEL', unpack(dead)) end
+  end
 end
