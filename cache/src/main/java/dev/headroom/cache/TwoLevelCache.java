@@ -439,7 +439,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       }
     }
     if (!missing.isEmpty() && l2 != null) {
-      long[] stamps = stamps(missing);
+      // Without L1 there is nothing to install: no stamps, and no Entry per value.
+      long[] stamps = l1Enabled ? stamps(missing) : null;
       byte[][] stored = l2.getAllStored(missing);
       List<String> still = new ArrayList<>(missing.size());
       long after = time.nanoTime();
@@ -448,6 +449,17 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       for (int j = 0; j < missing.size(); j++) {
         String k = missing.get(j);
         byte[] raw = stored[j];
+        if (stamps == null) {
+          Object v = raw == null ? EntryLifetimes.MISS : lifetimes.freshValue(k, raw, wall);
+          if (v != EntryLifetimes.MISS) {
+            hits++;
+            found[missingAt[j]] = v;
+            continue;
+          }
+          missingAt[still.size()] = missingAt[j];
+          still.add(k);
+          continue;
+        }
         Entry<V> e = raw == null ? null : lifetimes.fromStored(k, raw, after, wall);
         if (e != null && e.isFreshAt(after)) {
           install(k, e, stamps[j]);

@@ -343,6 +343,30 @@ class TwoLevelCacheTest extends CacheContractTest {
   }
 
   @Test
+  void withoutL1GetAllAnswersAsGetDoes() {
+    Cache<String> a =
+        node(
+            connector,
+            b ->
+                b.maximumSize(0)
+                    .ttl(Duration.ofSeconds(10))
+                    .staleWhileRevalidate(Duration.ofMinutes(1))
+                    .negativeTtl(Duration.ofMinutes(5)));
+    a.put("old", "1");
+    time.advance(Duration.ofSeconds(20));
+    a.put("new", "2");
+    assertThat(a.get("gone", key -> null)).isNull();
+    CacheStats before = a.stats();
+    assertThat(a.getAll(List.of("old", "new", "gone", "never", "new")))
+        .containsExactly(Map.entry("new", "2"));
+    CacheStats after = a.stats();
+    assertThat(after.l2Hits() - before.l2Hits()).as("new, and gone's cached absence").isEqualTo(2);
+    assertThat(after.misses() - before.misses()).as("old past its TTL, and never").isEqualTo(2);
+    assertThat(a.get("old")).as("get does not serve it either").isNull();
+    assertThat(a.l1Size()).isZero();
+  }
+
+  @Test
   void theLeaseLetsOneNodeLoadWhileTheOthersWait() throws Exception {
     UnaryOperator<CacheConfig.Builder<String>> leased =
         b ->
