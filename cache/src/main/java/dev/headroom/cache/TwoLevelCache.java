@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -837,16 +836,48 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     }
   }
 
-  private List<String> distinct(Collection<String> keys) {
+  /**
+   * {@code keys} without repeats, in their order. The keys seen are kept in an open-addressing
+   * table (linear probing on the string's cached hash) rather than a HashSet: one array, no node
+   * per key.
+   */
+  private static List<String> distinct(Collection<String> keys) {
     Objects.requireNonNull(keys, "keys");
-    List<String> out = new ArrayList<>(keys.size());
-    Set<String> seen = new HashSet<>(capacityFor(keys.size()));
+    int n = keys.size();
+    List<String> out = new ArrayList<>(n);
+    // At most half full: four slots per key expected, doubled if the collection holds more.
+    String[] seen = new String[tableSize(n)];
     for (String k : keys) {
-      if (seen.add(Objects.requireNonNull(k, "keys contains a null key"))) {
+      Objects.requireNonNull(k, "keys contains a null key");
+      int i = slot(seen, k);
+      if (seen[i] == null) {
+        seen[i] = k;
         out.add(k);
+        if (out.size() * 2 > seen.length) {
+          seen = new String[seen.length * 2];
+          for (String o : out) {
+            seen[slot(seen, o)] = o;
+          }
+        }
       }
     }
     return out;
+  }
+
+  private static int tableSize(int keys) {
+    return keys >= 1 << 27 ? 1 << 29 : Integer.highestOneBit(Math.max(1, keys)) << 2;
+  }
+
+  /** The slot of {@code k} in {@code table}: where it is, or the free slot it would take. */
+  private static int slot(@Nullable String[] table, String k) {
+    int mask = table.length - 1;
+    int h = k.hashCode();
+    int i = (h ^ (h >>> 16)) & mask;
+    String at;
+    while ((at = table[i]) != null && !at.equals(k)) {
+      i = (i + 1) & mask;
+    }
+    return i;
   }
 
   private static String describe(Set<String> keys) {
