@@ -260,6 +260,9 @@ class TwoLevelCacheTest extends CacheContractTest {
                     })
                 .keySpace(keySpace)
                 .timeSource(time)
+                // As node(): a read past the default 50 ms on a loaded machine is a miss, and
+                // would never reach the codec.
+                .l2Timeout(Duration.ofSeconds(1))
                 .build());
     try {
       Cache<String> strings = nodeA();
