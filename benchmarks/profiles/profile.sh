@@ -47,6 +47,6 @@ for name in "${names[@]}"; do
   # Drawn as an icicle (root at the top) so the first 1000 pixels show the frames that matter.
   sed 's/let inverted = false;/let inverted = true;/' "$html" >"$WORK/$name.html"
   chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
-    --window-size=1600,1000 --screenshot="$OUT/$name.png" "file://$PWD/$WORK/$name.html" \
+    --window-size=1600,1000 --screenshot="$OUT/$name.png" "file://$(realpath "$WORK/$name.html")" \
     2>/dev/null
 done

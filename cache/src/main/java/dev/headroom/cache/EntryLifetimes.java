@@ -217,4 +217,30 @@ final class EntryLifetimes<V> {
     }
     return Entry.of(value, now, fresh, stale, hard, l1TtlNanos);
   }
+
+  /** What {@link #freshValue} answers for a value that is not fresh or cannot be decoded. */
+  static final Object MISS = new Object();
+
+  /**
+   * The value of checked stored bytes (see {@link #fromStored(String, byte[], long, long)}) if it
+   * is fresh now (null for a cached absence), else {@link #MISS}: the same verdict as {@code
+   * fromStored(...).isFreshAt(now)}, without an {@link Entry}, for a read that installs nothing.
+   */
+  @Nullable Object freshValue(String key, byte[] stored, long wall) {
+    long hard = StoredValue.hardUntilMillis(stored) - wall;
+    // Fresh at most as long as it lives, and an L1 cap does not apply: nothing goes to L1.
+    if (hard <= 0 || StoredValue.freshUntilMillis(stored) - wall <= 0) {
+      return MISS;
+    }
+    if (StoredValue.isNegative(stored)) {
+      return null;
+    }
+    try {
+      return codec.decode(
+          stored, StoredValue.HEADER_BYTES, stored.length - StoredValue.HEADER_BYTES);
+    } catch (RuntimeException e) {
+      corrupt.accept(key, e);
+      return MISS;
+    }
+  }
 }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * The one implementation of Cache: the read and write paths over an EpochGuardedL1 and an
  * optional RedisTier L2, with entries shaped by EntryLifetimes.
  *
- * Hot path. An L1 hit is Caffeine's getIfPresent, a freshness check and a LongAdder increment. An
- * entry without stale windows ("simple") needs no clock read beyond Caffeine's own; only caches
- * with stale-while-revalidate or stale-if-error read the clock a second time on a hit. Counters
+ * Hot path. An L1 hit is Caffeine's getIfPresent, a type check and a LongAdder increment. An
+ * entry without stale windows ("simple") is held as its bare value (see EpochGuardedL1) and needs
+ * no clock read beyond Caffeine's own; only entries with stale-while-revalidate or stale-if-error
+ * windows are held as an Entry, and read the clock a second time on a hit. Counters
  * are LongAdders that Micrometer reads through function counters: no meter lookup or tag handling
  * per get.
  *
@@ -139,35 +139,41 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   // ------------------------------------------------------------------ reads
 
   /**
-   * The L1 entry of {@code key} if it is fresh, counted as an L1 hit; else null. A simple entry
-   * needs no clock read: Caffeine's expiry has already checked it.
+   * What L1 holds for {@code key} (a bare value or an {@link Entry}, see {@link
+   * EpochGuardedL1#lookup}) if it is fresh, counted as an L1 hit; else null. A bare value or a
+   * simple entry needs no clock read: Caffeine's expiry has already checked it.
    */
-  private @Nullable Entry<V> freshInL1(String key) {
-    Entry<V> e = l1Entry(key);
-    if (e != null && (e.simple || e.isFreshAt(time.nanoTime()))) {
-      l1Hits.increment();
-      return e;
+  private @Nullable Object freshInL1(String key) {
+    Object held = l1Entry(key);
+    if (held == null
+        || (held instanceof Entry<?> e && !e.simple && !e.isFreshAt(time.nanoTime()))) {
+      return null;
     }
-    return null;
+    l1Hits.increment();
+    return held;
   }
 
   /**
-   * The L1 entry of {@code key}, unless L1 may not be served now: Redis answers but the
+   * What L1 holds for {@code key}, unless L1 may not be served now: Redis answers but the
    * invalidation channel is down, so changes by other processes would not reach L1 (see {@link
    * RedisTier#l1Trusted()}).
    */
-  private @Nullable Entry<V> l1Entry(String key) {
+  private @Nullable Object l1Entry(String key) {
     RedisTier tier = l2;
     if (tier != null && !tier.l1Trusted()) {
       return null;
     }
-    return l1.get(key);
+    return l1.lookup(key);
+  }
+
+  private @Nullable V valueOf(@Nullable Object held) {
+    return l1.valueOf(held);
   }
 
   @Override
   public @Nullable V get(String key) {
-    Entry<V> e = freshInL1(Objects.requireNonNull(key, "key"));
-    return e != null ? e.value : getFromL2(key);
+    Object held = freshInL1(Objects.requireNonNull(key, "key"));
+    return held != null ? valueOf(held) : getFromL2(key);
   }
 
   private @Nullable V getFromL2(String key) {
@@ -194,13 +200,20 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   public @Nullable V get(String key, CacheLoader<? extends V> loader) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(loader, "loader");
-    Entry<V> fresh = freshInL1(key);
+    Object fresh = freshInL1(key);
     if (fresh != null) {
-      return fresh.value;
+      return valueOf(fresh);
     }
     // Past its TTL (only an entry with stale windows is still in L1 then): serve it while one
     // reload runs, or keep it for the loader to fall back on.
-    Entry<V> e = l1Entry(key);
+    Object held = l1Entry(key);
+    if (held != null && !(held instanceof Entry<?>)) {
+      // A bare value installed by another thread since the first look: fresh.
+      l1Hits.increment();
+      return valueOf(held);
+    }
+    @SuppressWarnings("unchecked")
+    Entry<V> e = (Entry<V>) held;
     long now = time.nanoTime();
     if (e != null && e.isServableStaleAt(now)) {
       l1Hits.increment();
@@ -407,15 +420,15 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       Collection<String> keys, @Nullable BulkLoader<? extends V> loader) {
     List<String> wanted = distinct(keys);
     int n = wanted.size();
-    // found[i] is the entry of wanted.get(i); missing.get(j) is wanted.get(missingAt[j]).
-    @SuppressWarnings("unchecked")
-    Entry<V>[] found = (Entry<V>[]) new Entry<?>[n];
+    // found[i] holds the value of wanted.get(i) (a bare value or an Entry, see valueOf);
+    // missing.get(j) is wanted.get(missingAt[j]).
+    Object[] found = new Object[n];
     List<String> missing = new ArrayList<>(n);
     int[] missingAt = new int[n];
     boolean l1Enabled = l1.enabled();
     for (int i = 0; i < n; i++) {
       String k = wanted.get(i);
-      Entry<V> e = l1Enabled ? freshInL1(k) : null;
+      Object e = l1Enabled ? freshInL1(k) : null;
       if (e != null) {
         found[i] = e;
       } else {
@@ -425,7 +438,8 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       }
     }
     if (!missing.isEmpty() && l2 != null) {
-      long[] stamps = stamps(missing);
+      // Without L1 there is nothing to install: no stamps, and no Entry per value.
+      long[] stamps = l1Enabled ? stamps(missing) : null;
       byte[][] stored = l2.getAllStored(missing);
       List<String> still = new ArrayList<>(missing.size());
       long after = time.nanoTime();
@@ -434,6 +448,17 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
       for (int j = 0; j < missing.size(); j++) {
         String k = missing.get(j);
         byte[] raw = stored[j];
+        if (stamps == null) {
+          Object v = raw == null ? EntryLifetimes.MISS : lifetimes.freshValue(k, raw, wall);
+          if (v != EntryLifetimes.MISS) {
+            hits++;
+            found[missingAt[j]] = v;
+            continue;
+          }
+          missingAt[still.size()] = missingAt[j];
+          still.add(k);
+          continue;
+        }
         Entry<V> e = raw == null ? null : lifetimes.fromStored(k, raw, after, wall);
         if (e != null && e.isFreshAt(after)) {
           install(k, e, stamps[j]);
@@ -478,9 +503,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     }
     Map<String, V> out = new LinkedHashMap<>(capacityFor(n));
     for (int i = 0; i < n; i++) {
-      Entry<V> e = found[i];
-      if (e != null && e.value != null) {
-        out.put(wanted.get(i), e.value);
+      V v = valueOf(found[i]);
+      if (v != null) {
+        out.put(wanted.get(i), v);
       }
     }
     return out;
@@ -670,9 +695,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
 
   @Override
   public CompletableFuture<@Nullable V> getAsync(String key) {
-    Entry<V> e = freshInL1(Objects.requireNonNull(key, "key"));
+    Object e = freshInL1(Objects.requireNonNull(key, "key"));
     if (e != null) {
-      return CompletableFuture.completedFuture(e.value);
+      return CompletableFuture.completedFuture(valueOf(e));
     }
     checkKey(key);
     RedisTier tier = l2;
@@ -701,9 +726,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
   @Override
   public CompletableFuture<@Nullable V> getAsync(String key, CacheLoader<? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
-    Entry<V> e = freshInL1(Objects.requireNonNull(key, "key"));
+    Object e = freshInL1(Objects.requireNonNull(key, "key"));
     if (e != null) {
-      return CompletableFuture.completedFuture(e.value);
+      return CompletableFuture.completedFuture(valueOf(e));
     }
     return CompletableFuture.supplyAsync(() -> get(key, loader), s.executor);
   }
@@ -715,7 +740,7 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     List<String> wanted = distinct(keys);
     Map<String, V> out = new LinkedHashMap<>();
     for (int i = 0; i < wanted.size(); i++) {
-      Entry<V> e = freshInL1(wanted.get(i));
+      Object e = freshInL1(wanted.get(i));
       if (e == null) {
         // The keys before this one were L1 hits (counted); the rest go through getAll, after them.
         List<String> rest = wanted.subList(i, wanted.size());
@@ -726,8 +751,9 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
             },
             s.executor);
       }
-      if (e.value != null) {
-        out.put(wanted.get(i), e.value);
+      V v = valueOf(e);
+      if (v != null) {
+        out.put(wanted.get(i), v);
       }
     }
     return CompletableFuture.completedFuture(out);
@@ -810,16 +836,48 @@ final class TwoLevelCache<V> implements Cache<V>, RedisTier.Events {
     }
   }
 
-  private List<String> distinct(Collection<String> keys) {
+  /**
+   * {@code keys} without repeats, in their order. The keys seen are kept in an open-addressing
+   * table (linear probing on the string's cached hash) rather than a HashSet: one array, no node
+   * per key.
+   */
+  private static List<String> distinct(Collection<String> keys) {
     Objects.requireNonNull(keys, "keys");
-    List<String> out = new ArrayList<>(keys.size());
-    Set<String> seen = new HashSet<>(capacityFor(keys.size()));
+    int n = keys.size();
+    List<String> out = new ArrayList<>(n);
+    // At most half full: four slots per key expected, doubled if the collection holds more.
+    String[] seen = new String[tableSize(n)];
     for (String k : keys) {
-      if (seen.add(Objects.requireNonNull(k, "keys contains a null key"))) {
+      Objects.requireNonNull(k, "keys contains a null key");
+      int i = slot(seen, k);
+      if (seen[i] == null) {
+        seen[i] = k;
         out.add(k);
+        if (out.size() * 2 > seen.length) {
+          seen = new String[seen.length * 2];
+          for (String o : out) {
+            seen[slot(seen, o)] = o;
+          }
+        }
       }
     }
     return out;
+  }
+
+  private static int tableSize(int keys) {
+    return keys >= 1 << 27 ? 1 << 29 : Integer.highestOneBit(Math.max(1, keys)) << 2;
+  }
+
+  /** The slot of {@code k} in {@code table}: where it is, or the free slot it would take. */
+  private static int slot(@Nullable String[] table, String k) {
+    int mask = table.length - 1;
+    int h = k.hashCode();
+    int i = (h ^ (h >>> 16)) & mask;
+    String at;
+    while ((at = table[i]) != null && !at.equals(k)) {
+      i = (i + 1) & mask;
+    }
+    return i;
   }
 
   private static String describe(Set<String> keys) {

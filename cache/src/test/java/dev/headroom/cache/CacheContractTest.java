@@ -251,6 +251,35 @@ public abstract class CacheContractTest {
   }
 
   @Test
+  void getAllAsksForEachKeyOnceEvenWhenTheCollectionUnderstatesItsSize() {
+    Cache<String> cache = cache();
+    List<String> keys = new ArrayList<>();
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < 300; i++) {
+      keys.add("k" + i);
+      values.put("k" + i, "v" + i);
+    }
+    cache.putAll(values);
+    List<String> twice = new ArrayList<>(keys);
+    twice.addAll(keys);
+    java.util.Collection<String> understated =
+        new java.util.AbstractCollection<>() {
+          @Override
+          public java.util.Iterator<String> iterator() {
+            return twice.iterator();
+          }
+
+          @Override
+          public int size() {
+            return 1;
+          }
+        };
+    long hits = cache.stats().l1Hits();
+    assertThat(cache.getAll(understated)).containsExactlyEntriesOf(values);
+    assertThat(cache.stats().l1Hits() - hits).as("one hit per distinct key").isEqualTo(300);
+  }
+
+  @Test
   void aFailingBulkLoaderThrows() {
     Cache<String> cache = cache();
     assertThatThrownBy(
