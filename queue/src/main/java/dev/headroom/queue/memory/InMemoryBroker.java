@@ -41,7 +41,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The in-process backend: one lock over a map of jobs, a heap of waiting jobs ordered by {@code
+ * The in-process backend: one lock over a map of jobs, a line of waiting jobs ordered by {@code
  * (readyAt - priority * agingStep, sequence)}, a heap of delayed jobs by run-at time, the active
  * jobs with their lease deadlines, and the completed jobs and dead letters in the order they
  * finished (trimmed by count and age). Idle workers wait on a condition that enqueue signals, one
@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * bounded deque with Redis-stream-like ids) feeds subscriptions through a second condition.
  *
  * <p>Groups and the rate limit mirror the Redis scripts. A job with a group waits in its group's
- * own heap, not in the plain one; a ring (a deque) holds the groups that have waiting jobs and run
+ * own line, not in the plain one; a ring (a deque) holds the groups that have waiting jobs and run
  * fewer than their limit. A claim compares the plain head with the head of the group at the front
  * of the ring, takes the one whose place is first, and a group that was served goes to the back of
  * the ring: groups take turns whatever their backlog. A group leaves the ring at its limit and
@@ -78,12 +78,12 @@ public final class InMemoryBroker implements Broker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workArrived = lock.newCondition();
   private final Condition eventArrived = lock.newCondition();
-  private final ArrayDeque<QueueEvent> events = new ArrayDeque<>();
+  private final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
   private long eventMillis;
   private long eventSeq;
   private boolean paused;
   private final Map<String, Entry> jobs = new HashMap<>();
-  private final PriorityQueue<Entry> waiting = new PriorityQueue<>();
+  private final Line waiting = new Line();
   private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_RUN_AT);
   private final Map<String, Entry> active = new HashMap<>();
   private final ArrayDeque<Entry> completed = new ArrayDeque<>();
@@ -762,9 +762,9 @@ public final class InMemoryBroker implements Broker {
     try {
       switch (state) {
         case WAITING -> {
-          all.addAll(waiting);
+          waiting.addTo(all);
           for (Group g : groups.values()) {
-            all.addAll(g.waiting);
+            g.waiting.addTo(all);
           }
           all.sort(null);
         }
@@ -985,13 +985,14 @@ public final class InMemoryBroker implements Broker {
     }
     JobError brief = error == null ? null : new JobError(error.className(), error.message(), "");
     events.addLast(
-        new QueueEvent(
-            eventMillis + "-" + eventSeq,
+        new StoredEvent(
+            eventMillis,
+            eventSeq,
             kind,
             e.id,
             e.type,
             e.attempts,
-            Instant.ofEpochMilli(now),
+            now,
             brief,
             reason,
             kind == QueueEvent.Kind.PROGRESS ? e.progress : null));
@@ -1008,7 +1009,7 @@ public final class InMemoryBroker implements Broker {
       public String latestId() {
         lock.lock();
         try {
-          QueueEvent last = events.peekLast();
+          StoredEvent last = events.peekLast();
           return last == null ? "0-0" : last.id();
         } finally {
           lock.unlock();
@@ -1041,20 +1042,20 @@ public final class InMemoryBroker implements Broker {
 
   /** Events after {@code after}, oldest first, at most {@code max} (under the lock). */
   private List<QueueEvent> after(long[] after, int max) {
-    ArrayDeque<QueueEvent> newer = new ArrayDeque<>();
-    for (Iterator<QueueEvent> it = events.descendingIterator(); it.hasNext(); ) {
-      QueueEvent ev = it.next();
-      if (EventIds.compare(EventIds.parse(ev.id()), after) <= 0) {
+    ArrayDeque<StoredEvent> newer = new ArrayDeque<>();
+    for (Iterator<StoredEvent> it = events.descendingIterator(); it.hasNext(); ) {
+      StoredEvent ev = it.next();
+      if (ev.millis < after[0] || (ev.millis == after[0] && ev.seq <= after[1])) {
         break;
       }
       newer.addFirst(ev);
     }
     List<QueueEvent> out = new ArrayList<>(Math.min(max, newer.size()));
-    for (QueueEvent ev : newer) {
+    for (StoredEvent ev : newer) {
       if (out.size() == max) {
         break;
       }
-      out.add(ev);
+      out.add(ev.toEvent());
     }
     return out;
   }
@@ -1077,17 +1078,96 @@ public final class InMemoryBroker implements Broker {
     return "InMemoryBroker[" + name + "]";
   }
 
+  /**
+   * An event as kept in the log: its id's two numbers rather than the id's text, which is made,
+   * with the {@link QueueEvent}, only when a subscriber reads it.
+   */
+  private record StoredEvent(
+      long millis,
+      long seq,
+      QueueEvent.Kind kind,
+      String jobId,
+      String type,
+      int attempt,
+      long at,
+      @Nullable JobError error,
+      @Nullable String reason,
+      @Nullable String progress) {
+
+    String id() {
+      return millis + "-" + seq;
+    }
+
+    QueueEvent toEvent() {
+      return new QueueEvent(
+          id(), kind, jobId, type, attempt, Instant.ofEpochMilli(at), error, reason, progress);
+    }
+  }
+
   /** A job type's starts within its window and its next booked time; guarded by the lock. */
   private static final class TypeLimiter {
     final ArrayDeque<Long> starts = new ArrayDeque<>();
     long booked;
   }
 
+  /**
+   * Waiting jobs in line order. Most jobs join in order (same priority, a later ready time, a
+   * higher sequence): they go to the end of a sorted run, a deque, in constant time, and so does a
+   * job ahead of the whole run (to its front). Any other job goes to a heap. The head of the line
+   * is the first of the two heads. Guarded by the lock.
+   */
+  private static final class Line {
+    private final ArrayDeque<Entry> run = new ArrayDeque<>();
+    private final PriorityQueue<Entry> rest = new PriorityQueue<>();
+
+    void add(Entry e) {
+      Entry last = run.peekLast();
+      if (last == null || last.compareTo(e) < 0) {
+        run.addLast(e);
+      } else if (e.compareTo(run.getFirst()) < 0) {
+        run.addFirst(e);
+      } else {
+        rest.add(e);
+      }
+    }
+
+    @Nullable Entry peek() {
+      Entry a = run.peekFirst();
+      Entry b = rest.peek();
+      return a == null || (b != null && b.compareTo(a) < 0) ? b : a;
+    }
+
+    @Nullable Entry poll() {
+      Entry a = run.peekFirst();
+      Entry b = rest.peek();
+      return a == null || (b != null && b.compareTo(a) < 0) ? rest.poll() : run.pollFirst();
+    }
+
+    /** Takes {@code e} out, wherever it is; answers whether it was here. */
+    boolean remove(Entry e) {
+      return rest.remove(e) || run.removeFirstOccurrence(e);
+    }
+
+    int size() {
+      return run.size() + rest.size();
+    }
+
+    boolean isEmpty() {
+      return run.isEmpty() && rest.isEmpty();
+    }
+
+    /** Adds every job here to {@code out}, in no particular order. */
+    void addTo(List<Entry> out) {
+      out.addAll(run);
+      out.addAll(rest);
+    }
+  }
+
   /** A group's waiting jobs and how many of its jobs run; guarded by the lock. */
   private static final class Group {
     final String name;
     final int limit;
-    final PriorityQueue<Entry> waiting = new PriorityQueue<>();
+    final Line waiting = new Line();
     int running;
     boolean inRing;
 
