@@ -85,7 +85,9 @@ public final class InMemoryBroker implements Broker {
   private final Map<String, Entry> jobs = new HashMap<>();
   private final Line waiting = new Line();
   private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_RUN_AT);
-  private final Map<String, Entry> active = new HashMap<>();
+  // the running jobs, a list through their entries (found by id through jobs, in state ACTIVE)
+  private @Nullable Entry activeFirst;
+  private int activeCount;
   private final ArrayDeque<Entry> completed = new ArrayDeque<>();
   private final LinkedHashMap<String, Entry> dead = new LinkedHashMap<>();
   private long seq;
@@ -147,14 +149,17 @@ public final class InMemoryBroker implements Broker {
       int ready = 0;
       for (int i = 0; i < stored.length; i++) {
         NewJob j = batch.get(i);
-        if (jobs.containsKey(j.id()) || (dedupeMillis > 0 && dedupe.contains(j.id(), now))) {
+        if (dedupeMillis > 0 && dedupe.contains(j.id(), now)) {
           continue;
         }
+        Entry e = new Entry(j, seq + 1, now);
+        if (jobs.putIfAbsent(e.id, e) != null) {
+          continue;
+        }
+        seq++;
         if (dedupeMillis > 0) {
           dedupe.remember(j.id(), now, dedupeMillis);
         }
-        Entry e = new Entry(j, ++seq, now);
-        jobs.put(e.id, e);
         unfinished++;
         stored[i] = true;
         if (j.deferred()) {
@@ -381,7 +386,7 @@ public final class InMemoryBroker implements Broker {
     e.state = JobState.ACTIVE;
     e.token = token;
     e.leaseDeadline = now + leaseMillis;
-    active.put(e.id, e);
+    activate(e);
     return new ClaimedJob(
         e.id,
         e.type,
@@ -397,6 +402,41 @@ public final class InMemoryBroker implements Broker {
         first);
   }
 
+  /** Adds a claimed job to the running list. */
+  private void activate(Entry e) {
+    Entry first = activeFirst;
+    e.activePrev = null;
+    e.activeNext = first;
+    if (first != null) {
+      first.activePrev = e;
+    }
+    activeFirst = e;
+    activeCount++;
+  }
+
+  /** Takes a job off the running list. */
+  private void deactivate(Entry e) {
+    Entry prev = e.activePrev;
+    Entry next = e.activeNext;
+    if (prev == null) {
+      activeFirst = next;
+    } else {
+      prev.activeNext = next;
+    }
+    if (next != null) {
+      next.activePrev = prev;
+    }
+    e.activePrev = null;
+    e.activeNext = null;
+    activeCount--;
+  }
+
+  /** The running job {@code id}, or null. */
+  private @Nullable Entry active(String id) {
+    Entry e = jobs.get(id);
+    return e != null && e.state == JobState.ACTIVE ? e : null;
+  }
+
   private void promoteDue(long now) {
     Entry e;
     while ((e = delayed.peek()) != null && e.runAt <= now) {
@@ -407,11 +447,11 @@ public final class InMemoryBroker implements Broker {
 
   private boolean settle(Settlement s, long now) {
     ClaimedJob c = s.job();
-    Entry e = active.get(c.id());
+    Entry e = active(c.id());
     if (e == null || !c.leaseToken().equals(e.token)) {
       return false;
     }
-    active.remove(e.id);
+    deactivate(e);
     e.token = null;
     if (released(e)) {
       epoch++;
@@ -531,7 +571,7 @@ public final class InMemoryBroker implements Broker {
     try {
       long now = time.currentTimeMillis();
       for (int i = 0; i < ok.length; i++) {
-        Entry e = active.get(held.get(i).id());
+        Entry e = active(held.get(i).id());
         if (e != null && held.get(i).leaseToken().equals(e.token)) {
           e.leaseDeadline = now + leaseMillis;
           ok[i] = e.cancelRequested ? CANCEL_REQUESTED : HELD;
@@ -550,12 +590,12 @@ public final class InMemoryBroker implements Broker {
     lock.lock();
     try {
       long now = time.currentTimeMillis();
-      for (Iterator<Entry> it = active.values().iterator(); it.hasNext(); ) {
-        Entry e = it.next();
+      for (Entry e = activeFirst, next; e != null; e = next) {
+        next = e.activeNext;
         if (e.leaseDeadline > now) {
           continue;
         }
-        it.remove();
+        deactivate(e);
         expired++;
         e.token = null;
         released(e);
@@ -624,7 +664,7 @@ public final class InMemoryBroker implements Broker {
       return new QueueCounts(
           waiting.size() + groupedWaiting,
           delayed.size(),
-          active.size(),
+          activeCount,
           completed.size(),
           dead.size(),
           wait);
@@ -743,7 +783,7 @@ public final class InMemoryBroker implements Broker {
   public int progress(ClaimedJob job, String json) {
     lock.lock();
     try {
-      Entry e = active.get(job.id());
+      Entry e = active(job.id());
       if (e == null || !job.leaseToken().equals(e.token)) {
         return LOST;
       }
@@ -777,7 +817,9 @@ public final class InMemoryBroker implements Broker {
           all.sort(BY_RUN_AT);
         }
         case ACTIVE -> {
-          all.addAll(active.values());
+          for (Entry e = activeFirst; e != null; e = e.activeNext) {
+            all.add(e);
+          }
           all.sort(Comparator.comparingLong((Entry e) -> e.leaseDeadline).thenComparing(e -> e.id));
         }
         case COMPLETED -> all.addAll(completed);
@@ -940,13 +982,13 @@ public final class InMemoryBroker implements Broker {
       if (!paused) {
         return -2;
       }
-      if (!force && !active.isEmpty()) {
+      if (!force && activeFirst != null) {
         return -1;
       }
       long n = 0;
-      for (Iterator<Entry> it = active.values().iterator(); it.hasNext() && n < batch; n++) {
-        Entry e = it.next();
-        it.remove();
+      for (Entry e = activeFirst, next; e != null && n < batch; e = next, n++) {
+        next = e.activeNext;
+        deactivate(e);
         released(e);
         unfinished--;
         jobs.remove(e.id);
@@ -1205,6 +1247,8 @@ public final class InMemoryBroker implements Broker {
     @Nullable String progress;
     byte @Nullable [] result;
     boolean cancelRequested;
+    @Nullable Entry activePrev;
+    @Nullable Entry activeNext;
 
     Entry(NewJob j, long seq, long now) {
       this.id = j.id();
