@@ -32,6 +32,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
@@ -346,8 +347,11 @@ public final class InMemoryBroker implements Broker {
         return new Exchange(accepted, List.of(), -1, before);
       }
       int allowed = allowedStarts(claimMax, now);
-      List<ClaimedJob> claimed = new ArrayList<>(Math.min(allowed, waiting.size() + 1));
-      while (claimed.size() < allowed) {
+      // one claim (a worker slot's exchange) needs no list of its own
+      ClaimedJob first = null;
+      List<ClaimedJob> more = null;
+      int n = 0;
+      while (n < allowed) {
         Entry e = nextWaiting();
         if (e == null) {
           break;
@@ -355,12 +359,25 @@ public final class InMemoryBroker implements Broker {
         if (e.typeLimit != null && deferredByType(e, e.typeLimit, now)) {
           continue;
         }
-        int i = claimed.size();
-        claimed.add(claim(e, i == 0 ? tokenPrefix : tokenPrefix + i, now, leaseMillis));
+        ClaimedJob c = claim(e, n == 0 ? tokenPrefix : tokenPrefix + n, now, leaseMillis);
+        if (n == 0) {
+          first = c;
+        } else {
+          if (more == null) {
+            more = new ArrayList<>(Math.min(allowed, waiting.size() + 2));
+            more.add(Objects.requireNonNull(first));
+          }
+          more.add(c);
+        }
+        n++;
         if (rateJobs > 0) {
           starts.addLast(now);
         }
       }
+      List<ClaimedJob> claimed =
+          more != null
+              ? Collections.unmodifiableList(more)
+              : first != null ? List.of(first) : List.of();
       Entry next = delayed.peek();
       long nextDue = claimed.size() < claimMax && next != null ? Math.max(0, next.runAt - now) : -1;
       Long oldest = starts.peekFirst();
@@ -369,11 +386,7 @@ public final class InMemoryBroker implements Broker {
         long slot = Math.max(0, oldest + rateWindow - now);
         nextDue = nextDue < 0 ? slot : Math.min(nextDue, slot);
       }
-      return new Exchange(
-          accepted,
-          claimed.size() == 1 ? List.of(claimed.get(0)) : Collections.unmodifiableList(claimed),
-          nextDue,
-          before);
+      return new Exchange(accepted, claimed, nextDue, before);
     } finally {
       lock.unlock();
     }
