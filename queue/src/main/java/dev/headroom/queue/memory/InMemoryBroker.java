@@ -1200,6 +1200,14 @@ public final class InMemoryBroker implements Broker {
 
     /** Takes {@code e} out, wherever it is; answers whether it was here. */
     boolean remove(Entry e) {
+      if (run.peekFirst() == e) {
+        run.pollFirst();
+        return true;
+      }
+      if (rest.peek() == e) {
+        rest.poll();
+        return true;
+      }
       return rest.remove(e) || run.removeFirstOccurrence(e);
     }
 
