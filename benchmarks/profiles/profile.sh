@@ -24,12 +24,15 @@ declare -A BENCH=(
   [ratelimit-hot-key-resilience4j]='RateLimitLocalBenchmark.tryAcquire|-p impl=resilience4j -p keys=hot'
   [cdn-many-paths]='CdnUrlBenchmark.routeVersionedManyPaths|-p impl=headroom'
   [cdn-many-paths-jdk]='CdnUrlBenchmark.routeVersionedManyPaths|-p impl=jdk'
+  [queue-memory]='QueueMemoryBenchmark.enqueueAndRun|-p impl=headroom'
+  [queue-memory-executor]='QueueMemoryBenchmark.enqueueAndRun|-p impl=executor'
 )
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   names=(cache-getall cache-getall-lettuce cache-l1-hit cache-l1-hit-caffeine
-    ratelimit-hot-key ratelimit-hot-key-resilience4j cdn-many-paths cdn-many-paths-jdk)
+    ratelimit-hot-key ratelimit-hot-key-resilience4j cdn-many-paths cdn-many-paths-jdk
+    queue-memory queue-memory-executor)
 fi
 
 mkdir -p "$WORK" "$OUT"

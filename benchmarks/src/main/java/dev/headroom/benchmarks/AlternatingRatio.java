@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * names the two impls, default {@code headroom,resilience4j}), {@code getall} ({@link
  * CacheGetAllBenchmark}, 4 threads, against raw Lettuce) and {@code l1hit} ({@link
  * CacheL1HitBenchmark}, 2 threads, against Caffeine; a third argument names the two impls, e.g.
- * {@code headroom,caffeine-entry}).
+ * {@code headroom,caffeine-entry}) and {@code qmem} ({@link QueueMemoryBenchmark}, against the
+ * hand-written executor).
  */
 public final class AlternatingRatio {
 
@@ -116,6 +117,27 @@ public final class AlternatingRatio {
           ThreadLocal<CacheL1HitBenchmark.Cursor> cursor =
               ThreadLocal.withInitial(CacheL1HitBenchmark.Cursor::new);
           ops.add(new Op(impl, () -> b.get(cursor.get()), 1, 2));
+        }
+      }
+      case "qmem" -> {
+        for (String impl : List.of("headroom", "executor")) {
+          QueueMemoryBenchmark b = new QueueMemoryBenchmark();
+          b.impl = impl;
+          b.setUp();
+          closers.add(b::tearDown);
+          ops.add(
+              new Op(
+                  impl,
+                  () -> {
+                    try {
+                      b.enqueueAndRun();
+                      return b;
+                    } catch (InterruptedException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  },
+                  1000,
+                  1));
         }
       }
       default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'");

@@ -48,7 +48,8 @@ final class BrokerJobQueue implements JobQueue {
   final List<JobListener> listeners = new CopyOnWriteArrayList<>();
   private final Set<BrokerWorkerPool> pools = ConcurrentHashMap.newKeySet();
   private final Set<EventSubscription> subscriptions = ConcurrentHashMap.newKeySet();
-  private final String idNode = Long.toString(ThreadLocalRandom.current().nextLong() >>> 12, 36);
+  private final String idPrefix =
+      Long.toString(ThreadLocalRandom.current().nextLong() >>> 12, 36) + "-";
   private final AtomicLong idSeq = new AtomicLong();
   private final Object stateLock = new Object();
   private @Nullable ScheduledExecutorService maintenance;
@@ -167,7 +168,7 @@ final class BrokerJobQueue implements JobQueue {
   }
 
   private String nextId() {
-    return idNode + "-" + Long.toHexString(idSeq.incrementAndGet());
+    return idPrefix + Long.toHexString(idSeq.incrementAndGet());
   }
 
   @Override

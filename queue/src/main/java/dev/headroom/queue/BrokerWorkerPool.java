@@ -50,6 +50,8 @@ final class BrokerWorkerPool implements WorkerPool {
   private static final Codec<Object> PROGRESS_JSON = JsonCodec.of(Object.class);
   private static final String PROCESS =
       ManagementFactory.getRuntimeMXBean().getName().replace(':', '.');
+  // numbers the pools of this process: an in-memory store is never shared with another process
+  private static final AtomicLong POOLS = new AtomicLong();
 
   private final BrokerJobQueue queue;
   private final Broker broker;
@@ -96,7 +98,9 @@ final class BrokerWorkerPool implements WorkerPool {
                 || queue.options.timeSource() == TimeSource.system());
     this.workerId =
         PROCESS + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
-    this.tokenBase = workerId + ":";
+    // used without a combiner, that is in memory, where no other process claims: the pool's number
+    // makes its tokens unique, and a short token is cheaper to make than one with the worker id
+    this.tokenBase = Long.toString(POOLS.incrementAndGet(), 36) + ":";
     this.slots = new Slot[concurrency];
     this.combiner = queue.remote ? new ExchangeCombiner(broker, workerId, leaseMillis) : null;
     this.exited = new CountDownLatch(concurrency);
@@ -378,7 +382,10 @@ final class BrokerWorkerPool implements WorkerPool {
           .record(
               Math.max(0, job.claimedAtMillis() - job.enqueuedAtMillis()), TimeUnit.MILLISECONDS);
     }
-    long start = System.nanoTime();
+    // the clock is read only when something looks at the duration (a read is not free on every
+    // machine); a listener added while this job runs is told a duration of zero
+    boolean timed = meters != null || !queue.listeners.isEmpty();
+    long start = timed ? System.nanoTime() : 0;
     Handler<?> h = handlers.get(job.type());
     Throwable failure = null;
     String deadReason = null;
@@ -405,7 +412,7 @@ final class BrokerWorkerPool implements WorkerPool {
       slot.current = null;
       Thread.interrupted();
     }
-    long nanos = System.nanoTime() - start;
+    long nanos = timed ? System.nanoTime() - start : 0;
     if (meters != null) {
       meters.type(job.type()).processing.record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -32,6 +32,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The in-process backend: one lock over a map of jobs, a heap of waiting jobs ordered by {@code
+ * The in-process backend: one lock over a map of jobs, a line of waiting jobs ordered by {@code
  * (readyAt - priority * agingStep, sequence)}, a heap of delayed jobs by run-at time, the active
  * jobs with their lease deadlines, and the completed jobs and dead letters in the order they
  * finished (trimmed by count and age). Idle workers wait on a condition that enqueue signals, one
@@ -49,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  * bounded deque with Redis-stream-like ids) feeds subscriptions through a second condition.
  *
  * <p>Groups and the rate limit mirror the Redis scripts. A job with a group waits in its group's
- * own heap, not in the plain one; a ring (a deque) holds the groups that have waiting jobs and run
+ * own line, not in the plain one; a ring (a deque) holds the groups that have waiting jobs and run
  * fewer than their limit. A claim compares the plain head with the head of the group at the front
  * of the ring, takes the one whose place is first, and a group that was served goes to the back of
  * the ring: groups take turns whatever their backlog. A group leaves the ring at its limit and
@@ -78,14 +79,16 @@ public final class InMemoryBroker implements Broker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workArrived = lock.newCondition();
   private final Condition eventArrived = lock.newCondition();
-  private final ArrayDeque<QueueEvent> events = new ArrayDeque<>();
+  private final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
   private long eventMillis;
   private long eventSeq;
   private boolean paused;
   private final Map<String, Entry> jobs = new HashMap<>();
-  private final PriorityQueue<Entry> waiting = new PriorityQueue<>();
+  private final Line waiting = new Line();
   private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_RUN_AT);
-  private final Map<String, Entry> active = new HashMap<>();
+  // the running jobs, a list through their entries (found by id through jobs, in state ACTIVE)
+  private @Nullable Entry activeFirst;
+  private int activeCount;
   private final ArrayDeque<Entry> completed = new ArrayDeque<>();
   private final LinkedHashMap<String, Entry> dead = new LinkedHashMap<>();
   private long seq;
@@ -147,14 +150,17 @@ public final class InMemoryBroker implements Broker {
       int ready = 0;
       for (int i = 0; i < stored.length; i++) {
         NewJob j = batch.get(i);
-        if (jobs.containsKey(j.id()) || (dedupeMillis > 0 && dedupe.contains(j.id(), now))) {
+        if (dedupeMillis > 0 && dedupe.contains(j.id(), now)) {
           continue;
         }
+        Entry e = new Entry(j, seq + 1, now);
+        if (jobs.putIfAbsent(e.id, e) != null) {
+          continue;
+        }
+        seq++;
         if (dedupeMillis > 0) {
           dedupe.remember(j.id(), now, dedupeMillis);
         }
-        Entry e = new Entry(j, ++seq, now);
-        jobs.put(e.id, e);
         unfinished++;
         stored[i] = true;
         if (j.deferred()) {
@@ -341,8 +347,11 @@ public final class InMemoryBroker implements Broker {
         return new Exchange(accepted, List.of(), -1, before);
       }
       int allowed = allowedStarts(claimMax, now);
-      List<ClaimedJob> claimed = new ArrayList<>(Math.min(allowed, waiting.size() + 1));
-      while (claimed.size() < allowed) {
+      // one claim (a worker slot's exchange) needs no list of its own
+      ClaimedJob first = null;
+      List<ClaimedJob> more = null;
+      int n = 0;
+      while (n < allowed) {
         Entry e = nextWaiting();
         if (e == null) {
           break;
@@ -350,12 +359,25 @@ public final class InMemoryBroker implements Broker {
         if (e.typeLimit != null && deferredByType(e, e.typeLimit, now)) {
           continue;
         }
-        int i = claimed.size();
-        claimed.add(claim(e, i == 0 ? tokenPrefix : tokenPrefix + i, now, leaseMillis));
+        ClaimedJob c = claim(e, n == 0 ? tokenPrefix : tokenPrefix + n, now, leaseMillis);
+        if (n == 0) {
+          first = c;
+        } else {
+          if (more == null) {
+            more = new ArrayList<>(Math.min(allowed, waiting.size() + 2));
+            more.add(Objects.requireNonNull(first));
+          }
+          more.add(c);
+        }
+        n++;
         if (rateJobs > 0) {
           starts.addLast(now);
         }
       }
+      List<ClaimedJob> claimed =
+          more != null
+              ? Collections.unmodifiableList(more)
+              : first != null ? List.of(first) : List.of();
       Entry next = delayed.peek();
       long nextDue = claimed.size() < claimMax && next != null ? Math.max(0, next.runAt - now) : -1;
       Long oldest = starts.peekFirst();
@@ -364,11 +386,7 @@ public final class InMemoryBroker implements Broker {
         long slot = Math.max(0, oldest + rateWindow - now);
         nextDue = nextDue < 0 ? slot : Math.min(nextDue, slot);
       }
-      return new Exchange(
-          accepted,
-          claimed.size() == 1 ? List.of(claimed.get(0)) : Collections.unmodifiableList(claimed),
-          nextDue,
-          before);
+      return new Exchange(accepted, claimed, nextDue, before);
     } finally {
       lock.unlock();
     }
@@ -381,7 +399,7 @@ public final class InMemoryBroker implements Broker {
     e.state = JobState.ACTIVE;
     e.token = token;
     e.leaseDeadline = now + leaseMillis;
-    active.put(e.id, e);
+    activate(e);
     return new ClaimedJob(
         e.id,
         e.type,
@@ -397,6 +415,41 @@ public final class InMemoryBroker implements Broker {
         first);
   }
 
+  /** Adds a claimed job to the running list. */
+  private void activate(Entry e) {
+    Entry first = activeFirst;
+    e.activePrev = null;
+    e.activeNext = first;
+    if (first != null) {
+      first.activePrev = e;
+    }
+    activeFirst = e;
+    activeCount++;
+  }
+
+  /** Takes a job off the running list. */
+  private void deactivate(Entry e) {
+    Entry prev = e.activePrev;
+    Entry next = e.activeNext;
+    if (prev == null) {
+      activeFirst = next;
+    } else {
+      prev.activeNext = next;
+    }
+    if (next != null) {
+      next.activePrev = prev;
+    }
+    e.activePrev = null;
+    e.activeNext = null;
+    activeCount--;
+  }
+
+  /** The running job {@code id}, or null. */
+  private @Nullable Entry active(String id) {
+    Entry e = jobs.get(id);
+    return e != null && e.state == JobState.ACTIVE ? e : null;
+  }
+
   private void promoteDue(long now) {
     Entry e;
     while ((e = delayed.peek()) != null && e.runAt <= now) {
@@ -407,11 +460,11 @@ public final class InMemoryBroker implements Broker {
 
   private boolean settle(Settlement s, long now) {
     ClaimedJob c = s.job();
-    Entry e = active.get(c.id());
+    Entry e = active(c.id());
     if (e == null || !c.leaseToken().equals(e.token)) {
       return false;
     }
-    active.remove(e.id);
+    deactivate(e);
     e.token = null;
     if (released(e)) {
       epoch++;
@@ -531,7 +584,7 @@ public final class InMemoryBroker implements Broker {
     try {
       long now = time.currentTimeMillis();
       for (int i = 0; i < ok.length; i++) {
-        Entry e = active.get(held.get(i).id());
+        Entry e = active(held.get(i).id());
         if (e != null && held.get(i).leaseToken().equals(e.token)) {
           e.leaseDeadline = now + leaseMillis;
           ok[i] = e.cancelRequested ? CANCEL_REQUESTED : HELD;
@@ -550,12 +603,12 @@ public final class InMemoryBroker implements Broker {
     lock.lock();
     try {
       long now = time.currentTimeMillis();
-      for (Iterator<Entry> it = active.values().iterator(); it.hasNext(); ) {
-        Entry e = it.next();
+      for (Entry e = activeFirst, next; e != null; e = next) {
+        next = e.activeNext;
         if (e.leaseDeadline > now) {
           continue;
         }
-        it.remove();
+        deactivate(e);
         expired++;
         e.token = null;
         released(e);
@@ -624,7 +677,7 @@ public final class InMemoryBroker implements Broker {
       return new QueueCounts(
           waiting.size() + groupedWaiting,
           delayed.size(),
-          active.size(),
+          activeCount,
           completed.size(),
           dead.size(),
           wait);
@@ -743,7 +796,7 @@ public final class InMemoryBroker implements Broker {
   public int progress(ClaimedJob job, String json) {
     lock.lock();
     try {
-      Entry e = active.get(job.id());
+      Entry e = active(job.id());
       if (e == null || !job.leaseToken().equals(e.token)) {
         return LOST;
       }
@@ -762,9 +815,9 @@ public final class InMemoryBroker implements Broker {
     try {
       switch (state) {
         case WAITING -> {
-          all.addAll(waiting);
+          waiting.addTo(all);
           for (Group g : groups.values()) {
-            all.addAll(g.waiting);
+            g.waiting.addTo(all);
           }
           all.sort(null);
         }
@@ -777,7 +830,9 @@ public final class InMemoryBroker implements Broker {
           all.sort(BY_RUN_AT);
         }
         case ACTIVE -> {
-          all.addAll(active.values());
+          for (Entry e = activeFirst; e != null; e = e.activeNext) {
+            all.add(e);
+          }
           all.sort(Comparator.comparingLong((Entry e) -> e.leaseDeadline).thenComparing(e -> e.id));
         }
         case COMPLETED -> all.addAll(completed);
@@ -940,13 +995,13 @@ public final class InMemoryBroker implements Broker {
       if (!paused) {
         return -2;
       }
-      if (!force && !active.isEmpty()) {
+      if (!force && activeFirst != null) {
         return -1;
       }
       long n = 0;
-      for (Iterator<Entry> it = active.values().iterator(); it.hasNext() && n < batch; n++) {
-        Entry e = it.next();
-        it.remove();
+      for (Entry e = activeFirst, next; e != null && n < batch; e = next, n++) {
+        next = e.activeNext;
+        deactivate(e);
         released(e);
         unfinished--;
         jobs.remove(e.id);
@@ -985,13 +1040,14 @@ public final class InMemoryBroker implements Broker {
     }
     JobError brief = error == null ? null : new JobError(error.className(), error.message(), "");
     events.addLast(
-        new QueueEvent(
-            eventMillis + "-" + eventSeq,
+        new StoredEvent(
+            eventMillis,
+            eventSeq,
             kind,
             e.id,
             e.type,
             e.attempts,
-            Instant.ofEpochMilli(now),
+            now,
             brief,
             reason,
             kind == QueueEvent.Kind.PROGRESS ? e.progress : null));
@@ -1008,7 +1064,7 @@ public final class InMemoryBroker implements Broker {
       public String latestId() {
         lock.lock();
         try {
-          QueueEvent last = events.peekLast();
+          StoredEvent last = events.peekLast();
           return last == null ? "0-0" : last.id();
         } finally {
           lock.unlock();
@@ -1041,20 +1097,20 @@ public final class InMemoryBroker implements Broker {
 
   /** Events after {@code after}, oldest first, at most {@code max} (under the lock). */
   private List<QueueEvent> after(long[] after, int max) {
-    ArrayDeque<QueueEvent> newer = new ArrayDeque<>();
-    for (Iterator<QueueEvent> it = events.descendingIterator(); it.hasNext(); ) {
-      QueueEvent ev = it.next();
-      if (EventIds.compare(EventIds.parse(ev.id()), after) <= 0) {
+    ArrayDeque<StoredEvent> newer = new ArrayDeque<>();
+    for (Iterator<StoredEvent> it = events.descendingIterator(); it.hasNext(); ) {
+      StoredEvent ev = it.next();
+      if (ev.millis < after[0] || (ev.millis == after[0] && ev.seq <= after[1])) {
         break;
       }
       newer.addFirst(ev);
     }
     List<QueueEvent> out = new ArrayList<>(Math.min(max, newer.size()));
-    for (QueueEvent ev : newer) {
+    for (StoredEvent ev : newer) {
       if (out.size() == max) {
         break;
       }
-      out.add(ev);
+      out.add(ev.toEvent());
     }
     return out;
   }
@@ -1077,17 +1133,104 @@ public final class InMemoryBroker implements Broker {
     return "InMemoryBroker[" + name + "]";
   }
 
+  /**
+   * An event as kept in the log: its id's two numbers rather than the id's text, which is made,
+   * with the {@link QueueEvent}, only when a subscriber reads it.
+   */
+  private record StoredEvent(
+      long millis,
+      long seq,
+      QueueEvent.Kind kind,
+      String jobId,
+      String type,
+      int attempt,
+      long at,
+      @Nullable JobError error,
+      @Nullable String reason,
+      @Nullable String progress) {
+
+    String id() {
+      return millis + "-" + seq;
+    }
+
+    QueueEvent toEvent() {
+      return new QueueEvent(
+          id(), kind, jobId, type, attempt, Instant.ofEpochMilli(at), error, reason, progress);
+    }
+  }
+
   /** A job type's starts within its window and its next booked time; guarded by the lock. */
   private static final class TypeLimiter {
     final ArrayDeque<Long> starts = new ArrayDeque<>();
     long booked;
   }
 
+  /**
+   * Waiting jobs in line order. Most jobs join in order (same priority, a later ready time, a
+   * higher sequence): they go to the end of a sorted run, a deque, in constant time, and so does a
+   * job ahead of the whole run (to its front). Any other job goes to a heap. The head of the line
+   * is the first of the two heads. Guarded by the lock.
+   */
+  private static final class Line {
+    private final ArrayDeque<Entry> run = new ArrayDeque<>();
+    private final PriorityQueue<Entry> rest = new PriorityQueue<>();
+
+    void add(Entry e) {
+      Entry last = run.peekLast();
+      if (last == null || last.compareTo(e) < 0) {
+        run.addLast(e);
+      } else if (e.compareTo(run.getFirst()) < 0) {
+        run.addFirst(e);
+      } else {
+        rest.add(e);
+      }
+    }
+
+    @Nullable Entry peek() {
+      Entry a = run.peekFirst();
+      Entry b = rest.peek();
+      return a == null || (b != null && b.compareTo(a) < 0) ? b : a;
+    }
+
+    @Nullable Entry poll() {
+      Entry a = run.peekFirst();
+      Entry b = rest.peek();
+      return a == null || (b != null && b.compareTo(a) < 0) ? rest.poll() : run.pollFirst();
+    }
+
+    /** Takes {@code e} out, wherever it is; answers whether it was here. */
+    boolean remove(Entry e) {
+      if (run.peekFirst() == e) {
+        run.pollFirst();
+        return true;
+      }
+      if (rest.peek() == e) {
+        rest.poll();
+        return true;
+      }
+      return rest.remove(e) || run.removeFirstOccurrence(e);
+    }
+
+    int size() {
+      return run.size() + rest.size();
+    }
+
+    boolean isEmpty() {
+      return run.isEmpty() && rest.isEmpty();
+    }
+
+    /** Adds every job here to {@code out}, in no particular order. */
+    void addTo(List<Entry> out) {
+      out.addAll(run);
+      out.addAll(rest);
+    }
+  }
+
   /** A group's waiting jobs and how many of its jobs run; guarded by the lock. */
   private static final class Group {
     final String name;
     final int limit;
-    final PriorityQueue<Entry> waiting = new PriorityQueue<>();
+    final Line waiting = new Line();
     int running;
     boolean inRing;
 
@@ -1125,6 +1268,8 @@ public final class InMemoryBroker implements Broker {
     @Nullable String progress;
     byte @Nullable [] result;
     boolean cancelRequested;
+    @Nullable Entry activePrev;
+    @Nullable Entry activeNext;
 
     Entry(NewJob j, long seq, long now) {
       this.id = j.id();
