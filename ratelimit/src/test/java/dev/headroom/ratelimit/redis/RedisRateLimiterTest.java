@@ -145,6 +145,27 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
   }
 
   @Test
+  void aServerThatLostTheScriptIsSentItAgainAndStillDecides() {
+    RateLimiter limiter =
+        onServerTime(
+            connector,
+            "noscript",
+            RateLimiterConfig.builder().limit(2, Duration.ofMinutes(1)).build(),
+            ManualTimeSource.create());
+    assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
+    connector.sync().scriptFlush(); // as after a restart or a failover
+    Decision second = limiter.tryAcquire("k");
+    assertThat(second.source()).isEqualTo(DecisionSource.LIMITER);
+    assertThat(second.allowed()).isTrue();
+    assertThat(second.remaining()).isZero();
+    connector.sync().scriptFlush();
+    Decision third = limiter.tryAcquireAsync("k", 1).join();
+    assertThat(third.source()).isEqualTo(DecisionSource.LIMITER);
+    assertThat(third.allowed()).isFalse();
+    assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
+  }
+
+  @Test
   void theLocalDenyCacheAnswersWithoutARoundTripUntilTheDenialExpires() {
     RateLimiterConfig config =
         RateLimiterConfig.builder()
