@@ -22,6 +22,8 @@ declare -A BENCH=(
   [cache-l1-hit-caffeine]='CacheL1HitBenchmark.get|-p impl=caffeine'
   [ratelimit-hot-key]='RateLimitLocalBenchmark.tryAcquire|-p impl=headroom -p keys=hot'
   [ratelimit-hot-key-resilience4j]='RateLimitLocalBenchmark.tryAcquire|-p impl=resilience4j -p keys=hot'
+  [ratelimit-redis]='RateLimitRedisBenchmark.decide|-p impl=headroom'
+  [ratelimit-redis-script]='RateLimitRedisBenchmark.decide|-p impl=script'
   [cdn-many-paths]='CdnUrlBenchmark.routeVersionedManyPaths|-p impl=headroom'
   [cdn-many-paths-jdk]='CdnUrlBenchmark.routeVersionedManyPaths|-p impl=jdk'
   [queue-memory]='QueueMemoryBenchmark.enqueueAndRun|-p impl=headroom'
@@ -31,8 +33,8 @@ declare -A BENCH=(
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   names=(cache-getall cache-getall-lettuce cache-l1-hit cache-l1-hit-caffeine
-    ratelimit-hot-key ratelimit-hot-key-resilience4j cdn-many-paths cdn-many-paths-jdk
-    queue-memory queue-memory-executor)
+    ratelimit-hot-key ratelimit-hot-key-resilience4j ratelimit-redis ratelimit-redis-script
+    cdn-many-paths cdn-many-paths-jdk queue-memory queue-memory-executor)
 fi
 
 mkdir -p "$WORK" "$OUT"

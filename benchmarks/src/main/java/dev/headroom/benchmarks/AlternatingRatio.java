@@ -23,11 +23,12 @@ import org.jspecify.annotations.Nullable;
  *
  * Scenarios: {@code batcher}, {@code signed}, {@code signedUri}, {@code versioned}, {@code many}
  * (the {@link CdnUrlBenchmark} methods), {@code rlhot} (one hot key, 2 threads; a third argument
- * names the two impls, default {@code headroom,resilience4j}), {@code getall} ({@link
- * CacheGetAllBenchmark}, 4 threads, against raw Lettuce) and {@code l1hit} ({@link
- * CacheL1HitBenchmark}, 2 threads, against Caffeine; a third argument names the two impls, e.g.
- * {@code headroom,caffeine-entry}) and {@code qmem} ({@link QueueMemoryBenchmark}, against the
- * hand-written executor).
+ * names the two impls, default {@code headroom,resilience4j}), {@code rlredis} ({@link
+ * RateLimitRedisBenchmark}, 8 threads; a third argument names the impls, default {@code
+ * headroom,script}), {@code getall} ({@link CacheGetAllBenchmark}, 4 threads, against raw Lettuce),
+ * {@code l1hit} ({@link CacheL1HitBenchmark}, 2 threads, against Caffeine; a third argument names
+ * the two impls, e.g. {@code headroom,caffeine-entry}) and {@code qmem} ({@link
+ * QueueMemoryBenchmark}, against the hand-written executor).
  */
 public final class AlternatingRatio {
 
@@ -83,6 +84,29 @@ public final class AlternatingRatio {
           b.setUp();
           RateLimitLocalBenchmark.Cursor cursor = new RateLimitLocalBenchmark.Cursor();
           ops.add(new Op(impl, () -> b.tryAcquire(cursor), 1, 2));
+        }
+      }
+      case "rlredis" -> {
+        String[] impls = (args.length > 2 ? args[2] : "headroom,script").split(",", -1);
+        for (String impl : impls) {
+          RateLimitRedisBenchmark b = new RateLimitRedisBenchmark();
+          b.impl = impl;
+          b.setUp();
+          closers.add(b::tearDown);
+          ThreadLocal<RateLimitRedisBenchmark.Cursor> cursor =
+              ThreadLocal.withInitial(RateLimitRedisBenchmark.Cursor::new);
+          ops.add(
+              new Op(
+                  impl,
+                  () -> {
+                    try {
+                      return b.decide(cursor.get());
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  },
+                  1,
+                  8));
         }
       }
       case "getall" -> {

@@ -53,6 +53,7 @@ final class OneLimitWindowState extends KeyState {
     this.sliding = sliding;
   }
 
+  // the allowed path is kept small: denial and rolling are methods of their own
   @Override
   Decision decide(long permits, long now, InMemoryRateLimiter ctx) {
     long limit = ctx.permits[0];
@@ -61,36 +62,54 @@ final class OneLimitWindowState extends KeyState {
       Window cur = (Window) WINDOW.getAcquire(this);
       long idx = CasState.windowIndex(cur.index, now, w);
       long count = (long) COUNT.getVolatile(cur);
-      if (idx != cur.index) {
-        roll(cur, count, idx);
-        continue;
-      }
-      if (count < 0) {
-        Thread.onSpinWait(); // sealed by a thread whose time is in a later window: it publishes it
+      if (idx != cur.index || count < 0) {
+        settle(cur, count, idx);
         continue;
       }
       long d = Math.max(0, now - idx * w);
-      long prev = cur.previous;
-      long weighted = sliding ? SlidingCounterState.weighted(prev, w, d) : 0;
-      if (count + permits + weighted <= limit) {
-        if (!COUNT.compareAndSet(cur, count, count + permits)) {
-          LockSupport.parkNanos(1);
-          continue;
-        }
+      long weighted =
+          sliding ? SlidingCounterState.weighted(cur.previous, w, d, ctx.firstWindowInverse) : 0;
+      if (count + permits + weighted > limit) {
+        return denied(permits, now, ctx, limit, w, idx, d, cur.previous, count, weighted);
+      }
+      if (COUNT.compareAndSet(cur, count, count + permits)) {
         long resetAfter = sliding ? 2 * w - d : (idx + 1) * w - now;
         return ctx.decision(true, limit - count - permits - weighted, resetAfter, 0, now);
       }
-      if (sliding) {
-        return ctx.decision(
-            false,
-            limit - count - weighted,
-            count > 0 ? 2 * w - d : prev > 0 ? w - d : 0,
-            SlidingCounterState.retryAfter(limit, w, d, prev, count, permits),
-            now);
-      }
-      long untilEnd = (idx + 1) * w - now;
-      return ctx.decision(false, limit - count, count > 0 ? untilEnd : 0, untilEnd, now);
+      LockSupport.parkNanos(1);
     }
+  }
+
+  /** Brings window {@code idx} in, or waits for the thread that does. */
+  private void settle(Window cur, long count, long idx) {
+    if (idx != cur.index) {
+      roll(cur, count, idx);
+    } else {
+      Thread.onSpinWait(); // sealed by a thread whose time is in a later window: it publishes it
+    }
+  }
+
+  private Decision denied(
+      long permits,
+      long now,
+      InMemoryRateLimiter ctx,
+      long limit,
+      long w,
+      long idx,
+      long d,
+      long prev,
+      long count,
+      long weighted) {
+    if (sliding) {
+      return ctx.decision(
+          false,
+          limit - count - weighted,
+          count > 0 ? 2 * w - d : prev > 0 ? w - d : 0,
+          SlidingCounterState.retryAfter(limit, w, d, prev, count, permits),
+          now);
+    }
+    long untilEnd = (idx + 1) * w - now;
+    return ctx.decision(false, limit - count, count > 0 ? untilEnd : 0, untilEnd, now);
   }
 
   /** Seals {@code cur} (whose count was read as {@code count}) and publishes window {@code idx}. */

@@ -113,6 +113,36 @@ final class SlidingCounterState extends CasState {
         .longValueExact();
   }
 
+  /**
+   * {@link #weighted(long, long, long)} with {@code inverse} = {@code 1.0 / w}: the quotient is
+   * estimated in floating point and then corrected to the exact integer, which costs less than a
+   * 64-bit division.
+   */
+  static long weighted(long prev, long w, long d, double inverse) {
+    if (prev == 0) {
+      return 0;
+    }
+    long b = w - d;
+    long low = prev * b;
+    if (Math.multiplyHigh(prev, b) != 0 || low < 0 || low >= 1L << 62) {
+      return ceilMulDiv(prev, b, w);
+    }
+    // the estimate is off by far less than one for windows of a millisecond or more; the loops
+    // make it exact whatever the error (q * w stays below 2^63, as q * w is within a relative
+    // 2^-50 of low)
+    long q = (long) (low * inverse);
+    long r = low - q * w;
+    while (r < 0) {
+      q--;
+      r += w;
+    }
+    while (r >= w) {
+      q++;
+      r -= w;
+    }
+    return r == 0 ? q : q + 1;
+  }
+
   /** {@code ceil(a * b / c)} for non-negative a, b and positive c, exactly. */
   static long ceilMulDiv(long a, long b, long c) {
     long high = Math.multiplyHigh(a, b);

@@ -28,9 +28,16 @@ import dev.headroom.ratelimit.RateLimitPolicy;
 import dev.headroom.ratelimit.RateLimiterConfig;
 import dev.headroom.ratelimit.memory.InMemoryRateLimiter;
 import dev.headroom.ratelimit.spi.LimiterBackend;
-import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -75,6 +82,7 @@ public final class RedisRateLimiter implements LimiterBackend {
 
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final Map<Algorithm, RedisScript> SCRIPTS = new EnumMap<>(Algorithm.class);
+  private static final TimeUnit NANOS = TimeUnit.NANOSECONDS;
   private static final String[] REASONS = {"timeout", "interrupted", "unavailable", "error"};
 
   /**
@@ -146,6 +154,9 @@ public final class RedisRateLimiter implements LimiterBackend {
   private final boolean serverTime;
   private final List<Limit> limits;
   private final String[] limitArgs;
+  // the arguments of a one-permit request on server time: the same for every call, and Lettuce
+  // only reads them, so one array serves every call
+  private final String @Nullable [] onePermitArgs;
   private final long timeoutNanos;
   private final Duration failClosedRetry;
   private final @Nullable InMemoryRateLimiter fallback;
@@ -180,6 +191,7 @@ public final class RedisRateLimiter implements LimiterBackend {
       limitArgs[2 * i] = Long.toString(limits.get(i).permits());
       limitArgs[2 * i + 1] = Long.toString(limits.get(i).windowMicros());
     }
+    this.onePermitArgs = serverTime ? args(1, "") : null;
     this.timeoutNanos = config.redisTimeout().toNanos();
     Duration shortest = limits.stream().map(Limit::window).min(Duration::compareTo).orElseThrow();
     this.failClosedRetry =
@@ -328,14 +340,17 @@ public final class RedisRateLimiter implements LimiterBackend {
    */
   @Override
   public Decision tryAcquire(String key, long permits) {
-    Decision cached = cachedDenial(key, permits);
+    Denial denial = denial(key);
+    Decision cached = cachedDenial(denial, permits);
     if (cached != null) {
       return cached;
     }
     long start = time.nanoTime();
-    CompletableFuture<List<Object>> reply = send(key, permits);
+    String redisKey = redisKey(key);
+    String[] args = args(permits);
+    Reply reply;
     try {
-      return onReply(key, permits, reply.get(timeoutNanos, TimeUnit.NANOSECONDS), start);
+      reply = connected ? await(redisKey, args) : send(redisKey, args).get(timeoutNanos, NANOS);
     } catch (ExecutionException e) {
       return onFailure(key, permits, e);
     } catch (TimeoutException e) {
@@ -343,6 +358,26 @@ public final class RedisRateLimiter implements LimiterBackend {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return onFailure(key, permits, e);
+    } catch (RuntimeException e) { // no connection could be opened
+      return onFailure(key, permits, e);
+    }
+    return onReply(key, permits, reply, start, denial != null);
+  }
+
+  /**
+   * The reply on an open connection, waiting on Lettuce's own future: {@code NOSCRIPT} is handled
+   * here rather than by a dependent stage, which every call would pay for.
+   */
+  private Reply await(String redisKey, String[] args)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    try {
+      return run(false, redisKey, args).get(timeoutNanos, NANOS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof RedisNoScriptException)) {
+        throw e;
+      }
+      return run(true, redisKey, args).get(deadline - System.nanoTime(), NANOS);
     }
   }
 
@@ -355,20 +390,23 @@ public final class RedisRateLimiter implements LimiterBackend {
    */
   @Override
   public CompletableFuture<Decision> tryAcquireAsync(String key, long permits) {
-    Decision cached = cachedDenial(key, permits);
+    Denial denial = denial(key);
+    Decision cached = cachedDenial(denial, permits);
     if (cached != null) {
       return CompletableFuture.completedFuture(cached);
     }
     long start = time.nanoTime();
+    boolean remembered = denial != null;
     CompletableFuture<Decision> decision = new CompletableFuture<>();
+    CompletableFuture<Reply> reply = send(redisKey(key), args(permits));
     // the stage whenComplete returns only mirrors the reply; the decision carries every outcome
     var unused =
-        send(key, permits)
+        reply
             .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
             .whenComplete(
                 (r, failure) -> {
                   if (failure == null) {
-                    decide(decision, () -> onReply(key, permits, r, start));
+                    decide(decision, () -> onReply(key, permits, r, start, remembered));
                   } else {
                     FALLBACK.execute(
                         () -> decide(decision, () -> onFailure(key, permits, failure)));
@@ -385,11 +423,11 @@ public final class RedisRateLimiter implements LimiterBackend {
     }
   }
 
-  private @Nullable Decision cachedDenial(String key, long permits) {
-    if (denials == null) {
-      return null;
-    }
-    Denial denial = denials.getIfPresent(key);
+  private @Nullable Denial denial(String key) {
+    return denials == null ? null : denials.getIfPresent(key);
+  }
+
+  private @Nullable Decision cachedDenial(@Nullable Denial denial, long permits) {
     if (denial == null || permits != denial.permits) {
       return null;
     }
@@ -403,17 +441,67 @@ public final class RedisRateLimiter implements LimiterBackend {
     return denial.at(now, time.now());
   }
 
-  private CompletableFuture<List<Object>> send(String key, long permits) {
-    String[] keys = {redisKey(key)};
+  /** The script's arguments: permits, the caller's time or "" for the server's, the limits. */
+  private String[] args(long permits) {
+    if (permits == 1 && onePermitArgs != null) {
+      return onePermitArgs;
+    }
+    return args(permits, serverTime ? "" : Long.toString(time.nanoTime() / 1000));
+  }
+
+  private String[] args(long permits, String now) {
     String[] args = new String[2 + limitArgs.length];
     args[0] = Long.toString(permits);
-    args[1] = serverTime ? "" : Long.toString(time.nanoTime() / 1000);
+    args[1] = now;
     System.arraycopy(limitArgs, 0, args, 2, limitArgs.length);
+    return args;
+  }
+
+  /**
+   * The script's reply: {@code EVALSHA}, repeated once as {@code EVAL} with the body when the
+   * server answers {@code NOSCRIPT} (as {@link RedisScript#execute} does), once the connection is
+   * open.
+   */
+  private CompletableFuture<Reply> send(String redisKey, String[] args) {
     if (connected) {
-      return script.execute(connector, ScriptOutputType.MULTI, keys, args);
+      return sendNow(redisKey, args);
     }
-    return connect()
-        .thenCompose(v -> script.execute(connector, ScriptOutputType.MULTI, keys, args));
+    return connect().thenCompose(v -> sendNow(redisKey, args));
+  }
+
+  private CompletableFuture<Reply> sendNow(String redisKey, String[] args) {
+    try {
+      return run(false, redisKey, args)
+          .exceptionallyCompose(
+              failure -> {
+                if (Failures.unwrap(failure) instanceof RedisNoScriptException) {
+                  return run(true, redisKey, args);
+                }
+                return CompletableFuture.failedFuture(failure);
+              });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * One {@code EVALSHA} ({@code EVAL} with the body if {@code body}) of the script, its reply read
+   * straight into a {@link Reply}: the same command {@link RedisScript#execute} sends, without the
+   * list and boxed numbers of Lettuce's generic script output. Throws {@link
+   * dev.headroom.core.redis.RedisUnavailableException} while no connection could be opened.
+   */
+  private CompletableFuture<Reply> run(boolean body, String redisKey, String[] args) {
+    RedisClusterAsyncCommands<String, String> commands = connector.async();
+    CommandArgs<String, String> command = new CommandArgs<>(StringCodec.UTF8);
+    if (body) {
+      command.add(script.body().getBytes(StandardCharsets.UTF_8));
+    } else {
+      command.add(script.sha1());
+    }
+    command.add(1).addKey(redisKey).addValues(args);
+    return commands
+        .dispatch(body ? CommandType.EVAL : CommandType.EVALSHA, new Reply(), command)
+        .toCompletableFuture();
   }
 
   /**
@@ -447,32 +535,47 @@ public final class RedisRateLimiter implements LimiterBackend {
     }
   }
 
-  private Decision onReply(String key, long permits, List<Object> reply, long start) {
+  /**
+   * The decision in {@code reply}. {@code remembered}: whether the deny cache held a denial of
+   * {@code key} when the call began; an admission forgets it (a key with none is not looked up
+   * again: a denial that another call remembers meanwhile is as stale as one remembered just after
+   * this admission, which the cache has always allowed for).
+   */
+  private Decision onReply(String key, long permits, Reply reply, long start, boolean remembered) {
     if (latency != null) {
       latency.record(time.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
     if (outage.isUnavailable()) {
       recovered();
     }
-    boolean allowed = ((Long) reply.get(0)) == 1L;
-    Limit limit = limits.get((int) (((Long) reply.get(1)) - 1));
-    long remaining = Math.max(0, (Long) reply.get(2));
-    Duration resetAfter = micros((Long) reply.get(3));
-    Instant now = time.now();
+    reply.check();
+    boolean allowed = reply.allowed == 1L;
+    Limit limit = limits.get((int) (reply.index - 1));
+    long remaining = Math.max(0, reply.remaining);
+    long resetAfterNanos = nanos(reply.reset);
+    long now = time.currentTimeMillis();
     if (allowed) {
-      if (denials != null) {
+      if (remembered && denials != null) {
         denials.invalidate(key); // what this node remembered no longer holds
       }
-      return Decision.allowed(name, limit, remaining, resetAfter, now, DecisionSource.LIMITER);
+      return Decision.of(
+          true, name, limit, remaining, resetAfterNanos, 0, now, DecisionSource.LIMITER);
     }
-    Duration retryAfter = micros((Long) reply.get(4));
+    long retryAfterNanos = nanos(reply.retry);
     Decision d =
-        Decision.denied(
-            name, limit, remaining, resetAfter, retryAfter, now, DecisionSource.LIMITER);
+        Decision.of(
+            false,
+            name,
+            limit,
+            remaining,
+            resetAfterNanos,
+            retryAfterNanos,
+            now,
+            DecisionSource.LIMITER);
     // Only a denial one permit short is remembered: until its retry-after nothing it reports can
     // change (with more missing, the permits left grow before then, and the cache would report a
     // stale count)
-    if (denials != null && !retryAfter.isZero() && remaining == permits - 1) {
+    if (denials != null && retryAfterNanos != 0 && remaining == permits - 1) {
       denials.put(key, new Denial(d, permits, time.nanoTime()));
     }
     return d;
@@ -582,13 +685,63 @@ public final class RedisRateLimiter implements LimiterBackend {
     }
   }
 
-  private static Duration micros(long micros) {
-    return Duration.ofNanos(Math.max(0, micros) * 1000);
+  private static long nanos(long micros) {
+    return Math.max(0, micros) * 1000;
   }
 
   @Override
   public String toString() {
     return "RedisRateLimiter[" + name + ", " + config.policy() + ", " + connector + "]";
+  }
+
+  /**
+   * The script's reply, {allowed 0|1, index of the limit (1-based), remaining, reset µs, retry µs},
+   * read as it is parsed: five numbers, no list, no boxing.
+   */
+  static final class Reply extends CommandOutput<String, String, Reply> {
+    long allowed;
+    long index;
+    long remaining;
+    long reset;
+    long retry;
+    private int count;
+
+    Reply() {
+      super(StringCodec.UTF8, null);
+    }
+
+    @Override
+    public Reply get() {
+      return this;
+    }
+
+    @Override
+    public void set(long integer) {
+      switch (count++) {
+        case 0 -> allowed = integer;
+        case 1 -> index = integer;
+        case 2 -> remaining = integer;
+        case 3 -> reset = integer;
+        case 4 -> retry = integer;
+        default -> {} // more than five: check() refuses the reply
+      }
+    }
+
+    @Override
+    public void set(@Nullable ByteBuffer bytes) {
+      count = Integer.MIN_VALUE; // not a number: check() refuses the reply
+    }
+
+    @Override
+    public void multi(int count) {}
+
+    /** Throws unless the reply was exactly five numbers. */
+    void check() {
+      if (count != 5) {
+        throw new IllegalStateException(
+            "the rate-limit script answered something other than five numbers");
+      }
+    }
   }
 
   /** A denial remembered by the local deny cache until {@code untilNanos}. */

@@ -55,6 +55,34 @@ class InMemoryBoundsTest {
   }
 
   @Test
+  void aRecentKeyEvictedForSizeStartsAfreshRatherThanKeepingItsOldState() {
+    ManualTimeSource time = ManualTimeSource.create();
+    InMemoryRateLimiter limiter =
+        InMemoryRateLimiter.create(
+            "evicted",
+            RateLimiterConfig.builder()
+                .limit(2, Duration.ofMinutes(1))
+                .maxKeys(1)
+                .timeSource(time)
+                .build());
+    assertThat(limiter.tryAcquire("a").allowed()).isTrue();
+    // past the touch interval (a quarter of the window): this decision touches "a" and makes it
+    // the key decided without the map
+    time.advance(Duration.ofSeconds(16));
+    assertThat(limiter.tryAcquire("a").remaining()).isZero();
+    int others = 0;
+    while (limiter.tracks("a")) {
+      assertThat(others).as("other keys before 'a' is evicted").isLessThan(10_000);
+      limiter.tryAcquire("other-" + others++);
+      limiter.cleanUp();
+    }
+    Decision again = limiter.tryAcquire("a");
+    assertThat(again.allowed()).as("an evicted key's budget is reset, as documented").isTrue();
+    assertThat(again.remaining()).isEqualTo(1);
+    assertThat(limiter.tracks("a")).isTrue();
+  }
+
+  @Test
   void admissionsRacingTheRollToTheNextWindowAreNeverLost() throws Exception {
     // At offset 0 of a window the sliding counter weighs the previous window fully, so deciders
     // racing a move from mid-window to the next window's start admit exactly the limit in all: a

@@ -27,6 +27,7 @@ import dev.headroom.ratelimit.RateLimiterContractTest;
 import dev.headroom.ratelimit.RateLimiterRegistry;
 import dev.headroom.ratelimit.RateLimiters;
 import dev.headroom.testkit.RedisExtension;
+import dev.headroom.testkit.RedisServer;
 import dev.headroom.testkit.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -142,6 +143,36 @@ class RedisRateLimiterTest extends RateLimiterContractTest {
     long ttl = connector.sync().pttl(keys.get(0));
     long max = algorithm == Algorithm.SLIDING_COUNTER ? 60_000 : 30_000;
     assertThat(ttl).isPositive().isLessThanOrEqualTo(max + 2);
+  }
+
+  @Test
+  void aServerThatLostTheScriptIsSentItAgainAndStillDecides() {
+    // a server of its own: flushing the shared one's scripts would slow other tests' first calls
+    try (RedisServer server = RedisServer.start();
+        RedisConnector own = RedisConnector.create(server.uri())) {
+      own.sync().ping();
+      RateLimiter limiter =
+          RateLimiters.redis(
+              own,
+              "noscript",
+              RateLimiterConfig.builder()
+                  .limit(2, Duration.ofMinutes(1))
+                  .keySpace(keySpace)
+                  .redisTimeout(Duration.ofSeconds(10))
+                  .build());
+      assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.LIMITER);
+      own.sync().scriptFlush(); // as after a restart or a failover
+      Decision second = limiter.tryAcquire("k");
+      assertThat(second.source()).isEqualTo(DecisionSource.LIMITER);
+      assertThat(second.allowed()).isTrue();
+      assertThat(second.remaining()).isZero();
+      own.sync().scriptFlush();
+      Decision third = limiter.tryAcquireAsync("k", 1).join();
+      assertThat(third.source()).isEqualTo(DecisionSource.LIMITER);
+      assertThat(third.allowed()).isFalse();
+      assertThat(limiter.health().status()).isEqualTo(HealthStatus.UP);
+      limiter.close();
+    }
   }
 
   @Test
