@@ -49,12 +49,20 @@ public final class AssetPath {
 
   private static final String HEX = "0123456789ABCDEF";
 
-  private final List<String> segments;
   private final String encoded;
 
-  private AssetPath(List<String> segments, String encoded) {
-    this.segments = segments;
+  /*
+   * Derived from encoded on first use (most paths are only ever routed, which needs neither), each
+   * published by a data race: a String and an immutable list are safe to read that way.
+   */
+  private int hash;
+  private @Nullable List<String> segments;
+  private @Nullable String extension;
+
+  private AssetPath(String encoded, @Nullable List<String> segments, int hash) {
     this.encoded = encoded;
+    this.segments = segments;
+    this.hash = hash;
   }
 
   /**
@@ -69,6 +77,91 @@ public final class AssetPath {
    */
   public static AssetPath of(String path) {
     Objects.requireNonNull(path, "path");
+    AssetPath plain = ofPlain(path);
+    return plain != null ? plain : ofGeneral(path);
+  }
+
+  /**
+   * The common case of {@link #of} in two passes and one allocation for the text: a path of
+   * printable characters without escapes, {@code :}, {@code \\}, {@code ?} or {@code #}, without
+   * empty or dot segments. Null for anything else, which {@link #ofGeneral} parses (and rejects
+   * with its precise message). Its result is the same as {@link #ofGeneral}'s.
+   */
+  private static @Nullable AssetPath ofPlain(String path) {
+    int n = path.length();
+    if (n == 0 || n > MAX_LENGTH) {
+      return null;
+    }
+    int start = path.charAt(0) == '/' ? 1 : 0;
+    int length = 1; // the leading '/' that the encoded form always has
+    int segmentStart = start;
+    for (int i = start; i <= n; i++) {
+      char c = i < n ? path.charAt(i) : '/';
+      if (c == '/') {
+        int size = i - segmentStart;
+        if (size == 0
+            || (path.charAt(segmentStart) == '.'
+                && (size == 1 || (size == 2 && path.charAt(segmentStart + 1) == '.')))) {
+          return null; // empty, "." or ".." segment
+        }
+        segmentStart = i + 1;
+        length++;
+      } else if (isUnreserved(c)) {
+        length++;
+      } else if (c < 0x80) {
+        if (c < ' ' || c == 0x7F || c == '%' || c == ':' || c == '\\' || c == '?' || c == '#') {
+          return null;
+        }
+        length += 3;
+      } else if (c <= 0x9F || Character.isSurrogate(c)) {
+        return null; // a C1 control character, or one half of a pair: ofGeneral decides
+      } else {
+        length += c < 0x800 ? 6 : 9;
+      }
+    }
+    length--; // the '/' counted for the end of the text
+    if (start == 1 && length == n) {
+      return new AssetPath(path, null, path.hashCode()); // already canonical
+    }
+    byte[] out = new byte[length];
+    out[0] = '/';
+    int at = 1;
+    int hash = '/';
+    for (int i = start; i < n; i++) {
+      char c = path.charAt(i);
+      if (c == '/' || isUnreserved(c)) {
+        out[at++] = (byte) c;
+        hash = 31 * hash + c;
+      } else if (c < 0x80) {
+        hash = putEscape(out, at, c, hash);
+        at += 3;
+      } else if (c < 0x800) {
+        hash = putEscape(out, at, 0xC0 | (c >> 6), hash);
+        hash = putEscape(out, at + 3, 0x80 | (c & 0x3F), hash);
+        at += 6;
+      } else {
+        hash = putEscape(out, at, 0xE0 | (c >> 12), hash);
+        hash = putEscape(out, at + 3, 0x80 | ((c >> 6) & 0x3F), hash);
+        hash = putEscape(out, at + 6, 0x80 | (c & 0x3F), hash);
+        at += 9;
+      }
+    }
+    // the hash is String.hashCode of the text, computed while it was written
+    return new AssetPath(new String(out, StandardCharsets.ISO_8859_1), null, hash);
+  }
+
+  /** Writes {@code %XY} for byte {@code b} at {@code at}; returns {@code hash} updated with it. */
+  private static int putEscape(byte[] out, int at, int b, int hash) {
+    char hi = HEX.charAt(b >> 4);
+    char lo = HEX.charAt(b & 0xF);
+    out[at] = '%';
+    out[at + 1] = (byte) hi;
+    out[at + 2] = (byte) lo;
+    return ((hash * 31 + '%') * 31 + hi) * 31 + lo;
+  }
+
+  /** {@link #of} in general: every check, in order, with its message. */
+  private static AssetPath ofGeneral(String path) {
     if (path.isEmpty() || path.equals("/")) {
       throw new InvalidAssetPathException(
           path, "it is empty; expected a path such as img/logo.png");
@@ -104,12 +197,33 @@ public final class AssetPath {
       }
       from = slash + 1;
     }
-    return new AssetPath(Collections.unmodifiableList(segments), encoded.toString());
+    String text = encoded.toString();
+    return new AssetPath(text, Collections.unmodifiableList(segments), 0);
   }
 
   /** The decoded segments, in order; never empty. */
   public List<String> segments() {
-    return segments;
+    List<String> known = segments;
+    if (known == null) {
+      known = decodeSegments(encoded);
+      segments = known;
+    }
+    return known;
+  }
+
+  /** The segments of a canonical encoded form, which has no invalid escape or text. */
+  private static List<String> decodeSegments(String encoded) {
+    List<String> out = new ArrayList<>();
+    int from = 1;
+    while (true) {
+      int slash = encoded.indexOf('/', from);
+      String raw = slash < 0 ? encoded.substring(from) : encoded.substring(from, slash);
+      out.add(decodeSegment(encoded, raw));
+      if (slash < 0) {
+        return Collections.unmodifiableList(out);
+      }
+      from = slash + 1;
+    }
   }
 
   /**
@@ -124,22 +238,36 @@ public final class AssetPath {
    * The decoded segments joined by {@code "/"}, without a leading slash: the path as a file name.
    */
   public String value() {
-    return String.join("/", segments);
+    return String.join("/", segments());
   }
 
   /** The last decoded segment. */
   public String fileName() {
-    return segments.get(segments.size() - 1);
+    List<String> all = segments();
+    return all.get(all.size() - 1);
   }
 
   /** The file name's extension in lower case, without the dot; empty if there is none. */
   public String extension() {
-    String name = fileName();
-    int dot = name.lastIndexOf('.');
-    if (dot <= 0 || dot == name.length() - 1) {
+    String known = extension;
+    if (known == null) {
+      known = extensionOf(encoded);
+      extension = known;
+    }
+    return known;
+  }
+
+  /**
+   * The extension read from the encoded form: a '.' is never escaped and no escape contains one, so
+   * the last '.' of the encoded file name is the last '.' of the decoded one.
+   */
+  private static String extensionOf(String encoded) {
+    int slash = encoded.lastIndexOf('/');
+    int dot = encoded.lastIndexOf('.');
+    if (dot <= slash + 1 || dot == encoded.length() - 1) {
       return "";
     }
-    String extension = name.substring(dot + 1);
+    String extension = decodeSegment(encoded, encoded.substring(dot + 1));
     for (int i = 0; i < extension.length(); i++) {
       char c = extension.charAt(i);
       if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
@@ -151,8 +279,10 @@ public final class AssetPath {
 
   /** Whether this path is {@code prefix} or lies below it, segment by segment. */
   public boolean startsWith(AssetPath prefix) {
-    return segments.size() >= prefix.segments.size()
-        && segments.subList(0, prefix.segments.size()).equals(prefix.segments);
+    // segment by segment on the encoded forms: an encoded segment never contains '/'
+    String p = prefix.encoded;
+    return encoded.startsWith(p)
+        && (encoded.length() == p.length() || encoded.charAt(p.length()) == '/');
   }
 
   /**
@@ -173,20 +303,11 @@ public final class AssetPath {
     if (prefix == null && segment == null) {
       return rest;
     }
-    List<String> segments =
-        new ArrayList<>(rest.segments.size() + 1 + (prefix == null ? 0 : prefix.segments.size()));
-    StringBuilder encoded = new StringBuilder(length);
-    if (prefix != null) {
-      segments.addAll(prefix.segments);
-      encoded.append(prefix.encoded);
-    }
-    if (segment != null) {
-      segments.add(segment);
-      encoded.append('/').append(segment);
-    }
-    segments.addAll(rest.segments);
-    encoded.append(rest.encoded);
-    return new AssetPath(Collections.unmodifiableList(segments), encoded.toString());
+    String text =
+        (prefix == null ? "" : prefix.encoded)
+            + (segment == null ? "" : "/" + segment)
+            + rest.encoded;
+    return new AssetPath(text, null, 0);
   }
 
   private static boolean isPlainSegment(String segment) {
@@ -416,12 +537,19 @@ public final class AssetPath {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof AssetPath other && encoded.equals(other.encoded);
+    return o instanceof AssetPath other
+        && hashCode() == other.hashCode()
+        && encoded.equals(other.encoded);
   }
 
   @Override
   public int hashCode() {
-    return encoded.hashCode();
+    int h = hash;
+    if (h == 0) {
+      h = encoded.hashCode();
+      hash = h;
+    }
+    return h;
   }
 
   /** The {@linkplain #encoded() encoded} form. */

@@ -51,8 +51,8 @@ public final class HmacSigner implements UrlSigner {
     Objects.requireNonNull(grant, "grant");
     String url = target.text;
     AssetPath path = target.path;
-    HmacToken.Query query = new HmacToken.Query(target.query);
-    if (query.anyToken) {
+    String rawQuery = target.query;
+    if (rawQuery != null && HmacToken.hasTokenParameter(rawQuery)) {
       throw new IllegalArgumentException(
           "url='"
               + url
@@ -60,7 +60,25 @@ public final class HmacSigner implements UrlSigner {
               + HmacToken.NAMES
               + ")");
     }
+    String rest = rawQuery == null ? "" : rawQuery;
     String exp = Long.toString(grant.expires().getEpochSecond());
+    if (grant.isExpiryOnly()) {
+      // the usual token: exp, kid and sig only, appended in one concatenation
+      String sig = HmacToken.signature(key, exp, "", "", "", path.encoded(), rest);
+      String open = target.canonical ? url + target.separator() : target.withQueryOpen().toString();
+      return open
+          + HmacToken.EXPIRES
+          + "="
+          + exp
+          + "&"
+          + HmacToken.KEY_ID
+          + "="
+          + key.id()
+          + "&"
+          + HmacToken.SIGNATURE
+          + "="
+          + sig;
+    }
     String st = grant.notBefore().map(start -> Long.toString(start.getEpochSecond())).orElse("");
     String ip = grant.clientIp().orElse("");
     String acl = grant.pathPrefix().map(AssetPath::encoded).orElse("");
@@ -68,7 +86,6 @@ public final class HmacSigner implements UrlSigner {
       throw new IllegalArgumentException(
           "url='" + url + "' is rejected: its path is outside the grant's pathPrefix " + acl);
     }
-    String rest = query.rest();
     boolean tree = !acl.isEmpty();
     String sig =
         HmacToken.signature(key, exp, st, ip, acl, tree ? "" : path.encoded(), tree ? "" : rest);

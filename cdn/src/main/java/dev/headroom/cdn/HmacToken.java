@@ -102,6 +102,32 @@ final class HmacToken {
     return n;
   }
 
+  /**
+   * Whether a raw query has a token parameter: what {@code new Query(rawQuery).anyToken} says,
+   * without splitting the query.
+   */
+  static boolean hasTokenParameter(String rawQuery) {
+    int from = 0;
+    while (true) {
+      int amp = rawQuery.indexOf('&', from);
+      int end = amp < 0 ? rawQuery.length() : amp;
+      int eq = rawQuery.indexOf('=', from);
+      int nameEnd = eq < 0 || eq > end ? end : eq;
+      int length = nameEnd - from;
+      for (String name : ORDER) {
+        if (name.length() == length && rawQuery.regionMatches(from, name, 0, length)) {
+          return true;
+        }
+      }
+      if (amp < 0) {
+        return false;
+      }
+      from = amp + 1;
+    }
+  }
+
+  private static final String[] ORDER = {EXPIRES, START, IP, ACL, KEY_ID, SIGNATURE};
+
   /** A raw query split into the token parameters and the rest. */
   static final class Query {
     final List<String> rest = new ArrayList<>();

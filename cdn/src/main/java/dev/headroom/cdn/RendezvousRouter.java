@@ -158,42 +158,51 @@ final class RendezvousRouter implements CdnRouter {
     AssetType type = explicitType != null ? explicitType : config.typeOf(served);
     Host host = pick(type, requested);
 
-    StringBuilder url = new StringBuilder(128);
     boolean transformed = host != null && !transform.isEmpty();
+    AssetPath prefix = host == null ? localPrefix : host.basePathParsed;
     // The path is prefix/versionSegment/served unless a transform goes in it (see AssetUrl).
-    boolean knownParts = true;
-    if (host == null) {
-      url.append(config.localPrefix());
+    boolean knownParts = host == null ? localPrefixKnown : host.basePathKnown;
+    String versionSegment = token != null && config.busting() == Busting.PATH ? token : null;
+    String url;
+    int queryStart = -1;
+    if (!transformed) {
+      // the common case as one concatenation: the text is allocated once, at its exact size
+      String head = host == null ? config.localPrefix() : host.originAndBasePath;
+      if (token == null) {
+        url = head + served.encoded();
+      } else if (versionSegment != null) {
+        url = head + "/" + token + served.encoded();
+      } else {
+        queryStart = head.length() + served.encoded().length() + 1;
+        url = head + served.encoded() + "?" + config.versionParameter() + "=" + token;
+      }
     } else {
-      url.append(host.origin);
-      if (transformed && config.imageDialect() == ImageDialect.PATH) {
-        url.append(IMAGE_PATH_PREFIX).append(transform.render(ImageDialect.PATH));
+      Host cdn = Objects.requireNonNull(host, "only a CDN host applies a transform");
+      StringBuilder text = new StringBuilder(128).append(cdn.origin);
+      if (config.imageDialect() == ImageDialect.PATH) {
+        text.append(IMAGE_PATH_PREFIX).append(transform.render(ImageDialect.PATH));
         knownParts = false;
       }
-      url.append(host.basePath);
-    }
-    AssetPath prefix = host == null ? localPrefix : host.basePathParsed;
-    knownParts &= host == null ? localPrefixKnown : host.basePathKnown;
-    String versionSegment = null;
-    if (token != null && config.busting() == Busting.PATH) {
-      url.append('/').append(token);
-      versionSegment = token;
-    }
-    url.append(served.encoded());
-    char separator = '?';
-    int queryStart = -1;
-    if (transformed && config.imageDialect() == ImageDialect.QUERY) {
-      url.append(separator);
-      queryStart = url.length();
-      url.append(transform.render(ImageDialect.QUERY));
-      separator = '&';
-    }
-    if (token != null && config.busting() == Busting.QUERY) {
-      url.append(separator);
-      if (queryStart < 0) {
-        queryStart = url.length();
+      text.append(cdn.basePath);
+      if (versionSegment != null) {
+        text.append('/').append(versionSegment);
       }
-      url.append(config.versionParameter()).append('=').append(token);
+      text.append(served.encoded());
+      char separator = '?';
+      if (config.imageDialect() == ImageDialect.QUERY) {
+        text.append(separator);
+        queryStart = text.length();
+        text.append(transform.render(ImageDialect.QUERY));
+        separator = '&';
+      }
+      if (token != null && config.busting() == Busting.QUERY) {
+        text.append(separator);
+        if (queryStart < 0) {
+          queryStart = text.length();
+        }
+        text.append(config.versionParameter()).append('=').append(token);
+      }
+      url = text.toString();
     }
     CachePolicy policy = config.cachePolicy(type);
     if (version.isEmpty() && policy.isImmutable()) {
@@ -203,7 +212,7 @@ final class RendezvousRouter implements CdnRouter {
       routes[routeSlot(type, host == null)].increment();
     }
     return new AssetUrl(
-        url.toString(),
+        url,
         type,
         host == null ? null : host.uri,
         version.isPresent(),
@@ -344,6 +353,7 @@ final class RendezvousRouter implements CdnRouter {
     final URI uri;
     final String origin;
     final String basePath;
+    final String originAndBasePath;
     final @Nullable AssetPath basePathParsed;
     final boolean basePathKnown;
     final long seed;
@@ -352,6 +362,7 @@ final class RendezvousRouter implements CdnRouter {
       this.uri = uri;
       this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
       this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
+      this.originAndBasePath = origin + basePath;
       this.basePathParsed = parsedPrefix(basePath);
       this.basePathKnown = basePath.isEmpty() || basePathParsed != null;
       this.seed = RendezvousHash.hash(uri.toString());

@@ -18,19 +18,25 @@ final class SignableUrl {
   /** The URL as given, for messages. */
   final String text;
 
-  private SignableUrl(String origin, AssetPath path, @Nullable String query, String text) {
+  /** Whether {@link #text} is exactly origin, canonical path and {@code "?" + query} if any. */
+  final boolean canonical;
+
+  private SignableUrl(
+      String origin, AssetPath path, @Nullable String query, String text, boolean canonical) {
     this.origin = origin;
     this.path = path;
     this.query = query;
     this.text = text;
+    this.canonical = canonical;
   }
 
   /**
    * The parts of {@code text}, a URL the router built: the caller vouches that {@link #of} would
-   * find exactly these parts in it and accept them.
+   * find exactly these parts in it and accept them, and that {@code text} is {@code origin}, the
+   * path's encoded form and {@code "?" + query} if there is a query.
    */
   static SignableUrl ofParts(String origin, AssetPath path, @Nullable String query, String text) {
-    return new SignableUrl(origin, path, query, text);
+    return new SignableUrl(origin, path, query, text, true);
   }
 
   /**
@@ -53,7 +59,15 @@ final class SignableUrl {
     }
     String origin = url.getScheme() == null ? "" : url.getScheme() + "://" + url.getRawAuthority();
     return new SignableUrl(
-        origin, AssetPath.of(url.getRawPath()), url.getRawQuery(), url.toString());
+        origin, AssetPath.of(url.getRawPath()), url.getRawQuery(), url.toString(), false);
+  }
+
+  /**
+   * What {@link #withQueryOpen()} appends to {@code origin + path}: {@code "?"} without a query,
+   * {@code "&"} after a non-empty one, nothing after an empty one.
+   */
+  String separator() {
+    return query == null ? "?" : query.isEmpty() ? "" : "&";
   }
 
   /** Whether the query has a parameter called {@code name}. */
