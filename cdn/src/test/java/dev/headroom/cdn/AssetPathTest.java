@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -192,6 +193,34 @@ class AssetPathTest {
             .replace("*", "%2A")
             .replace("%7E", "~");
     assertThat(AssetPath.encodeSegment(segment)).isEqualTo(reference);
+  }
+
+  @Property(tries = 2000)
+  void partsDerivedFromTheEncodedFormAgreeWithTheSegments(@ForAll("paths") String input) {
+    AssetPath path;
+    try {
+      path = AssetPath.of(input);
+    } catch (InvalidAssetPathException rejected) {
+      return;
+    }
+    List<String> segments = path.segments();
+    List<String> encodedSegments = segments.stream().map(AssetPath::encodeSegment).toList();
+
+    assertThat(path.encoded()).isEqualTo("/" + String.join("/", encodedSegments));
+    assertThat(path.hashCode()).isEqualTo(path.encoded().hashCode());
+    String name = path.fileName();
+    int dot = name.lastIndexOf('.');
+    String extension =
+        dot <= 0 || dot == name.length() - 1
+            ? ""
+            : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    assertThat(path.extension()).isEqualTo(extension);
+    for (int k = 1; k <= segments.size(); k++) {
+      AssetPath prefix = AssetPath.of(String.join("/", encodedSegments.subList(0, k)));
+      assertThat(path.startsWith(prefix)).as(prefix.encoded()).isTrue();
+      AssetPath longer = AssetPath.of(prefix.encoded() + "x");
+      assertThat(path.startsWith(longer)).as(longer.encoded()).isFalse();
+    }
   }
 
   @Provide

@@ -294,6 +294,33 @@ class HmacSigningTest {
   }
 
   @Test
+  void tokenParameterCheckAgreesWithTheQueryParser() {
+    for (String query :
+        List.of(
+            "sig=x",
+            "exp",
+            "v=1&exp",
+            "v=1&kid=",
+            "a=exp",
+            "expires=1",
+            "xexp=1",
+            "v=exp&w=sig",
+            "",
+            "&",
+            "v=1&&st=2",
+            "acl=/a",
+            "ip",
+            "IP=1",
+            "v=1&sig")) {
+      assertThat(HmacToken.hasTokenParameter(query))
+          .as(query)
+          .isEqualTo(new HmacToken.Query(query).anyToken);
+    }
+    assertThat(HmacToken.hasTokenParameter("v=1&exp=2")).isTrue();
+    assertThat(HmacToken.hasTokenParameter("v=1&expiry=2")).isFalse();
+  }
+
+  @Test
   void configurationIsCheckedWhenBuilt() {
     assertThatThrownBy(() -> HmacKey.of("k 1", secret('a')))
         .hasMessageStartingWith("key id='k 1' is rejected");
