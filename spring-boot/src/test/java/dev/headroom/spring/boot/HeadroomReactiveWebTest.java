@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.monitoring.RequestMetrics;
 import dev.headroom.monitoring.WindowStats;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +21,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The WebFlux variant of the filter test: a real embedded reactive server on a real Redis, the
@@ -82,35 +84,27 @@ class HeadroomReactiveWebTest {
     }
   }
 
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
   /**
-   * Sends one request to the real server through Reactor Netty's client. The reply may take longer
-   * than the client's default five seconds when the first request of a cold JVM meets a loaded
-   * machine (class loading, the first Redis connection and script load), so the wait is longer; a
-   * request that never completes still fails the test.
+   * Sends one request to the real server through the JDK's client (the servlet test's client too).
+   * The reply may take longer than a few seconds when the first request of a cold JVM meets a
+   * loaded machine, so the wait is 30 s; a request that never completes fails the test with every
+   * thread's stack, so the report says what the request waited for.
    */
-  Response send(String method, String path, String... headers) {
-    WebTestClient client =
-        WebTestClient.bindToServer()
-            .baseUrl("http://127.0.0.1:" + port)
-            .responseTimeout(Duration.ofSeconds(30))
-            .build();
-    EntityExchangeResult<String> result;
+  Response send(String method, String path, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<String> response;
     try {
-      result =
-          client
-              .method(HttpMethod.valueOf(method))
-              .uri(path)
-              .headers(
-                  h -> {
-                    for (int i = 0; i + 1 < headers.length; i += 2) {
-                      h.add(headers[i], headers[i + 1]);
-                    }
-                  })
-              .exchange()
-              .expectBody(String.class)
-              .returnResult();
-    } catch (IllegalStateException e) {
-      // no reply: show where every thread is, so the report says what the request waited for
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
       StringBuilder dump = new StringBuilder("no reply to " + method + " " + path + "; threads:\n");
       Thread.getAllStackTraces()
           .forEach(
@@ -126,9 +120,9 @@ class HeadroomReactiveWebTest {
               });
       throw new AssertionError(dump.toString(), e);
     }
-    String body = result.getResponseBody();
-    return new Response(
-        result.getStatus().value(), result.getResponseHeaders(), body == null ? "" : body);
+    HttpHeaders received = new HttpHeaders();
+    response.headers().map().forEach(received::addAll);
+    return new Response(response.statusCode(), received, response.body());
   }
 
   @Test
@@ -140,7 +134,7 @@ class HeadroomReactiveWebTest {
   }
 
   @Test
-  void aRuleCountsPerForwardedClientAndAnswers429WithHeadersAndProblem() {
+  void aRuleCountsPerForwardedClientAndAnswers429WithHeadersAndProblem() throws Exception {
     String client = "X-Forwarded-For";
     List<Integer> a = new ArrayList<>();
     Response denied = null;
@@ -177,7 +171,7 @@ class HeadroomReactiveWebTest {
   }
 
   @Test
-  void aHeaderRuleCountsPerApiKey() {
+  void aHeaderRuleCountsPerApiKey() throws Exception {
     List<Integer> k1 = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       k1.add(send("GET", "/keyed/" + i, "X-Api-Key", "reactive-k1").statusCode());
@@ -187,7 +181,7 @@ class HeadroomReactiveWebTest {
   }
 
   @Test
-  void aPrincipalRuleCountsPerUserAndFallsBackToTheClientAddress() {
+  void aPrincipalRuleCountsPerUserAndFallsBackToTheClientAddress() throws Exception {
     List<Integer> alice = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       alice.add(send("GET", "/me/" + i, "X-Test-User", "alice").statusCode());
@@ -205,7 +199,7 @@ class HeadroomReactiveWebTest {
   }
 
   @Test
-  void requestsAreRecordedByRouteTemplateNeverByRawPath() {
+  void requestsAreRecordedByRouteTemplateNeverByRawPath() throws Exception {
     assertThat(send("GET", "/items/41").body()).isEqualTo("item-41");
     assertThat(send("GET", "/items/42").body()).isEqualTo("item-42");
     assertThat(send("GET", "/nowhere/43").statusCode())
