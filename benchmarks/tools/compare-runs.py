@@ -67,6 +67,7 @@ def main():
         " | peer / headroom, B | moved |"
     )
     print("|---|---|---:|---:|---:|---|---:|---:|---:|---:|")
+    moves, agree = [], 0
     for scenario, impls in a.items():
         ours_a = impls.get("headroom")
         ours_b = (b.get(scenario) or {}).get("headroom")
@@ -79,6 +80,8 @@ def main():
                     rb = peer_b["score"] / ours_b["score"]
                     if ra > 0 and rb > 0:
                         moved = max(ra, rb) / min(ra, rb) - 1
+                        moves.append(moved)
+                        agree += (ra < 1) == (rb < 1)
             print(
                 f"| {scenario} | {impl} | {num(res['score'])} | {num(res['error'])} | {res['runs']}"
                 f" | {res['unit']} | {bop(res['bop'])}"
@@ -86,6 +89,15 @@ def main():
                 f" | {'1.00' if impl == 'headroom' else ratio(rb)}"
                 f" | {'' if moved is None else f'{moved:.0%}'} |"
             )
+    if moves:
+        moves.sort()
+        half = len(moves) // 2
+        median = moves[half] if len(moves) % 2 else (moves[half - 1] + moves[half]) / 2
+        print()
+        print(
+            f"{len(moves)} ratios in both runs: moved {moves[0]:.0%}–{moves[-1]:.0%},"
+            f" median {median:.0%}; both runs put the same side ahead in {agree} of {len(moves)}."
+        )
 
 
 if __name__ == "__main__":

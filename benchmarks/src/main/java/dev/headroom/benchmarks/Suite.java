@@ -38,7 +38,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <ul>
  *   <li>{@code quick} (default): 1 fork, 3 warm-up and 5 measured iterations of 1 s — the whole
  *       suite in minutes, for a ratio on a noisy machine.
- *   <li>{@code full}: 3 forks, 5 warm-up and 10 measured iterations of 2 s — for publishing.
+ *   <li>{@code full}: the same iterations in 3 forks (fresh JVMs), so the error includes the
+ *       fork-to-fork (JIT, layout) variation that one fork cannot show — for publishing; about
+ *       three times the quick run.
  * </ul>
  *
  * The JMH JSON goes to {@code benchmarks/target/jmh-result.json} (or {@code -Dheadroom.jmh.out=…})
@@ -79,10 +81,10 @@ public final class Suite {
       case "full" ->
           options
               .forks(3)
-              .warmupIterations(5)
-              .warmupTime(TimeValue.seconds(2))
-              .measurementIterations(10)
-              .measurementTime(TimeValue.seconds(2));
+              .warmupIterations(3)
+              .warmupTime(TimeValue.seconds(1))
+              .measurementIterations(5)
+              .measurementTime(TimeValue.seconds(1));
       default ->
           throw new IllegalArgumentException(
               "profile must be 'quick' or 'full', was '" + profile + "'");
@@ -257,7 +259,7 @@ public final class Suite {
   }
 
   /**
-   * The measured runs behind a score as {@code forks×iterations}, e.g. {@code 3×10}; forks that
+   * The measured runs behind a score as {@code forks×iterations}, e.g. {@code 3×5}; forks that
    * measured a different number of iterations show as their sum.
    */
   static String runs(RunResult run) {
