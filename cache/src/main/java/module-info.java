@@ -9,6 +9,7 @@ module dev.headroom.cache {
   requires transitive dev.headroom.core;
   requires com.github.benmanes.caffeine;
   requires static lettuce.core;
+  requires static io.netty.buffer;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.datatype.jsr310;
 

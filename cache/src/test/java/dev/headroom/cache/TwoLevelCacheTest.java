@@ -455,6 +455,25 @@ class TwoLevelCacheTest extends CacheContractTest {
   }
 
   @Test
+  void getAllReadsFromL2TheValuesGetReadsWhateverTheKeysCharacters() {
+    Cache<String> a = node(connector, x -> x);
+    Cache<String> b = node(connector, x -> x);
+    // Without ':' every Redis key shares one prefix; with ':' a segment carries a generation.
+    List<String> plain = List.of("clé", "日本", "emoji-😀", "ascii");
+    List<String> segmented = List.of("clé:1", "日本:語", "emoji:😀", "ascii:1");
+    for (List<String> keys : List.of(plain, segmented)) {
+      keys.forEach(k -> a.put(k, "v-" + k));
+      List<String> asked = new ArrayList<>(keys);
+      asked.add(1, "absent");
+      Map<String, String> got = b.getAll(asked);
+      assertThat(got.keySet()).containsExactlyElementsOf(keys);
+      keys.forEach(k -> assertThat(got.get(k)).isEqualTo("v-" + k).isEqualTo(b.get(k)));
+    }
+    a.close();
+    b.close();
+  }
+
+  @Test
   void getAllReadsEachStoredValueInPlaceAndTreatsBadOnesAsGetDoes() {
     Cache<String> a = node(connector, x -> x.negativeTtl(Duration.ofMinutes(1)));
     a.put("seven", "7");

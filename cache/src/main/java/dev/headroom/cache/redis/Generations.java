@@ -111,6 +111,26 @@ final class Generations {
     return valueKey(key, known::getIfPresent);
   }
 
+  /**
+   * What the Redis key of every one of {@code keys} starts with, followed by the key itself, if
+   * they all carry the cache's generation alone and it is known locally; else null (see {@link
+   * #valueKeys}).
+   */
+  @Nullable String sharedKeyPrefix(List<String> keys) {
+    Long root = known.getIfPresent("");
+    if (root == null) {
+      return null;
+    }
+    if (patternDepth > 0) {
+      for (String k : keys) {
+        if (k.indexOf(':') >= 0) {
+          return null;
+        }
+      }
+    }
+    return rootKeyPrefix(root);
+  }
+
   /** The Redis keys of user keys, reading unknown generations first (one fetch). */
   CompletableFuture<List<String>> valueKeys(List<String> keys) {
     List<String> out = new ArrayList<>(keys.size());

@@ -5,12 +5,14 @@ import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.key.KeySpace;
 import dev.headroom.core.redis.RedisConnector;
 import dev.headroom.core.redis.RedisScript;
+import dev.headroom.core.redis.RedisTopology;
 import dev.headroom.core.time.Cancellable;
 import dev.headroom.core.time.TimeSource;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -420,35 +422,54 @@ public final class RedisTier implements AutoCloseable {
     if (asked.isEmpty() || !calls.allow()) {
       return out;
     }
-    CompletableFuture<List<KeyValue<String, byte[]>>> f;
-    try {
-      RedisClusterAsyncCommands<String, byte[]> cmd = binary();
-      CompletableFuture<List<String>> valueKeys = valueKeys(asked);
-      f =
-          valueKeys.isDone() && !valueKeys.isCompletedExceptionally()
-              ? cmd.mget(valueKeys.join().toArray(String[]::new)).toCompletableFuture()
-              : valueKeys
-                  .thenCompose(vk -> cmd.mget(vk.toArray(String[]::new)))
-                  .toCompletableFuture();
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    List<KeyValue<String, byte[]>> kvs = calls.awaitRecorded(f);
-    if (kvs == null) {
+    byte[][] values = calls.awaitRecorded(mgetStored(asked));
+    if (values == null) {
       return out;
     }
-    int j = 0;
-    for (KeyValue<String, byte[]> kv : kvs) {
+    for (int j = 0; j < values.length; j++) {
       int i = at == null ? j : at[j];
-      j++;
-      if (kv.hasValue()) {
-        byte[] bytes = kv.getValue();
-        if (checked(keys.get(i), bytes)) {
-          out[i] = bytes;
-        }
+      byte[] bytes = values[j];
+      if (bytes != null && checked(keys.get(i), bytes)) {
+        out[i] = bytes;
       }
     }
     return out;
+  }
+
+  /**
+   * The values of {@code keys} in their order (null: none), in one MGET; on a single node through
+   * {@link StoredMget}, on a cluster through Lettuce's mget, which splits it per slot.
+   */
+  private CompletableFuture<byte[][]> mgetStored(List<String> keys) {
+    try {
+      RedisClusterAsyncCommands<String, byte[]> cmd = binary();
+      boolean cluster = connector.topology() == RedisTopology.CLUSTER;
+      String prefix = cluster ? null : generations.sharedKeyPrefix(keys);
+      if (prefix != null) {
+        return cmd.dispatch(
+                CommandType.MGET, StoredMget.output(keys.size()), StoredMget.keys(prefix, keys))
+            .toCompletableFuture();
+      }
+      return valueKeys(keys)
+          .thenCompose(
+              vk ->
+                  cluster
+                      ? cmd.mget(vk.toArray(String[]::new)).thenApply(RedisTier::valuesOf)
+                      : cmd.dispatch(
+                          CommandType.MGET, StoredMget.output(vk.size()), StoredMget.keys("", vk)))
+          .toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static byte[][] valuesOf(List<KeyValue<String, byte[]>> kvs) {
+    byte[][] values = new byte[kvs.size()][];
+    for (int j = 0; j < values.length; j++) {
+      KeyValue<String, byte[]> kv = kvs.get(j);
+      values[j] = kv.hasValue() ? kv.getValue() : null;
+    }
+    return values;
   }
 
   /**
