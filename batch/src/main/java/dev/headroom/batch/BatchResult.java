@@ -21,7 +21,8 @@ public final class BatchResult<K, V> {
   // Built from the aligned arrays on first use when the result was made by aligned(...).
   private volatile @Nullable Map<K, V> values;
   private final Map<K, Throwable> failures;
-  // For aligned(...): the caller's key list (compared by identity only), its keys and the values.
+  // For aligned(...): the caller's key list (compared by identity only), its keys (an array at
+  // least as long as the values) and the values.
   private final @Nullable List<K> alignedTo;
   private final Object @Nullable [] alignedKeys;
   private final Object @Nullable [] alignedValues;
@@ -76,7 +77,9 @@ public final class BatchResult<K, V> {
               + " keys; a list result must have exactly one element per key, in the keys' order");
     }
     // Kept as arrays: the batcher reads them by position; the map is built only if asked for.
-    return new BatchResult<>(keys, keys.toArray(), values.toArray());
+    // The batcher's own key list is never changed: its array needs no copy.
+    Object[] keyArray = keys instanceof KeyList<K> own ? own.elements() : keys.toArray();
+    return new BatchResult<>(keys, keyArray, values.toArray());
   }
 
   /** A builder for a result with values and per-key errors. */
@@ -103,7 +106,7 @@ public final class BatchResult<K, V> {
     Object[] keys = Objects.requireNonNull(alignedKeys);
     Object[] vals = Objects.requireNonNull(alignedValues);
     Map<K, V> map = new HashMap<>(Math.max(4, keys.length * 4 / 3 + 1));
-    for (int i = 0; i < keys.length; i++) {
+    for (int i = 0; i < vals.length; i++) {
       Object v = vals[i];
       if (v != null) {
         map.put((K) keys[i], (V) v);

@@ -12,8 +12,10 @@ import java.util.Arrays;
  * removed, so probing needs no tombstones. The arrays start at the size the caller expects (the
  * previous window's) and double up to a maximum, re-indexing once per growth.
  *
- * Sealing a window hands the arrays to the loader call as they are, so nothing is copied per key;
- * the window is not used again after that. Not thread-safe: the batcher's lock guards it.
+ * Sealing a window hands the key and slot arrays to the loader call as they are, so nothing is
+ * copied per key; the window then lets go of them (release) and may be reopened for the next
+ * window, which gets key and slot arrays of its own but keeps the hash and index arrays (cleared),
+ * since only an open window reads them. Not thread-safe: the batcher's lock guards it.
  */
 /** The keys of one window with their slots, and an open-addressing index from key to position. */
 final class KeyWindow {
@@ -28,19 +30,55 @@ final class KeyWindow {
   private int shift;
   private int size;
 
+  private static final Object[] NONE = {};
+
   /** An empty window with room for {@code capacity} keys before it grows. */
   KeyWindow(int capacity) {
     int c = Math.max(1, capacity);
     keys = new Object[c];
     slots = new Object[c];
     hashes = new int[c];
-    sizeIndex(c);
+    index = new int[indexLength(c)];
+    shift = Integer.numberOfLeadingZeros(index.length) + 1;
+  }
+
+  private static int indexLength(int capacity) {
+    return Integer.highestOneBit(Math.max(MIN_CAPACITY, capacity) * 2 - 1) << 1;
   }
 
   private void sizeIndex(int capacity) {
-    int length = Integer.highestOneBit(Math.max(MIN_CAPACITY, capacity) * 2 - 1) << 1;
-    index = new int[length];
-    shift = Integer.numberOfLeadingZeros(length) + 1;
+    index = new int[indexLength(capacity)];
+    shift = Integer.numberOfLeadingZeros(index.length) + 1;
+  }
+
+  /**
+   * Lets go of the key and slot arrays (handed to a batch by a sealed window) and empties the
+   * window; {@link #reopen} makes it usable again.
+   */
+  void release() {
+    keys = NONE;
+    slots = NONE;
+    size = 0;
+  }
+
+  /**
+   * Makes a released window an empty one with room for {@code capacity} keys before it grows: new
+   * key and slot arrays, the hash and index arrays reused (the index cleared) when they fit.
+   */
+  void reopen(int capacity) {
+    int c = Math.max(1, capacity);
+    keys = new Object[c];
+    slots = new Object[c];
+    size = 0;
+    if (hashes.length < c) {
+      hashes = new int[c];
+    }
+    int length = indexLength(c);
+    if (index.length == length) {
+      Arrays.fill(index, 0);
+    } else {
+      sizeIndex(c);
+    }
   }
 
   private int home(int hash) {
@@ -93,7 +131,9 @@ final class KeyWindow {
     }
     keys = Arrays.copyOf(keys, capacity);
     slots = Arrays.copyOf(slots, capacity);
-    hashes = Arrays.copyOf(hashes, capacity);
+    if (hashes.length < capacity) {
+      hashes = Arrays.copyOf(hashes, capacity);
+    }
     sizeIndex(capacity);
     for (int p = 0; p < size; p++) {
       place(p);

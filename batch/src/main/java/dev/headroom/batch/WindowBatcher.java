@@ -5,17 +5,13 @@ import dev.headroom.core.concurrent.Failures;
 import dev.headroom.core.health.Health;
 import dev.headroom.core.health.HealthStatus;
 import dev.headroom.core.time.TimeSource;
-import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * completing a future runs the callers' callbacks, and those may load again (chained loads).
  *
  * A window (KeyWindow) keeps its keys, their hash codes and their futures in arrays, with a small
- * open-addressing index for dedupe, sized from the previous window. Sealing hands those arrays to
+ * open-addressing index for dedupe, sized from the previous window, whose hash and index arrays it
+ * reuses. Sealing hands those arrays to
  * the batch as they are (the loader sees an unmodifiable view), so nothing is copied per key. Each key's slot is the
  * future of its one caller, or a Callers list when several callers share the key: every caller has
  * a future of its own, completed directly, so cancelling one leaves the others and no extra stage
@@ -126,6 +123,9 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
 
   private final Object lock = new Object();
   private @Nullable KeyWindow window;
+
+  /** The last sealed window, released: the next window reuses its index. */
+  private @Nullable KeyWindow spare;
 
   /**
    * The open window's linger deadline, and whether it opened alone (no other within one linger).
@@ -271,7 +271,8 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       } else {
         taken++;
         future = addLocked(key, hash);
-        launch = takeLaunchableLocked();
+        // Only a key that sealed the window can have queued a batch that may start now.
+        launch = window == null ? takeLaunchableLocked() : null;
       }
     }
     if (future == null) {
@@ -406,8 +407,14 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
   }
 
   private KeyWindow openLocked() {
-    KeyWindow w =
-        new KeyWindow(Math.min(maxBatchSize, Math.max(KeyWindow.MIN_CAPACITY, lastWindowSize)));
+    int capacity = Math.min(maxBatchSize, Math.max(KeyWindow.MIN_CAPACITY, lastWindowSize));
+    KeyWindow w = spare;
+    if (w == null) {
+      w = new KeyWindow(capacity);
+    } else {
+      spare = null;
+      w.reopen(capacity);
+    }
     window = w;
     windowAlone = false;
     if (lingerNanos >= 0) {
@@ -452,6 +459,8 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
     lastWindowSize = size;
     metrics.dispatched(size, metrics.enabled() ? time.nanoTime() - windowOpenedNanos : 0L);
     queued.add(new Batch(w.keys(), w.slots(), size, 1, 0L));
+    w.release();
+    spare = w;
     return size;
   }
 
@@ -728,7 +737,7 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       }
       for (int i = 0; i < batch.size; i++) {
         K key = batch.keyList.get(i);
-        Throwable failure = result.failure(key);
+        Throwable failure = together ? null : result.failure(key);
         if (failure != null) {
           if (failed == null || errors == null) { // both are set together
             failed = new int[batch.size - i];
@@ -960,34 +969,6 @@ final class WindowBatcher<K, V, R> implements Batcher<K, R> {
       this.keyList = new KeyList<>(keys, size);
       this.attempt = attempt;
       this.previousDelayMillis = previousDelayMillis;
-    }
-  }
-
-  /** An unmodifiable list over the first {@code size} elements of an array nobody changes again. */
-  private static final class KeyList<E> extends AbstractList<E> implements RandomAccess {
-    private final Object[] elements;
-    private final int size;
-
-    KeyList(Object[] elements, int size) {
-      this.elements = elements;
-      this.size = size;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public E get(int i) {
-      Objects.checkIndex(i, size);
-      return (E) elements[i];
-    }
-
-    @Override
-    public int size() {
-      return size;
-    }
-
-    @Override
-    public Object[] toArray() {
-      return Arrays.copyOf(elements, size, Object[].class);
     }
   }
 }

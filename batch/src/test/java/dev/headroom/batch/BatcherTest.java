@@ -200,6 +200,32 @@ class BatcherTest {
   }
 
   @Test
+  void anAlignedResultOfAPartialWindowMapsOnlyTheKeysOfItsBatch() {
+    List<Map<Integer, String>> seen = new ArrayList<>();
+    BatchLoader<Integer, String> loader =
+        keys -> {
+          List<String> values = new ArrayList<>();
+          for (Integer k : keys) {
+            values.add(k == 2 ? null : "v" + k);
+          }
+          BatchResult<Integer, String> result = BatchResult.aligned(keys, values);
+          seen.add(result.values());
+          return CompletableFuture.completedFuture(result);
+        };
+    Batcher<Integer, Optional<String>> b =
+        Batchers.create("test", loader, manual(sizeAndLinger(100, 5)));
+    CompletableFuture<Optional<String>> one = b.load(1);
+    CompletableFuture<Optional<String>> two = b.load(2);
+    CompletableFuture<Optional<String>> three = b.load(3);
+    b.dispatch();
+
+    assertThat(seen).containsExactly(Map.of(1, "v1", 3, "v3"));
+    assertThat(one).isCompletedWithValue(Optional.of("v1"));
+    assertThat(two).isCompletedWithValue(Optional.empty());
+    assertThat(three).isCompletedWithValue(Optional.of("v3"));
+  }
+
+  @Test
   void aListOfTheWrongSizeFailsTheWholeBatchAndAssignsNothing() {
     BatchLoader<Integer, String> loader =
         BatchLoader.aligned(keys -> CompletableFuture.completedFuture(List.of("only one")));

@@ -102,4 +102,38 @@ class KeyWindowTest {
       assertThat(w.keys()[i]).isEqualTo(order.get(i));
     }
   }
+
+  @Test
+  void aReopenedWindowForgetsTheKeysOfTheSealedOneAndLeavesTheirArraysAlone() {
+    KeyWindow w = new KeyWindow(8);
+    for (int i = 0; i < 20; i++) {
+      add(w, i, "s" + i, 20);
+    }
+    Object[] sealedKeys = w.keys();
+    Object[] sealedSlots = w.slots();
+    w.release();
+    assertThat(w.size()).isZero();
+
+    for (int capacity : new int[] {20, 4, 64}) {
+      w.reopen(capacity);
+      assertThat(w.size()).isZero();
+      for (int i = 0; i < 20; i++) {
+        assertThat(w.indexOf(i, Integer.hashCode(i))).isEqualTo(-1);
+      }
+      for (int i = 0; i < 30; i++) {
+        assertThat(add(w, 100 + i, "t" + i, 30)).isEqualTo(i);
+      }
+      for (int i = 0; i < 30; i++) {
+        assertThat(w.indexOf(100 + i, Integer.hashCode(100 + i))).isEqualTo(i);
+        assertThat(w.slot(i)).isEqualTo("t" + i);
+      }
+      assertThat(w.indexOf(5, Integer.hashCode(5))).isEqualTo(-1);
+      assertThat(w.keys()).isNotSameAs(sealedKeys);
+      w.release();
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(sealedKeys[i]).isEqualTo(i);
+      assertThat(sealedSlots[i]).isEqualTo("s" + i);
+    }
+  }
 }
