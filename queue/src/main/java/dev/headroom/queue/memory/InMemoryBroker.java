@@ -50,8 +50,11 @@ import org.jspecify.annotations.Nullable;
  * (readyAt - priority * agingStep, sequence)}, a heap of delayed jobs by run-at time, the active
  * jobs with their lease deadlines, and the completed jobs and dead letters in the order they
  * finished (trimmed by count and age). Idle workers wait on a condition that enqueue signals, one
- * per job, as a {@code PriorityBlockingQueue} does. A paused flag stops claims; an event log (a
- * bounded deque with Redis-stream-like ids) feeds subscriptions through a second condition.
+ * per job, as a {@code PriorityBlockingQueue} does. A single job is enqueued without the lock: it
+ * claims its id in the (concurrent) map and waits in an inbox that the next holder of the lock
+ * moves into the lines; the producer takes the lock only to wake an idle worker (see offer). A
+ * paused flag stops claims; an event log (a bounded deque with Redis-stream-like ids) feeds
+ * subscriptions through a second condition.
  *
  * <p>Groups and the rate limit mirror the Redis scripts. A job with a group waits in its group's
  * own line, not in the plain one; a ring (a deque) holds the groups that have waiting jobs and run
