@@ -35,7 +35,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -46,8 +50,11 @@ import org.jspecify.annotations.Nullable;
  * (readyAt - priority * agingStep, sequence)}, a heap of delayed jobs by run-at time, the active
  * jobs with their lease deadlines, and the completed jobs and dead letters in the order they
  * finished (trimmed by count and age). Idle workers wait on a condition that enqueue signals, one
- * per job, as a {@code PriorityBlockingQueue} does. A paused flag stops claims; an event log (a
- * bounded deque with Redis-stream-like ids) feeds subscriptions through a second condition.
+ * per job, as a {@code PriorityBlockingQueue} does. A single job is enqueued without the lock: it
+ * claims its id in the (concurrent) map and waits in an inbox that the next holder of the lock
+ * moves into the lines; the producer takes the lock only to wake an idle worker (see offer). A
+ * paused flag stops claims; an event log (a bounded deque with Redis-stream-like ids) feeds
+ * subscriptions through a second condition.
  *
  * <p>Groups and the rate limit mirror the Redis scripts. A job with a group waits in its group's
  * own line, not in the plain one; a ring (a deque) holds the groups that have waiting jobs and run
@@ -59,6 +66,8 @@ import org.jspecify.annotations.Nullable;
  * rather than this class. Thread-safe.
  */
 public final class InMemoryBroker implements Broker {
+
+  private static final long NOT_DEFERRED = Long.MIN_VALUE;
 
   private static final Comparator<Entry> BY_RUN_AT =
       (a, b) -> a.runAt != b.runAt ? Long.compare(a.runAt, b.runAt) : Long.compare(a.seq, b.seq);
@@ -83,7 +92,12 @@ public final class InMemoryBroker implements Broker {
   private long eventMillis;
   private long eventSeq;
   private boolean paused;
-  private final Map<String, Entry> jobs = new HashMap<>();
+  // a concurrent map so that an enqueue of one job can claim its id without the lock
+  private final Map<String, Entry> jobs = new ConcurrentHashMap<>();
+  // jobs enqueued one by one without the lock, moved to their lines by the next holder of it
+  private final ConcurrentLinkedQueue<Entry> inbox = new ConcurrentLinkedQueue<>();
+  // workers in awaitWork: an enqueue takes the lock to wake one only when there is one
+  private final AtomicInteger idleWorkers = new AtomicInteger();
   private final Line waiting = new Line();
   private final PriorityQueue<Entry> delayed = new PriorityQueue<>(BY_RUN_AT);
   // the running jobs, a list through their entries (found by id through jobs, in state ACTIVE)
@@ -91,9 +105,10 @@ public final class InMemoryBroker implements Broker {
   private int activeCount;
   private final ArrayDeque<Entry> completed = new ArrayDeque<>();
   private final LinkedHashMap<String, Entry> dead = new LinkedHashMap<>();
-  private long seq;
+  private final AtomicLong seq = new AtomicLong();
   private long epoch;
-  private long unfinished;
+  // jobs not yet completed or dead, counted without the lock by an enqueue of one job
+  private final AtomicLong unfinished = new AtomicLong();
   private final Map<String, Group> groups = new HashMap<>();
   private final ArrayDeque<Group> ring = new ArrayDeque<>();
   private long groupedWaiting;
@@ -134,34 +149,34 @@ public final class InMemoryBroker implements Broker {
 
   @Override
   public boolean[] enqueue(List<NewJob> batch, long dedupeMillis) {
+    if (batch.size() == 1 && dedupeMillis == 0) {
+      return offer(batch.get(0));
+    }
+    return enqueueLocked(batch, dedupeMillis);
+  }
+
+  private boolean[] enqueueLocked(List<NewJob> batch, long dedupeMillis) {
     boolean[] stored = new boolean[batch.size()];
     lock.lock();
     try {
-      if (unfinished + batch.size() > capacity) {
-        int fresh = 0;
-        for (NewJob j : batch) {
-          fresh += jobs.containsKey(j.id()) ? 0 : 1;
-        }
-        if (unfinished + fresh > capacity) {
-          throw new QueueFullException(name, capacity, batch.size());
-        }
-      }
+      drainInbox();
+      long reserved = reserve(batch);
       long now = time.currentTimeMillis();
       int ready = 0;
+      int fresh = 0;
       for (int i = 0; i < stored.length; i++) {
         NewJob j = batch.get(i);
         if (dedupeMillis > 0 && dedupe.contains(j.id(), now)) {
           continue;
         }
-        Entry e = new Entry(j, seq + 1, now);
+        Entry e = new Entry(j, seq.incrementAndGet(), now);
         if (jobs.putIfAbsent(e.id, e) != null) {
           continue;
         }
-        seq++;
         if (dedupeMillis > 0) {
           dedupe.remember(j.id(), now, dedupeMillis);
         }
-        unfinished++;
+        fresh++;
         stored[i] = true;
         if (j.deferred()) {
           e.runAt = j.runAtMillis() >= 0 ? j.runAtMillis() : now + j.delayMillis();
@@ -172,11 +187,105 @@ public final class InMemoryBroker implements Broker {
           ready++;
         }
       }
+      unfinished.addAndGet(fresh - reserved);
       epoch++;
       signal(ready == 0 ? 1 : ready);
       return stored;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Counts the batch's new jobs as unfinished before they are stored (the caller gives back the
+   * ones that were not), or throws when the queue has no room for them; under the lock.
+   */
+  private long reserve(List<NewJob> batch) {
+    long want = batch.size();
+    boolean counted = false;
+    while (true) {
+      long u = unfinished.get();
+      if (u + want > capacity && !counted) {
+        int fresh = 0;
+        for (NewJob j : batch) {
+          fresh += jobs.containsKey(j.id()) ? 0 : 1;
+        }
+        want = fresh;
+        counted = true;
+        continue;
+      }
+      if (u + want > capacity) {
+        throw new QueueFullException(name, capacity, batch.size());
+      }
+      if (unfinished.compareAndSet(u, u + want)) {
+        return want;
+      }
+    }
+  }
+
+  /**
+   * Enqueues one job without the lock: counts it, claims its id in the map and leaves it in the
+   * inbox, which the next holder of the lock empties into the lines (every method that takes the
+   * lock does so first). The lock is taken only to wake a worker that waits for work; a worker
+   * announces itself before it looks at the inbox and an enqueue looks for one after it added its
+   * job, so one of the two sees the other. A full queue takes the locked path, which throws.
+   */
+  private boolean[] offer(NewJob j) {
+    long u;
+    do {
+      u = unfinished.get();
+      if (u + 1 > capacity) {
+        return enqueueLocked(List.of(j), 0);
+      }
+    } while (!unfinished.compareAndSet(u, u + 1));
+    long now = time.currentTimeMillis();
+    Entry e = new Entry(j, seq.incrementAndGet(), now);
+    e.pending = true;
+    e.runAt =
+        !j.deferred()
+            ? NOT_DEFERRED
+            : j.runAtMillis() >= 0 ? j.runAtMillis() : now + j.delayMillis();
+    if (jobs.putIfAbsent(e.id, e) != null) {
+      unfinished.decrementAndGet();
+      return new boolean[] {false};
+    }
+    inbox.offer(e);
+    if (idleWorkers.get() > 0) {
+      lock.lock();
+      try {
+        drainInbox();
+      } finally {
+        lock.unlock();
+      }
+    }
+    return new boolean[] {true};
+  }
+
+  /** Moves the jobs of the inbox to their lines and wakes workers for them; under the lock. */
+  private void drainInbox() {
+    Entry e = inbox.poll();
+    if (e == null) {
+      return;
+    }
+    int ready = 0;
+    int moved = 0;
+    for (; e != null; e = inbox.poll()) {
+      if (!e.pending || jobs.get(e.id) != e) {
+        continue; // removed (or cancelled) before it got here
+      }
+      e.pending = false;
+      moved++;
+      if (e.runAt != NOT_DEFERRED) {
+        e.state = JobState.DELAYED;
+        delayed.add(e);
+      } else {
+        toWaiting(e, e.enqueuedAt);
+        ready++;
+      }
+    }
+    if (moved > 0) {
+      epoch++;
+      signal(ready == 0 ? 1 : ready);
     }
   }
 
@@ -334,6 +443,7 @@ public final class InMemoryBroker implements Broker {
     boolean[] accepted = new boolean[settlements.size()];
     lock.lock();
     try {
+      drainInbox();
       long now = time.currentTimeMillis();
       long before = epoch;
       for (int i = 0; i < accepted.length; i++) {
@@ -472,7 +582,7 @@ public final class InMemoryBroker implements Broker {
     }
     switch (s.kind()) {
       case COMPLETE -> {
-        unfinished--;
+        unfinished.decrementAndGet();
         e.result = s.result();
         event(QueueEvent.Kind.COMPLETED, e, now, null, null);
         complete(e, now);
@@ -481,7 +591,7 @@ public final class InMemoryBroker implements Broker {
         e.lastError = s.error();
         if (e.cancelRequested) {
           // cancelled while running: a failure is not retried (the worker may not know yet)
-          unfinished--;
+          unfinished.decrementAndGet();
           bury(e, DeadLetter.REASON_CANCELLED, s.error(), now);
           return true;
         }
@@ -497,7 +607,7 @@ public final class InMemoryBroker implements Broker {
         }
       }
       case DEAD -> {
-        unfinished--;
+        unfinished.decrementAndGet();
         bury(
             e,
             s.reason() == null ? DeadLetter.REASON_RETRIES_EXHAUSTED : s.reason(),
@@ -550,7 +660,10 @@ public final class InMemoryBroker implements Broker {
   @Override
   public void awaitWork(Exchange last, long maxMillis) throws InterruptedException {
     lock.lockInterruptibly();
+    // announced before the inbox is looked at (see offer)
+    idleWorkers.incrementAndGet();
     try {
+      drainInbox();
       if (epoch != last.wakeEpoch()) {
         return;
       }
@@ -562,6 +675,7 @@ public final class InMemoryBroker implements Broker {
         remaining = workArrived.awaitNanos(remaining);
       }
     } finally {
+      idleWorkers.decrementAndGet();
       lock.unlock();
     }
   }
@@ -570,6 +684,7 @@ public final class InMemoryBroker implements Broker {
   public void wakeAll() {
     lock.lock();
     try {
+      drainInbox();
       epoch++;
       workArrived.signalAll();
     } finally {
@@ -582,6 +697,7 @@ public final class InMemoryBroker implements Broker {
     int[] ok = new int[held.size()];
     lock.lock();
     try {
+      drainInbox();
       long now = time.currentTimeMillis();
       for (int i = 0; i < ok.length; i++) {
         Entry e = active(held.get(i).id());
@@ -602,6 +718,7 @@ public final class InMemoryBroker implements Broker {
     int expired = 0;
     lock.lock();
     try {
+      drainInbox();
       long now = time.currentTimeMillis();
       for (Entry e = activeFirst, next; e != null; e = next) {
         next = e.activeNext;
@@ -616,10 +733,10 @@ public final class InMemoryBroker implements Broker {
         event(QueueEvent.Kind.STALLED, e, now, null, null);
         e.attempts--;
         if (e.cancelRequested) {
-          unfinished--;
+          unfinished.decrementAndGet();
           bury(e, DeadLetter.REASON_CANCELLED, stalledError(e.stalls), now);
         } else if (e.stalls > maxStalls) {
-          unfinished--;
+          unfinished.decrementAndGet();
           bury(e, DeadLetter.REASON_STALLED, stalledError(e.stalls), now);
           buriedTypes.add(e.type);
         } else {
@@ -664,6 +781,7 @@ public final class InMemoryBroker implements Broker {
   public QueueCounts counts() {
     lock.lock();
     try {
+      drainInbox();
       long now = time.currentTimeMillis();
       Entry head = waiting.peek();
       long waited = head == null ? 0 : Math.max(0, now - head.readyAt);
@@ -690,6 +808,7 @@ public final class InMemoryBroker implements Broker {
   public Optional<JobInfo> job(String id) {
     lock.lock();
     try {
+      drainInbox();
       Entry e = jobs.get(id);
       return e == null ? Optional.empty() : Optional.of(e.info());
     } finally {
@@ -702,6 +821,7 @@ public final class InMemoryBroker implements Broker {
     List<DeadLetter> newestFirst = new ArrayList<>();
     lock.lock();
     try {
+      drainInbox();
       for (Entry e : dead.values()) {
         newestFirst.add(e.deadLetter());
       }
@@ -730,6 +850,7 @@ public final class InMemoryBroker implements Broker {
   public Optional<DeadLetter> deadLetter(String id) {
     lock.lock();
     try {
+      drainInbox();
       Entry e = dead.get(id);
       return e == null ? Optional.empty() : Optional.of(e.deadLetter());
     } finally {
@@ -741,6 +862,7 @@ public final class InMemoryBroker implements Broker {
   public long replay(List<String> ids, double spacingMillis) {
     lock.lock();
     try {
+      drainInbox();
       long now = time.currentTimeMillis();
       long n = 0;
       for (String id : ids) {
@@ -754,7 +876,7 @@ public final class InMemoryBroker implements Broker {
         e.reason = null;
         e.finishedAt = 0;
         e.cancelRequested = false;
-        unfinished++;
+        unfinished.incrementAndGet();
         long at = now + (long) (n * spacingMillis);
         if (at > now) {
           e.runAt = at;
@@ -777,6 +899,7 @@ public final class InMemoryBroker implements Broker {
   public long purge(List<String> ids) {
     lock.lock();
     try {
+      drainInbox();
       long n = 0;
       for (String id : ids) {
         if (dead.remove(id) != null) {
@@ -796,6 +919,7 @@ public final class InMemoryBroker implements Broker {
   public int progress(ClaimedJob job, String json) {
     lock.lock();
     try {
+      drainInbox();
       Entry e = active(job.id());
       if (e == null || !job.leaseToken().equals(e.token)) {
         return LOST;
@@ -813,6 +937,7 @@ public final class InMemoryBroker implements Broker {
     List<Entry> all = new ArrayList<>();
     lock.lock();
     try {
+      drainInbox();
       switch (state) {
         case WAITING -> {
           waiting.addTo(all);
@@ -855,6 +980,7 @@ public final class InMemoryBroker implements Broker {
   public CancelOutcome cancel(String id) {
     lock.lock();
     try {
+      drainInbox();
       Entry e = jobs.get(id);
       if (e == null) {
         return CancelOutcome.NOT_FOUND;
@@ -879,6 +1005,7 @@ public final class InMemoryBroker implements Broker {
   public boolean remove(String id) {
     lock.lock();
     try {
+      drainInbox();
       Entry e = jobs.get(id);
       if (e == null || e.state == JobState.ACTIVE) {
         return false;
@@ -900,7 +1027,7 @@ public final class InMemoryBroker implements Broker {
       case ACTIVE -> throw new IllegalStateException("job " + e.id + " is running");
     }
     if (e.state != JobState.COMPLETED && e.state != JobState.DEAD) {
-      unfinished--;
+      unfinished.decrementAndGet();
     }
     jobs.remove(e.id);
   }
@@ -909,6 +1036,7 @@ public final class InMemoryBroker implements Broker {
   public boolean promote(String id) {
     lock.lock();
     try {
+      drainInbox();
       Entry e = jobs.get(id);
       if (e == null || (e.state != JobState.DELAYED && e.state != JobState.RETRYING)) {
         return false;
@@ -927,15 +1055,20 @@ public final class InMemoryBroker implements Broker {
   public boolean changePriority(String id, int priority) {
     lock.lock();
     try {
+      drainInbox();
       Entry e = jobs.get(id);
       if (e == null) {
         return false;
       }
       switch (e.state) {
         case WAITING -> {
-          unwait(e);
-          e.priority = priority;
-          toWaiting(e, e.readyAt);
+          if (e.pending) {
+            e.priority = priority; // still in the inbox: it takes its place with this priority
+          } else {
+            unwait(e);
+            e.priority = priority;
+            toWaiting(e, e.readyAt);
+          }
         }
         case DELAYED, RETRYING -> e.priority = priority;
         default -> {
@@ -952,6 +1085,7 @@ public final class InMemoryBroker implements Broker {
   public void paused(boolean paused) {
     lock.lock();
     try {
+      drainInbox();
       this.paused = paused;
       if (!paused) {
         epoch++;
@@ -966,6 +1100,7 @@ public final class InMemoryBroker implements Broker {
   public boolean paused() {
     lock.lock();
     try {
+      drainInbox();
       return paused;
     } finally {
       lock.unlock();
@@ -976,6 +1111,7 @@ public final class InMemoryBroker implements Broker {
   public long drain(int batch) {
     lock.lock();
     try {
+      drainInbox();
       long n = 0;
       Entry e;
       while (n < batch && ((e = waitingHead()) != null || (e = delayed.peek()) != null)) {
@@ -992,6 +1128,7 @@ public final class InMemoryBroker implements Broker {
   public long obliterate(int batch, boolean force) {
     lock.lock();
     try {
+      drainInbox();
       if (!paused) {
         return -2;
       }
@@ -1003,7 +1140,7 @@ public final class InMemoryBroker implements Broker {
         next = e.activeNext;
         deactivate(e);
         released(e);
-        unfinished--;
+        unfinished.decrementAndGet();
         jobs.remove(e.id);
       }
       Entry e;
@@ -1254,6 +1391,8 @@ public final class InMemoryBroker implements Broker {
     final @Nullable String group;
     final @Nullable JobRateLimit typeLimit;
     JobState state = JobState.WAITING;
+    // in the inbox, not yet in a line (enqueued without the lock)
+    boolean pending;
     int attempts;
     int stalls;
     boolean claimedBefore;
